@@ -1,0 +1,28 @@
+package io.leadsuite.contracts;
+
+/** Message types and the addresses they travel on. Documented in {@code asyncapi.yaml}. */
+public final class EventTypes {
+
+    /** Multicast address of lead-service's events. */
+    public static final String LEAD_EVENTS = "lead-events";
+    /** Multicast address of contact-service's events. */
+    public static final String CONTACT_EVENTS = "contact-events";
+    /** Multicast address of scoring-service's events. */
+    public static final String SCORE_UPDATES = "score-updates";
+
+    /** {@link LeadCreated}: a capture or API call created a lead. */
+    public static final String LEAD_CREATED = "lead.created";
+    /** {@link LeadCaptured}: a further submission touched an open lead. */
+    public static final String LEAD_CAPTURED = "lead.captured";
+    /** {@link LeadStageChanged}: a lead moved from one stage to another. */
+    public static final String LEAD_STAGE_CHANGED = "lead.stage-changed";
+    /** {@link LeadSalesReady}: a lead became sales-ready (by score or manually). */
+    public static final String LEAD_SALES_READY = "lead.sales-ready";
+    /** {@link ContactCreated}: a contact was created. */
+    public static final String CONTACT_CREATED = "contact.created";
+    /** {@link ScoreChanged}: a lead's score, grade or sales-readiness changed. */
+    public static final String SCORE_CHANGED = "score.changed";
+
+    private EventTypes() {
+    }
+}

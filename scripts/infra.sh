@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# Provisions and runs the infrastructure the suite needs on this machine: a private PostgreSQL (one database and
+# one owner role per service) and a real ActiveMQ Artemis broker configured from deploy/broker/broker.xml, plus a
+# local JWT key pair. Nothing is installed system-wide except PostgreSQL (apt), when it is missing.
+#
+#   scripts/infra.sh start suite|test     start (provisioning on first use), wait until ready, write .run/<p>/env
+#   scripts/infra.sh stop  suite|test     stop both
+#   scripts/infra.sh status suite|test
+#   scripts/infra.sh wipe  suite|test     stop and delete all data of that profile
+#
+# Profiles do not share ports or data: "suite" is what scripts/suite.sh runs against, "test" is what the tests use.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ARTEMIS_VERSION="${ARTEMIS_VERSION:-2.40.0}"
+ARTEMIS_SHA1_URL="https://repo.maven.apache.org/maven2/org/apache/activemq/apache-artemis/${ARTEMIS_VERSION}/apache-artemis-${ARTEMIS_VERSION}-bin.tar.gz"
+CACHE="${LEADSUITE_CACHE:-$HOME/.cache/leadsuite}"
+SERVICES=(contact lead scoring)
+
+log() { printf '[infra] %s\n' "$*" >&2; }
+die() { printf '[infra] ERROR: %s\n' "$*" >&2; exit 1; }
+
+profile_settings() {
+  case "$1" in
+    suite) PG_PORT="${LEADSUITE_PG_PORT:-55432}"; AMQP_PORT="${LEADSUITE_AMQP_PORT:-55672}" ;;
+    test)  PG_PORT="${LEADSUITE_PG_PORT:-56432}"; AMQP_PORT="${LEADSUITE_AMQP_PORT:-56672}" ;;
+    *) die "unknown profile '$1' (suite or test)" ;;
+  esac
+  PROFILE="$1"
+  STATE="$ROOT/.run/$PROFILE"
+  # PostgreSQL runs as the postgres user when we are root; its data lives where that user can reach it.
+  PG_STATE="${LEADSUITE_PG_STATE:-/tmp/leadsuite-$(id -u)-$(printf '%s' "$ROOT" | cksum | cut -d' ' -f1)}/$PROFILE"
+  PG_DATA="$PG_STATE/data"
+  PG_SOCK="$PG_STATE/sock"
+  BROKER="$STATE/broker"
+  KEYS="$STATE/keys"
+}
+
+# ---------------------------------------------------------------------------------------------------- PostgreSQL
+find_pg_bin() {
+  local d
+  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && { echo "$d"; return 0; }
+  done
+  return 1
+}
+
+ensure_postgres_installed() {
+  PG_BIN="$(find_pg_bin || true)"
+  if [ -z "$PG_BIN" ]; then
+    log "PostgreSQL server not found; installing it with apt"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    # The package starts a cluster on the default port; ours is private and does not need it.
+    PG_BIN="$(find_pg_bin)" || die "PostgreSQL installation failed"
+  fi
+}
+
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+pg_running() { as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; }
+
+psql_admin() { as_pg "$PG_BIN/psql" -h "$PG_SOCK" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
+
+start_postgres() {
+  ensure_postgres_installed
+  mkdir -p "$PG_STATE"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres: "$PG_STATE"
+    chmod 700 "$PG_STATE"
+    # the postgres user must be able to reach PG_STATE
+    chmod o+x "$(dirname "$PG_STATE")"
+  fi
+  as_pg mkdir -p "$PG_SOCK"
+  if [ ! -f "$PG_DATA/PG_VERSION" ]; then
+    log "initialising PostgreSQL in $PG_DATA"
+    as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+      -E UTF8 --locale=C.UTF-8 >/dev/null 2>&1 || as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres \
+      --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C >/dev/null
+  fi
+  if pg_running; then
+    log "PostgreSQL already running on port $PG_PORT"
+  else
+    local extra=""
+    # Test data is disposable: trade durability for speed there only.
+    [ "$PROFILE" = test ] && extra="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_STATE/postgres.log" -w -t 60 \
+      -o "-p $PG_PORT -k $PG_SOCK -c listen_addresses=127.0.0.1 -c max_connections=300 $extra" start >/dev/null \
+      || { tail -20 "$PG_STATE/postgres.log" >&2; die "PostgreSQL did not start"; }
+    log "PostgreSQL started on 127.0.0.1:$PG_PORT"
+  fi
+  local svc role
+  for svc in "${SERVICES[@]}"; do
+    role="${svc}_service"
+    if [ -z "$(psql_admin -c "select 1 from pg_roles where rolname = '$role'")" ]; then
+      psql_admin -c "create role $role login password '$role'"
+    fi
+    if [ -z "$(psql_admin -c "select 1 from pg_database where datname = '$svc'")" ]; then
+      psql_admin -c "create database $svc owner $role"
+    fi
+  done
+}
+
+stop_postgres() {
+  PG_BIN="$(find_pg_bin || true)"
+  [ -n "$PG_BIN" ] && [ -f "$PG_DATA/PG_VERSION" ] && pg_running \
+    && as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null && log "PostgreSQL stopped" || true
+}
+
+# ---------------------------------------------------------------------------------------------------- Artemis
+ensure_artemis_distribution() {
+  ARTEMIS_HOME="$CACHE/apache-artemis-$ARTEMIS_VERSION"
+  [ -x "$ARTEMIS_HOME/bin/artemis" ] && return 0
+  mkdir -p "$CACHE"
+  local tgz="$CACHE/apache-artemis-$ARTEMIS_VERSION-bin.tar.gz"
+  if [ ! -f "$tgz" ]; then
+    log "downloading Apache Artemis $ARTEMIS_VERSION from Maven Central"
+    curl -fsSL --retry 3 -o "$tgz.part" "$ARTEMIS_SHA1_URL"
+    local expected actual
+    expected="$(curl -fsSL --retry 3 "$ARTEMIS_SHA1_URL.sha1" | cut -c1-40)"
+    actual="$(sha1sum "$tgz.part" | cut -c1-40)"
+    [ "$expected" = "$actual" ] || { rm -f "$tgz.part"; die "Artemis checksum mismatch ($actual != $expected)"; }
+    mv "$tgz.part" "$tgz"
+  fi
+  tar xzf "$tgz" -C "$CACHE"
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+start_artemis() {
+  ensure_artemis_distribution
+  if [ -f "$BROKER/broker.pid" ] && kill -0 "$(cat "$BROKER/broker.pid")" 2>/dev/null; then
+    log "Artemis already running on port $AMQP_PORT"
+    return 0
+  fi
+  if [ ! -x "$BROKER/bin/artemis" ]; then
+    log "creating Artemis broker instance in $BROKER"
+    "$ARTEMIS_HOME/bin/artemis" create --user leads --password leads --require-login --no-web --no-autotune \
+      --silent --nio --no-hornetq-acceptor --no-mqtt-acceptor --no-stomp-acceptor "$BROKER" >"$STATE/artemis-create.log" 2>&1 \
+      || { cat "$STATE/artemis-create.log" >&2; die "artemis create failed"; }
+  fi
+  # The broker configuration is the one in deploy/, refreshed on every start so changes apply.
+  cp "$ROOT/deploy/broker/broker.xml" "$BROKER/etc/broker.xml"
+  port_open "$AMQP_PORT" && die "port $AMQP_PORT is taken by another process"
+  JAVA_ARGS="-XX:+UseG1GC -Xms64m -Xmx512m -Damqp.port=$AMQP_PORT -Ddata.dir=$BROKER/data --add-opens java.base/jdk.internal.misc=ALL-UNNAMED" \
+    nohup "$BROKER/bin/artemis" run >"$BROKER/log/console.log" 2>&1 &
+  echo $! >"$BROKER/broker.pid"
+  local i
+  for i in $(seq 1 120); do
+    if port_open "$AMQP_PORT"; then
+      log "Artemis started on 127.0.0.1:$AMQP_PORT (pid $(cat "$BROKER/broker.pid"))"
+      return 0
+    fi
+    kill -0 "$(cat "$BROKER/broker.pid")" 2>/dev/null || { tail -30 "$BROKER/log/console.log" >&2; die "Artemis exited"; }
+    sleep 0.5
+  done
+  tail -30 "$BROKER/log/console.log" >&2
+  die "Artemis did not open port $AMQP_PORT"
+}
+
+stop_artemis() {
+  if [ -f "$BROKER/broker.pid" ]; then
+    local pid
+    pid="$(cat "$BROKER/broker.pid")"
+    if kill -0 "$pid" 2>/dev/null; then
+      # the launcher script execs java, so this is the broker's own pid
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+      kill -9 "$pid" 2>/dev/null || true
+      log "Artemis stopped"
+    fi
+    rm -f "$BROKER/broker.pid"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------------- keys, env
+ensure_keys() {
+  if [ ! -f "$KEYS/private.pem" ]; then
+    log "generating a local JWT key pair in $KEYS (never committed)"
+    java "$ROOT/scripts/tools/Keys.java" generate "$KEYS"
+  fi
+}
+
+write_env() {
+  cat >"$STATE/env" <<EOF
+# written by scripts/infra.sh start $PROFILE
+export LEADSUITE_DB_HOST=127.0.0.1
+export LEADSUITE_DB_PORT=$PG_PORT
+export LEADSUITE_AMQP_HOST=127.0.0.1
+export LEADSUITE_AMQP_PORT=$AMQP_PORT
+export LEADSUITE_AMQP_USERNAME=leads
+export LEADSUITE_AMQP_PASSWORD=leads
+export LEADSUITE_JWT_PUBLIC_KEY=file:$KEYS/public.pem
+export JWT_PRIVATE_KEY_FILE=$KEYS/private.pem
+EOF
+}
+
+cmd="${1:-}"; [ $# -ge 2 ] || die "usage: $0 start|stop|status|wipe suite|test"
+profile_settings "$2"
+mkdir -p "$STATE"
+case "$cmd" in
+  start)
+    ensure_keys
+    start_postgres
+    start_artemis
+    write_env
+    ;;
+  stop)
+    stop_artemis
+    stop_postgres
+    ;;
+  status)
+    PG_BIN="$(find_pg_bin || true)"
+    if [ -n "$PG_BIN" ] && pg_running; then echo "postgres: running on $PG_PORT"; else echo "postgres: stopped"; fi
+    if [ -f "$BROKER/broker.pid" ] && kill -0 "$(cat "$BROKER/broker.pid")" 2>/dev/null; then
+      echo "artemis: running on $AMQP_PORT"; else echo "artemis: stopped"; fi
+    ;;
+  wipe)
+    stop_artemis
+    stop_postgres
+    rm -rf "$BROKER" "$PG_STATE"
+    log "wiped $PROFILE data"
+    ;;
+  *) die "unknown command $cmd" ;;
+esac

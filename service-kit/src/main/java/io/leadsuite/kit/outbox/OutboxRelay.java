@@ -1,0 +1,152 @@
+package io.leadsuite.kit.outbox;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgConnectOptions;
+
+/**
+ * Sends committed outbox messages to the broker, then deletes them. Wakes on PostgreSQL's commit-time
+ * {@code NOTIFY outbox_message}, and polls as a safety net. Each batch is taken with {@code FOR UPDATE SKIP LOCKED}, so
+ * several replicas never send the same row at once; a row is deleted only after the broker has accepted it
+ * (at-least-once). Messages of one batch go out on one link in outbox order, which keeps per-subject order.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    /** The outgoing channel every service configures to its event address. */
+    public static final String CHANNEL = "events-out";
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    /** A batch the broker has not accepted by then is rolled back and sent again later. */
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+
+    private final MutinyEmitter<JsonObject> emitter;
+    private final Pool pool;
+    private final Vertx vertx;
+    private final OutboxConfig config;
+    private final String dbUrl;
+    private final String dbUser;
+    private final String dbPassword;
+
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private volatile boolean stopped;
+    private PgSubscriber subscriber;
+    private long timer = -1;
+
+    public OutboxRelay(@Channel(CHANNEL) MutinyEmitter<JsonObject> emitter, Pool pool, Vertx vertx,
+            OutboxConfig config,
+            @ConfigProperty(name = "quarkus.datasource.reactive.url") String dbUrl,
+            @ConfigProperty(name = "quarkus.datasource.username") String dbUser,
+            @ConfigProperty(name = "quarkus.datasource.password") String dbPassword) {
+        this.emitter = emitter;
+        this.pool = pool;
+        this.vertx = vertx;
+        this.config = config;
+        this.dbUrl = dbUrl;
+        this.dbUser = dbUser;
+        this.dbPassword = dbPassword;
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!config.enabled()) {
+            LOG.info("Outbox relay disabled on this replica");
+            return;
+        }
+        PgConnectOptions options = PgConnectOptions.fromUri(dbUrl.replaceFirst("^vertx-reactive:", ""))
+                .setUser(dbUser)
+                .setPassword(dbPassword);
+        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
+        subscriber.channel("outbox_message").handler(payload -> wake());
+        subscriber.connect().subscribe().with(ignored -> wake(),
+                failure -> LOG.warnf("Outbox notifications unavailable, polling only: %s", failure.getMessage()));
+        timer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> wake());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopped = true;
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        if (subscriber != null) {
+            subscriber.closeAndForget();
+        }
+    }
+
+    /** Asks for a drain; if one is running, it goes round once more when it ends. */
+    public void wake() {
+        if (stopped) {
+            return;
+        }
+        if (!draining.compareAndSet(false, true)) {
+            again.set(true);
+            return;
+        }
+        again.set(false);
+        pool.withTransaction(this::relayBatch).subscribe().with(sent -> {
+            draining.set(false);
+            if (sent == config.batchSize() || again.get()) {
+                wake();
+            }
+        }, failure -> {
+            draining.set(false);
+            LOG.warnf("Outbox relay failed, will retry: %s", failure.getMessage());
+        });
+    }
+
+    private Uni<Integer> relayBatch(SqlConnection connection) {
+        return connection.preparedQuery("select id, message_id, type, payload::text as payload from outbox_message "
+                + "order by id limit $1 for update skip locked")
+                .execute(Tuple.of(config.batchSize()))
+                .chain(rows -> {
+                    List<Row> batch = new ArrayList<>();
+                    rows.forEach(batch::add);
+                    if (batch.isEmpty()) {
+                        return Uni.createFrom().item(0);
+                    }
+                    Long[] ids = batch.stream().map(row -> row.getLong("id")).toArray(Long[]::new);
+                    return Multi.createFrom().iterable(batch)
+                            .onItem().transformToUni(this::send).merge(64)
+                            .collect().last()
+                            .ifNoItem().after(SEND_TIMEOUT).fail()
+                            .chain(() -> connection.preparedQuery("delete from outbox_message where id = any($1)")
+                                    .execute(Tuple.of(ids)))
+                            .replaceWith(batch.size());
+                });
+    }
+
+    private Uni<Void> send(Row row) {
+        OutgoingAmqpMetadata metadata = OutgoingAmqpMetadata.builder()
+                .withMessageId(row.getUUID("message_id").toString())
+                .withSubject(row.getString("type"))
+                .withContentType("application/json")
+                .withDurable(true)
+                .build();
+        return emitter.sendMessage(Message.of(new JsonObject(row.getString("payload")), Metadata.of(metadata)));
+    }
+}

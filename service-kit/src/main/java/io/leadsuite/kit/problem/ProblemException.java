@@ -1,0 +1,60 @@
+package io.leadsuite.kit.problem;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A domain failure that the client can act on. Thrown anywhere in a service; {@link ProblemMapper} turns it into a
+ * problem+json response with its status.
+ */
+public class ProblemException extends RuntimeException {
+
+    private final int status;
+    private final String kind;
+    private final String title;
+    private final List<Problem.FieldError> errors;
+    private final Map<String, Object> extensions = new LinkedHashMap<>();
+
+    public ProblemException(int status, String kind, String title, String detail, List<Problem.FieldError> errors) {
+        super(detail);
+        this.status = status;
+        this.kind = kind;
+        this.title = title;
+        this.errors = errors;
+    }
+
+    public static ProblemException notFound(String what, Object id) {
+        return new ProblemException(404, "not-found", what + " not found", what + " " + id + " does not exist", null);
+    }
+
+    public static ProblemException conflict(String detail) {
+        return new ProblemException(409, "conflict", "Conflict", detail, null);
+    }
+
+    public static ProblemException unprocessable(String detail, List<Problem.FieldError> errors) {
+        return new ProblemException(422, "unprocessable", "The request cannot be processed", detail, errors);
+    }
+
+    public static ProblemException badRequest(String detail) {
+        return new ProblemException(400, "bad-request", "Bad request", detail, null);
+    }
+
+    public static ProblemException unavailable(String detail) {
+        return new ProblemException(503, "unavailable", "A service this request needs is unavailable", detail, null);
+    }
+
+    /** Adds an extension member to the problem body, e.g. the id of the resource a 409 collided with. */
+    public ProblemException with(String member, Object value) {
+        extensions.put(member, value);
+        return this;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public Problem toProblem(String instance) {
+        return new Problem(Problem.TYPE_BASE + kind, title, status, getMessage(), instance, errors, Map.copyOf(extensions));
+    }
+}

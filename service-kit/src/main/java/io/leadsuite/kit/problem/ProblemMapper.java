@@ -1,0 +1,139 @@
+package io.leadsuite.kit.problem;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.hibernate.StaleObjectStateException;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+
+/**
+ * The one place where a service turns failures into RFC 9457 problem+json responses. Every service that depends on
+ * the kit gets these mappers; none defines its own.
+ */
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    @ServerExceptionMapper
+    public Response domain(ProblemException e, UriInfo uri) {
+        return respond(e.toProblem(path(uri)));
+    }
+
+    @ServerExceptionMapper
+    public Response validation(ConstraintViolationException e, UriInfo uri) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        e.getConstraintViolations().forEach(v -> errors.add(new Problem.FieldError(field(v.getPropertyPath()),
+                v.getMessage())));
+        return respond(new Problem(Problem.TYPE_BASE + "validation", "The request is not valid", 422,
+                "One or more fields are invalid", path(uri), errors));
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response unreadableJson(JsonProcessingException e, UriInfo uri) {
+        String field = null;
+        String message = e.getOriginalMessage();
+        if (e instanceof JsonMappingException jme && !jme.getPath().isEmpty()) {
+            StringBuilder sb = new StringBuilder();
+            for (JsonMappingException.Reference ref : jme.getPath()) {
+                if (ref.getFieldName() != null) {
+                    sb.append(sb.isEmpty() ? "" : ".").append(ref.getFieldName());
+                } else if (ref.getIndex() >= 0) {
+                    sb.append('[').append(ref.getIndex()).append(']');
+                }
+            }
+            field = sb.toString();
+        }
+        if (e instanceof InvalidFormatException ife) {
+            message = "value '" + ife.getValue() + "' is not a valid " + ife.getTargetType().getSimpleName();
+        } else if (e instanceof MismatchedInputException mie && mie.getTargetType() != null) {
+            message = "expected a " + mie.getTargetType().getSimpleName();
+        }
+        List<Problem.FieldError> errors = field == null ? null : List.of(new Problem.FieldError(field, message));
+        return respond(new Problem(Problem.TYPE_BASE + "malformed-body", "The request body cannot be read", 400,
+                field == null ? "Malformed JSON: " + message : "Field '" + field + "': " + message, path(uri),
+                errors));
+    }
+
+    @ServerExceptionMapper
+    public Response unauthorized(UnauthorizedException e, UriInfo uri) {
+        return respond(new Problem(Problem.TYPE_BASE + "unauthorized", "Authentication required", 401,
+                "A valid bearer token is required", path(uri), null));
+    }
+
+    @ServerExceptionMapper
+    public Response authenticationFailed(AuthenticationFailedException e, UriInfo uri) {
+        return unauthorized(null, uri);
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return respond(new Problem(Problem.TYPE_BASE + "forbidden", "Forbidden", 403,
+                "The token's roles do not allow this operation", path(uri), null));
+    }
+
+    @ServerExceptionMapper
+    public Response concurrentUpdate(StaleObjectStateException e, UriInfo uri) {
+        return respond(new Problem(Problem.TYPE_BASE + "conflict", "Concurrent update", 409,
+                "The resource was changed by another request; read it again and retry", path(uri), null));
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        String title = Response.Status.fromStatusCode(status) != null
+                ? Response.Status.fromStatusCode(status).getReasonPhrase()
+                : "Error";
+        return respond(new Problem(Problem.TYPE_BASE + "http-" + status, title, status, e.getMessage(), path(uri),
+                null));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e, UriInfo uri) {
+        LOG.errorf(e, "Unexpected failure on %s", path(uri));
+        return respond(new Problem(Problem.TYPE_BASE + "internal", "Internal error", 500,
+                "An unexpected error occurred; it has been logged", path(uri), null));
+    }
+
+    private static Response respond(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    private static String path(UriInfo uri) {
+        return uri == null ? null : uri.getPath();
+    }
+
+    /** The bean path of a violation without the method and parameter nodes: "email", "attributes[url]". */
+    private static String field(jakarta.validation.Path path) {
+        StringBuilder sb = new StringBuilder();
+        for (jakarta.validation.Path.Node node : path) {
+            switch (node.getKind()) {
+                case METHOD, CONSTRUCTOR, PARAMETER, RETURN_VALUE, CROSS_PARAMETER -> {
+                }
+                default -> {
+                    if (node.getName() != null) {
+                        sb.append(sb.isEmpty() ? "" : ".").append(node.getName());
+                    }
+                    if (node.getIndex() != null) {
+                        sb.append('[').append(node.getIndex()).append(']');
+                    }
+                }
+            }
+        }
+        return sb.isEmpty() ? path.toString() : sb.toString();
+    }
+}
