@@ -27,3 +27,17 @@ create table processed_message (
     type         text        not null,
     processed_at timestamptz not null default now()
 );
+
+-- Outbox rows that cannot be sent (a payload that is not a JSON object) are moved here by the relay instead of
+-- blocking the outbox; an operator can read and repair them.
+create table outbox_dead_letter (
+    id          bigint      primary key,
+    message_id  uuid        not null,
+    type        text        not null,
+    subject     uuid        not null,
+    sequence    bigint      not null,
+    payload     jsonb       not null,
+    created_at  timestamptz not null,
+    failed_at   timestamptz not null default now(),
+    reason      text        not null
+);

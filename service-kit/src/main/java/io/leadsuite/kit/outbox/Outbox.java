@@ -26,7 +26,7 @@ public class Outbox {
         return Panache.getSession()
                 .chain(session -> session.createNativeQuery(
                         "insert into outbox_message (message_id, type, subject, sequence, payload) "
-                                + "values (?1, ?2, ?3, ?4, cast(?5 as jsonb))")
+                                + "values (?1, ?2, ?3, ?4, cast(cast(?5 as text) as jsonb))")
                         .setParameter(1, event.id())
                         .setParameter(2, event.type())
                         .setParameter(3, event.subject())

@@ -124,20 +124,46 @@ public class OutboxRelay {
                 + "order by id limit $1 for update skip locked")
                 .execute(Tuple.of(config.batchSize()))
                 .chain(rows -> {
-                    List<Row> batch = new ArrayList<>();
-                    rows.forEach(batch::add);
-                    if (batch.isEmpty()) {
+                    List<Row> sendable = new ArrayList<>();
+                    List<Long> unreadable = new ArrayList<>();
+                    List<Long> all = new ArrayList<>();
+                    for (Row row : rows) {
+                        all.add(row.getLong("id"));
+                        if (isJsonObject(row.getString("payload"))) {
+                            sendable.add(row);
+                        } else {
+                            LOG.errorf("Outbox message %s (%s) is not a JSON object; moved to outbox_dead_letter",
+                                    row.getUUID("message_id"), row.getString("type"));
+                            unreadable.add(row.getLong("id"));
+                        }
+                    }
+                    if (all.isEmpty()) {
                         return Uni.createFrom().item(0);
                     }
-                    Long[] ids = batch.stream().map(row -> row.getLong("id")).toArray(Long[]::new);
-                    return Multi.createFrom().iterable(batch)
-                            .onItem().transformToUni(this::send).merge(64)
-                            .collect().last()
-                            .ifNoItem().after(SEND_TIMEOUT).fail()
+                    Uni<Void> parkUnreadable = unreadable.isEmpty() ? Uni.createFrom().voidItem()
+                            : connection.preparedQuery("insert into outbox_dead_letter (id, message_id, type, subject, "
+                                    + "sequence, payload, created_at, reason) select id, message_id, type, subject, "
+                                    + "sequence, payload, created_at, 'payload is not a JSON object' "
+                                    + "from outbox_message where id = any($1)")
+                                    .execute(Tuple.of(unreadable.toArray(Long[]::new))).replaceWithVoid();
+                    return parkUnreadable
+                            .chain(() -> Multi.createFrom().iterable(sendable)
+                                    .onItem().transformToUni(this::send).merge(64)
+                                    .collect().last()
+                                    .ifNoItem().after(SEND_TIMEOUT).fail())
                             .chain(() -> connection.preparedQuery("delete from outbox_message where id = any($1)")
-                                    .execute(Tuple.of(ids)))
-                            .replaceWith(batch.size());
+                                    .execute(Tuple.of(all.toArray(Long[]::new))))
+                            .replaceWith(all.size());
                 });
+    }
+
+    private static boolean isJsonObject(String payload) {
+        try {
+            new JsonObject(payload);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private Uni<Void> send(Row row) {

@@ -12,6 +12,7 @@ import org.hibernate.StaleObjectStateException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -67,6 +68,17 @@ public class ProblemMapper {
         return respond(new Problem(Problem.TYPE_BASE + "malformed-body", "The request body cannot be read", 400,
                 field == null ? "Malformed JSON: " + message : "Field '" + field + "': " + message, path(uri),
                 errors));
+    }
+
+    /** Quarkus REST maps these subtypes itself; these take over so the body stays problem+json. */
+    @ServerExceptionMapper(priority = 1)
+    public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
+        return unreadableJson(e, uri);
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response unparseableJson(JsonParseException e, UriInfo uri) {
+        return unreadableJson(e, uri);
     }
 
     @ServerExceptionMapper

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every test of the suite: formatting check, unit tests, @QuarkusTests of each service against a real
+# PostgreSQL and Artemis, and the end-to-end tests that start the whole suite as separate processes.
+# Starts (and afterwards stops) the test infrastructure itself, on ports of its own, from empty data.
+#
+#   scripts/test.sh [extra maven arguments]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+keep="${LEADSUITE_KEEP_TEST_INFRA:-false}"
+bash scripts/infra.sh wipe test >/dev/null 2>&1 || true
+bash scripts/infra.sh start test
+cleanup() { [ "$keep" = true ] || bash scripts/infra.sh stop test; }
+trap cleanup EXIT
+
+# shellcheck disable=SC1091
+source .run/test/env
+./mvnw -B -ntp verify "$@"
