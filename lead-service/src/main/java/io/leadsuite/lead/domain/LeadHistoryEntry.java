@@ -1,0 +1,51 @@
+package io.leadsuite.lead.domain;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+
+/** One line of a lead's history: created, captured again, a stage change, sales-ready. */
+@Entity
+@Table(name = "lead_history")
+public class LeadHistoryEntry extends PanacheEntityBase {
+
+    public enum Kind {
+        CREATED,
+        CAPTURED,
+        STAGE_CHANGED,
+        SALES_READY
+    }
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+    public UUID leadId;
+    public Instant at;
+    public String kind;
+    public String fromStage;
+    public String toStage;
+    public String cause;
+    public String actor;
+    public String reason;
+
+    public static LeadHistoryEntry of(UUID leadId, Instant at, Kind kind, String from, String to, Cause cause,
+            String actor, String reason) {
+        LeadHistoryEntry entry = new LeadHistoryEntry();
+        entry.leadId = leadId;
+        entry.at = at;
+        entry.kind = kind.name();
+        entry.fromStage = from;
+        entry.toStage = to;
+        entry.cause = cause.name();
+        entry.actor = actor;
+        entry.reason = reason;
+        return entry;
+    }
+}

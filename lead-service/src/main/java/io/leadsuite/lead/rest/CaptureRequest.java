@@ -1,0 +1,47 @@
+package io.leadsuite.lead.rest;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import io.leadsuite.lead.client.ContactServiceClient.ContactDetails;
+
+/** A web-form or lead-gen submission (CONTRACT.md, "Capture"). */
+@Schema(name = "CaptureRequest", example = """
+        {"email": "ana@example.com", "firstName": "Ana", "lastName": "Silva", "company": "Acme",
+         "jobTitle": "IT Director", "country": "PT", "topic": "solar-panels",
+         "source": "MARKETING_FORM", "sourceRef": "form-42", "consent": true}""")
+public record CaptureRequest(
+        @NotBlank @Size(max = 254) String email,
+        @Size(max = 100) String firstName,
+        @Size(max = 100) String lastName,
+        @Size(max = 40) String phone,
+        @Size(max = 200) String company,
+        @Size(max = 200) String jobTitle,
+        @Pattern(regexp = "^[A-Za-z]{2}$", message = "must be an ISO 3166 alpha-2 code") String country,
+        @NotBlank @Size(max = 100) @Pattern(regexp = "^[A-Za-z0-9][A-Za-z0-9 ._-]*$", message = "letters, digits, blanks, dots, dashes and underscores") String topic,
+        @NotNull LeadSource source,
+        @Size(max = 200) String sourceRef,
+        Boolean consent) {
+
+    /** Where a lead came from. */
+    public enum LeadSource {
+        MARKETING_PAGE,
+        MARKETING_FORM,
+        CUSTOMER_JOURNEY,
+        EMAIL,
+        LINKEDIN,
+        EVENT,
+        IMPORT,
+        MANUAL,
+        CRM
+    }
+
+    ContactDetails person() {
+        return new ContactDetails(email, firstName, lastName, phone, company, jobTitle, country, consent,
+                sourceRef == null ? source.name() : source.name() + " " + sourceRef);
+    }
+}

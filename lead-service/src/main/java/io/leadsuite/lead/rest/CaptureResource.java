@@ -1,0 +1,51 @@
+package io.leadsuite.lead.rest;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.leadsuite.kit.Roles;
+import io.leadsuite.lead.service.CaptureService;
+import io.smallrye.mutiny.Uni;
+
+@Path("/captures")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Captures")
+@SecurityRequirement(name = "jwt")
+public class CaptureResource {
+
+    private final CaptureService captures;
+
+    public CaptureResource(CaptureService captures) {
+        this.captures = captures;
+    }
+
+    @POST
+    @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
+    @Operation(summary = "Capture a form submission", description = "Matches or creates the contact by e-mail, then creates the lead in the first stage of the "
+            + "default flow or touches the open lead of that contact and topic. Counts as a FORM_SUBMITTED "
+            + "interaction for scoring.")
+    @APIResponse(responseCode = "201", description = "A contact or a lead was created")
+    @APIResponse(responseCode = "200", description = "Both existed; the open lead was touched")
+    @APIResponse(responseCode = "422", description = "Invalid fields")
+    @APIResponse(responseCode = "503", description = "contact-service is unavailable")
+    public Uni<Response> capture(@NotNull @Valid CaptureRequest request, SecurityContext security) {
+        return captures.capture(request.person(), request.topic(), request.source().name(), request.sourceRef(),
+                security.getUserPrincipal().getName())
+                .map(result -> Response.status(result.contactCreated() || result.leadCreated() ? 201 : 200)
+                        .entity(result).build());
+    }
+}

@@ -1,0 +1,68 @@
+package io.leadsuite.lead.service;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.leadsuite.lead.domain.Flow;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Writes the built-in flows ({@code flows/built-in/*.json}) into the {@code flow} table at start-up. A (flow, version)
+ * already there is left alone, so replicas starting together are safe and a changed definition needs a new version.
+ */
+@ApplicationScoped
+public class BuiltInFlows {
+
+    /** The built-in flow definitions on the classpath. */
+    public static final List<String> RESOURCES = List.of("flows/built-in/marketing-lead.json",
+            "flows/built-in/funnel.json");
+
+    private static final Logger LOG = Logger.getLogger(BuiltInFlows.class);
+
+    void install(@Observes StartupEvent event, Pool pool, ObjectMapper mapper) {
+        for (String resource : RESOURCES) {
+            String json = read(resource);
+            Flow flow = parse(mapper, json);
+            int inserted = pool.preparedQuery("insert into flow (id, version, definition) values ($1, $2, $3::text::jsonb) "
+                    + "on conflict (id, version) do nothing")
+                    .execute(Tuple.of(flow.id(), flow.version(), json))
+                    .await().atMost(Duration.ofSeconds(30))
+                    .rowCount();
+            if (inserted == 1) {
+                LOG.infof("Installed built-in flow %s version %d", flow.id(), flow.version());
+            }
+        }
+    }
+
+    public static Flow parse(ObjectMapper mapper, String json) {
+        try {
+            return mapper.readValue(json, Flow.class);
+        } catch (IOException e) {
+            throw new IllegalStateException("Built-in flow definition cannot be read", e);
+        }
+    }
+
+    public static String read(String resource) {
+        try (InputStream in = BuiltInFlows.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("Missing " + resource);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.leadsuite.lead.service;
+
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.hibernate.exception.ConstraintViolationException;
+
+import io.leadsuite.lead.client.ContactDirectory;
+import io.leadsuite.lead.client.ContactServiceClient.ContactDetails;
+import io.leadsuite.lead.service.LeadService.CaptureCommand;
+import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
+
+/**
+ * A web-form or lead-gen submission: contact-service matches or creates the contact by e-mail, then the lead is
+ * created or touched. Safe to race: both steps are atomic on their own unique keys.
+ */
+@ApplicationScoped
+public class CaptureService {
+
+    private final ContactDirectory contacts;
+    private final LeadService leads;
+
+    public CaptureService(ContactDirectory contacts, LeadService leads) {
+        this.contacts = contacts;
+        this.leads = leads;
+    }
+
+    public record CaptureResult(UUID contactId, UUID leadId, boolean contactCreated, boolean leadCreated) {
+    }
+
+    public Uni<CaptureResult> capture(ContactDetails person, String topic, String source, String sourceRef,
+            String actor) {
+        return contacts.matchOrCreate(person)
+                .onFailure().transform(ContactDirectory::unavailable)
+                .chain(match -> Uni.createFrom()
+                        .deferred(() -> leads.recordCapture(
+                                new CaptureCommand(match.contact().id(), topic, source, sourceRef), actor))
+                        .onFailure(CaptureService::isUniqueViolation).retry().atMost(2)
+                        .map(recorded -> new CaptureResult(match.contact().id(), recorded.lead().id, match.created(),
+                                recorded.created())));
+    }
+
+    static boolean isUniqueViolation(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+                return true;
+            }
+            if (t instanceof ConstraintViolationException cve
+                    && cve.getKind() == ConstraintViolationException.ConstraintKind.UNIQUE) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

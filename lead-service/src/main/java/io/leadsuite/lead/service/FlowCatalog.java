@@ -1,0 +1,80 @@
+package io.leadsuite.lead.service;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.lead.domain.Flow;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The flows, read from the {@code flow} table. A (flow, version) never changes once written, so each is cached for
+ * the life of the process.
+ */
+@ApplicationScoped
+public class FlowCatalog {
+
+    private final ObjectMapper mapper;
+    private final Map<String, Flow> byVersion = new ConcurrentHashMap<>();
+
+    public FlowCatalog(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** The flow a lead runs under. Call inside a session. */
+    public Uni<Flow> get(String id, int version) {
+        Flow cached = byVersion.get(id + "@" + version);
+        if (cached != null) {
+            return Uni.createFrom().item(cached);
+        }
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery("select cast(definition as text) from flow where id = ?1 and version = ?2",
+                        String.class)
+                        .setParameter(1, id).setParameter(2, version)
+                        .getResultList())
+                .map(rows -> {
+                    if (rows.isEmpty()) {
+                        throw ProblemException.notFound("Flow", id + " version " + version);
+                    }
+                    return remember(parse(rows.get(0)));
+                });
+    }
+
+    /** The newest version of every flow. */
+    @WithSession
+    public Uni<List<Flow>> latest() {
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery("select cast(definition as text) from flow f where version = "
+                        + "(select max(version) from flow g where g.id = f.id) order by id", String.class)
+                        .getResultList())
+                .map(rows -> rows.stream().map(this::parse).map(this::remember).toList());
+    }
+
+    /** The newest version of one flow. */
+    @WithSession
+    public Uni<Flow> latest(String id) {
+        return latest().map(flows -> flows.stream().filter(f -> f.id().equals(id)).findFirst()
+                .orElseThrow(() -> ProblemException.notFound("Flow", id)));
+    }
+
+    private Flow remember(Flow flow) {
+        byVersion.putIfAbsent(flow.id() + "@" + flow.version(), flow);
+        return flow;
+    }
+
+    private Flow parse(String json) {
+        try {
+            return mapper.readValue(json, Flow.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored flow definition cannot be read", e);
+        }
+    }
+}

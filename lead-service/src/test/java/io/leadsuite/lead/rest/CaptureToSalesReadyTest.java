@@ -1,0 +1,194 @@
+package io.leadsuite.lead.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.junit.jupiter.api.Test;
+
+import io.leadsuite.contracts.Envelope;
+import io.leadsuite.contracts.EventTypes;
+import io.leadsuite.contracts.ScoreChanged;
+import io.leadsuite.kit.testing.EventProbe;
+import io.leadsuite.kit.testing.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.vertx.core.json.JsonObject;
+
+@QuarkusTest
+@QuarkusTestResource(FakeContactService.class)
+class CaptureToSalesReadyTest {
+
+    private static final String MARKETING = TestTokens.forRoles("marketing");
+    private static final String CRM = TestTokens.forRoles("crm");
+    private static final UUID MODEL = UUID.fromString("00000000-0000-0000-0000-0000000000aa");
+
+    @Inject
+    EventProbe events;
+
+    @Inject
+    @Channel("test-score-updates")
+    MutinyEmitter<JsonObject> scoreUpdates;
+
+    private static JsonPath capture(String email, String topic, int expectedStatus) {
+        return given().auth().oauth2(MARKETING).contentType(ContentType.JSON)
+                .body("{\"email\": \"" + email + "\", \"firstName\": \"Ana\", \"topic\": \"" + topic
+                        + "\", \"source\": \"MARKETING_FORM\", \"sourceRef\": \"form-42\"}")
+                .post("/captures")
+                .then().statusCode(expectedStatus).extract().jsonPath();
+    }
+
+    private static JsonPath lead(String id) {
+        return given().auth().oauth2(MARKETING).get("/leads/" + id).then().statusCode(200).extract().jsonPath();
+    }
+
+    private Envelope<ScoreChanged> scoreChanged(String leadId, String contactId, long sequence, int score) {
+        boolean ready = score >= 50;
+        ScoreChanged data = new ScoreChanged(UUID.fromString(leadId), UUID.fromString(contactId),
+                List.of(new ScoreChanged.ModelScore(MODEL, 1, "Default engagement", score, ready ? "B" : "D", 50,
+                        ready)),
+                ready, null);
+        return Envelope.of(EventTypes.SCORE_CHANGED, "scoring-service", Instant.now(), UUID.fromString(leadId),
+                sequence, data);
+    }
+
+    private void send(Envelope<ScoreChanged> envelope) {
+        scoreUpdates.sendAndAwait(JsonObject.mapFrom(envelope));
+    }
+
+    @Test
+    void aCaptureBecomesASalesReadyLeadOnceScoresCrossTheThreshold() {
+        String email = "ana." + UUID.randomUUID() + "@example.com";
+        JsonPath first = capture(email, "solar-panels", 201);
+        assertEquals(true, first.getBoolean("contactCreated"));
+        assertEquals(true, first.getBoolean("leadCreated"));
+        String leadId = first.getString("leadId");
+        String contactId = first.getString("contactId");
+
+        JsonPath created = lead(leadId);
+        assertEquals("INQUIRY", created.getString("stage"));
+        assertEquals("OPEN", created.getString("status"));
+        assertEquals("marketing-lead", created.getString("flow"));
+        JsonObject leadCreated = events.await("lead.created", d -> leadId.equals(d.getString("leadId")));
+        assertNotNull(leadCreated.getJsonObject("data").getJsonObject("capture").getString("captureId"));
+
+        // the same person and topic again: the open lead is touched, not duplicated
+        JsonPath second = capture(email.toUpperCase(), "Solar-Panels", 200);
+        assertEquals(leadId, second.getString("leadId"));
+        assertEquals(false, second.getBoolean("leadCreated"));
+        events.await("lead.captured", d -> leadId.equals(d.getString("leadId")));
+        // another topic: another lead of the same contact
+        JsonPath other = capture(email, "heat-pumps", 201);
+        assertEquals(contactId, other.getString("contactId"));
+        assertEquals(true, other.getBoolean("leadCreated"));
+
+        send(scoreChanged(leadId, contactId, 1, 10));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> "AUTOMATED_MARKETING_QUALIFICATION".equals(lead(leadId).getString("stage")));
+
+        Envelope<ScoreChanged> crossing = scoreChanged(leadId, contactId, 3, 60);
+        send(crossing);
+        await().atMost(Duration.ofSeconds(10)).until(() -> lead(leadId).getBoolean("salesReady"));
+        JsonPath ready = lead(leadId);
+        assertEquals("TELEPROSPECTING_ACCEPTANCE", ready.getString("stage"));
+        assertEquals("SCORE", ready.getString("salesReadyBy"));
+        assertEquals(60, ready.getInt("scores[0].score"));
+        events.await("lead.sales-ready", d -> leadId.equals(d.getString("leadId")));
+        JsonObject moved = events.await("lead.stage-changed",
+                d -> leadId.equals(d.getString("leadId")) && "TELEPROSPECTING_ACCEPTANCE".equals(d.getString("to")));
+        assertEquals("SCORE", moved.getJsonObject("data").getString("cause"));
+
+        // a stale update (lower sequence) and a redelivery of an applied message change nothing; a later update for
+        // another lead on the same queue tells us both were consumed
+        send(scoreChanged(leadId, contactId, 2, 5));
+        send(new Envelope<>(crossing.id(), crossing.type(), 1, crossing.source(), crossing.time(), crossing.subject(),
+                99, crossing.data()));
+        String sentinel = other.getString("leadId");
+        send(scoreChanged(sentinel, contactId, 1, 10));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> "AUTOMATED_MARKETING_QUALIFICATION".equals(lead(sentinel).getString("stage")));
+        assertEquals(60, lead(leadId).getInt("scores[0].score"));
+
+        List<String> kinds = given().auth().oauth2(MARKETING).get("/leads/" + leadId + "/history")
+                .then().statusCode(200).extract().jsonPath().getList("items.kind");
+        assertEquals(List.of("CREATED", "CAPTURED", "STAGE_CHANGED", "SALES_READY", "STAGE_CHANGED"), kinds);
+        given().auth().oauth2(MARKETING).get("/leads/" + leadId + "/history?limit=2")
+                .then().statusCode(200).body("items.size()", equalTo(2)).body("next", equalTo(
+                        given().auth().oauth2(MARKETING).get("/leads/" + leadId + "/history?limit=2").then()
+                                .extract().path("items[1].id").toString()));
+
+        // the CRM sees it, with its contact's details
+        given().auth().oauth2(CRM).get("/crm/leads/sales-ready?limit=200")
+                .then().statusCode(200)
+                .body("items.lead.id", hasItem(leadId))
+                .body("items.contact.email", hasItem(email));
+    }
+
+    @Test
+    void racingCapturesOfOnePersonAndTopicMakeOneLead() throws Exception {
+        String email = "race." + UUID.randomUUID() + "@example.com";
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            var calls = java.util.stream.IntStream
+                    .range(0, 16).<java.util.concurrent.Callable<String>> mapToObj(i -> () -> given().auth().oauth2(MARKETING)
+                            .contentType(ContentType.JSON)
+                            .body("{\"email\": \"" + email + "\", \"topic\": \"boilers\", \"source\": \"EVENT\"}")
+                            .post("/captures").then().extract().path("leadId"))
+                    .toList();
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (var f : pool.invokeAll(calls)) {
+                ids.add(f.get());
+            }
+            assertEquals(1, ids.size(), "one open lead per contact and topic: " + ids);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void badCapturesAreProblemsNotServerErrors() {
+        given().auth().oauth2(MARKETING).contentType(ContentType.JSON).body("{\"email\": \"a@b.io\"}")
+                .post("/captures").then().statusCode(422).contentType("application/problem+json")
+                .body("errors.field", hasItem("topic"));
+        given().auth().oauth2(MARKETING).contentType(ContentType.JSON)
+                .body("{\"email\": \"a@b.io\", \"topic\": \"x\", \"source\": \"CARRIER_PIGEON\"}")
+                .post("/captures").then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem("source"));
+        given().auth().oauth2(MARKETING).contentType(ContentType.JSON).body("{\"email\": ")
+                .post("/captures").then().statusCode(400).contentType("application/problem+json");
+        given().auth().oauth2(MARKETING).contentType(ContentType.JSON)
+                .body("{\"email\": \"invalid@x\", \"topic\": \"x\", \"source\": \"EVENT\"}")
+                .post("/captures").then().statusCode(422).body("errors.field", hasItem("email"));
+        given().auth().oauth2(MARKETING).contentType(ContentType.JSON)
+                .body("{\"email\": \"unavailable@example.com\", \"topic\": \"x\", \"source\": \"EVENT\"}")
+                .post("/captures").then().statusCode(503).contentType("application/problem+json");
+        given().auth().oauth2(MARKETING).get("/leads/" + UUID.randomUUID()).then().statusCode(404)
+                .contentType("application/problem+json");
+        given().auth().oauth2(CRM).get("/crm/leads/sales-ready?after=garbage").then().statusCode(400);
+    }
+
+    @Test
+    void tokensAndRolesAreChecked() {
+        String body = "{\"email\": \"a@b.io\", \"topic\": \"x\", \"source\": \"EVENT\"}";
+        given().contentType(ContentType.JSON).body(body).post("/captures").then().statusCode(401)
+                .contentType("application/problem+json");
+        given().auth().oauth2(TestTokens.forRoles("sales")).contentType(ContentType.JSON).body(body)
+                .post("/captures").then().statusCode(403).contentType("application/problem+json");
+        given().auth().oauth2(MARKETING).get("/crm/leads/sales-ready").then().statusCode(403);
+        given().get("/crm/leads/sales-ready").then().statusCode(401);
+    }
+}

@@ -1,0 +1,87 @@
+package io.leadsuite.lead.rest;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Stands in for contact-service in lead-service's own tests (the end-to-end tests use the real one): match-or-create
+ * by lower-cased e-mail, read by id; e-mails starting with "unavailable" get a 503, "invalid" a 422 problem.
+ */
+public class FakeContactService implements QuarkusTestResourceLifecycleManager {
+
+    private Vertx vertx;
+    private HttpServer server;
+    private final Map<String, JsonObject> byEmail = new ConcurrentHashMap<>();
+    private final Map<String, JsonObject> byId = new ConcurrentHashMap<>();
+
+    @Override
+    public Map<String, String> start() {
+        vertx = Vertx.vertx();
+        server = vertx.createHttpServer().requestHandler(request -> {
+            if (request.headers().get("Authorization") == null) {
+                request.response().setStatusCode(401).end();
+                return;
+            }
+            if ("POST".equals(request.method().name()) && request.path().equals("/contacts/match")) {
+                request.body().onSuccess(body -> {
+                    String email = body.toJsonObject().getString("email").strip().toLowerCase();
+                    if (email.startsWith("unavailable")) {
+                        request.response().setStatusCode(503).end();
+                        return;
+                    }
+                    if (email.startsWith("invalid")) {
+                        request.response().setStatusCode(422).putHeader("Content-Type", "application/problem+json")
+                                .end(new JsonObject().put("status", 422).put("detail", "The e-mail address is malformed")
+                                        .put("errors", new io.vertx.core.json.JsonArray()
+                                                .add(new JsonObject().put("field", "email").put("message", "bad")))
+                                        .encode());
+                        return;
+                    }
+                    boolean[] created = { false };
+                    JsonObject contact = byEmail.computeIfAbsent(email, e -> {
+                        created[0] = true;
+                        JsonObject c = new JsonObject().put("id", UUID.randomUUID().toString()).put("email", e)
+                                .put("firstName", body.toJsonObject().getString("firstName"));
+                        byId.put(c.getString("id"), c);
+                        return c;
+                    });
+                    request.response().setStatusCode(created[0] ? 201 : 200).putHeader("Content-Type",
+                            "application/json")
+                            .end(new JsonObject().put("contact", contact).put("created", created[0]).encode());
+                });
+                return;
+            }
+            if ("GET".equals(request.method().name()) && request.path().startsWith("/contacts/")) {
+                JsonObject contact = byId.get(request.path().substring("/contacts/".length()));
+                if (contact == null) {
+                    request.response().setStatusCode(404).end();
+                } else {
+                    request.response().putHeader("Content-Type", "application/json").end(contact.encode());
+                }
+                return;
+            }
+            request.response().setStatusCode(404).end();
+        });
+        try {
+            server.listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        String url = "http://localhost:" + server.actualPort();
+        return Map.of("leadsuite.contact-service.url", url, "quarkus.rest-client.contact-service.url", url);
+    }
+
+    @Override
+    public void stop() {
+        if (vertx != null) {
+            vertx.close();
+        }
+    }
+}
