@@ -1,0 +1,160 @@
+package io.leadsuite.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole suite as separate processes: the four services' packaged fast-jars, started with the same environment
+ * keys as scripts/suite.sh, against the test PostgreSQL and Artemis that scripts/test.sh started.
+ */
+final class Suite implements AutoCloseable {
+
+    static final int GATEWAY = 18080;
+    static final int CONTACT = 18081;
+    static final int LEAD = 18082;
+    static final int SCORING = 18083;
+
+    private static final Map<String, Integer> PORTS = new LinkedHashMap<>();
+    static {
+        PORTS.put("contact-service", CONTACT);
+        PORTS.put("lead-service", LEAD);
+        PORTS.put("scoring-service", SCORING);
+        PORTS.put("gateway", GATEWAY);
+    }
+
+    private final Path root;
+    private final Path logs;
+    private final Map<String, String> env;
+    private final Map<String, Process> processes = new HashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    Suite() throws IOException {
+        root = Path.of(System.getProperty("suite.root", "..")).toAbsolutePath().normalize();
+        logs = root.resolve("e2e-tests/target/suite-logs");
+        Files.createDirectories(logs);
+        env = testInfrastructureEnv(root);
+        env.put("LEADSUITE_CONTACT_SERVICE_URL", "http://localhost:" + CONTACT);
+        env.put("LEADSUITE_GATEWAY_UPSTREAMS_CONTACT_SERVICE", "http://localhost:" + CONTACT);
+        env.put("LEADSUITE_GATEWAY_UPSTREAMS_LEAD_SERVICE", "http://localhost:" + LEAD);
+        env.put("LEADSUITE_GATEWAY_UPSTREAMS_SCORING_SERVICE", "http://localhost:" + SCORING);
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close));
+    }
+
+    /** Starts all four and waits until each is ready; returns how long that took. */
+    Duration startAll() {
+        long start = System.nanoTime();
+        PORTS.keySet().forEach(this::launch);
+        PORTS.keySet().forEach(this::awaitReady);
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    void start(String service) {
+        launch(service);
+        awaitReady(service);
+    }
+
+    /** SIGKILL: no shutdown hooks, no graceful drain, in-flight work lost as in a crash. */
+    void kill(String service) throws InterruptedException {
+        Process process = processes.remove(service);
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    private void launch(String service) {
+        Path jar = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the services first (./mvnw verify)");
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xmx192m", "-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(service + ".log").toFile()));
+        builder.environment().putAll(env);
+        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(PORTS.get(service)));
+        try {
+            processes.put(service, builder.start());
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot start " + service, e);
+        }
+    }
+
+    private void awaitReady(String service) {
+        URI ready = URI.create("http://localhost:" + PORTS.get(service) + "/q/health/ready");
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            Process process = processes.get(service);
+            if (process == null || !process.isAlive()) {
+                throw new IllegalStateException(service + " exited during start-up; see " + logs);
+            }
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2))
+                        .build(), HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException(service + " not ready within 120 s; see " + logs);
+    }
+
+    @Override
+    public void close() {
+        processes.values().forEach(Process::destroy);
+        processes.values().forEach(p -> {
+            try {
+                if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        processes.clear();
+    }
+
+    /** The connection settings scripts/infra.sh wrote for the test profile, unless the environment has them. */
+    private static Map<String, String> testInfrastructureEnv(Path root) throws IOException {
+        Map<String, String> values = new HashMap<>();
+        Path file = root.resolve(".run/test/env");
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file)) {
+                if (line.startsWith("export ")) {
+                    String[] kv = line.substring("export ".length()).split("=", 2);
+                    values.put(kv[0], kv[1]);
+                }
+            }
+        }
+        System.getenv().forEach((k, v) -> {
+            if (k.startsWith("LEADSUITE_")) {
+                values.put(k, v);
+            }
+        });
+        if (!values.containsKey("LEADSUITE_DB_PORT")) {
+            throw new IllegalStateException("No test infrastructure: run scripts/test.sh (or scripts/infra.sh start test)");
+        }
+        return values;
+    }
+}
