@@ -1,0 +1,85 @@
+package io.leadsuite.scoring.rest;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.leadsuite.kit.Roles;
+import io.leadsuite.kit.problem.Problem.FieldError;
+import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.scoring.service.InteractionService;
+import io.smallrye.mutiny.Uni;
+
+@Path("/interactions")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Interactions")
+@SecurityRequirement(name = "jwt")
+public class InteractionResource {
+
+    private final InteractionService interactions;
+
+    public InteractionResource(InteractionService interactions) {
+        this.interactions = interactions;
+    }
+
+    /** What became of each item of a submission. */
+    public record SubmissionView(List<String> accepted, List<String> duplicates,
+            List<RejectedItem> rejected) {
+    }
+
+    @POST
+    @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
+    @Operation(summary = "Submit one interaction or a batch", description = "One interaction object or an array of up "
+            + "to 1000. Each is stored and applied to its leads' scores at once: the named lead, or every open lead of "
+            + "the contact (of the topic, when given). An id seen before is a duplicate and never counts twice; an "
+            + "interaction whose lead or contact is not known yet is applied when it arrives.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Object.class), examples = {
+            @ExampleObject(name = "batch", value = """
+                    [{"id": "mail-7781-open", "type": "EMAIL_OPENED", "email": "ana@example.com",
+                      "occurredAt": "2026-03-01T10:15:30Z", "attributes": {"campaign": "spring-launch"}},
+                     {"id": "web-99812", "type": "PAGE_VISITED", "contactId": "5b0f4f6e-3c1e-4a53-9f55-2b8d0f1c9a10",
+                      "topic": "solar-panels", "attributes": {"url": "https://example.com/pricing"}}]"""),
+            @ExampleObject(name = "one", value = """
+                    {"id": "evt-2026-expo-ana", "type": "EVENT_ATTENDED", "email": "ana@example.com",
+                     "leadId": "9a4c2d5e-8f7b-4e1a-b3c6-0d9e8f7a6b5c", "attributes": {"event": "expo-2026"}}""") }))
+    @APIResponse(responseCode = "202", description = "Accepted ids, duplicate ids and rejected items (by index, with reasons)")
+    @APIResponse(responseCode = "400", description = "Malformed JSON, or neither an object nor an array")
+    @APIResponse(responseCode = "401", description = "No valid token")
+    @APIResponse(responseCode = "403", description = "The token's roles do not allow this")
+    @APIResponse(responseCode = "422", description = "No item is valid (or none, or more than 1000)")
+    public Uni<Response> submit(JsonNode body) {
+        InteractionBatch batch = InteractionBatch.read(body, Instant.now());
+        if (batch.valid.isEmpty()) {
+            List<FieldError> errors = new ArrayList<>();
+            for (RejectedItem r : batch.rejected) {
+                r.errors().forEach(e -> errors.add(new FieldError("[" + r.index() + "]"
+                        + (e.field().isEmpty() ? "" : "." + e.field()), e.message())));
+            }
+            throw ProblemException.unprocessable("No interaction in the request is valid", errors)
+                    .with("rejected", batch.rejected);
+        }
+        return interactions.submit(batch.valid)
+                .map(outcome -> Response.accepted(new SubmissionView(outcome.accepted(), outcome.duplicates(),
+                        batch.rejected)).build());
+    }
+}

@@ -1,0 +1,70 @@
+package io.leadsuite.scoring.service;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.leadsuite.scoring.domain.Interaction;
+import io.leadsuite.scoring.domain.InteractionFacts;
+import io.leadsuite.scoring.domain.ModelDefinition;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+
+/** Stores interactions and finds those still to be applied to a lead. Needs the caller's transaction. */
+@ApplicationScoped
+public class InteractionStore {
+
+    /** Stores the interaction unless its id is known; true when it was stored (false: a duplicate). */
+    public Uni<Boolean> store(InteractionInput input) {
+        String attributes = new JsonObject(input.attributes() == null ? Map.of() : input.attributes()).encode();
+        return Panache.getSession()
+                .chain(session -> session.createNativeQuery("insert into interaction (id, type, contact_id, email, "
+                        + "lead_id, topic, occurred_at, attributes, received_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                        + "cast(cast(?8 as text) as jsonb), ?9) on conflict (id) do nothing")
+                        .setParameter(1, input.id())
+                        .setParameter(2, input.type())
+                        .setParameter(3, input.contactId())
+                        .setParameter(4, input.email())
+                        .setParameter(5, input.leadId())
+                        .setParameter(6, input.topic())
+                        .setParameter(7, input.occurredAt())
+                        .setParameter(8, attributes)
+                        .setParameter(9, Instant.now())
+                        .executeUpdate())
+                .map(inserted -> inserted == 1);
+    }
+
+    /**
+     * The stored interactions that count for the lead and were not applied to it yet, oldest first: those naming the
+     * lead, and those naming no lead but its contact (by id, or by e-mail when they name no contact id) whose topic is
+     * none or the lead's.
+     *
+     * @param email the contact's normalised e-mail, or null when not known
+     */
+    public Uni<List<InteractionFacts>> pendingFor(UUID leadId, UUID contactId, String email, String topic) {
+        return Interaction.<Interaction> list("from Interaction i where (i.leadId = ?1 or (i.leadId is null "
+                + "and (i.contactId = ?2 or (i.contactId is null and i.email = ?3)) "
+                + "and (i.topic is null or lower(trim(i.topic)) = ?4))) "
+                + "and not exists (select 1 from InteractionApplication a where a.interactionId = i.id "
+                + "and a.leadId = ?1) order by i.occurredAt, i.receivedAt, i.id",
+                leadId, contactId, email == null ? "" : email, ModelDefinition.normaliseTopic(topic))
+                .map(list -> list.stream().map(InteractionStore::facts).toList());
+    }
+
+    public static InteractionFacts facts(Interaction interaction) {
+        Map<String, Object> attributes = new java.util.HashMap<>();
+        if (interaction.attributesJson != null) {
+            interaction.attributes().forEach(e -> attributes.put(e.getKey(),
+                    e.getValue() instanceof io.vertx.core.json.JsonArray list ? list.getList() : e.getValue()));
+        }
+        return new InteractionFacts(interaction.id, interaction.type, interaction.occurredAt, attributes);
+    }
+
+    public static InteractionFacts facts(InteractionInput input) {
+        return new InteractionFacts(input.id(), input.type(), input.occurredAt(), input.attributes());
+    }
+}

@@ -1,0 +1,92 @@
+package io.leadsuite.scoring.service;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.scoring.domain.GradeBand;
+import io.leadsuite.scoring.domain.ModelDefinition;
+import io.leadsuite.scoring.domain.Operator;
+import io.leadsuite.scoring.domain.RuleKind;
+import io.leadsuite.scoring.domain.ScoringModel;
+import io.leadsuite.scoring.domain.ScoringRule;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** Reads scoring models, and turns stored models into the rule engine's {@link ModelDefinition}s. */
+@ApplicationScoped
+public class ModelCatalog {
+
+    /** The model Flyway creates at first start ({@code V1__scoring.sql}). */
+    public static final UUID DEFAULT_MODEL_ID = UUID.fromString("00000000-0000-0000-0000-00000000d3fa");
+
+    private static final Logger LOG = Logger.getLogger(ModelCatalog.class);
+
+    @WithSession
+    public Uni<List<ScoringModel>> list() {
+        return ScoringModel.list("order by name, id");
+    }
+
+    @WithSession
+    public Uni<ScoringModel> get(UUID id) {
+        return ScoringModel.<ScoringModel> findById(id)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("Scoring model", id));
+    }
+
+    /** The published models, in a stable order. Needs a session (the caller's). */
+    public Uni<List<ModelDefinition>> published() {
+        return ScoringModel.<ScoringModel> list("status = ?1 order by createdAt, id", ScoringModel.PUBLISHED)
+                .map(models -> models.stream().map(ModelCatalog::toDefinition).toList());
+    }
+
+    public static ModelDefinition toDefinition(ScoringModel model) {
+        List<String> topics = new ArrayList<>();
+        JsonArray scopeTopics = model.scope().getJsonArray("topics");
+        if (scopeTopics != null) {
+            scopeTopics.forEach(t -> topics.add(String.valueOf(t)));
+        }
+        List<GradeBand> grades = new ArrayList<>();
+        for (Object g : model.grades()) {
+            JsonObject grade = (JsonObject) g;
+            grades.add(new GradeBand(grade.getString("name"), grade.getInteger("minScore", 0)));
+        }
+        List<ScoringRule> rules = new ArrayList<>();
+        for (Object r : model.rules()) {
+            ScoringRule rule = toRule(model.id, (JsonObject) r);
+            if (rule != null) {
+                rules.add(rule);
+            }
+        }
+        return new ModelDefinition(model.id, model.name, model.version, topics, model.salesReadyThreshold, grades,
+                rules);
+    }
+
+    private static ScoringRule toRule(UUID modelId, JsonObject json) {
+        try {
+            String kind = json.getString("kind", RuleKind.BEHAVIOUR.name());
+            String operator = json.getString("operator");
+            Object value = json.getValue("value");
+            if (value instanceof JsonArray array) {
+                value = array.getList();
+            } else if (value instanceof JsonObject object) {
+                value = object.getMap();
+            }
+            return new ScoringRule(json.getString("id"), RuleKind.valueOf(kind.toUpperCase(Locale.ROOT)),
+                    json.getString("interactionType"), json.getString("attribute"),
+                    operator == null ? null : Operator.valueOf(operator.toUpperCase(Locale.ROOT)), value,
+                    json.getInteger("points", 0), json.getInteger("maxTimes"), json.getInteger("windowDays"));
+        } catch (RuntimeException e) {
+            LOG.warnf("Scoring model %s: rule %s cannot be read and is ignored: %s", modelId, json.encode(),
+                    e.getMessage());
+            return null;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.leadsuite.scoring.service;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Transaction-scoped advisory locks that order the paths which could otherwise miss each other: an interaction stored
+ * while its lead (or its contact's e-mail) is being registered by a concurrent transaction would be seen by neither.
+ * Every transaction takes the locks of the leads, contacts and e-mails it touches in one global order (leads, then
+ * contacts, then e-mails; by hash within each), so they serialize exactly where they meet and never deadlock.
+ */
+@ApplicationScoped
+public class ScoringLocks {
+
+    static final int LEAD_SPACE = 73_001;
+    static final int CONTACT_SPACE = 73_002;
+    static final int EMAIL_SPACE = 73_003;
+
+    /** One advisory lock: a key space and a 32-bit key. */
+    public record Key(int space, int key) {
+        static final Comparator<Key> ORDER = Comparator.comparingInt(Key::space).thenComparingInt(Key::key);
+    }
+
+    public static Key lead(UUID leadId) {
+        return new Key(LEAD_SPACE, leadId.hashCode());
+    }
+
+    public static Key contact(UUID contactId) {
+        return new Key(CONTACT_SPACE, contactId.hashCode());
+    }
+
+    public static Key email(String normalisedEmail) {
+        return new Key(EMAIL_SPACE, normalisedEmail.toLowerCase(Locale.ROOT).hashCode());
+    }
+
+    /**
+     * Takes the locks, in the global order, until the transaction ends. A transaction that takes more later must only
+     * take keys that sort after those it holds.
+     */
+    public Uni<Void> acquire(Collection<Key> keys) {
+        if (keys.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        // The keys are ints computed here, never client text, so they can be written into the statement.
+        String rows = keys.stream().distinct().sorted(Key.ORDER)
+                .map(k -> "(" + k.space() + ", " + k.key() + ")")
+                .collect(Collectors.joining(", "));
+        return Panache.getSession()
+                .chain(session -> session.createNativeQuery("select cast(pg_advisory_xact_lock(k1, k2) as text) "
+                        + "from (values " + rows + ") as t(k1, k2)", String.class).getResultList())
+                .replaceWithVoid();
+    }
+}
