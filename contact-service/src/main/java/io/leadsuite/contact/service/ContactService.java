@@ -8,8 +8,8 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.leadsuite.contact.domain.Contact;
-import io.leadsuite.contact.domain.EmailAddress;
 import io.leadsuite.contracts.ContactCreated;
+import io.leadsuite.contracts.EmailAddress;
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.kit.outbox.Outbox;

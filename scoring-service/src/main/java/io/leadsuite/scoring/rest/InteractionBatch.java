@@ -12,9 +12,9 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.leadsuite.contracts.EmailAddress;
 import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
-import io.leadsuite.scoring.domain.EmailAddress;
 import io.leadsuite.scoring.domain.InteractionTypes;
 import io.leadsuite.scoring.service.InteractionInput;
 

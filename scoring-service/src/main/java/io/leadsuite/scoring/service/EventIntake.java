@@ -13,11 +13,11 @@ import jakarta.persistence.LockModeType;
 
 import io.leadsuite.contracts.Capture;
 import io.leadsuite.contracts.ContactCreated;
+import io.leadsuite.contracts.EmailAddress;
 import io.leadsuite.contracts.LeadCaptured;
 import io.leadsuite.contracts.LeadCreated;
 import io.leadsuite.kit.event.EventCodec.UnreadableEventException;
 import io.leadsuite.scoring.domain.ContactRef;
-import io.leadsuite.scoring.domain.EmailAddress;
 import io.leadsuite.scoring.domain.InteractionTypes;
 import io.leadsuite.scoring.domain.TrackedLead;
 import io.leadsuite.scoring.service.LeadScorer.Application;

@@ -1,15 +1,17 @@
-package io.leadsuite.scoring.domain;
+package io.leadsuite.contracts;
 
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The suite's matching rule for contacts (as in contact-service): an e-mail address trimmed and lower-cased.
- * Interactions naming a contact by e-mail are resolved with it against {@code contact.created}'s normalised e-mail.
+ * The matching rule of the suite, part of the contract: a contact is unique by its e-mail address, trimmed and
+ * lower-cased, and every e-mail carried in a message is in this form. contact-service matches contacts with it;
+ * scoring-service resolves interactions that name an e-mail with it.
  */
 public final class EmailAddress {
 
+    /** Deliberately permissive: one @, something on each side, a dot in the domain, no blanks or NUL characters. */
     private static final Pattern SHAPE = Pattern.compile("^[^@\\s\\x00]+@[^@\\s\\x00]+\\.[^@\\s\\x00]+$");
 
     private EmailAddress() {

@@ -1,9 +1,10 @@
-package io.leadsuite.contact.domain;
+package io.leadsuite.contracts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Optional;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -23,5 +24,10 @@ class EmailAddressTest {
             "NONE                     | NONE" })
     void normalisesOrRejects(String raw, String expected) {
         assertEquals(Optional.ofNullable(expected), EmailAddress.normalise(raw));
+    }
+
+    @Test
+    void aNulCharacterIsNeverPartOfAnAddress() {
+        assertEquals(Optional.empty(), EmailAddress.normalise("ana\0x@example.com"));
     }
 }
