@@ -1,0 +1,60 @@
+package io.leadsuite.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+/** The routing table and the role rules, without a server. */
+class RouteTest {
+
+    @Test
+    void resolvesGroupsBySegment() {
+        assertEquals(new Route("leads", Upstream.LEAD_SERVICE, "/leads/l-1/scores-x"),
+                Route.resolve("/api/leads/l-1/scores-x").orElseThrow());
+        assertEquals(new Route("lead-scores", Upstream.SCORING_SERVICE, "/leads/l-1/scores"),
+                Route.resolve("/api/leads/l-1/scores").orElseThrow());
+        assertEquals(new Route("crm", Upstream.LEAD_SERVICE, "/crm"), Route.resolve("/api/crm").orElseThrow());
+        assertEquals(Upstream.CONTACT_SERVICE, Route.resolve("/api/contacts/c-1/merge").orElseThrow().upstream());
+        assertTrue(Route.resolve("/api").isEmpty());
+        assertTrue(Route.resolve("/api/").isEmpty());
+        assertTrue(Route.resolve("/apis/leads").isEmpty());
+        assertTrue(Route.resolve("/leads").isEmpty());
+        assertTrue(Route.resolve("/api/Leads").isEmpty());
+        assertTrue(Route.resolve("/api/stream").isEmpty());
+    }
+
+    @Test
+    void rolesByMethodAndGroup() {
+        assertEquals(Roles.MARKETING_OR_ADMIN, Route.resolve("/api/captures").orElseThrow().allowedRoles("POST"));
+        assertEquals(Roles.MARKETING_OR_ADMIN,
+                Route.resolve("/api/interactions").orElseThrow().allowedRoles("POST"));
+        assertEquals(Roles.ANY, Route.resolve("/api/interactions").orElseThrow().allowedRoles("GET"));
+        assertEquals(Roles.CRM_OR_ADMIN, Route.resolve("/api/crm/leads/x/accept").orElseThrow().allowedRoles("GET"));
+        assertEquals(Set.of("marketing", "telesales", "sales", "admin", "crm"),
+                Route.resolve("/api/leads/l-1/transitions").orElseThrow().allowedRoles("POST"));
+    }
+
+    @Test
+    void templatesKeepMetricsTagsFew() {
+        assertEquals("/api/leads", Route.resolve("/api/leads").orElseThrow().template());
+        assertEquals("/api/leads/**", Route.resolve("/api/leads/l-1/history").orElseThrow().template());
+        assertEquals("/api/leads/{id}/scores/**", Route.resolve("/api/leads/l-9/scores/m/explanation")
+                .orElseThrow().template());
+    }
+
+    @Test
+    void originsAreCheckedAtStartUp() {
+        Origin origin = Origin.of(Upstream.LEAD_SERVICE, URI.create("https://lead.internal/base/"));
+        assertEquals(443, origin.port());
+        assertEquals("/base", origin.basePath());
+        assertTrue(origin.serves(URI.create("https://LEAD.internal:443/base/leads/1")));
+        assertThrows(IllegalArgumentException.class,
+                () -> Origin.of(Upstream.LEAD_SERVICE, URI.create("ftp://lead.internal")));
+        assertThrows(IllegalArgumentException.class, () -> Origin.of(Upstream.LEAD_SERVICE, URI.create("lead:8082")));
+    }
+}

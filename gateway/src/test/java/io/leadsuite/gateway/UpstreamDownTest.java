@@ -1,0 +1,62 @@
+package io.leadsuite.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.leadsuite.kit.testing.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/** scoring-service is down (nothing listens on its port); the gateway says so at once and serves the rest. */
+@QuarkusTest
+@TestProfile(UpstreamDownTest.ScoringDown.class)
+class UpstreamDownTest {
+
+    public static class ScoringDown implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(FakeUpstreams.class, Map.of("down", "scoring-service")));
+        }
+    }
+
+    static final String MARKETING = TestTokens.forRoles("marketing");
+
+    @Test
+    void answers503FastWhileOtherRoutesStillAnswer() {
+        // warm the client up (the first rest-assured call of a JVM is slow on its own)
+        given().auth().oauth2(MARKETING).get("/api/leads/l-0").then().statusCode(200);
+        for (int i = 0; i < 5; i++) {
+            long start = System.nanoTime();
+            given().auth().oauth2(MARKETING).header("X-Request-Id", "down-" + i).contentType("application/json")
+                    .body("{\"id\":\"i-1\",\"type\":\"EMAIL_CLICKED\",\"email\":\"ana@example.com\"}")
+                    .post("/api/interactions")
+                    .then().statusCode(503)
+                    .contentType("application/problem+json")
+                    .header("X-Request-Id", "down-" + i)
+                    .header("Retry-After", "5")
+                    .body("type", equalTo("https://leadsuite.io/problems/upstream-unavailable"))
+                    .body("title", equalTo("Service unavailable"))
+                    .body("status", equalTo(503))
+                    .body("detail", containsString("scoring-service"))
+                    .body("instance", equalTo("/api/interactions"));
+            long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertTrue(millis < 2000, "503 took " + millis + " ms");
+
+            given().auth().oauth2(MARKETING).get("/api/leads/l-1/scores").then().statusCode(503);
+            given().auth().oauth2(MARKETING).get("/api/leads/l-1").then().statusCode(200)
+                    .body("service", equalTo("lead-service"));
+            given().auth().oauth2(MARKETING).get("/api/contacts/c-1").then().statusCode(200)
+                    .body("service", equalTo("contact-service"));
+        }
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+}
