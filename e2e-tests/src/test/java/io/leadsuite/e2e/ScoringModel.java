@@ -28,7 +28,7 @@ final class ScoringModel {
 
     static ScoringModel published(RequestSpecification api) {
         List<Map<String, Object>> models = api.get("/api/scoring/models").then().statusCode(200).extract().jsonPath()
-                .getList("findAll { it.status == 'PUBLISHED' }");
+                .getList("items.findAll { it.status == 'PUBLISHED' }");
         assertEquals(1, models.size(), "one published model (the default) in a fresh suite: " + models);
         return new ScoringModel(models.get(0));
     }

@@ -45,7 +45,7 @@ public class CrmResource {
         this.contacts = contacts;
     }
 
-    /** A sales-ready lead with its contact's details. */
+    /** A sales-ready lead with its contact's details (null when the contact no longer exists). */
     public record SalesReadyLead(LeadView lead, ContactSnapshot contact) {
     }
 
@@ -67,11 +67,17 @@ public class CrmResource {
                     }
                     List<Uni<SalesReadyLead>> withContacts = page.stream()
                             .map(lead -> contacts.get(lead.contactId)
+                                    // a contact that no longer exists leaves the lead in the feed without details
+                                    .onFailure(CrmResource::isNotFound).recoverWithNull()
                                     .onFailure().transform(ContactDirectory::unavailable)
                                     .map(contact -> new SalesReadyLead(LeadView.of(lead), contact)))
                             .toList();
                     return Uni.join().all(withContacts).andFailFast().map(items -> new Page<>(items, next));
                 });
+    }
+
+    private static boolean isNotFound(Throwable failure) {
+        return failure instanceof ProblemException problem && problem.status() == 404;
     }
 
     /** Opaque cursor of the feed: when the last lead became sales-ready, and its id. */

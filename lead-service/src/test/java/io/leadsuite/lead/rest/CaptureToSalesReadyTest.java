@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -136,6 +137,19 @@ class CaptureToSalesReadyTest {
                 .then().statusCode(200)
                 .body("items.lead.id", hasItem(leadId))
                 .body("items.contact.email", hasItem(email));
+    }
+
+    @Test
+    void aSalesReadyLeadWhoseContactIsGoneStaysInTheFeedWithoutDetails() {
+        JsonPath captured = capture("gone." + UUID.randomUUID() + "@example.com", "solar-panels", 201);
+        String leadId = captured.getString("leadId");
+        send(scoreChanged(leadId, captured.getString("contactId"), 1, 80));
+        await().atMost(Duration.ofSeconds(10)).until(() -> lead(leadId).getBoolean("salesReady"));
+        List<Map<String, Object>> items = given().auth().oauth2(CRM).get("/crm/leads/sales-ready?limit=200")
+                .then().statusCode(200).extract().jsonPath().getList("items");
+        Map<String, Object> item = items.stream()
+                .filter(i -> leadId.equals(((Map<?, ?>) i.get("lead")).get("id"))).findFirst().orElseThrow();
+        assertEquals(null, item.get("contact"));
     }
 
     @Test

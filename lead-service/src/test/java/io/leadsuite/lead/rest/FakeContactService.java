@@ -12,7 +12,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Stands in for contact-service in lead-service's own tests (the end-to-end tests use the real one): match-or-create
- * by lower-cased e-mail, read by id; e-mails starting with "unavailable" get a 503, "invalid" a 422 problem.
+ * by lower-cased e-mail, read by id; e-mails starting with "unavailable" get a 503, "invalid" a 422 problem, and a
+ * contact whose e-mail starts with "gone" is matched but then reads as 404, as an erased contact would.
  */
 public class FakeContactService implements QuarkusTestResourceLifecycleManager {
 
@@ -60,7 +61,7 @@ public class FakeContactService implements QuarkusTestResourceLifecycleManager {
             }
             if ("GET".equals(request.method().name()) && request.path().startsWith("/contacts/")) {
                 JsonObject contact = byId.get(request.path().substring("/contacts/".length()));
-                if (contact == null) {
+                if (contact == null || contact.getString("email").startsWith("gone")) {
                     request.response().setStatusCode(404).end();
                 } else {
                     request.response().putHeader("Content-Type", "application/json").end(contact.encode());
