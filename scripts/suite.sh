@@ -23,7 +23,7 @@ CONTACT_PORT="${LEADSUITE_CONTACT_PORT:-8081}"
 LEAD_PORT="${LEADSUITE_LEAD_PORT:-8082}"
 SCORING_PORT="${LEADSUITE_SCORING_PORT:-8083}"
 # Small, predictable footprint per service; see README "Resource use".
-JVM_OPTS="${LEADSUITE_JVM_OPTS:--XX:+UseSerialGC -Xms16m -Xmx128m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -Xss256k -XX:CICompilerCount=2 -XX:MaxDirectMemorySize=64m -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1}"
+JVM_OPTS="${LEADSUITE_JVM_OPTS:--XX:+UseSerialGC -Xms16m -Xmx128m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -Xss256k -XX:CICompilerCount=2 -XX:MaxDirectMemorySize=64m -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 
 log() { printf '[suite] %s\n' "$*" >&2; }
