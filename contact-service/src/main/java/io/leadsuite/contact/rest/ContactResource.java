@@ -9,6 +9,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -18,12 +19,15 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.leadsuite.contact.service.ContactService;
 import io.leadsuite.kit.Roles;
+import io.leadsuite.kit.idempotency.IdempotentRequests;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 @Path("/contacts")
@@ -34,9 +38,11 @@ import io.smallrye.mutiny.Uni;
 public class ContactResource {
 
     private final ContactService contacts;
+    private final IdempotentRequests idempotency;
 
-    public ContactResource(ContactService contacts) {
+    public ContactResource(ContactService contacts, IdempotentRequests idempotency) {
         this.contacts = contacts;
+        this.idempotency = idempotency;
     }
 
     /** A page of contacts; {@code next} is null when there are no more. */
@@ -52,10 +58,15 @@ public class ContactResource {
     @Operation(summary = "Create a contact")
     @APIResponse(responseCode = "201", description = "Created; Location names the contact")
     @APIResponse(responseCode = "409", description = "The e-mail is taken; existingId names that contact")
-    @APIResponse(responseCode = "422", description = "Invalid fields")
-    public Uni<Response> create(@NotNull @Valid ContactRequest request) {
-        return contacts.create(request.toDetails())
-                .map(c -> Response.created(URI.create("/contacts/" + c.id)).entity(ContactView.of(c)).build());
+    @APIResponse(responseCode = "422", description = "Invalid fields, or an Idempotency-Key used for another request")
+    public Uni<Response> create(@NotNull @Valid ContactRequest request,
+            @Parameter(description = "Repeat the request with the same key and body within 24 hours and get the "
+                    + "first answer again") @HeaderParam(IdempotentRequests.HEADER) String key) {
+        IdempotentRequests.Request keyed = idempotency.request("contacts.create", key, request);
+        // the contact and the remembered answer commit together
+        return idempotency.answer(keyed, () -> Panache.withTransaction(() -> contacts.create(request.toDetails())
+                .map(c -> new IdempotentRequests.Answer(201, ContactView.of(c), URI.create("/contacts/" + c.id)))
+                .call(answer -> idempotency.remember(keyed, answer))));
     }
 
     @POST

@@ -105,6 +105,24 @@ class ContactResourceTest {
     }
 
     @Test
+    void aCreationRetriedWithItsIdempotencyKeyGetsTheFirstAnswer() {
+        String email = uniqueEmail();
+        String key = UUID.randomUUID().toString();
+        var first = given().auth().oauth2(MARKETING).contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body("{\"email\": \"" + email + "\"}").post("/contacts");
+        assertEquals(201, first.statusCode());
+        var retry = given().auth().oauth2(MARKETING).contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body("{\"email\": \"" + email + "\"}").post("/contacts");
+        assertEquals(201, retry.statusCode());
+        assertEquals("true", retry.header("Idempotent-Replayed"));
+        assertEquals(first.jsonPath().getString("id"), retry.jsonPath().getString("id"));
+        assertEquals(first.header("Location"), retry.header("Location"));
+        // without the key the same request is a second creation, refused
+        given().auth().oauth2(MARKETING).contentType(ContentType.JSON).body("{\"email\": \"" + email + "\"}")
+                .post("/contacts").then().statusCode(409);
+    }
+
+    @Test
     void badInputIsAProblemNotAServerError() {
         given().auth().oauth2(MARKETING).contentType(ContentType.JSON).body("{\"email\": ")
                 .post("/contacts/match")

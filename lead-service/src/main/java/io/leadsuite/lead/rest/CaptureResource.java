@@ -4,6 +4,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -12,11 +13,13 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.leadsuite.kit.Roles;
+import io.leadsuite.kit.idempotency.IdempotentRequests;
 import io.leadsuite.lead.service.CaptureService;
 import io.smallrye.mutiny.Uni;
 
@@ -28,9 +31,11 @@ import io.smallrye.mutiny.Uni;
 public class CaptureResource {
 
     private final CaptureService captures;
+    private final IdempotentRequests idempotency;
 
-    public CaptureResource(CaptureService captures) {
+    public CaptureResource(CaptureService captures, IdempotentRequests idempotency) {
         this.captures = captures;
+        this.idempotency = idempotency;
     }
 
     @POST
@@ -40,12 +45,21 @@ public class CaptureResource {
             + "interaction for scoring.")
     @APIResponse(responseCode = "201", description = "A contact or a lead was created")
     @APIResponse(responseCode = "200", description = "Both existed; the open lead was touched")
-    @APIResponse(responseCode = "422", description = "Invalid fields")
+    @APIResponse(responseCode = "422", description = "Invalid fields, or an Idempotency-Key used for another request")
     @APIResponse(responseCode = "503", description = "contact-service is unavailable")
-    public Uni<Response> capture(@NotNull @Valid CaptureRequest request, SecurityContext security) {
-        return captures.capture(request.person(), request.topic(), request.source().name(), request.sourceRef(),
-                security.getUserPrincipal().getName())
-                .map(result -> Response.status(result.contactCreated() || result.leadCreated() ? 201 : 200)
-                        .entity(result).build());
+    public Uni<Response> capture(@NotNull @Valid CaptureRequest request,
+            @Parameter(description = "Repeat a capture with the same key and body within 24 hours and get the first "
+                    + "answer again, with nothing counted twice") @HeaderParam(IdempotentRequests.HEADER) String key,
+            SecurityContext security) {
+        IdempotentRequests.Request keyed = idempotency.request("captures", key, request);
+        return idempotency.answer(keyed, () -> captures.capture(request.person(), request.topic(),
+                request.source().name(), request.sourceRef(), security.getUserPrincipal().getName(),
+                result -> idempotency.remember(keyed, answer(result)))
+                .map(CaptureResource::answer));
+    }
+
+    private static IdempotentRequests.Answer answer(CaptureService.CaptureResult result) {
+        return new IdempotentRequests.Answer(result.contactCreated() || result.leadCreated() ? 201 : 200, result,
+                null);
     }
 }

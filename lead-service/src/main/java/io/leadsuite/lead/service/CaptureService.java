@@ -1,6 +1,7 @@
 package io.leadsuite.lead.service;
 
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -9,6 +10,7 @@ import org.hibernate.exception.ConstraintViolationException;
 import io.leadsuite.lead.client.ContactDirectory;
 import io.leadsuite.lead.client.ContactServiceClient.ContactDetails;
 import io.leadsuite.lead.service.LeadService.CaptureCommand;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 
@@ -30,16 +32,22 @@ public class CaptureService {
     public record CaptureResult(UUID contactId, UUID leadId, boolean contactCreated, boolean leadCreated) {
     }
 
+    /**
+     * @param inTransaction runs inside the transaction that records the capture, with its result (the REST layer
+     *        remembers an Idempotency-Key answer there)
+     */
     public Uni<CaptureResult> capture(ContactDetails person, String topic, String source, String sourceRef,
-            String actor) {
+            String actor, Function<CaptureResult, Uni<Void>> inTransaction) {
         return contacts.matchOrCreate(person)
                 .onFailure().transform(ContactDirectory::unavailable)
                 .chain(match -> Uni.createFrom()
-                        .deferred(() -> leads.recordCapture(
-                                new CaptureCommand(match.contact().id(), topic, source, sourceRef), actor))
-                        .onFailure(CaptureService::isUniqueViolation).retry().atMost(2)
-                        .map(recorded -> new CaptureResult(match.contact().id(), recorded.lead().id, match.created(),
-                                recorded.created())));
+                        .deferred(() -> Panache.withTransaction(() -> leads
+                                .recordCapture(new CaptureCommand(match.contact().id(), topic, source, sourceRef),
+                                        actor)
+                                .map(recorded -> new CaptureResult(match.contact().id(), recorded.lead().id,
+                                        match.created(), recorded.created()))
+                                .call(result -> inTransaction.apply(result))))
+                        .onFailure(CaptureService::isUniqueViolation).retry().atMost(2));
     }
 
     static boolean isUniqueViolation(Throwable failure) {

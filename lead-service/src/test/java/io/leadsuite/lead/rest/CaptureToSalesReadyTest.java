@@ -153,6 +153,43 @@ class CaptureToSalesReadyTest {
     }
 
     @Test
+    void aCaptureRetriedWithItsIdempotencyKeyCountsOnce() throws Exception {
+        String email = "retry." + UUID.randomUUID() + "@example.com";
+        String body = "{\"email\": \"" + email + "\", \"topic\": \"boilers\", \"source\": \"EVENT\"}";
+        String key = UUID.randomUUID().toString();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            var calls = java.util.stream.IntStream
+                    .range(0, 6).<java.util.concurrent.Callable<io.restassured.response.Response>> mapToObj(i -> () -> given()
+                            .auth().oauth2(MARKETING).contentType(ContentType.JSON)
+                            .header("Idempotency-Key", key).body(body).post("/captures"))
+                    .toList();
+            java.util.Set<String> answers = new java.util.HashSet<>();
+            for (var f : pool.invokeAll(calls)) {
+                assertEquals(201, f.get().statusCode(), f.get().asString());
+                answers.add(f.get().jsonPath().getString("leadId") + "/" + f.get().jsonPath().getBoolean("leadCreated"));
+            }
+            assertEquals(1, answers.size(), "every retry gets the first answer: " + answers);
+        } finally {
+            pool.shutdownNow();
+        }
+        io.restassured.response.Response again = given().auth().oauth2(MARKETING).contentType(ContentType.JSON)
+                .header("Idempotency-Key", key).body(body).post("/captures");
+        assertEquals(201, again.statusCode());
+        assertEquals("true", again.header("Idempotent-Replayed"));
+        String leadId = again.jsonPath().getString("leadId");
+        assertEquals(List.of("CREATED"), given().auth().oauth2(MARKETING).get("/leads/" + leadId + "/history")
+                .then().statusCode(200).extract().jsonPath().getList("items.kind"));
+
+        given().auth().oauth2(MARKETING).contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body(body.replace("boilers", "solar")).post("/captures")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("errors.field", hasItem("Idempotency-Key"));
+        // without a key, a second submission is a second submission: it touches the lead
+        capture(email, "boilers", 200);
+    }
+
+    @Test
     void racingCapturesOfOnePersonAndTopicMakeOneLead() throws Exception {
         String email = "race." + UUID.randomUUID() + "@example.com";
         var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
