@@ -3,12 +3,10 @@ package io.leadsuite.lead.event;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
-import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.ScoreChanged;
-import io.leadsuite.kit.event.EventCodec;
+import io.leadsuite.kit.inbox.EventHandlers;
 import io.leadsuite.kit.inbox.Inbox;
 import io.leadsuite.lead.service.LeadService;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -23,27 +21,16 @@ import io.vertx.core.json.JsonObject;
 @ApplicationScoped
 public class ScoreUpdateConsumer {
 
-    private static final Logger LOG = Logger.getLogger(ScoreUpdateConsumer.class);
+    private final EventHandlers handlers;
 
-    private final EventCodec codec;
-    private final Inbox inbox;
-    private final LeadService leads;
-
-    public ScoreUpdateConsumer(EventCodec codec, Inbox inbox, LeadService leads) {
-        this.codec = codec;
-        this.inbox = inbox;
-        this.leads = leads;
+    public ScoreUpdateConsumer(Inbox inbox, LeadService leads) {
+        this.handlers = inbox.handlers(EventTypes.SCORE_UPDATES)
+                .on(EventTypes.SCORE_CHANGED, ScoreChanged.class, leads::applyScoreUpdate);
     }
 
     @Incoming("score-updates")
     @WithTransaction
     public Uni<Void> onScoreUpdate(JsonObject message) {
-        String type = codec.typeOf(message);
-        if (!EventTypes.SCORE_CHANGED.equals(type)) {
-            LOG.debugf("Ignoring %s on score-updates", type);
-            return Uni.createFrom().voidItem();
-        }
-        Envelope<ScoreChanged> update = codec.decode(message, ScoreChanged.class);
-        return inbox.applyOnce(update, () -> leads.applyScoreUpdate(update));
+        return handlers.apply(message);
     }
 }

@@ -3,12 +3,10 @@ package io.leadsuite.scoring.event;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 import io.leadsuite.contracts.ContactCreated;
-import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
-import io.leadsuite.kit.event.EventCodec;
+import io.leadsuite.kit.inbox.EventHandlers;
 import io.leadsuite.kit.inbox.Inbox;
 import io.leadsuite.scoring.service.EventIntake;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -22,27 +20,16 @@ import io.vertx.core.json.JsonObject;
 @ApplicationScoped
 public class ContactEventConsumer {
 
-    private static final Logger LOG = Logger.getLogger(ContactEventConsumer.class);
+    private final EventHandlers handlers;
 
-    private final EventCodec codec;
-    private final Inbox inbox;
-    private final EventIntake intake;
-
-    public ContactEventConsumer(EventCodec codec, Inbox inbox, EventIntake intake) {
-        this.codec = codec;
-        this.inbox = inbox;
-        this.intake = intake;
+    public ContactEventConsumer(Inbox inbox, EventIntake intake) {
+        this.handlers = inbox.handlers(EventTypes.CONTACT_EVENTS)
+                .on(EventTypes.CONTACT_CREATED, ContactCreated.class, created -> intake.contactCreated(created.data()));
     }
 
     @Incoming("contact-events")
     @WithTransaction
     public Uni<Void> onContactEvent(JsonObject message) {
-        String type = codec.typeOf(message);
-        if (!EventTypes.CONTACT_CREATED.equals(type)) {
-            LOG.debugf("Ignoring %s on contact-events", type);
-            return Uni.createFrom().voidItem();
-        }
-        Envelope<ContactCreated> created = codec.decode(message, ContactCreated.class);
-        return inbox.applyOnce(created, () -> intake.contactCreated(created.data()));
+        return handlers.apply(message);
     }
 }

@@ -3,13 +3,11 @@ package io.leadsuite.scoring.event;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
-import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.LeadCaptured;
 import io.leadsuite.contracts.LeadCreated;
-import io.leadsuite.kit.event.EventCodec;
+import io.leadsuite.kit.inbox.EventHandlers;
 import io.leadsuite.kit.inbox.Inbox;
 import io.leadsuite.scoring.service.EventIntake;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -25,31 +23,17 @@ import io.vertx.core.json.JsonObject;
 @ApplicationScoped
 public class LeadEventConsumer {
 
-    private static final Logger LOG = Logger.getLogger(LeadEventConsumer.class);
+    private final EventHandlers handlers;
 
-    private final EventCodec codec;
-    private final Inbox inbox;
-    private final EventIntake intake;
-
-    public LeadEventConsumer(EventCodec codec, Inbox inbox, EventIntake intake) {
-        this.codec = codec;
-        this.inbox = inbox;
-        this.intake = intake;
+    public LeadEventConsumer(Inbox inbox, EventIntake intake) {
+        this.handlers = inbox.handlers(EventTypes.LEAD_EVENTS)
+                .on(EventTypes.LEAD_CREATED, LeadCreated.class, created -> intake.leadCreated(created.data()))
+                .on(EventTypes.LEAD_CAPTURED, LeadCaptured.class, captured -> intake.leadCaptured(captured.data()));
     }
 
     @Incoming("lead-events")
     @WithTransaction
     public Uni<Void> onLeadEvent(JsonObject message) {
-        String type = codec.typeOf(message);
-        if (EventTypes.LEAD_CREATED.equals(type)) {
-            Envelope<LeadCreated> created = codec.decode(message, LeadCreated.class);
-            return inbox.applyOnce(created, () -> intake.leadCreated(created.data()));
-        }
-        if (EventTypes.LEAD_CAPTURED.equals(type)) {
-            Envelope<LeadCaptured> captured = codec.decode(message, LeadCaptured.class);
-            return inbox.applyOnce(captured, () -> intake.leadCaptured(captured.data()));
-        }
-        LOG.debugf("Ignoring %s on lead-events", type);
-        return Uni.createFrom().voidItem();
+        return handlers.apply(message);
     }
 }

@@ -1,5 +1,6 @@
 package io.leadsuite.kit.inbox;
 
+import java.util.Map;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.leadsuite.contracts.Envelope;
+import io.leadsuite.kit.event.EventCodec;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -19,6 +21,17 @@ import io.smallrye.mutiny.Uni;
 public class Inbox {
 
     private static final Logger LOG = Logger.getLogger(Inbox.class);
+
+    private final EventCodec codec;
+
+    public Inbox(EventCodec codec) {
+        this.codec = codec;
+    }
+
+    /** The start of a consumer's handlers for the messages of one address; add them with {@code on(...)}. */
+    public EventHandlers handlers(String address) {
+        return new EventHandlers(address, codec, this, Map.of());
+    }
 
     /**
      * Runs {@code effect} unless the message was applied before. Must be called inside a reactive transaction.
