@@ -15,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.leadsuite.contracts.Roles;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.RouteConstants;
@@ -123,7 +124,7 @@ public class ApiGateway {
                 return;
             }
             HttpServerRequest request = rc.request();
-            Set<String> allowed = route.map(r -> r.allowedRoles(request.method().name())).orElse(Roles.ANY);
+            Set<String> allowed = route.map(r -> r.allowedRoles(request.method().name())).orElse(Roles.ALL);
             if (allowed.stream().noneMatch(identity.getRoles()::contains)) {
                 answer(rc, "forbidden", "Forbidden", 403,
                         "This route needs one of the roles " + String.join(", ", new TreeSet<>(allowed)), path,

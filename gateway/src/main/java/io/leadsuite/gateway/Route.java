@@ -3,6 +3,8 @@ package io.leadsuite.gateway;
 import java.util.Optional;
 import java.util.Set;
 
+import io.leadsuite.contracts.Roles;
+
 /**
  * Where a request under {@code /api} goes and who may send it.
  *
@@ -16,6 +18,11 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
     static final String UNKNOWN_TEMPLATE = "/api/**";
 
     static final String API = "/api";
+
+    /** Captures and interactions come from marketing systems. */
+    static final Set<String> MARKETING_OR_ADMIN = Set.of(Roles.MARKETING, Roles.ADMIN);
+    /** The CRM hand-off. */
+    static final Set<String> CRM_OR_ADMIN = Set.of(Roles.CRM, Roles.ADMIN);
 
     /**
      * The routing table. {@code path} is the normalised request path (dot segments resolved); matching is by whole
@@ -62,11 +69,11 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
      */
     public Set<String> allowedRoles(String method) {
         if (group.equals("crm")) {
-            return Roles.CRM_OR_ADMIN;
+            return CRM_OR_ADMIN;
         }
         if ("POST".equals(method) && (group.equals("captures") || group.equals("interactions"))) {
-            return Roles.MARKETING_OR_ADMIN;
+            return MARKETING_OR_ADMIN;
         }
-        return Roles.ANY;
+        return Roles.ALL;
     }
 }

@@ -25,7 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.leadsuite.contact.service.ContactService;
-import io.leadsuite.kit.Roles;
+import io.leadsuite.contracts.Roles;
 import io.leadsuite.kit.idempotency.IdempotentRequests;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;

@@ -18,7 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.leadsuite.kit.Roles;
+import io.leadsuite.contracts.Roles;
 import io.leadsuite.kit.idempotency.IdempotentRequests;
 import io.leadsuite.lead.service.CaptureService;
 import io.smallrye.mutiny.Uni;

@@ -21,7 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.leadsuite.kit.Roles;
+import io.leadsuite.contracts.Roles;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.lead.client.ContactDirectory;
 import io.leadsuite.lead.client.ContactServiceClient.ContactSnapshot;

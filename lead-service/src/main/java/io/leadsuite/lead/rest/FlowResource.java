@@ -13,7 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.leadsuite.kit.Roles;
+import io.leadsuite.contracts.Roles;
 import io.leadsuite.lead.domain.Flow;
 import io.leadsuite.lead.service.FlowCatalog;
 import io.smallrye.mutiny.Uni;

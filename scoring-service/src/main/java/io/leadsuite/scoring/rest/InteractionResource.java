@@ -23,7 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.leadsuite.kit.Roles;
+import io.leadsuite.contracts.Roles;
 import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.scoring.service.InteractionService;
