@@ -86,6 +86,26 @@ class WalkingSkeletonIT {
     }
 
     @Test
+    @Order(0)
+    void everyServiceIsHealthyAndDescribesItsApi() {
+        for (int port : new int[] { Suite.CONTACT, Suite.LEAD, Suite.SCORING, Suite.GATEWAY }) {
+            given().baseUri("http://localhost:" + port).get("/q/health/live").then().statusCode(200);
+            given().baseUri("http://localhost:" + port).get("/q/health/ready").then().statusCode(200);
+            given().baseUri("http://localhost:" + port).get("/q/openapi?format=json").then().statusCode(200)
+                    .body("openapi", org.hamcrest.Matchers.startsWith("3."));
+            given().baseUri("http://localhost:" + port).get("/q/metrics").then().statusCode(200);
+        }
+        given().baseUri("http://localhost:" + Suite.LEAD).get("/q/openapi?format=json").then()
+                .body("paths.keySet()", org.hamcrest.Matchers.hasItems("/captures", "/leads/{id}",
+                        "/leads/{id}/history", "/crm/leads/sales-ready"));
+        given().baseUri("http://localhost:" + Suite.SCORING).get("/q/openapi?format=json").then()
+                .body("paths.keySet()", org.hamcrest.Matchers.hasItems("/interactions", "/leads/{id}/scores"));
+        gateway(MARKETING).header("X-Request-Id", "e2e-request-1").get("/api/flows").then().statusCode(200)
+                .header("X-Request-Id", "e2e-request-1")
+                .body("id", hasItem("marketing-lead"));
+    }
+
+    @Test
     @Order(1)
     void aCaptureAndInteractionsMakeASalesReadyLeadTheCrmSees() {
         String email = "ana." + UUID.randomUUID() + "@example.com";
