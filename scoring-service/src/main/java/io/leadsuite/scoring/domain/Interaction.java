@@ -3,11 +3,12 @@ package io.leadsuite.scoring.domain;
 import java.time.Instant;
 import java.util.UUID;
 
+import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-import org.hibernate.annotations.Formula;
+import org.hibernate.annotations.ColumnTransformer;
 import org.hibernate.annotations.Immutable;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
@@ -30,8 +31,9 @@ public class Interaction extends PanacheEntityBase {
     public UUID leadId;
     public String topic;
     public Instant occurredAt;
-    /** {@code attributes} (jsonb) as JSON text. */
-    @Formula("jsonb_pretty(attributes)")
+    /** {@code attributes} (jsonb) as JSON text, read and written through a cast. */
+    @Column(name = "attributes")
+    @ColumnTransformer(read = "cast(attributes as text)", write = "cast(cast(? as text) as jsonb)")
     public String attributesJson;
     public Instant receivedAt;
 

@@ -3,19 +3,20 @@ package io.leadsuite.scoring.domain;
 import java.time.Instant;
 import java.util.UUID;
 
+import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-import org.hibernate.annotations.Formula;
+import org.hibernate.annotations.ColumnTransformer;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A scoring model as stored; scope, grades and rules are jsonb (see {@code V1__scoring.sql} for their shape), read as
- * JSON text. Models are written by migrations for now (the model API comes with its own issue).
+ * A scoring model as stored; scope, grades and rules are jsonb (see {@code V1__scoring.sql} for their shape), read and
+ * written as JSON text. Models are written by migrations for now (the model API comes with its own issue).
  */
 @Entity
 @Table(name = "scoring_model")
@@ -30,15 +31,18 @@ public class ScoringModel extends PanacheEntityBase {
     public String name;
     public String description;
     public String status;
-    /** {@code scope} as JSON text (read-only mapping: jsonb is read as text). */
-    @Formula("jsonb_pretty(scope)")
+    /** {@code scope} (jsonb) as JSON text, read and written through a cast. */
+    @Column(name = "scope")
+    @ColumnTransformer(read = "cast(scope as text)", write = "cast(cast(? as text) as jsonb)")
     public String scopeJson;
     public int salesReadyThreshold;
-    /** {@code grades} as JSON text. */
-    @Formula("jsonb_pretty(grades)")
+    /** {@code grades} (jsonb) as JSON text, read and written through a cast. */
+    @Column(name = "grades")
+    @ColumnTransformer(read = "cast(grades as text)", write = "cast(cast(? as text) as jsonb)")
     public String gradesJson;
-    /** {@code rules} as JSON text. */
-    @Formula("jsonb_pretty(rules)")
+    /** {@code rules} (jsonb) as JSON text, read and written through a cast. */
+    @Column(name = "rules")
+    @ColumnTransformer(read = "cast(rules as text)", write = "cast(cast(? as text) as jsonb)")
     public String rulesJson;
     public int version;
     public Instant createdAt;
