@@ -138,6 +138,12 @@ class ContactResourceTest {
                 .post("/contacts/match")
                 .then().statusCode(422).body("errors.field", hasItem("country"));
 
+        given().auth().oauth2(MARKETING).contentType(ContentType.JSON)
+                .body("{\"email\": \"a@b.io\", \"firstName\": \"An\\u0000a\"}")
+                .post("/contacts/match")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem("firstName"));
+
         given().auth().oauth2(MARKETING).contentType(ContentType.JSON).body("{\"email\": [1]}")
                 .post("/contacts/match")
                 .then().statusCode(400).body("errors.field", hasItem("email"));

@@ -222,6 +222,9 @@ class CaptureToSalesReadyTest {
         given().auth().oauth2(MARKETING).contentType(ContentType.JSON).body("{\"email\": ")
                 .post("/captures").then().statusCode(400).contentType("application/problem+json");
         given().auth().oauth2(MARKETING).contentType(ContentType.JSON)
+                .body("{\"email\": \"a@b.io\", \"topic\": \"x\", \"source\": \"EVENT\", \"lastName\": \"\\u0000\"}")
+                .post("/captures").then().statusCode(400).body("errors.field", hasItem("lastName"));
+        given().auth().oauth2(MARKETING).contentType(ContentType.JSON)
                 .body("{\"email\": \"invalid@x\", \"topic\": \"x\", \"source\": \"EVENT\"}")
                 .post("/captures").then().statusCode(422).body("errors.field", hasItem("email"));
         given().auth().oauth2(MARKETING).contentType(ContentType.JSON)

@@ -59,7 +59,10 @@ public class ProblemMapper {
             }
             field = sb.toString();
         }
-        if (e instanceof InvalidFormatException ife) {
+        if (e instanceof InvalidFormatException ife && ife.getTargetType() == String.class) {
+            // a string refused by the kit's own rules (RejectNulCharacters): its message says why
+            message = ife.getOriginalMessage();
+        } else if (e instanceof InvalidFormatException ife) {
             message = "value '" + ife.getValue() + "' is not a valid " + ife.getTargetType().getSimpleName();
         } else if (e instanceof MismatchedInputException mie && mie.getTargetType() != null) {
             message = "expected a " + mie.getTargetType().getSimpleName();
