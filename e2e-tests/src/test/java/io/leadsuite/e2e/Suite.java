@@ -20,10 +20,12 @@ import java.util.Map;
  */
 final class Suite implements AutoCloseable {
 
-    static final int GATEWAY = 18080;
-    static final int CONTACT = 18081;
-    static final int LEAD = 18082;
-    static final int SCORING = 18083;
+    /** First of four ports; LEADSUITE_E2E_PORT_BASE moves them, so that two checkouts can run end-to-end at once. */
+    static final int BASE = Integer.parseInt(System.getenv().getOrDefault("LEADSUITE_E2E_PORT_BASE", "18080"));
+    static final int GATEWAY = BASE;
+    static final int CONTACT = BASE + 1;
+    static final int LEAD = BASE + 2;
+    static final int SCORING = BASE + 3;
 
     private static final Map<String, Integer> PORTS = new LinkedHashMap<>();
     static {

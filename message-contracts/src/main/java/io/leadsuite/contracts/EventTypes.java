@@ -9,6 +9,11 @@ public final class EventTypes {
     public static final String CONTACT_EVENTS = "contact-events";
     /** Multicast address of scoring-service's events. */
     public static final String SCORE_UPDATES = "score-updates";
+    /**
+     * Anycast address on which e-mail and web-tracking systems send interactions to scoring-service; the body is one
+     * interaction as {@code POST /interactions} takes it (not an envelope).
+     */
+    public static final String INTERACTIONS = "interactions";
 
     /** {@link LeadCreated}: a capture or API call created a lead. */
     public static final String LEAD_CREATED = "lead.created";
@@ -18,8 +23,16 @@ public final class EventTypes {
     public static final String LEAD_STAGE_CHANGED = "lead.stage-changed";
     /** {@link LeadSalesReady}: a lead became sales-ready (by score or manually). */
     public static final String LEAD_SALES_READY = "lead.sales-ready";
+    /** {@link LeadUpdated}: a lead's attributes (topic, owner, qualification, contact) changed. */
+    public static final String LEAD_UPDATED = "lead.updated";
     /** {@link ContactCreated}: a contact was created. */
     public static final String CONTACT_CREATED = "contact.created";
+    /** {@link ContactUpdated}: a contact's data or consent changed. */
+    public static final String CONTACT_UPDATED = "contact.updated";
+    /** {@link ContactMerged}: a duplicate contact was merged into a survivor. */
+    public static final String CONTACT_MERGED = "contact.merged";
+    /** {@link ContactErased}: a contact was erased (GDPR). */
+    public static final String CONTACT_ERASED = "contact.erased";
     /** {@link ScoreChanged}: a lead's score, grade or sales-readiness changed. */
     public static final String SCORE_CHANGED = "score.changed";
 
