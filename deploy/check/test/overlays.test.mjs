@@ -66,3 +66,19 @@ test("local runs and the cluster use the same keys: what scripts/infra.sh writes
   for (const name of ["LEADSUITE_DB_HOST", "LEADSUITE_DB_PORT", "LEADSUITE_AMQP_HOST", "LEADSUITE_JWT_PUBLIC_KEY", "LEADSUITE_CONTACT_SERVICE_URL", "LEADSUITE_DB_SSL_MODE"])
     assert.ok(lead.required.has(name), name);
 });
+
+test("each service's Dockerfile.jvm, Deployment and application.properties agree on user and port", async () => {
+  const { readFileSync } = await import("node:fs");
+  const { readProperties } = await import("../lib/config.mjs");
+  const objects = rendered("prod");
+  for (const s of SERVICES) {
+    const dockerfile = readFileSync(`${ROOT}/${s}/src/main/docker/Dockerfile.jvm`, "utf8");
+    const port = Number(readProperties(`${ROOT}/${s}/src/main/resources/application.properties`).props.get("quarkus.http.port"));
+    const c = container(objects, s);
+    assert.equal(c.ports[0].containerPort, port, `${s}: containerPort`);
+    assert.match(dockerfile, new RegExp(`^EXPOSE ${port}$`, "m"), `${s}: EXPOSE`);
+    assert.match(dockerfile, /^USER 185$/m);
+    assert.equal(c.securityContext.runAsUser, 185);
+    assert.match(dockerfile, /^COPY --chown=185 target\/quarkus-app\/lib\/ \/deployments\/lib\/$/m, `${s}: fast-jar layout`);
+  }
+});
