@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Runs every test of the suite: formatting check, unit tests, @QuarkusTests of each service against a real
-# PostgreSQL and Artemis, and the end-to-end tests that start the whole suite as separate processes.
+# Runs every test of the suite: the offline checks of the Kubernetes manifests in deploy/, formatting check, unit
+# tests, @QuarkusTests of each service against a real PostgreSQL and Artemis, and the end-to-end tests that start the
+# whole suite as separate processes.
 # Starts (and afterwards stops) the test infrastructure itself, on ports of its own, from empty data.
 #
 #   scripts/test.sh [extra maven arguments]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+
+# deploy/: every overlay rendered with kubectl kustomize, validated against the Kubernetes schemas and the policy
+# (installs its pinned tools itself: deploy/check/run.sh).
+bash deploy/check/run.sh
 
 keep="${LEADSUITE_KEEP_TEST_INFRA:-false}"
 bash scripts/infra.sh wipe test >/dev/null 2>&1 || true
