@@ -188,6 +188,8 @@ export function checkPolicy(objects, documented = new Map()) {
 
   for (const o of objects) {
     const where = id(o);
+    if (o.kind === "Namespace" && o.metadata?.labels?.["pod-security.kubernetes.io/enforce"] !== "restricted")
+      problems.push(`${where}: needs label pod-security.kubernetes.io/enforce: restricted`);
     if (o.kind === "Service" && o.spec?.selector && o.spec.type !== "ExternalName") {
       const selected = pods.filter((p) => p.namespace === ns(o) && matches(o.spec.selector, p.labels));
       if (selected.length === 0) {

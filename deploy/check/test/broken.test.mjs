@@ -70,6 +70,8 @@ const breakages = [
     /Deployment leadsuite\/lead-service: terminationGracePeriodSeconds 30 must exceed preStop 5s \+ QUARKUS_SHUTDOWN_TIMEOUT 30s/],
   ["no Prometheus annotations", (o) => delete find(o, "Deployment", "contact-service").spec.template.metadata.annotations["prometheus.io/scrape"],
     /Deployment leadsuite\/contact-service: pod template needs prometheus\.io\/scrape/],
+  ["a namespace without the restricted Pod Security Standard", (o) => (find(o, "Namespace", "leadsuite").metadata.labels["pod-security.kubernetes.io/enforce"] = "baseline"),
+    /Namespace leadsuite: needs label pod-security\.kubernetes\.io\/enforce: restricted/],
   ["a PodDisruptionBudget that selects nothing", (o) => (find(o, "PodDisruptionBudget", "gateway").spec.selector.matchLabels = { app: "gw" }),
     /PodDisruptionBudget leadsuite\/gateway: selects no pods/],
 ];
