@@ -6,9 +6,13 @@ import { id } from "./render.mjs";
 
 const modules = new Map();
 
+/** API groups of custom resources, and the npm package holding their schemas. */
+const CUSTOM = { "monitoring.coreos.com": "@kubernetes-models/prometheus-operator" };
+
 async function modelFor(apiVersion, kind) {
-  const path = apiVersion.includes("/") ? `kubernetes-models/${apiVersion}` : `kubernetes-models/v1`;
   if (!apiVersion.includes("/") && apiVersion !== "v1") return undefined;
+  const group = apiVersion.split("/")[0];
+  const path = !apiVersion.includes("/") ? "kubernetes-models/v1" : `${CUSTOM[group] || "kubernetes-models"}/${apiVersion}`;
   if (!modules.has(path)) {
     modules.set(path, await import(path).catch(() => null));
   }

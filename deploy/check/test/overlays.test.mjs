@@ -82,3 +82,17 @@ test("each service's Dockerfile.jvm, Deployment and application.properties agree
     assert.match(dockerfile, /^COPY --chown=185 target\/quarkus-app\/lib\/ \/deployments\/lib\/$/m, `${s}: fast-jar layout`);
   }
 });
+
+test("the optional ServiceMonitor component renders onto prod, validates, and selects the four Services", async () => {
+  const { render } = await import("../lib/render.mjs");
+  const objects = render(`${ROOT}/deploy/check/fixtures/prod-with-service-monitor`);
+  assert.deepEqual(await validateObjects(objects), []);
+  assert.deepEqual(checkPolicy(objects, documentedSecrets(SECRETS, "prod")), []);
+  const sm = find(objects, "ServiceMonitor", "leadsuite");
+  assert.equal(sm.metadata.namespace, "leadsuite");
+  const selected = objects.filter((o) => o.kind === "Service" && Object.entries(sm.spec.selector.matchLabels).every(([k, v]) => o.metadata.labels?.[k] === v));
+  assert.deepEqual(selected.map((o) => o.metadata.name).sort(), [...SERVICES].sort());
+  for (const s of selected) assert.equal(s.spec.ports[0].name, sm.spec.endpoints[0].port);
+  sm.spec.endpoints[0].pth = "/q/metrics";
+  assert.match((await validateObjects([sm])).join("\n"), /ServiceMonitor leadsuite\/leadsuite: unknown field spec\.endpoints\[0\]\.pth/);
+});
