@@ -285,8 +285,8 @@ class GatewayProxyTest {
         given().auth().oauth2(ADMIN).get("/api/leads/metrics-id-2/scores").then().statusCode(200);
         given().get("/api/leads/metrics-id-3").then().statusCode(401);
         given().get("/q/metrics").then().statusCode(200)
-                .body(containsString("uri=\"/api/leads/**\""))
-                .body(containsString("uri=\"/api/leads/{id}/scores/**\""))
+                .body(containsString("uri=\"/api/leads/{id}\""))
+                .body(containsString("uri=\"/api/leads/{id}/scores\""))
                 .body(not(containsString("metrics-id-")));
     }
 
