@@ -52,7 +52,8 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
             int port = service.equals(down) ? unusedPort() : listen(service);
             config.put("leadsuite.gateway.upstreams." + service, "http://localhost:" + port);
         }
-        config.put("leadsuite.gateway.timeout", "1s");
+        // 3 s: long enough for a 3 MiB upload on a busy shared machine, short enough for the time-out tests
+        config.put("leadsuite.gateway.timeout", "3s");
         return config;
     }
 
@@ -144,8 +145,8 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
                     .putHeader("Content-Location", "https://elsewhere.example.com/c-42")
                     .end();
         } else if (path.endsWith("/slow")) {
-            // answers only after the gateway's (test) timeout of 1 s
-            vertx.setTimer(3000, t -> {
+            // answers only after the gateway's (test) timeout of 3 s
+            vertx.setTimer(8000, t -> {
                 if (!request.response().closed()) {
                     request.response().end("late");
                 }
