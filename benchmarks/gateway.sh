@@ -70,7 +70,7 @@ run() {
   rps="$(awk '/Requests\/sec/ {print $2}' "$OUT/$name.txt")"
   p50="$(awk '$1=="50%" {print $2}' "$OUT/$name.txt")"
   p99="$(awk '$1=="99%" {print $2}' "$OUT/$name.txt")"
-  non2xx="$(awk '/Non-2xx/ {print $4}' "$OUT/$name.txt")"
+  non2xx="$(awk '/Non-2xx/ {print $NF}' "$OUT/$name.txt")"
   printf '%-28s %10s req/s   p50 %8s   p99 %8s   non-2xx %s\n' "$name" "$rps" "$p50" "$p99" "${non2xx:-0}"
 }
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"

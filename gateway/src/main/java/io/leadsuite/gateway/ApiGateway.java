@@ -289,6 +289,9 @@ public class ApiGateway {
         }
         Exchange exchange = new Exchange(requestId(rc), rc.get(TRACEPARENT), route, template, path, upstreamUri,
                 bodyless, UpstreamService.IDEMPOTENT.contains(request.method()), rc.get(START));
+        exchange.streamedBody = !bodyless && request.getHeader(HttpHeaders.CONTENT_LENGTH) == null
+                && (request.version() == HttpVersion.HTTP_2
+                        || HttpHeaders.CHUNKED.toString().equalsIgnoreCase(request.getHeader(HttpHeaders.TRANSFER_ENCODING)));
         rc.addEndHandler(v -> upstream.done(request));
         upstream.forward(request, exchange);
     }

@@ -18,6 +18,10 @@ final class Exchange {
     /** When the request went to the service; {@code upstreamNanos} when its response headers came back. */
     volatile long sentNanos;
     volatile long upstreamNanos;
+    /** Set when a streamed request body (of unannounced length) grew past the limit. */
+    volatile boolean tooLarge;
+    /** The request carries a body of unannounced length (chunked, or HTTP/2 without Content-Length). */
+    volatile boolean streamedBody;
     /** Set on a connection to the service. */
     volatile boolean connected;
 

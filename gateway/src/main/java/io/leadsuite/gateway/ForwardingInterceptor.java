@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
@@ -44,10 +45,18 @@ final class ForwardingInterceptor implements ProxyInterceptor {
         if (exchange.bodyless) {
             request.setBody(null);
             request.proxiedRequest().resume();
+        } else if (request.getBody() != null && request.getBody().length() < 0 && exchange.streamedBody) {
+            // a body of unannounced length (chunked, HTTP/2) is counted as it streams; over the limit, the upstream
+            // request is reset and the client gets 413
+            Body body = request.getBody();
+            request.setBody(Body.body(new LimitedStream(body.stream(), upstream.maxBodySize(),
+                    () -> exchange.tooLarge = true), body.length()));
         }
+        HttpServerResponse client = request.proxiedRequest().response();
         return upstream.guarded(() -> {
             exchange.sentNanos = System.nanoTime();
-            return context.sendRequest();
+            return context.sendRequest().recover(failure -> Future.failedFuture(
+                    client.closed() ? new UpstreamService.ClientGone(failure) : failure));
         }).recover(failure -> Future.succeededFuture(failed(context, exchange, failure)));
     }
 
@@ -78,7 +87,12 @@ final class ForwardingInterceptor implements ProxyInterceptor {
         String kind;
         String title;
         String detail;
-        if (failure instanceof CircuitBreakerOpenException) {
+        if (exchange.tooLarge) {
+            status = 413;
+            kind = "payload-too-large";
+            title = "Payload too large";
+            detail = "The request body exceeds " + upstream.maxBodySize() + " bytes";
+        } else if (failure instanceof CircuitBreakerOpenException) {
             status = 503;
             kind = "upstream-unavailable";
             title = "Service unavailable";
@@ -111,6 +125,9 @@ final class ForwardingInterceptor implements ProxyInterceptor {
                 .setBody(Body.body(Problems.body(kind, title, status, detail, exchange.path, exchange.requestId)));
         if (status == 503) {
             response.putHeader(HttpHeaders.RETRY_AFTER, "5");
+        }
+        if (status == 413) {
+            response.putHeader(HttpHeaders.CONNECTION, "close");
         }
         return response;
     }

@@ -47,6 +47,16 @@ final class UpstreamService {
     private static final TypeLiteral<CompletionStage<Fetched>> FETCHED = new TypeLiteral<>() {
     };
 
+    /**
+     * The client went away before the service answered (the proxy then cancels the upstream request): not the
+     * service's fault, so the breaker does not count it.
+     */
+    static final class ClientGone extends RuntimeException {
+        ClientGone(Throwable cause) {
+            super("the client closed the connection", cause, false, false);
+        }
+    }
+
     /** A small answer read whole (composite views, OpenAPI documents). */
     record Fetched(int status, MultiMap headers, Buffer body) {
     }
@@ -82,6 +92,7 @@ final class UpstreamService {
                 .failureRatio(breaker.failureRatio())
                 .delay(breaker.delay().toMillis(), ChronoUnit.MILLIS)
                 .successThreshold(1)
+                .skipOn(ClientGone.class)
                 .onStateChange(state::set)
                 .done()
                 .withThreadOffload(false)

@@ -112,6 +112,42 @@ class EdgeProtectionTest {
     }
 
     @Test
+    void aChunkedBodyGrowingTooLargeIs413() throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        int total = 11 * 1024 * 1024;
+        // 11 MiB without Content-Length: counted as it streams, refused at 10 MiB
+        HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.InputStream() {
+            int remaining = total;
+
+            @Override
+            public int read() {
+                return remaining-- > 0 ? 7 : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (remaining <= 0) {
+                    return -1;
+                }
+                int n = Math.min(len, remaining);
+                remaining -= n;
+                return n;
+            }
+        });
+        HttpResponse<String> response;
+        try {
+            response = client.send(HttpRequest.newBuilder(gateway.toURI().resolve("/api/interactions"))
+                    .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/octet-stream")
+                    .POST(publisher).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            // the gateway may close the connection while the client is still sending: a refusal too
+            return;
+        }
+        assertEquals(413, response.statusCode(), response.body());
+        assertTrue(response.body().contains("payload-too-large"), response.body());
+    }
+
+    @Test
     void headersTooLargeAre431() {
         given().auth().oauth2(ADMIN).header("X-Filler", "x".repeat(20_000)).get("/api/leads/l-1").then()
                 .statusCode(431).contentType("application/problem+json")

@@ -246,6 +246,29 @@ class GatewayProxyTest {
     }
 
     @Test
+    void clientsThatHangUpDoNotOpenTheBreaker() throws Exception {
+        // 15 clients ask for a slow answer and hang up before it comes: the proxy cancels the upstream calls, which
+        // is not lead-service's fault, so its breaker (10 calls, half failing) stays closed
+        java.util.List<Socket> sockets = new java.util.ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            Socket socket = new Socket(gateway.getHost(), gateway.getPort());
+            socket.getOutputStream().write(("GET /api/leads/slow HTTP/1.1\r\nHost: " + gateway.getHost()
+                    + "\r\nAuthorization: Bearer " + ADMIN + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            sockets.add(socket);
+        }
+        Thread.sleep(500);
+        for (Socket socket : sockets) {
+            socket.close();
+        }
+        // the cancellations (or the 3 s time-outs of calls nobody waits for any more) have been recorded
+        Thread.sleep(4000);
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("leadsuite_gateway_circuit_open{upstream=\"lead-service\"} 0.0"));
+        given().auth().oauth2(ADMIN).get("/api/leads/l-1").then().statusCode(200);
+    }
+
+    @Test
     void answersNotFoundForUnknownApiPaths() {
         for (String path : new String[] { "/api/unknown", "/api", "/api/", "/api/leadsx", "/api/CRM/x" }) {
             given().auth().oauth2(ADMIN).urlEncodingEnabled(false).get(path)
