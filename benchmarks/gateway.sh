@@ -77,3 +77,10 @@ echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $(nproc) CPUs, load average $(c
 run "lead-service direct" "http://localhost:$LEAD/leads/$LEAD_ID"
 run "through the gateway" "http://localhost:$GATEWAY/api/leads/$LEAD_ID"
 curl -fsi -H "Authorization: Bearer $TOKEN" "http://localhost:$GATEWAY/api/leads/$LEAD_ID" | grep -i '^server-timing'
+# the gateway's own view of its overhead during the runs (Server-Timing's "gateway" part, averaged)
+curl -fs "http://localhost:$GATEWAY/q/metrics" | awk '
+  /^leadsuite_gateway_overhead_seconds_sum\{route="\/api\/leads\/\{id\}"/ {s=$2}
+  /^leadsuite_gateway_overhead_seconds_count\{route="\/api\/leads\/\{id\}"/ {c=$2}
+  /^leadsuite_gateway_upstream_requests_seconds_sum\{method="GET",route="\/api\/leads\/\{id\}",status="200"/ {us=$2}
+  /^leadsuite_gateway_upstream_requests_seconds_count\{method="GET",route="\/api\/leads\/\{id\}",status="200"/ {uc=$2}
+  END { if (c > 0) printf "gateway overhead (metrics): mean %.2f ms over %d calls; lead-service time as the gateway saw it: mean %.2f ms\n", 1000*s/c, c, (uc > 0 ? 1000*us/uc : 0) }'
