@@ -16,6 +16,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.leadsuite.contracts.Roles;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.RouteConstants;
@@ -23,20 +24,17 @@ import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.httpproxy.HttpProxy;
-import io.vertx.httpproxy.ProxyOptions;
 
 /**
- * The gateway's front door: every request under {@code /api} gets a request id, is authenticated (JWT) and
- * authorised (roles) here, and only then streamed to the service that owns it (see {@link Route}).
+ * The gateway's front door: every request under {@code /api} gets a request id and trace context, passes the size
+ * limits, is authenticated (JWT) and authorised (roles) and rate-limited here, and only then is it streamed to the
+ * service that owns it (see {@link Route}) or answered by the gateway's own views (overview, stream, OpenAPI, forms).
  */
 @ApplicationScoped
 public class ApiGateway {
@@ -44,6 +42,7 @@ public class ApiGateway {
     private static final Logger LOG = Logger.getLogger(ApiGateway.class);
 
     public static final String X_REQUEST_ID = "X-Request-Id";
+    public static final String SERVER_TIMING = "Server-Timing";
     /** A client's request id is kept when it is this harmless; otherwise the gateway makes its own. */
     private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:@/+=-]{1,128}");
 
@@ -51,103 +50,234 @@ public class ApiGateway {
     private static final String URL_PATH_TEMPLATE = "UrlPathTemplate";
     private static final Set<HttpMethod> BODYLESS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
             HttpMethod.TRACE);
+    static final String START = "leadsuite.start";
+    static final String REQUEST_ID = "leadsuite.request-id";
+    static final String TRACEPARENT = "leadsuite.traceparent";
+
+    /** Something the gateway does for an authorised caller. */
+    @FunctionalInterface
+    interface Action {
+        void run(RoutingContext rc, SecurityIdentity identity);
+    }
 
     private final GatewayConfig config;
     private final Vertx vertx;
-    private final Map<Upstream, Origin> origins = new EnumMap<>(Upstream.class);
-    private HttpClient client;
+    private final MeterRegistry registry;
+    private final Map<Upstream, UpstreamService> upstreams = new EnumMap<>(Upstream.class);
+    private final RateLimiter rateLimiter = new RateLimiter();
+    private long sweeper = -1;
 
-    ApiGateway(GatewayConfig config, Vertx vertx) {
+    ApiGateway(GatewayConfig config, Vertx vertx, MeterRegistry registry) {
         this.config = config;
         this.vertx = vertx;
+        this.registry = registry;
     }
 
-    void register(@Observes Router router) {
-        GatewayConfig.Upstreams upstreams = config.upstreams();
-        origins.put(Upstream.CONTACT_SERVICE, Origin.of(Upstream.CONTACT_SERVICE, upstreams.contactService()));
-        origins.put(Upstream.LEAD_SERVICE, Origin.of(Upstream.LEAD_SERVICE, upstreams.leadService()));
-        origins.put(Upstream.SCORING_SERVICE, Origin.of(Upstream.SCORING_SERVICE, upstreams.scoringService()));
-        client = vertx.createHttpClient(new HttpClientOptions()
-                .setKeepAlive(true)
-                .setMaxPoolSize(config.maxConnectionsPerUpstream())
-                .setConnectTimeout((int) config.connectTimeout().toMillis())
-                .setDecompressionSupported(false));
-        router.route(Route.API).order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::handle);
-        router.route(Route.API + "/*").order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::handle);
-        origins.values().forEach(o -> LOG.infof("%s -> %s", o.upstream().configName(), o.base()));
+    /** The upstream services, created once (pool, proxy and breaker each). */
+    synchronized Map<Upstream, UpstreamService> upstreams() {
+        if (upstreams.isEmpty()) {
+            GatewayConfig.Upstreams urls = config.upstreams();
+            add(Origin.of(Upstream.CONTACT_SERVICE, urls.contactService()));
+            add(Origin.of(Upstream.LEAD_SERVICE, urls.leadService()));
+            add(Origin.of(Upstream.SCORING_SERVICE, urls.scoringService()));
+            upstreams.values().forEach(u -> LOG.infof("%s -> %s", u.name(), u.origin.base()));
+        }
+        return upstreams;
+    }
+
+    private void add(Origin origin) {
+        upstreams.put(origin.upstream(), new UpstreamService(origin, vertx, config, registry));
+    }
+
+    UpstreamService upstream(Upstream upstream) {
+        return upstreams().get(upstream);
+    }
+
+    RateLimiter rateLimiter() {
+        return rateLimiter;
+    }
+
+    void register(@Observes Router router, Overview overview, LiveStream stream, CombinedOpenApi openApi,
+            FormCaptures forms) {
+        upstreams();
+        int order = RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT;
+        router.get(Route.API + "/openapi").order(order).handler(rc -> open(rc, "/api/openapi", openApi::handle));
+        router.post(Route.API + "/forms/captures").order(order)
+                .handler(rc -> open(rc, "/api/forms/captures", forms::handle));
+        router.get(Route.API + "/stream").order(order)
+                .handler(rc -> guarded(rc, "/api/stream", "stream", Roles.ALL, stream::handle));
+        router.getWithRegex(Route.API + "/contacts/[^/]+/overview").order(order)
+                .handler(rc -> guarded(rc, "/api/contacts/{id}/overview", "contacts", Roles.ALL, overview::handle));
+        router.route(Route.API).order(order).handler(this::proxy);
+        router.route(Route.API + "/*").order(order).handler(this::proxy);
+        sweeper = vertx.setPeriodic(60_000, t -> rateLimiter.sweep());
     }
 
     @PreDestroy
     void close() {
-        if (client != null) {
-            client.close();
+        if (sweeper >= 0) {
+            vertx.cancelTimer(sweeper);
+        }
+        upstreams.values().forEach(UpstreamService::close);
+    }
+
+    /** Request id, trace context, timing and the size limits; false when the request has been answered. */
+    private boolean admit(RoutingContext rc, String template) {
+        HttpServerRequest request = rc.request();
+        // nothing of the body may be read (or lost) before it is streamed on
+        request.pause();
+        long start = System.nanoTime();
+        rc.put(START, start);
+        String requestId = requestId(request);
+        rc.put(REQUEST_ID, requestId);
+        rc.put(TRACEPARENT, TraceContext.next(request.getHeader(TraceContext.TRACEPARENT)));
+        rc.response().putHeader(X_REQUEST_ID, requestId);
+        rc.response().headersEndHandler(v -> {
+            if (!rc.response().headers().contains(SERVER_TIMING)) {
+                rc.response().putHeader(SERVER_TIMING, String.format(java.util.Locale.ROOT, "gateway;dur=%.2f",
+                        (System.nanoTime() - start) / 1e6));
+            }
+        });
+        Context context = Vertx.currentContext();
+        if (context != null) {
+            // the uri tag of http_server_requests: one per route, not one per lead id
+            context.putLocal(URL_PATH_TEMPLATE, template);
+        }
+        long headerBytes = request.uri().length() + 16;
+        for (Map.Entry<String, String> h : request.headers()) {
+            headerBytes += h.getKey().length() + h.getValue().length() + 4;
+        }
+        if (headerBytes > config.maxHeaderSize().asLongValue()) {
+            answer(rc, "headers-too-large", "Request header fields too large", 431,
+                    "The request line and headers exceed " + config.maxHeaderSize().asLongValue() + " bytes");
+            return false;
+        }
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null) {
+            long declared;
+            try {
+                declared = Long.parseLong(length.trim());
+            } catch (NumberFormatException e) {
+                answer(rc, "bad-request", "Bad request", 400, "Content-Length is not a number");
+                return false;
+            }
+            if (declared > config.maxBodySize().asLongValue()) {
+                rc.response().putHeader(HttpHeaders.CONNECTION, "close");
+                answer(rc, "payload-too-large", "Payload too large", 413,
+                        "The request body exceeds " + config.maxBodySize().asLongValue() + " bytes");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A public route of the gateway's own: no token needed (forms have their own key and limits). */
+    private void open(RoutingContext rc, String template, Action action) {
+        if (admit(rc, template)) {
+            run(rc, action, null);
         }
     }
 
-    void handle(RoutingContext rc) {
-        HttpServerRequest request = rc.request();
-        // nothing of the body may be read (or lost) before the proxy streams it on
-        request.pause();
-        String requestId = requestId(request);
-        // on every answer; ForwardingInterceptor puts it on the upstream request
-        rc.response().putHeader(X_REQUEST_ID, requestId);
+    /** A route of the gateway's own that needs a token with one of {@code roles}. */
+    private void guarded(RoutingContext rc, String template, String group, Set<String> roles, Action action) {
+        if (admit(rc, template)) {
+            authenticate(rc, identity -> {
+                if (permitted(rc, identity, roles, group)) {
+                    run(rc, action, identity);
+                }
+            });
+        }
+    }
 
+    private void proxy(RoutingContext rc) {
         String path = rc.normalizedPath();
         Optional<Route> route = Route.resolve(path);
-        Context context = Vertx.currentContext();
-        if (context != null) {
-            // the uri tag of http_server_requests: one per route group, not one per lead id
-            context.putLocal(URL_PATH_TEMPLATE, route.map(Route::template).orElse(Route.UNKNOWN_TEMPLATE));
+        String method = rc.request().method().name();
+        String template = route.map(r -> r.template(method)).orElse(Route.UNKNOWN_TEMPLATE);
+        if (!admit(rc, template)) {
+            return;
         }
+        authenticate(rc, identity -> {
+            Set<String> allowed = route.map(r -> r.allowedRoles(method)).orElse(Roles.ALL);
+            if (!permitted(rc, identity, allowed, route.map(Route::group).orElse("unknown"))) {
+                return;
+            }
+            if (route.isEmpty()) {
+                answer(rc, "not-found", "Not found", 404, "No service serves " + path);
+                return;
+            }
+            run(rc, (ctx, id) -> forward(ctx, route.get(), template, path), identity);
+        });
+    }
+
+    private void run(RoutingContext rc, Action action, SecurityIdentity identity) {
+        try {
+            action.run(rc, identity);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Cannot serve %s [request %s]", rc.normalizedPath(), requestId(rc));
+            answer(rc, "internal", "Internal error", 500, "The gateway failed; request id " + requestId(rc));
+        }
+    }
+
+    /** Lazy JWT authentication; failures become 401 problem+json. */
+    private void authenticate(RoutingContext rc, java.util.function.Consumer<SecurityIdentity> next) {
+        Context context = Vertx.currentContext();
         // lazy authentication: failures are answered below as problem+json, not by the default handler
         rc.put(QuarkusHttpUser.AUTH_FAILURE_HANDLER, (BiConsumer<RoutingContext, Throwable>) (ctx, failure) -> {
         });
         Uni<SecurityIdentity> identity = QuarkusHttpUser.getSecurityIdentity(rc, null);
         identity.subscribe().with(
-                id -> onContext(context, () -> authorised(rc, route, id, path, requestId)),
+                id -> onContext(context, () -> {
+                    if (id == null || id.isAnonymous()) {
+                        unauthorised(rc, "A bearer token is required", "Bearer");
+                    } else {
+                        next.accept(id);
+                    }
+                }),
                 failure -> onContext(context, () -> {
                     if (failure instanceof AuthenticationFailedException) {
-                        LOG.debugf("Authentication failed [request %s]: %s", requestId, failure.getMessage());
+                        LOG.debugf("Authentication failed [request %s]: %s", requestId(rc), failure.getMessage());
                     } else {
-                        LOG.warnf(failure, "Authentication could not be completed [request %s]", requestId);
+                        LOG.warnf(failure, "Authentication could not be completed [request %s]", requestId(rc));
                     }
-                    unauthorised(rc, path, requestId, "The bearer token is malformed, expired or not trusted",
+                    unauthorised(rc, "The bearer token is malformed, expired or not trusted",
                             "Bearer error=\"invalid_token\"");
                 }));
     }
 
-    private void authorised(RoutingContext rc, Optional<Route> route, SecurityIdentity identity, String path,
-            String requestId) {
-        try {
-            if (identity == null || identity.isAnonymous()) {
-                unauthorised(rc, path, requestId, "A bearer token is required", "Bearer");
-                return;
-            }
-            HttpServerRequest request = rc.request();
-            Set<String> allowed = route.map(r -> r.allowedRoles(request.method().name())).orElse(Roles.ALL);
-            if (allowed.stream().noneMatch(identity.getRoles()::contains)) {
-                answer(rc, "forbidden", "Forbidden", 403,
-                        "This route needs one of the roles " + String.join(", ", new TreeSet<>(allowed)), path,
-                        requestId);
-                return;
-            }
-            if (route.isEmpty()) {
-                answer(rc, "not-found", "Not found", 404, "No service serves " + path, path, requestId);
-                return;
-            }
-            forward(request, route.get(), path, requestId);
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "Cannot forward %s [request %s]", path, requestId);
-            answer(rc, "internal", "Internal error", 500, "The gateway failed; request id " + requestId, path,
-                    requestId);
+    /** The role check (403) and the rate limit of the caller on the route group (429). */
+    private boolean permitted(RoutingContext rc, SecurityIdentity identity, Set<String> allowed, String group) {
+        if (allowed.stream().noneMatch(identity.getRoles()::contains)) {
+            answer(rc, "forbidden", "Forbidden", 403,
+                    "This route needs one of the roles " + String.join(", ", new TreeSet<>(allowed)));
+            return false;
         }
+        long perMinute = config.rateLimit().routes().getOrDefault(group, config.rateLimit().perMinute());
+        return rateLimited(rc, "sub:" + identity.getPrincipal().getName() + "|" + group, perMinute);
     }
 
-    private void forward(HttpServerRequest request, Route route, String path, String requestId) {
-        Origin origin = origins.get(route.upstream());
+    /** Takes a token of {@code key}'s bucket; answers 429 with {@code Retry-After} when there is none. */
+    boolean rateLimited(RoutingContext rc, String key, long perMinute) {
+        RateLimiter.Decision decision = rateLimiter.take(key, perMinute);
+        if (!decision.allowed()) {
+            rc.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(decision.retryAfterSeconds()));
+            registry.counter("leadsuite.gateway.rate-limited", "route",
+                    String.valueOf(Vertx.currentContext() == null ? "" : Vertx.currentContext().getLocal(URL_PATH_TEMPLATE)))
+                    .increment();
+            answer(rc, "too-many-requests", "Too many requests", 429,
+                    "Rate limit of " + perMinute + " requests per minute reached; retry after "
+                            + decision.retryAfterSeconds() + " s");
+            return false;
+        }
+        return true;
+    }
+
+    private void forward(RoutingContext rc, Route route, String template, String path) {
+        HttpServerRequest request = rc.request();
+        UpstreamService upstream = upstreams().get(route.upstream());
         String query = request.query();
         boolean bodyless = false;
-        String upstreamUri = origin.basePath() + route.upstreamPath() + (query == null ? "" : "?" + query);
+        String upstreamUri = upstream.origin.basePath() + route.upstreamPath() + (query == null ? "" : "?" + query);
         if (request.version() == HttpVersion.HTTP_2 && request.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
             // HTTP/2 frames a body without announcing its length; HTTP/1.1 to the upstream needs chunks for that
             // (the proxy decides by this header). Methods that carry no body are sent without one.
@@ -157,26 +287,28 @@ public class ApiGateway {
                 request.headers().set(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED);
             }
         }
-        long timeout = config.timeout().toMillis();
-        long connectTimeout = config.connectTimeout().toMillis();
-        HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client)
-                .origin(ctx -> ctx.client().request(origin.requestOptions(timeout, connectTimeout))
-                        .onSuccess(upstreamRequest -> ctx.set(ForwardingInterceptor.CONNECTED, Boolean.TRUE)))
-                .addInterceptor(new ForwardingInterceptor(origin, upstreamUri, requestId, path, timeout, bodyless))
-                .handle(request);
+        Exchange exchange = new Exchange(requestId(rc), rc.get(TRACEPARENT), route, template, path, upstreamUri,
+                bodyless, UpstreamService.IDEMPOTENT.contains(request.method()), rc.get(START));
+        exchange.streamedBody = !bodyless && request.getHeader(HttpHeaders.CONTENT_LENGTH) == null
+                && (request.version() == HttpVersion.HTTP_2
+                        || HttpHeaders.CHUNKED.toString().equalsIgnoreCase(request.getHeader(HttpHeaders.TRANSFER_ENCODING)));
+        rc.addEndHandler(v -> upstream.done(request));
+        upstream.forward(request, exchange);
     }
 
-    private static void unauthorised(RoutingContext rc, String path, String requestId, String detail,
-            String challenge) {
+    private static void unauthorised(RoutingContext rc, String detail, String challenge) {
         rc.response().putHeader("WWW-Authenticate", challenge);
-        answer(rc, "unauthorized", "Authentication required", 401, detail, path, requestId);
+        answer(rc, "unauthorized", "Authentication required", 401, detail);
+    }
+
+    static String requestId(RoutingContext rc) {
+        return rc.get(REQUEST_ID);
     }
 
     /** An answer of the gateway's own; the unread request body is drained so the connection stays usable. */
-    private static void answer(RoutingContext rc, String kind, String title, int status, String detail, String path,
-            String requestId) {
+    static void answer(RoutingContext rc, String kind, String title, int status, String detail) {
         rc.request().resume();
-        Problems.send(rc.response(), kind, title, status, detail, path, requestId);
+        Problems.send(rc.response(), kind, title, status, detail, rc.normalizedPath(), requestId(rc));
     }
 
     private static String requestId(HttpServerRequest request) {
@@ -184,7 +316,7 @@ public class ApiGateway {
         return sent != null && SAFE_REQUEST_ID.matcher(sent).matches() ? sent : UUID.randomUUID().toString();
     }
 
-    private static void onContext(Context context, Runnable action) {
+    static void onContext(Context context, Runnable action) {
         if (context == null || Vertx.currentContext() == context) {
             action.run();
         } else {

@@ -2,13 +2,14 @@ package io.leadsuite.gateway;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.concurrent.TimeoutException;
 
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
@@ -24,43 +25,53 @@ final class ForwardingInterceptor implements ProxyInterceptor {
 
     private static final Logger LOG = Logger.getLogger(ForwardingInterceptor.class);
 
-    /** Set on the proxy context once a connection to the upstream has been obtained. */
-    static final String CONNECTED = "leadsuite.connected";
-
+    private final UpstreamService upstream;
     private final Origin origin;
-    private final String upstreamUri;
-    private final String requestId;
-    private final String instance;
     private final long timeoutMillis;
-    private final boolean bodyless;
 
-    /** @param bodyless send the request without a body (an HTTP/2 GET, which announces no length) */
-    ForwardingInterceptor(Origin origin, String upstreamUri, String requestId, String instance, long timeoutMillis,
-            boolean bodyless) {
-        this.origin = origin;
-        this.upstreamUri = upstreamUri;
-        this.requestId = requestId;
-        this.instance = instance;
+    ForwardingInterceptor(UpstreamService upstream, long timeoutMillis) {
+        this.upstream = upstream;
+        this.origin = upstream.origin;
         this.timeoutMillis = timeoutMillis;
-        this.bodyless = bodyless;
     }
 
     @Override
     public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
         ProxyRequest request = context.request();
-        request.setURI(upstreamUri);
-        request.putHeader(ApiGateway.X_REQUEST_ID, requestId);
-        if (bodyless) {
+        Exchange exchange = upstream.exchange(request.proxiedRequest());
+        request.setURI(exchange.upstreamUri);
+        request.putHeader(ApiGateway.X_REQUEST_ID, exchange.requestId);
+        request.putHeader(TraceContext.TRACEPARENT, exchange.traceparent);
+        if (exchange.bodyless) {
             request.setBody(null);
             request.proxiedRequest().resume();
+        } else if (request.getBody() != null && request.getBody().length() < 0 && exchange.streamedBody) {
+            // a body of unannounced length (chunked, HTTP/2) is counted as it streams; over the limit, the upstream
+            // request is reset and the client gets 413
+            Body body = request.getBody();
+            request.setBody(Body.body(new LimitedStream(body.stream(), upstream.maxBodySize(),
+                    () -> exchange.tooLarge = true), body.length()));
         }
-        return context.sendRequest()
-                .recover(failure -> Future.succeededFuture(failed(context, failure)));
+        HttpServerResponse client = request.proxiedRequest().response();
+        return upstream.guarded(() -> {
+            exchange.sentNanos = System.nanoTime();
+            return context.sendRequest().recover(failure -> Future.failedFuture(
+                    client.closed() ? new UpstreamService.ClientGone(failure) : failure));
+        }).recover(failure -> Future.succeededFuture(failed(context, exchange, failure)));
     }
 
     @Override
     public Future<Void> handleProxyResponse(ProxyContext context) {
         ProxyResponse response = context.response();
+        Exchange exchange = upstream.exchange(context.request().proxiedRequest());
+        long now = System.nanoTime();
+        if (exchange != null) {
+            if (exchange.upstreamNanos == 0 && exchange.sentNanos > 0) {
+                exchange.upstreamNanos = now;
+            }
+            response.putHeader(ApiGateway.SERVER_TIMING, exchange.serverTiming(now));
+            upstream.record(exchange, context.request().getMethod().name(), response.getStatusCode());
+        }
         // the gateway's id is already on the response; an upstream echo must not add a second header
         response.headers().remove(ApiGateway.X_REQUEST_ID);
         String location = response.headers().get(HttpHeaders.LOCATION);
@@ -70,19 +81,28 @@ final class ForwardingInterceptor implements ProxyInterceptor {
         return context.sendResponse();
     }
 
-    private ProxyResponse failed(ProxyContext context, Throwable failure) {
+    private ProxyResponse failed(ProxyContext context, Exchange exchange, Throwable failure) {
         String service = origin.upstream().configName();
-        boolean connected = Boolean.TRUE.equals(context.get(CONNECTED, Boolean.class));
         int status;
         String kind;
         String title;
         String detail;
-        if (!connected) {
+        if (exchange.tooLarge) {
+            status = 413;
+            kind = "payload-too-large";
+            title = "Payload too large";
+            detail = "The request body exceeds " + upstream.maxBodySize() + " bytes";
+        } else if (failure instanceof CircuitBreakerOpenException) {
+            status = 503;
+            kind = "upstream-unavailable";
+            title = "Service unavailable";
+            detail = service + " is failing; the gateway stopped calling it for a moment (circuit open)";
+        } else if (!exchange.connected) {
             status = 503;
             kind = "upstream-unavailable";
             title = "Service unavailable";
             detail = service + " cannot be reached; try again later";
-        } else if (failure instanceof TimeoutException) {
+        } else if (UpstreamService.isTimeout(failure)) {
             status = 504;
             kind = "upstream-timeout";
             title = "Gateway timeout";
@@ -93,14 +113,21 @@ final class ForwardingInterceptor implements ProxyInterceptor {
             title = "Bad gateway";
             detail = service + " broke off the exchange";
         }
-        LOG.warnf("%s %s -> %s: %d (%s) [request %s]", context.request().getMethod(), instance, service, status,
-                failure.getMessage(), requestId);
+        LOG.warnf("%s %s -> %s: %d (%s) [request %s]", context.request().getMethod(), exchange.path, service, status,
+                failure.getMessage(), exchange.requestId);
+        upstream.record(exchange, context.request().getMethod().name(), status);
+        // whatever of the body the service did not take is read and dropped, so the connection stays usable
+        context.request().proxiedRequest().resume();
         ProxyResponse response = context.request().release().response()
                 .setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problems.MEDIA_TYPE)
-                .setBody(Body.body(Problems.body(kind, title, status, detail, instance, requestId)));
+                .putHeader(ApiGateway.SERVER_TIMING, exchange.serverTiming(System.nanoTime()))
+                .setBody(Body.body(Problems.body(kind, title, status, detail, exchange.path, exchange.requestId)));
         if (status == 503) {
             response.putHeader(HttpHeaders.RETRY_AFTER, "5");
+        }
+        if (status == 413) {
+            response.putHeader(HttpHeaders.CONNECTION, "close");
         }
         return response;
     }

@@ -2,6 +2,8 @@ package io.leadsuite.gateway;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -32,6 +34,47 @@ public interface GatewayConfig {
     @WithDefault("64")
     int maxConnectionsPerUpstream();
 
+    /**
+     * Further attempts to get a connection for an idempotent request (GET, HEAD, PUT, DELETE, OPTIONS) when the
+     * first is refused; nothing has reached the service then. Other methods are never retried.
+     */
+    @WithDefault("2")
+    int retries();
+
+    /** Pause before each retry. */
+    @WithDefault("50ms")
+    Duration retryDelay();
+
+    /** The circuit breaker of each upstream. */
+    Breaker breaker();
+
+    /** Largest request body; larger ones get 413 (by {@code Content-Length} at once, or when a stream exceeds it). */
+    @WithDefault("10M")
+    io.quarkus.runtime.configuration.MemorySize maxBodySize();
+
+    /** Largest request head (request line and all headers); larger ones get 431. */
+    @WithDefault("16K")
+    io.quarkus.runtime.configuration.MemorySize maxHeaderSize();
+
+    /**
+     * Browser origins admitted by CORS, comma-separated (consoles and web-form sites); Quarkus' CORS filter reads
+     * them through {@code quarkus.http.cors.origins}. Any other origin gets no CORS headers (and 403).
+     */
+    @WithDefault("http://localhost:3000")
+    java.util.List<String> corsOrigins();
+
+    /** Rate limits per client and route group. */
+    RateLimit rateLimit();
+
+    /** The composite view {@code GET /api/contacts/{id}/overview}. */
+    Overview overview();
+
+    /** The live stream {@code GET /api/stream}. */
+    Stream stream();
+
+    /** The public path for web forms, {@code POST /api/forms/captures}. */
+    Forms forms();
+
     interface Upstreams {
 
         /** {@code leadsuite.gateway.upstreams.contact-service}: contacts. */
@@ -45,5 +88,93 @@ public interface GatewayConfig {
         /** {@code leadsuite.gateway.upstreams.scoring-service}: interactions, scoring models and lead scores. */
         @WithDefault("http://localhost:8083")
         URI scoringService();
+    }
+
+    interface Breaker {
+
+        /** Calls the breaker looks at (a rolling window) before it may open. */
+        @WithDefault("10")
+        int requestVolume();
+
+        /** Share of failed calls (no connection, time-out) in that window that opens it. */
+        @WithDefault("0.5")
+        double failureRatio();
+
+        /** How long it stays open (answering 503 at once) before it lets a trial call through. */
+        @WithDefault("5s")
+        Duration delay();
+    }
+
+    interface RateLimit {
+
+        /** Requests per minute of one client (token subject, else IP address) on one route group. */
+        @WithDefault("600")
+        long perMinute();
+
+        /** Overrides per route group ({@code leads, lead-scores, contacts, crm, ...}): requests per minute. */
+        Map<String, Long> routes();
+    }
+
+    interface Overview {
+
+        /** Time-out of each part (contact, leads, each lead's scores). */
+        @WithDefault("2s")
+        Duration timeout();
+
+        /** Leads of the contact shown (one page of lead-service). */
+        @WithDefault("50")
+        int maxLeads();
+    }
+
+    interface Stream {
+
+        /** Events kept in memory per gateway replica for {@code Last-Event-ID} resume. */
+        @WithDefault("1000")
+        int bufferSize();
+
+        /** Interval of the keep-alive comment on idle streams. */
+        @WithDefault("15s")
+        Duration heartbeat();
+    }
+
+    interface Forms {
+
+        /** Web-form sites by name; each has its own key, allowed origin and lead source. */
+        Map<String, Site> sites();
+
+        /** Submissions per minute from one IP address for one site. */
+        @WithDefault("10")
+        long perMinute();
+
+        /** Largest form body. */
+        @WithDefault("16K")
+        io.quarkus.runtime.configuration.MemorySize maxBodySize();
+
+        /**
+         * PEM (PKCS#8) private key the gateway signs its short-lived service tokens with (the suite issuer's key);
+         * only read when a form is submitted.
+         */
+        @WithDefault("file:.run/suite/keys/private.pem")
+        String signingKey();
+
+        /** Lifetime of a service token (a new one is minted a minute before it runs out). */
+        @WithDefault("5m")
+        Duration tokenLifetime();
+
+        interface Site {
+
+            /** The key the form sends in {@code X-Form-Key}. */
+            String key();
+
+            /** The origin ({@code https://www.example.com}) the form is served from; browsers send it. */
+            String origin();
+
+            /** The lead source the gateway sets on every capture of this site. */
+            @WithDefault("MARKETING_FORM")
+            String source();
+
+            /** The source reference set on every capture (the form's id); when absent the client's is kept. */
+            Optional<String> sourceRef();
+        }
     }
 }

@@ -1,7 +1,9 @@
 package io.leadsuite.gateway;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import io.leadsuite.contracts.Roles;
 
@@ -19,10 +21,76 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
 
     static final String API = "/api";
 
-    /** Captures and interactions come from marketing systems. */
+    /** Captures, interactions, imports, merges, erasure and scoring models: marketing's data. */
     static final Set<String> MARKETING_OR_ADMIN = Set.of(Roles.MARKETING, Roles.ADMIN);
     /** The CRM hand-off. */
     static final Set<String> CRM_OR_ADMIN = Set.of(Roles.CRM, Roles.ADMIN);
+    /** The people of the organisation, without the CRM system. */
+    static final Set<String> STAFF = Set.of(Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN);
+    /** The manual sales-ready flag (CONTRACT.md: telesales). */
+    static final Set<String> TELESALES_OR_ADMIN = Set.of(Roles.TELESALES, Roles.ADMIN);
+    static final Set<String> ADMIN = Set.of(Roles.ADMIN);
+
+    /**
+     * One line of the role table: a method ({@code *} for any), a path template on the service ({@code {x}} is one
+     * path segment) and the roles of which the caller needs one. The first matching rule wins; a path of a known
+     * group that no rule names takes its group's default (see {@link #groupDefault}).
+     */
+    record Rule(String method, String template, Set<String> roles, Pattern pattern) {
+
+        static Rule of(String method, String template, Set<String> roles) {
+            String regex = template.replaceAll("\\{[^/}]+}", "[^/]+");
+            return new Rule(method, template, roles, Pattern.compile(regex));
+        }
+
+        boolean matches(String requestMethod, String path) {
+            return (method.equals("*") || method.equals(requestMethod)) && pattern.matcher(path).matches();
+        }
+    }
+
+    /** The role table (README, "Routes and roles"); templates are the services' paths. */
+    static final List<Rule> RULES = List.of(
+            // lead-service
+            Rule.of("POST", "/captures", MARKETING_OR_ADMIN),
+            Rule.of("GET", "/leads", Roles.ALL),
+            Rule.of("POST", "/leads", STAFF),
+            Rule.of("GET", "/leads/funnel", STAFF),
+            Rule.of("GET", "/leads/{id}", Roles.ALL),
+            Rule.of("PATCH", "/leads/{id}", STAFF),
+            Rule.of("GET", "/leads/{id}/history", Roles.ALL),
+            Rule.of("POST", "/leads/{id}/transitions", STAFF),
+            Rule.of("POST", "/leads/{id}/sales-ready", TELESALES_OR_ADMIN),
+            Rule.of("POST", "/leads/{id}/disqualify", STAFF),
+            Rule.of("GET", "/flows", Roles.ALL),
+            Rule.of("GET", "/flows/{id}", Roles.ALL),
+            Rule.of("PUT", "/flows/{id}", ADMIN),
+            Rule.of("POST", "/flows", ADMIN),
+            Rule.of("GET", "/routing-rules", STAFF),
+            Rule.of("GET", "/routing-rules/{id}", STAFF),
+            Rule.of("*", "/routing-rules", ADMIN),
+            Rule.of("*", "/routing-rules/{id}", ADMIN),
+            Rule.of("*", "/crm", CRM_OR_ADMIN),
+            Rule.of("*", "/crm/.*", CRM_OR_ADMIN),
+            // contact-service
+            Rule.of("GET", "/contacts", STAFF),
+            Rule.of("POST", "/contacts", STAFF),
+            Rule.of("POST", "/contacts/imports", MARKETING_OR_ADMIN),
+            Rule.of("GET", "/contacts/imports/{jobId}", MARKETING_OR_ADMIN),
+            Rule.of("*", "/contacts/imports/{jobId}/.*", MARKETING_OR_ADMIN),
+            Rule.of("GET", "/contacts/{id}", Roles.ALL),
+            Rule.of("GET", "/contacts/{id}/overview", Roles.ALL),
+            Rule.of("PATCH", "/contacts/{id}", STAFF),
+            Rule.of("DELETE", "/contacts/{id}", MARKETING_OR_ADMIN),
+            Rule.of("POST", "/contacts/{id}/merge", MARKETING_OR_ADMIN),
+            // scoring-service
+            Rule.of("POST", "/interactions", MARKETING_OR_ADMIN),
+            Rule.of("GET", "/scoring/models", STAFF),
+            Rule.of("GET", "/scoring/models/{id}", STAFF),
+            Rule.of("GET", "/scoring/jobs/{id}", STAFF),
+            Rule.of("*", "/scoring/.*", MARKETING_OR_ADMIN),
+            Rule.of("GET", "/leads/{id}/scores", Roles.ALL),
+            Rule.of("GET", "/leads/{id}/scores/history", Roles.ALL),
+            Rule.of("GET", "/leads/{id}/scores/{modelId}/explanation", Roles.ALL));
 
     /**
      * The routing table. {@code path} is the normalised request path (dot segments resolved); matching is by whole
@@ -37,7 +105,7 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
         Upstream upstream;
         String group = segments[0];
         switch (group) {
-            case "captures", "flows", "crm" -> upstream = Upstream.LEAD_SERVICE;
+            case "captures", "flows", "crm", "routing-rules" -> upstream = Upstream.LEAD_SERVICE;
             case "leads" -> {
                 boolean scores = segments.length >= 3 && !segments[1].isEmpty() && segments[2].equals("scores");
                 upstream = scores ? Upstream.SCORING_SERVICE : Upstream.LEAD_SERVICE;
@@ -52,28 +120,32 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
         return Optional.of(new Route(group, upstream, rest));
     }
 
-    /**
-     * A low-cardinality name for the metrics {@code uri} tag: {@code /api/contacts} for the root of a group,
-     * {@code /api/contacts/**} below it, {@code /api/leads/{id}/scores/**} for the scores of a lead.
-     */
-    public String template() {
-        if (group.equals("lead-scores")) {
-            return API + "/leads/{id}/scores/**";
-        }
-        return upstreamPath.equals("/" + group) ? API + upstreamPath : API + "/" + group + "/**";
+    private Optional<Rule> rule(String method) {
+        return RULES.stream().filter(r -> r.matches(method, upstreamPath)).findFirst();
     }
 
     /**
-     * The roles of which the caller needs at least one: {@code POST /api/captures} and {@code POST /api/interactions}
-     * take marketing or admin, {@code /api/crm/**} crm or admin, everything else any role of the suite.
+     * A low-cardinality name for the metrics {@code uri} tag: the matched rule's template under {@code /api} (e.g.
+     * {@code /api/leads/{id}/transitions}), else {@code /api/<group>/**}.
      */
+    public String template(String method) {
+        return rule(method).filter(r -> !r.template().contains(".*")).map(r -> API + r.template())
+                .orElse(group.equals("lead-scores") ? API + "/leads/{id}/scores/**" : API + "/" + group + "/**");
+    }
+
+    /** The roles of which the caller needs at least one, by the first matching rule or the group's default. */
     public Set<String> allowedRoles(String method) {
-        if (group.equals("crm")) {
-            return CRM_OR_ADMIN;
-        }
-        if ("POST".equals(method) && (group.equals("captures") || group.equals("interactions"))) {
-            return MARKETING_OR_ADMIN;
-        }
-        return Roles.ALL;
+        return rule(method).map(Rule::roles).orElseGet(() -> groupDefault(group));
+    }
+
+    /** Paths of a group that the table does not name (a service may grow routes): the group's usual roles. */
+    static Set<String> groupDefault(String group) {
+        return switch (group) {
+            case "crm" -> CRM_OR_ADMIN;
+            case "captures", "interactions", "scoring" -> MARKETING_OR_ADMIN;
+            case "routing-rules", "flows" -> ADMIN;
+            case "contacts" -> STAFF;
+            default -> Roles.ALL;
+        };
     }
 }

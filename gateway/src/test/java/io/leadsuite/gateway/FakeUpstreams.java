@@ -52,7 +52,8 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
             int port = service.equals(down) ? unusedPort() : listen(service);
             config.put("leadsuite.gateway.upstreams." + service, "http://localhost:" + port);
         }
-        config.put("leadsuite.gateway.timeout", "1s");
+        // 3 s: long enough for a 3 MiB upload on a busy shared machine, short enough for the time-out tests
+        config.put("leadsuite.gateway.timeout", "3s");
         return config;
     }
 
@@ -95,6 +96,41 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
             }
             request.response().putHeader("Content-Type", "application/json")
                     .end(new JsonObject().put("released", drip != null).encode());
+        } else if (path.equals("/q/openapi")) {
+            request.response().putHeader("Content-Type", "application/json").end(openApi(service).encode());
+        } else if (service.equals("contact-service") && path.equals("/contacts/ov-missing")) {
+            request.response().setStatusCode(404).putHeader("Content-Type", "application/problem+json")
+                    .end("{\"type\":\"https://leadsuite.io/problems/not-found\",\"title\":\"Not found\","
+                            + "\"status\":404,\"detail\":\"no such contact\"}");
+        } else if (service.equals("contact-service") && path.startsWith("/contacts/ov-")) {
+            String id = path.substring("/contacts/".length());
+            request.response().putHeader("Content-Type", "application/json")
+                    .end(new JsonObject().put("id", id).put("email", id + "@example.com").encode());
+        } else if (service.equals("lead-service") && path.equals("/leads")
+                && request.getParam("contactId", "").startsWith("ov-")) {
+            // two leads of an overview contact; ov-slow-leads answers too late
+            String contactId = request.getParam("contactId");
+            JsonObject page = new JsonObject().put("items", new io.vertx.core.json.JsonArray()
+                    .add(new JsonObject().put("id", "ov-l1").put("contactId", contactId).put("topic", "solar"))
+                    .add(new JsonObject().put("id", "ov-l2").put("contactId", contactId).put("topic", "wind")))
+                    .putNull("next");
+            long delay = contactId.equals("ov-slow-leads") ? 5000 : 0;
+            Runnable answer = () -> {
+                if (!request.response().closed()) {
+                    request.response().putHeader("Content-Type", "application/json").end(page.encode());
+                }
+            };
+            if (delay > 0) {
+                vertx.setTimer(delay, t -> answer.run());
+            } else {
+                answer.run();
+            }
+        } else if (service.equals("scoring-service") && path.matches("/leads/ov-[^/]+/scores")) {
+            String leadId = path.split("/")[2];
+            request.response().putHeader("Content-Type", "application/json")
+                    .end(new io.vertx.core.json.JsonArray().add(new JsonObject().put("modelId", "m-1")
+                            .put("leadId", leadId).put("score", 42).put("grade", "B").put("salesReady", false))
+                            .encode());
         } else if (path.endsWith("/problem")) {
             String status = request.getParam("status", "409");
             request.response().setStatusCode(Integer.parseInt(status))
@@ -109,8 +145,8 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
                     .putHeader("Content-Location", "https://elsewhere.example.com/c-42")
                     .end();
         } else if (path.endsWith("/slow")) {
-            // answers only after the gateway's (test) timeout of 1 s
-            vertx.setTimer(3000, t -> {
+            // answers only after the gateway's (test) timeout of 3 s
+            vertx.setTimer(8000, t -> {
                 if (!request.response().closed()) {
                     request.response().end("late");
                 }
@@ -163,6 +199,24 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
             echo.put("body", body.toString());
         }
         request.response().putHeader("Content-Type", "application/json").end(echo.encode());
+    }
+
+    /** A small OpenAPI document per service: one path, and a schema named alike in every service but different. */
+    static JsonObject openApi(String service) {
+        String path = switch (service) {
+            case "contact-service" -> "/contacts/{id}";
+            case "lead-service" -> "/leads/{id}";
+            default -> "/leads/{id}/scores";
+        };
+        return new JsonObject().put("openapi", "3.1.0")
+                .put("info", new JsonObject().put("title", service).put("version", "1"))
+                .put("paths", new JsonObject().put(path, new JsonObject().put("get", new JsonObject()
+                        .put("operationId", service + "-get").put("responses", new JsonObject().put("200",
+                                new JsonObject().put("description", "ok").put("content", new JsonObject().put(
+                                        "application/json", new JsonObject().put("schema", new JsonObject()
+                                                .put("$ref", "#/components/schemas/Item")))))))))
+                .put("components", new JsonObject().put("schemas", new JsonObject()
+                        .put("Item", new JsonObject().put("type", "object").put("description", service))));
     }
 
     /** The deterministic content of the {@code i}-th 8 KiB chunk of {@code .../download}. */

@@ -35,18 +35,32 @@ class RouteTest {
         assertEquals(Route.MARKETING_OR_ADMIN, Route.resolve("/api/captures").orElseThrow().allowedRoles("POST"));
         assertEquals(Route.MARKETING_OR_ADMIN,
                 Route.resolve("/api/interactions").orElseThrow().allowedRoles("POST"));
-        assertEquals(Roles.ALL, Route.resolve("/api/interactions").orElseThrow().allowedRoles("GET"));
+        assertEquals(Route.MARKETING_OR_ADMIN, Route.resolve("/api/interactions").orElseThrow().allowedRoles("GET"));
         assertEquals(Route.CRM_OR_ADMIN, Route.resolve("/api/crm/leads/x/accept").orElseThrow().allowedRoles("GET"));
+        assertEquals(Route.STAFF, Route.resolve("/api/leads/l-1/transitions").orElseThrow().allowedRoles("POST"));
         assertEquals(Set.of("marketing", "telesales", "sales", "admin", "crm"),
-                Route.resolve("/api/leads/l-1/transitions").orElseThrow().allowedRoles("POST"));
+                Route.resolve("/api/leads/l-1").orElseThrow().allowedRoles("GET"));
+        assertEquals(Route.ADMIN, Route.resolve("/api/flows/custom").orElseThrow().allowedRoles("PUT"));
+        assertEquals(Roles.ALL, Route.resolve("/api/flows/custom").orElseThrow().allowedRoles("GET"));
+        assertEquals(Route.TELESALES_OR_ADMIN,
+                Route.resolve("/api/leads/l-1/sales-ready").orElseThrow().allowedRoles("POST"));
+        // a path the table does not name takes its group's default
+        assertEquals(Route.STAFF, Route.resolve("/api/contacts/c-1/notes").orElseThrow().allowedRoles("GET"));
+        assertEquals(Route.MARKETING_OR_ADMIN,
+                Route.resolve("/api/scoring/models/m-1/publish").orElseThrow().allowedRoles("POST"));
     }
 
     @Test
     void templatesKeepMetricsTagsFew() {
-        assertEquals("/api/leads", Route.resolve("/api/leads").orElseThrow().template());
-        assertEquals("/api/leads/**", Route.resolve("/api/leads/l-1/history").orElseThrow().template());
-        assertEquals("/api/leads/{id}/scores/**", Route.resolve("/api/leads/l-9/scores/m/explanation")
-                .orElseThrow().template());
+        assertEquals("/api/leads", Route.resolve("/api/leads").orElseThrow().template("GET"));
+        assertEquals("/api/leads/{id}/history", Route.resolve("/api/leads/l-1/history").orElseThrow()
+                .template("GET"));
+        assertEquals("/api/leads/**", Route.resolve("/api/leads/l-1/scoresheet").orElseThrow().template("GET"));
+        assertEquals("/api/leads/{id}/scores/{modelId}/explanation",
+                Route.resolve("/api/leads/l-9/scores/m/explanation").orElseThrow().template("GET"));
+        assertEquals("/api/leads/{id}/scores/**", Route.resolve("/api/leads/l-9/scores/m/other")
+                .orElseThrow().template("GET"));
+        assertEquals("/api/crm/**", Route.resolve("/api/crm/leads/x/accept").orElseThrow().template("POST"));
     }
 
     @Test

@@ -1,0 +1,200 @@
+package io.leadsuite.gateway;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.leadsuite.contracts.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.util.KeyUtils;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code POST /api/forms/captures}: the public door for web forms, which anonymous visitors fill in. The form sends
+ * its site's key in {@code X-Form-Key}; the gateway checks the key, that the browser's {@code Origin} is the site's,
+ * and a rate limit per site and IP address; it sets the capture's {@code source} (and {@code sourceRef}, when the site
+ * has one) from its configuration, so a form cannot pose as another source; and it posts the capture to
+ * lead-service's {@code /captures} with a short-lived service token it mints itself (subject {@code form:<site>},
+ * role marketing), signed with the suite issuer's private key. The visitor never holds a token.
+ */
+@ApplicationScoped
+class FormCaptures {
+
+    private static final Logger LOG = Logger.getLogger(FormCaptures.class);
+    static final String FORM_KEY = "X-Form-Key";
+
+    private final ApiGateway gateway;
+    private final GatewayConfig config;
+    private final String issuer;
+    private final Map<String, CachedToken> tokens = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile PrivateKey signingKey;
+
+    private record CachedToken(String token, long expiresAtMillis) {
+    }
+
+    FormCaptures(ApiGateway gateway, GatewayConfig config,
+            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "leadsuite.jwt.issuer") String issuer) {
+        this.gateway = gateway;
+        this.config = config;
+        this.issuer = issuer;
+    }
+
+    void handle(RoutingContext rc, SecurityIdentity ignored) {
+        HttpServerRequest request = rc.request();
+        String key = request.getHeader(FORM_KEY);
+        Map.Entry<String, GatewayConfig.Forms.Site> site = key == null ? null : site(key);
+        if (site == null) {
+            rc.response().putHeader("WWW-Authenticate", "Form-Key");
+            ApiGateway.answer(rc, "unauthorized", "Authentication required", 401,
+                    "A valid X-Form-Key is required");
+            return;
+        }
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        if (origin == null || !origin.equalsIgnoreCase(site.getValue().origin())) {
+            ApiGateway.answer(rc, "forbidden", "Forbidden", 403,
+                    "This form key is only accepted from " + site.getValue().origin());
+            return;
+        }
+        String ip = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        if (!gateway.rateLimited(rc, "form:" + site.getKey() + "|ip:" + ip, config.forms().perMinute())) {
+            return;
+        }
+        long limit = config.forms().maxBodySize().asLongValue();
+        Buffer body = Buffer.buffer();
+        boolean[] tooLarge = { false };
+        request.handler(chunk -> {
+            if (!tooLarge[0]) {
+                if (body.length() + chunk.length() > limit) {
+                    tooLarge[0] = true;
+                } else {
+                    body.appendBuffer(chunk);
+                }
+            }
+        });
+        request.endHandler(v -> {
+            if (tooLarge[0]) {
+                ApiGateway.answer(rc, "payload-too-large", "Payload too large", 413,
+                        "A form submission may not exceed " + limit + " bytes");
+                return;
+            }
+            submit(rc, site.getKey(), site.getValue(), body);
+        });
+        request.resume();
+    }
+
+    private void submit(RoutingContext rc, String siteName, GatewayConfig.Forms.Site site, Buffer body) {
+        JsonObject parsed;
+        try {
+            parsed = body.length() == 0 ? null : new JsonObject(body);
+        } catch (DecodeException | ClassCastException e) {
+            parsed = null;
+        }
+        JsonObject capture = parsed;
+        if (capture == null) {
+            ApiGateway.answer(rc, "bad-request", "Bad request", 400, "The body must be a JSON object");
+            return;
+        }
+        capture.put("source", site.source());
+        site.sourceRef().ifPresent(ref -> capture.put("sourceRef", ref));
+        String token;
+        try {
+            token = token(siteName);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Cannot mint a service token for form site %s", siteName);
+            ApiGateway.answer(rc, "upstream-unavailable", "Service unavailable", 503,
+                    "The gateway cannot sign requests for forms now; request id " + ApiGateway.requestId(rc));
+            return;
+        }
+        UpstreamService lead = gateway.upstream(Upstream.LEAD_SERVICE);
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+                .add(HttpHeaders.CONTENT_TYPE, "application/json")
+                .add(HttpHeaders.ACCEPT, "application/json")
+                .add(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .add(ApiGateway.X_REQUEST_ID, ApiGateway.requestId(rc))
+                .add(TraceContext.TRACEPARENT, (String) rc.get(ApiGateway.TRACEPARENT));
+        String idempotencyKey = rc.request().getHeader("Idempotency-Key");
+        if (idempotencyKey != null) {
+            headers.add("Idempotency-Key", idempotencyKey);
+        }
+        long timeout = config.timeout().toMillis();
+        RequestOptions options = lead.origin.requestOptions(timeout, config.connectTimeout().toMillis())
+                .setMethod(HttpMethod.POST).setURI(lead.origin.basePath() + "/captures").setHeaders(headers)
+                .setTimeout(timeout);
+        Buffer payload = capture.toBuffer();
+        lead.client.request(options)
+                .compose(r -> r.send(payload))
+                .compose(response -> response.body().map(b -> {
+                    rc.response().setStatusCode(response.statusCode());
+                    String type = response.getHeader(HttpHeaders.CONTENT_TYPE);
+                    if (type != null) {
+                        rc.response().putHeader(HttpHeaders.CONTENT_TYPE, type);
+                    }
+                    rc.response().end(b);
+                    return b;
+                }))
+                .onFailure(failure -> ApiGateway.answer(rc, "upstream-unavailable", "Service unavailable", 503,
+                        "lead-service cannot take the submission now; try again later"));
+    }
+
+    /** The site whose key is {@code key} (compared in constant time), or null. */
+    private Map.Entry<String, GatewayConfig.Forms.Site> site(String key) {
+        byte[] sent = key.getBytes(StandardCharsets.UTF_8);
+        Map.Entry<String, GatewayConfig.Forms.Site> found = null;
+        for (Map.Entry<String, GatewayConfig.Forms.Site> entry : config.forms().sites().entrySet()) {
+            if (MessageDigest.isEqual(sent, entry.getValue().key().getBytes(StandardCharsets.UTF_8))) {
+                found = entry;
+            }
+        }
+        return found;
+    }
+
+    /** A service token for {@code site}, minted when there is none with more than a minute left. */
+    String token(String site) {
+        long now = System.currentTimeMillis();
+        CachedToken cached = tokens.get(site);
+        if (cached != null && cached.expiresAtMillis() - 60_000 > now) {
+            return cached.token();
+        }
+        Duration lifetime = config.forms().tokenLifetime();
+        String token = Jwt.issuer(issuer)
+                .audience("leadsuite")
+                .subject("form:" + site)
+                .upn("form:" + site)
+                .groups(Set.of(Roles.MARKETING))
+                .expiresIn(lifetime)
+                .sign(signingKey());
+        tokens.put(site, new CachedToken(token, now + lifetime.toMillis()));
+        return token;
+    }
+
+    private PrivateKey signingKey() {
+        if (signingKey == null) {
+            String location = config.forms().signingKey();
+            String path = location.startsWith("file:") ? location.substring("file:".length()) : location;
+            try {
+                signingKey = KeyUtils.decodePrivateKey(Files.readString(Path.of(path)));
+            } catch (Exception e) {
+                throw new IllegalStateException("Cannot read the form signing key " + location, e);
+            }
+        }
+        return signingKey;
+    }
+}

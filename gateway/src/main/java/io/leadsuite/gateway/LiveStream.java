@@ -1,0 +1,199 @@
+package io.leadsuite.gateway;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import io.leadsuite.contracts.EventTypes;
+import io.leadsuite.contracts.Roles;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code GET /api/stream}: server-sent events of lead changes, as they arrive from the broker.
+ * <p>
+ * Every gateway replica takes its own non-durable subscription on the multicast addresses {@code lead-events} and
+ * {@code score-updates} (AMQP capability {@code topic}: Artemis creates a queue for this link alone and deletes it when
+ * the link closes), so each replica sees every event. Events are numbered per replica ({@code id: <replica>-<n>}) and
+ * the last {@code leadsuite.gateway.stream.buffer-size} are kept in memory: a client that reconnects with
+ * {@code Last-Event-ID} gets what it missed, or an {@code event: reset} when the id is from another replica (or
+ * another run) or older than the buffer, telling it to reload its view.
+ */
+@ApplicationScoped
+class LiveStream {
+
+    private static final Logger LOG = Logger.getLogger(LiveStream.class);
+
+    /** An event as sent: its number, SSE type, who may see it, and the data line. */
+    record Event(long seq, String type, Set<String> roles, String data) {
+    }
+
+    /** The SSE event types and the roles that see them. */
+    static final Map<String, String> TYPES = Map.of(
+            EventTypes.LEAD_CREATED, "lead-created",
+            EventTypes.LEAD_STAGE_CHANGED, "stage-changed",
+            EventTypes.LEAD_SALES_READY, "sales-ready",
+            EventTypes.SCORE_CHANGED, "score-changed");
+    static final Set<String> STAFF = Route.STAFF;
+    static final Set<String> SALES_READY_AUDIENCE = Set.of(Roles.TELESALES, Roles.SALES, Roles.ADMIN, Roles.CRM,
+            Roles.MARKETING);
+
+    private final String replica = UUID.randomUUID().toString().substring(0, 8);
+    private final ArrayDeque<Event> buffer = new ArrayDeque<>();
+    private final Map<HttpServerResponse, Client> clients = new ConcurrentHashMap<>();
+    private final GatewayConfig config;
+    private final Vertx vertx;
+    private long seq;
+
+    private record Client(Context context, HttpServerResponse response, Set<String> roles) {
+    }
+
+    LiveStream(GatewayConfig config, Vertx vertx, MeterRegistry registry) {
+        this.config = config;
+        this.vertx = vertx;
+        registry.gaugeMapSize("leadsuite.gateway.stream.clients", io.micrometer.core.instrument.Tags.empty(), clients);
+    }
+
+    @Incoming("live-lead-events")
+    void onLeadEvent(JsonObject envelope) {
+        publish(envelope);
+    }
+
+    @Incoming("live-score-updates")
+    void onScoreUpdate(JsonObject envelope) {
+        publish(envelope);
+    }
+
+    /** Numbers, buffers and pushes one envelope, if it is of a type the stream carries. */
+    void publish(JsonObject envelope) {
+        String type = envelope == null ? null : TYPES.get(envelope.getString("type"));
+        if (type == null) {
+            return;
+        }
+        JsonObject data = envelope.getJsonObject("data", new JsonObject());
+        JsonObject payload = new JsonObject()
+                .put("type", type)
+                .put("eventId", envelope.getString("id"))
+                .put("time", envelope.getValue("time"))
+                .put("leadId", envelope.getString("subject"))
+                .put("contactId", data.getString("contactId"))
+                .put("data", data);
+        Set<String> roles = type.equals("sales-ready") ? SALES_READY_AUDIENCE : STAFF;
+        Event event;
+        synchronized (buffer) {
+            event = new Event(++seq, type, roles, payload.encode());
+            buffer.addLast(event);
+            while (buffer.size() > config.stream().bufferSize()) {
+                buffer.removeFirst();
+            }
+        }
+        clients.values().forEach(client -> send(client, event));
+    }
+
+    void handle(RoutingContext rc, SecurityIdentity identity) {
+        rc.request().resume();
+        HttpServerResponse response = rc.response();
+        Context context = Vertx.currentContext();
+        Client client = new Client(context, response, Set.copyOf(identity.getRoles()));
+        response.setChunked(true)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+                .putHeader("X-Accel-Buffering", "no");
+        String lastEventId = rc.request().getHeader("Last-Event-ID");
+        List<Event> replay = new ArrayList<>();
+        boolean reset = false;
+        synchronized (buffer) {
+            if (lastEventId != null && !lastEventId.isBlank()) {
+                long after = parse(lastEventId.trim());
+                long oldest = buffer.isEmpty() ? seq + 1 : buffer.peekFirst().seq();
+                if (after < 0 || after > seq || after < oldest - 1) {
+                    reset = true;
+                } else {
+                    buffer.stream().filter(e -> e.seq() > after).forEach(replay::add);
+                }
+            }
+            // registered under the same lock as publish numbers events: nothing falls between replay and live
+            clients.put(response, client);
+        }
+        response.write("retry: 2000\n\n");
+        if (reset) {
+            response.write("id: " + replica + "-" + currentSeq() + "\nevent: reset\ndata: {\"reason\":\"the stream "
+                    + "cannot resume from " + lastEventId.replaceAll("[\r\n]", "") + "; reload\"}\n\n");
+        }
+        replay.forEach(e -> write(client, e));
+        long heartbeat = vertx.setPeriodic(config.stream().heartbeat().toMillis(),
+                t -> context.runOnContext(v -> {
+                    if (!response.ended() && !response.closed()) {
+                        response.write(": keep-alive\n\n");
+                    }
+                }));
+        Runnable close = () -> {
+            clients.remove(response);
+            vertx.cancelTimer(heartbeat);
+        };
+        response.closeHandler(v -> close.run());
+        response.endHandler(v -> close.run());
+    }
+
+    private long currentSeq() {
+        synchronized (buffer) {
+            return seq;
+        }
+    }
+
+    /** {@code <replica>-<n>} of this replica's run, else -1. */
+    private long parse(String id) {
+        int dash = id.lastIndexOf('-');
+        if (dash <= 0 || !id.substring(0, dash).equals(replica)) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(id.substring(dash + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private void send(Client client, Event event) {
+        client.context().runOnContext(v -> write(client, event));
+    }
+
+    private void write(Client client, Event event) {
+        HttpServerResponse response = client.response();
+        if (response.ended() || response.closed()) {
+            clients.remove(response);
+            return;
+        }
+        if (event.roles().stream().noneMatch(client.roles()::contains)) {
+            return;
+        }
+        if (response.writeQueueFull()) {
+            // a client that does not keep up is cut off; it reconnects with Last-Event-ID
+            LOG.debugf("Closing a live stream that does not keep up");
+            clients.remove(response);
+            response.reset();
+            return;
+        }
+        response.write("id: " + replica + "-" + event.seq() + "\nevent: " + event.type() + "\ndata: " + event.data()
+                + "\n\n");
+    }
+
+    int clientCount() {
+        return clients.size();
+    }
+}
