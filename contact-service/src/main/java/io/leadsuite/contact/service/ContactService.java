@@ -362,8 +362,21 @@ public class ContactService {
                     : Uni.createFrom().voidItem();
             return history.chain(() -> events.publishUpdated(c, sortChanged(changed), now))
                     .chain(() -> Panache.getSession().chain(s -> s.flush()))
+                    .onFailure(ContactService::uniqueViolation)
+                    .transform(e -> ProblemException.conflict("Another contact took this e-mail meanwhile"))
                     .replaceWith(c);
         });
+    }
+
+    /** A unique-key violation (its database message names the value, so it must not reach a log). */
+    static boolean uniqueViolation(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof org.hibernate.exception.ConstraintViolationException
+                    || (t.getMessage() != null && t.getMessage().contains("23505"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<String> sortChanged(List<String> changed) {

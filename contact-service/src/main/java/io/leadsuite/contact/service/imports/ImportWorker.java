@@ -93,7 +93,8 @@ public class ImportWorker {
                 run(job);
             }
         } catch (Exception e) {
-            LOG.warnf("Import worker: %s (will retry)", e.toString());
+            // the class only: a database message may quote a value of a row (personal data)
+            LOG.warnf("Import worker: %s (will retry)", e.getClass().getName());
         }
     }
 
@@ -151,7 +152,7 @@ public class ImportWorker {
             }
             c.commit();
         } catch (SQLException e) {
-            LOG.errorf("Import %s: could not be marked failed: %s", job, e.toString());
+            LOG.errorf("Import %s: could not be marked failed: %s", job, e.getClass().getName());
         }
     }
 
@@ -431,34 +432,38 @@ public class ImportWorker {
         return instant.atOffset(ZoneOffset.UTC);
     }
 
+    private static java.sql.Array texts(Connection c, List<State> states, java.util.function.Function<State, String> f)
+            throws SQLException {
+        return c.createArrayOf("text", states.stream().map(f).toArray());
+    }
+
+    /** One statement for the whole chunk (unnest of arrays): a round trip per chunk, not per row. */
     private static void insertContacts(Connection c, List<State> fresh, Instant now) throws SQLException {
         if (fresh.isEmpty()) {
             return;
         }
         try (PreparedStatement s = c.prepareStatement("insert into contact (id, email, first_name, last_name, "
                 + "phone, company, job_title, industry, country, consent_marketing, event_sequence, created_at, "
-                + "updated_at, version) values (?, ?, ?, ?, ?, ?, ?, ?, ?, false, ?, ?, ?, 0) "
+                + "updated_at, version) select u.id, u.email, u.fn, u.ln, u.ph, u.co, u.jt, u.ind, u.ctry, false, "
+                + "u.seq, ?, ?, 0 from unnest(cast(? as uuid[]), cast(? as text[]), cast(? as text[]), "
+                + "cast(? as text[]), cast(? as text[]), cast(? as text[]), cast(? as text[]), cast(? as text[]), "
+                + "cast(? as text[]), cast(? as bigint[])) as u(id, email, fn, ln, ph, co, jt, ind, ctry, seq) "
                 + "on conflict (email) do nothing")) {
-            for (State st : fresh) {
-                s.setObject(1, st.id);
-                s.setString(2, st.email);
-                s.setString(3, st.firstName);
-                s.setString(4, st.lastName);
-                s.setString(5, st.phone);
-                s.setString(6, st.company);
-                s.setString(7, st.jobTitle);
-                s.setString(8, st.industry);
-                s.setString(9, st.country);
-                s.setLong(10, st.sequence);
-                s.setObject(11, utc(st.createdAt));
-                s.setObject(12, utc(now));
-                s.addBatch();
-            }
-            for (int count : s.executeBatch()) {
-                if (count == 0) {
-                    // someone created this e-mail meanwhile: roll back and redo the chunk, which now finds it
-                    throw new IllegalStateException("contact created concurrently");
-                }
+            s.setObject(1, utc(now));
+            s.setObject(2, utc(now));
+            s.setArray(3, c.createArrayOf("uuid", fresh.stream().map(st -> st.id).toArray()));
+            s.setArray(4, texts(c, fresh, st -> st.email));
+            s.setArray(5, texts(c, fresh, st -> st.firstName));
+            s.setArray(6, texts(c, fresh, st -> st.lastName));
+            s.setArray(7, texts(c, fresh, st -> st.phone));
+            s.setArray(8, texts(c, fresh, st -> st.company));
+            s.setArray(9, texts(c, fresh, st -> st.jobTitle));
+            s.setArray(10, texts(c, fresh, st -> st.industry));
+            s.setArray(11, texts(c, fresh, st -> st.country));
+            s.setArray(12, c.createArrayOf("bigint", fresh.stream().map(st -> st.sequence).toArray()));
+            if (s.executeUpdate() != fresh.size()) {
+                // someone created one of these e-mails meanwhile: roll back and redo the chunk, which now finds it
+                throw new IllegalStateException("contact created concurrently");
             }
         }
     }
@@ -467,23 +472,23 @@ public class ImportWorker {
         if (dirty.isEmpty()) {
             return;
         }
-        try (PreparedStatement s = c.prepareStatement("update contact set first_name = ?, last_name = ?, phone = ?, "
-                + "company = ?, job_title = ?, industry = ?, country = ?, event_sequence = ?, updated_at = ?, "
-                + "version = version + 1 where id = ?")) {
-            for (State st : dirty) {
-                s.setString(1, st.firstName);
-                s.setString(2, st.lastName);
-                s.setString(3, st.phone);
-                s.setString(4, st.company);
-                s.setString(5, st.jobTitle);
-                s.setString(6, st.industry);
-                s.setString(7, st.country);
-                s.setLong(8, st.sequence);
-                s.setObject(9, utc(now));
-                s.setObject(10, st.id);
-                s.addBatch();
-            }
-            s.executeBatch();
+        try (PreparedStatement s = c.prepareStatement("update contact set first_name = u.fn, last_name = u.ln, "
+                + "phone = u.ph, company = u.co, job_title = u.jt, industry = u.ind, country = u.ctry, "
+                + "event_sequence = u.seq, updated_at = ?, version = version + 1 from unnest(cast(? as uuid[]), "
+                + "cast(? as text[]), cast(? as text[]), cast(? as text[]), cast(? as text[]), cast(? as text[]), "
+                + "cast(? as text[]), cast(? as text[]), cast(? as bigint[])) as u(id, fn, ln, ph, co, jt, ind, ctry, "
+                + "seq) where contact.id = u.id")) {
+            s.setObject(1, utc(now));
+            s.setArray(2, c.createArrayOf("uuid", dirty.stream().map(st -> st.id).toArray()));
+            s.setArray(3, texts(c, dirty, st -> st.firstName));
+            s.setArray(4, texts(c, dirty, st -> st.lastName));
+            s.setArray(5, texts(c, dirty, st -> st.phone));
+            s.setArray(6, texts(c, dirty, st -> st.company));
+            s.setArray(7, texts(c, dirty, st -> st.jobTitle));
+            s.setArray(8, texts(c, dirty, st -> st.industry));
+            s.setArray(9, texts(c, dirty, st -> st.country));
+            s.setArray(10, c.createArrayOf("bigint", dirty.stream().map(st -> st.sequence).toArray()));
+            s.executeUpdate();
         }
     }
 
@@ -493,16 +498,16 @@ public class ImportWorker {
         }
         // the kit's outbox table; its relay sends these after commit, like every other event of this service
         try (PreparedStatement s = c.prepareStatement("insert into outbox_message (message_id, type, subject, "
-                + "sequence, payload) values (?, ?, ?, ?, cast(? as jsonb))")) {
-            for (Envelope<?> e : events) {
-                s.setObject(1, e.id());
-                s.setString(2, e.type());
-                s.setObject(3, e.subject());
-                s.setLong(4, e.sequence());
-                s.setString(5, codec.encode(e));
-                s.addBatch();
-            }
-            s.executeBatch();
+                + "sequence, payload) select u.m, u.t, u.s, u.q, cast(u.p as jsonb) from unnest(cast(? as uuid[]), "
+                + "cast(? as text[]), cast(? as uuid[]), cast(? as bigint[]), cast(? as text[])) with ordinality "
+                + "as u(m, t, s, q, p, ord) "
+                + "order by u.ord")) {
+            s.setArray(1, c.createArrayOf("uuid", events.stream().map(Envelope::id).toArray()));
+            s.setArray(2, c.createArrayOf("text", events.stream().map(Envelope::type).toArray()));
+            s.setArray(3, c.createArrayOf("uuid", events.stream().map(Envelope::subject).toArray()));
+            s.setArray(4, c.createArrayOf("bigint", events.stream().map(Envelope::sequence).toArray()));
+            s.setArray(5, c.createArrayOf("text", events.stream().map(codec::encode).toArray()));
+            s.executeUpdate();
         }
     }
 }
