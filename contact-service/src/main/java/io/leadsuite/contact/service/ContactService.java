@@ -364,6 +364,9 @@ public class ContactService {
                     .chain(() -> Panache.getSession().chain(s -> s.flush()))
                     .onFailure(ContactService::uniqueViolation)
                     .transform(e -> ProblemException.conflict("Another contact took this e-mail meanwhile"))
+                    .onFailure(ContactService::concurrentUpdate)
+                    .transform(e -> ProblemException.conflict("The contact was changed by another request at the "
+                            + "same time; read it again and retry"))
                     .replaceWith(c);
         });
     }
@@ -373,6 +376,17 @@ public class ContactService {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof org.hibernate.exception.ConstraintViolationException
                     || (t.getMessage() != null && t.getMessage().contains("23505"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The version checked at flush no longer matched: another update committed first. */
+    static boolean concurrentUpdate(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof jakarta.persistence.OptimisticLockException
+                    || t instanceof org.hibernate.StaleStateException) {
                 return true;
             }
         }

@@ -120,6 +120,27 @@ class ContactLifecycleTest {
     }
 
     @Test
+    void concurrentPatchesNeverFailWithAServerError() throws Exception {
+        String id = create("{\"email\": \"" + uniqueEmail("race") + "\"}");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Callable<Integer>> calls = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                String title = "Title " + i;
+                calls.add(() -> patch(id, null, "{\"jobTitle\": \"" + title + "\"}").statusCode());
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (var f : pool.invokeAll(calls)) {
+                statuses.add(f.get());
+            }
+            assertTrue(statuses.stream().allMatch(s -> s == 200 || s == 409), statuses.toString());
+            assertTrue(statuses.contains(200), statuses.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void searchPagesStayCorrectWhileContactsAreAdded() {
         String company = "Paging " + UUID.randomUUID();
         Set<String> expected = new HashSet<>();
