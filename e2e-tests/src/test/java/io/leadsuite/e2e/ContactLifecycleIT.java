@@ -57,10 +57,14 @@ class ContactLifecycleIT {
                 .contentType(ContentType.JSON);
     }
 
+    /** A capture; repeated while the freshly started suite answers 5xx (a repeat touches the same open lead). */
     private static JsonPath capture(String email, String firstName, String lastName, String topic) {
-        return gateway().body(Map.of("email", email, "firstName", firstName, "lastName", lastName, "company", "Acme",
-                "topic", topic, "source", "MARKETING_FORM", "sourceRef", "form-42", "consent", true))
-                .post("/api/captures").then().statusCode(201).extract().jsonPath();
+        var response = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> gateway().body(Map.of("email", email, "firstName", firstName, "lastName", lastName,
+                        "company", "Acme", "topic", topic, "source", "MARKETING_FORM", "sourceRef", "form-42",
+                        "consent", true)).post("/api/captures"), r -> r.statusCode() < 500);
+        assertTrue(response.statusCode() == 201 || response.statusCode() == 200, response.asString());
+        return response.jsonPath();
     }
 
     private static JsonPath lead(String leadId) {
