@@ -5,6 +5,8 @@ import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
@@ -12,14 +14,23 @@ import jakarta.persistence.Version;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.smallrye.mutiny.Uni;
 
-/** A person, unique by normalised e-mail. */
+/**
+ * A person, unique by normalised e-mail. A merged duplicate keeps only its e-mail (so a capture naming it finds the
+ * survivor) and {@link #mergedInto}; an erased contact is a tombstone without any personal data.
+ */
 @Entity
 @Table(name = "contact")
 public class Contact extends PanacheEntityBase {
 
+    public enum Status {
+        ACTIVE,
+        MERGED,
+        ERASED
+    }
+
     @Id
     public UUID id;
-    @Column(nullable = false, unique = true)
+    @Column(unique = true)
     public String email;
     public String firstName;
     public String lastName;
@@ -31,6 +42,12 @@ public class Contact extends PanacheEntityBase {
     public boolean consentMarketing;
     public Instant consentAt;
     public String consentSource;
+    @Enumerated(EnumType.STRING)
+    // no field initialiser: with enhanced dirty tracking it would mark every loaded contact dirty
+    public Status status;
+    public UUID mergedInto;
+    public Instant mergedAt;
+    public Instant erasedAt;
     /** Sequence of the last event published about this contact (per-subject order). */
     public long eventSequence;
     public Instant createdAt;
@@ -44,5 +61,26 @@ public class Contact extends PanacheEntityBase {
 
     public long nextEventSequence() {
         return ++eventSequence;
+    }
+
+    public boolean active() {
+        return status == Status.ACTIVE;
+    }
+
+    /** Removes every personal field; the e-mail too unless {@code keepEmail}. */
+    public void clearPersonalData(boolean keepEmail) {
+        if (!keepEmail) {
+            email = null;
+        }
+        firstName = null;
+        lastName = null;
+        phone = null;
+        company = null;
+        jobTitle = null;
+        industry = null;
+        country = null;
+        consentMarketing = false;
+        consentAt = null;
+        consentSource = null;
     }
 }

@@ -1,17 +1,21 @@
 package io.leadsuite.contact.rest;
 
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.leadsuite.contact.service.ContactDetails;
 
-/** Body of {@code POST /contacts} and {@code POST /contacts/match}. */
+/**
+ * Body of {@code POST /contacts} and {@code POST /contacts/match}. The e-mail is trimmed and lower-cased, the phone
+ * number becomes E.164 (a national number is read in the contact's country), the country an ISO 3166 alpha-2 code
+ * (alpha-2, alpha-3 or English name accepted).
+ */
 @Schema(name = "ContactRequest", example = """
-        {"email": "ana@example.com", "firstName": "Ana", "lastName": "Silva", "company": "Acme",
-         "jobTitle": "IT Director", "country": "PT", "consent": true, "consentSource": "form-42"}""")
+        {"email": " Ana@Example.com ", "firstName": "Ana", "lastName": "Silva", "company": "Acme",
+         "jobTitle": "IT Director", "phone": "912 345 678", "country": "Portugal", "consent": true,
+         "consentSource": "form-42"}""")
 public record ContactRequest(
         @NotBlank @Size(max = 254) String email,
         @Size(max = 100) String firstName,
@@ -20,7 +24,7 @@ public record ContactRequest(
         @Size(max = 200) String company,
         @Size(max = 200) String jobTitle,
         @Size(max = 100) String industry,
-        @Pattern(regexp = "^[A-Za-z]{2}$", message = "must be an ISO 3166 alpha-2 code") String country,
+        @Size(max = 100) String country,
         Boolean consent,
         @Size(max = 200) String consentSource) {
 

@@ -1,6 +1,9 @@
 package io.leadsuite.contact.service;
 
-/** What a caller knows about a person when creating or matching a contact. E-mail is required. */
+/**
+ * What a caller knows about a person when creating, matching or importing a contact, as given (not yet normalised).
+ * E-mail is required.
+ */
 public record ContactDetails(String email, String firstName, String lastName, String phone, String company,
         String jobTitle, String industry, String country, Boolean consent, String consentSource) {
 }

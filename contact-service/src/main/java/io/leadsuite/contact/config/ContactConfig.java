@@ -1,0 +1,38 @@
+package io.leadsuite.contact.config;
+
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** contact-service settings ({@code leadsuite.contact.*}, env {@code LEADSUITE_CONTACT_*}). */
+@ConfigMapping(prefix = "leadsuite.contact")
+public interface ContactConfig {
+
+    /**
+     * ISO 3166 country (alpha-2, alpha-3 or English name) in which a national phone number (no {@code +}) is read
+     * when the contact has no country. Unset: such numbers are refused (422).
+     */
+    Optional<String> defaultPhoneRegion();
+
+    /** Bulk imports. */
+    Imports imports();
+
+    interface Imports {
+        /** Rows processed per transaction by the import worker. */
+        @WithDefault("500")
+        int chunkSize();
+
+        /** How often an idle worker looks for queued or abandoned import jobs. */
+        @WithDefault("1s")
+        java.time.Duration pollInterval();
+
+        /** A running job whose worker has not renewed its lease for this long is taken over by another worker. */
+        @WithDefault("60s")
+        java.time.Duration lease();
+
+        /** The most failed lines an import job reports individually (all are counted). */
+        @WithDefault("10000")
+        int maxReportedErrors();
+    }
+}

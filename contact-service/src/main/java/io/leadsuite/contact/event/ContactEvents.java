@@ -1,0 +1,63 @@
+package io.leadsuite.contact.event;
+
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.leadsuite.contact.domain.Contact;
+import io.leadsuite.contracts.ContactCreated;
+import io.leadsuite.contracts.ContactErased;
+import io.leadsuite.contracts.ContactMerged;
+import io.leadsuite.contracts.ContactUpdated;
+import io.leadsuite.contracts.Envelope;
+import io.leadsuite.contracts.EventTypes;
+import io.leadsuite.kit.outbox.Outbox;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The events contact-service publishes on {@code contact-events}, in the shapes of message-contracts, each with the
+ * contact's next per-subject sequence. Written to the outbox inside the caller's transaction.
+ */
+@ApplicationScoped
+public class ContactEvents {
+
+    public static final String SOURCE = "contact-service";
+
+    private final Outbox outbox;
+
+    public ContactEvents(Outbox outbox) {
+        this.outbox = outbox;
+    }
+
+    public static Envelope<ContactCreated> created(Contact c) {
+        return Envelope.of(EventTypes.CONTACT_CREATED, SOURCE, c.createdAt, c.id, c.nextEventSequence(),
+                new ContactCreated(c.id, c.email, c.firstName, c.lastName, c.company, c.jobTitle, c.country,
+                        c.consentMarketing));
+    }
+
+    /** The whole demographic snapshot after the change and the names of the fields that changed. */
+    public static Envelope<ContactUpdated> updated(Contact c, List<String> changed, Instant at) {
+        return Envelope.of(EventTypes.CONTACT_UPDATED, SOURCE, at, c.id, c.nextEventSequence(),
+                new ContactUpdated(c.id, c.email, c.firstName, c.lastName, c.phone, c.company, c.jobTitle,
+                        c.industry, c.country, c.consentMarketing, List.copyOf(changed)));
+    }
+
+    public Uni<Void> publishCreated(Contact c) {
+        return outbox.add(created(c));
+    }
+
+    public Uni<Void> publishUpdated(Contact c, List<String> changed, Instant at) {
+        return outbox.add(updated(c, changed, at));
+    }
+
+    public Uni<Void> publishMerged(Contact survivor, Contact duplicate, Instant at) {
+        return outbox.add(Envelope.of(EventTypes.CONTACT_MERGED, SOURCE, at, survivor.id,
+                survivor.nextEventSequence(), new ContactMerged(survivor.id, duplicate.id)));
+    }
+
+    public Uni<Void> publishErased(Contact c, Instant at) {
+        return outbox.add(Envelope.of(EventTypes.CONTACT_ERASED, SOURCE, at, c.id, c.nextEventSequence(),
+                new ContactErased(c.id)));
+    }
+}

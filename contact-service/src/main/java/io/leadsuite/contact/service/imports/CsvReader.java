@@ -1,0 +1,126 @@
+package io.leadsuite.contact.service.imports;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A streaming RFC 4180 reader: one record at a time from a {@link Reader}, never the whole input in memory. Fields
+ * may be quoted; a quoted field may hold the delimiter, doubled quotes and line breaks. Line breaks are CRLF, LF or CR.
+ * A byte order mark at the start is skipped. Each record knows the physical line it starts on (the first line is 1).
+ * Lenient where RFC 4180 is silent: a quote inside an unquoted field is kept as a character, and text after a closing
+ * quote is appended to the field. An unterminated quoted field is reported as a record with an error.
+ */
+public final class CsvReader {
+
+    /** A record: the line it starts on and its fields, or why it cannot be read. */
+    public record Row(int line, List<String> fields, String error) {
+        /** A line with nothing on it. */
+        public boolean blank() {
+            return error == null && fields.size() == 1 && fields.get(0).isEmpty();
+        }
+    }
+
+    private static final int EOF = -1;
+
+    private final Reader in;
+    private final char delimiter;
+    private final char[] buffer = new char[64 * 1024];
+    private int position;
+    private int limit;
+    private int line = 1;
+    private boolean started;
+    private boolean done;
+
+    public CsvReader(Reader in, char delimiter) {
+        this.in = in;
+        this.delimiter = delimiter;
+    }
+
+    private int read() throws IOException {
+        if (position == limit) {
+            limit = in.read(buffer, 0, buffer.length);
+            position = 0;
+            if (limit <= 0) {
+                limit = 0;
+                return EOF;
+            }
+        }
+        return buffer[position++];
+    }
+
+    private int peek() throws IOException {
+        if (position == limit) {
+            limit = in.read(buffer, 0, buffer.length);
+            position = 0;
+            if (limit <= 0) {
+                limit = 0;
+                return EOF;
+            }
+        }
+        return buffer[position];
+    }
+
+    /** The next record, or null at the end of the input. */
+    public Row next() throws IOException {
+        if (done) {
+            return null;
+        }
+        if (!started) {
+            started = true;
+            if (peek() == '\uFEFF') {
+                read();
+            }
+        }
+        int startLine = line;
+        List<String> fields = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        boolean any = false;
+        while (true) {
+            int c = read();
+            if (c == EOF) {
+                done = true;
+                if (quoted) {
+                    return new Row(startLine, null, "unterminated quoted field");
+                }
+                if (!any && fields.isEmpty()) {
+                    return null;
+                }
+                fields.add(field.toString());
+                return new Row(startLine, fields, null);
+            }
+            any = true;
+            if (quoted) {
+                if (c == '"') {
+                    if (peek() == '"') {
+                        read();
+                        field.append('"');
+                    } else {
+                        quoted = false;
+                    }
+                } else {
+                    if (c == '\n' || (c == '\r' && peek() != '\n')) {
+                        line++;
+                    }
+                    field.append((char) c);
+                }
+            } else if (c == delimiter) {
+                fields.add(field.toString());
+                field.setLength(0);
+            } else if (c == '\r' || c == '\n') {
+                if (c == '\r' && peek() == '\n') {
+                    read();
+                }
+                line++;
+                fields.add(field.toString());
+                return new Row(startLine, fields, null);
+            } else if (c == '"' && field.isEmpty()) {
+                quoted = true;
+            } else {
+                field.append((char) c);
+            }
+        }
+    }
+}
