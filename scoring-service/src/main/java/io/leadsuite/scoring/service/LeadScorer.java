@@ -123,62 +123,119 @@ public class LeadScorer {
         }
         Instant now = clock.now();
         Map<UUID, LeadState> states = new LinkedHashMap<>();
-        return models.published().chain(definitions -> each(ordered, id -> TrackedLead
-                .<TrackedLead> findById(id, LockModeType.PESSIMISTIC_WRITE)
-                .chain(lead -> lead == null || !lead.open ? Uni.createFrom().voidItem()
-                        : load(lead, definitions, cause, now).invoke(state -> states.put(id, state))
-                                .replaceWithVoid())))
-                .chain(() -> each(applications, application -> {
-                    LeadState state = states.get(application.leadId());
-                    return state == null ? Uni.createFrom().voidItem()
-                            : applyOne(state, application.interaction(), now);
-                }))
+        HitWriter writer = new HitWriter(now);
+        return models.published().chain(definitions -> lockAll(ordered)
+                .chain(locked -> loadAll(locked, definitions, cause, now, writer))
+                .invoke(loaded -> loaded.forEach(state -> states.put(state.lead.leadId, state))))
+                .chain(() -> recordApplications(states, applications, now))
+                .invoke(fresh -> {
+                    for (Application application : applications) {
+                        LeadState state = states.get(application.leadId());
+                        if (state != null && fresh.remove(application.interaction().id() + "|" + state.lead.leadId)) {
+                            applyOne(state, application.interaction(), now, writer);
+                        }
+                    }
+                })
+                .chain(() -> writer.flush())
                 .chain(() -> each(List.copyOf(states.values()), state -> save(state, now)))
                 .map(ignored -> new Refreshed(states.size(),
                         (int) states.values().stream().filter(s -> s.changed).count()));
     }
 
-    private Uni<LeadState> load(TrackedLead lead, List<ModelDefinition> definitions, String cause, Instant now) {
+    /** Locks the leads' rows in lead-id order (the order every path uses) and yields the open ones. */
+    private static Uni<List<TrackedLead>> lockAll(List<UUID> ids) {
+        return Panache.getSession().chain(session -> session.createSelectionQuery(
+                "from TrackedLead t where t.leadId in ?1 order by t.leadId", TrackedLead.class)
+                .setParameter(1, ids).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList())
+                .map(leads -> leads.stream().filter(lead -> lead.open).toList());
+    }
+
+    /**
+     * Records each (interaction, lead) in interaction_application in multi-row statements; yields the pairs
+     * ({@code interactionId|leadId}) that were new, the only ones to apply.
+     */
+    private static Uni<java.util.Set<String>> recordApplications(Map<UUID, LeadState> states,
+            List<Application> applications, Instant now) {
+        List<Application> relevant = applications.stream().filter(a -> states.containsKey(a.leadId())).toList();
+        java.util.Set<String> fresh = new java.util.HashSet<>();
+        List<List<Application>> chunks = new ArrayList<>();
+        for (int i = 0; i < relevant.size(); i += 1000) {
+            chunks.add(relevant.subList(i, Math.min(relevant.size(), i + 1000)));
+        }
+        return each(chunks, chunk -> Panache.getSession().chain(session -> {
+            StringBuilder sql = new StringBuilder("insert into interaction_application (interaction_id, lead_id, "
+                    + "applied_at) values ");
+            for (int i = 0; i < chunk.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append("(?").append(2 * i + 1).append(", ?").append(2 * i + 2)
+                        .append(", ?").append(2 * chunk.size() + 1).append(')');
+            }
+            sql.append(" on conflict do nothing returning interaction_id || '|' || cast(lead_id as text)");
+            var query = session.createNativeQuery(sql.toString(), String.class);
+            for (int i = 0; i < chunk.size(); i++) {
+                query.setParameter(2 * i + 1, chunk.get(i).interaction().id());
+                query.setParameter(2 * i + 2, chunk.get(i).leadId());
+            }
+            query.setParameter(2 * chunk.size() + 1, now);
+            return query.getResultList().invoke(fresh::addAll).replaceWithVoid();
+        })).replaceWith(fresh);
+    }
+
+    private Uni<List<LeadState>> loadAll(List<TrackedLead> leads, List<ModelDefinition> definitions, String cause,
+            Instant now, HitWriter writer) {
+        if (leads.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<UUID> ids = leads.stream().map(l -> l.leadId).toList();
+        List<UUID> contactIds = leads.stream().map(l -> l.contactId).distinct().toList();
+        Map<UUID, List<LeadScore>> rows = new HashMap<>();
+        Map<UUID, List<RuleHit>> hits = new HashMap<>();
+        Map<UUID, ContactRef> contacts = new HashMap<>();
+        List<LeadState> states = new ArrayList<>();
+        return LeadScore.<LeadScore> list("leadId in ?1", ids)
+                .invoke(list -> list.forEach(r -> rows.computeIfAbsent(r.leadId, k -> new ArrayList<>()).add(r)))
+                .chain(() -> RuleHit.<RuleHit> list("leadId in ?1", ids))
+                .invoke(list -> list.forEach(h -> hits.computeIfAbsent(h.leadId, k -> new ArrayList<>()).add(h)))
+                .chain(() -> ContactRef.<ContactRef> list("contactId in ?1", contactIds))
+                .invoke(list -> list.forEach(c -> contacts.put(c.contactId, c)))
+                .chain(() -> each(leads, lead -> load(lead, definitions, cause, now, rows.getOrDefault(lead.leadId,
+                        List.of()), hits.getOrDefault(lead.leadId, List.of()), contacts.get(lead.contactId), writer)
+                        .invoke(states::add).replaceWithVoid()))
+                .replaceWith(states);
+    }
+
+    private Uni<LeadState> load(TrackedLead lead, List<ModelDefinition> definitions, String cause, Instant now,
+            List<LeadScore> scoreRows, List<RuleHit> hitRows, ContactRef contact, HitWriter writer) {
         LeadState state = new LeadState(lead, cause);
+        scoreRows.forEach(row -> state.rows.put(row.modelId, row));
         Map<UUID, List<ActiveHit>> hits = new HashMap<>();
-        return LeadScore.<LeadScore> list("leadId", lead.leadId)
-                .invoke(rows -> rows.forEach(row -> state.rows.put(row.modelId, row)))
-                .chain(() -> RuleHit.<RuleHit> list("leadId", lead.leadId))
-                .invoke(rows -> rows.forEach(
-                        h -> hits.computeIfAbsent(h.modelId, k -> new ArrayList<>()).add(h.active())))
-                .chain(() -> ContactRef.<ContactRef> findById(lead.contactId))
-                .chain(contact -> {
-                    Map<String, Object> contactFacts = contact == null ? Map.of() : contact.attributes();
-                    Map<String, Object> leadFacts = lead.attributes();
-                    List<ModelDefinition> rebuild = new ArrayList<>();
-                    for (ModelDefinition model : definitions) {
-                        if (!model.admits(lead.topic)) {
-                            continue;
-                        }
-                        LeadScore row = state.rows.get(model.id());
-                        state.before.put(model.id(), row == null ? model.standing(0)
-                                : new Standing(row.score, row.grade, row.salesReady));
-                        if (row == null || row.modelVersion != model.version()) {
-                            rebuild.add(model);
-                        } else {
-                            state.scorings.put(model.id(),
-                                    ModelScoring.restore(model, hits.getOrDefault(model.id(), List.of())));
-                        }
-                    }
-                    for (LeadScore row : state.rows.values()) {
-                        if (!state.before.containsKey(row.modelId)) {
-                            state.dropped.add(row);
-                        }
-                    }
-                    return rebuild(state, rebuild, now)
-                            .chain(() -> each(List.copyOf(state.scorings.values()), scoring -> {
-                                ScoreDelta decayed = scoring.expire(now);
-                                ScoreDelta facts = scoring.evaluateFacts(contactFacts, leadFacts, now);
-                                return write(state, scoring.model(), decayed, now)
-                                        .chain(() -> write(state, scoring.model(), facts, now));
-                            }));
-                })
-                .replaceWith(state);
+        hitRows.forEach(h -> hits.computeIfAbsent(h.modelId, k -> new ArrayList<>()).add(h.active()));
+        Map<String, Object> contactFacts = contact == null ? Map.of() : contact.attributes();
+        Map<String, Object> leadFacts = lead.attributes();
+        List<ModelDefinition> rebuild = new ArrayList<>();
+        for (ModelDefinition model : definitions) {
+            if (!model.admits(lead.topic)) {
+                continue;
+            }
+            LeadScore row = state.rows.get(model.id());
+            state.before.put(model.id(), row == null ? model.standing(0)
+                    : new Standing(row.score, row.grade, row.salesReady));
+            if (row == null || row.modelVersion != model.version()) {
+                rebuild.add(model);
+            } else {
+                state.scorings.put(model.id(), ModelScoring.restore(model, hits.getOrDefault(model.id(), List.of())));
+            }
+        }
+        for (LeadScore row : state.rows.values()) {
+            if (!state.before.containsKey(row.modelId)) {
+                state.dropped.add(row);
+            }
+        }
+        return rebuild(state, rebuild, now).invoke(() -> {
+            for (ModelScoring scoring : state.scorings.values()) {
+                writer.write(lead.leadId, scoring.model().id(), scoring.expire(now));
+                writer.write(lead.leadId, scoring.model().id(), scoring.evaluateFacts(contactFacts, leadFacts, now));
+            }
+        }).replaceWith(state);
     }
 
     /**
@@ -214,39 +271,78 @@ public class LeadScorer {
                 .map(list -> list.stream().map(InteractionStore::facts).toList());
     }
 
-    private Uni<Void> applyOne(LeadState state, InteractionFacts interaction, Instant now) {
-        UUID leadId = state.lead.leadId;
-        return Panache.getSession()
-                .chain(session -> session.createNativeQuery("insert into interaction_application "
-                        + "(interaction_id, lead_id, applied_at) values (?1, ?2, ?3) on conflict do nothing")
-                        .setParameter(1, interaction.id())
-                        .setParameter(2, leadId)
-                        .setParameter(3, now)
-                        .executeUpdate())
-                .chain(inserted -> {
-                    if (inserted == 0) {
-                        LOG.debugf("Interaction %s was already applied to lead %s", interaction.id(), leadId);
-                        return Uni.createFrom().voidItem();
-                    }
-                    return each(List.copyOf(state.scorings.values()), scoring -> {
-                        ScoreDelta delta = scoring.record(interaction, now);
-                        if (delta.isEmpty()) {
-                            return Uni.createFrom().voidItem();
-                        }
-                        state.lastInteractionId = interaction.id();
-                        state.lastInteraction.put(scoring.model().id(), interaction.id());
-                        return write(state, scoring.model(), delta, now);
-                    });
-                });
+    private static void applyOne(LeadState state, InteractionFacts interaction, Instant now, HitWriter writer) {
+        for (ModelScoring scoring : state.scorings.values()) {
+            ScoreDelta delta = scoring.record(interaction, now);
+            if (!delta.isEmpty()) {
+                state.lastInteractionId = interaction.id();
+                state.lastInteraction.put(scoring.model().id(), interaction.id());
+                writer.write(state.lead.leadId, scoring.model().id(), delta);
+            }
+        }
     }
 
-    private Uni<Void> write(LeadState state, ModelDefinition model, ScoreDelta delta, Instant now) {
-        if (delta.isEmpty()) {
-            return Uni.createFrom().voidItem();
+    /**
+     * Collects hit changes of a unit of work and writes them at the end: a hit added and removed within the unit is
+     * never written; the others are inserted in multi-row statements.
+     */
+    private static final class HitWriter {
+        private final Instant now;
+        private final Map<String, Object[]> inserts = new LinkedHashMap<>();
+        private final List<Object[]> deletes = new ArrayList<>();
+
+        HitWriter(Instant now) {
+            this.now = now;
         }
-        UUID leadId = state.lead.leadId;
-        return each(delta.removed(), hit -> deleteHit(leadId, model.id(), hit))
-                .chain(() -> each(delta.added(), hit -> insertHit(leadId, model.id(), hit, now)));
+
+        void write(UUID leadId, UUID modelId, ScoreDelta delta) {
+            for (ActiveHit removed : delta.removed()) {
+                if (inserts.remove(key(leadId, modelId, removed)) == null) {
+                    deletes.add(new Object[] { leadId, modelId, removed });
+                }
+            }
+            for (ActiveHit added : delta.added()) {
+                inserts.put(key(leadId, modelId, added), new Object[] { leadId, modelId, added });
+            }
+        }
+
+        private static String key(UUID leadId, UUID modelId, ActiveHit hit) {
+            return leadId + "|" + modelId + "|" + hit.ruleId() + "|" + hit.interactionId();
+        }
+
+        Uni<Void> flush() {
+            List<Object[]> rows = List.copyOf(inserts.values());
+            List<List<Object[]>> chunks = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i += 500) {
+                chunks.add(rows.subList(i, Math.min(rows.size(), i + 500)));
+            }
+            return each(deletes, d -> deleteHit((UUID) d[0], (UUID) d[1], (ActiveHit) d[2]))
+                    .chain(() -> each(chunks, chunk -> Panache.getSession().chain(session -> {
+                        StringBuilder sql = new StringBuilder("insert into rule_hit (lead_id, model_id, rule_id, "
+                                + "interaction_id, points, occurred_at, recorded_at, expires_at) values ");
+                        int p = 0;
+                        for (int i = 0; i < chunk.size(); i++) {
+                            sql.append(i == 0 ? "" : ", ").append("(?").append(++p).append(", ?").append(++p)
+                                    .append(", ?").append(++p).append(", ?").append(++p).append(", ?").append(++p)
+                                    .append(", ?").append(++p).append(", ?").append(++p).append(", ?").append(++p)
+                                    .append(')');
+                        }
+                        var query = session.createNativeQuery(sql.toString());
+                        p = 0;
+                        for (Object[] row : chunk) {
+                            ActiveHit hit = (ActiveHit) row[2];
+                            query.setParameter(++p, row[0]);
+                            query.setParameter(++p, row[1]);
+                            query.setParameter(++p, hit.ruleId());
+                            query.setParameter(++p, hit.interactionId());
+                            query.setParameter(++p, hit.points());
+                            query.setParameter(++p, hit.occurredAt());
+                            query.setParameter(++p, now);
+                            query.setParameter(++p, hit.expiresAt());
+                        }
+                        return query.executeUpdate().replaceWithVoid();
+                    })));
+        }
     }
 
     private static Uni<Void> insertHit(UUID leadId, UUID modelId, ActiveHit hit, Instant now) {
