@@ -137,7 +137,11 @@ public class LeadScorer {
                     }
                 })
                 .chain(() -> writer.flush())
-                .chain(() -> each(List.copyOf(states.values()), state -> save(state, now)))
+                .chain(() -> {
+                    List<ScoreHistoryEntry> history = new ArrayList<>();
+                    return each(List.copyOf(states.values()), state -> save(state, now, history))
+                            .chain(() -> insertHistory(history));
+                })
                 .map(ignored -> new Refreshed(states.size(),
                         (int) states.values().stream().filter(s -> s.changed).count()));
     }
@@ -376,7 +380,7 @@ public class LeadScorer {
     }
 
     /** Writes the lead's score rows and history and, when its standing changed, publishes the new snapshot. */
-    private Uni<Void> save(LeadState state, Instant now) {
+    private Uni<Void> save(LeadState state, Instant now, List<ScoreHistoryEntry> history) {
         boolean changed = !state.dropped.isEmpty();
         List<Uni<Void>> writes = new ArrayList<>();
         List<ScoreChanged.ModelScore> snapshot = new ArrayList<>();
@@ -412,7 +416,7 @@ public class LeadScorer {
                 entry.cause = state.cause;
                 entry.interactionId = state.lastInteraction.get(model.id());
                 entry.at = now;
-                writes.add(entry.persist().replaceWithVoid());
+                history.add(entry);
             }
             snapshot.add(new ScoreChanged.ModelScore(model.id(), model.version(), model.name(), after.score(),
                     after.grade(), model.salesReadyThreshold(), after.salesReady()));
@@ -434,6 +438,40 @@ public class LeadScorer {
                 state.lastInteractionId);
         return written.chain(() -> outbox.add(Envelope.of(EventTypes.SCORE_CHANGED, SOURCE, now, lead.leadId,
                 lead.nextSequence(), payload)));
+    }
+
+    /** Writes the history entries in multi-row statements. */
+    private static Uni<Void> insertHistory(List<ScoreHistoryEntry> history) {
+        List<List<ScoreHistoryEntry>> chunks = new ArrayList<>();
+        for (int i = 0; i < history.size(); i += 500) {
+            chunks.add(history.subList(i, Math.min(history.size(), i + 500)));
+        }
+        return each(chunks, chunk -> Panache.getSession().chain(session -> {
+            StringBuilder sql = new StringBuilder("insert into lead_score_history (lead_id, model_id, model_version, "
+                    + "score, grade, sales_ready, cause, interaction_id, at) values ");
+            int p = 0;
+            for (int i = 0; i < chunk.size(); i++) {
+                sql.append(i == 0 ? "(" : ", (");
+                for (int c = 0; c < 9; c++) {
+                    sql.append(c == 0 ? "?" : ", ?").append(++p);
+                }
+                sql.append(')');
+            }
+            var query = session.createNativeQuery(sql.toString());
+            p = 0;
+            for (ScoreHistoryEntry e : chunk) {
+                query.setParameter(++p, e.leadId);
+                query.setParameter(++p, e.modelId);
+                query.setParameter(++p, e.modelVersion);
+                query.setParameter(++p, e.score);
+                query.setParameter(++p, e.grade);
+                query.setParameter(++p, e.salesReady);
+                query.setParameter(++p, e.cause);
+                query.setParameter(++p, e.interactionId);
+                query.setParameter(++p, e.at);
+            }
+            return query.executeUpdate().replaceWithVoid();
+        }));
     }
 
     /** Runs the steps one after another (never concurrently: they share the session). */

@@ -41,7 +41,7 @@ class ScoringThroughputBenchmark {
 
     private static final int LEADS = 1000;
     private static final int REST_INTERACTIONS = 20_000;
-    private static final int AMQP_INTERACTIONS = 5_000;
+    private static final int AMQP_INTERACTIONS = 2_000;
 
     @Inject
     @Channel("test-lead-events")
@@ -85,8 +85,12 @@ class ScoringThroughputBenchmark {
         double restSeconds = (System.nanoTime() - start) / 1e9;
 
         start = System.nanoTime();
-        for (int i = 0; i < AMQP_INTERACTIONS; i++) {
-            interactions.sendAndAwait(interaction("bench-amqp-" + run + "-" + i, types, contacts, random));
+        for (int from = 0; from < AMQP_INTERACTIONS; from += 100) {
+            List<io.smallrye.mutiny.Uni<Void>> sends = new ArrayList<>();
+            for (int i = from; i < from + 100; i++) {
+                sends.add(interactions.send(interaction("bench-amqp-" + run + "-" + i, types, contacts, random)));
+            }
+            io.smallrye.mutiny.Uni.join().all(sends).andFailFast().await().atMost(Duration.ofMinutes(1));
         }
         await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(250)).until(() -> count(
                 "select count(*) from interaction_application where interaction_id like ?",
