@@ -67,6 +67,11 @@ class ModelLifecycleTest {
     @Channel("test-interactions")
     MutinyEmitter<JsonObject> interactions;
 
+    @org.junit.jupiter.api.AfterEach
+    void retireTheTestModels() {
+        ScoringTestSupport.retirePublished();
+    }
+
     private static String topic() {
         return "topic-" + UUID.randomUUID();
     }
@@ -136,6 +141,7 @@ class ModelLifecycleTest {
                 .formatted(topic);
         JsonPath created = post("/scoring/models", body, 201);
         String model = created.getString("id");
+        ScoringTestSupport.PUBLISHED.add(model);
         assertEquals("DRAFT", created.getString("status"));
         assertNull(score(leads.get(0), model), "a draft scores nothing");
 

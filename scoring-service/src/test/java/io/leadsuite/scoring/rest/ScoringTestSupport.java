@@ -54,12 +54,30 @@ final class ScoringTestSupport {
                 .until(() -> java.util.Objects.equals(score(lead, modelId), expected));
     }
 
+    /** Models the tests published and have not retired yet. */
+    static final java.util.Set<String> PUBLISHED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** Creates and publishes a model; waits for its first re-scoring job to finish; yields the model id. */
     static String publishModel(String body) {
         String id = post("/scoring/models", body, 201).getString("id");
+        PUBLISHED.add(id);
         String job = post("/scoring/models/" + id + "/publish", "", 202).getString("job.id");
         awaitJobDone(job);
         return id;
+    }
+
+    /**
+     * Retires what the tests published, so that later suites on the same database (the e2e tests in scripts/test.sh)
+     * see only the default model.
+     */
+    static void retirePublished() {
+        for (String id : PUBLISHED) {
+            if ("PUBLISHED".equals(get("/scoring/models/" + id).getString("status"))) {
+                String job = post("/scoring/models/" + id + "/retire", "", 202).getString("job.id");
+                awaitJobDone(job);
+            }
+        }
+        PUBLISHED.clear();
     }
 
     static JsonPath awaitJobDone(String job) {
