@@ -26,6 +26,8 @@ public class LeadScore extends PanacheEntityBase {
     public String grade;
     public boolean salesReady;
     public Instant updatedAt;
+    /** The version of the model this score was computed with. */
+    public int modelVersion;
 
     public static class Key implements Serializable {
         public UUID leadId;

@@ -26,4 +26,10 @@ public class RuleHit extends PanacheEntityBase {
     public int points;
     public Instant occurredAt;
     public Instant recordedAt;
+    /** When a hit of a windowed rule stops counting; null when it never does. */
+    public Instant expiresAt;
+
+    public ActiveHit active() {
+        return new ActiveHit(ruleId, interactionId, points, occurredAt, expiresAt);
+    }
 }

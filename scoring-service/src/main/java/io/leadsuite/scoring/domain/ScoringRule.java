@@ -1,6 +1,7 @@
 package io.leadsuite.scoring.domain;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
@@ -11,7 +12,7 @@ import java.util.Optional;
  * attribute without operator only has to be present).
  *
  * @param maxTimes how often the rule may count for one lead; null for no limit
- * @param windowDays only the last N days count (stored; decay comes later)
+ * @param windowDays only interactions of the last N days count (their hits expire); null for no window
  */
 public record ScoringRule(String id, RuleKind kind, String interactionType, String attribute, Operator operator,
         Object value, int points, Integer maxTimes, Integer windowDays) {
@@ -37,6 +38,32 @@ public record ScoringRule(String id, RuleKind kind, String interactionType, Stri
             return values.stream().anyMatch(v -> v != null && test(operator, v, value));
         }
         return test(operator, actual, value);
+    }
+
+    /**
+     * Whether a DEMOGRAPHIC or LEAD rule holds for these attributes (the contact's or the lead's): the named attribute
+     * is present (not blank) and, with an operator, passes its test. A BEHAVIOUR rule never does.
+     */
+    public boolean matchesFacts(java.util.Map<String, Object> attributes) {
+        if (kind == RuleKind.BEHAVIOUR || attribute == null || attributes == null) {
+            return false;
+        }
+        Object actual = attributes.get(attribute);
+        if (actual == null || (actual instanceof String s && s.isBlank())) {
+            return false;
+        }
+        if (operator == null) {
+            return true;
+        }
+        if (actual instanceof Collection<?> values) {
+            return values.stream().anyMatch(v -> v != null && test(operator, v, value));
+        }
+        return test(operator, actual, value);
+    }
+
+    /** When a hit of an interaction that occurred at {@code occurredAt} stops counting; null without window. */
+    public Instant expiresAt(Instant occurredAt) {
+        return windowDays == null ? null : occurredAt.plus(java.time.Duration.ofDays(windowDays));
     }
 
     /** Whether the rule may still count after it has counted {@code times} times for a lead. */

@@ -5,6 +5,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.leadsuite.contracts.ContactCreated;
+import io.leadsuite.contracts.ContactErased;
+import io.leadsuite.contracts.ContactMerged;
+import io.leadsuite.contracts.ContactUpdated;
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.kit.inbox.EventHandlers;
 import io.leadsuite.kit.inbox.Inbox;
@@ -14,8 +17,10 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Consumes {@code contact-events} from scoring-service's own durable queue: {@code contact.created} tells which
- * e-mail a contact has, so interactions naming the e-mail resolve. Other types are acknowledged and ignored.
+ * Consumes {@code contact-events} from scoring-service's own durable queue: {@code contact.created} and
+ * {@code contact.updated} (the e-mail interactions resolve by, and the demographic snapshot DEMOGRAPHIC rules test),
+ * {@code contact.merged} (interactions and leads move to the survivor) and {@code contact.erased} (the contact's
+ * interactions and scores are deleted). Other types are acknowledged and ignored.
  */
 @ApplicationScoped
 public class ContactEventConsumer {
@@ -24,7 +29,10 @@ public class ContactEventConsumer {
 
     public ContactEventConsumer(Inbox inbox, EventIntake intake) {
         this.handlers = inbox.handlers(EventTypes.CONTACT_EVENTS)
-                .on(EventTypes.CONTACT_CREATED, ContactCreated.class, created -> intake.contactCreated(created.data()));
+                .on(EventTypes.CONTACT_CREATED, ContactCreated.class, created -> intake.contactCreated(created.data()))
+                .on(EventTypes.CONTACT_UPDATED, ContactUpdated.class, updated -> intake.contactUpdated(updated.data()))
+                .on(EventTypes.CONTACT_MERGED, ContactMerged.class, merged -> intake.contactMerged(merged.data()))
+                .on(EventTypes.CONTACT_ERASED, ContactErased.class, erased -> intake.contactErased(erased.data()));
     }
 
     @Incoming("contact-events")

@@ -22,7 +22,7 @@ import io.leadsuite.scoring.service.InteractionInput;
  * Reads the body of {@code POST /interactions}: one interaction object or an array of up to {@value #MAX_ITEMS}. Each
  * item is checked on its own, so a bad item is reported by its index and does not reject the good ones.
  */
-final class InteractionBatch {
+public final class InteractionBatch {
 
     static final int MAX_ITEMS = 1000;
     static final int MAX_ID = 200;
@@ -41,7 +41,15 @@ final class InteractionBatch {
     private InteractionBatch() {
     }
 
-    static InteractionBatch read(JsonNode body, Instant now) {
+    public List<InteractionInput> valid() {
+        return valid;
+    }
+
+    public List<RejectedItem> rejected() {
+        return rejected;
+    }
+
+    public static InteractionBatch read(JsonNode body, Instant now) {
         if (body == null || body.isMissingNode() || body.isNull()) {
             throw ProblemException.badRequest("The body must be an interaction object or an array of them");
         }

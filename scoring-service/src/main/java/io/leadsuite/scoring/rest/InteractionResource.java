@@ -1,6 +1,5 @@
 package io.leadsuite.scoring.rest;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.leadsuite.contracts.Roles;
 import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.scoring.config.ScoringClock;
 import io.leadsuite.scoring.service.InteractionService;
 import io.smallrye.mutiny.Uni;
 
@@ -38,8 +38,11 @@ public class InteractionResource {
 
     private final InteractionService interactions;
 
-    public InteractionResource(InteractionService interactions) {
+    private final ScoringClock clock;
+
+    public InteractionResource(InteractionService interactions, ScoringClock clock) {
         this.interactions = interactions;
+        this.clock = clock;
     }
 
     /** What became of each item of a submission. */
@@ -62,13 +65,15 @@ public class InteractionResource {
             @ExampleObject(name = "one", value = """
                     {"id": "evt-2026-expo-ana", "type": "EVENT_ATTENDED", "email": "ana@example.com",
                      "leadId": "9a4c2d5e-8f7b-4e1a-b3c6-0d9e8f7a6b5c", "attributes": {"event": "expo-2026"}}""") }))
-    @APIResponse(responseCode = "202", description = "Accepted ids, duplicate ids and rejected items (by index, with reasons)")
+    @APIResponse(responseCode = "202", description = "Accepted ids, duplicate ids and rejected items (by index, with reasons)", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "partly accepted", value = """
+            {"accepted": ["mail-7781-open"], "duplicates": ["web-99812"],
+             "rejected": [{"index": 2, "id": "x-1", "errors": [{"field": "type", "message": "must be one of ..."}]}]}""")))
     @APIResponse(responseCode = "400", description = "Malformed JSON, or neither an object nor an array")
     @APIResponse(responseCode = "401", description = "No valid token")
     @APIResponse(responseCode = "403", description = "The token's roles do not allow this")
     @APIResponse(responseCode = "422", description = "No item is valid (or none, or more than 1000)")
     public Uni<Response> submit(JsonNode body) {
-        InteractionBatch batch = InteractionBatch.read(body, Instant.now());
+        InteractionBatch batch = InteractionBatch.read(body, clock.now());
         if (batch.valid.isEmpty()) {
             List<FieldError> errors = new ArrayList<>();
             for (RejectedItem r : batch.rejected) {

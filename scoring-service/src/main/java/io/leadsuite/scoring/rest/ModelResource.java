@@ -1,23 +1,37 @@
 package io.leadsuite.scoring.rest;
 
+import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.leadsuite.contracts.Roles;
+import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.scoring.service.ModelCatalog;
+import io.leadsuite.scoring.service.ModelService;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 
 @Path("/scoring/models")
 @Produces(MediaType.APPLICATION_JSON)
@@ -25,21 +39,68 @@ import io.smallrye.mutiny.Uni;
 @SecurityRequirement(name = "jwt")
 public class ModelResource {
 
-    private final ModelCatalog models;
+    static final String MODEL_EXAMPLE = """
+            {"name": "Solar fit and engagement", "description": "Directors in Iberia who look at pricing",
+             "scope": {"topics": ["solar-panels"]}, "salesReadyThreshold": 60,
+             "grades": [{"name": "Cold", "minScore": 0}, {"name": "Warm", "minScore": 30},
+                        {"name": "Hot", "minScore": 60}],
+             "rules": [
+               {"id": "pricing", "kind": "BEHAVIOUR", "interactionType": "PAGE_VISITED", "attribute": "url",
+                "operator": "CONTAINS", "value": "/pricing", "points": 20, "maxTimes": 3, "windowDays": 30},
+               {"id": "webinar", "kind": "BEHAVIOUR", "interactionType": "CUSTOM:webinar-attended", "points": 25},
+               {"id": "unsubscribed", "kind": "BEHAVIOUR", "interactionType": "UNSUBSCRIBED", "points": -40},
+               {"id": "director", "kind": "DEMOGRAPHIC", "attribute": "jobTitle", "operator": "CONTAINS",
+                "value": "director", "points": 15},
+               {"id": "iberia", "kind": "DEMOGRAPHIC", "attribute": "country", "operator": "IN",
+                "value": ["PT", "ES"], "points": 5},
+               {"id": "budget", "kind": "LEAD", "attribute": "budget", "operator": "GREATER_OR_EQUAL",
+                "value": 10000, "points": 20},
+               {"id": "this-quarter", "kind": "LEAD", "attribute": "timeframe", "operator": "EQUALS",
+                "value": "THIS_QUARTER", "points": 10}]}""";
+    static final String MODEL_VIEW_EXAMPLE = """
+            {"id": "7d2f0c4e-1b5a-4c9e-8f3d-2a6b9c0d1e2f", "name": "Solar fit and engagement",
+             "description": "Directors in Iberia who look at pricing", "scope": {"topics": ["solar-panels"]},
+             "salesReadyThreshold": 60, "grades": [{"name": "Cold", "minScore": 0}, {"name": "Warm", "minScore": 30},
+             {"name": "Hot", "minScore": 60}], "rules": [{"id": "pricing", "kind": "BEHAVIOUR",
+             "interactionType": "PAGE_VISITED", "attribute": "url", "operator": "CONTAINS", "value": "/pricing",
+             "points": 20, "maxTimes": 3, "windowDays": 30}], "status": "PUBLISHED", "version": 2, "draftVersion": 3,
+             "createdAt": "2026-03-01T10:15:30Z", "updatedAt": "2026-03-02T08:00:00Z"}""";
+    static final String INVALID_EXAMPLE = """
+            {"type": "https://leadsuite.io/problems/validation", "title": "Unprocessable content", "status": 422,
+             "detail": "The scoring model is not valid: 3 problem(s)", "errors": [
+              {"field": "rules[0].interactionType", "message": "unknown interaction type 'EMAIL_BOUNCED': must be one of EMAIL_CLICKED, ... or CUSTOM:<name>"},
+              {"field": "grades[1].minScore", "message": "overlaps band 'Cold', which starts at the same score 0"},
+              {"field": "salesReadyThreshold", "message": "must lie within the grade bands (at least 0, the lowest band's minScore)"}]}""";
+    static final String TRANSITION_EXAMPLE = """
+            {"model": {"id": "7d2f0c4e-1b5a-4c9e-8f3d-2a6b9c0d1e2f", "name": "Solar fit and engagement",
+              "status": "PUBLISHED", "version": 2, "salesReadyThreshold": 60, "scope": {"topics": ["solar-panels"]},
+              "grades": [], "rules": []},
+             "job": {"id": "0b8e7f6a-5d4c-4b3a-9e2f-1c0d9b8a7e6f", "modelId": "7d2f0c4e-1b5a-4c9e-8f3d-2a6b9c0d1e2f",
+              "modelVersion": 2, "kind": "PUBLISH", "state": "QUEUED", "total": 0, "done": 0, "failed": 0,
+              "changed": 0, "createdAt": "2026-03-02T08:00:00Z"}}""";
 
-    public ModelResource(ModelCatalog models) {
+    private final ModelCatalog models;
+    private final ModelService service;
+
+    public ModelResource(ModelCatalog models, ModelService service) {
         this.models = models;
+        this.service = service;
     }
 
     /** A page of models; {@code next} is null when there are no more. */
     public record Page(List<ModelView> items, String next) {
     }
 
+    /** A model after publishing or retiring and the re-scoring job that follows (null when none is needed). */
+    public record TransitionView(ModelView model, JobResource.JobView job) {
+    }
+
     @GET
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN, Roles.SALES, Roles.TELESALES })
-    @Operation(summary = "List the scoring models", description = "Drafts, published and retired models. Creating, "
-            + "changing, publishing and retiring models come with their own issue.")
-    @APIResponse(responseCode = "200", description = "Every model (the list is short; one page)")
+    @Operation(summary = "List the scoring models", description = "Drafts, published and retired models, each as the "
+            + "version that scores (or the draft of a model never published).")
+    @APIResponse(responseCode = "200", description = "Every model (the list is short; one page)", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "models", value = "{\"items\": ["
+            + MODEL_VIEW_EXAMPLE + "], \"next\": null}")))
     public Uni<Page> list() {
         return models.list().map(list -> new Page(list.stream().map(ModelView::of).toList(), null));
     }
@@ -47,10 +108,108 @@ public class ModelResource {
     @GET
     @Path("/{id}")
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN, Roles.SALES, Roles.TELESALES })
-    @Operation(summary = "Read a scoring model")
-    @APIResponse(responseCode = "200", description = "The model with its scope, grades and rules")
+    @Operation(summary = "Read a scoring model", description = "The version that scores; draftVersion names a "
+            + "pending edit (GET .../versions/{version}).")
+    @APIResponse(responseCode = "200", description = "The model with its scope, grades and rules", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "model", value = MODEL_VIEW_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such model")
     public Uni<ModelView> get(@PathParam("id") UUID id) {
-        return models.get(id).map(ModelView::of);
+        return service.get(id).map(ModelView::of);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
+    @Operation(summary = "Create a scoring model (as a draft)", description = "Rules: BEHAVIOUR (interactionType, "
+            + "optional attribute test, points, maxTimes, windowDays), DEMOGRAPHIC (a contact attribute: email, "
+            + "firstName, lastName, company, jobTitle, industry, country, phone, marketingConsent) and LEAD (a lead "
+            + "attribute: topic, source, sourceRef, status, stage, team, owner, budget, currency, timeframe, need, "
+            + "decisionMaker). Operators EQUALS, CONTAINS, STARTS_WITH (text, ignoring case), IN (a list), "
+            + "GREATER_OR_EQUAL (numbers). Grade bands lowest first, each from its minScore; the threshold lies "
+            + "within them. A draft scores nothing until it is published.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Object.class), examples = @ExampleObject(name = "model", value = MODEL_EXAMPLE)))
+    @APIResponse(responseCode = "201", description = "Created (DRAFT, version 1); Location names it", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "model", value = MODEL_VIEW_EXAMPLE)))
+    @APIResponse(responseCode = "400", description = "Malformed JSON")
+    @APIResponse(responseCode = "422", description = "Not a valid model; errors names every problem", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(name = "invalid", value = INVALID_EXAMPLE)))
+    public Uni<Response> create(JsonNode body) {
+        return service.create(object(body)).map(state -> Response.created(URI.create("/scoring/models/"
+                + state.model().id)).entity(ModelView.of(state)).build());
+    }
+
+    @PUT
+    @Path("/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
+    @Operation(summary = "Edit a scoring model", description = "A draft changes in place. A published model does not "
+            + "change under the scores it produced: the edit becomes its next version, a draft (returned, and kept "
+            + "as draftVersion) that scores nothing until published; editing again rewrites that draft. A retired "
+            + "model cannot be edited (409).")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Object.class), examples = @ExampleObject(name = "model", value = MODEL_EXAMPLE)))
+    @APIResponse(responseCode = "200", description = "The draft as edited", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "draft", value = MODEL_VIEW_EXAMPLE)))
+    @APIResponse(responseCode = "404", description = "No such model")
+    @APIResponse(responseCode = "409", description = "The model is retired")
+    @APIResponse(responseCode = "422", description = "Not a valid model; errors names every problem", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(name = "invalid", value = INVALID_EXAMPLE)))
+    public Uni<ModelView> update(@PathParam("id") UUID id, JsonNode body) {
+        return service.update(id, object(body))
+                .map(state -> state.draft() != null ? ModelView.of(state.draft()) : ModelView.of(state));
+    }
+
+    @POST
+    @Path("/{id}/publish")
+    @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
+    @Operation(summary = "Publish a model's draft", description = "A new model starts scoring; a published model's "
+            + "draft version supersedes the version that scored. Either way a background job re-scores the leads "
+            + "the model affects from their stored interactions (GET /scoring/jobs/{id}); live scoring goes on and "
+            + "uses the new version at once.")
+    @APIResponse(responseCode = "202", description = "Published; the re-scoring job is queued", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "published", value = TRANSITION_EXAMPLE)))
+    @APIResponse(responseCode = "404", description = "No such model")
+    @APIResponse(responseCode = "409", description = "Nothing to publish (no draft), or the model is retired")
+    public Uni<Response> publish(@PathParam("id") UUID id) {
+        return service.publish(id).map(ModelResource::transition);
+    }
+
+    @POST
+    @Path("/{id}/retire")
+    @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
+    @Operation(summary = "Retire a model", description = "It stops scoring; a pending draft is dropped. A job withdraws "
+            + "the leads' scores under it (each lead gets a score.changed without it).")
+    @APIResponse(responseCode = "202", description = "Retired; the job (null for a model never published)", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "retired", value = TRANSITION_EXAMPLE)))
+    @APIResponse(responseCode = "404", description = "No such model")
+    @APIResponse(responseCode = "409", description = "Already retired")
+    public Uni<Response> retire(@PathParam("id") UUID id) {
+        return service.retire(id).map(ModelResource::transition);
+    }
+
+    @GET
+    @Path("/{id}/versions")
+    @RolesAllowed({ Roles.MARKETING, Roles.ADMIN, Roles.SALES, Roles.TELESALES })
+    @Operation(summary = "Every version of a model", description = "Oldest first: SUPERSEDED, PUBLISHED, DRAFT or "
+            + "RETIRED. A published version never changes.")
+    @APIResponse(responseCode = "200", description = "The versions", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "versions", value = "{\"items\": ["
+            + MODEL_VIEW_EXAMPLE + "], \"next\": null}")))
+    @APIResponse(responseCode = "404", description = "No such model")
+    public Uni<Page> versions(@PathParam("id") UUID id) {
+        return service.versions(id).map(list -> new Page(list.stream().map(ModelView::of).toList(), null));
+    }
+
+    @GET
+    @Path("/{id}/versions/{version}")
+    @RolesAllowed({ Roles.MARKETING, Roles.ADMIN, Roles.SALES, Roles.TELESALES })
+    @Operation(summary = "One version of a model")
+    @APIResponse(responseCode = "200", description = "The version", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "version", value = MODEL_VIEW_EXAMPLE)))
+    @APIResponse(responseCode = "404", description = "No such model or version")
+    public Uni<ModelView> version(@PathParam("id") UUID id, @PathParam("version") int version) {
+        return service.version(id, version).map(ModelView::of);
+    }
+
+    private static Response transition(ModelService.Transition t) {
+        return Response.accepted(new TransitionView(ModelView.of(t.model()),
+                t.job() == null ? null : JobResource.JobView.of(t.job()))).build();
+    }
+
+    private static JsonObject object(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ProblemException.badRequest("The body must be a scoring model object");
+        }
+        return new JsonObject(body.toString());
     }
 }

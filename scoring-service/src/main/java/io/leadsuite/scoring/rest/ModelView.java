@@ -5,10 +5,16 @@ import java.util.List;
 import java.util.UUID;
 
 import io.leadsuite.scoring.domain.ScoringModel;
+import io.leadsuite.scoring.domain.ScoringModelVersion;
+import io.leadsuite.scoring.service.ModelService;
 
-/** A scoring model as the API shows it (CONTRACT.md, "Scoring"). */
+/**
+ * A scoring model as the API shows it (CONTRACT.md, "Scoring"): the version that scores (or the draft of a model never
+ * published); {@code draftVersion} names a pending edit of a published model, readable under {@code /versions}.
+ */
 public record ModelView(UUID id, String name, String description, Scope scope, int salesReadyThreshold,
-        List<Grade> grades, List<Rule> rules, String status, int version, Instant createdAt, Instant updatedAt) {
+        List<Grade> grades, List<Rule> rules, String status, int version, Integer draftVersion, Instant createdAt,
+        Instant updatedAt) {
 
     /** The lead topics the model scores; empty for every topic. */
     public record Scope(List<String> topics) {
@@ -19,6 +25,19 @@ public record ModelView(UUID id, String name, String description, Scope scope, i
 
     public record Rule(String id, String kind, String interactionType, String attribute, String operator, Object value,
             Integer points, Integer maxTimes, Integer windowDays) {
+    }
+
+    static ModelView of(ModelService.ModelState state) {
+        ModelView view = of(state.model());
+        if (state.draft() == null) {
+            return view;
+        }
+        return new ModelView(view.id, view.name, view.description, view.scope, view.salesReadyThreshold, view.grades,
+                view.rules, view.status, view.version, state.draft().version, view.createdAt, view.updatedAt);
+    }
+
+    static ModelView of(ScoringModelVersion version) {
+        return of(version.asModel(null));
     }
 
     static ModelView of(ScoringModel m) {
@@ -38,6 +57,6 @@ public record ModelView(UUID id, String name, String description, Scope scope, i
                     r.getInteger("maxTimes"), r.getInteger("windowDays"));
         }).toList();
         return new ModelView(m.id, m.name, m.description, new Scope(topics), m.salesReadyThreshold, grades, rules,
-                m.status, m.version, m.createdAt, m.updatedAt);
+                m.status, m.version, null, m.createdAt, m.updatedAt);
     }
 }

@@ -3,6 +3,7 @@ package io.leadsuite.scoring.service;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,16 +14,23 @@ import jakarta.persistence.LockModeType;
 
 import io.leadsuite.contracts.Capture;
 import io.leadsuite.contracts.ContactCreated;
+import io.leadsuite.contracts.ContactErased;
+import io.leadsuite.contracts.ContactMerged;
+import io.leadsuite.contracts.ContactUpdated;
 import io.leadsuite.contracts.EmailAddress;
 import io.leadsuite.contracts.LeadCaptured;
 import io.leadsuite.contracts.LeadCreated;
+import io.leadsuite.contracts.LeadStageChanged;
+import io.leadsuite.contracts.LeadUpdated;
 import io.leadsuite.kit.event.EventCodec.UnreadableEventException;
 import io.leadsuite.scoring.domain.ContactRef;
 import io.leadsuite.scoring.domain.InteractionTypes;
+import io.leadsuite.scoring.domain.ScoreHistoryEntry;
 import io.leadsuite.scoring.domain.TrackedLead;
 import io.leadsuite.scoring.service.LeadScorer.Application;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 
 /**
  * Applies the events scoring consumes. Each method runs inside the consumer's transaction, after the inbox recorded
@@ -59,6 +67,8 @@ public class EventIntake {
                             lead.contactId = event.contactId();
                             lead.topic = event.topic() == null ? null : event.topic().strip();
                             lead.open = open;
+                            lead.status = event.status();
+                            lead.attributesJson = new JsonObject(leadFacts(event)).encode();
                             lead.createdAt = Instant.now();
                             lead.updatedAt = lead.createdAt;
                             return lead.persist().chain(() -> Panache.getSession().chain(s -> s.flush()));
@@ -87,14 +97,26 @@ public class EventIntake {
         return locks.acquire(List.of(ScoringLocks.contact(event.contactId()), ScoringLocks.email(email)))
                 .chain(() -> ContactRef.<ContactRef> findById(event.contactId()))
                 .chain(existing -> {
+                    Map<String, Object> facts = new LinkedHashMap<>();
+                    facts.put("email", email);
+                    facts.put("firstName", event.firstName());
+                    facts.put("lastName", event.lastName());
+                    facts.put("company", event.company());
+                    facts.put("jobTitle", event.jobTitle());
+                    facts.put("country", event.country());
+                    facts.put("marketingConsent", event.marketingConsent());
                     if (existing != null) {
                         existing.email = email;
+                        existing.attributesJson = new JsonObject(withoutNulls(facts)).encode();
+                        existing.updatedAt = Instant.now();
                         return Uni.createFrom().voidItem();
                     }
                     ContactRef ref = new ContactRef();
                     ref.contactId = event.contactId();
                     ref.email = email;
+                    ref.attributesJson = new JsonObject(withoutNulls(facts)).encode();
                     ref.createdAt = Instant.now();
+                    ref.updatedAt = ref.createdAt;
                     return ref.persist().replaceWithVoid();
                 })
                 .chain(() -> Panache.getSession().chain(s -> s.flush()))
@@ -102,6 +124,203 @@ public class EventIntake {
                         "select t.leadId from TrackedLead t where t.contactId = ?1 and t.open = true", UUID.class)
                         .setParameter(1, event.contactId()).getResultList()))
                 .chain(this::catchUp);
+    }
+
+    /**
+     * Keeps the contact's demographic snapshot (DEMOGRAPHIC rules) and e-mail up to date, re-evaluates the rules for
+     * its open leads and applies interactions that named its (possibly new) e-mail.
+     */
+    public Uni<Void> contactUpdated(ContactUpdated event) {
+        require(event.contactId() != null, "contact.updated without contactId");
+        String email = EmailAddress.normalise(event.email())
+                .orElseThrow(() -> new UnreadableEventException("contact.updated without a valid e-mail"));
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("email", email);
+        facts.put("firstName", event.firstName());
+        facts.put("lastName", event.lastName());
+        facts.put("phone", event.phone());
+        facts.put("company", event.company());
+        facts.put("jobTitle", event.jobTitle());
+        facts.put("industry", event.industry());
+        facts.put("country", event.country());
+        facts.put("marketingConsent", event.marketingConsent());
+        return locks.acquire(List.of(ScoringLocks.contact(event.contactId()), ScoringLocks.email(email)))
+                .chain(() -> ContactRef.<ContactRef> findById(event.contactId()))
+                .chain(existing -> {
+                    ContactRef ref = existing == null ? new ContactRef() : existing;
+                    ref.contactId = event.contactId();
+                    ref.email = email;
+                    ref.attributesJson = new JsonObject(withoutNulls(facts)).encode();
+                    ref.updatedAt = Instant.now();
+                    if (existing == null) {
+                        ref.createdAt = ref.updatedAt;
+                        return ref.persist().replaceWithVoid();
+                    }
+                    return Uni.createFrom().voidItem();
+                })
+                .chain(() -> Panache.getSession().chain(s -> s.flush()))
+                .chain(() -> openLeadsOf(event.contactId()))
+                .chain(leads -> catchUp(leads, ScoreHistoryEntry.ATTRIBUTES));
+    }
+
+    /**
+     * The duplicate's interactions and leads now belong to the survivor: they move over, and the survivor's open leads
+     * catch up with the interactions that name the contact without a lead.
+     */
+    public Uni<Void> contactMerged(ContactMerged event) {
+        require(event.survivorId() != null && event.duplicateId() != null, "contact.merged without both ids");
+        if (event.survivorId().equals(event.duplicateId())) {
+            return Uni.createFrom().voidItem();
+        }
+        return locks.acquire(List.of(ScoringLocks.contact(event.survivorId()),
+                ScoringLocks.contact(event.duplicateId())))
+                .chain(() -> ContactRef.<ContactRef> findById(event.duplicateId()))
+                .chain(duplicate -> Panache.getSession().chain(session -> session.createNativeQuery(
+                        "update interaction set contact_id = ?1 where contact_id = ?2")
+                        .setParameter(1, event.survivorId()).setParameter(2, event.duplicateId()).executeUpdate()
+                        .chain(() -> duplicate == null ? Uni.createFrom().item(0)
+                                : session.createNativeQuery("update interaction set contact_id = ?1 "
+                                        + "where contact_id is null and email = ?2")
+                                        .setParameter(1, event.survivorId()).setParameter(2, duplicate.email)
+                                        .executeUpdate())
+                        .chain(() -> session.createNativeQuery("update tracked_lead set contact_id = ?1 "
+                                + "where contact_id = ?2")
+                                .setParameter(1, event.survivorId()).setParameter(2, event.duplicateId())
+                                .executeUpdate())
+                        .chain(() -> session.createNativeQuery("delete from contact_ref where contact_id = ?1")
+                                .setParameter(1, event.duplicateId()).executeUpdate())))
+                .chain(() -> openLeadsOf(event.survivorId()))
+                .chain(leads -> catchUp(leads, ScoreHistoryEntry.ATTRIBUTES));
+    }
+
+    /**
+     * GDPR erasure: the contact's interactions (by id, e-mail or its leads), their hits, its leads' scores and score
+     * history, and its demographic snapshot are deleted. Its leads stay known only as closed ids, so that late events
+     * about them score nothing.
+     */
+    public Uni<Void> contactErased(ContactErased event) {
+        require(event.contactId() != null, "contact.erased without contactId");
+        UUID contact = event.contactId();
+        return locks.acquire(List.of(ScoringLocks.contact(contact)))
+                .chain(() -> ContactRef.<ContactRef> findById(contact))
+                .chain(ref -> Panache.getSession().chain(session -> {
+                    String email = ref == null ? "" : ref.email;
+                    String erased = "(select i.id from interaction i where i.contact_id = ?1 or (i.contact_id is null "
+                            + "and i.email = ?2) or i.lead_id in (select t.lead_id from tracked_lead t "
+                            + "where t.contact_id = ?1))";
+                    String leads = "(select t.lead_id from tracked_lead t where t.contact_id = ?1)";
+                    return session.createNativeQuery("delete from rule_hit where lead_id in " + leads
+                            + " or interaction_id in " + erased).setParameter(1, contact).setParameter(2, email)
+                            .executeUpdate()
+                            .chain(() -> session.createNativeQuery("delete from interaction_application where lead_id in "
+                                    + leads + " or interaction_id in " + erased).setParameter(1, contact)
+                                    .setParameter(2, email).executeUpdate())
+                            .chain(() -> session.createNativeQuery("delete from interaction where id in " + erased)
+                                    .setParameter(1, contact).setParameter(2, email).executeUpdate())
+                            .chain(() -> session.createNativeQuery("delete from lead_score where lead_id in " + leads)
+                                    .setParameter(1, contact).executeUpdate())
+                            .chain(() -> session.createNativeQuery("delete from lead_score_history where lead_id in "
+                                    + leads).setParameter(1, contact).executeUpdate())
+                            .chain(() -> session.createNativeQuery("update tracked_lead set open = false, "
+                                    + "status = 'ERASED', attributes = '{}' where contact_id = ?1")
+                                    .setParameter(1, contact).executeUpdate())
+                            .chain(() -> session.createNativeQuery("delete from contact_ref where contact_id = ?1")
+                                    .setParameter(1, contact).executeUpdate());
+                }))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Keeps the lead's attributes (LEAD rules), topic, contact and status up to date; a closed lead is no longer
+     * scored. A lead not tracked yet is tracked from here.
+     */
+    public Uni<Void> leadUpdated(LeadUpdated event) {
+        require(event.leadId() != null && event.contactId() != null, "lead.updated without leadId or contactId");
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("topic", event.topic());
+        facts.put("source", event.source());
+        facts.put("status", event.status());
+        facts.put("team", event.team());
+        facts.put("owner", event.owner());
+        facts.put("budget", event.budget());
+        facts.put("currency", event.currency());
+        facts.put("timeframe", event.timeframe());
+        facts.put("need", event.need());
+        facts.put("decisionMaker", event.decisionMaker());
+        return updateLead(event.leadId(), event.contactId(), event.topic(), event.status(), facts);
+    }
+
+    /** A stage change carries the lead's status: closed leads (won, lost, disqualified, converted) stop scoring. */
+    public Uni<Void> leadStageChanged(LeadStageChanged event) {
+        require(event.leadId() != null && event.contactId() != null,
+                "lead.stage-changed without leadId or contactId");
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("stage", event.to());
+        facts.put("status", event.status());
+        return updateLead(event.leadId(), event.contactId(), null, event.status(), facts);
+    }
+
+    private Uni<Void> updateLead(UUID leadId, UUID contactId, String topic, String status,
+            Map<String, Object> facts) {
+        return lockLeadAndContact(leadId, contactId)
+                .chain(email -> TrackedLead.<TrackedLead> findById(leadId, LockModeType.PESSIMISTIC_WRITE))
+                .chain(existing -> {
+                    TrackedLead lead = existing == null ? new TrackedLead() : existing;
+                    Instant now = Instant.now();
+                    Map<String, Object> merged = new LinkedHashMap<>(existing == null ? Map.of() : lead.attributes());
+                    facts.forEach((k, v) -> {
+                        if (v != null) {
+                            merged.put(k, v instanceof java.math.BigDecimal d ? d : v);
+                        } else if (!"stage".equals(k) && topic != null) {
+                            merged.remove(k); // lead.updated carries the whole set: a null clears it
+                        }
+                    });
+                    lead.attributesJson = new JsonObject(merged).encode();
+                    lead.contactId = contactId;
+                    if (topic != null) {
+                        lead.topic = topic.strip();
+                    }
+                    if (status != null) {
+                        lead.status = status;
+                        lead.open = TrackedLead.isOpenStatus(status);
+                    }
+                    lead.updatedAt = now;
+                    if (existing == null) {
+                        lead.leadId = leadId;
+                        lead.open = TrackedLead.isOpenStatus(status);
+                        lead.createdAt = now;
+                        return lead.persist().replaceWithVoid();
+                    }
+                    return Uni.createFrom().voidItem();
+                })
+                .chain(() -> Panache.getSession().chain(s -> s.flush()))
+                .chain(() -> catchUp(List.of(leadId), ScoreHistoryEntry.ATTRIBUTES));
+    }
+
+    private static Uni<List<UUID>> openLeadsOf(UUID contactId) {
+        return Panache.getSession().chain(session -> session.createSelectionQuery(
+                "select t.leadId from TrackedLead t where t.contactId = ?1 and t.open = true", UUID.class)
+                .setParameter(1, contactId).getResultList());
+    }
+
+    private static Map<String, Object> leadFacts(LeadCreated event) {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("topic", event.topic());
+        facts.put("source", event.source());
+        facts.put("sourceRef", event.sourceRef());
+        facts.put("stage", event.stage());
+        facts.put("status", event.status() == null ? "OPEN" : event.status());
+        return withoutNulls(facts);
+    }
+
+    private static Map<String, Object> withoutNulls(Map<String, Object> map) {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        map.forEach((k, v) -> {
+            if (v != null) {
+                copy.put(k, v);
+            }
+        });
+        return copy;
     }
 
     /** Locks the lead and its contact, then the contact's e-mail if known (global lock order); yields the e-mail. */
@@ -131,6 +350,10 @@ public class EventIntake {
 
     /** Applies to each tracked, open lead the stored interactions not yet applied to it. */
     private Uni<Void> catchUp(List<UUID> leadIds) {
+        return catchUp(leadIds, ScoreHistoryEntry.INTERACTION);
+    }
+
+    private Uni<Void> catchUp(List<UUID> leadIds, String cause) {
         List<UUID> ordered = leadIds.stream().distinct().sorted(Comparator.comparing(UUID::toString)).toList();
         List<Application> applications = new ArrayList<>();
         return LeadScorer.each(ordered, leadId -> TrackedLead.<TrackedLead> findById(leadId,
@@ -142,7 +365,9 @@ public class EventIntake {
                                 .invoke(pending -> pending
                                         .forEach(facts -> applications.add(new Application(facts, leadId))))
                                 .replaceWithVoid()))
-                .chain(() -> scorer.apply(ordered, applications));
+                .chain(() -> ScoreHistoryEntry.INTERACTION.equals(cause) || !applications.isEmpty()
+                        ? scorer.apply(ordered, applications)
+                        : scorer.refresh(ordered, cause).replaceWithVoid());
     }
 
     private static void require(boolean condition, String message) {

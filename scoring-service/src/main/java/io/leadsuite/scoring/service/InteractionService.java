@@ -56,63 +56,95 @@ public class InteractionService {
         List<String> accepted = new ArrayList<>();
         List<String> duplicates = new ArrayList<>();
         List<Application> applications = new ArrayList<>();
-        Map<String, List<UUID>> targetCache = new HashMap<>();
-        Map<String, UUID> contactCache = new HashMap<>();
         return locks.acquire(keys)
-                .chain(() -> LeadScorer.each(inputs, input -> store.store(input).chain(stored -> {
-                    if (!stored) {
-                        duplicates.add(input.id());
-                        return Uni.createFrom().voidItem();
+                .chain(() -> store.storeAll(inputs))
+                .chain(stored -> {
+                    Set<String> counted = new java.util.HashSet<>();
+                    List<InteractionInput> fresh = new ArrayList<>();
+                    for (InteractionInput input : inputs) {
+                        if (stored.contains(input.id()) && counted.add(input.id())) {
+                            accepted.add(input.id());
+                            fresh.add(input);
+                        } else {
+                            duplicates.add(input.id());
+                        }
                     }
-                    accepted.add(input.id());
-                    return targets(input, targetCache, contactCache).invoke(leads -> leads.forEach(
-                            lead -> applications.add(new Application(InteractionStore.facts(input), lead))))
-                            .replaceWithVoid();
-                })))
+                    return targets(fresh).invoke(targets -> {
+                        for (InteractionInput input : fresh) {
+                            targets.getOrDefault(input.id(), List.of()).forEach(
+                                    lead -> applications.add(new Application(InteractionStore.facts(input), lead)));
+                        }
+                    });
+                })
                 .chain(() -> scorer.apply(List.of(), applications))
                 .replaceWith(() -> new Outcome(accepted, duplicates));
     }
 
-    private Uni<List<UUID>> targets(InteractionInput input, Map<String, List<UUID>> cache,
-            Map<String, UUID> contacts) {
-        if (input.leadId() != null) {
-            String key = "lead:" + input.leadId();
-            if (cache.containsKey(key)) {
-                return Uni.createFrom().item(cache.get(key));
+    /**
+     * The open leads each interaction counts for, by interaction id, in three queries whatever the number of
+     * interactions: the named leads; the contacts of the e-mails; the open leads of the contacts.
+     */
+    private Uni<Map<String, List<UUID>>> targets(List<InteractionInput> inputs) {
+        Set<UUID> named = new java.util.HashSet<>();
+        Set<String> emails = new java.util.HashSet<>();
+        for (InteractionInput input : inputs) {
+            if (input.leadId() != null) {
+                named.add(input.leadId());
+            } else if (input.contactId() == null && input.email() != null) {
+                emails.add(input.email());
             }
-            return openLeads("t.leadId = ?1", input.leadId(), null).invoke(ids -> cache.put(key, ids));
         }
-        Uni<UUID> contact;
-        if (input.contactId() != null) {
-            contact = Uni.createFrom().item(input.contactId());
-        } else if (contacts.containsKey(input.email())) {
-            contact = Uni.createFrom().item(contacts.get(input.email()));
-        } else {
-            contact = ContactRef.findByEmail(input.email()).map(ref -> ref == null ? null : ref.contactId)
-                    .invoke(id -> contacts.put(input.email(), id));
-        }
-        return contact.chain(contactId -> {
-            if (contactId == null) {
-                return Uni.createFrom().item(List.<UUID> of());
+        Map<String, UUID> contactsByEmail = new HashMap<>();
+        Set<UUID> openNamed = new java.util.HashSet<>();
+        Map<UUID, List<Object[]>> leadsByContact = new HashMap<>();
+        Uni<Void> namedLeads = named.isEmpty() ? Uni.createFrom().voidItem()
+                : Panache.getSession().chain(session -> session.createSelectionQuery(
+                        "select t.leadId from TrackedLead t where t.leadId in ?1 and t.open = true", UUID.class)
+                        .setParameter(1, named).getResultList()).invoke(openNamed::addAll).replaceWithVoid();
+        Uni<Void> byEmail = emails.isEmpty() ? Uni.createFrom().voidItem()
+                : ContactRef.<ContactRef> list("email in ?1 order by createdAt", emails)
+                        .invoke(refs -> refs.forEach(ref -> contactsByEmail.put(ref.email, ref.contactId)))
+                        .replaceWithVoid();
+        return namedLeads.chain(() -> byEmail).chain(() -> {
+            Set<UUID> contacts = new java.util.HashSet<>();
+            for (InteractionInput input : inputs) {
+                if (input.leadId() == null) {
+                    UUID contact = input.contactId() != null ? input.contactId() : contactsByEmail.get(input.email());
+                    if (contact != null) {
+                        contacts.add(contact);
+                    }
+                }
             }
-            String topic = input.topic() == null ? null : ModelDefinition.normaliseTopic(input.topic());
-            String key = "contact:" + contactId + ":" + topic;
-            if (cache.containsKey(key)) {
-                return Uni.createFrom().item(cache.get(key));
+            if (contacts.isEmpty()) {
+                return Uni.createFrom().voidItem();
             }
-            return openLeads("t.contactId = ?1", contactId, topic).invoke(ids -> cache.put(key, ids));
+            return Panache.getSession().chain(session -> session.createSelectionQuery(
+                    "select t.leadId, t.contactId, t.topic from TrackedLead t where t.contactId in ?1 and t.open = true",
+                    Object[].class).setParameter(1, contacts).getResultList())
+                    .invoke(rows -> rows.forEach(
+                            row -> leadsByContact.computeIfAbsent((UUID) row[1], k -> new ArrayList<>()).add(row)))
+                    .replaceWithVoid();
+        }).map(ignored -> {
+            Map<String, List<UUID>> targets = new HashMap<>();
+            for (InteractionInput input : inputs) {
+                List<UUID> leads = new ArrayList<>();
+                if (input.leadId() != null) {
+                    if (openNamed.contains(input.leadId())) {
+                        leads.add(input.leadId());
+                    }
+                } else {
+                    UUID contact = input.contactId() != null ? input.contactId() : contactsByEmail.get(input.email());
+                    String topic = input.topic() == null ? null : ModelDefinition.normaliseTopic(input.topic());
+                    for (Object[] row : leadsByContact.getOrDefault(contact, List.of())) {
+                        if (topic == null || topic.equals(ModelDefinition.normaliseTopic((String) row[2]))) {
+                            leads.add((UUID) row[0]);
+                        }
+                    }
+                }
+                targets.put(input.id(), leads);
+            }
+            return targets;
         });
     }
 
-    private static Uni<List<UUID>> openLeads(String condition, UUID id, String normalisedTopic) {
-        String hql = "select t.leadId from TrackedLead t where " + condition + " and t.open = true"
-                + (normalisedTopic == null ? "" : " and lower(trim(t.topic)) = ?2");
-        return Panache.getSession().chain(session -> {
-            var query = session.createSelectionQuery(hql, UUID.class).setParameter(1, id);
-            if (normalisedTopic != null) {
-                query.setParameter(2, normalisedTopic);
-            }
-            return query.getResultList();
-        });
-    }
 }

@@ -39,6 +39,49 @@ public class InteractionStore {
     }
 
     /**
+     * Stores the interactions whose ids are not known yet, in multi-row statements; yields the ids that were stored
+     * (the others are duplicates: seen before, or earlier in the same list).
+     */
+    public Uni<java.util.Set<String>> storeAll(List<InteractionInput> inputs) {
+        java.util.Set<String> stored = new java.util.HashSet<>();
+        List<List<InteractionInput>> chunks = new java.util.ArrayList<>();
+        for (int i = 0; i < inputs.size(); i += CHUNK) {
+            chunks.add(inputs.subList(i, Math.min(inputs.size(), i + CHUNK)));
+        }
+        Instant now = Instant.now();
+        return LeadScorer.each(chunks, chunk -> Panache.getSession().chain(session -> {
+            StringBuilder sql = new StringBuilder("insert into interaction (id, type, contact_id, email, lead_id, topic, "
+                    + "occurred_at, attributes, received_at) values ");
+            int p = 0;
+            for (int i = 0; i < chunk.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append("(?").append(++p).append(", ?").append(++p).append(", ?")
+                        .append(++p).append(", ?").append(++p).append(", ?").append(++p).append(", ?").append(++p)
+                        .append(", ?").append(++p).append(", cast(cast(?").append(++p).append(" as text) as jsonb), ?")
+                        .append(++p).append(')');
+            }
+            sql.append(" on conflict (id) do nothing returning id");
+            var query = session.createNativeQuery(sql.toString(), String.class);
+            p = 0;
+            for (InteractionInput input : chunk) {
+                query.setParameter(++p, input.id());
+                query.setParameter(++p, input.type());
+                query.setParameter(++p, input.contactId());
+                query.setParameter(++p, input.email());
+                query.setParameter(++p, input.leadId());
+                query.setParameter(++p, input.topic());
+                query.setParameter(++p, input.occurredAt());
+                query.setParameter(++p, new JsonObject(input.attributes() == null ? Map.of() : input.attributes())
+                        .encode());
+                query.setParameter(++p, now);
+            }
+            return query.getResultList().invoke(stored::addAll).replaceWithVoid();
+        })).replaceWith(stored);
+    }
+
+    /** Rows per multi-row insert (9 parameters each; PostgreSQL allows 32767). */
+    static final int CHUNK = 500;
+
+    /**
      * The stored interactions that count for the lead and were not applied to it yet, oldest first: those naming the
      * lead, and those naming no lead but its contact (by id, or by e-mail when they name no contact id) whose topic is
      * none or the lead's.

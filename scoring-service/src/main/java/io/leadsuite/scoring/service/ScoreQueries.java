@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.scoring.domain.LeadScore;
 import io.leadsuite.scoring.domain.RuleHit;
+import io.leadsuite.scoring.domain.ScoreHistoryEntry;
 import io.leadsuite.scoring.domain.ScoringModel;
 import io.leadsuite.scoring.domain.TrackedLead;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -26,8 +27,22 @@ public class ScoreQueries {
             Instant updatedAt) {
     }
 
-    /** One rule that fired. */
-    public record HitView(String ruleId, String interactionId, int points, Instant occurredAt) {
+    /**
+     * One rule hit behind a score: the rule, the interaction (null for a DEMOGRAPHIC or LEAD rule, which holds for the
+     * contact or lead), when it happened (for a fact: since when it holds), its points and when they expire (null:
+     * never).
+     */
+    public record HitView(String ruleId, String kind, String interactionId, String interactionType, int points,
+            Instant occurredAt, Instant expiresAt) {
+    }
+
+    /** One change of a lead's standing under a model. */
+    public record HistoryView(long id, UUID modelId, int modelVersion, int score, String grade, boolean salesReady,
+            String cause, String interactionId, Instant at) {
+    }
+
+    /** A page of history, oldest first; {@code next} is the cursor of the next page, or null. */
+    public record HistoryPage(List<HistoryView> items, String next) {
     }
 
     /** Why a lead has its score under a model: the score is the sum of the hits' points. */
@@ -62,9 +77,50 @@ public class ScoreQueries {
                         .failWith(() -> ProblemException.notFound("Score of lead " + leadId + " under model", modelId))
                         .chain(score -> RuleHit.<RuleHit> list("leadId = ?1 and modelId = ?2 order by occurredAt, id",
                                 leadId, modelId)
-                                .map(hits -> new Explanation(leadId, modelId, model.name, score.score, score.grade,
-                                        score.salesReady, hits.stream().map(h -> new HitView(h.ruleId,
-                                                h.interactionId, h.points, h.occurredAt)).toList()))));
+                                .chain(hits -> types(hits).map(types -> {
+                                    Map<String, String> kinds = new java.util.HashMap<>();
+                                    ModelCatalog.toDefinition(model).rules()
+                                            .forEach(r -> kinds.put(r.id(), r.kind().name()));
+                                    return new Explanation(leadId, modelId, model.name, score.score, score.grade,
+                                            score.salesReady, hits.stream().map(h -> new HitView(h.ruleId,
+                                                    kinds.get(h.ruleId), h.interactionId,
+                                                    h.interactionId == null ? null : types.get(h.interactionId),
+                                                    h.points, h.occurredAt, h.expiresAt)).toList());
+                                }))));
+    }
+
+    private static Uni<Map<String, String>> types(List<RuleHit> hits) {
+        List<String> ids = hits.stream().map(h -> h.interactionId).filter(java.util.Objects::nonNull).distinct()
+                .toList();
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return io.leadsuite.scoring.domain.Interaction.<io.leadsuite.scoring.domain.Interaction> list("id in ?1", ids)
+                .map(list -> list.stream().collect(Collectors.toMap(i -> i.id, i -> i.type)));
+    }
+
+    /** Every change of the lead's standing under any model, oldest first, a page at a time; 404 for an unknown lead. */
+    @WithSession
+    public Uni<HistoryPage> history(UUID leadId, int limit, String after) {
+        long cursor;
+        try {
+            cursor = after == null || after.isBlank() ? 0 : Long.parseLong(after.strip());
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest("after must be a cursor returned as next");
+        }
+        if (limit < 1 || limit > 500) {
+            throw ProblemException.unprocessable("limit must be between 1 and 500",
+                    List.of(new io.leadsuite.kit.problem.Problem.FieldError("limit", "must be between 1 and 500")));
+        }
+        return requireLead(leadId)
+                .chain(() -> ScoreHistoryEntry.<ScoreHistoryEntry> find("leadId = ?1 and id > ?2 order by id", leadId,
+                        cursor).page(0, limit + 1).list())
+                .map(rows -> {
+                    List<HistoryView> items = rows.stream().limit(limit).map(h -> new HistoryView(h.id, h.modelId,
+                            h.modelVersion, h.score, h.grade, h.salesReady, h.cause, h.interactionId, h.at)).toList();
+                    String next = rows.size() > limit ? String.valueOf(items.get(items.size() - 1).id()) : null;
+                    return new HistoryPage(items, next);
+                });
     }
 
     private static Uni<Void> requireLead(UUID leadId) {

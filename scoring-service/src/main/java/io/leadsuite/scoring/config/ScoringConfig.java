@@ -1,0 +1,39 @@
+package io.leadsuite.scoring.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** scoring-service's own settings ({@code leadsuite.scoring.*}, env {@code LEADSUITE_SCORING_*}). */
+@ConfigMapping(prefix = "leadsuite.scoring")
+public interface ScoringConfig {
+
+    Decay decay();
+
+    Rescore rescore();
+
+    interface Decay {
+        /** How often the decay scheduler looks for expired windowed points ({@code leadsuite.scoring.decay.interval}). */
+        @WithDefault("30s")
+        String interval();
+
+        /** Leads lowered per transaction. */
+        @WithDefault("200")
+        int batchSize();
+    }
+
+    interface Rescore {
+        /** How often idle replicas look for a re-scoring job to work on. */
+        @WithDefault("2s")
+        String pollInterval();
+
+        /** Leads re-scored per transaction. */
+        @WithDefault("100")
+        int batchSize();
+
+        /** A RUNNING job without progress for this long is taken over by another replica (its replica died). */
+        @WithDefault("60s")
+        Duration staleAfter();
+    }
+}

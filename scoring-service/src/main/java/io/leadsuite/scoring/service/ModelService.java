@@ -1,0 +1,218 @@
+package io.leadsuite.scoring.service;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.leadsuite.kit.problem.Problem.FieldError;
+import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.scoring.config.ScoringClock;
+import io.leadsuite.scoring.domain.ModelSpec;
+import io.leadsuite.scoring.domain.RescoreJob;
+import io.leadsuite.scoring.domain.ScoringModel;
+import io.leadsuite.scoring.domain.ScoringModelVersion;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The life of a scoring model: create (DRAFT), edit, publish, retire. A published version never changes: editing a
+ * published model writes its next version as a draft, which scores nothing until it is published; publishing it
+ * supersedes the old version and queues a re-scoring job for the leads the model affects.
+ */
+@ApplicationScoped
+public class ModelService {
+
+    private final ScoringClock clock;
+    private final RescoreJobs jobs;
+
+    public ModelService(ScoringClock clock, RescoreJobs jobs) {
+        this.clock = clock;
+        this.jobs = jobs;
+    }
+
+    /** A model and, when it has one, its pending draft version. */
+    public record ModelState(ScoringModel model, ScoringModelVersion draft) {
+    }
+
+    /** A model after publishing or retiring, with the re-scoring job that follows (null when none is needed). */
+    public record Transition(ModelState model, RescoreJob job) {
+    }
+
+    @WithTransaction
+    public Uni<ModelState> create(JsonObject body) {
+        ModelSpec spec = validate(body);
+        ScoringModel model = new ScoringModel();
+        model.id = UUID.randomUUID();
+        model.status = ScoringModel.DRAFT;
+        model.version = 1;
+        model.createdAt = clock.now();
+        model.updatedAt = model.createdAt;
+        write(model, spec);
+        ScoringModelVersion version = new ScoringModelVersion();
+        version.modelId = model.id;
+        version.version = 1;
+        version.status = ScoringModel.DRAFT;
+        version.createdAt = model.createdAt;
+        version.write(spec);
+        return model.persist().chain(() -> version.persist()).replaceWith(() -> new ModelState(model, null));
+    }
+
+    /** Edits a draft in place; for a published model, writes (or rewrites) its next version as a draft. */
+    @WithTransaction
+    public Uni<ModelState> update(UUID id, JsonObject body) {
+        ModelSpec spec = validate(body);
+        return lock(id).chain(model -> switch (model.status) {
+            case ScoringModel.DRAFT -> ScoringModelVersion.<ScoringModelVersion> findById(
+                    new ScoringModelVersion.Key(id, model.version)).chain(version -> {
+                        write(model, spec);
+                        model.updatedAt = clock.now();
+                        version.write(spec);
+                        return Uni.createFrom().item(new ModelState(model, null));
+                    });
+            case ScoringModel.PUBLISHED -> draftOf(model).chain(existing -> {
+                ScoringModelVersion draft = existing;
+                if (draft == null) {
+                    draft = new ScoringModelVersion();
+                    draft.modelId = id;
+                    draft.version = model.version + 1;
+                    draft.status = ScoringModel.DRAFT;
+                }
+                draft.createdAt = clock.now();
+                draft.write(spec);
+                ScoringModelVersion saved = draft;
+                return (existing == null ? draft.persist().replaceWithVoid() : Uni.createFrom().voidItem())
+                        .replaceWith(() -> new ModelState(model, saved));
+            });
+            default -> Uni.createFrom().failure(ProblemException.conflict("Scoring model " + id
+                    + " is retired and can no longer be edited; create a new model instead"));
+        });
+    }
+
+    /** Publishes the draft (a new model, or the next version of a published one) and queues its re-scoring. */
+    @WithTransaction
+    public Uni<Transition> publish(UUID id) {
+        return lock(id).chain(model -> {
+            if (ScoringModel.RETIRED.equals(model.status)) {
+                return Uni.createFrom().failure(ProblemException.conflict("Scoring model " + id + " is retired"));
+            }
+            return draftOf(model).chain(draft -> {
+                if (ScoringModel.DRAFT.equals(model.status)) {
+                    return ScoringModelVersion.<ScoringModelVersion> findById(
+                            new ScoringModelVersion.Key(id, model.version)).chain(version -> {
+                                version.status = ScoringModel.PUBLISHED;
+                                version.publishedAt = clock.now();
+                                model.status = ScoringModel.PUBLISHED;
+                                model.updatedAt = version.publishedAt;
+                                return jobs.enqueue(model, RescoreJob.PUBLISH)
+                                        .map(job -> new Transition(new ModelState(model, null), job));
+                            });
+                }
+                if (draft == null) {
+                    return Uni.createFrom().failure(ProblemException.conflict("Scoring model " + id
+                            + " has no draft to publish: version " + model.version + " is already published"));
+                }
+                return ScoringModelVersion.<ScoringModelVersion> findById(
+                        new ScoringModelVersion.Key(id, model.version)).chain(current -> {
+                            if (current != null) {
+                                current.status = ScoringModelVersion.SUPERSEDED;
+                            }
+                            draft.status = ScoringModel.PUBLISHED;
+                            draft.publishedAt = clock.now();
+                            model.version = draft.version;
+                            model.name = draft.name;
+                            model.description = draft.description;
+                            model.scopeJson = draft.scopeJson;
+                            model.salesReadyThreshold = draft.salesReadyThreshold;
+                            model.gradesJson = draft.gradesJson;
+                            model.rulesJson = draft.rulesJson;
+                            model.updatedAt = draft.publishedAt;
+                            return jobs.enqueue(model, RescoreJob.PUBLISH)
+                                    .map(job -> new Transition(new ModelState(model, null), job));
+                        });
+            });
+        });
+    }
+
+    /** Retires the model (and drops a pending draft); a published model's scores are withdrawn by a job. */
+    @WithTransaction
+    public Uni<Transition> retire(UUID id) {
+        return lock(id).chain(model -> {
+            if (ScoringModel.RETIRED.equals(model.status)) {
+                return Uni.createFrom().failure(ProblemException.conflict("Scoring model " + id
+                        + " is already retired"));
+            }
+            boolean wasPublished = ScoringModel.PUBLISHED.equals(model.status);
+            return draftOf(model)
+                    .chain(draft -> draft == null ? Uni.createFrom().voidItem() : draft.delete())
+                    .chain(() -> ScoringModelVersion.<ScoringModelVersion> findById(
+                            new ScoringModelVersion.Key(id, model.version)))
+                    .chain(version -> {
+                        if (version != null) {
+                            version.status = ScoringModel.RETIRED;
+                        }
+                        model.status = ScoringModel.RETIRED;
+                        model.updatedAt = clock.now();
+                        return wasPublished ? jobs.enqueue(model, RescoreJob.RETIRE)
+                                : Uni.createFrom().<RescoreJob> nullItem();
+                    })
+                    .map(job -> new Transition(new ModelState(model, null), job));
+        });
+    }
+
+    @WithSession
+    public Uni<ModelState> get(UUID id) {
+        return ScoringModel.<ScoringModel> findById(id)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("Scoring model", id))
+                .chain(model -> draftOf(model).map(draft -> new ModelState(model, draft)));
+    }
+
+    @WithSession
+    public Uni<List<ScoringModelVersion>> versions(UUID id) {
+        return ScoringModel.<ScoringModel> findById(id)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("Scoring model", id))
+                .chain(model -> ScoringModelVersion.<ScoringModelVersion> list("modelId = ?1 order by version", id));
+    }
+
+    @WithSession
+    public Uni<ScoringModelVersion> version(UUID id, int version) {
+        return ScoringModelVersion.<ScoringModelVersion> findById(new ScoringModelVersion.Key(id, version))
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("Version " + version + " of scoring model",
+                        id));
+    }
+
+    private static Uni<ScoringModel> lock(UUID id) {
+        return ScoringModel.<ScoringModel> findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("Scoring model", id));
+    }
+
+    private static Uni<ScoringModelVersion> draftOf(ScoringModel model) {
+        if (!ScoringModel.PUBLISHED.equals(model.status)) {
+            return Uni.createFrom().nullItem();
+        }
+        return ScoringModelVersion.<ScoringModelVersion> find("modelId = ?1 and version > ?2 and status = ?3",
+                model.id, model.version, ScoringModel.DRAFT).firstResult();
+    }
+
+    private static void write(ScoringModel model, ModelSpec spec) {
+        model.name = spec.name();
+        model.description = spec.description();
+        model.scopeJson = spec.scopeJson().encode();
+        model.salesReadyThreshold = spec.salesReadyThreshold();
+        model.gradesJson = spec.gradesJson().encode();
+        model.rulesJson = spec.rulesJson().encode();
+    }
+
+    private static ModelSpec validate(JsonObject body) {
+        ModelSpec.Result result = ModelSpec.read(body);
+        if (!result.valid()) {
+            throw ProblemException.unprocessable("The scoring model is not valid: " + result.violations().size()
+                    + " problem(s)",
+                    result.violations().stream().map(v -> new FieldError(v.field(), v.message()))
+                            .toList());
+        }
+        return result.spec();
+    }
+}

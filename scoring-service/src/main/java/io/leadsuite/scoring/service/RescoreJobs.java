@@ -1,0 +1,210 @@
+package io.leadsuite.scoring.service;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.scoring.config.ScoringClock;
+import io.leadsuite.scoring.config.ScoringConfig;
+import io.leadsuite.scoring.domain.ModelDefinition;
+import io.leadsuite.scoring.domain.RescoreJob;
+import io.leadsuite.scoring.domain.ScoreHistoryEntry;
+import io.leadsuite.scoring.domain.ScoringModel;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Re-scoring jobs: after a model is published (or a new version of it) every open lead it affects (its scope admits
+ * the lead, or the lead has a score under it) is re-scored from its stored interactions; after it is retired its
+ * scores are withdrawn. A job runs in the background, in small transactions of {@code leadsuite.scoring.rescore
+ * .batch-size} leads walked in lead-id order, so live scoring never waits long for it; live scoring of a lead whose
+ * score is from an older version re-scores that lead itself first, and the job then finds nothing to change there.
+ * Only leads whose standing changed get a {@code score.changed}. Replicas claim jobs with {@code FOR UPDATE SKIP
+ * LOCKED}; a job whose replica stopped (no heartbeat for {@code stale-after}) is resumed from its cursor by another.
+ */
+@ApplicationScoped
+public class RescoreJobs {
+
+    private static final Logger LOG = Logger.getLogger(RescoreJobs.class);
+    private static final UUID START = new UUID(0, 0);
+
+    private final ScoringClock clock;
+    private final ScoringConfig config;
+    private final LeadScorer scorer;
+    private final ModelCatalog models;
+
+    public RescoreJobs(ScoringClock clock, ScoringConfig config, LeadScorer scorer, ModelCatalog models) {
+        this.clock = clock;
+        this.config = config;
+        this.scorer = scorer;
+        this.models = models;
+    }
+
+    /** Queues a job for the model as it now is; needs the caller's transaction. */
+    public Uni<RescoreJob> enqueue(ScoringModel model, String kind) {
+        RescoreJob job = new RescoreJob();
+        job.id = UUID.randomUUID();
+        job.modelId = model.id;
+        job.modelVersion = model.version;
+        job.kind = kind;
+        job.state = RescoreJob.QUEUED;
+        job.createdAt = clock.now();
+        return job.persist().replaceWith(job);
+    }
+
+    @WithSession
+    public Uni<RescoreJob> get(UUID id) {
+        return RescoreJob.<RescoreJob> findById(id)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("Re-scoring job", id));
+    }
+
+    @Scheduled(every = "${leadsuite.scoring.rescore.poll-interval:2s}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> work() {
+        return runNext().replaceWithVoid()
+                .onFailure().invoke(e -> LOG.warnf(e, "Re-scoring failed; the job resumes at its next poll"))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** Claims the next job (if any) and works it to the end; true when there was one. */
+    public Uni<Boolean> runNext() {
+        return claim().chain(id -> id == null ? Uni.createFrom().item(false)
+                : runJob(id).replaceWith(true));
+    }
+
+    private Uni<UUID> claim() {
+        Instant now = clock.now();
+        Instant stale = now.minus(config.rescore().staleAfter());
+        return Panache.withTransaction(() -> Panache.getSession()
+                .chain(session -> session.createNativeQuery("select cast(id as text) from rescore_job where "
+                        + "state = 'QUEUED' or (state = 'RUNNING' and heartbeat_at < ?1) order by created_at limit 1 "
+                        + "for update skip locked", String.class).setParameter(1, stale).getResultList())
+                .chain(ids -> {
+                    if (ids.isEmpty()) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    UUID id = UUID.fromString(ids.get(0));
+                    return RescoreJob.<RescoreJob> findById(id).chain(job -> {
+                        job.heartbeatAt = now;
+                        if (job.startedAt != null) {
+                            job.state = RescoreJob.RUNNING;
+                            return Uni.createFrom().item(id);
+                        }
+                        job.startedAt = now;
+                        job.state = RescoreJob.RUNNING;
+                        return ScoringModel.<ScoringModel> findById(job.modelId)
+                                .chain(model -> candidates(job, ModelCatalog.toDefinition(model), START,
+                                        Integer.MAX_VALUE))
+                                .map(all -> {
+                                    job.total = all.size();
+                                    return id;
+                                });
+                    });
+                }));
+    }
+
+    private Uni<Void> runJob(UUID id) {
+        return batch(id).chain(more -> more ? runJob(id) : Uni.createFrom().voidItem());
+    }
+
+    /** One batch in one transaction; false when the job is finished (or superseded). */
+    private Uni<Boolean> batch(UUID id) {
+        return Panache.withTransaction(() -> RescoreJob.<RescoreJob> findById(id,
+                jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .chain(job -> ScoringModel.<ScoringModel> findById(job.modelId).chain(model -> {
+                    if (!RescoreJob.RUNNING.equals(job.state)) {
+                        return Uni.createFrom().item(false);
+                    }
+                    if (model.version != job.modelVersion && RescoreJob.PUBLISH.equals(job.kind)) {
+                        // a newer version was published meanwhile: its own job re-scores these leads
+                        return finish(job, "superseded by version " + model.version);
+                    }
+                    UUID from = job.cursorLeadId == null ? START : job.cursorLeadId;
+                    return candidates(job, ModelCatalog.toDefinition(model), from, config.rescore().batchSize())
+                            .chain(ids -> {
+                                if (ids.isEmpty()) {
+                                    return finish(job, null);
+                                }
+                                return scorer.refresh(ids, ScoreHistoryEntry.RESCORE).map(result -> {
+                                    job.done += ids.size();
+                                    job.changed += result.changed();
+                                    job.cursorLeadId = ids.get(ids.size() - 1);
+                                    job.heartbeatAt = clock.now();
+                                    return true;
+                                });
+                            });
+                })))
+                .onFailure().recoverWithUni(e -> {
+                    LOG.warnf(e, "Re-scoring job %s: a batch failed; its leads are counted as failed", id);
+                    return skipFailedBatch(id);
+                });
+    }
+
+    /** Counts the next batch as failed and moves the cursor past it, so one bad lead does not stop the job. */
+    private Uni<Boolean> skipFailedBatch(UUID id) {
+        return Panache.withTransaction(() -> RescoreJob.<RescoreJob> findById(id,
+                jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .chain(job -> ScoringModel.<ScoringModel> findById(job.modelId)
+                        .chain(model -> candidates(job, ModelCatalog.toDefinition(model),
+                                job.cursorLeadId == null ? START : job.cursorLeadId, config.rescore().batchSize()))
+                        .map(ids -> {
+                            if (ids.isEmpty()) {
+                                return false;
+                            }
+                            job.failed += ids.size();
+                            job.cursorLeadId = ids.get(ids.size() - 1);
+                            job.heartbeatAt = clock.now();
+                            return true;
+                        })));
+    }
+
+    private Uni<Boolean> finish(RescoreJob job, String note) {
+        job.state = job.failed > 0 ? RescoreJob.FAILED : RescoreJob.DONE;
+        job.error = job.failed > 0 ? job.failed + " lead(s) could not be re-scored" : note;
+        job.finishedAt = clock.now();
+        job.heartbeatAt = job.finishedAt;
+        LOG.infof("Re-scoring job %s (%s of model %s v%d): %s, %d/%d leads, %d failed, %d changed", job.id, job.kind,
+                job.modelId, job.modelVersion, job.state, job.done, job.total, job.failed, job.changed);
+        return Uni.createFrom().item(false);
+    }
+
+    /**
+     * The open leads after {@code after} (in id order) that the job affects: for a published model those its scope
+     * admits and those with a score under it; for a retired model those with a score under it.
+     */
+    private static Uni<List<UUID>> candidates(RescoreJob job, ModelDefinition model, UUID after, int limit) {
+        List<Object> params = new ArrayList<>();
+        params.add(after);
+        params.add(job.modelId);
+        StringBuilder sql = new StringBuilder("select cast(t.lead_id as text) from tracked_lead t where t.open "
+                + "and t.lead_id > ?1 and (exists (select 1 from lead_score s where s.lead_id = t.lead_id "
+                + "and s.model_id = ?2)");
+        if (RescoreJob.PUBLISH.equals(job.kind)) {
+            if (model.topics().isEmpty()) {
+                sql.append(" or true");
+            } else {
+                sql.append(" or lower(trim(t.topic)) in (");
+                for (int i = 0; i < model.topics().size(); i++) {
+                    params.add(ModelDefinition.normaliseTopic(model.topics().get(i)));
+                    sql.append(i == 0 ? "" : ", ").append('?').append(params.size());
+                }
+                sql.append(')');
+            }
+        }
+        sql.append(") order by t.lead_id limit ").append(limit);
+        return Panache.getSession().chain(session -> {
+            var query = session.createNativeQuery(sql.toString(), String.class);
+            for (int i = 0; i < params.size(); i++) {
+                query.setParameter(i + 1, params.get(i));
+            }
+            return query.getResultList();
+        }).map(ids -> ids.stream().map(UUID::fromString).toList());
+    }
+}
