@@ -67,6 +67,11 @@ public class CrmResource {
     @Path("/leads/sales-ready")
     @Operation(summary = "Sales-ready leads not yet accepted, oldest first, each with its contact's details", description = "Pages by cursor: pass `next` as `after`. A lead stays in the feed until the CRM accepts "
             + "or rejects it.")
+    @APIResponse(responseCode = "200", description = "A page of the feed", content = @Content(examples = @ExampleObject(name = "feed", value = "{\"items\": [{\"lead\": "
+            + LeadResource.LEAD_EXAMPLE
+            + ", \"contact\": {\"id\": \"0b6d2a8e-3c1f-4d7a-9a55-2f1de3b7c901\", \"email\": \"ana@example.com\", "
+            + "\"firstName\": \"Ana\", \"lastName\": \"Silva\", \"company\": \"Acme\", \"country\": \"PT\"}}], "
+            + "\"next\": \"MjAyNi0xMS0yM1QwOToxMjowMFp8NWYwYzdjMWU\"}")))
     @APIResponse(responseCode = "503", description = "contact-service is unavailable; retry later")
     public Uni<Page<SalesReadyLead>> salesReady(@QueryParam("after") String after,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {

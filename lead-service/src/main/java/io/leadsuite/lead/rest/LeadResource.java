@@ -50,6 +50,7 @@ import io.leadsuite.lead.client.ContactDirectory;
 import io.leadsuite.lead.domain.Lead;
 import io.leadsuite.lead.domain.LeadHistoryEntry;
 import io.leadsuite.lead.domain.LeadPatch;
+import io.leadsuite.lead.domain.LeadStatus;
 import io.leadsuite.lead.service.FunnelService;
 import io.leadsuite.lead.service.LeadService;
 import io.smallrye.mutiny.Uni;
@@ -74,6 +75,17 @@ public class LeadResource {
                                "need": "Replace an oil boiler", "decisionMaker": true},
              "crm": {"leadId": null, "opportunityId": null}, "stageEnteredAt": "2026-11-23T10:02:00Z",
              "createdAt": "2026-11-20T14:00:00Z", "updatedAt": "2026-11-23T10:02:00Z", "version": 7}""";
+    static final String HISTORY_EXAMPLE = """
+            {"items": [
+              {"id": 1, "at": "2026-11-20T14:00:00Z", "kind": "CREATED", "from": null, "to": "INQUIRY", "cause": "SYSTEM",
+               "actor": "marketing-user", "reason": "Captured from MARKETING_FORM form-42", "secondsInStage": null},
+              {"id": 2, "at": "2026-11-20T14:00:01Z", "kind": "STAGE_CHANGED", "from": "INQUIRY",
+               "to": "AUTOMATED_MARKETING_QUALIFICATION", "cause": "SCORE", "actor": "scoring-service",
+               "reason": "Scoring started", "secondsInStage": 1},
+              {"id": 3, "at": "2026-11-23T09:12:00Z", "kind": "SALES_READY", "from": "AUTOMATED_MARKETING_QUALIFICATION",
+               "to": "AUTOMATED_MARKETING_QUALIFICATION", "cause": "SCORE", "actor": "scoring-service",
+               "reason": "Sales-ready threshold reached", "secondsInStage": null}],
+             "next": "3"}""";
     static final String GUARD_EXAMPLE = """
             {"type": "https://leadsuite.io/problems/unprocessable", "title": "The request cannot be processed",
              "status": 422, "detail": "The transition from TELEPROSPECTING_QUALIFICATION to SALES_ACCEPTANCE needs [qualification.budget]",
@@ -105,13 +117,27 @@ public class LeadResource {
     }
 
     @GET
-    @Operation(summary = "List leads, optionally of one contact", description = "Pages by cursor: pass `next` as `after`.")
-    public Uni<Page<LeadView>> list(@QueryParam("contactId") UUID contactId, @QueryParam("after") String after,
+    @Operation(summary = "List leads, filtered by contact, stage, status, sales-readiness, team or topic", description = "In id order. Pages by cursor: pass `next` as `after`.")
+    @APIResponse(responseCode = "200", description = "A page of leads", content = @Content(examples = @ExampleObject(name = "page", value = "{\"items\": ["
+            + LEAD_EXAMPLE + "], \"next\": null}")))
+    public Uni<Page<LeadView>> list(@QueryParam("contactId") UUID contactId, @QueryParam("stage") String stage,
+            @Parameter(description = "OPEN, ACCEPTED, CONVERTED, WON, LOST or DISQUALIFIED") @QueryParam("status") String status,
+            @QueryParam("salesReady") Boolean salesReady, @QueryParam("team") String team,
+            @QueryParam("topic") String topic, @QueryParam("after") String after,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {
-        return leads.list(contactId, parseUuidCursor(after), limit + 1).map(found -> {
-            List<LeadView> items = found.stream().limit(limit).map(LeadView::of).toList();
-            return new Page<>(items, found.size() > limit ? items.get(items.size() - 1).id().toString() : null);
-        });
+        LeadStatus parsedStatus = null;
+        if (status != null) {
+            try {
+                parsedStatus = LeadStatus.valueOf(status);
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.badRequest("'status' must be one of " + List.of(LeadStatus.values()));
+            }
+        }
+        return leads.list(new LeadService.LeadFilter(contactId, stage, parsedStatus, salesReady, team, topic),
+                parseUuidCursor(after), limit + 1).map(found -> {
+                    List<LeadView> items = found.stream().limit(limit).map(LeadView::of).toList();
+                    return new Page<>(items, found.size() > limit ? items.get(items.size() - 1).id().toString() : null);
+                });
     }
 
     @GET
@@ -317,6 +343,7 @@ public class LeadResource {
     @Path("/{id}/history")
     @Operation(summary = "A lead's history, oldest first", description = "Creation, captures, stage changes and sales-readiness, each with when, cause, actor and "
             + "reason. Pages by cursor: pass `next` as `after`.")
+    @APIResponse(responseCode = "200", description = "A page of history entries", content = @Content(examples = @ExampleObject(name = "history", value = HISTORY_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such lead")
     public Uni<Page<HistoryEntryView>> history(@PathParam("id") UUID id, @QueryParam("after") String after,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {

@@ -3,8 +3,11 @@ package io.leadsuite.lead.service;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -131,13 +134,49 @@ public class LeadService {
                         leadId, afterEntry).range(0, limit).list());
     }
 
-    /** Leads of a contact (or all), in id order after the given id. */
+    /** Filters of the lead list; null members do not filter. */
+    public record LeadFilter(UUID contactId, String stage, LeadStatus status, Boolean salesReady, String team,
+            String topic) {
+    }
+
+    /**
+     * Leads matching the filter, in id order after the given id. (Without a cursor there is no lower bound: PostgreSQL
+     * orders uuids as unsigned bytes, so no Java UUID is a safe "smallest".)
+     */
     @WithSession
-    public Uni<List<Lead>> list(UUID contactId, UUID after, int limit) {
-        UUID from = after == null ? new UUID(Long.MIN_VALUE, Long.MIN_VALUE) : after;
-        return contactId == null
-                ? Lead.<Lead> find("id > ?1", Sort.by("id"), from).range(0, limit).list()
-                : Lead.<Lead> find("contactId = ?1 and id > ?2", Sort.by("id"), contactId, from).range(0, limit).list();
+    public Uni<List<Lead>> list(LeadFilter filter, UUID after, int limit) {
+        List<String> where = new ArrayList<>();
+        Map<String, Object> params = new HashMap<>();
+        if (after != null) {
+            where.add("id > :after");
+            params.put("after", after);
+        }
+        if (filter.contactId() != null) {
+            where.add("contactId = :contactId");
+            params.put("contactId", filter.contactId());
+        }
+        if (filter.stage() != null) {
+            where.add("stage = :stage");
+            params.put("stage", filter.stage());
+        }
+        if (filter.status() != null) {
+            where.add("status = :status");
+            params.put("status", filter.status());
+        }
+        if (filter.salesReady() != null) {
+            where.add("salesReady = :salesReady");
+            params.put("salesReady", filter.salesReady());
+        }
+        if (filter.team() != null) {
+            where.add("team = :team");
+            params.put("team", filter.team());
+        }
+        if (filter.topic() != null) {
+            where.add("topic = :topic");
+            params.put("topic", normaliseTopic(filter.topic()));
+        }
+        String query = where.isEmpty() ? "from Lead" : "from Lead where " + String.join(" and ", where);
+        return Lead.<Lead> find(query, Sort.by("id"), params).range(0, limit - 1).list();
     }
 
     /** Sales-ready leads not yet accepted, oldest first (by when they became sales-ready), after a cursor. */

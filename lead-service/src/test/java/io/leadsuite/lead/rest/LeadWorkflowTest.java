@@ -416,6 +416,23 @@ class LeadWorkflowTest {
     }
 
     @Test
+    void leadsCanBeListedByFilter() {
+        String[] first = capture("pools");
+        String contactId = first[1];
+        String second = given().auth().oauth2(SALES).contentType(ContentType.JSON)
+                .body("{\"contactId\": \"" + contactId + "\", \"topic\": \"Saunas\", \"source\": \"MANUAL\", "
+                        + "\"flow\": \"funnel\"}")
+                .post("/leads").then().statusCode(201).extract().path("id");
+        given().auth().oauth2(SALES).get("/leads?contactId=" + contactId).then().statusCode(200)
+                .body("items.id", containsInAnyOrder(first[0], second));
+        given().auth().oauth2(SALES).get("/leads?contactId=" + contactId + "&stage=LEAD&status=OPEN&team=marketing"
+                + "&salesReady=false&topic=SAUNAS").then().statusCode(200).body("items.id", equalTo(List.of(second)));
+        given().auth().oauth2(SALES).get("/leads?contactId=" + contactId + "&limit=1").then().statusCode(200)
+                .body("items.size()", equalTo(1)).body("next", notNullValue());
+        given().auth().oauth2(SALES).get("/leads?status=SLEEPING").then().statusCode(400);
+    }
+
+    @Test
     void everyRouteIsInTheOpenApiWithExamples() {
         String openapi = given().accept("application/json").get("/q/openapi?format=json").then().statusCode(200)
                 .extract().asString();
