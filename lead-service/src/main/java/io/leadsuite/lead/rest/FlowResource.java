@@ -78,6 +78,15 @@ public class FlowResource {
         return flows.latest(id);
     }
 
+    @GET
+    @Path("/{id}/versions/{version}")
+    @Operation(summary = "One version of a flow", description = "The version a lead runs under is its `flowVersion`.")
+    @APIResponse(responseCode = "200", description = "The flow version", content = @Content(schema = @Schema(implementation = Flow.class), examples = @ExampleObject(name = "flow", value = FLOW_EXAMPLE)))
+    @APIResponse(responseCode = "404", description = "No such flow or version")
+    public Uni<Flow> version(@PathParam("id") String id, @PathParam("version") int version) {
+        return flows.version(id, version);
+    }
+
     @PUT
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -50,6 +50,11 @@ public class FlowCatalog {
                 });
     }
 
+    /** One version of a flow, in a session of its own. */
+    public Uni<Flow> version(String id, int version) {
+        return Panache.withSession(() -> get(id, version));
+    }
+
     /** The newest version of every flow. */
     @WithSession
     public Uni<List<Flow>> latest() {

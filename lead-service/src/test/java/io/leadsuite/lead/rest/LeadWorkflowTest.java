@@ -345,6 +345,9 @@ class LeadWorkflowTest {
         given().auth().oauth2(ADMIN).contentType(ContentType.JSON).body(v2).put("/flows/" + flowId).then()
                 .statusCode(200).body("version", equalTo(2));
         given().auth().oauth2(SALES).get("/flows/" + flowId).then().statusCode(200).body("version", equalTo(2));
+        given().auth().oauth2(SALES).get("/flows/" + flowId + "/versions/1").then().statusCode(200)
+                .body("version", equalTo(1)).body("transitions[0].to", equalTo("NURTURE"));
+        given().auth().oauth2(SALES).get("/flows/" + flowId + "/versions/9").then().statusCode(404);
         post(SALES, "/leads/" + leadId + "/transitions", "{\"to\": \"NURTURE\"}").then().statusCode(403);
         post(MARKETING, "/leads/" + leadId + "/transitions", "{\"to\": \"NURTURE\"}").then().statusCode(200)
                 .body("flowVersion", equalTo(1));
