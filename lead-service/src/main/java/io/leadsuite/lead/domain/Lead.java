@@ -187,7 +187,13 @@ public class Lead extends PanacheEntityBase {
             throw ProblemException.unprocessable("The transition from " + stage + " to " + to + " needs "
                     + unmet.stream().map(FieldError::field).toList(), unmet);
         }
-        return List.of(moveTo(to, flow, Cause.MANUAL, actor, reason, at));
+        List<LeadChange> changes = new ArrayList<>();
+        changes.add(moveTo(to, flow, Cause.MANUAL, actor, reason, at));
+        if (status.isFinal()) {
+            // a stage that closes the lead (the funnel's CLOSED_WON, CLOSED_LOST): published as lead.closed too
+            changes.add(new LeadChange.Closed(status.name(), stage, revenue, Cause.MANUAL, actor, reason));
+        }
+        return changes;
     }
 
     boolean guardMet(String guard) {
