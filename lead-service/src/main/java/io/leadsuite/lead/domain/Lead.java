@@ -1,8 +1,13 @@
 package io.leadsuite.lead.domain;
 
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.persistence.Convert;
@@ -13,6 +18,9 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
+import io.leadsuite.contracts.Roles;
+import io.leadsuite.kit.problem.Problem.FieldError;
+import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.lead.domain.Flow.Trigger;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
@@ -49,6 +57,23 @@ public class Lead extends PanacheEntityBase {
     /** Sequence of the last event published about this lead. */
     public long eventSequence;
     public Instant stageEnteredAt;
+    /** Qualification, recorded by telesales or sales; guards and scoring's lead rules read it. */
+    public BigDecimal budget;
+    public String currency;
+    public String timeframe;
+    public String need;
+    public Boolean decisionMaker;
+    /** The CRM hand-off: its lead id once accepted, the opportunity, the outcome. */
+    public String crmLeadId;
+    public String crmOpportunityId;
+    public BigDecimal estimatedRevenue;
+    public LocalDate estimatedClose;
+    public BigDecimal revenue;
+    public String closeReason;
+    /** Why the CRM last rejected the lead; cleared when it becomes sales-ready again. */
+    public String crmRejectionReason;
+    public Instant acceptedAt;
+    public Instant closedAt;
     public Instant createdAt;
     public Instant updatedAt;
     @Version
@@ -98,25 +123,302 @@ public class Lead extends PanacheEntityBase {
         flow.automaticTarget(Trigger.SCORED, stage)
                 .ifPresent(to -> changes.add(moveTo(to, flow, Cause.SCORE, SCORING_ACTOR, "Scoring started", at)));
         if (anySalesReady && !salesReady) {
-            salesReady = true;
-            salesReadyBy = Cause.SCORE.name();
-            salesReadyAt = at;
-            changes.add(new LeadChange.BecameSalesReady(Cause.SCORE.name(), stage, Cause.SCORE, SCORING_ACTOR,
-                    "Sales-ready threshold reached"));
-            flow.automaticTarget(Trigger.SALES_READY, stage).ifPresent(to -> changes
-                    .add(moveTo(to, flow, Cause.SCORE, SCORING_ACTOR, "Sales-ready threshold reached", at)));
+            changes.addAll(becomeSalesReady(Cause.SCORE, SCORING_ACTOR, "Sales-ready threshold reached", flow, at));
+        } else if (!anySalesReady && salesReady && Cause.SCORE.name().equals(salesReadyBy) && status == LeadStatus.OPEN
+                && flow.returnToNurtureBelowThreshold()) {
+            String reason = "Score fell back below the sales-ready threshold";
+            clearSalesReady();
+            changes.add(new LeadChange.SalesReadyCleared(stage, Cause.SCORE, SCORING_ACTOR, reason));
+            String nurture = flow.nurtureStageOrFirst();
+            if (!nurture.equals(stage)) {
+                changes.add(moveTo(nurture, flow, Cause.SCORE, SCORING_ACTOR, reason, at));
+            }
         }
         return new ScoreApplication(true, changes);
+    }
+
+    private List<LeadChange> becomeSalesReady(Cause cause, String actor, String reason, Flow flow, Instant at) {
+        List<LeadChange> changes = new ArrayList<>();
+        salesReady = true;
+        salesReadyBy = cause.name();
+        salesReadyAt = at;
+        crmRejectionReason = null;
+        updatedAt = at;
+        changes.add(new LeadChange.BecameSalesReady(cause.name(), stage, cause, actor, reason));
+        flow.automaticTarget(Trigger.SALES_READY, stage)
+                .ifPresent(to -> changes.add(moveTo(to, flow, cause, actor, reason, at)));
+        return changes;
+    }
+
+    private void clearSalesReady() {
+        salesReady = false;
+        salesReadyBy = null;
+        salesReadyAt = null;
+    }
+
+    /**
+     * A person moves the lead to another stage of its flow. Refused with 409 when the flow has no such transition
+     * from the current stage (or the lead is closed), 403 when none of the caller's teams may make it (admins may make
+     * any), 422 naming every guard that is not met.
+     */
+    public List<LeadChange> transition(String to, Set<String> roles, Flow flow, String actor, String reason,
+            Instant at) {
+        if (status.isFinal()) {
+            throw ProblemException.conflict("The lead is " + status + "; reopen it before moving it")
+                    .with("status", status.name());
+        }
+        Flow.Transition transition = flow.transition(stage, to).orElseThrow(() -> ProblemException
+                .conflict("Flow " + flow.id() + " (version " + flow.version() + ") has no transition from " + stage
+                        + " to " + to)
+                .with("stage", stage));
+        if (!roles.contains(Roles.ADMIN) && transition.teams().stream().noneMatch(roles::contains)) {
+            throw forbidden("Only " + String.join(", ", transition.teams()) + " may move a lead from " + stage + " to "
+                    + to);
+        }
+        List<FieldError> unmet = new ArrayList<>();
+        for (String guard : transition.guardList()) {
+            if (!guardMet(guard)) {
+                unmet.add(new FieldError(guard, Flow.GUARD_SALES_READY.equals(guard)
+                        ? "the lead must be sales-ready before it moves to " + to
+                        : "must be filled before the lead moves to " + to));
+            }
+        }
+        if (!unmet.isEmpty()) {
+            throw ProblemException.unprocessable("The transition from " + stage + " to " + to + " needs "
+                    + unmet.stream().map(FieldError::field).toList(), unmet);
+        }
+        List<LeadChange> changes = new ArrayList<>();
+        changes.add(moveTo(to, flow, Cause.MANUAL, actor, reason, at));
+        if (status.isFinal()) {
+            // a stage that closes the lead (the funnel's CLOSED_WON, CLOSED_LOST): published as lead.closed too
+            changes.add(new LeadChange.Closed(status.name(), stage, revenue, Cause.MANUAL, actor, reason));
+        }
+        return changes;
+    }
+
+    boolean guardMet(String guard) {
+        return switch (guard) {
+            case Flow.GUARD_SALES_READY -> salesReady;
+            case "qualification.budget" -> budget != null;
+            case "qualification.currency" -> currency != null;
+            case "qualification.timeframe" -> timeframe != null;
+            case "qualification.need" -> need != null && !need.isBlank();
+            case "qualification.decisionMaker" -> decisionMaker != null;
+            case "owner" -> owner != null && !owner.isBlank();
+            default -> false;
+        };
+    }
+
+    /** Telesales flags the lead sales-ready by hand (recorded MANUAL); the flow's automation then applies. */
+    public List<LeadChange> markSalesReady(Flow flow, String actor, String reason, Instant at) {
+        if (status != LeadStatus.OPEN) {
+            throw ProblemException.conflict("Only an open lead not yet accepted can be flagged sales-ready; it is "
+                    + status).with("status", status.name());
+        }
+        if (salesReady) {
+            return List.of();
+        }
+        return becomeSalesReady(Cause.MANUAL, actor, reason, flow, at);
+    }
+
+    /** Disqualifies the lead from whatever stage it is in, with a reason. */
+    public List<LeadChange> disqualify(String actor, String reason, Instant at) {
+        if (status.isFinal()) {
+            throw ProblemException.conflict("The lead is already " + status).with("status", status.name());
+        }
+        status = LeadStatus.DISQUALIFIED;
+        closedAt = at;
+        updatedAt = at;
+        return List.of(new LeadChange.Closed(LeadStatus.DISQUALIFIED.name(), stage, null, Cause.MANUAL, actor, reason));
+    }
+
+    /** Back to nurturing: not sales-ready, in the flow's nurture stage, open again if sales had accepted it. */
+    public List<LeadChange> recycle(Flow flow, Cause cause, String actor, String reason, Instant at) {
+        if (status != LeadStatus.OPEN && status != LeadStatus.ACCEPTED) {
+            throw ProblemException.conflict("Only an open or accepted lead can be recycled; it is " + status)
+                    .with("status", status.name());
+        }
+        String nurture = flow.nurtureStageOrFirst();
+        if (nurture.equals(stage) && !salesReady && status == LeadStatus.OPEN) {
+            throw ProblemException.conflict("The lead is already being nurtured in " + stage);
+        }
+        List<LeadChange> changes = new ArrayList<>();
+        if (salesReady) {
+            clearSalesReady();
+            changes.add(new LeadChange.SalesReadyCleared(stage, cause, actor, reason));
+        }
+        status = LeadStatus.OPEN;
+        crmLeadId = null;
+        acceptedAt = null;
+        changes.add(moveTo(nurture, flow, cause, actor, reason, at));
+        return changes;
+    }
+
+    /** A disqualified or lost lead is opened again, in the flow's nurture stage. */
+    public List<LeadChange> reopen(Flow flow, String actor, String reason, Instant at) {
+        if (status != LeadStatus.DISQUALIFIED && status != LeadStatus.LOST) {
+            throw ProblemException.conflict("Only a disqualified or lost lead can be reopened; it is " + status)
+                    .with("status", status.name());
+        }
+        String previous = status.name();
+        status = LeadStatus.OPEN;
+        closedAt = null;
+        clearSalesReady();
+        String from = stage;
+        String nurture = flow.nurtureStageOrFirst();
+        LeadChange.StageChanged moved = moveTo(nurture, flow, Cause.MANUAL, actor, reason, at);
+        return List.of(new LeadChange.Reopened(previous, from, moved.to(), moved.secondsInStage(), Cause.MANUAL, actor,
+                reason));
+    }
+
+    /** The CRM accepted the lead (sales acceptance). Repeating it with the same CRM lead id changes nothing. */
+    public List<LeadChange> acceptByCrm(String crmLead, String newOwner, Flow flow, String actor, Instant at) {
+        if (crmLead.equals(crmLeadId) && status != LeadStatus.OPEN) {
+            return List.of();
+        }
+        if (crmLeadId != null) {
+            throw ProblemException.conflict("The lead was already accepted as CRM lead " + crmLeadId)
+                    .with("crmLeadId", crmLeadId);
+        }
+        if (status != LeadStatus.OPEN || !salesReady) {
+            throw ProblemException.conflict("Only a sales-ready open lead can be accepted; it is " + status
+                    + (salesReady ? "" : " and not sales-ready")).with("status", status.name());
+        }
+        status = LeadStatus.ACCEPTED;
+        crmLeadId = crmLead;
+        if (newOwner != null) {
+            owner = newOwner;
+        }
+        acceptedAt = at;
+        updatedAt = at;
+        List<LeadChange> changes = new ArrayList<>();
+        changes.add(new LeadChange.Accepted(crmLead, owner, stage, Cause.CRM, actor, "Accepted by the CRM as " + crmLead));
+        moveToStatusStage(LeadStatus.ACCEPTED, flow, actor, "Accepted by the CRM", at).ifPresent(changes::add);
+        return changes;
+    }
+
+    /** The CRM rejected the lead: back to nurturing. Repeating it with the same reason changes nothing. */
+    public List<LeadChange> rejectByCrm(String reason, Flow flow, String actor, Instant at) {
+        if (status == LeadStatus.OPEN && !salesReady && crmRejectionReason != null) {
+            if (crmRejectionReason.equals(reason)) {
+                return List.of();
+            }
+            throw ProblemException.conflict("The lead was already rejected, for another reason: " + crmRejectionReason);
+        }
+        if (!(status == LeadStatus.OPEN && salesReady) && status != LeadStatus.ACCEPTED) {
+            throw ProblemException.conflict("Only a sales-ready or accepted lead can be rejected; it is " + status
+                    + (salesReady ? "" : " and not sales-ready")).with("status", status.name());
+        }
+        String from = stage;
+        List<LeadChange> changes = new ArrayList<>();
+        changes.add(new LeadChange.Rejected(from, Cause.CRM, actor, reason));
+        changes.addAll(recycle(flow, Cause.CRM, actor, "Rejected by the CRM: " + reason, at));
+        crmRejectionReason = reason;
+        return changes;
+    }
+
+    /** The CRM reports an opportunity for an accepted lead. The same report again changes nothing. */
+    public List<LeadChange> opportunity(String opportunityId, BigDecimal estimated, LocalDate close, Flow flow,
+            String actor, Instant at) {
+        if (opportunityId.equals(crmOpportunityId)) {
+            if (sameAmount(estimated, estimatedRevenue) && Objects.equals(close, estimatedClose)) {
+                return List.of();
+            }
+            throw ProblemException.conflict("Opportunity " + opportunityId + " was already reported with other "
+                    + "figures (estimatedRevenue " + estimatedRevenue + ", estimatedClose " + estimatedClose + ")");
+        }
+        if (crmOpportunityId != null) {
+            throw ProblemException.conflict("The lead already has opportunity " + crmOpportunityId)
+                    .with("opportunityId", crmOpportunityId);
+        }
+        if (status != LeadStatus.ACCEPTED && status != LeadStatus.CONVERTED) {
+            throw ProblemException.conflict("Only an accepted lead can become an opportunity; it is " + status)
+                    .with("status", status.name());
+        }
+        status = LeadStatus.CONVERTED;
+        crmOpportunityId = opportunityId;
+        estimatedRevenue = estimated;
+        estimatedClose = close;
+        updatedAt = at;
+        List<LeadChange> changes = new ArrayList<>();
+        changes.add(new LeadChange.OpportunityReported(opportunityId, estimated, close, stage, Cause.CRM, actor,
+                "Opportunity " + opportunityId));
+        moveToStatusStage(LeadStatus.CONVERTED, flow, actor, "Opportunity " + opportunityId, at)
+                .ifPresent(changes::add);
+        return changes;
+    }
+
+    /** The CRM closes the lead, won or lost. The same close again changes nothing; a different one is a 409. */
+    public List<LeadChange> closeByCrm(LeadStatus outcome, BigDecimal amount, String reason, Flow flow, String actor,
+            Instant at) {
+        if (status == LeadStatus.WON || status == LeadStatus.LOST) {
+            if (status == outcome && sameAmount(amount, revenue) && Objects.equals(reason, closeReason)) {
+                return List.of();
+            }
+            throw ProblemException.conflict("The lead was already closed " + status
+                    + (revenue == null ? "" : " with revenue " + revenue)).with("status", status.name());
+        }
+        if (status != LeadStatus.ACCEPTED && status != LeadStatus.CONVERTED) {
+            throw ProblemException.conflict("Only an accepted or converted lead can be closed; it is " + status)
+                    .with("status", status.name());
+        }
+        status = outcome;
+        revenue = amount;
+        closeReason = reason;
+        closedAt = at;
+        updatedAt = at;
+        List<LeadChange> changes = new ArrayList<>();
+        changes.add(new LeadChange.Closed(outcome.name(), stage, amount, Cause.CRM, actor,
+                reason == null ? "Closed " + outcome : reason));
+        moveToStatusStage(outcome, flow, actor, "Closed " + outcome, at).ifPresent(changes::add);
+        return changes;
+    }
+
+    /** Applies a merge patch of qualification, topic and owner; nothing changed, nothing recorded. */
+    public List<LeadChange> update(LeadPatch patch, String actor, Instant at) {
+        if (status.isFinal()) {
+            throw ProblemException.conflict("The lead is " + status + "; reopen it before changing it")
+                    .with("status", status.name());
+        }
+        List<String> changed = patch.applyTo(this);
+        if (changed.isEmpty()) {
+            return List.of();
+        }
+        updatedAt = at;
+        return List.of(new LeadChange.Updated(changed, stage, Cause.MANUAL, actor, "Changed " + String.join(", ", changed)));
+    }
+
+    private java.util.Optional<LeadChange> moveToStatusStage(LeadStatus target, Flow flow, String actor, String reason,
+            Instant at) {
+        return flow.stageWithStatus(target).filter(s -> !s.id().equals(stage))
+                .map(s -> moveTo(s.id(), flow, Cause.CRM, actor, reason, at));
+    }
+
+    private static boolean sameAmount(BigDecimal a, BigDecimal b) {
+        return a == null ? b == null : b != null && a.compareTo(b) == 0;
     }
 
     private LeadChange.StageChanged moveTo(String to, Flow flow, Cause cause, String actor, String reason,
             Instant at) {
         String from = stage;
+        long seconds = stageEnteredAt == null ? 0 : Math.max(0, Duration.between(stageEnteredAt, at).toSeconds());
         stage = to;
-        team = flow.stage(to).map(Flow.Stage::team).orElse(team);
+        flow.stage(to).ifPresent(s -> {
+            team = s.team();
+            if (s.status() != null) {
+                status = s.status();
+                if (status.isFinal()) {
+                    closedAt = at;
+                }
+            }
+        });
         stageEnteredAt = at;
         updatedAt = at;
-        return new LeadChange.StageChanged(from, to, cause, actor, reason);
+        return new LeadChange.StageChanged(from, to, cause, actor, reason, seconds);
+    }
+
+    private static ProblemException forbidden(String detail) {
+        return new ProblemException(403, "forbidden", "Forbidden", detail, null);
     }
 
     public long nextEventSequence() {

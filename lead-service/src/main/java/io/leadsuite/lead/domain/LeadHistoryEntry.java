@@ -11,7 +11,7 @@ import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
-/** One line of a lead's history: created, captured again, a stage change, sales-ready. */
+/** One line of a lead's history: created, captured again, a stage change, sales-ready, a CRM step, an update. */
 @Entity
 @Table(name = "lead_history")
 public class LeadHistoryEntry extends PanacheEntityBase {
@@ -20,7 +20,14 @@ public class LeadHistoryEntry extends PanacheEntityBase {
         CREATED,
         CAPTURED,
         STAGE_CHANGED,
-        SALES_READY
+        SALES_READY,
+        SALES_READY_CLEARED,
+        REOPENED,
+        ACCEPTED,
+        REJECTED,
+        OPPORTUNITY,
+        CLOSED,
+        UPDATED
     }
 
     @Id
@@ -34,6 +41,8 @@ public class LeadHistoryEntry extends PanacheEntityBase {
     public String cause;
     public String actor;
     public String reason;
+    /** For a stage change: how long the lead was in the stage it left. */
+    public Long secondsInStage;
 
     public static LeadHistoryEntry of(UUID leadId, Instant at, Kind kind, String from, String to, Cause cause,
             String actor, String reason) {

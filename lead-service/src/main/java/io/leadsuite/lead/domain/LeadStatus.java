@@ -12,4 +12,9 @@ public enum LeadStatus {
     public boolean isOpen() {
         return this == OPEN || this == ACCEPTED;
     }
+
+    /** Final statuses: the lead no longer moves until it is reopened (disqualified or lost). */
+    public boolean isFinal() {
+        return this == WON || this == LOST || this == DISQUALIFIED;
+    }
 }

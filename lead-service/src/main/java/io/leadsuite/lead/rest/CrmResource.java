@@ -7,29 +7,43 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import io.leadsuite.contracts.Roles;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.lead.client.ContactDirectory;
 import io.leadsuite.lead.client.ContactServiceClient.ContactSnapshot;
 import io.leadsuite.lead.domain.Lead;
+import io.leadsuite.lead.domain.LeadStatus;
 import io.leadsuite.lead.service.LeadService;
 import io.smallrye.mutiny.Uni;
 
-/** What a CRM calls (role {@code crm}): the feed of sales-ready leads. */
+/**
+ * What a CRM calls (role {@code crm}): the feed of sales-ready leads, then accept, reject, opportunity and close. Every
+ * change is idempotent: a retried call returns the lead and changes nothing twice.
+ */
 @Path("/crm")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "CRM")
@@ -53,6 +67,11 @@ public class CrmResource {
     @Path("/leads/sales-ready")
     @Operation(summary = "Sales-ready leads not yet accepted, oldest first, each with its contact's details", description = "Pages by cursor: pass `next` as `after`. A lead stays in the feed until the CRM accepts "
             + "or rejects it.")
+    @APIResponse(responseCode = "200", description = "A page of the feed", content = @Content(examples = @ExampleObject(name = "feed", value = "{\"items\": [{\"lead\": "
+            + LeadResource.LEAD_EXAMPLE
+            + ", \"contact\": {\"id\": \"0b6d2a8e-3c1f-4d7a-9a55-2f1de3b7c901\", \"email\": \"ana@example.com\", "
+            + "\"firstName\": \"Ana\", \"lastName\": \"Silva\", \"company\": \"Acme\", \"country\": \"PT\"}}], "
+            + "\"next\": \"MjAyNi0xMS0yM1QwOToxMjowMFp8NWYwYzdjMWU\"}")))
     @APIResponse(responseCode = "503", description = "contact-service is unavailable; retry later")
     public Uni<Page<SalesReadyLead>> salesReady(@QueryParam("after") String after,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {
@@ -74,6 +93,69 @@ public class CrmResource {
                             .toList();
                     return Uni.join().all(withContacts).andFailFast().map(items -> new Page<>(items, next));
                 });
+    }
+
+    @POST
+    @Path("/leads/{id}/accept")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Accept a sales-ready lead (sales acceptance)", description = "Status ACCEPTED, with the CRM's lead id and owner; the lead leaves the feed and, in a flow "
+            + "with an ACCEPTED stage, moves there. Idempotent: the same crmLeadId again returns the lead and changes "
+            + "nothing; another crmLeadId is a 409. Publishes lead.accepted.")
+    @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LeadResource.LEAD_EXAMPLE)))
+    @APIResponse(responseCode = "404", description = "No such lead")
+    @APIResponse(responseCode = "409", description = "Not a sales-ready open lead, or accepted already under another crmLeadId")
+    @APIResponse(responseCode = "422", description = "crmLeadId missing")
+    public Uni<RestResponse<LeadView>> accept(@PathParam("id") UUID id, @NotNull @Valid LeadRequests.AcceptRequest request,
+            SecurityContext security) {
+        return leads.crmAccept(id, request.crmLeadId(), request.owner(), LeadResource.actor(security))
+                .map(LeadResource::withEtag);
+    }
+
+    @POST
+    @Path("/leads/{id}/reject")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Reject a lead: back to nurturing, with a reason", description = "No longer sales-ready, open, in the flow's nurture stage; leaves the feed until it becomes "
+            + "sales-ready again. Idempotent: the same reason again changes nothing; another reason is a 409. "
+            + "Publishes lead.rejected.")
+    @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LeadResource.LEAD_EXAMPLE)))
+    @APIResponse(responseCode = "404", description = "No such lead")
+    @APIResponse(responseCode = "409", description = "Not a sales-ready or accepted lead, or rejected already for another reason")
+    @APIResponse(responseCode = "422", description = "reason missing")
+    public Uni<RestResponse<LeadView>> reject(@PathParam("id") UUID id,
+            @NotNull @Valid LeadRequests.RequiredReasonRequest request, SecurityContext security) {
+        return leads.crmReject(id, request.reason(), LeadResource.actor(security)).map(LeadResource::withEtag);
+    }
+
+    @POST
+    @Path("/leads/{id}/opportunity")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Report the opportunity of an accepted lead", description = "Status CONVERTED; in a flow with a CONVERTED stage the lead moves there. Idempotent: the "
+            + "same report again changes nothing; another opportunity id, or the same id with other figures, is a "
+            + "409. Publishes lead.opportunity.")
+    @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LeadResource.LEAD_EXAMPLE)))
+    @APIResponse(responseCode = "404", description = "No such lead")
+    @APIResponse(responseCode = "409", description = "Not accepted yet, or a conflicting opportunity")
+    @APIResponse(responseCode = "422", description = "opportunityId missing, negative revenue")
+    public Uni<RestResponse<LeadView>> opportunity(@PathParam("id") UUID id,
+            @NotNull @Valid LeadRequests.OpportunityRequest request, SecurityContext security) {
+        return leads.crmOpportunity(id, request.opportunityId(), request.estimatedRevenue(), request.estimatedClose(),
+                LeadResource.actor(security)).map(LeadResource::withEtag);
+    }
+
+    @POST
+    @Path("/leads/{id}/close")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Close an accepted or converted lead, won or lost", description = "Status WON or LOST with the revenue; in a flow with such stages the lead moves there. "
+            + "Idempotent: the same close again changes nothing; a different outcome, revenue or reason is a 409. "
+            + "Publishes lead.closed.")
+    @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LeadResource.LEAD_EXAMPLE)))
+    @APIResponse(responseCode = "404", description = "No such lead")
+    @APIResponse(responseCode = "409", description = "Not accepted, or closed already otherwise")
+    @APIResponse(responseCode = "422", description = "outcome missing, negative revenue")
+    public Uni<RestResponse<LeadView>> close(@PathParam("id") UUID id, @NotNull @Valid LeadRequests.CloseRequest request,
+            SecurityContext security) {
+        return leads.crmClose(id, LeadStatus.valueOf(request.outcome().name()), request.revenue(), request.reason(),
+                LeadResource.actor(security)).map(LeadResource::withEtag);
     }
 
     private static boolean isNotFound(Throwable failure) {

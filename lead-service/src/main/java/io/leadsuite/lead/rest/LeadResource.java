@@ -1,27 +1,57 @@
 package io.leadsuite.lead.rest;
 
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.leadsuite.contracts.Roles;
+import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.lead.client.ContactDirectory;
+import io.leadsuite.lead.domain.Lead;
 import io.leadsuite.lead.domain.LeadHistoryEntry;
+import io.leadsuite.lead.domain.LeadPatch;
+import io.leadsuite.lead.domain.LeadStatus;
+import io.leadsuite.lead.service.FunnelService;
 import io.leadsuite.lead.service.LeadService;
 import io.smallrye.mutiny.Uni;
 
@@ -32,42 +62,288 @@ import io.smallrye.mutiny.Uni;
 @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN, Roles.CRM })
 public class LeadResource {
 
-    private final LeadService leads;
+    static final String IF_MATCH = "The lead's `ETag` (or `version`) as last read; a stale one gives 412";
+    static final String LEAD_EXAMPLE = """
+            {"id": "5f0c7c1e-8a0e-4c38-9d8f-6a1f3c2b9e10", "contactId": "0b6d2a8e-3c1f-4d7a-9a55-2f1de3b7c901",
+             "topic": "solar-panels", "source": "MARKETING_FORM", "sourceRef": "form-42", "flow": "marketing-lead",
+             "flowVersion": 2, "stage": "TELEPROSPECTING_QUALIFICATION", "status": "OPEN", "salesReady": true,
+             "salesReadyBy": "SCORE", "salesReadyAt": "2026-11-23T09:12:00Z",
+             "scores": [{"modelId": "8d1b6f0e-0000-4000-8000-000000000001", "modelName": "Default engagement",
+                         "score": 62, "grade": "B", "salesReadyThreshold": 50, "salesReady": true}],
+             "team": "telesales", "owner": "joao.telesales",
+             "qualification": {"budget": 15000, "currency": "EUR", "timeframe": "THIS_QUARTER",
+                               "need": "Replace an oil boiler", "decisionMaker": true},
+             "crm": {"leadId": null, "opportunityId": null}, "stageEnteredAt": "2026-11-23T10:02:00Z",
+             "createdAt": "2026-11-20T14:00:00Z", "updatedAt": "2026-11-23T10:02:00Z", "version": 7}""";
+    static final String HISTORY_EXAMPLE = """
+            {"items": [
+              {"id": 1, "at": "2026-11-20T14:00:00Z", "kind": "CREATED", "from": null, "to": "INQUIRY", "cause": "SYSTEM",
+               "actor": "marketing-user", "reason": "Captured from MARKETING_FORM form-42", "secondsInStage": null},
+              {"id": 2, "at": "2026-11-20T14:00:01Z", "kind": "STAGE_CHANGED", "from": "INQUIRY",
+               "to": "AUTOMATED_MARKETING_QUALIFICATION", "cause": "SCORE", "actor": "scoring-service",
+               "reason": "Scoring started", "secondsInStage": 1},
+              {"id": 3, "at": "2026-11-23T09:12:00Z", "kind": "SALES_READY", "from": "AUTOMATED_MARKETING_QUALIFICATION",
+               "to": "AUTOMATED_MARKETING_QUALIFICATION", "cause": "SCORE", "actor": "scoring-service",
+               "reason": "Sales-ready threshold reached", "secondsInStage": null}],
+             "next": "3"}""";
+    static final String GUARD_EXAMPLE = """
+            {"type": "https://leadsuite.io/problems/unprocessable", "title": "The request cannot be processed",
+             "status": 422, "detail": "The transition from TELEPROSPECTING_QUALIFICATION to SALES_ACCEPTANCE needs [qualification.budget]",
+             "errors": [{"field": "qualification.budget", "message": "must be filled before the lead moves to SALES_ACCEPTANCE"}]}""";
 
-    public LeadResource(LeadService leads) {
+    private final LeadService leads;
+    private final FunnelService funnel;
+    private final ContactDirectory contacts;
+    private final ObjectMapper mapper;
+    private final String defaultFlow;
+
+    public LeadResource(LeadService leads, FunnelService funnel, ContactDirectory contacts, ObjectMapper mapper,
+            @ConfigProperty(name = "leadsuite.leads.default-flow") String defaultFlow) {
         this.leads = leads;
+        this.funnel = funnel;
+        this.contacts = contacts;
+        this.mapper = mapper;
+        this.defaultFlow = defaultFlow;
     }
 
     /** One line of a lead's history (CONTRACT.md: at, from, to, cause, actor, reason). */
     public record HistoryEntryView(long id, java.time.Instant at, String kind, String from, String to, String cause,
-            String actor, String reason) {
+            String actor, String reason,
+            @Schema(description = "for a stage change: seconds the lead spent in the stage it left") Long secondsInStage) {
         static HistoryEntryView of(LeadHistoryEntry e) {
-            return new HistoryEntryView(e.id, e.at, e.kind, e.fromStage, e.toStage, e.cause, e.actor, e.reason);
+            return new HistoryEntryView(e.id, e.at, e.kind, e.fromStage, e.toStage, e.cause, e.actor, e.reason,
+                    e.secondsInStage);
         }
     }
 
     @GET
-    @Operation(summary = "List leads, optionally of one contact", description = "Pages by cursor: pass `next` as `after`.")
-    public Uni<Page<LeadView>> list(@QueryParam("contactId") UUID contactId, @QueryParam("after") String after,
+    @Operation(summary = "List leads, filtered by contact, stage, status, sales-readiness, team or topic", description = "In id order. Pages by cursor: pass `next` as `after`.")
+    @APIResponse(responseCode = "200", description = "A page of leads", content = @Content(examples = @ExampleObject(name = "page", value = "{\"items\": ["
+            + LEAD_EXAMPLE + "], \"next\": null}")))
+    public Uni<Page<LeadView>> list(@QueryParam("contactId") UUID contactId, @QueryParam("stage") String stage,
+            @Parameter(description = "OPEN, ACCEPTED, CONVERTED, WON, LOST or DISQUALIFIED") @QueryParam("status") String status,
+            @QueryParam("salesReady") Boolean salesReady, @QueryParam("team") String team,
+            @QueryParam("topic") String topic, @QueryParam("after") String after,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {
-        return leads.list(contactId, parseUuidCursor(after), limit + 1).map(found -> {
-            List<LeadView> items = found.stream().limit(limit).map(LeadView::of).toList();
-            return new Page<>(items, found.size() > limit ? items.get(items.size() - 1).id().toString() : null);
-        });
+        LeadStatus parsedStatus = null;
+        if (status != null) {
+            try {
+                parsedStatus = LeadStatus.valueOf(status);
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.badRequest("'status' must be one of " + List.of(LeadStatus.values()));
+            }
+        }
+        return leads.list(new LeadService.LeadFilter(contactId, stage, parsedStatus, salesReady, team, topic),
+                parseUuidCursor(after), limit + 1).map(found -> {
+                    List<LeadView> items = found.stream().limit(limit).map(LeadView::of).toList();
+                    return new Page<>(items, found.size() > limit ? items.get(items.size() - 1).id().toString() : null);
+                });
     }
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "Read a lead")
+    @Operation(summary = "Read a lead", description = "The `ETag` header (and `version`) is what `If-Match` takes on changes.")
+    @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such lead")
-    public Uni<LeadView> get(@PathParam("id") UUID id) {
-        return leads.get(id).map(LeadView::of);
+    public Uni<RestResponse<LeadView>> get(@PathParam("id") UUID id) {
+        return leads.get(id).map(LeadResource::withEtag);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN })
+    @Operation(summary = "Create a lead for an existing contact", description = "In the first stage of the given flow (newest version) or the default flow.")
+    @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
+    @APIResponse(responseCode = "409", description = "The contact already has an open lead on this topic (`existingId`)")
+    @APIResponse(responseCode = "422", description = "Invalid fields, unknown contact or unknown flow")
+    public Uni<RestResponse<LeadView>> create(@NotNull @Valid LeadRequests.NewLeadRequest request,
+            SecurityContext security) {
+        return contacts.get(request.contactId())
+                .onFailure(f -> f instanceof ProblemException p && p.status() == 404)
+                .transform(f -> ProblemException.unprocessable("Unknown contact " + request.contactId(),
+                        List.of(new FieldError("contactId", "no such contact"))))
+                .onFailure(f -> !(f instanceof ProblemException p && p.status() == 422))
+                .transform(ContactDirectory::unavailable)
+                .chain(contact -> leads.create(new LeadService.NewLead(request.contactId(), request.topic(),
+                        request.source().name(), request.sourceRef(), request.flow()), actor(security).name()))
+                .map(lead -> RestResponse.ResponseBuilder.<LeadView> created(URI.create("/leads/" + lead.id))
+                        .entity(LeadView.of(lead)).header(HttpHeaders.ETAG, etag(lead)).build());
+    }
+
+    @POST
+    @Path("/{id}/transitions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN })
+    @Operation(summary = "Move a lead to another stage of its flow", description = "Only along a transition of the flow version the lead started in, by a team that "
+            + "transition allows (admins may make any), with its guards met. Recorded in the history as MANUAL with "
+            + "the caller and reason; concurrent changes to one lead are applied one after the other.")
+    @APIResponse(responseCode = "200", description = "Moved; the lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
+    @APIResponse(responseCode = "403", description = "None of the caller's teams may make this transition")
+    @APIResponse(responseCode = "409", description = "The flow has no such transition from the lead's stage, or the lead is closed")
+    @APIResponse(responseCode = "412", description = "If-Match names a stale version")
+    @APIResponse(responseCode = "422", description = "Guards not met: `errors` names each field (or `salesReady`) required", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(name = "guards", value = GUARD_EXAMPLE)))
+    public Uni<RestResponse<LeadView>> transition(@PathParam("id") UUID id,
+            @NotNull @Valid LeadRequests.TransitionRequest request,
+            @Parameter(description = IF_MATCH) @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            SecurityContext security) {
+        return leads.transition(id, ifMatch(ifMatch), request.to(), request.reason(), actor(security))
+                .map(LeadResource::withEtag);
+    }
+
+    @POST
+    @Path("/{id}/sales-ready")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.TELESALES, Roles.ADMIN })
+    @Operation(summary = "Flag a lead sales-ready by hand (telesales)", description = "Recorded as MANUAL (`salesReadyBy`); the flow's sales-ready automation applies. "
+            + "Already sales-ready: 200, nothing changes.")
+    @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
+    @APIResponse(responseCode = "409", description = "The lead is not open, or already accepted")
+    @APIResponse(responseCode = "412", description = "If-Match names a stale version")
+    public Uni<RestResponse<LeadView>> salesReady(@PathParam("id") UUID id, @Valid LeadRequests.ReasonRequest request,
+            @Parameter(description = IF_MATCH) @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, SecurityContext security) {
+        return leads.markSalesReady(id, ifMatch(ifMatch), request == null ? null : request.reason(), actor(security))
+                .map(LeadResource::withEtag);
+    }
+
+    @POST
+    @Path("/{id}/disqualify")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN })
+    @Operation(summary = "Disqualify a lead, with a reason, from any stage it is in", description = "Status DISQUALIFIED; publishes lead.closed.")
+    @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
+    @APIResponse(responseCode = "409", description = "The lead is already closed")
+    @APIResponse(responseCode = "412", description = "If-Match names a stale version")
+    @APIResponse(responseCode = "422", description = "No reason given")
+    public Uni<RestResponse<LeadView>> disqualify(@PathParam("id") UUID id,
+            @NotNull @Valid LeadRequests.RequiredReasonRequest request,
+            @Parameter(description = IF_MATCH) @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, SecurityContext security) {
+        return leads.disqualify(id, ifMatch(ifMatch), request.reason(), actor(security)).map(LeadResource::withEtag);
+    }
+
+    @POST
+    @Path("/{id}/recycle")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.TELESALES, Roles.SALES, Roles.ADMIN })
+    @Operation(summary = "Send a lead back to nurturing", description = "To the flow's nurture stage, no longer sales-ready, open again if it was accepted.")
+    @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
+    @APIResponse(responseCode = "409", description = "The lead is closed, converted, or already being nurtured")
+    @APIResponse(responseCode = "412", description = "If-Match names a stale version")
+    public Uni<RestResponse<LeadView>> recycle(@PathParam("id") UUID id, @Valid LeadRequests.ReasonRequest request,
+            @Parameter(description = IF_MATCH) @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, SecurityContext security) {
+        return leads.recycle(id, ifMatch(ifMatch), request == null ? null : request.reason(), actor(security))
+                .map(LeadResource::withEtag);
+    }
+
+    @POST
+    @Path("/{id}/reopen")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN })
+    @Operation(summary = "Reopen a disqualified or lost lead", description = "Open again, in the flow's nurture stage.")
+    @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
+    @APIResponse(responseCode = "409", description = "The lead is not disqualified or lost, or the contact has another open lead on the topic")
+    @APIResponse(responseCode = "412", description = "If-Match names a stale version")
+    public Uni<RestResponse<LeadView>> reopen(@PathParam("id") UUID id, @Valid LeadRequests.ReasonRequest request,
+            @Parameter(description = IF_MATCH) @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, SecurityContext security) {
+        return leads.reopen(id, ifMatch(ifMatch), request == null ? null : request.reason(), actor(security))
+                .map(LeadResource::withEtag);
+    }
+
+    @PATCH
+    @Path("/{id}")
+    @Consumes({ "application/merge-patch+json", MediaType.APPLICATION_JSON })
+    @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN })
+    @Operation(summary = "Change qualification, topic or owner (JSON merge patch)", description = "Members left out stay as they are; null clears one. `currency` is ISO 4217 and is "
+            + "required with a budget; `timeframe` is one of IMMEDIATE, THIS_QUARTER, NEXT_QUARTER, THIS_YEAR, "
+            + "NEXT_YEAR, LATER. Recorded in the history and published as lead.updated; a patch that changes "
+            + "nothing records nothing.")
+    @RequestBody(content = @Content(schema = @Schema(implementation = LeadRequests.PatchDoc.class), examples = @ExampleObject(name = "qualification", value = """
+            {"qualification": {"budget": 15000, "currency": "EUR", "timeframe": "THIS_QUARTER",
+             "need": "Replace an oil boiler", "decisionMaker": true}, "owner": "joao.telesales"}""")))
+    @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
+    @APIResponse(responseCode = "409", description = "The lead is closed, or another open lead of the contact has that topic")
+    @APIResponse(responseCode = "412", description = "If-Match names a stale version")
+    @APIResponse(responseCode = "422", description = "Invalid members, each named in `errors`")
+    public Uni<RestResponse<LeadView>> patch(@PathParam("id") UUID id, String body,
+            @Parameter(description = IF_MATCH) @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, SecurityContext security)
+            throws JsonProcessingException {
+        if (body == null || body.isBlank()) {
+            throw ProblemException.badRequest("A merge patch body is required");
+        }
+        LeadPatch patch = LeadPatch.parse(mapper.readTree(body));
+        return leads.update(id, ifMatch(ifMatch), patch, actor(security)).map(LeadResource::withEtag);
+    }
+
+    @GET
+    @Path("/funnel")
+    @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN })
+    @Operation(summary = "Funnel analytics of one flow over a period", description = "Per stage: leads that entered it in [from, to), that left it, that are in it now, and "
+            + "the median hours in it of those that left; per pair of stages: moves and the conversion rate (moves "
+            + "over leads that entered the first stage). Defaults: the default flow, the last 30 days.")
+    @APIResponse(responseCode = "200", description = "The funnel", content = @Content(schema = @Schema(implementation = FunnelService.Funnel.class), examples = @ExampleObject(name = "funnel", value = """
+            {"flow": "marketing-lead", "from": "2026-10-24T00:00:00Z", "to": "2026-11-23T00:00:00Z",
+             "stages": [{"stage": "INQUIRY", "name": "Inquiry", "entered": 120, "left": 110, "current": 10, "medianHoursInStage": 0.5}],
+             "conversions": [{"from": "INQUIRY", "to": "AUTOMATED_MARKETING_QUALIFICATION", "count": 104, "rate": 0.8667}]}""")))
+    @APIResponse(responseCode = "400", description = "`from` or `to` is not an ISO-8601 instant, or `from` is not before `to`")
+    @APIResponse(responseCode = "404", description = "No such flow")
+    public Uni<FunnelService.Funnel> funnel(@QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("flow") String flow) {
+        Instant end = to == null ? Instant.now() : instant("to", to);
+        Instant start = from == null ? end.minus(Duration.ofDays(30)) : instant("from", from);
+        if (!start.isBefore(end)) {
+            throw ProblemException.badRequest("'from' must be before 'to'");
+        }
+        return funnel.funnel(flow == null ? defaultFlow : flow, start, end);
+    }
+
+    private static Instant instant(String name, String value) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ProblemException.badRequest("'" + name + "' must be an ISO-8601 instant, e.g. 2026-11-01T00:00:00Z");
+        }
+    }
+
+    static LeadService.Actor actor(SecurityContext security) {
+        Set<String> roles = new HashSet<>();
+        for (String role : Roles.ALL) {
+            if (security.isUserInRole(role)) {
+                roles.add(role);
+            }
+        }
+        return new LeadService.Actor(security.getUserPrincipal().getName(), roles);
+    }
+
+    static String etag(Lead lead) {
+        return "\"" + lead.version + "\"";
+    }
+
+    static RestResponse<LeadView> withEtag(Lead lead) {
+        return RestResponse.ResponseBuilder.ok(LeadView.of(lead)).header(HttpHeaders.ETAG, etag(lead)).build();
+    }
+
+    /** The version an If-Match header names ({@code "3"}, {@code W/"3"} or {@code 3}); null for none or {@code *}. */
+    static Long ifMatch(String header) {
+        if (header == null || header.isBlank() || header.strip().equals("*")) {
+            return null;
+        }
+        String value = header.strip();
+        if (value.startsWith("W/")) {
+            value = value.substring(2);
+        }
+        value = value.replace("\"", "");
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new ProblemException(412, "precondition-failed", "Precondition failed",
+                    "If-Match '" + header + "' is not an ETag this service returned", null);
+        }
     }
 
     @GET
     @Path("/{id}/history")
     @Operation(summary = "A lead's history, oldest first", description = "Creation, captures, stage changes and sales-readiness, each with when, cause, actor and "
             + "reason. Pages by cursor: pass `next` as `after`.")
+    @APIResponse(responseCode = "200", description = "A page of history entries", content = @Content(examples = @ExampleObject(name = "history", value = HISTORY_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such lead")
     public Uni<Page<HistoryEntryView>> history(@PathParam("id") UUID id, @QueryParam("after") String after,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {

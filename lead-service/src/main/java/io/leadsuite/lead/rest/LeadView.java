@@ -1,30 +1,37 @@
 package io.leadsuite.lead.rest;
 
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
 
 import io.leadsuite.lead.domain.Lead;
 import io.leadsuite.lead.domain.LeadScore;
 
-/** The lead as the API shows it (CONTRACT.md, "Leads"). */
+/** The lead as the API shows it (CONTRACT.md, "Leads"); {@code version} is also its ETag. */
 public record LeadView(UUID id, UUID contactId, String topic, String source, String sourceRef, String flow,
         int flowVersion, String stage, String status, boolean salesReady, String salesReadyBy, Instant salesReadyAt,
         List<LeadScore> scores, String team, String owner, Qualification qualification, Crm crm,
         Instant stageEnteredAt, Instant createdAt, Instant updatedAt, long version) {
 
-    /** Recorded by telesales (a later issue fills it in). */
-    public record Qualification(Long budget, String currency, String timeframe, String need, Boolean decisionMaker) {
+    /** Recorded by telesales or sales ({@code PATCH /leads/{id}}); transition guards read it. */
+    public record Qualification(BigDecimal budget, String currency, String timeframe, String need,
+            Boolean decisionMaker) {
     }
 
-    /** The CRM's ids once it accepted the lead (a later issue fills it in). */
-    public record Crm(String leadId, String opportunityId) {
+    /** What the CRM reported: its lead id once accepted, the opportunity, the outcome. */
+    public record Crm(String leadId, String opportunityId, BigDecimal estimatedRevenue, LocalDate estimatedClose,
+            BigDecimal revenue, String closeReason, String rejectionReason, Instant acceptedAt, Instant closedAt) {
     }
 
     public static LeadView of(Lead l) {
         return new LeadView(l.id, l.contactId, l.topic, l.source, l.sourceRef, l.flowId, l.flowVersion, l.stage,
                 l.status.name(), l.salesReady, l.salesReadyBy, l.salesReadyAt, l.scores, l.team, l.owner,
-                new Qualification(null, null, null, null, null), new Crm(null, null), l.stageEnteredAt, l.createdAt,
+                new Qualification(l.budget, l.currency, l.timeframe, l.need, l.decisionMaker),
+                new Crm(l.crmLeadId, l.crmOpportunityId, l.estimatedRevenue, l.estimatedClose, l.revenue, l.closeReason,
+                        l.crmRejectionReason, l.acceptedAt, l.closedAt),
+                l.stageEnteredAt, l.createdAt,
                 l.updatedAt, l.version);
     }
 }

@@ -9,8 +9,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.lead.domain.Flow;
+import io.leadsuite.lead.domain.FlowValidator;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -48,6 +50,11 @@ public class FlowCatalog {
                 });
     }
 
+    /** One version of a flow, in a session of its own. */
+    public Uni<Flow> version(String id, int version) {
+        return Panache.withSession(() -> get(id, version));
+    }
+
     /** The newest version of every flow. */
     @WithSession
     public Uni<List<Flow>> latest() {
@@ -63,6 +70,46 @@ public class FlowCatalog {
     public Uni<Flow> latest(String id) {
         return latest().map(flows -> flows.stream().filter(f -> f.id().equals(id)).findFirst()
                 .orElseThrow(() -> ProblemException.notFound("Flow", id)));
+    }
+
+    /**
+     * Stores a definition as the next version of flow {@code id} (version 1 for a new flow), after checking that it
+     * can work (422 listing every problem otherwise). Leads already in the flow keep the version they started with.
+     * Two admins saving at once get consecutive versions, or a 409 for the loser of a tie.
+     */
+    public Uni<Flow> save(String id, Flow definition) {
+        if (definition.id() != null && !definition.id().equals(id)) {
+            throw ProblemException.unprocessable("The flow's id must match the path",
+                    List.of(new FieldError("id", "must be '" + id + "' (or left out)")));
+        }
+        Flow candidate = definition.as(id, 1);
+        List<FieldError> errors = FlowValidator.validate(candidate);
+        if (!errors.isEmpty()) {
+            throw new ProblemException(422, "invalid-flow", "The flow cannot work",
+                    errors.size() + " problem(s) in flow " + id + ": "
+                            + String.join("; ", errors.stream().map(e -> e.field() + ": " + e.message()).toList()),
+                    errors);
+        }
+        return Panache.withTransaction(() -> Panache.getSession()
+                .chain(s -> s.createNativeQuery("select coalesce(max(version), 0) from flow where id = ?1",
+                        Integer.class).setParameter(1, id).getSingleResult())
+                .chain(max -> {
+                    Flow versioned = candidate.as(id, max + 1);
+                    String json;
+                    try {
+                        json = mapper.writeValueAsString(versioned);
+                    } catch (JsonProcessingException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return Panache.getSession().chain(s -> s.createNativeQuery(
+                            "insert into flow (id, version, definition) values (?1, ?2, cast(cast(?3 as text) as jsonb))")
+                            .setParameter(1, id).setParameter(2, versioned.version()).setParameter(3, json)
+                            .executeUpdate())
+                            .replaceWith(versioned);
+                }))
+                .onFailure(CaptureService::isUniqueViolation)
+                .transform(e -> ProblemException.conflict("Flow " + id + " was changed at the same time; retry"))
+                .map(this::remember);
     }
 
     private Flow remember(Flow flow) {

@@ -7,10 +7,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.leadsuite.contracts.Capture;
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
+import io.leadsuite.contracts.LeadAccepted;
 import io.leadsuite.contracts.LeadCaptured;
+import io.leadsuite.contracts.LeadClosed;
 import io.leadsuite.contracts.LeadCreated;
+import io.leadsuite.contracts.LeadOpportunity;
+import io.leadsuite.contracts.LeadRejected;
 import io.leadsuite.contracts.LeadSalesReady;
 import io.leadsuite.contracts.LeadStageChanged;
+import io.leadsuite.contracts.LeadUpdated;
 import io.leadsuite.kit.outbox.Outbox;
 import io.leadsuite.lead.domain.Cause;
 import io.leadsuite.lead.domain.Lead;
@@ -54,16 +59,76 @@ public class LeadEvents {
             LeadStageChanged payload = new LeadStageChanged(lead.id, lead.contactId, lead.flowId,
                     stageChanged.from(), stageChanged.to(), lead.status.name(), change.cause().name(), change.actor(),
                     change.reason());
-            return history(LeadHistoryEntry.of(lead.id, at, Kind.STAGE_CHANGED, stageChanged.from(), stageChanged.to(),
-                    change.cause(), change.actor(), change.reason()))
-                    .chain(() -> publish(lead, EventTypes.LEAD_STAGE_CHANGED, at, payload));
+            LeadHistoryEntry entry = LeadHistoryEntry.of(lead.id, at, Kind.STAGE_CHANGED, stageChanged.from(),
+                    stageChanged.to(), change.cause(), change.actor(), change.reason());
+            entry.secondsInStage = stageChanged.secondsInStage();
+            return history(entry).chain(() -> publish(lead, EventTypes.LEAD_STAGE_CHANGED, at, payload));
         }
-        LeadChange.BecameSalesReady salesReady = (LeadChange.BecameSalesReady) change;
-        LeadSalesReady payload = new LeadSalesReady(lead.id, lead.contactId, lead.topic, salesReady.by(), lead.stage);
-        return history(
-                LeadHistoryEntry.of(lead.id, at, Kind.SALES_READY, salesReady.stage(), salesReady.stage(), change.cause(),
-                        change.actor(), change.reason()))
-                .chain(() -> publish(lead, EventTypes.LEAD_SALES_READY, at, payload));
+        if (change instanceof LeadChange.BecameSalesReady salesReady) {
+            LeadSalesReady payload = new LeadSalesReady(lead.id, lead.contactId, lead.topic, salesReady.by(),
+                    lead.stage);
+            return history(LeadHistoryEntry.of(lead.id, at, Kind.SALES_READY, salesReady.stage(), salesReady.stage(),
+                    change.cause(), change.actor(), change.reason()))
+                    .chain(() -> publish(lead, EventTypes.LEAD_SALES_READY, at, payload));
+        }
+        if (change instanceof LeadChange.SalesReadyCleared cleared) {
+            // the stage change that usually follows carries the news; the flag itself is in the history
+            return history(LeadHistoryEntry.of(lead.id, at, Kind.SALES_READY_CLEARED, cleared.stage(), cleared.stage(),
+                    change.cause(), change.actor(), change.reason()));
+        }
+        if (change instanceof LeadChange.Reopened reopened) {
+            LeadStageChanged payload = new LeadStageChanged(lead.id, lead.contactId, lead.flowId, reopened.from(),
+                    reopened.to(), lead.status.name(), change.cause().name(), change.actor(), change.reason());
+            LeadHistoryEntry entry = LeadHistoryEntry.of(lead.id, at, Kind.REOPENED, reopened.from(), reopened.to(),
+                    change.cause(), change.actor(), change.reason());
+            entry.secondsInStage = reopened.secondsInStage();
+            return history(entry).chain(() -> publish(lead, EventTypes.LEAD_STAGE_CHANGED, at, payload));
+        }
+        if (change instanceof LeadChange.Accepted accepted) {
+            LeadAccepted payload = new LeadAccepted(lead.id, lead.contactId, lead.topic, accepted.crmLeadId(),
+                    accepted.owner(), lead.flowId, lead.stage, lead.status.name(), change.actor());
+            return history(LeadHistoryEntry.of(lead.id, at, Kind.ACCEPTED, accepted.stage(), accepted.stage(),
+                    change.cause(), change.actor(), change.reason()))
+                    .chain(() -> publish(lead, EventTypes.LEAD_ACCEPTED, at, payload));
+        }
+        if (change instanceof LeadChange.Rejected rejected) {
+            // published after the move back to nurturing, so it names the stage the lead is in then
+            return history(LeadHistoryEntry.of(lead.id, at, Kind.REJECTED, rejected.stage(), rejected.stage(),
+                    change.cause(), change.actor(), change.reason()))
+                    .chain(() -> publish(lead, EventTypes.LEAD_REJECTED, at, new LeadRejected(lead.id, lead.contactId,
+                            lead.topic, change.reason(), lead.flowId, lead.stage, lead.status.name(), change.actor())));
+        }
+        if (change instanceof LeadChange.OpportunityReported opportunity) {
+            LeadOpportunity payload = new LeadOpportunity(lead.id, lead.contactId, lead.topic, lead.crmLeadId,
+                    opportunity.opportunityId(), opportunity.estimatedRevenue(), opportunity.estimatedClose(),
+                    lead.flowId, lead.stage, lead.status.name(), change.actor());
+            return history(LeadHistoryEntry.of(lead.id, at, Kind.OPPORTUNITY, opportunity.stage(), opportunity.stage(),
+                    change.cause(), change.actor(), change.reason()))
+                    .chain(() -> publish(lead, EventTypes.LEAD_OPPORTUNITY, at, payload));
+        }
+        if (change instanceof LeadChange.Closed closed) {
+            LeadClosed payload = new LeadClosed(lead.id, lead.contactId, lead.topic, closed.outcome(), closed.revenue(),
+                    change.reason(), lead.crmLeadId, lead.crmOpportunityId, lead.flowId, lead.stage,
+                    lead.status.name(), change.cause().name(), change.actor());
+            return history(LeadHistoryEntry.of(lead.id, at, Kind.CLOSED, closed.stage(), closed.stage(),
+                    change.cause(), change.actor(), change.reason()))
+                    .chain(() -> publish(lead, EventTypes.LEAD_CLOSED, at, payload));
+        }
+        LeadChange.Updated updated = (LeadChange.Updated) change;
+        LeadUpdated payload = new LeadUpdated(lead.id, lead.contactId, lead.topic, lead.source, lead.status.name(),
+                lead.team, lead.owner, lead.budget, lead.currency, lead.timeframe, lead.need, lead.decisionMaker);
+        return history(LeadHistoryEntry.of(lead.id, at, Kind.UPDATED, updated.stage(), updated.stage(),
+                change.cause(), change.actor(), change.reason()))
+                .chain(() -> publish(lead, EventTypes.LEAD_UPDATED, at, payload));
+    }
+
+    /** Records a list of changes in order. */
+    public Uni<Void> changed(Lead lead, java.util.List<LeadChange> changes, Instant at) {
+        Uni<Void> recorded = Uni.createFrom().voidItem();
+        for (LeadChange change : changes) {
+            recorded = recorded.chain(() -> changed(lead, change, at));
+        }
+        return recorded;
     }
 
     private Uni<Void> history(LeadHistoryEntry entry) {

@@ -1,8 +1,14 @@
 package io.leadsuite.lead.service;
 
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,12 +20,17 @@ import org.jboss.logging.Logger;
 import io.leadsuite.contracts.Capture;
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.ScoreChanged;
+import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.lead.domain.Cause;
+import io.leadsuite.lead.domain.Flow;
 import io.leadsuite.lead.domain.Lead;
 import io.leadsuite.lead.domain.LeadChange;
 import io.leadsuite.lead.domain.LeadHistoryEntry;
+import io.leadsuite.lead.domain.LeadPatch;
 import io.leadsuite.lead.domain.LeadScore;
 import io.leadsuite.lead.domain.LeadStatus;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Sort;
@@ -104,11 +115,7 @@ public class LeadService {
                     LOG.debugf("Stale score.changed %s (sequence %d <= %d) for lead %s ignored", update.id(),
                             update.sequence(), lead.scoreSequence, lead.id);
                 }
-                Uni<Void> recorded = Uni.createFrom().voidItem();
-                for (LeadChange change : result.changes()) {
-                    recorded = recorded.chain(() -> events.changed(lead, change, now));
-                }
-                return recorded;
+                return events.changed(lead, result.changes(), now);
             });
         });
     }
@@ -127,13 +134,49 @@ public class LeadService {
                         leadId, afterEntry).range(0, limit).list());
     }
 
-    /** Leads of a contact (or all), in id order after the given id. */
+    /** Filters of the lead list; null members do not filter. */
+    public record LeadFilter(UUID contactId, String stage, LeadStatus status, Boolean salesReady, String team,
+            String topic) {
+    }
+
+    /**
+     * Leads matching the filter, in id order after the given id. (Without a cursor there is no lower bound: PostgreSQL
+     * orders uuids as unsigned bytes, so no Java UUID is a safe "smallest".)
+     */
     @WithSession
-    public Uni<List<Lead>> list(UUID contactId, UUID after, int limit) {
-        UUID from = after == null ? new UUID(Long.MIN_VALUE, Long.MIN_VALUE) : after;
-        return contactId == null
-                ? Lead.<Lead> find("id > ?1", Sort.by("id"), from).range(0, limit).list()
-                : Lead.<Lead> find("contactId = ?1 and id > ?2", Sort.by("id"), contactId, from).range(0, limit).list();
+    public Uni<List<Lead>> list(LeadFilter filter, UUID after, int limit) {
+        List<String> where = new ArrayList<>();
+        Map<String, Object> params = new HashMap<>();
+        if (after != null) {
+            where.add("id > :after");
+            params.put("after", after);
+        }
+        if (filter.contactId() != null) {
+            where.add("contactId = :contactId");
+            params.put("contactId", filter.contactId());
+        }
+        if (filter.stage() != null) {
+            where.add("stage = :stage");
+            params.put("stage", filter.stage());
+        }
+        if (filter.status() != null) {
+            where.add("status = :status");
+            params.put("status", filter.status());
+        }
+        if (filter.salesReady() != null) {
+            where.add("salesReady = :salesReady");
+            params.put("salesReady", filter.salesReady());
+        }
+        if (filter.team() != null) {
+            where.add("team = :team");
+            params.put("team", filter.team());
+        }
+        if (filter.topic() != null) {
+            where.add("topic = :topic");
+            params.put("topic", normaliseTopic(filter.topic()));
+        }
+        String query = where.isEmpty() ? "from Lead" : "from Lead where " + String.join(" and ", where);
+        return Lead.<Lead> find(query, Sort.by("id"), params).range(0, limit - 1).list();
     }
 
     /** Sales-ready leads not yet accepted, oldest first (by when they became sales-ready), after a cursor. */
@@ -146,6 +189,124 @@ public class LeadService {
         return Lead.<Lead> find("salesReady = true and status = ?1 and (salesReadyAt > ?2 or (salesReadyAt = ?2 and "
                 + "id > ?3))", Sort.by("salesReadyAt").and("id"), LeadStatus.OPEN, afterAt, afterId)
                 .range(0, limit).list();
+    }
+
+    /** Who is changing a lead: the JWT subject and the token's roles. */
+    public record Actor(String name, Set<String> roles) {
+    }
+
+    /** A lead created through the API (not a capture). */
+    public record NewLead(UUID contactId, String topic, String source, String sourceRef, String flow) {
+    }
+
+    /**
+     * Creates a lead for an existing contact in the first stage of the given flow (its newest version) or the
+     * default one. 409 with the existing id when the contact already has an open lead of that topic.
+     */
+    public Uni<Lead> create(NewLead command, String actor) {
+        String topic = normaliseTopic(command.topic());
+        Instant now = Instant.now();
+        return Panache.withTransaction(() -> flows.latest(command.flow() == null ? defaultFlow : command.flow())
+                .onFailure(ProblemException.class).transform(e -> ProblemException.unprocessable(
+                        "Unknown flow " + command.flow(), List.of(new FieldError("flow", "no such flow"))))
+                .chain(flow -> Lead.<Lead> find("contactId = ?1 and topic = ?2 and status in ?3", command.contactId(),
+                        topic, OPEN_STATUSES).firstResult().chain(existing -> {
+                            if (existing != null) {
+                                throw ProblemException.conflict("The contact already has an open lead on " + topic)
+                                        .with("existingId", existing.id);
+                            }
+                            Lead lead = Lead.open(command.contactId(), topic, command.source(), command.sourceRef(),
+                                    flow, now);
+                            return lead.<Lead> persistAndFlush()
+                                    .chain(() -> events.created(lead, null, actor))
+                                    .chain(() -> Panache.getSession().chain(s -> s.flush()))
+                                    .replaceWith(lead);
+                        })))
+                .onFailure(CaptureService::isUniqueViolation)
+                .transform(e -> ProblemException.conflict("The contact already has an open lead on " + topic));
+    }
+
+    /** Moves the lead along a transition of its flow (CONTRACT: 200, 409, 403, 422; 412 on a stale If-Match). */
+    public Uni<Lead> transition(UUID id, Long ifMatch, String to, String reason, Actor actor) {
+        return change(id, ifMatch, (lead, flow, now) -> lead.transition(to, actor.roles(), flow, actor.name(), reason,
+                now));
+    }
+
+    public Uni<Lead> markSalesReady(UUID id, Long ifMatch, String reason, Actor actor) {
+        return change(id, ifMatch, (lead, flow, now) -> lead.markSalesReady(flow, actor.name(), reason, now));
+    }
+
+    public Uni<Lead> disqualify(UUID id, Long ifMatch, String reason, Actor actor) {
+        return change(id, ifMatch, (lead, flow, now) -> lead.disqualify(actor.name(), reason, now));
+    }
+
+    public Uni<Lead> recycle(UUID id, Long ifMatch, String reason, Actor actor) {
+        return change(id, ifMatch, (lead, flow, now) -> lead.recycle(flow, Cause.MANUAL, actor.name(), reason, now));
+    }
+
+    public Uni<Lead> reopen(UUID id, Long ifMatch, String reason, Actor actor) {
+        return change(id, ifMatch, (lead, flow, now) -> lead.reopen(flow, actor.name(), reason, now))
+                .onFailure(CaptureService::isUniqueViolation).transform(e -> ProblemException
+                        .conflict("The contact has another open lead on this topic; it cannot be reopened"));
+    }
+
+    public Uni<Lead> update(UUID id, Long ifMatch, LeadPatch patch, Actor actor) {
+        return change(id, ifMatch, (lead, flow, now) -> lead.update(patch, actor.name(), now))
+                .onFailure(CaptureService::isUniqueViolation).transform(e -> ProblemException
+                        .conflict("The contact already has an open lead on that topic"));
+    }
+
+    public Uni<Lead> crmAccept(UUID id, String crmLeadId, String owner, Actor actor) {
+        return change(id, null, (lead, flow, now) -> lead.acceptByCrm(crmLeadId, owner, flow, actor.name(), now));
+    }
+
+    public Uni<Lead> crmReject(UUID id, String reason, Actor actor) {
+        return change(id, null, (lead, flow, now) -> lead.rejectByCrm(reason, flow, actor.name(), now));
+    }
+
+    public Uni<Lead> crmOpportunity(UUID id, String opportunityId, BigDecimal estimatedRevenue,
+            LocalDate estimatedClose, Actor actor) {
+        return change(id, null, (lead, flow, now) -> lead.opportunity(opportunityId, estimatedRevenue, estimatedClose,
+                flow, actor.name(), now));
+    }
+
+    public Uni<Lead> crmClose(UUID id, LeadStatus outcome, BigDecimal revenue, String reason, Actor actor) {
+        return change(id, null, (lead, flow, now) -> lead.closeByCrm(outcome, revenue, reason, flow, actor.name(),
+                now));
+    }
+
+    @FunctionalInterface
+    interface Action {
+        List<LeadChange> apply(Lead lead, Flow flow, Instant now);
+    }
+
+    /**
+     * One change to one lead, in one transaction: the row is locked (concurrent changes queue up, each sees the
+     * previous one's result), the caller's If-Match checked (412 when stale), the domain rule applied under the
+     * lead's own flow version, and its history entries and events recorded. An action that changes nothing (a
+     * repeated CRM call) records nothing.
+     */
+    private Uni<Lead> change(UUID id, Long ifMatch, Action action) {
+        return Panache.withTransaction(() -> Lead.<Lead> findById(id, LockModeType.PESSIMISTIC_WRITE)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("Lead", id))
+                .chain(lead -> {
+                    if (ifMatch != null && ifMatch != lead.version) {
+                        return Uni.createFrom().failure(new ProblemException(412, "precondition-failed",
+                                "The lead was changed since you read it", "If-Match version " + ifMatch
+                                        + " is stale; the lead is at version " + lead.version + ". Read it again.",
+                                null).with("version", lead.version));
+                    }
+                    return flows.get(lead.flowId, lead.flowVersion).chain(flow -> {
+                        Instant now = Instant.now();
+                        List<LeadChange> changes = action.apply(lead, flow, now);
+                        if (changes.isEmpty()) {
+                            return Uni.createFrom().item(lead);
+                        }
+                        return events.changed(lead, changes, now)
+                                .chain(() -> Panache.getSession().chain(s -> s.flush()))
+                                .replaceWith(lead);
+                    });
+                }));
     }
 
     static String normaliseTopic(String topic) {

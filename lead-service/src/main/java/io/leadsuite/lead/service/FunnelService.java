@@ -1,0 +1,109 @@
+package io.leadsuite.lead.service;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.leadsuite.lead.domain.Flow;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Funnel analytics over the stage history of one flow (all its versions): how many leads entered each stage in a
+ * period, how many moved from one stage to another, and the median time leads spent in a stage before leaving it
+ * (PostgreSQL {@code percentile_cont}).
+ */
+@ApplicationScoped
+public class FunnelService {
+
+    private final FlowCatalog flows;
+
+    public FunnelService(FlowCatalog flows) {
+        this.flows = flows;
+    }
+
+    /**
+     * @param entered leads that entered the stage in the period (created in it, moved or reopened into it)
+     * @param left leads that moved out of it in the period
+     * @param current leads in the stage now (whatever the period)
+     * @param medianHoursInStage median hours spent in the stage by the leads that left it in the period, null when
+     *        none did
+     */
+    public record StageFigures(String stage, String name, long entered, long left, long current,
+            Double medianHoursInStage) {
+    }
+
+    /** @param rate {@code count} over the leads that entered {@code from} in the period; null when none did */
+    public record Conversion(String from, String to, long count, Double rate) {
+    }
+
+    public record Funnel(String flow, Instant from, Instant to, List<StageFigures> stages,
+            List<Conversion> conversions) {
+    }
+
+    @WithSession
+    public Uni<Funnel> funnel(String flowId, Instant from, Instant to) {
+        return flows.latest(flowId).chain(flow -> Panache.getSession().chain(s -> s.createNativeQuery("""
+                select h.to_stage, count(*) from lead_history h join lead l on l.id = h.lead_id
+                where l.flow_id = ?1 and h.kind in ('CREATED', 'STAGE_CHANGED', 'REOPENED') and h.at >= ?2 and h.at < ?3
+                group by h.to_stage""", Object[].class)
+                .setParameter(1, flowId).setParameter(2, from).setParameter(3, to).getResultList()
+                .chain(entered -> s.createNativeQuery("""
+                        select h.from_stage, h.to_stage, count(*),
+                               percentile_cont(0.5) within group (order by h.seconds_in_stage)
+                        from lead_history h join lead l on l.id = h.lead_id
+                        where l.flow_id = ?1 and h.kind in ('STAGE_CHANGED', 'REOPENED') and h.from_stage <> h.to_stage
+                          and h.at >= ?2 and h.at < ?3
+                        group by grouping sets ((h.from_stage, h.to_stage), (h.from_stage))""", Object[].class)
+                        .setParameter(1, flowId).setParameter(2, from).setParameter(3, to).getResultList()
+                        .chain(moves -> s.createNativeQuery(
+                                "select stage, count(*) from lead where flow_id = ?1 group by stage", Object[].class)
+                                .setParameter(1, flowId).getResultList()
+                                .map(current -> build(flow, from, to, entered, moves, current))))));
+    }
+
+    private static Funnel build(Flow flow, Instant from, Instant to, List<Object[]> enteredRows,
+            List<Object[]> moveRows, List<Object[]> currentRows) {
+        Map<String, Long> entered = new HashMap<>();
+        enteredRows.forEach(r -> entered.put((String) r[0], ((Number) r[1]).longValue()));
+        Map<String, Long> current = new HashMap<>();
+        currentRows.forEach(r -> current.put((String) r[0], ((Number) r[1]).longValue()));
+        Map<String, Long> left = new HashMap<>();
+        Map<String, Double> median = new HashMap<>();
+        List<Conversion> conversions = new ArrayList<>();
+        for (Object[] r : moveRows) {
+            String fromStage = (String) r[0];
+            long count = ((Number) r[2]).longValue();
+            if (r[1] == null) {
+                left.put(fromStage, count);
+                if (r[3] != null) {
+                    median.put(fromStage, Math.round(((Number) r[3]).doubleValue() / 36.0) / 100.0);
+                }
+            } else {
+                long base = entered.getOrDefault(fromStage, 0L);
+                conversions.add(new Conversion(fromStage, (String) r[1], count,
+                        base == 0 ? null : Math.round(count * 10000.0 / base) / 10000.0));
+            }
+        }
+        List<String> order = flow.stages().stream().map(Flow.Stage::id).toList();
+        conversions.sort((a, b) -> {
+            int byFrom = Integer.compare(index(order, a.from()), index(order, b.from()));
+            return byFrom != 0 ? byFrom : Integer.compare(index(order, a.to()), index(order, b.to()));
+        });
+        List<StageFigures> stages = flow.stages().stream()
+                .map(st -> new StageFigures(st.id(), st.name(), entered.getOrDefault(st.id(), 0L),
+                        left.getOrDefault(st.id(), 0L), current.getOrDefault(st.id(), 0L), median.get(st.id())))
+                .toList();
+        return new Funnel(flow.id(), from, to, stages, conversions);
+    }
+
+    private static int index(List<String> order, String stage) {
+        int i = order.indexOf(stage);
+        return i < 0 ? Integer.MAX_VALUE : i;
+    }
+}
