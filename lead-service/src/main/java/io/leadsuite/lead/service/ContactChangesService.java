@@ -123,12 +123,17 @@ public class ContactChangesService {
         return Lead.<Lead> find("contactId = ?1", Sort.by("id"), contact).withLock(LockModeType.PESSIMISTIC_WRITE)
                 .list().chain(leads -> {
                     if (leads.isEmpty()) {
-                        return Uni.createFrom().voidItem();
+                        return Panache.getSession().chain(session -> session.createNativeQuery(
+                                "delete from contact_country where contact_id = ?1").setParameter(1, contact)
+                                .executeUpdate()).replaceWithVoid();
                     }
                     List<UUID> ids = leads.stream().map(l -> l.id).toList();
                     Uni<Void> chain = Panache.getSession().chain(session -> session.createNativeQuery(
                             "update lead_history set reason = null where lead_id in (?1) and reason is not null")
                             .setParameter(1, ids).executeUpdate()
+                            .chain(() -> session.createNativeQuery(
+                                    "delete from contact_country where contact_id = ?1")
+                                    .setParameter(1, contact).executeUpdate())
                             .chain(() -> session.createNativeQuery("update webhook_delivery set payload = "
                                     + "'{\"erased\":true}' where lead_id in (?1) and state <> 'PENDING'")
                                     .setParameter(1, ids).executeUpdate()))
@@ -152,6 +157,17 @@ public class ContactChangesService {
                     LOG.infof("Contact %s erased: %d leads cleaned, %d closed", contact, leads.size(), changed.size());
                     return chain;
                 });
+    }
+
+    /** The contact's country as contact-service last reported it (routing reads it); a later report wins. */
+    public Uni<Void> country(UUID contactId, String country, Instant at) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("insert into contact_country "
+                + "(contact_id, country, updated_at) values (?1, ?2, ?3) on conflict (contact_id) do update set "
+                + "country = excluded.country, updated_at = excluded.updated_at "
+                + "where contact_country.updated_at <= excluded.updated_at")
+                .setParameter(1, contactId)
+                .setParameter(2, country == null ? null : country.toUpperCase(java.util.Locale.ROOT))
+                .setParameter(3, at).executeUpdate()).replaceWithVoid();
     }
 
     private static int stageIndex(io.leadsuite.lead.domain.Flow flow, String stage) {
