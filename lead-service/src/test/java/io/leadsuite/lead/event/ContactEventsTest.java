@@ -151,6 +151,16 @@ class ContactEventsTest {
         String contact = first.getString("contactId");
         String other = capture(email, "heat-pumps").getString("leadId");
         assertEquals("form-solar-panels", lead(first.getString("leadId")).getString("sourceRef"));
+        // a webhook delivery already made for the lead carried its envelope (with the source reference)
+        UUID subscription = UUID.randomUUID();
+        pool.preparedQuery("insert into webhook_subscription (id, url, secret, events, created_at, deleted_at) "
+                + "values ($1, 'http://127.0.0.1:9/x', 'whsec_0123456789abcdef', 'lead.created', now(), now())")
+                .execute(Tuple.of(subscription)).await().indefinitely();
+        pool.preparedQuery("insert into webhook_delivery (subscription_id, event_id, event_type, lead_id, sequence, "
+                + "payload, state, next_attempt_at, created_at) values ($1, $2, 'lead.created', $3, 1, "
+                + "'{\"sourceRef\":\"form-solar-panels\"}', 'DELIVERED', now(), now())")
+                .execute(Tuple.of(subscription, UUID.randomUUID(), UUID.fromString(first.getString("leadId"))))
+                .await().indefinitely();
 
         send(Envelope.of(EventTypes.CONTACT_ERASED, "contact-service", Instant.now(), UUID.fromString(contact), 1,
                 new ContactErased(UUID.fromString(contact))));
@@ -173,6 +183,9 @@ class ContactEventsTest {
             events.await("lead.updated", d -> leadId.equals(d.getString("leadId"))
                     && "DISQUALIFIED".equals(d.getString("status")));
         }
+        assertEquals("{\"erased\":true}", pool.preparedQuery("select payload from webhook_delivery "
+                + "where subscription_id = $1").execute(Tuple.of(subscription)).await().indefinitely().iterator()
+                .next().getString("payload"));
         // a new capture of the same person afterwards starts afresh (the closed leads do not block it)
         assertTrue(capture(email, "solar-panels").getBoolean("leadCreated"));
     }
