@@ -50,6 +50,11 @@ final class Suite implements AutoCloseable {
         env.put("LEADSUITE_GATEWAY_UPSTREAMS_CONTACT_SERVICE", "http://localhost:" + CONTACT);
         env.put("LEADSUITE_GATEWAY_UPSTREAMS_LEAD_SERVICE", "http://localhost:" + LEAD);
         env.put("LEADSUITE_GATEWAY_UPSTREAMS_SCORING_SERVICE", "http://localhost:" + SCORING);
+        // webhook receivers in the tests listen on localhost; retries come quickly so a receiver that comes back
+        // is caught up within seconds
+        env.putIfAbsent("LEADSUITE_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true");
+        env.putIfAbsent("LEADSUITE_WEBHOOKS_DELIVERY_INITIAL_BACKOFF", "500ms");
+        env.putIfAbsent("LEADSUITE_WEBHOOKS_DELIVERY_MAX_BACKOFF", "2s");
         Runtime.getRuntime().addShutdownHook(new Thread(this::close));
     }
 

@@ -43,6 +43,12 @@ public final class EventTypes {
     public static final String CONTACT_ERASED = "contact.erased";
     /** {@link ScoreChanged}: a lead's score, grade or sales-readiness changed. */
     public static final String SCORE_CHANGED = "score.changed";
+    /** {@link LeadAssigned}: a routing rule assigned a lead to a team (and owner) as it entered a stage. */
+    public static final String LEAD_ASSIGNED = "lead.assigned";
+    /** {@link LeadNurture}: a nurture trigger fired for a lead (stage entered, grade reached, no activity). */
+    public static final String LEAD_NURTURE = "lead.nurture";
+    /** {@link LeadSlaBreached}: a lead stayed in a stage longer than the stage's SLA. */
+    public static final String LEAD_SLA_BREACHED = "lead.sla-breached";
 
     private EventTypes() {
     }

@@ -39,6 +39,13 @@ class EnvelopeJsonTest {
                                 "AUTOMATED_MARKETING_QUALIFICATION", "OPEN", "SCORE", "scoring-service", "Scoring")),
                 Envelope.of(EventTypes.LEAD_SALES_READY, "lead-service", AT, LEAD, 4,
                         new LeadSalesReady(LEAD, CONTACT, "solar-panels", "SCORE", "TELEPROSPECTING_ACCEPTANCE")),
+                // issue 3 part B: routing, nurture triggers, stage SLAs
+                Envelope.of(EventTypes.LEAD_ASSIGNED, "lead-service", AT, LEAD, 5, new LeadAssigned(LEAD, CONTACT,
+                        "TELEPROSPECTING_ACCEPTANCE", "telesales-lisbon", "rita", UUID.randomUUID(), "Lisbon desk")),
+                Envelope.of(EventTypes.LEAD_NURTURE, "lead-service", AT, LEAD, 6, new LeadNurture(LEAD, CONTACT,
+                        "solar-panels", UUID.randomUUID(), "Hot leads journey", "GRADE_REACHED", "reached grade A")),
+                Envelope.of(EventTypes.LEAD_SLA_BREACHED, "lead-service", AT, LEAD, 7, new LeadSlaBreached(LEAD,
+                        CONTACT, "SALES_ACCEPTANCE", "sales", null, 48, AT, AT.plusSeconds(48 * 3600))),
                 Envelope.of(EventTypes.CONTACT_CREATED, "contact-service", AT, CONTACT, 1,
                         new ContactCreated(CONTACT, "ana@example.com", "Ana", "Silva", "Acme", "IT Director", "PT",
                                 true)),

@@ -8,6 +8,7 @@ import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.ScoreChanged;
 import io.leadsuite.kit.inbox.EventHandlers;
 import io.leadsuite.kit.inbox.Inbox;
+import io.leadsuite.lead.nurture.NurtureService;
 import io.leadsuite.lead.service.LeadService;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -23,9 +24,10 @@ public class ScoreUpdateConsumer {
 
     private final EventHandlers handlers;
 
-    public ScoreUpdateConsumer(Inbox inbox, LeadService leads) {
+    public ScoreUpdateConsumer(Inbox inbox, LeadService leads, NurtureService nurture) {
         this.handlers = inbox.handlers(EventTypes.SCORE_UPDATES)
-                .on(EventTypes.SCORE_CHANGED, ScoreChanged.class, leads::applyScoreUpdate);
+                .on(EventTypes.SCORE_CHANGED, ScoreChanged.class,
+                        update -> leads.applyScoreUpdate(update).chain(() -> nurture.scoreApplied(update)));
     }
 
     @Incoming("score-updates")

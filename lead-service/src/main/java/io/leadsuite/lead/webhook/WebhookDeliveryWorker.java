@@ -1,0 +1,244 @@
+package io.leadsuite.lead.webhook;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.http.HttpClient;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgConnectOptions;
+
+/**
+ * Delivers pending webhook deliveries: takes a batch in a short transaction (at most the first pending delivery of
+ * each subscription and lead, so one lead's events go out in order), leases it so no other replica takes it, POSTs
+ * each, and records the attempt. A 2xx delivers; anything else (or no answer) is retried after an exponentially
+ * growing, capped wait, for as long as it takes. Wakes on the commit-time {@code NOTIFY webhook_delivery} and polls as
+ * a safety net. A replica that dies holding a lease leaves it to expire; the delivery is then taken again.
+ */
+@ApplicationScoped
+public class WebhookDeliveryWorker {
+
+    private static final Logger LOG = Logger.getLogger(WebhookDeliveryWorker.class);
+    private static final int MAX_ERROR_LENGTH = 500;
+
+    private static final String CLAIM = """
+            update webhook_delivery d
+               set leased_until = now() + make_interval(secs => $2), attempts = d.attempts + 1
+              from webhook_subscription s
+             where s.id = d.subscription_id
+               and d.id in (select c.id from webhook_delivery c
+                             where c.state = 'PENDING' and c.next_attempt_at <= now()
+                               and (c.leased_until is null or c.leased_until < now())
+                               and not exists (select 1 from webhook_delivery e
+                                                where e.subscription_id = c.subscription_id
+                                                  and e.lead_id = c.lead_id and e.state = 'PENDING'
+                                                  and (e.sequence < c.sequence
+                                                       or (e.sequence = c.sequence and e.id < c.id)))
+                             order by c.next_attempt_at, c.id
+                             limit $1
+                             for update of c skip locked)
+            returning d.id, d.event_id, d.payload, d.attempts, s.url, s.secret
+            """;
+
+    private final Pool pool;
+    private final Vertx vertx;
+    private final TargetGuard guard;
+    private final WebhookConfig.Delivery config;
+    private final String dbUrl;
+    private final String dbUser;
+    private final String dbPassword;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private volatile boolean stopped;
+    private HttpClient http;
+    private PgSubscriber subscriber;
+    private long timer = -1;
+
+    public WebhookDeliveryWorker(Pool pool, Vertx vertx, TargetGuard guard, WebhookConfig config,
+            @ConfigProperty(name = "quarkus.datasource.reactive.url") String dbUrl,
+            @ConfigProperty(name = "quarkus.datasource.username") String dbUser,
+            @ConfigProperty(name = "quarkus.datasource.password") String dbPassword) {
+        this.pool = pool;
+        this.vertx = vertx;
+        this.guard = guard;
+        this.config = config.delivery();
+        this.dbUrl = dbUrl;
+        this.dbUser = dbUser;
+        this.dbPassword = dbPassword;
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!config.enabled()) {
+            LOG.info("Webhook delivery disabled on this replica");
+            return;
+        }
+        int timeout = (int) config.timeout().toMillis();
+        http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(timeout).setMaxPoolSize(32)
+                .setKeepAlive(true));
+        PgConnectOptions options = PgConnectOptions.fromUri(dbUrl.replaceFirst("^vertx-reactive:", ""))
+                .setUser(dbUser).setPassword(dbPassword);
+        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
+        subscriber.channel("webhook_delivery").handler(payload -> wake());
+        subscriber.connect().subscribe().with(ignored -> wake(),
+                failure -> LOG.warnf("Webhook notifications unavailable, polling only: %s", failure.getMessage()));
+        timer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> wake());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopped = true;
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        if (subscriber != null) {
+            subscriber.closeAndForget();
+        }
+    }
+
+    /** Asks for a round; if one is running, it goes round once more when it ends. */
+    public void wake() {
+        if (stopped) {
+            return;
+        }
+        if (!running.compareAndSet(false, true)) {
+            again.set(true);
+            return;
+        }
+        again.set(false);
+        round().subscribe().with(taken -> {
+            running.set(false);
+            if (taken > 0 || again.get()) {
+                wake();
+            }
+        }, failure -> {
+            running.set(false);
+            LOG.warnf("Webhook delivery round failed, will retry: %s", failure.getMessage());
+        });
+    }
+
+    record Claimed(long id, UUID eventId, String payload, int attempts, String url, String secret) {
+    }
+
+    record Outcome(Integer status, String error, long durationMs) {
+        boolean delivered() {
+            return status != null && status >= 200 && status < 300;
+        }
+    }
+
+    private Uni<Integer> round() {
+        long leaseSeconds = config.timeout().toSeconds() * 2 + 30;
+        return pool.withTransaction(connection -> connection.preparedQuery(CLAIM)
+                .execute(Tuple.of(config.batchSize(), (double) leaseSeconds)))
+                .chain(rows -> {
+                    List<Claimed> claimed = new ArrayList<>();
+                    for (Row row : rows) {
+                        claimed.add(new Claimed(row.getLong("id"), row.getUUID("event_id"), row.getString("payload"),
+                                row.getInteger("attempts"), row.getString("url"), row.getString("secret")));
+                    }
+                    if (claimed.isEmpty()) {
+                        return Uni.createFrom().item(0);
+                    }
+                    return Multi.createFrom().iterable(claimed)
+                            .onItem().transformToUni(c -> attempt(c).chain(outcome -> record(c, outcome)))
+                            .merge(16)
+                            .collect().last()
+                            .replaceWith(claimed.size());
+                });
+    }
+
+    private Uni<Outcome> attempt(Claimed delivery) {
+        long started = System.nanoTime();
+        return guard.refusal(delivery.url())
+                .chain(refusal -> refusal.isPresent()
+                        ? Uni.createFrom().item(new Outcome(null, "refused: " + refusal.get(), 0))
+                        : post(delivery, started))
+                .onFailure().recoverWithItem(failure -> new Outcome(null, describe(failure),
+                        Duration.ofNanos(System.nanoTime() - started).toMillis()));
+    }
+
+    private Uni<Outcome> post(Claimed delivery, long started) {
+        long now = Instant.now().getEpochSecond();
+        RequestOptions request = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI(delivery.url())
+                .setFollowRedirects(false)
+                .setTimeout(config.timeout().toMillis())
+                .putHeader("Content-Type", "application/json")
+                .putHeader("User-Agent", "leadsuite-webhooks/1")
+                .putHeader(WebhookSignature.EVENT_ID_HEADER, delivery.eventId().toString())
+                .putHeader(WebhookSignature.HEADER, WebhookSignature.header(delivery.secret(), now, delivery.payload()));
+        return http.request(request)
+                .chain(req -> req.send(Buffer.buffer(delivery.payload())))
+                .chain(response -> response.end().replaceWith(response.statusCode()))
+                .ifNoItem().after(config.timeout().plusSeconds(1)).fail()
+                .map(status -> new Outcome(status, status >= 200 && status < 300 ? null : "HTTP " + status,
+                        Duration.ofNanos(System.nanoTime() - started).toMillis()));
+    }
+
+    private Uni<Void> record(Claimed delivery, Outcome outcome) {
+        Tuple attempt = Tuple.of(delivery.id(), outcome.status(), truncate(outcome.error()), outcome.durationMs());
+        if (outcome.delivered()) {
+            return pool.withTransaction(connection -> connection.preparedQuery(
+                    "insert into webhook_attempt (delivery_id, at, status, error, duration_ms) "
+                            + "values ($1, now(), $2, $3, $4)")
+                    .execute(attempt)
+                    .chain(() -> connection.preparedQuery("update webhook_delivery set state = 'DELIVERED', "
+                            + "delivered_at = now(), leased_until = null, last_status = $2, last_error = null "
+                            + "where id = $1 and state = 'PENDING'")
+                            .execute(Tuple.of(delivery.id(), outcome.status()))))
+                    .replaceWithVoid();
+        }
+        double backoff = backoff(delivery.attempts()).toMillis() / 1000.0;
+        LOG.debugf("Webhook delivery %d (event %s) attempt %d failed: %s; next in %.1f s", delivery.id(),
+                delivery.eventId(), delivery.attempts(), outcome.error(), backoff);
+        return pool.withTransaction(connection -> connection.preparedQuery(
+                "insert into webhook_attempt (delivery_id, at, status, error, duration_ms) values ($1, now(), $2, $3, $4)")
+                .execute(attempt)
+                .chain(() -> connection.preparedQuery("update webhook_delivery set leased_until = null, "
+                        + "next_attempt_at = now() + make_interval(secs => $2), last_status = $3, last_error = $4 "
+                        + "where id = $1 and state = 'PENDING'")
+                        .execute(Tuple.of(delivery.id(), backoff, outcome.status(), truncate(outcome.error())))))
+                .replaceWithVoid();
+    }
+
+    /** The wait after the n-th failed attempt: initial, doubling, capped. */
+    Duration backoff(int failedAttempts) {
+        return backoff(config.initialBackoff(), config.maxBackoff(), failedAttempts);
+    }
+
+    static Duration backoff(Duration initial, Duration max, int failedAttempts) {
+        int doublings = Math.max(0, Math.min(failedAttempts - 1, 30));
+        Duration wait = initial.multipliedBy(1L << doublings);
+        return wait.compareTo(max) > 0 || wait.isNegative() ? max : wait;
+    }
+
+    private static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    private static String truncate(String error) {
+        return error == null || error.length() <= MAX_ERROR_LENGTH ? error : error.substring(0, MAX_ERROR_LENGTH);
+    }
+
+}

@@ -1,0 +1,192 @@
+package io.leadsuite.lead.event;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.junit.jupiter.api.Test;
+
+import io.leadsuite.contracts.ContactErased;
+import io.leadsuite.contracts.ContactMerged;
+import io.leadsuite.contracts.Envelope;
+import io.leadsuite.contracts.EventTypes;
+import io.leadsuite.contracts.ScoreChanged;
+import io.leadsuite.kit.testing.EventProbe;
+import io.leadsuite.kit.testing.TestTokens;
+import io.leadsuite.lead.rest.FakeContactService;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+@QuarkusTest
+@QuarkusTestResource(FakeContactService.class)
+class ContactEventsTest {
+
+    private static final String MARKETING = TestTokens.forRoles("marketing");
+    private static final UUID MODEL = UUID.fromString("00000000-0000-0000-0000-0000000000cc");
+
+    @Inject
+    EventProbe events;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    @Channel("test-contact-events")
+    MutinyEmitter<JsonObject> contactEvents;
+
+    @Inject
+    @Channel("test-score-updates")
+    MutinyEmitter<JsonObject> scoreUpdates;
+
+    private static JsonPath capture(String email, String topic) {
+        return given().auth().oauth2(MARKETING).contentType(ContentType.JSON)
+                .body("{\"email\": \"" + email + "\", \"topic\": \"" + topic + "\", \"source\": \"MARKETING_FORM\", "
+                        + "\"sourceRef\": \"form-" + topic + "\"}")
+                .post("/captures").then().statusCode(201).extract().jsonPath();
+    }
+
+    private static JsonPath lead(String id) {
+        return given().auth().oauth2(MARKETING).get("/leads/" + id).then().statusCode(200).extract().jsonPath();
+    }
+
+    private static List<Map<String, Object>> history(String id) {
+        return given().auth().oauth2(MARKETING).get("/leads/" + id + "/history?limit=200").then().statusCode(200)
+                .extract().jsonPath().getList("items");
+    }
+
+    /** Read in the database: the list endpoint's paging is not what is tested here. */
+    private long leadsOf(String contactId) {
+        return pool.preparedQuery("select count(*) as n from lead where contact_id = $1")
+                .execute(Tuple.of(UUID.fromString(contactId))).await().indefinitely().iterator().next().getLong("n");
+    }
+
+    private void salesReady(String leadId, String contactId) {
+        ScoreChanged data = new ScoreChanged(UUID.fromString(leadId), UUID.fromString(contactId),
+                List.of(new ScoreChanged.ModelScore(MODEL, 1, "Contact events test", 90, "A", 50, true)), true, null);
+        scoreUpdates.sendAndAwait(JsonObject.mapFrom(Envelope.of(EventTypes.SCORE_CHANGED, "scoring-service",
+                Instant.now(), UUID.fromString(leadId), 1, data)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> lead(leadId).getBoolean("salesReady"));
+    }
+
+    private void send(Envelope<?> event) {
+        contactEvents.sendAndAwait(JsonObject.mapFrom(event));
+    }
+
+    @Test
+    void aMergeMovesTheDuplicatesLeadsAndCombinesTwoOpenLeadsOnOneTopic() {
+        String suffix = UUID.randomUUID().toString();
+        JsonPath survivorSolar = capture("survivor." + suffix + "@example.com", "solar-panels");
+        String survivor = survivorSolar.getString("contactId");
+        JsonPath duplicateSolar = capture("duplicate." + suffix + "@example.com", "solar-panels");
+        String duplicate = duplicateSolar.getString("contactId");
+        String duplicateBoilers = capture("duplicate." + suffix + "@example.com", "boilers").getString("leadId");
+        // the duplicate's solar lead is further along (sales-ready): it is the one that stays open
+        salesReady(duplicateSolar.getString("leadId"), duplicate);
+
+        Envelope<ContactMerged> merged = Envelope.of(EventTypes.CONTACT_MERGED, "contact-service", Instant.now(),
+                UUID.fromString(survivor), 1, new ContactMerged(UUID.fromString(survivor), UUID.fromString(duplicate)));
+        send(merged);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> survivor.equals(lead(duplicateBoilers).getString("contactId")));
+
+        assertEquals(0, leadsOf(duplicate), "no lead belongs to the duplicate any more");
+        assertEquals(3, leadsOf(survivor), "all three leads belong to the survivor");
+        JsonPath kept = lead(duplicateSolar.getString("leadId"));
+        JsonPath closed = lead(survivorSolar.getString("leadId"));
+        assertEquals("OPEN", kept.getString("status"));
+        assertEquals(survivor, kept.getString("contactId"));
+        assertEquals("DISQUALIFIED", closed.getString("status"));
+        assertEquals("OPEN", lead(duplicateBoilers).getString("status"));
+        assertEquals(survivor, lead(duplicateBoilers).getString("contactId"));
+
+        // history kept on both, each saying what happened
+        List<Map<String, Object>> keptHistory = history(duplicateSolar.getString("leadId"));
+        assertEquals("CREATED", keptHistory.get(0).get("kind"));
+        assertTrue(keptHistory.stream().anyMatch(e -> "MERGED".equals(e.get("kind"))
+                && String.valueOf(e.get("reason")).contains(survivorSolar.getString("leadId"))), keptHistory::toString);
+        List<Map<String, Object>> closedHistory = history(survivorSolar.getString("leadId"));
+        assertEquals("CREATED", closedHistory.get(0).get("kind"));
+        assertTrue(closedHistory.stream().anyMatch(e -> "MERGED".equals(e.get("kind")) && "SYSTEM".equals(e.get("cause"))
+                && String.valueOf(e.get("reason")).contains(duplicateSolar.getString("leadId"))),
+                closedHistory::toString);
+        events.await("lead.updated", d -> duplicateBoilers.equals(d.getString("leadId"))
+                && survivor.equals(d.getString("contactId")));
+        events.await("lead.updated", d -> survivorSolar.getString("leadId").equals(d.getString("leadId"))
+                && "DISQUALIFIED".equals(d.getString("status")));
+
+        // a redelivery changes nothing
+        int entries = history(duplicateBoilers).size();
+        send(merged);
+        JsonPath sentinelCapture = capture("sentinel." + suffix + "@example.com", "x");
+        String sentinel = sentinelCapture.getString("contactId");
+        String sentinelLead = sentinelCapture.getString("leadId");
+        send(Envelope.of(EventTypes.CONTACT_ERASED, "contact-service", Instant.now(), UUID.fromString(sentinel), 1,
+                new ContactErased(UUID.fromString(sentinel))));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> "DISQUALIFIED".equals(lead(sentinelLead).getString("status")));
+        assertEquals(entries, history(duplicateBoilers).size());
+    }
+
+    @Test
+    void anErasureClosesTheContactsLeadsAndRemovesThePersonalDataTheyCarry() {
+        String email = "erase." + UUID.randomUUID() + "@example.com";
+        JsonPath first = capture(email, "solar-panels");
+        String contact = first.getString("contactId");
+        String other = capture(email, "heat-pumps").getString("leadId");
+        assertEquals("form-solar-panels", lead(first.getString("leadId")).getString("sourceRef"));
+        // a webhook delivery already made for the lead carried its envelope (with the source reference)
+        UUID subscription = UUID.randomUUID();
+        pool.preparedQuery("insert into webhook_subscription (id, url, secret, events, created_at, deleted_at) "
+                + "values ($1, 'http://127.0.0.1:9/x', 'whsec_0123456789abcdef', 'lead.created', now(), now())")
+                .execute(Tuple.of(subscription)).await().indefinitely();
+        pool.preparedQuery("insert into webhook_delivery (subscription_id, event_id, event_type, lead_id, sequence, "
+                + "payload, state, next_attempt_at, created_at) values ($1, $2, 'lead.created', $3, 1, "
+                + "'{\"sourceRef\":\"form-solar-panels\"}', 'DELIVERED', now(), now())")
+                .execute(Tuple.of(subscription, UUID.randomUUID(), UUID.fromString(first.getString("leadId"))))
+                .await().indefinitely();
+
+        send(Envelope.of(EventTypes.CONTACT_ERASED, "contact-service", Instant.now(), UUID.fromString(contact), 1,
+                new ContactErased(UUID.fromString(contact))));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> "DISQUALIFIED".equals(lead(first.getString("leadId")).getString("status")));
+
+        for (String leadId : List.of(first.getString("leadId"), other)) {
+            JsonPath lead = lead(leadId);
+            assertEquals("DISQUALIFIED", lead.getString("status"));
+            assertNull(lead.getString("sourceRef"));
+            List<Map<String, Object>> history = history(leadId);
+            // the lifecycle stays (kinds, stages, times); free text that could name the person is gone
+            assertEquals("CREATED", history.get(0).get("kind"));
+            assertNull(history.get(0).get("reason"), history::toString);
+            Map<String, Object> last = history.get(history.size() - 1);
+            assertEquals("ERASED", last.get("kind"));
+            assertEquals("SYSTEM", last.get("cause"));
+            assertTrue(history.stream().noneMatch(e -> String.valueOf(e.get("reason")).contains("form-")),
+                    history::toString);
+            events.await("lead.updated", d -> leadId.equals(d.getString("leadId"))
+                    && "DISQUALIFIED".equals(d.getString("status")));
+        }
+        assertEquals("{\"erased\":true}", pool.preparedQuery("select payload from webhook_delivery "
+                + "where subscription_id = $1").execute(Tuple.of(subscription)).await().indefinitely().iterator()
+                .next().getString("payload"));
+        // a new capture of the same person afterwards starts afresh (the closed leads do not block it)
+        assertTrue(capture(email, "solar-panels").getBoolean("leadCreated"));
+    }
+}
