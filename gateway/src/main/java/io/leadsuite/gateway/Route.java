@@ -61,14 +61,17 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
             Rule.of("POST", "/leads/{id}/transitions", STAFF),
             Rule.of("POST", "/leads/{id}/sales-ready", TELESALES_OR_ADMIN),
             Rule.of("POST", "/leads/{id}/disqualify", STAFF),
+            Rule.of("POST", "/leads/{id}/recycle", Set.of(Roles.TELESALES, Roles.SALES, Roles.ADMIN)),
+            Rule.of("POST", "/leads/{id}/reopen", STAFF),
             Rule.of("GET", "/flows", Roles.ALL),
             Rule.of("GET", "/flows/{id}", Roles.ALL),
             Rule.of("PUT", "/flows/{id}", ADMIN),
             Rule.of("POST", "/flows", ADMIN),
-            Rule.of("GET", "/routing-rules", STAFF),
-            Rule.of("GET", "/routing-rules/{id}", STAFF),
             Rule.of("*", "/routing-rules", ADMIN),
             Rule.of("*", "/routing-rules/{id}", ADMIN),
+            Rule.of("*", "/nurture-triggers", ADMIN),
+            Rule.of("*", "/nurture-triggers/{id}", ADMIN),
+            Rule.of("GET", "/sla/overdue", STAFF),
             Rule.of("*", "/crm", CRM_OR_ADMIN),
             Rule.of("*", "/crm/.*", CRM_OR_ADMIN),
             // contact-service
@@ -105,7 +108,7 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
         Upstream upstream;
         String group = segments[0];
         switch (group) {
-            case "captures", "flows", "crm", "routing-rules" -> upstream = Upstream.LEAD_SERVICE;
+            case "captures", "flows", "crm", "routing-rules", "nurture-triggers", "sla" -> upstream = Upstream.LEAD_SERVICE;
             case "leads" -> {
                 boolean scores = segments.length >= 3 && !segments[1].isEmpty() && segments[2].equals("scores");
                 upstream = scores ? Upstream.SCORING_SERVICE : Upstream.LEAD_SERVICE;
@@ -143,7 +146,8 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
         return switch (group) {
             case "crm" -> CRM_OR_ADMIN;
             case "captures", "interactions", "scoring" -> MARKETING_OR_ADMIN;
-            case "routing-rules", "flows" -> ADMIN;
+            case "routing-rules", "nurture-triggers", "flows" -> ADMIN;
+            case "sla" -> STAFF;
             case "contacts" -> STAFF;
             default -> Roles.ALL;
         };
