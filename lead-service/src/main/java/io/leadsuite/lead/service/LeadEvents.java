@@ -110,8 +110,13 @@ public class LeadEvents {
             LeadClosed payload = new LeadClosed(lead.id, lead.contactId, lead.topic, closed.outcome(), closed.revenue(),
                     change.reason(), lead.crmLeadId, lead.crmOpportunityId, lead.flowId, lead.stage,
                     lead.status.name(), change.cause().name(), change.actor());
+            // the history names the outcome, whatever free text the closer gave
+            String said = "Closed " + closed.outcome();
+            String reason = change.reason() == null || change.reason().isBlank() || change.reason().equals(said)
+                    ? said
+                    : said + ": " + change.reason();
             return history(LeadHistoryEntry.of(lead.id, at, Kind.CLOSED, closed.stage(), closed.stage(),
-                    change.cause(), change.actor(), change.reason()))
+                    change.cause(), change.actor(), reason))
                     .chain(() -> publish(lead, EventTypes.LEAD_CLOSED, at, payload));
         }
         LeadChange.Updated updated = (LeadChange.Updated) change;
