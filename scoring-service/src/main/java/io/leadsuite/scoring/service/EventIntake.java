@@ -39,6 +39,9 @@ import io.vertx.core.json.JsonObject;
 @ApplicationScoped
 public class EventIntake {
 
+    /** The status of a tracked lead whose contact was erased; it stays so. */
+    static final String ERASED = "ERASED";
+
     private final ScoringLocks locks;
     private final InteractionStore interactions;
     private final LeadScorer scorer;
@@ -174,14 +177,14 @@ public class EventIntake {
         }
         return locks.acquire(List.of(ScoringLocks.contact(event.survivorId()),
                 ScoringLocks.contact(event.duplicateId())))
-                .chain(() -> ContactRef.<ContactRef> findById(event.duplicateId()))
-                .chain(duplicate -> Panache.getSession().chain(session -> session.createNativeQuery(
+                .chain(() -> ContactRef.emailOf(event.duplicateId()))
+                .chain(duplicateEmail -> Panache.getSession().chain(session -> session.createNativeQuery(
                         "update interaction set contact_id = ?1 where contact_id = ?2")
                         .setParameter(1, event.survivorId()).setParameter(2, event.duplicateId()).executeUpdate()
-                        .chain(() -> duplicate == null ? Uni.createFrom().item(0)
+                        .chain(() -> duplicateEmail == null ? Uni.createFrom().item(0)
                                 : session.createNativeQuery("update interaction set contact_id = ?1 "
                                         + "where contact_id is null and email = ?2")
-                                        .setParameter(1, event.survivorId()).setParameter(2, duplicate.email)
+                                        .setParameter(1, event.survivorId()).setParameter(2, duplicateEmail)
                                         .executeUpdate())
                         .chain(() -> session.createNativeQuery("update tracked_lead set contact_id = ?1 "
                                 + "where contact_id = ?2")
@@ -202,9 +205,9 @@ public class EventIntake {
         require(event.contactId() != null, "contact.erased without contactId");
         UUID contact = event.contactId();
         return locks.acquire(List.of(ScoringLocks.contact(contact)))
-                .chain(() -> ContactRef.<ContactRef> findById(contact))
-                .chain(ref -> Panache.getSession().chain(session -> {
-                    String email = ref == null ? "" : ref.email;
+                .chain(() -> ContactRef.emailOf(contact))
+                .chain(known -> Panache.getSession().chain(session -> {
+                    String email = known == null ? "" : known;
                     String erased = "(select i.id from interaction i where i.contact_id = ?1 or (i.contact_id is null "
                             + "and i.email = ?2) or i.lead_id in (select t.lead_id from tracked_lead t "
                             + "where t.contact_id = ?1))";
@@ -222,7 +225,7 @@ public class EventIntake {
                             .chain(() -> session.createNativeQuery("delete from lead_score_history where lead_id in "
                                     + leads).setParameter(1, contact).executeUpdate())
                             .chain(() -> session.createNativeQuery("update tracked_lead set open = false, "
-                                    + "status = 'ERASED', attributes = '{}' where contact_id = ?1")
+                                    + "status = '" + ERASED + "', attributes = '{}' where contact_id = ?1")
                                     .setParameter(1, contact).executeUpdate())
                             .chain(() -> session.createNativeQuery("delete from contact_ref where contact_id = ?1")
                                     .setParameter(1, contact).executeUpdate());
@@ -265,6 +268,11 @@ public class EventIntake {
         return lockLeadAndContact(leadId, contactId)
                 .chain(email -> TrackedLead.<TrackedLead> findById(leadId, LockModeType.PESSIMISTIC_WRITE))
                 .chain(existing -> {
+                    if (existing != null && ERASED.equals(existing.status)) {
+                        // the contact was erased: a late event of lead-service (from another queue, so possibly
+                        // behind the erasure) neither reopens the lead nor brings its scores back
+                        return Uni.createFrom().item(false);
+                    }
                     TrackedLead lead = existing == null ? new TrackedLead() : existing;
                     Instant now = Instant.now();
                     Map<String, Object> merged = new LinkedHashMap<>(existing == null ? Map.of() : lead.attributes());
@@ -289,12 +297,13 @@ public class EventIntake {
                         lead.leadId = leadId;
                         lead.open = TrackedLead.isOpenStatus(status);
                         lead.createdAt = now;
-                        return lead.persist().replaceWithVoid();
+                        return lead.persist().replaceWith(true);
                     }
-                    return Uni.createFrom().voidItem();
+                    return Uni.createFrom().item(true);
                 })
-                .chain(() -> Panache.getSession().chain(s -> s.flush()))
-                .chain(() -> catchUp(List.of(leadId), ScoreHistoryEntry.ATTRIBUTES));
+                .chain(tracked -> !tracked ? Uni.createFrom().voidItem()
+                        : Panache.getSession().chain(s -> s.flush())
+                                .chain(() -> catchUp(List.of(leadId), ScoreHistoryEntry.ATTRIBUTES)));
     }
 
     private static Uni<List<UUID>> openLeadsOf(UUID contactId) {

@@ -330,6 +330,12 @@ class ModelLifecycleTest {
         UUID duplicate = UUID.randomUUID();
         UUID survivorLead = UUID.randomUUID();
         UUID duplicateLead = UUID.randomUUID();
+        // both contacts are known to scoring-service (contact.created), as they are in the running suite
+        for (UUID contact : List.of(survivor, duplicate)) {
+            contactEvents.sendAndAwait(JsonObject.mapFrom(Envelope.of(EventTypes.CONTACT_CREATED, "contact-service",
+                    Instant.now(), contact, 1, new ContactCreated(contact, "merge." + contact + "@example.com", "Ana",
+                            "Silva", "Acme", "Engineer", "PT", true))));
+        }
         lead(survivorLead, survivor, topic);
         lead(duplicateLead, duplicate, topic);
         awaitTracked(survivorLead);
@@ -356,6 +362,20 @@ class ModelLifecycleTest {
                 .getList("$").isEmpty());
         assertEquals(List.of(), get("/leads/" + duplicateLead + "/scores").getList("$"));
         assertEquals(List.of(), get("/leads/" + survivorLead + "/scores/history").getList("items"));
+        // lead-service's events travel on another queue and may come after the erasure: they bring nothing back
+        leadEvents.sendAndAwait(JsonObject.mapFrom(Envelope.of(EventTypes.LEAD_UPDATED, "lead-service", Instant.now(),
+                duplicateLead, 5, new LeadUpdated(duplicateLead, survivor, topic, "MARKETING_FORM", "OPEN", null, null,
+                        null, null, null, null, null))));
+        post("/interactions", "{\"id\": \"late-" + duplicateLead + "\", \"type\": \"EMAIL_CLICKED\", "
+                + "\"leadId\": \"" + duplicateLead + "\", \"contactId\": \"" + survivor + "\"}", 202);
+        // a marker behind it on the same queue: once the marker is tracked, the late event has been applied
+        UUID marker = UUID.randomUUID();
+        lead(marker, UUID.randomUUID(), topic);
+        awaitTracked(marker);
+        assertEquals(List.of(), get("/leads/" + duplicateLead + "/scores").getList("$"));
+        post("/interactions", "{\"id\": \"later-" + duplicateLead + "\", \"type\": \"EMAIL_CLICKED\", "
+                + "\"leadId\": \"" + duplicateLead + "\", \"contactId\": \"" + survivor + "\"}", 202);
+        assertEquals(List.of(), get("/leads/" + duplicateLead + "/scores").getList("$"));
         // the erased interactions are gone: submitting one of them again stores it as new
         JsonPath again = post("/interactions", "{\"id\": \"s-" + survivor + "\", \"type\": \"EMAIL_CLICKED\", "
                 + "\"contactId\": \"" + UUID.randomUUID() + "\"}", 202);

@@ -58,6 +58,7 @@ public final class EventHandlers {
             LOG.debugf("Ignoring %s on %s", type, address);
             return Uni.createFrom().voidItem();
         }
-        return handler.apply(message);
+        return Uni.createFrom().deferred(() -> handler.apply(message)).onFailure().invoke(failure -> LOG.warnf(failure,
+                "Cannot apply %s %s on %s; the broker will redeliver it", type, message.getValue("id"), address));
     }
 }
