@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): requests/s and latency percentiles of GET /api/leads/{id} through the gateway against
-# GET /leads/{id} on lead-service directly, in one run on this machine, with wrk (apt-get install wrk).
+# GET /leads/{id} on lead-service directly and through nginx as a plain reverse proxy (the yardstick: the gateway
+# should add no more p99 than nginx does), in one run on this machine, with wrk (apt-get install wrk nginx-light).
 #
 #   benchmarks/gateway.sh [DURATION=20s] [CONNECTIONS=32] [THREADS=2]
+#
+# nginx is optional: without it on PATH (or /usr/sbin) that row is left out.
 #
 # Uses the test infrastructure (scripts/infra.sh start test; LEADSUITE_TEST_PG_PORT / LEADSUITE_TEST_AMQP_PORT move
 # it) and the packaged fast-jars of contact-service, lead-service and gateway (built when missing). Starts the three
 # services on LEADSUITE_BENCH_PORT_BASE (default 18900: gateway +0, contact +1, lead +2, scoring +3, not started),
-# creates one lead with a capture, runs wrk against lead-service and then the gateway, prints both and stops them.
+# nginx on +4, creates one lead with a capture, runs wrk against lead-service, nginx and the gateway, prints all three
+# and stops them.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -15,7 +19,7 @@ DURATION="${1:-20s}"
 CONNECTIONS="${2:-32}"
 THREADS="${3:-2}"
 BASE="${LEADSUITE_BENCH_PORT_BASE:-18900}"
-GATEWAY=$BASE CONTACT=$((BASE + 1)) LEAD=$((BASE + 2)) SCORING=$((BASE + 3))
+GATEWAY=$BASE CONTACT=$((BASE + 1)) LEAD=$((BASE + 2)) SCORING=$((BASE + 3)) NGINX_PORT=$((BASE + 4))
 OUT="$ROOT/.run/bench"
 mkdir -p "$OUT"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
@@ -31,7 +35,12 @@ for svc in contact-service lead-service gateway; do
 done
 
 PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+NGINX="$(command -v nginx || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; } || true)"
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [ -f "$OUT/nginx/nginx.pid" ] && kill "$(cat "$OUT/nginx/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
 trap cleanup EXIT
 start() {
   local svc="$1" port="$2"
@@ -52,6 +61,28 @@ ready() {
 }
 start contact-service "$CONTACT"; start lead-service "$LEAD"; start gateway "$GATEWAY"
 ready "$CONTACT"; ready "$LEAD"; ready "$GATEWAY"
+
+if [ -n "$NGINX" ]; then
+  # a plain keep-alive reverse proxy, configured as one would in front of a service: /api/x -> lead-service /x
+  mkdir -p "$OUT/nginx/logs"
+  cat >"$OUT/nginx/nginx.conf" <<CONF
+worker_processes auto;
+pid $OUT/nginx/nginx.pid;
+error_log $OUT/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $OUT/nginx/body;
+  proxy_temp_path $OUT/nginx/proxy;
+  upstream lead { server 127.0.0.1:$LEAD; keepalive 64; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location /api/ { proxy_pass http://lead/; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+CONF
+  "$NGINX" -p "$OUT/nginx" -c "$OUT/nginx/nginx.conf"
+fi
 
 TOKEN="$(java scripts/tools/Keys.java token .run/test/keys --sub bench --ttl 3600 admin)"
 EMAIL="bench-$(date +%s%N)@example.com"
@@ -75,6 +106,7 @@ run() {
 }
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 run "lead-service direct" "http://localhost:$LEAD/leads/$LEAD_ID"
+[ -n "$NGINX" ] && run "through nginx" "http://localhost:$NGINX_PORT/api/leads/$LEAD_ID"
 run "through the gateway" "http://localhost:$GATEWAY/api/leads/$LEAD_ID"
 curl -fsi -H "Authorization: Bearer $TOKEN" "http://localhost:$GATEWAY/api/leads/$LEAD_ID" | grep -i '^server-timing'
 # the gateway's own view of its overhead during the runs (Server-Timing's "gateway" part, averaged)
