@@ -41,7 +41,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * The scoring flow against a real PostgreSQL and Artemis: lead and contact events are published to the broker as
  * lead-service and contact-service would, interactions arrive over REST, scores are read back over REST and the
- * {@code score.changed} events are seen on {@code score-updates}.
+ * {@code score.changed} events are seen on {@code test.score-updates} (the test profile's address).
  */
 @QuarkusTest
 class ScoringFlowTest {
