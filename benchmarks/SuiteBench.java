@@ -39,14 +39,17 @@ public class SuiteBench {
 
     static final String MODEL = "00000000-0000-0000-0000-00000000d3fa";
     static final Pattern LEAD_ID = Pattern.compile("\"leadId\"\\s*:\\s*\"([0-9a-f-]{36})\"");
+    static final Pattern CONTACT_ID = Pattern.compile("\"contactId\"\\s*:\\s*\"([0-9a-f-]{36})\"");
     static final Pattern DEFAULT_SCORE = Pattern
-            .compile("\"modelId\"\\s*:\\s*\"" + MODEL + "\"\\s*,\\s*\"score\"\\s*:\\s*(-?\\d+)");
+            .compile("\"modelId\"\\s*:\\s*\"" + MODEL + "\"[^}]*?\"score\"\\s*:\\s*(-?\\d+)");
 
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1).executor(Executors.newFixedThreadPool(4)).build();
     final String gateway;
     final String token;
     final String run = Long.toString(System.currentTimeMillis(), 36);
+    /** The contact of each captured lead: an interaction names both (scoring-service needs a contact or e-mail). */
+    final Map<String, String> contactOf = new ConcurrentHashMap<>();
 
     SuiteBench(String gateway, String token) {
         this.gateway = gateway;
@@ -96,9 +99,11 @@ public class SuiteBench {
             throw new IllegalStateException("capture " + response.statusCode() + ": " + response.body());
         }
         Matcher m = LEAD_ID.matcher(response.body());
-        if (!m.find()) {
-            throw new IllegalStateException("no leadId in " + response.body());
+        Matcher c = CONTACT_ID.matcher(response.body());
+        if (!m.find() || !c.find()) {
+            throw new IllegalStateException("no leadId or contactId in " + response.body());
         }
+        contactOf.put(m.group(1), c.group(1));
         return m.group(1);
     }
 
@@ -118,9 +123,9 @@ public class SuiteBench {
         }
     }
 
-    static String interaction(String id, String leadId) {
+    String interaction(String id, String leadId) {
         return "{\"id\":\"" + id + "\",\"type\":\"EVENT_REGISTERED\",\"leadId\":\"" + leadId
-                + "\",\"attributes\":{\"event\":\"bench\"}}";
+                + "\",\"contactId\":\"" + contactOf.get(leadId) + "\",\"attributes\":{\"event\":\"bench\"}}";
     }
 
     void warmUp() throws Exception {

@@ -22,8 +22,10 @@ GATEWAY_PORT="${LEADSUITE_GATEWAY_PORT:-8080}"
 CONTACT_PORT="${LEADSUITE_CONTACT_PORT:-8081}"
 LEAD_PORT="${LEADSUITE_LEAD_PORT:-8082}"
 SCORING_PORT="${LEADSUITE_SCORING_PORT:-8083}"
-# Small, predictable footprint per service; see README "Resource use".
-JVM_OPTS="${LEADSUITE_JVM_OPTS:--XX:+UseSerialGC -Xms16m -Xmx128m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -Xss256k -XX:CICompilerCount=2 -XX:MaxDirectMemorySize=64m -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1}"
+# Serial GC and a heap that shrinks when idle keep the footprint small; metaspace and the code cache are not capped
+# tightly: with metaspace capped at 96 MB (the services use 88-95 MB) the JVMs ran back-to-back full GCs under load,
+# and a 48 MB code cache kept the JIT recompiling (benchmarks/RESULTS.md).
+JVM_OPTS="${LEADSUITE_JVM_OPTS:--XX:+UseSerialGC -Xms32m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=128m -Xss512k -XX:CICompilerCount=2 -XX:MaxDirectMemorySize=64m -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 
 log() { printf '[suite] %s\n' "$*" >&2; }
