@@ -65,6 +65,7 @@ public class ApiGateway {
     private final MeterRegistry registry;
     private final Map<Upstream, UpstreamService> upstreams = new EnumMap<>(Upstream.class);
     private final RateLimiter rateLimiter = new RateLimiter();
+    private final VerifiedTokens verifiedTokens = new VerifiedTokens(100_000);
     private long sweeper = -1;
 
     ApiGateway(GatewayConfig config, Vertx vertx, MeterRegistry registry) {
@@ -110,7 +111,10 @@ public class ApiGateway {
                 .handler(rc -> guarded(rc, "/api/contacts/{id}/overview", "contacts", Roles.ALL, overview::handle));
         router.route(Route.API).order(order).handler(this::proxy);
         router.route(Route.API + "/*").order(order).handler(this::proxy);
-        sweeper = vertx.setPeriodic(60_000, t -> rateLimiter.sweep());
+        sweeper = vertx.setPeriodic(60_000, t -> {
+            rateLimiter.sweep();
+            verifiedTokens.sweep(System.currentTimeMillis());
+        });
     }
 
     @PreDestroy
@@ -221,6 +225,12 @@ public class ApiGateway {
 
     /** Lazy JWT authentication; failures become 401 problem+json. */
     private void authenticate(RoutingContext rc, java.util.function.Consumer<SecurityIdentity> next) {
+        String token = VerifiedTokens.bearer(rc.request());
+        SecurityIdentity known = token == null ? null : verifiedTokens.get(token, System.currentTimeMillis());
+        if (known != null) {
+            next.accept(known);
+            return;
+        }
         Context context = Vertx.currentContext();
         // lazy authentication: failures are answered below as problem+json, not by the default handler
         rc.put(QuarkusHttpUser.AUTH_FAILURE_HANDLER, (BiConsumer<RoutingContext, Throwable>) (ctx, failure) -> {
@@ -231,6 +241,9 @@ public class ApiGateway {
                     if (id == null || id.isAnonymous()) {
                         unauthorised(rc, "A bearer token is required", "Bearer");
                     } else {
+                        if (token != null) {
+                            verifiedTokens.put(token, id);
+                        }
                         next.accept(id);
                     }
                 }),

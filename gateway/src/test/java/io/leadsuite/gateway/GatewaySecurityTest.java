@@ -63,6 +63,27 @@ class GatewaySecurityTest {
         assertProblem(given().auth().oauth2(expired).get("/api/leads").then(), 401, "unauthorized");
     }
 
+    /** The gateway keeps tokens it has verified (VerifiedTokens): that must change nothing a caller can observe. */
+    @Test
+    void aTokenVerifiedBeforeStillExpiresOnTimeAndATamperedCopyIsRefused() throws Exception {
+        String shortLived = TestTokens.mint("brief", TestTokens.ISSUER, 2, TestTokens.privateKey(), "sales");
+        given().auth().oauth2(shortLived).get("/api/leads").then().statusCode(200);
+        given().auth().oauth2(shortLived).get("/api/leads").then().statusCode(200);
+        // the same claims under a signature that is not the issuer's: another text, so checked in full, and refused
+        String tampered = shortLived.substring(0, shortLived.length() - 4)
+                + (shortLived.endsWith("AAAA") ? "BBBB" : "AAAA");
+        String requestId = "tampered-" + UUID.randomUUID();
+        assertProblem(given().auth().oauth2(tampered).header("X-Request-Id", requestId).get("/api/leads").then(), 401,
+                "unauthorized");
+        assertNeverReached(requestId);
+        // once its exp (and the clock skew the verifier allows, 1 s in tests) has passed, the token that was accepted
+        // twice is refused
+        long exp = Long.parseLong(new String(java.util.Base64.getUrlDecoder().decode(shortLived.split("\\.")[1]),
+                java.nio.charset.StandardCharsets.UTF_8).replaceAll(".*\"exp\":(\\d+).*", "$1"));
+        Thread.sleep(Math.max(0, exp * 1000 - System.currentTimeMillis()) + 2500);
+        assertProblem(given().auth().oauth2(shortLived).get("/api/leads").then(), 401, "unauthorized");
+    }
+
     @Test
     void tokenOfAnotherIssuerIs401() {
         String foreign = TestTokens.mint("stranger", "urn:someone:else", 3600, TestTokens.privateKey(), "admin");
