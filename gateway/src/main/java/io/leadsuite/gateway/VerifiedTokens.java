@@ -68,8 +68,4 @@ final class VerifiedTokens {
     void sweep(long nowMillis) {
         tokens.values().removeIf(v -> v.expiresAtMillis() <= nowMillis);
     }
-
-    int size() {
-        return tokens.size();
-    }
 }
