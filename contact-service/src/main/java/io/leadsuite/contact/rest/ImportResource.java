@@ -27,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 import io.leadsuite.contact.service.imports.ImportJobs;
 import io.leadsuite.contracts.Roles;
@@ -40,6 +41,7 @@ import io.smallrye.common.annotation.Blocking;
 @Tag(name = "Contact imports")
 @SecurityRequirement(name = "jwt")
 @Blocking
+@Cancellable(false)
 public class ImportResource {
 
     static final String CSV = "text/csv";

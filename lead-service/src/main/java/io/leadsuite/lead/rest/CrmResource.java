@@ -30,6 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 import io.leadsuite.contracts.Roles;
 import io.leadsuite.kit.problem.ProblemException;
@@ -49,6 +50,7 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "CRM")
 @SecurityRequirement(name = "jwt")
 @RolesAllowed({ Roles.CRM, Roles.ADMIN })
+@Cancellable(false)
 public class CrmResource {
 
     private final LeadService leads;

@@ -20,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 import io.leadsuite.contracts.Roles;
 import io.leadsuite.lead.domain.Flow;
@@ -31,6 +32,7 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "Flows")
 @SecurityRequirement(name = "jwt")
 @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN, Roles.CRM })
+@Cancellable(false)
 public class FlowResource {
 
     static final String FLOW_EXAMPLE = """

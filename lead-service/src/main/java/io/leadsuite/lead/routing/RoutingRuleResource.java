@@ -23,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 import io.leadsuite.contracts.Roles;
 import io.leadsuite.lead.rest.Page;
@@ -34,6 +35,7 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "Routing")
 @SecurityRequirement(name = "jwt")
 @RolesAllowed(Roles.ADMIN)
+@Cancellable(false)
 public class RoutingRuleResource {
 
     private final RoutingService routing;

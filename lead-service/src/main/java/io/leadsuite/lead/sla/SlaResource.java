@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 import io.leadsuite.contracts.Roles;
 import io.leadsuite.lead.rest.Page;
@@ -29,6 +30,7 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "SLA")
 @SecurityRequirement(name = "jwt")
 @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN })
+@Cancellable(false)
 public class SlaResource {
 
     public record OverdueLead(UUID leadId, String stage, int slaHours, Instant enteredAt, Instant dueAt,

@@ -29,6 +29,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 import io.leadsuite.contracts.Roles;
 import io.leadsuite.kit.problem.ProblemException;
@@ -44,6 +45,7 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "CRM webhooks")
 @SecurityRequirement(name = "jwt")
 @RolesAllowed({ Roles.CRM, Roles.ADMIN })
+@Cancellable(false)
 public class WebhookResource {
 
     private final WebhookService webhooks;

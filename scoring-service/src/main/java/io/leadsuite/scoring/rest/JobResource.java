@@ -16,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 import io.leadsuite.contracts.Roles;
 import io.leadsuite.scoring.domain.RescoreJob;
@@ -26,6 +27,7 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Scoring models")
 @SecurityRequirement(name = "jwt")
+@Cancellable(false)
 public class JobResource {
 
     private final RescoreJobs jobs;
