@@ -7,6 +7,7 @@
 #   scripts/infra.sh stop  suite|test     stop both
 #   scripts/infra.sh status suite|test
 #   scripts/infra.sh wipe  suite|test     stop and delete all data of that profile
+#   scripts/infra.sh broker-kill suite|test    kill -9 the broker only (a crash, for fault tests); broker-start starts it
 #
 # Profiles do not share ports or data: "suite" is what scripts/suite.sh runs against, "test" is what the tests use.
 set -euo pipefail
@@ -103,6 +104,10 @@ start_postgres() {
     if [ -z "$(psql_admin -c "select 1 from pg_roles where rolname = '$role'")" ]; then
       psql_admin -c "create role $role login password '$role'"
     fi
+    # A session left idle inside a transaction (a client that lost track of its connection) is closed by the database
+    # after 30 s, so it cannot hold locks and a connection slot for good. The services' transactions are short; the
+    # longest, the outbox relay's, waits at most 10 s for the broker. Set at every start: existing clusters get it too.
+    psql_admin -c "alter role $role set idle_in_transaction_session_timeout = '30s'" >/dev/null
     if [ -z "$(psql_admin -c "select 1 from pg_database where datname = '$svc'")" ]; then
       psql_admin -c "create database $svc owner $role"
     fi
@@ -203,7 +208,7 @@ export JWT_PRIVATE_KEY_FILE=$KEYS/private.pem
 EOF
 }
 
-cmd="${1:-}"; [ $# -ge 2 ] || die "usage: $0 start|stop|status|wipe suite|test"
+cmd="${1:-}"; [ $# -ge 2 ] || die "usage: $0 start|stop|status|wipe|broker-kill|broker-start suite|test"
 profile_settings "$2"
 mkdir -p "$STATE"
 case "$cmd" in
@@ -222,6 +227,17 @@ case "$cmd" in
     if [ -n "$PG_BIN" ] && pg_running; then echo "postgres: running on $PG_PORT"; else echo "postgres: stopped"; fi
     if [ -f "$BROKER/broker.pid" ] && kill -0 "$(cat "$BROKER/broker.pid")" 2>/dev/null; then
       echo "artemis: running on $AMQP_PORT"; else echo "artemis: stopped"; fi
+    ;;
+  broker-kill)
+    if [ -f "$BROKER/broker.pid" ]; then
+      kill -9 "$(cat "$BROKER/broker.pid")" 2>/dev/null || true
+      for _ in $(seq 1 40); do port_open "$AMQP_PORT" || break; sleep 0.25; done
+      rm -f "$BROKER/broker.pid"
+      log "Artemis killed"
+    fi
+    ;;
+  broker-start)
+    start_artemis
     ;;
   wipe)
     stop_artemis

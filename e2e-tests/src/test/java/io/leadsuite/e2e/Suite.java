@@ -42,6 +42,11 @@ final class Suite implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     Suite() throws IOException {
+        this(Map.of());
+    }
+
+    /** With settings of its own for every service (environment variables), over the defaults below. */
+    Suite(Map<String, String> settings) throws IOException {
         root = Path.of(System.getProperty("suite.root", "..")).toAbsolutePath().normalize();
         logs = root.resolve("e2e-tests/target/suite-logs");
         Files.createDirectories(logs);
@@ -55,7 +60,31 @@ final class Suite implements AutoCloseable {
         env.putIfAbsent("LEADSUITE_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true");
         env.putIfAbsent("LEADSUITE_WEBHOOKS_DELIVERY_INITIAL_BACKOFF", "500ms");
         env.putIfAbsent("LEADSUITE_WEBHOOKS_DELIVERY_MAX_BACKOFF", "2s");
+        env.putAll(settings);
         Runtime.getRuntime().addShutdownHook(new Thread(this::close));
+    }
+
+    /** The environment the services run with (the test infrastructure's connection settings among them). */
+    Map<String, String> env() {
+        return Map.copyOf(env);
+    }
+
+    /** kill -9 of the test broker (scripts/infra.sh broker-kill test). */
+    void killBroker() throws IOException, InterruptedException {
+        infra("broker-kill");
+    }
+
+    /** Starts the test broker again, on the same port and data. */
+    void startBroker() throws IOException, InterruptedException {
+        infra("broker-start");
+    }
+
+    private void infra(String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("bash", root.resolve("scripts/infra.sh").toString(), command, "test")
+                .redirectErrorStream(true).redirectOutput(logs.resolve("infra.log").toFile()).start();
+        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("scripts/infra.sh " + command + " test failed; see " + logs);
+        }
     }
 
     /** Starts all four and waits until each is ready; returns how long that took. */

@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.StreamResetException;
 import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
@@ -55,8 +56,12 @@ final class ForwardingInterceptor implements ProxyInterceptor {
         HttpServerResponse client = request.proxiedRequest().response();
         return upstream.guarded(() -> {
             exchange.sentNanos = System.nanoTime();
+            // a stream reset is the proxy resetting the upstream request itself, because the client's body broke
+            // off (a hang-up, whose close may not be flagged yet) or went over the limit: not the service's fault
             return context.sendRequest().recover(failure -> Future.failedFuture(
-                    client.closed() ? new UpstreamService.ClientGone(failure) : failure));
+                    client.closed() || failure instanceof StreamResetException
+                            ? new UpstreamService.ClientGone(failure)
+                            : failure));
         }).recover(failure -> Future.succeededFuture(failed(context, exchange, failure)));
     }
 
@@ -118,6 +123,11 @@ final class ForwardingInterceptor implements ProxyInterceptor {
         upstream.record(exchange, context.request().getMethod().name(), status);
         // whatever of the body the service did not take is read and dropped, so the connection stays usable
         context.request().proxiedRequest().resume();
+        if (context.request().proxiedRequest().response().closed()) {
+            // the client hung up: nobody reads an answer, and piping a body to the closed connection fails inside
+            // the proxy (an uncaught NullPointerException in vertx-http-proxy 4.5's ProxiedResponse per hang-up)
+            return context.request().release().response().setStatusCode(status);
+        }
         ProxyResponse response = context.request().release().response()
                 .setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problems.MEDIA_TYPE)

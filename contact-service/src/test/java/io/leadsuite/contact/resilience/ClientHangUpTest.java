@@ -8,6 +8,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.leadsuite.kit.testing.HangUps;
+import io.leadsuite.kit.testing.PoolCheck;
 import io.leadsuite.kit.testing.ResourceRules;
 import io.leadsuite.kit.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,7 +33,7 @@ class ClientHangUpTest {
     @Test
     void creationsAbandonedAtRandomPointsLeaveThePoolWhole() {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        HangUps.assertServiceSurvives(RestAssured.port, pool.getDelegate(), maxSize, i -> HangUps.post("/contacts",
+        PoolCheck.assertServiceSurvives(RestAssured.port, pool.getDelegate(), maxSize, i -> HangUps.post("/contacts",
                 MARKETING, "{\"email\": \"hangup-" + run + "-" + i + "@example.com\", \"firstName\": \"Ana\"}"));
     }
 

@@ -8,6 +8,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.leadsuite.kit.testing.HangUps;
+import io.leadsuite.kit.testing.PoolCheck;
 import io.leadsuite.kit.testing.ResourceRules;
 import io.leadsuite.kit.testing.TestTokens;
 import io.leadsuite.lead.rest.FakeContactService;
@@ -36,7 +37,7 @@ class ClientHangUpTest {
     @Test
     void capturesAbandonedAtRandomPointsLeaveThePoolWhole() {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        HangUps.assertServiceSurvives(RestAssured.port, pool.getDelegate(), maxSize, i -> HangUps.post("/captures",
+        PoolCheck.assertServiceSurvives(RestAssured.port, pool.getDelegate(), maxSize, i -> HangUps.post("/captures",
                 MARKETING, "{\"email\": \"hangup-" + run + "-" + i + "@example.com\", \"topic\": \"t" + (i % 3)
                         + "\", \"source\": \"MARKETING_FORM\"}"));
     }

@@ -8,6 +8,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.leadsuite.kit.testing.HangUps;
+import io.leadsuite.kit.testing.PoolCheck;
 import io.leadsuite.kit.testing.ResourceRules;
 import io.leadsuite.kit.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,7 +33,7 @@ class ClientHangUpTest {
     @Test
     void interactionsAbandonedAtRandomPointsLeaveThePoolWhole() {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        HangUps.assertServiceSurvives(RestAssured.port, pool.getDelegate(), maxSize,
+        PoolCheck.assertServiceSurvives(RestAssured.port, pool.getDelegate(), maxSize,
                 i -> HangUps.post("/interactions", MARKETING, "[{\"id\": \"hangup-" + run + "-" + i
                         + "-a\", \"type\": \"EMAIL_OPENED\", \"email\": \"hangup-" + run + "-" + (i % 50)
                         + "@example.com\"}, {\"id\": \"hangup-" + run + "-" + i

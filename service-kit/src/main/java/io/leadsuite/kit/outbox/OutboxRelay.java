@@ -42,8 +42,12 @@ public class OutboxRelay {
     public static final String CHANNEL = "events-out";
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    /** A batch the broker has not accepted by then is rolled back and sent again later. */
-    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * A batch the broker has not accepted by then is rolled back and sent again later. The relay holds one pool
+     * connection and its transaction while it waits, so the wait is short: well under the database's
+     * {@code idle_in_transaction_session_timeout} (30 s), and a broker outage costs the pool one connection at most.
+     */
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
 
     private final MutinyEmitter<JsonObject> emitter;
     private final Pool pool;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
 
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -22,6 +23,25 @@ import io.vertx.sqlclient.SqlConnection;
 public final class PoolCheck {
 
     private PoolCheck() {
+    }
+
+    /**
+     * The check every service runs: 2,000 requests from 64 clients at once (the pool has fewer connections), each
+     * abandoned at a random point within a second; then the pool must hand out all {@code maxSize} connections again,
+     * no session may be idle in a transaction, and one more request ({@code request} of -1) must be answered with a
+     * 2xx within 2 s.
+     */
+    public static HangUps.Burst assertServiceSurvives(int port, Pool pool, int maxSize, IntFunction<String> request) {
+        HangUps.Burst burst = HangUps.burst(port, 2000, 64, 1000, 21L, request);
+        if (burst.hungUp() < 500) {
+            throw new AssertionError("Too few requests were abandoned to test anything: " + burst);
+        }
+        assertRecovers(pool, maxSize, Duration.ofSeconds(30));
+        String status = HangUps.statusLine(port, request.apply(-1), 2000);
+        if (!status.matches("HTTP/1\\.1 2\\d\\d .*")) {
+            throw new AssertionError("After the burst, a request was answered " + status + " (expected 2xx within 2 s)");
+        }
+        return burst;
     }
 
     /** What PostgreSQL sees of the service's sessions (its role, its database), by state. */
