@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
 # Offline checks of the Kubernetes manifests in deploy/ (no cluster needed), run by scripts/test.sh:
-#   1. every overlay renders with `kubectl kustomize`; the output is printed in CI and kept in .run/deploy/<overlay>.yaml;
-#   2. every object validates against the Kubernetes schemas (npm kubernetes-models), unknown fields rejected;
-#   3. the policy (restricted Pod Security Standard, probes, resources, Services that select pods, ConfigMap and Secret
-#      references that something provides) and the configuration check (what application.properties reads and
-#      scripts/infra.sh writes has a value in every overlay) hold;
+#   1. every overlay, and every fixture (an overlay with optional components, deploy/check/fixtures), renders with
+#      `kubectl kustomize`; the output is printed in CI and kept in .run/deploy/overlays-<name>.yaml and
+#      .run/deploy/fixtures-<name>.yaml;
+#   2. every object validates against the Kubernetes schemas (npm kubernetes-models) and the operators' resources
+#      (CloudNativePG, ArtemisCloud, KEDA, Gateway API) against schemas of our own (deploy/check/schemas), unknown
+#      fields rejected;
+#   3. the policy (the whole restricted Pod Security Standard, qualified images, probes, resources, spread,
+#      disruption budgets, Services and NetworkPolicies that select pods, ConfigMap and Secret references that
+#      something provides) and the consistency checks hold: configuration (what application.properties reads and
+#      scripts/infra.sh writes has a value in every overlay), readiness without the broker, migrations and database
+#      roles, broker.xml against the ArtemisCloud resource and the dev broker, KEDA triggers against the queues the
+#      services consume, the edge, image names and tags against each other, the root pom and the CI workflow
+#      (.github/workflows/images.yaml), and the local cluster path (deploy/kind);
 #   4. node's test runner proves the checks fail, with the right message, on deliberately broken copies.
 #
 # Installs what it needs, pinned and verified, on a bare Debian/Ubuntu: node and npm from apt when missing (sudo if

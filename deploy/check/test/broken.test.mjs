@@ -1,10 +1,9 @@
 // The checks fail, with the right message, on deliberately broken copies of the rendered overlays and of deploy/.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { rendered, SECRETS, ROOT, find, container, configMapOf, copyRepository } from "../lib/testing.mjs";
+import { rendered, SECRETS, ROOT, find, container, configMapOf, copyRepository, runCheck } from "../lib/testing.mjs";
 import { validateObjects } from "../lib/schema.mjs";
 import { checkPolicy, checkReplicas } from "../lib/policy.mjs";
 import { checkConfig } from "../lib/config.mjs";
@@ -128,14 +127,7 @@ test("prod scaling check fails below two replicas", () => {
 test("the whole check (check.mjs) fails on a broken copy of deploy/ and of a service's configuration", () => {
   const dir = copyRepository();
   try {
-    const run = () => {
-      try {
-        execFileSync(process.execPath, [join(ROOT, "deploy/check/check.mjs"), "--root", dir, "--out", join(dir, "out")], { encoding: "utf8", stdio: "pipe" });
-        return { status: 0, stderr: "" };
-      } catch (e) {
-        return { status: e.status, stderr: e.stderr };
-      }
-    };
+    const run = () => runCheck(dir);
     assert.equal(run().status, 0, "the unbroken copy passes");
     // 1. prod no longer says how to reach the broker over TLS
     const prod = join(dir, "deploy/overlays/prod/kustomization.yaml");
@@ -153,10 +145,10 @@ test("the whole check (check.mjs) fails on a broken copy of deploy/ and of a ser
     assert.equal(status, 1);
     for (const overlay of ["dev", "prod"]) {
       assert.match(stderr, new RegExp(`overlay ${overlay}: lead-service reads LEADSUITE_WEBHOOKS_PROXY_URL`));
-      assert.match(stderr, new RegExp(`overlay ${overlay}: Deployment leadsuite(-dev)?/gateway: container gateway: no readinessProbe`));
+      assert.match(stderr, new RegExp(`overlays/${overlay}: Deployment leadsuite(-dev)?/gateway: container gateway: no readinessProbe`));
     }
     assert.match(stderr, /overlay prod: contact-service reads LEADSUITE_AMQP_TLS \(leadsuite\.amqp\.tls \(local default false\)\) but the overlay gives it no value/);
-    assert.match(stderr, /overlay dev: Deployment leadsuite-dev\/lead-service: container lead-service: env LEADSUITE_AMQP_USERNAME refers to Secret leadsuite-amqp-\w+ key username, which no manifest or deploy\/secrets\.yaml provides/);
+    assert.match(stderr, /overlays\/dev: Deployment leadsuite-dev\/lead-service: container lead-service: env LEADSUITE_AMQP_USERNAME refers to Secret leadsuite-amqp-\w+ key username, which no manifest or deploy\/secrets\.yaml provides/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,4 +1,4 @@
-// The real overlays: they render, every object validates strictly, and the policy and configuration checks pass.
+// The real overlays and fixtures: they render, every object validates strictly, and every check passes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { rendered, SECRETS, ROOT, find, container } from "../lib/testing.mjs";
@@ -12,7 +12,7 @@ for (const overlay of ["dev", "prod"]) {
     const objects = rendered(overlay);
     const tag = overlay === "dev" ? "1.0.0-SNAPSHOT" : "1.0.0";
     for (const s of SERVICES) {
-      assert.equal(container(objects, s).image, `leadsuite/${s}:${tag}`);
+      assert.equal(container(objects, s).image, `ghcr.io/leadsuite/${s}:${tag}`);
       for (const kind of ["Service", "ServiceAccount", "PodDisruptionBudget", "HorizontalPodAutoscaler"]) find(objects, kind, s);
     }
     find(objects, "Ingress", "gateway");
@@ -32,10 +32,14 @@ for (const overlay of ["dev", "prod"]) {
   });
 }
 
-test("prod: at least two replicas of each service, HPA on CPU from 2, PDB minAvailable 1", () => {
+test("prod: at least two replicas of each service, HPA on CPU from 2, PDB maxUnavailable 1", () => {
   const objects = rendered("prod");
   assert.deepEqual(checkReplicas(objects, 2), []);
-  for (const s of SERVICES) assert.equal(find(objects, "HorizontalPodAutoscaler", s).spec.metrics[0].resource.name, "cpu");
+  for (const s of SERVICES) {
+    assert.equal(find(objects, "HorizontalPodAutoscaler", s).spec.metrics[0].resource.name, "cpu");
+    assert.equal(find(objects, "PodDisruptionBudget", s).spec.maxUnavailable, 1);
+    assert.equal(find(objects, "PodDisruptionBudget", s).spec.minAvailable, undefined);
+  }
 });
 
 test("dev: PostgreSQL and Artemis run in the cluster as StatefulSets with volumes, Artemis from deploy/broker/broker.xml", async () => {
@@ -44,7 +48,7 @@ test("dev: PostgreSQL and Artemis run in the cluster as StatefulSets with volume
   for (const name of ["postgres", "artemis"]) assert.ok(find(objects, "StatefulSet", name).spec.volumeClaimTemplates.length > 0);
   const broker = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name.startsWith("artemis-broker"));
   assert.equal(broker.data["broker.xml"], readFileSync(`${ROOT}/deploy/broker/broker.xml`, "utf8"));
-  assert.equal(find(objects, "StatefulSet", "artemis").spec.template.spec.containers[0].image, "apache/activemq-artemis:2.40.0");
+  assert.equal(find(objects, "StatefulSet", "artemis").spec.template.spec.containers[0].image, "docker.io/apache/activemq-artemis:2.40.0");
 });
 
 test("prod: TLS to PostgreSQL and AMQP, nothing in-cluster for either", () => {
@@ -57,6 +61,13 @@ test("prod: TLS to PostgreSQL and AMQP, nothing in-cluster for either", () => {
     assert.match(cm.data.JAVA_OPTS_APPEND, /-Djavax\.net\.ssl\.trustStore=\/etc\/leadsuite\/truststore\/truststore\.p12/);
   }
   assert.equal(objects.filter((o) => o.kind === "StatefulSet" || o.kind === "Secret").length, 0);
+  // the migration Jobs and the wait-for-schema steps reach the database over TLS too: the trust store comes first
+  for (const o of objects.filter((x) => x.kind === "Job" || x.kind === "Deployment")) {
+    const spec = o.spec.template.spec;
+    assert.equal(spec.initContainers[0].name, "truststore", `${o.kind} ${o.metadata.name}`);
+    for (const c of [...spec.initContainers.slice(1), ...spec.containers])
+      assert.ok(c.volumeMounts.some((m) => m.name === "truststore"), `${o.kind} ${o.metadata.name}: ${c.name} mounts the trust store`);
+  }
 });
 
 test("local runs and the cluster use the same keys: what scripts/infra.sh writes is what the services read", () => {
@@ -95,4 +106,40 @@ test("the optional ServiceMonitor component renders onto prod, validates, and se
   for (const s of selected) assert.equal(s.spec.ports[0].name, sm.spec.endpoints[0].port);
   sm.spec.endpoints[0].pth = "/q/metrics";
   assert.match((await validateObjects([sm])).join("\n"), /ServiceMonitor leadsuite\/leadsuite: unknown field spec\.endpoints\[0\]\.pth/);
+});
+
+test("every overlay and every fixture (overlay + optional components) passes every check", async () => {
+  const { targets, checkTarget, checkRepository } = await import("../lib/targets.mjs");
+  const repository = checkRepository(ROOT);
+  assert.deepEqual(repository.problems, []);
+  const names = [];
+  for (const target of targets(ROOT)) {
+    names.push(target.name);
+    assert.deepEqual((await checkTarget(ROOT, target, repository.naming)).problems, [], target.name);
+  }
+  for (const c of ["cloudnative-pg", "artemiscloud", "keda", "gateway-api", "service-monitor"])
+    assert.ok(names.some((n) => n === `fixtures/prod-with-${c}`), `a fixture renders component ${c} on its own`);
+  assert.ok(names.includes("fixtures/prod-with-all-components"), "a fixture renders all components together");
+});
+
+test("the data tier: CloudNativePG roles, databases and a session-mode Pooler; an ArtemisCloud live-backup pair; KEDA on queue depth", () => {
+  const objects = rendered("fixtures/prod-with-all-components");
+  const cluster = find(objects, "Cluster", "leadsuite-pg");
+  const roles = Object.fromEntries(cluster.spec.managed.roles.map((r) => [r.name, r]));
+  for (const db of ["contact", "lead", "scoring"]) {
+    assert.equal(objects.find((o) => o.kind === "Database" && o.spec.name === db).spec.owner, `${db}_migrator`);
+    assert.equal(roles[`${db}_service`].createdb, false);
+    assert.ok(cluster.spec.bootstrap.initdb.postInitSQL.includes(`ALTER ROLE ${db}_service SET idle_in_transaction_session_timeout = '30s'`));
+  }
+  assert.equal(find(objects, "Pooler", "leadsuite-pg-pooler").spec.pgbouncer.poolMode, "session");
+  const broker = find(objects, "ActiveMQArtemis", "leadsuite-broker");
+  assert.equal(broker.spec.deploymentPlan.size, 2);
+  assert.ok(broker.spec.brokerProperties.includes('addressConfigurations."lead-events".queueConfigs."lead-events.scoring-service".routingType=MULTICAST'));
+  for (const s of ["lead-service", "scoring-service"]) {
+    assert.ok(find(objects, "ScaledObject", s).spec.triggers.some((t) => t.type === "artemis-queue"));
+    assert.equal(objects.filter((o) => o.kind === "HorizontalPodAutoscaler" && o.metadata.name === s).length, 0, `${s}: KEDA owns its HPA`);
+  }
+  find(objects, "HorizontalPodAutoscaler", "gateway");
+  find(objects, "HTTPRoute", "gateway");
+  find(objects, "Ingress", "gateway");
 });
