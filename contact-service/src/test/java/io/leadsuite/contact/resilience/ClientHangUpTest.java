@@ -2,43 +2,21 @@ package io.leadsuite.contact.resilience;
 
 import java.util.UUID;
 
-import jakarta.inject.Inject;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
-
+import io.leadsuite.kit.testing.ClientHangUpContract;
 import io.leadsuite.kit.testing.HangUps;
-import io.leadsuite.kit.testing.PoolCheck;
-import io.leadsuite.kit.testing.ResourceRules;
 import io.leadsuite.kit.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import io.vertx.mutiny.sqlclient.Pool;
 
-/**
- * Clients that hang up at random points (thousands of contact creations, more at once than the pool has connections)
- * must not cost contact-service a connection or leave a transaction open.
- */
+/** Contact creations abandoned at random points by their clients. */
 @QuarkusTest
-class ClientHangUpTest {
+class ClientHangUpTest extends ClientHangUpContract {
 
     private static final String MARKETING = TestTokens.forRoles("marketing");
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
 
-    @Inject
-    Pool pool;
-
-    @ConfigProperty(name = "quarkus.datasource.reactive.max-size")
-    int maxSize;
-
-    @Test
-    void creationsAbandonedAtRandomPointsLeaveThePoolWhole() {
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        PoolCheck.assertServiceSurvives(RestAssured.port, pool.getDelegate(), maxSize, i -> HangUps.post("/contacts",
-                MARKETING, "{\"email\": \"hangup-" + run + "-" + i + "@example.com\", \"firstName\": \"Ana\"}"));
-    }
-
-    @Test
-    void everyResourceRunsAcceptedWorkToItsEnd() {
-        ResourceRules.assertRunToTheirEnd();
+    @Override
+    protected String request(int i) {
+        return HangUps.post("/contacts", MARKETING,
+                "{\"email\": \"hangup-" + run + "-" + i + "@example.com\", \"firstName\": \"Ana\"}");
     }
 }

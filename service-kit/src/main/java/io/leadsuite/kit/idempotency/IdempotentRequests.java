@@ -57,6 +57,10 @@ public class IdempotentRequests {
      * one key: the one that commits second rolls back and answers what the first stored.
      */
     public Uni<Response> answer(Request request, Supplier<Uni<Answer>> firstTime) {
+        if (request == null) {
+            // no key: nothing to look up, so no session (and no pool connection) is opened for it
+            return Uni.createFrom().deferred(() -> firstTime.get().map(IdempotentRequests::respond));
+        }
         return Uni.createFrom().deferred(() -> earlierAnswer(request).chain(earlier -> earlier.isPresent()
                 ? Uni.createFrom().item(replay(earlier.get()))
                 : firstTime.get().map(IdempotentRequests::respond)))
