@@ -1,71 +1,63 @@
 #!/usr/bin/env bash
-# Benchmark (not a test): requests/s and latency percentiles of GET /api/leads/{id} through the gateway against
-# GET /leads/{id} on lead-service directly and through nginx as a plain reverse proxy (the yardstick: the gateway
-# should add no more p99 than nginx does), in one run on this machine, with wrk (apt-get install wrk nginx-light).
+# Benchmark (not a test): GET /leads/{id} on lead-service directly, through nginx as a plain keep-alive reverse proxy
+# (the yardstick: the gateway should add no more p99 than nginx does) and GET /api/leads/{id} through the gateway, in
+# one go on this machine, with wrk. Records the figures in benchmarks/RESULTS.md.
 #
-#   benchmarks/gateway.sh [DURATION=20s] [CONNECTIONS=32] [THREADS=2]
+#   benchmarks/gateway.sh [DURATION=10s] [CONNECTIONS=16] [THREADS=2] [ROUNDS=3]
 #
-# nginx is optional: without it on PATH (or /usr/sbin) that row is left out.
-#
-# Uses the test infrastructure (scripts/infra.sh start test; LEADSUITE_TEST_PG_PORT / LEADSUITE_TEST_AMQP_PORT move
-# it) and the packaged fast-jars of contact-service, lead-service and gateway (built when missing). Starts the three
-# services on LEADSUITE_BENCH_PORT_BASE (default 18900: gateway +0, contact +1, lead +2, scoring +3, not started),
-# nginx on +4, creates one lead with a capture, runs wrk against lead-service, nginx and the gateway, prints all three
-# and stops them.
+# LEADSUITE_BENCH_WARMUP (20s): length of each warm-up run (C2 needs a while on a busy 2-core machine).
+# - Runs on the local suite (scripts/suite.sh: ports 8080-8083, PostgreSQL 55432, Artemis 55672), restarted with the
+#   gateway's per-caller rate limit lifted (LEADSUITE_GATEWAY_RATE_LIMIT_PER_MINUTE), so that the limit is not what is
+#   measured; nginx listens on LEADSUITE_BENCH_NGINX_PORT (8084). Never the test infrastructure.
+# - Installs wrk and nginx (apt-get install wrk nginx-light) when they are missing.
+# - One warm-up round of all three (JIT, pools; LEADSUITE_BENCH_WARMUP each; discarded), then ROUNDS rounds, each running the three one after the
+#   other in a rotating order (so that none is always first or last).
+# - Fails (exit 1) if any answer in any round, warm-up included, was not 2xx or a socket error occurred; only 2xx
+#   answers are counted in the rates.
+# - Prints each round and the medians, the ratios to direct and the p99 each proxy adds; then, 30 s after the load,
+#   the resident memory (ps RSS) of the four services. Appends all of it to benchmarks/RESULTS.md with the date, the
+#   commit, the load average and what else used the CPU (LEADSUITE_BENCH_NO_RECORD=1: print only).
+# - Stops nginx at the end; the suite keeps running (scripts/suite.sh down).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-DURATION="${1:-20s}"
-CONNECTIONS="${2:-32}"
+DURATION="${1:-10s}"
+CONNECTIONS="${2:-16}"
 THREADS="${3:-2}"
-BASE="${LEADSUITE_BENCH_PORT_BASE:-18900}"
-GATEWAY=$BASE CONTACT=$((BASE + 1)) LEAD=$((BASE + 2)) SCORING=$((BASE + 3)) NGINX_PORT=$((BASE + 4))
+ROUNDS="${4:-3}"
+GATEWAY="${LEADSUITE_GATEWAY_PORT:-8080}"
+LEAD="${LEADSUITE_LEAD_PORT:-8082}"
+NGINX_PORT="${LEADSUITE_BENCH_NGINX_PORT:-8084}"
 OUT="$ROOT/.run/bench"
 mkdir -p "$OUT"
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
 
-bash scripts/infra.sh start test >/dev/null
-# shellcheck disable=SC1091
-source .run/test/env
-for svc in contact-service lead-service gateway; do
-  if [ ! -f "$svc/target/quarkus-app/quarkus-run.jar" ]; then
-    ./mvnw -B -q -ntp -DskipTests package -pl contact-service,lead-service,gateway -am
-    break
-  fi
-done
-
-PIDS=()
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
 NGINX="$(command -v nginx || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; } || true)"
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  [ -f "$OUT/nginx/nginx.pid" ] && kill "$(cat "$OUT/nginx/nginx.pid")" 2>/dev/null || true
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
-start() {
-  local svc="$1" port="$2"
-  QUARKUS_HTTP_PORT="$port" \
-  LEADSUITE_CONTACT_SERVICE_URL="http://localhost:$CONTACT" \
-  LEADSUITE_GATEWAY_UPSTREAMS_CONTACT_SERVICE="http://localhost:$CONTACT" \
-  LEADSUITE_GATEWAY_UPSTREAMS_LEAD_SERVICE="http://localhost:$LEAD" \
-  LEADSUITE_GATEWAY_UPSTREAMS_SCORING_SERVICE="http://localhost:$SCORING" \
-  LEADSUITE_GATEWAY_RATE_LIMIT_PER_MINUTE=100000000 \
-  QUARKUS_LOG_LEVEL=WARN \
-    java -Xmx256m -jar "$svc/target/quarkus-app/quarkus-run.jar" >"$OUT/$svc.log" 2>&1 &
-  PIDS+=($!)
-}
-ready() {
-  local port="$1"
-  for _ in $(seq 1 240); do curl -fs -o /dev/null "http://localhost:$port/q/health/ready" && return 0; sleep 0.5; done
-  echo "port $port not ready; logs in $OUT" >&2; exit 1
-}
-start contact-service "$CONTACT"; start lead-service "$LEAD"; start gateway "$GATEWAY"
-ready "$CONTACT"; ready "$LEAD"; ready "$GATEWAY"
+[ -n "$NGINX" ] || missing+=(nginx-light)
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get install -y "${missing[@]}" >"$OUT/apt.log" 2>&1 \
+    || { $SUDO apt-get update >>"$OUT/apt.log" 2>&1 && $SUDO apt-get install -y "${missing[@]}" >>"$OUT/apt.log" 2>&1; } \
+    || die "cannot install ${missing[*]} (log: $OUT/apt.log)"
+  # the package may start a system nginx on port 80; this benchmark runs its own
+  NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+fi
 
-if [ -n "$NGINX" ]; then
-  # a plain keep-alive reverse proxy, configured as one would in front of a service: /api/x -> lead-service /x
-  mkdir -p "$OUT/nginx/logs"
-  cat >"$OUT/nginx/nginx.conf" <<CONF
+log "restarting the suite with the rate limit lifted"
+bash scripts/suite.sh down >/dev/null 2>&1 || true
+LEADSUITE_GATEWAY_RATE_LIMIT_PER_MINUTE=100000000 bash scripts/suite.sh up >"$OUT/suite-up.log" 2>&1 \
+  || { tail -20 "$OUT/suite-up.log" >&2; die "the suite did not start"; }
+grep -h 'ready in' "$OUT/suite-up.log" >&2 || true
+
+cleanup() { [ -f "$OUT/nginx/nginx.pid" ] && kill "$(cat "$OUT/nginx/nginx.pid")" 2>/dev/null || true; }
+trap cleanup EXIT
+mkdir -p "$OUT/nginx/logs"
+# a plain keep-alive reverse proxy, configured as one would in front of a service: /api/x -> lead-service /x
+cat >"$OUT/nginx/nginx.conf" <<CONF
 worker_processes auto;
 pid $OUT/nginx/nginx.pid;
 error_log $OUT/nginx/logs/error.log warn;
@@ -81,43 +73,104 @@ http {
   }
 }
 CONF
-  "$NGINX" -p "$OUT/nginx" -c "$OUT/nginx/nginx.conf"
-fi
+"$NGINX" -p "$OUT/nginx" -c "$OUT/nginx/nginx.conf"
 
-TOKEN="$(java scripts/tools/Keys.java token .run/test/keys --sub bench --ttl 3600 admin)"
-EMAIL="bench-$(date +%s%N)@example.com"
+TOKEN="$(bash scripts/suite.sh token admin)"
 LEAD_ID="$(curl -fs -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-  -d "{\"email\":\"$EMAIL\",\"topic\":\"bench\",\"source\":\"MARKETING_FORM\",\"consent\":true}" \
+  -d "{\"email\":\"bench-$(date +%s%N)@example.com\",\"topic\":\"bench\",\"source\":\"MARKETING_FORM\",\"consent\":true}" \
   "http://localhost:$LEAD/captures" | sed -E 's/.*"leadId" *: *"([^"]+)".*/\1/')"
-echo "lead $LEAD_ID"
-curl -fs -o /dev/null -H "Authorization: Bearer $TOKEN" "http://localhost:$GATEWAY/api/leads/$LEAD_ID"
-
-run() {
-  local name="$1" url="$2"
-  # warm-up (JIT, pools), then the measured run
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -H "Authorization: Bearer $TOKEN" "$url" >/dev/null
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" "$url" >"$OUT/$name.txt"
-  local rps p50 p99 non2xx
-  rps="$(awk '/Requests\/sec/ {print $2}' "$OUT/$name.txt")"
-  p50="$(awk '$1=="50%" {print $2}' "$OUT/$name.txt")"
-  p99="$(awk '$1=="99%" {print $2}' "$OUT/$name.txt")"
-  non2xx="$(awk '/Non-2xx/ {print $NF}' "$OUT/$name.txt")"
-  printf '%-28s %10s req/s   p50 %8s   p99 %8s   non-2xx %s\n' "$name" "$rps" "$p50" "$p99" "${non2xx:-0}"
-}
-echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-# two rounds: the first warms the JIT of lead-service and the gateway on these very paths (the order of a single round
-# favoured whichever ran last); the second is the one to record
-for round in 1 2; do
-  echo "round $round"
-  run "lead-service direct" "http://localhost:$LEAD/leads/$LEAD_ID"
-  [ -n "$NGINX" ] && run "through nginx" "http://localhost:$NGINX_PORT/api/leads/$LEAD_ID"
-  run "through the gateway" "http://localhost:$GATEWAY/api/leads/$LEAD_ID"
+[ -n "$LEAD_ID" ] || die "could not create a lead"
+for url in "http://localhost:$LEAD/leads/$LEAD_ID" "http://localhost:$NGINX_PORT/api/leads/$LEAD_ID" \
+  "http://localhost:$GATEWAY/api/leads/$LEAD_ID"; do
+  curl -fs -o /dev/null -H "Authorization: Bearer $TOKEN" "$url" || die "$url does not answer 2xx"
 done
-curl -fsi -H "Authorization: Bearer $TOKEN" "http://localhost:$GATEWAY/api/leads/$LEAD_ID" | grep -i '^server-timing'
-# the gateway's own view of its overhead during the runs (Server-Timing's "gateway" part, averaged)
-curl -fs "http://localhost:$GATEWAY/q/metrics" | awk '
-  /^leadsuite_gateway_overhead_seconds_sum\{route="\/api\/leads\/\{id\}"/ {s=$2}
-  /^leadsuite_gateway_overhead_seconds_count\{route="\/api\/leads\/\{id\}"/ {c=$2}
-  /^leadsuite_gateway_upstream_requests_seconds_sum\{method="GET",route="\/api\/leads\/\{id\}",status="200"/ {us=$2}
-  /^leadsuite_gateway_upstream_requests_seconds_count\{method="GET",route="\/api\/leads\/\{id\}",status="200"/ {uc=$2}
-  END { if (c > 0) printf "gateway overhead (metrics): mean %.2f ms over %d calls; lead-service time as the gateway saw it: mean %.2f ms\n", 1000*s/c, c, (uc > 0 ? 1000*us/uc : 0) }'
+
+NAMES=(direct nginx gateway)
+declare -A URLS=([direct]="http://localhost:$LEAD/leads/$LEAD_ID" [nginx]="http://localhost:$NGINX_PORT/api/leads/$LEAD_ID"
+  [gateway]="http://localhost:$GATEWAY/api/leads/$LEAD_ID")
+RESULTS="$OUT/results.tsv"
+: >"$RESULTS"
+BAD=0
+# one wrk run; appends "round name rps2xx p50ms p99ms non2xx errors" to $RESULTS
+measure() {
+  local round="$1" name="$2" file="$OUT/$2-$1.txt" duration="$DURATION"
+  [ "$1" != warmup ] || duration="${LEADSUITE_BENCH_WARMUP:-20s}"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --latency -H "Authorization: Bearer $TOKEN" "${URLS[$name]}" >"$file"
+  awk -v round="$round" -v name="$name" '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    / requests in / { requests = $1; secs = $4; sub(/s,?$/, "", secs) }
+    $1 == "50%" { p50 = ms($2) }
+    $1 == "99%" { p99 = ms($2) }
+    /Non-2xx/ { non2xx = $NF }
+    /Socket errors/ { gsub(/,/, ""); errors = $4 + $6 + $8 + $10 }
+    END { printf "%s\t%s\t%.1f\t%.3f\t%.3f\t%d\t%d\n", round, name, (requests - non2xx) / secs, p50, p99, non2xx, errors }
+  ' "$file" >>"$RESULTS"
+  local line; line="$(tail -1 "$RESULTS")"
+  printf '%-7s %-8s %10s req/s (2xx)  p50 %7s ms  p99 %7s ms  non-2xx %s  socket errors %s\n' $line >&2
+  if [ "$(cut -f6 <<<"$line")" != 0 ] || [ "$(cut -f7 <<<"$line")" != 0 ]; then BAD=1; fi
+}
+
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+# what else uses the CPU (besides the suite, the database and the broker): a snapshot at the start
+OTHERS="$(ps -eo pcpu=,args= --sort=-pcpu | grep -v -e quarkus-run.jar -e 'postgres' -e artemis -e 'ps -eo' -e wrk \
+  | awk '$1 >= 5 { printf "%s%% %s\n", $1, substr($0, index($0, $2), 90) }' | head -5)"
+log "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $(nproc) CPUs, load average $LOAD_BEFORE"
+log "warm-up round (discarded)"
+for name in "${NAMES[@]}"; do measure warmup "$name"; done
+for round in $(seq 1 "$ROUNDS"); do
+  log "round $round"
+  for i in 0 1 2; do measure "$round" "${NAMES[$(((i + round) % 3))]}"; done
+done
+LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+SERVER_TIMING="$(curl -fsi -H "Authorization: Bearer $TOKEN" "http://localhost:$GATEWAY/api/leads/$LEAD_ID" | tr -d '\r' | grep -i '^server-timing' || true)"
+
+SUMMARY="$(awk -F'\t' '
+  function median(arr, n,   i, j, t) {
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (arr[j] < arr[i]) { t = arr[i]; arr[i] = arr[j]; arr[j] = t }
+    return n % 2 ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
+  }
+  $1 != "warmup" { k = $2; n[k]++; rps[k, n[k]] = $3; p50[k, n[k]] = $4; p99[k, n[k]] = $5; r99[$1, k] = $5; rr[$1, k] = $3; rounds[$1] = 1 }
+  END {
+    split("direct nginx gateway", names, " ")
+    for (x = 1; x <= 3; x++) { k = names[x]; for (i = 1; i <= n[k]; i++) { a[i] = rps[k, i]; b[i] = p50[k, i]; c[i] = p99[k, i] }
+      mr[k] = median(a, n[k]); m50[k] = median(b, n[k]); m99[k] = median(c, n[k]) }
+    # per round: ratio to direct and p99 added over direct, then the median and range of those
+    for (x = 2; x <= 3; x++) { k = names[x]; m = 0
+      for (r in rounds) { m++; ratio[m] = rr[r, k] / rr[r, "direct"]; added[m] = r99[r, k] - r99[r, "direct"]
+        if (m == 1 || ratio[m] < lo[k]) lo[k] = ratio[m]; if (m == 1 || ratio[m] > hi[k]) hi[k] = ratio[m]
+        if (m == 1 || added[m] < alo[k]) alo[k] = added[m]; if (m == 1 || added[m] > ahi[k]) ahi[k] = added[m] }
+      mratio[k] = median(ratio, m); madded[k] = median(added, m) }
+    printf "| | req/s (2xx, median) | p50 | p99 | vs direct (per round: median, range) | p99 added over direct (median, range) |\n"
+    printf "|---|---|---|---|---|---|\n"
+    printf "| lead-service direct | %.0f | %.2f ms | %.2f ms | 1 | - |\n", mr["direct"], m50["direct"], m99["direct"]
+    printf "| through nginx | %.0f | %.2f ms | %.2f ms | %.2fx (%.2f-%.2f) | %+.2f ms (%+.2f to %+.2f) |\n", mr["nginx"], m50["nginx"], m99["nginx"], mratio["nginx"], lo["nginx"], hi["nginx"], madded["nginx"], alo["nginx"], ahi["nginx"]
+    printf "| through the gateway | %.0f | %.2f ms | %.2f ms | %.2fx (%.2f-%.2f) | %+.2f ms (%+.2f to %+.2f) |\n", mr["gateway"], m50["gateway"], m99["gateway"], mratio["gateway"], lo["gateway"], hi["gateway"], madded["gateway"], alo["gateway"], ahi["gateway"]
+  }' "$RESULTS")"
+printf '\n%s\n\n' "$SUMMARY"
+
+log "resident memory 30 s after the load"
+sleep 30
+RSS=""
+for svc in contact-service lead-service scoring-service gateway; do
+  pid="$(cat ".run/suite/pids/$svc.pid" 2>/dev/null || true)"
+  [ -n "$pid" ] && RSS+="$svc $(( $(ps -o rss= -p "$pid") / 1024 )) MB, "
+done
+RSS="${RSS%, }"
+echo "RSS: $RSS"
+
+if [ "$BAD" != 0 ]; then
+  die "some answers were not 2xx (or sockets failed): see $OUT/*.txt; nothing recorded"
+fi
+if [ "${LEADSUITE_BENCH_NO_RECORD:-}" != 1 ]; then
+  COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- gateway scripts benchmarks 2>/dev/null || echo ' + uncommitted changes')"
+  {
+    printf '\n## %s, `benchmarks/gateway.sh %s %s %s %s` (commit %s)\n\n' "$(date -u +%Y-%m-%d)" "$DURATION" "$CONNECTIONS" "$THREADS" "$ROUNDS" "$COMMIT"
+    printf 'GET /api/leads/{id}, %s CPUs, rate limit lifted, one warm-up round discarded, %s rounds interleaved (order\n' "$(nproc)" "$ROUNDS"
+    printf 'rotated), every answer 2xx. Load average %s before, %s after. Also using the CPU at the start:\n' "$LOAD_BEFORE" "$LOAD_AFTER"
+    printf '%s\n\n' "$( [ -n "$OTHERS" ] && sed 's/^/- /' <<<"$OTHERS" || echo '- nothing above 5 %')"
+    printf '%s\n\n' "$SUMMARY"
+    printf 'Rounds (round, target, 2xx req/s, p50 ms, p99 ms, non-2xx, socket errors):\n\n```\n%s\n```\n\n' "$(cat "$RESULTS")"
+    printf '%s; resident memory 30 s after the load: %s.\n' "${SERVER_TIMING:-no Server-Timing}" "$RSS"
+  } >>benchmarks/RESULTS.md
+  log "recorded in benchmarks/RESULTS.md"
+fi

@@ -22,11 +22,24 @@ GATEWAY_PORT="${LEADSUITE_GATEWAY_PORT:-8080}"
 CONTACT_PORT="${LEADSUITE_CONTACT_PORT:-8081}"
 LEAD_PORT="${LEADSUITE_LEAD_PORT:-8082}"
 SCORING_PORT="${LEADSUITE_SCORING_PORT:-8083}"
-# Serial GC and a heap that shrinks when idle keep the footprint small; metaspace and the code cache are not capped
-# tightly: with metaspace capped at 96 MB (the services use 88-95 MB) the JVMs ran back-to-back full GCs under load,
-# and a 48 MB code cache kept the JIT recompiling (benchmarks/RESULTS.md).
-JVM_OPTS="${LEADSUITE_JVM_OPTS:--XX:+UseSerialGC -Xms32m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=128m -Xss512k -XX:CICompilerCount=2 -XX:MaxDirectMemorySize=64m -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1}"
-export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+# JVM options and pool sizes come from scripts/service-runtime.env, the one place they are set (deploy/ uses the same
+# file): LEADSUITE_JVM_OPTS for every service, LEADSUITE_JVM_OPTS_<SERVICE> after it, every other key exported as it
+# is. LEADSUITE_JVM_OPTS in the environment replaces the file's common options (for experiments).
+RUNTIME_ENV="$ROOT/scripts/service-runtime.env"
+declare -A RUNTIME_JVM_OPTS=()
+while IFS= read -r line || [ -n "$line" ]; do
+  case "$line" in ''|'#'*) continue ;; esac
+  key="${line%%=*}" value="${line#*=}"
+  case "$key" in
+    LEADSUITE_JVM_OPTS*) RUNTIME_JVM_OPTS[$key]="$value" ;;
+    *) [ -n "${!key:-}" ] || export "$key=$value" ;;
+  esac
+done <"$RUNTIME_ENV"
+JVM_OPTS="${LEADSUITE_JVM_OPTS:-${RUNTIME_JVM_OPTS[LEADSUITE_JVM_OPTS]:-}}"
+jvm_opts() {
+  local key="LEADSUITE_JVM_OPTS_$(printf '%s' "$1" | tr 'a-z-' 'A-Z_')"
+  printf '%s %s' "$JVM_OPTS" "${RUNTIME_JVM_OPTS[$key]:-}"
+}
 
 log() { printf '[suite] %s\n' "$*" >&2; }
 die() { printf '[suite] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -77,7 +90,7 @@ start_service() {
     # issue 3 (webhooks): a local run may subscribe webhook receivers on this machine (refused in production)
     export LEADSUITE_WEBHOOKS_ALLOW_PRIVATE_TARGETS="${LEADSUITE_WEBHOOKS_ALLOW_PRIVATE_TARGETS:-true}"
     # shellcheck disable=SC2086
-    exec nohup java $JVM_OPTS -jar "$ROOT/$svc/target/quarkus-app/quarkus-run.jar" >"$LOGS/$svc.log" 2>&1
+    exec nohup java $(jvm_opts "$svc") -jar "$ROOT/$svc/target/quarkus-app/quarkus-run.jar" >"$LOGS/$svc.log" 2>&1
   ) &
   echo $! >"$PIDS/$svc.pid"
 }

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
@@ -65,13 +66,14 @@ public class ApiGateway {
     private final MeterRegistry registry;
     private final Map<Upstream, UpstreamService> upstreams = new EnumMap<>(Upstream.class);
     private final RateLimiter rateLimiter = new RateLimiter();
-    private final VerifiedTokens verifiedTokens = new VerifiedTokens(100_000);
+    private final VerifiedTokens verifiedTokens;
     private long sweeper = -1;
 
     ApiGateway(GatewayConfig config, Vertx vertx, MeterRegistry registry) {
         this.config = config;
         this.vertx = vertx;
         this.registry = registry;
+        this.verifiedTokens = new VerifiedTokens(config.verifiedTokensMaxMemory().asLongValue());
     }
 
     /** The upstream services, created once (pool, proxy and breaker each). */
@@ -113,7 +115,7 @@ public class ApiGateway {
         router.route(Route.API + "/*").order(order).handler(this::proxy);
         sweeper = vertx.setPeriodic(60_000, t -> {
             rateLimiter.sweep();
-            verifiedTokens.sweep(System.currentTimeMillis());
+            verifiedTokens.cleanUp();
         });
     }
 
@@ -138,8 +140,9 @@ public class ApiGateway {
         rc.response().putHeader(X_REQUEST_ID, requestId);
         rc.response().headersEndHandler(v -> {
             if (!rc.response().headers().contains(SERVER_TIMING)) {
-                rc.response().putHeader(SERVER_TIMING, String.format(java.util.Locale.ROOT, "gateway;dur=%.2f",
-                        (System.nanoTime() - start) / 1e6));
+                rc.response().putHeader(SERVER_TIMING,
+                        Exchange.millis(new StringBuilder(24).append("gateway;dur="), System.nanoTime() - start)
+                                .toString());
             }
         });
         Context context = Vertx.currentContext();
@@ -197,13 +200,15 @@ public class ApiGateway {
         String path = rc.normalizedPath();
         Optional<Route> route = Route.resolve(path);
         String method = rc.request().method().name();
-        String template = route.map(r -> r.template(method)).orElse(Route.UNKNOWN_TEMPLATE);
+        // the role table is searched once per request: the rule gives the metrics template and the roles
+        Route.Rule rule = route.isPresent() ? route.get().rule(method) : null;
+        String template = route.isPresent() ? route.get().template(rule) : Route.UNKNOWN_TEMPLATE;
         if (!admit(rc, template)) {
             return;
         }
         authenticate(rc, identity -> {
-            Set<String> allowed = route.map(r -> r.allowedRoles(method)).orElse(Roles.ALL);
-            if (!permitted(rc, identity, allowed, route.map(Route::group).orElse("unknown"))) {
+            Set<String> allowed = route.isPresent() ? route.get().allowedRoles(rule) : Roles.ALL;
+            if (!permitted(rc, identity, allowed, route.isPresent() ? route.get().group() : "unknown")) {
                 return;
             }
             if (route.isEmpty()) {
@@ -226,7 +231,7 @@ public class ApiGateway {
     /** Lazy JWT authentication; failures become 401 problem+json. */
     private void authenticate(RoutingContext rc, java.util.function.Consumer<SecurityIdentity> next) {
         String token = VerifiedTokens.bearer(rc.request());
-        SecurityIdentity known = token == null ? null : verifiedTokens.get(token, System.currentTimeMillis());
+        SecurityIdentity known = token == null ? null : verifiedTokens.get(token);
         if (known != null) {
             next.accept(known);
             return;
@@ -260,17 +265,26 @@ public class ApiGateway {
 
     /** The role check (403) and the rate limit of the caller on the route group (429). */
     private boolean permitted(RoutingContext rc, SecurityIdentity identity, Set<String> allowed, String group) {
-        if (allowed.stream().noneMatch(identity.getRoles()::contains)) {
+        if (!anyOf(allowed, identity.getRoles())) {
             answer(rc, "forbidden", "Forbidden", 403,
                     "This route needs one of the roles " + String.join(", ", new TreeSet<>(allowed)));
             return false;
         }
         long perMinute = config.rateLimit().routes().getOrDefault(group, config.rateLimit().perMinute());
-        return rateLimited(rc, "sub:" + identity.getPrincipal().getName() + "|" + group, perMinute);
+        return rateLimited(rc, new RateLimiter.Key("sub", identity.getPrincipal().getName(), group), perMinute);
+    }
+
+    private static boolean anyOf(Set<String> allowed, Set<String> roles) {
+        for (String role : allowed) {
+            if (roles.contains(role)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Takes a token of {@code key}'s bucket; answers 429 with {@code Retry-After} when there is none. */
-    boolean rateLimited(RoutingContext rc, String key, long perMinute) {
+    boolean rateLimited(RoutingContext rc, RateLimiter.Key key, long perMinute) {
         RateLimiter.Decision decision = rateLimiter.take(key, perMinute);
         if (!decision.allowed()) {
             rc.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(decision.retryAfterSeconds()));
@@ -326,7 +340,18 @@ public class ApiGateway {
 
     private static String requestId(HttpServerRequest request) {
         String sent = request.getHeader(X_REQUEST_ID);
-        return sent != null && SAFE_REQUEST_ID.matcher(sent).matches() ? sent : UUID.randomUUID().toString();
+        return sent != null && SAFE_REQUEST_ID.matcher(sent).matches() ? sent : randomUuid();
+    }
+
+    /**
+     * A random (version 4) UUID from {@link ThreadLocalRandom}: a request id must be unique, not unguessable, and
+     * {@link UUID#randomUUID()} draws on the shared {@code SecureRandom} on every request.
+     */
+    static String randomUuid() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
     }
 
     static void onContext(Context context, Runnable action) {

@@ -74,7 +74,7 @@ class FormCaptures {
             return;
         }
         String ip = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
-        if (!gateway.rateLimited(rc, "form:" + site.getKey() + "|ip:" + ip, config.forms().perMinute())) {
+        if (!gateway.rateLimited(rc, new RateLimiter.Key("form", site.getKey(), ip), config.forms().perMinute())) {
             return;
         }
         long limit = config.forms().maxBodySize().asLongValue();

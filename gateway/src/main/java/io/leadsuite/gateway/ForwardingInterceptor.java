@@ -3,7 +3,6 @@ package io.leadsuite.gateway;
 import java.net.URI;
 import java.net.URISyntaxException;
 
-import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
 import io.vertx.core.Future;
@@ -97,7 +96,7 @@ final class ForwardingInterceptor implements ProxyInterceptor {
             kind = "payload-too-large";
             title = "Payload too large";
             detail = "The request body exceeds " + upstream.maxBodySize() + " bytes";
-        } else if (failure instanceof CircuitBreakerOpenException) {
+        } else if (failure instanceof Breaker.Open) {
             status = 503;
             kind = "upstream-unavailable";
             title = "Service unavailable";

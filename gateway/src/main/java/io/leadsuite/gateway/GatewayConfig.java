@@ -66,6 +66,13 @@ public interface GatewayConfig {
     /** Rate limits per client and route group. */
     RateLimit rateLimit();
 
+    /**
+     * Memory the cache of verified bearer tokens may take (estimated per token: its text twice and its claims); the
+     * least used tokens make room when it is full. Each token leaves the cache at its {@code exp} at the latest.
+     */
+    @WithDefault("8M")
+    io.quarkus.runtime.configuration.MemorySize verifiedTokensMaxMemory();
+
     /** The composite view {@code GET /api/contacts/{id}/overview}. */
     Overview overview();
 

@@ -9,8 +9,6 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
-
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -138,7 +136,7 @@ class Overview {
     }
 
     private static String why(Throwable failure, long timeout) {
-        if (failure instanceof CircuitBreakerOpenException) {
+        if (failure instanceof Breaker.Open) {
             return "is failing (circuit open)";
         }
         if (UpstreamService.isTimeout(failure)) {

@@ -21,6 +21,8 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
 
     static final String API = "/api";
 
+    private static final java.util.Map<String, String> API_TEMPLATES = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Captures, interactions, imports, merges, erasure and scoring models: marketing's data. */
     static final Set<String> MARKETING_OR_ADMIN = Set.of(Roles.MARKETING, Roles.ADMIN);
     /** The CRM hand-off. */
@@ -41,6 +43,11 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
         static Rule of(String method, String template, Set<String> roles) {
             String regex = template.replaceAll("\\{[^/}]+}", "[^/]+");
             return new Rule(method, template, roles, Pattern.compile(regex));
+        }
+
+        /** The template under {@code /api}, made once. */
+        String apiTemplate() {
+            return API_TEMPLATES.computeIfAbsent(template, t -> API + t);
         }
 
         boolean matches(String requestMethod, String path) {
@@ -95,6 +102,11 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
             Rule.of("GET", "/leads/{id}/scores/history", Roles.ALL),
             Rule.of("GET", "/leads/{id}/scores/{modelId}/explanation", Roles.ALL));
 
+    /** The rules by the first segment of their template, in table order: a request is matched against its own group. */
+    private static final java.util.Map<String, List<Rule>> RULES_BY_SEGMENT = RULES.stream().collect(
+            java.util.stream.Collectors.groupingBy(r -> r.template().substring(1).split("/", 2)[0],
+                    java.util.stream.Collectors.toList()));
+
     /**
      * The routing table. {@code path} is the normalised request path (dot segments resolved); matching is by whole
      * path segments and case-sensitive, so {@code /api/leadsx} or {@code /api/CRM/x} match nothing.
@@ -123,8 +135,18 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
         return Optional.of(new Route(group, upstream, rest));
     }
 
-    private Optional<Rule> rule(String method) {
-        return RULES.stream().filter(r -> r.matches(method, upstreamPath)).findFirst();
+    /** The first rule of the table that matches {@code method} on this route, or null. */
+    Rule rule(String method) {
+        int end = upstreamPath.indexOf('/', 1);
+        List<Rule> candidates = RULES_BY_SEGMENT.get(upstreamPath.substring(1, end < 0 ? upstreamPath.length() : end));
+        if (candidates != null) {
+            for (Rule r : candidates) {
+                if (r.matches(method, upstreamPath)) {
+                    return r;
+                }
+            }
+        }
+        return null;
     }
 
     /**
@@ -132,13 +154,25 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
      * {@code /api/leads/{id}/transitions}), else {@code /api/<group>/**}.
      */
     public String template(String method) {
-        return rule(method).filter(r -> !r.template().contains(".*")).map(r -> API + r.template())
-                .orElse(group.equals("lead-scores") ? API + "/leads/{id}/scores/**" : API + "/" + group + "/**");
+        return template(rule(method));
+    }
+
+    /** {@link #template(String)} of an already matched rule (null: none). */
+    String template(Rule rule) {
+        if (rule != null && !rule.template().contains(".*")) {
+            return rule.apiTemplate();
+        }
+        return group.equals("lead-scores") ? API + "/leads/{id}/scores/**" : API + "/" + group + "/**";
     }
 
     /** The roles of which the caller needs at least one, by the first matching rule or the group's default. */
     public Set<String> allowedRoles(String method) {
-        return rule(method).map(Rule::roles).orElseGet(() -> groupDefault(group));
+        return allowedRoles(rule(method));
+    }
+
+    /** {@link #allowedRoles(String)} of an already matched rule (null: none). */
+    Set<String> allowedRoles(Rule rule) {
+        return rule != null ? rule.roles() : groupDefault(group);
     }
 
     /** Paths of a group that the table does not name (a service may grow routes): the group's usual roles. */

@@ -1,21 +1,14 @@
 package io.leadsuite.gateway;
 
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
-import jakarta.enterprise.util.TypeLiteral;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.smallrye.faulttolerance.api.CircuitBreakerState;
-import io.smallrye.faulttolerance.api.Guard;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -30,22 +23,17 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyOptions;
-import io.vertx.httpproxy.ProxyResponse;
 
 /**
  * One service behind the gateway: created once at start-up with its own connection pool ({@link HttpClient}), its
- * own reverse proxy ({@link HttpProxy}) and its own circuit breaker (SmallRye Fault Tolerance {@link Guard}). The
+ * own reverse proxy ({@link HttpProxy}) and its own circuit breaker ({@link Breaker}). The
  * breaker counts the calls that got no connection or no response headers in time; while it is open, calls fail at
- * once with {@code CircuitBreakerOpenException} and the gateway answers 503.
+ * once with {@link Breaker.Open} and the gateway answers 503.
  */
 final class UpstreamService {
 
     static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT,
             HttpMethod.DELETE, HttpMethod.OPTIONS);
-    private static final TypeLiteral<CompletionStage<ProxyResponse>> PROXY_RESPONSE = new TypeLiteral<>() {
-    };
-    private static final TypeLiteral<CompletionStage<Fetched>> FETCHED = new TypeLiteral<>() {
-    };
 
     /**
      * The client went away before the service answered (the proxy then cancels the upstream request): not the
@@ -64,13 +52,15 @@ final class UpstreamService {
     final Origin origin;
     final HttpClient client;
     final HttpProxy proxy;
-    private final Guard guard;
+    private final Breaker breaker;
     private final Vertx vertx;
     private final GatewayConfig config;
     private final MeterRegistry registry;
-    private final AtomicReference<CircuitBreakerState> state = new AtomicReference<>(CircuitBreakerState.CLOSED);
+    private final AtomicReference<Breaker.State> state = new AtomicReference<>(Breaker.State.CLOSED);
     /** Requests in flight on this upstream's proxy; the interceptor finds its exchange here. */
     private final Map<HttpServerRequest, Exchange> exchanges = new ConcurrentHashMap<>();
+    /** Metrics timers by route template. */
+    private final Map<String, RouteTimers> timers = new ConcurrentHashMap<>();
 
     UpstreamService(Origin origin, Vertx vertx, GatewayConfig config, MeterRegistry registry) {
         this.origin = origin;
@@ -85,23 +75,13 @@ final class UpstreamService {
                 new PoolOptions().setHttp1MaxSize(config.maxConnectionsPerUpstream())
                         .setHttp2MaxSize(config.maxConnectionsPerUpstream()));
         GatewayConfig.Breaker breaker = config.breaker();
-        this.guard = Guard.create()
-                .withDescription("gateway-" + origin.upstream().configName())
-                .withCircuitBreaker()
-                .requestVolumeThreshold(breaker.requestVolume())
-                .failureRatio(breaker.failureRatio())
-                .delay(breaker.delay().toMillis(), ChronoUnit.MILLIS)
-                .successThreshold(1)
-                .skipOn(ClientGone.class)
-                .onStateChange(state::set)
-                .done()
-                .withThreadOffload(false)
-                .build();
+        this.breaker = new Breaker("gateway-" + origin.upstream().configName(), breaker.requestVolume(),
+                breaker.failureRatio(), breaker.delay().toMillis(), state::set);
         this.proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client)
                 .origin(ctx -> connect(ctx.request().proxiedRequest()))
                 .addInterceptor(new ForwardingInterceptor(this, config.timeout().toMillis()));
         registry.gauge("leadsuite.gateway.circuit.open", io.micrometer.core.instrument.Tags.of("upstream",
-                origin.upstream().configName()), state, s -> s.get() == CircuitBreakerState.CLOSED ? 0 : 1);
+                origin.upstream().configName()), state, s -> s.get() == Breaker.State.CLOSED ? 0 : 1);
     }
 
     long maxBodySize() {
@@ -112,8 +92,8 @@ final class UpstreamService {
         return origin.upstream().configName();
     }
 
-    CircuitBreakerState breakerState() {
-        return state.get();
+    Breaker.State breakerState() {
+        return breaker.state();
     }
 
     /** Streams {@code request} to this service; {@code exchange} says where to and is found by the interceptor. */
@@ -155,16 +135,30 @@ final class UpstreamService {
                 });
     }
 
-    /** Runs {@code call} through this upstream's circuit breaker, completing on the caller's Vert.x context. */
-    Future<ProxyResponse> guarded(Supplier<Future<ProxyResponse>> call) {
-        Context context = Vertx.currentContext();
-        CompletionStage<ProxyResponse> stage;
+    /**
+     * Runs {@code call} through this upstream's circuit breaker: failed at once with {@link Breaker.Open} while it is
+     * open; a failure counts against the service unless the client went away ({@link ClientGone}).
+     */
+    <T> Future<T> guarded(Supplier<Future<T>> call) {
+        if (!breaker.tryAcquire()) {
+            return Future.failedFuture(breaker.openException());
+        }
+        Future<T> result;
         try {
-            stage = guard.get(() -> call.get().toCompletionStage(), PROXY_RESPONSE);
+            result = call.get();
         } catch (RuntimeException e) {
+            breaker.failed();
             return Future.failedFuture(e);
         }
-        return context == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, context);
+        return result.andThen(outcome -> {
+            if (outcome.succeeded()) {
+                breaker.succeeded();
+            } else if (outcome.cause() instanceof ClientGone) {
+                breaker.ignored();
+            } else {
+                breaker.failed();
+            }
+        });
     }
 
     /**
@@ -172,49 +166,67 @@ final class UpstreamService {
      * of any status succeeds; no connection, a time-out or an open breaker fail.
      */
     Future<Fetched> fetch(String uri, MultiMap headers, long timeoutMillis) {
-        Context context = Vertx.currentContext();
-        Supplier<CompletionStage<Fetched>> call = () -> {
+        return guarded(() -> {
             RequestOptions options = origin.requestOptions(timeoutMillis, config.connectTimeout().toMillis())
                     .setMethod(HttpMethod.GET).setURI(origin.basePath() + uri).setHeaders(headers)
                     .setTimeout(timeoutMillis);
             return client.request(options)
                     .compose(request -> request.send())
                     .compose(response -> response.body()
-                            .map(body -> new Fetched(response.statusCode(), response.headers(), body)))
-                    .toCompletionStage();
-        };
-        CompletionStage<Fetched> stage;
-        try {
-            stage = guard.get(call, FETCHED);
-        } catch (RuntimeException e) {
-            return Future.failedFuture(e);
-        }
-        return context == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, context);
+                            .map(body -> new Fetched(response.statusCode(), response.headers(), body)));
+        });
     }
 
     /** Records one proxied call: {@code leadsuite.gateway.upstream.requests} by upstream, route, method, status. */
     void record(Exchange exchange, String method, int status) {
         long now = System.nanoTime();
-        Timer.builder("leadsuite.gateway.upstream.requests")
-                .description("Calls the gateway made to a service, to the service's response headers")
-                .tags("upstream", name(), "route", exchange.template, "method", method, "status",
-                        String.valueOf(status))
-                .register(registry)
+        RouteTimers timers = this.timers.get(exchange.template);
+        if (timers == null) {
+            timers = this.timers.computeIfAbsent(exchange.template, RouteTimers::new);
+        }
+        timers.requests(method, status)
                 .record(exchange.sentNanos > 0 ? now - exchange.sentNanos : 0, java.util.concurrent.TimeUnit.NANOSECONDS);
-        Timer.builder("leadsuite.gateway.overhead")
-                .description("Time the gateway itself added to a proxied call (excluding the service's time)")
-                .tags("upstream", name(), "route", exchange.template)
-                .register(registry)
-                .record(Math.max(0, (now - exchange.startNanos)
-                        - (exchange.upstreamNanos > 0 && exchange.sentNanos > 0 ? exchange.upstreamNanos - exchange.sentNanos
-                                : 0)),
-                        java.util.concurrent.TimeUnit.NANOSECONDS);
+        timers.overhead.record(Math.max(0, (now - exchange.startNanos)
+                - (exchange.upstreamNanos > 0 && exchange.sentNanos > 0 ? exchange.upstreamNanos - exchange.sentNanos
+                        : 0)),
+                java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The timers of one route template, registered once and then only looked up (a builder, its tags and the
+     * registry's look-up on every call were a measurable share of the proxy's time).
+     */
+    private final class RouteTimers {
+        final String template;
+        final Timer overhead;
+        /** By method and status. */
+        final Map<String, Timer> requests = new ConcurrentHashMap<>();
+
+        RouteTimers(String template) {
+            this.template = template;
+            this.overhead = Timer.builder("leadsuite.gateway.overhead")
+                    .description("Time the gateway itself added to a proxied call (excluding the service's time)")
+                    .tags("upstream", name(), "route", template)
+                    .register(registry);
+        }
+
+        Timer requests(String method, int status) {
+            String key = status + method;
+            Timer timer = requests.get(key);
+            if (timer == null) {
+                timer = requests.computeIfAbsent(key, k -> Timer.builder("leadsuite.gateway.upstream.requests")
+                        .description("Calls the gateway made to a service, to the service's response headers")
+                        .tags("upstream", name(), "route", template, "method", method, "status",
+                                String.valueOf(status))
+                        .register(registry));
+            }
+            return timer;
+        }
     }
 
     static boolean isTimeout(Throwable failure) {
         return failure instanceof TimeoutException
-                || failure instanceof io.netty.handler.timeout.TimeoutException
-                || failure instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+                || failure instanceof io.netty.handler.timeout.TimeoutException;
     }
 
     void close() {

@@ -1,9 +1,15 @@
 package io.leadsuite.gateway;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.http.HttpHeaders;
@@ -14,20 +20,71 @@ import io.vertx.core.http.HttpServerRequest;
  * the same token with every call, and checking its RSA signature and parsing its claims was about a third of the
  * gateway's CPU per proxied request (benchmarks/RESULTS.md); a token seen before is now looked up instead. Only tokens
  * that passed the full check are kept, they are matched by their exact text, and none outlives its {@code exp} (a
- * stateless JWT cannot be revoked earlier either). The map is bounded: when full, it starts afresh.
+ * stateless JWT cannot be revoked earlier either).
+ * <p>
+ * A Caffeine cache bounded by memory, not by count: each entry weighs what it is estimated to hold (the token's text,
+ * which the identity's principal holds a second time, and its parsed claims), and when the total would exceed the
+ * limit the least valuable entries (Caffeine's W-TinyLFU) are evicted one by one, never the whole cache at once.
  */
 final class VerifiedTokens {
 
     private static final String BEARER = "bearer ";
+    /**
+     * Estimated bytes of one entry besides the token's text: the identity, the principal, its parsed claims (a map
+     * of a dozen entries), the roles set and the cache's own node.
+     */
+    static final int ENTRY_OVERHEAD_BYTES = 2048;
 
-    private final int capacity;
-    private final Map<String, Verified> tokens = new ConcurrentHashMap<>();
+    private final Cache<String, Verified> tokens;
 
     private record Verified(SecurityIdentity identity, long expiresAtMillis) {
     }
 
-    VerifiedTokens(int capacity) {
-        this.capacity = capacity;
+    /** The gateway's cache: real clocks, maintenance on the common pool. */
+    VerifiedTokens(long maxBytes) {
+        this(maxBytes, Ticker.systemTicker(), System::currentTimeMillis, null);
+    }
+
+    /**
+     * @param maxBytes the memory the entries may take together (estimated, see {@link #weight})
+     * @param ticker the cache's clock (nanoseconds)
+     * @param wallMillis the wall clock the tokens' {@code exp} is compared with
+     * @param executor where Caffeine does its maintenance (null: the common pool)
+     */
+    VerifiedTokens(long maxBytes, Ticker ticker, LongSupplier wallMillis, Executor executor) {
+        Caffeine<Object, Object> builder = Caffeine.newBuilder()
+                .maximumWeight(maxBytes)
+                .ticker(ticker);
+        if (executor != null) {
+            builder.executor(executor);
+        }
+        this.tokens = builder
+                .<String, Verified> weigher((token, verified) -> weight(token))
+                .expireAfter(new Expiry<String, Verified>() {
+                    @Override
+                    public long expireAfterCreate(String token, Verified verified, long currentTime) {
+                        return TimeUnit.MILLISECONDS.toNanos(Math.max(0, verified.expiresAtMillis() - wallMillis.getAsLong()));
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String token, Verified verified, long currentTime,
+                            long currentDuration) {
+                        return expireAfterCreate(token, verified, currentTime);
+                    }
+
+                    @Override
+                    public long expireAfterRead(String token, Verified verified, long currentTime,
+                            long currentDuration) {
+                        return currentDuration;
+                    }
+                })
+                .build();
+    }
+
+    /** The estimated bytes a token and its identity take in the cache. */
+    static int weight(String token) {
+        // the token's text as the key and again in the principal (compact strings: a byte per character), plus the rest
+        return 2 * token.length() + ENTRY_OVERHEAD_BYTES;
     }
 
     /** The bearer token of the request, or null. */
@@ -41,16 +98,9 @@ final class VerifiedTokens {
     }
 
     /** The identity of a token verified before and not yet expired, or null. */
-    SecurityIdentity get(String token, long nowMillis) {
-        Verified verified = tokens.get(token);
-        if (verified == null) {
-            return null;
-        }
-        if (verified.expiresAtMillis() <= nowMillis) {
-            tokens.remove(token, verified);
-            return null;
-        }
-        return verified.identity();
+    SecurityIdentity get(String token) {
+        Verified verified = tokens.getIfPresent(token);
+        return verified == null ? null : verified.identity();
     }
 
     /** Keeps a token that has just passed verification; one without an expiry is not kept. */
@@ -58,14 +108,21 @@ final class VerifiedTokens {
         if (!(identity.getPrincipal() instanceof JsonWebToken jwt) || jwt.getExpirationTime() <= 0) {
             return;
         }
-        if (tokens.size() >= capacity) {
-            tokens.clear();
-        }
         tokens.put(token, new Verified(identity, jwt.getExpirationTime() * 1000));
     }
 
-    /** Drops the expired tokens (run now and then). */
-    void sweep(long nowMillis) {
-        tokens.values().removeIf(v -> v.expiresAtMillis() <= nowMillis);
+    /** Runs the cache's pending maintenance (expired entries dropped, evictions) now. */
+    void cleanUp() {
+        tokens.cleanUp();
+    }
+
+    /** Tokens kept (an estimate, after {@link #cleanUp()}: exact). */
+    long size() {
+        return tokens.estimatedSize();
+    }
+
+    /** The estimated bytes the kept tokens take. */
+    long weight() {
+        return tokens.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
     }
 }
