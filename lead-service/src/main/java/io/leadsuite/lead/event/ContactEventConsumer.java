@@ -1,19 +1,22 @@
 package io.leadsuite.lead.event;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.leadsuite.contracts.ContactCreated;
 import io.leadsuite.contracts.ContactErased;
 import io.leadsuite.contracts.ContactMerged;
 import io.leadsuite.contracts.ContactUpdated;
 import io.leadsuite.contracts.EventTypes;
+import io.leadsuite.kit.consumer.BatchConsumers;
 import io.leadsuite.kit.inbox.EventHandlers;
 import io.leadsuite.kit.inbox.Inbox;
 import io.leadsuite.lead.service.ContactChangesService;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
-import io.smallrye.mutiny.Uni;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -25,8 +28,13 @@ import io.vertx.core.json.JsonObject;
 public class ContactEventConsumer {
 
     private final EventHandlers handlers;
+    private final BatchConsumers consumers;
+    private final Multi<Message<JsonObject>> messages;
 
-    public ContactEventConsumer(Inbox inbox, ContactChangesService contacts) {
+    public ContactEventConsumer(Inbox inbox, ContactChangesService contacts, BatchConsumers consumers,
+            @Channel("contact-events") Multi<Message<JsonObject>> messages) {
+        this.consumers = consumers;
+        this.messages = messages;
         this.handlers = inbox.handlers(EventTypes.CONTACT_EVENTS)
                 .on(EventTypes.CONTACT_MERGED, ContactMerged.class, contacts::merged)
                 .on(EventTypes.CONTACT_ERASED, ContactErased.class, contacts::erased)
@@ -36,9 +44,7 @@ public class ContactEventConsumer {
                         e -> contacts.country(e.data().contactId(), e.data().country(), e.time()));
     }
 
-    @Incoming("contact-events")
-    @WithTransaction
-    public Uni<Void> onContactEvent(JsonObject message) {
-        return handlers.apply(message);
+    void start(@Observes StartupEvent event) {
+        consumers.start("contact-events", messages, handlers::applyAll);
     }
 }

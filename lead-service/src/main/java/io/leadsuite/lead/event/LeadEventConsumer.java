@@ -1,21 +1,28 @@
 package io.leadsuite.lead.event;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
+import io.leadsuite.kit.consumer.BatchConsumers;
 import io.leadsuite.kit.event.EventCodec;
 import io.leadsuite.kit.inbox.Inbox;
 import io.leadsuite.lead.nurture.NurtureService;
 import io.leadsuite.lead.routing.RoutingService;
+import io.leadsuite.lead.service.LeadService;
 import io.leadsuite.lead.sla.SlaService;
 import io.leadsuite.lead.webhook.WebhookService;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
@@ -36,9 +43,16 @@ public class LeadEventConsumer {
     private final RoutingService routing;
     private final SlaService sla;
     private final NurtureService nurture;
+    private final LeadService leads;
+    private final BatchConsumers consumers;
+    private final Multi<Message<JsonObject>> messages;
 
     public LeadEventConsumer(EventCodec codec, Inbox inbox, WebhookService webhooks, RoutingService routing,
-            SlaService sla, NurtureService nurture) {
+            SlaService sla, NurtureService nurture, LeadService leads, BatchConsumers consumers,
+            @Channel("lead-events-in") Multi<Message<JsonObject>> messages) {
+        this.leads = leads;
+        this.consumers = consumers;
+        this.messages = messages;
         this.codec = codec;
         this.inbox = inbox;
         this.webhooks = webhooks;
@@ -47,12 +61,25 @@ public class LeadEventConsumer {
         this.nurture = nurture;
     }
 
-    @Incoming("lead-events-in")
-    @WithTransaction
-    public Uni<Void> onLeadEvent(JsonObject message) {
-        Envelope<Object> event = codec.decode(message, Object.class);
-        return inbox.applyOnce(event, () -> webhooks.fanOut(event, message.encode())
-                .chain(() -> stageEntered(event)));
+    void start(@Observes StartupEvent event) {
+        consumers.start("lead-events-in", messages, this::applyAll);
+    }
+
+    /** A batch of lead events, in order, each once, in the caller's transaction. */
+    Uni<Void> applyAll(List<JsonObject> batch) {
+        List<Envelope<Object>> events = new ArrayList<>(batch.size());
+        for (JsonObject message : batch) {
+            events.add(codec.decode(message, Object.class));
+        }
+        return inbox.claim(events)
+                .call(claimed -> leads.lockAll(events.stream().filter(event -> claimed.contains(event.id()))
+                        .map(Envelope::subject).toList()))
+                .chain(claimed -> Multi.createFrom().range(0, events.size())
+                        .filter(i -> claimed.remove(events.get(i).id()))
+                        .onItem().transformToUniAndConcatenate(i -> webhooks.fanOut(events.get(i), batch.get(i).encode())
+                                .chain(() -> stageEntered(events.get(i)))
+                                .call(Inbox::settle))
+                        .collect().last().replaceWithVoid());
     }
 
     private Uni<Void> stageEntered(Envelope<Object> event) {

@@ -1,17 +1,21 @@
 package io.leadsuite.lead.event;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
+import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.ScoreChanged;
+import io.leadsuite.kit.consumer.BatchConsumers;
 import io.leadsuite.kit.inbox.EventHandlers;
 import io.leadsuite.kit.inbox.Inbox;
 import io.leadsuite.lead.nurture.NurtureService;
 import io.leadsuite.lead.service.LeadService;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
-import io.smallrye.mutiny.Uni;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -23,16 +27,20 @@ import io.vertx.core.json.JsonObject;
 public class ScoreUpdateConsumer {
 
     private final EventHandlers handlers;
+    private final BatchConsumers consumers;
+    private final Multi<Message<JsonObject>> messages;
 
-    public ScoreUpdateConsumer(Inbox inbox, LeadService leads, NurtureService nurture) {
+    public ScoreUpdateConsumer(Inbox inbox, LeadService leads, NurtureService nurture, BatchConsumers consumers,
+            @Channel("score-updates") Multi<Message<JsonObject>> messages) {
+        this.consumers = consumers;
+        this.messages = messages;
         this.handlers = inbox.handlers(EventTypes.SCORE_UPDATES)
                 .on(EventTypes.SCORE_CHANGED, ScoreChanged.class,
-                        update -> leads.applyScoreUpdate(update).chain(() -> nurture.scoreApplied(update)));
+                        update -> leads.applyScoreUpdate(update).chain(() -> nurture.scoreApplied(update)))
+                .lockFirst(updates -> leads.lockAll(updates.stream().map(Envelope::subject).toList()));
     }
 
-    @Incoming("score-updates")
-    @WithTransaction
-    public Uni<Void> onScoreUpdate(JsonObject message) {
-        return handlers.apply(message);
+    void start(@Observes StartupEvent event) {
+        consumers.start("score-updates", messages, handlers::applyAll);
     }
 }

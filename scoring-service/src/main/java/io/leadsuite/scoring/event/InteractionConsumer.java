@@ -1,19 +1,25 @@
 package io.leadsuite.scoring.event;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.leadsuite.kit.consumer.BatchConsumers;
 import io.leadsuite.kit.event.EventCodec.UnreadableEventException;
 import io.leadsuite.scoring.config.ScoringClock;
 import io.leadsuite.scoring.rest.InteractionBatch;
+import io.leadsuite.scoring.service.InteractionInput;
 import io.leadsuite.scoring.service.InteractionService;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
@@ -29,26 +35,46 @@ public class InteractionConsumer {
     private final InteractionService interactions;
     private final ObjectMapper mapper;
     private final ScoringClock clock;
+    private final BatchConsumers consumers;
+    private final Multi<Message<JsonObject>> messages;
 
-    public InteractionConsumer(InteractionService interactions, ObjectMapper mapper, ScoringClock clock) {
+    public InteractionConsumer(InteractionService interactions, ObjectMapper mapper, ScoringClock clock,
+            BatchConsumers consumers, @Channel("interactions") Multi<Message<JsonObject>> messages) {
+        this.consumers = consumers;
+        this.messages = messages;
         this.interactions = interactions;
         this.mapper = mapper;
         this.clock = clock;
     }
 
-    @Incoming("interactions")
-    @WithTransaction
-    public Uni<Void> onInteraction(JsonObject message) {
+    void start(@Observes StartupEvent event) {
+        consumers.start("interactions", messages, this::applyAll);
+    }
+
+    /**
+     * A batch of messages becomes one submission (one lock set, one store statement, one scoring pass), in message
+     * order; the interaction ids keep a repeat harmless. One unreadable message fails the batch, which is then applied
+     * message by message so that only that one goes back to the broker.
+     */
+    Uni<Void> applyAll(List<JsonObject> batch) {
+        List<InteractionInput> inputs = new ArrayList<>();
+        for (JsonObject message : batch) {
+            inputs.addAll(read(message));
+        }
+        return inputs.isEmpty() ? Uni.createFrom().voidItem() : interactions.submit(inputs).replaceWithVoid();
+    }
+
+    private List<InteractionInput> read(JsonObject message) {
         JsonNode body = mapper.valueToTree(message.getMap());
-        InteractionBatch batch;
+        InteractionBatch read;
         try {
-            batch = InteractionBatch.read(body, clock.now());
+            read = InteractionBatch.read(body, clock.now());
         } catch (RuntimeException e) {
             throw new UnreadableEventException("Not an interaction: " + e.getMessage());
         }
-        if (!batch.rejected().isEmpty()) {
-            throw new UnreadableEventException("Invalid interaction: " + batch.rejected());
+        if (!read.rejected().isEmpty()) {
+            throw new UnreadableEventException("Invalid interaction: " + read.rejected());
         }
-        return interactions.submit(List.copyOf(batch.valid())).replaceWithVoid();
+        return read.valid();
     }
 }

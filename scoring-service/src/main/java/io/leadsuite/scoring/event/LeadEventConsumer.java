@@ -1,19 +1,22 @@
 package io.leadsuite.scoring.event;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.LeadCaptured;
 import io.leadsuite.contracts.LeadCreated;
 import io.leadsuite.contracts.LeadStageChanged;
 import io.leadsuite.contracts.LeadUpdated;
+import io.leadsuite.kit.consumer.BatchConsumers;
 import io.leadsuite.kit.inbox.EventHandlers;
 import io.leadsuite.kit.inbox.Inbox;
 import io.leadsuite.scoring.service.EventIntake;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
-import io.smallrye.mutiny.Uni;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -28,19 +31,23 @@ import io.vertx.core.json.JsonObject;
 public class LeadEventConsumer {
 
     private final EventHandlers handlers;
+    private final BatchConsumers consumers;
+    private final Multi<Message<JsonObject>> messages;
 
-    public LeadEventConsumer(Inbox inbox, EventIntake intake) {
+    public LeadEventConsumer(Inbox inbox, EventIntake intake, BatchConsumers consumers,
+            @Channel("lead-events") Multi<Message<JsonObject>> messages) {
+        this.consumers = consumers;
+        this.messages = messages;
         this.handlers = inbox.handlers(EventTypes.LEAD_EVENTS)
                 .on(EventTypes.LEAD_CREATED, LeadCreated.class, created -> intake.leadCreated(created.data()))
                 .on(EventTypes.LEAD_CAPTURED, LeadCaptured.class, captured -> intake.leadCaptured(captured.data()))
                 .on(EventTypes.LEAD_UPDATED, LeadUpdated.class, updated -> intake.leadUpdated(updated.data()))
                 .on(EventTypes.LEAD_STAGE_CHANGED, LeadStageChanged.class,
-                        changed -> intake.leadStageChanged(changed.data()));
+                        changed -> intake.leadStageChanged(changed.data()))
+                .lockFirst(intake::lockAll);
     }
 
-    @Incoming("lead-events")
-    @WithTransaction
-    public Uni<Void> onLeadEvent(JsonObject message) {
-        return handlers.apply(message);
+    void start(@Observes StartupEvent event) {
+        consumers.start("lead-events", messages, handlers::applyAll);
     }
 }

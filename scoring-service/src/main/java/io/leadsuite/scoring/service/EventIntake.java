@@ -3,10 +3,13 @@ package io.leadsuite.scoring.service;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +21,7 @@ import io.leadsuite.contracts.ContactErased;
 import io.leadsuite.contracts.ContactMerged;
 import io.leadsuite.contracts.ContactUpdated;
 import io.leadsuite.contracts.EmailAddress;
+import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.LeadCaptured;
 import io.leadsuite.contracts.LeadCreated;
 import io.leadsuite.contracts.LeadStageChanged;
@@ -330,6 +334,59 @@ public class EventIntake {
             }
         });
         return copy;
+    }
+
+    /**
+     * Takes, in the global lock order and in one statement, every lock the effects of a batch of lead and contact
+     * events will take: their leads and contacts, the e-mails they carry and the e-mails known for their contacts.
+     * The effects then find their locks held, so a batch cannot deadlock with interactions or another batch.
+     */
+    public Uni<Void> lockAll(List<Envelope<?>> events) {
+        Set<ScoringLocks.Key> keys = new HashSet<>();
+        Set<UUID> contacts = new HashSet<>();
+        for (Envelope<?> event : events) {
+            Object data = event.data();
+            if (data instanceof LeadCreated e) {
+                leadKeys(keys, contacts, e.leadId(), e.contactId());
+            } else if (data instanceof LeadCaptured e) {
+                leadKeys(keys, contacts, e.leadId(), e.contactId());
+            } else if (data instanceof LeadUpdated e) {
+                leadKeys(keys, contacts, e.leadId(), e.contactId());
+            } else if (data instanceof LeadStageChanged e) {
+                leadKeys(keys, contacts, e.leadId(), e.contactId());
+            } else if (data instanceof ContactCreated e) {
+                leadKeys(keys, contacts, null, e.contactId());
+                EmailAddress.normalise(e.email()).ifPresent(email -> keys.add(ScoringLocks.email(email)));
+            } else if (data instanceof ContactUpdated e) {
+                leadKeys(keys, contacts, null, e.contactId());
+                EmailAddress.normalise(e.email()).ifPresent(email -> keys.add(ScoringLocks.email(email)));
+            } else if (data instanceof ContactMerged e) {
+                leadKeys(keys, contacts, null, e.survivorId());
+                leadKeys(keys, contacts, null, e.duplicateId());
+            } else if (data instanceof ContactErased e) {
+                leadKeys(keys, contacts, null, e.contactId());
+            }
+        }
+        if (keys.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Uni<List<String>> known = contacts.isEmpty() ? Uni.createFrom().item(List.of())
+                : ContactRef.<ContactRef> list("contactId in ?1", contacts)
+                        .map(refs -> refs.stream().map(ref -> ref.email).filter(Objects::nonNull).toList());
+        return known.chain(emails -> {
+            emails.forEach(email -> keys.add(ScoringLocks.email(email)));
+            return locks.acquire(keys);
+        });
+    }
+
+    private static void leadKeys(Set<ScoringLocks.Key> keys, Set<UUID> contacts, UUID leadId, UUID contactId) {
+        if (leadId != null) {
+            keys.add(ScoringLocks.lead(leadId));
+        }
+        if (contactId != null) {
+            keys.add(ScoringLocks.contact(contactId));
+            contacts.add(contactId);
+        }
     }
 
     /** Locks the lead and its contact, then the contact's e-mail if known (global lock order); yields the e-mail. */

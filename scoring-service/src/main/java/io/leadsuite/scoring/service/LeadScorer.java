@@ -139,8 +139,10 @@ public class LeadScorer {
                 .chain(() -> writer.flush())
                 .chain(() -> {
                     List<ScoreHistoryEntry> history = new ArrayList<>();
-                    return each(List.copyOf(states.values()), state -> save(state, now, history))
-                            .chain(() -> insertHistory(history));
+                    List<Envelope<ScoreChanged>> events = new ArrayList<>();
+                    return each(List.copyOf(states.values()), state -> save(state, now, history, events))
+                            .chain(() -> insertHistory(history))
+                            .chain(() -> outbox.addAll(events));
                 })
                 .map(ignored -> new Refreshed(states.size(),
                         (int) states.values().stream().filter(s -> s.changed).count()));
@@ -379,8 +381,12 @@ public class LeadScorer {
         }).replaceWithVoid();
     }
 
-    /** Writes the lead's score rows and history and, when its standing changed, publishes the new snapshot. */
-    private Uni<Void> save(LeadState state, Instant now, List<ScoreHistoryEntry> history) {
+    /**
+     * Writes the lead's score rows and history and, when its standing changed, adds the new snapshot to the events
+     * the run publishes.
+     */
+    private Uni<Void> save(LeadState state, Instant now, List<ScoreHistoryEntry> history,
+            List<Envelope<ScoreChanged>> events) {
         boolean changed = !state.dropped.isEmpty();
         List<Uni<Void>> writes = new ArrayList<>();
         List<ScoreChanged.ModelScore> snapshot = new ArrayList<>();
@@ -436,8 +442,8 @@ public class LeadScorer {
         boolean salesReady = snapshot.stream().anyMatch(ScoreChanged.ModelScore::salesReady);
         ScoreChanged payload = new ScoreChanged(lead.leadId, lead.contactId, snapshot, salesReady,
                 state.lastInteractionId);
-        return written.chain(() -> outbox.add(Envelope.of(EventTypes.SCORE_CHANGED, SOURCE, now, lead.leadId,
-                lead.nextSequence(), payload)));
+        events.add(Envelope.of(EventTypes.SCORE_CHANGED, SOURCE, now, lead.leadId, lead.nextSequence(), payload));
+        return written;
     }
 
     /** Writes the history entries in multi-row statements. */

@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.FlushModeType;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -55,7 +56,9 @@ public class ScoringLocks {
                 .collect(Collectors.joining(", "));
         return Panache.getSession()
                 .chain(session -> session.createNativeQuery("select cast(pg_advisory_xact_lock(k1, k2) as text) "
-                        + "from (values " + rows + ") as t(k1, k2)", String.class).getResultList())
+                        + "from (values " + rows + ") as t(k1, k2)", String.class)
+                        // locks only: nothing to flush first
+                        .setFlushMode(FlushModeType.COMMIT).getResultList())
                 .replaceWithVoid();
     }
 }

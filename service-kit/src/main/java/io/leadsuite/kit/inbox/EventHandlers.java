@@ -1,6 +1,8 @@
 package io.leadsuite.kit.inbox;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -8,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.kit.event.EventCodec;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
@@ -20,8 +23,8 @@ import io.vertx.core.json.JsonObject;
  * handlers = inbox.handlers("lead-events")
  *         .on(EventTypes.LEAD_CREATED, LeadCreated.class, created -&gt; intake.leadCreated(created.data()));
  * ...
- * &#64;Incoming("lead-events") &#64;WithTransaction
- * public Uni&lt;Void&gt; onLeadEvent(JsonObject message) { return handlers.apply(message); }
+ * &#64;Inject &#64;Channel("lead-events") Multi&lt;Message&lt;JsonObject&gt;&gt; messages;
+ * void start(&#64;Observes StartupEvent event) { consumers.start("lead-events", messages, handlers::applyAll); }
  * </pre>
  */
 public final class EventHandlers {
@@ -31,34 +34,81 @@ public final class EventHandlers {
     private final String address;
     private final EventCodec codec;
     private final Inbox inbox;
-    private final Map<String, Function<JsonObject, Uni<Void>>> byType;
+    private final Map<String, Handler<?>> byType;
+    private final Function<List<Envelope<?>>, Uni<Void>> lockFirst;
 
-    EventHandlers(String address, EventCodec codec, Inbox inbox, Map<String, Function<JsonObject, Uni<Void>>> byType) {
+    EventHandlers(String address, EventCodec codec, Inbox inbox, Map<String, Handler<?>> byType,
+            Function<List<Envelope<?>>, Uni<Void>> lockFirst) {
         this.address = address;
         this.codec = codec;
         this.inbox = inbox;
         this.byType = byType;
+        this.lockFirst = lockFirst;
+    }
+
+    /** What to do with one type: how to read its payload and its effect. */
+    private record Handler<T>(Class<T> payload, Function<Envelope<T>, Uni<Void>> effect) {
+
+        @SuppressWarnings("unchecked")
+        Uni<Void> run(Envelope<?> envelope) {
+            return effect.apply((Envelope<T>) envelope);
+        }
+    }
+
+    /** A decoded message of a batch and its handler. */
+    private record Decoded(Envelope<?> envelope, Handler<?> handler) {
     }
 
     /** A copy with one more handler. */
     public <T> EventHandlers on(String type, Class<T> payload, Function<Envelope<T>, Uni<Void>> effect) {
-        Map<String, Function<JsonObject, Uni<Void>>> more = new LinkedHashMap<>(byType);
-        more.put(type, message -> {
-            Envelope<T> envelope = codec.decode(message, payload);
-            return inbox.applyOnce(envelope, () -> effect.apply(envelope));
-        });
-        return new EventHandlers(address, codec, inbox, Map.copyOf(more));
+        Map<String, Handler<?>> more = new LinkedHashMap<>(byType);
+        more.put(type, new Handler<>(payload, effect));
+        return new EventHandlers(address, codec, inbox, Map.copyOf(more), lockFirst);
     }
 
-    /** Applies the message once, inside the caller's transaction. */
+    /**
+     * A copy that, before any effect of a batch runs, takes every lock the batch's effects will take, in the
+     * service's global lock order. Effects applied one after the other in one transaction would otherwise take their
+     * locks in message order, and two transactions that do that deadlock.
+     */
+    public EventHandlers lockFirst(Function<List<Envelope<?>>, Uni<Void>> locks) {
+        return new EventHandlers(address, codec, inbox, byType, locks);
+    }
+
+    /** Applies one message once, inside the caller's transaction. */
     public Uni<Void> apply(JsonObject message) {
-        String type = codec.typeOf(message);
-        Function<JsonObject, Uni<Void>> handler = byType.get(type);
-        if (handler == null) {
-            LOG.debugf("Ignoring %s on %s", type, address);
+        return applyAll(List.of(message));
+    }
+
+    /**
+     * Applies a batch of messages in order, each once, inside the caller's transaction: the inbox records the whole
+     * batch in one statement, then the effects of the messages not applied before run one after the other. Fails if
+     * any message is not a readable envelope or its effect fails (the caller then isolates it).
+     */
+    public Uni<Void> applyAll(List<JsonObject> messages) {
+        List<Decoded> decoded = new ArrayList<>(messages.size());
+        for (JsonObject message : messages) {
+            String type = codec.typeOf(message);
+            Handler<?> handler = byType.get(type);
+            if (handler == null) {
+                LOG.debugf("Ignoring %s on %s", type, address);
+                continue;
+            }
+            decoded.add(new Decoded(codec.decode(message, handler.payload()), handler));
+        }
+        if (decoded.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return Uni.createFrom().deferred(() -> handler.apply(message)).onFailure().invoke(failure -> LOG.warnf(failure,
-                "Cannot apply %s %s on %s; the broker will redeliver it", type, message.getValue("id"), address));
+        return inbox.claim(decoded.stream().map(Decoded::envelope).toList())
+                .call(claimed -> lockFirst.apply(decoded.stream().map(Decoded::envelope)
+                        .filter(envelope -> claimed.contains(envelope.id())).toList()))
+                .chain(claimed -> Multi.createFrom().iterable(decoded)
+                        .filter(message -> claimed.remove(message.envelope().id()))
+                        .onItem().transformToUniAndConcatenate(message -> Uni.createFrom()
+                                .deferred(() -> message.handler().run(message.envelope()))
+                                .call(Inbox::settle)
+                                .onFailure().invoke(failure -> LOG.debugf(failure, "Cannot apply %s %s on %s",
+                                        message.envelope().type(), message.envelope().id(), address)))
+                        .collect().last().replaceWithVoid());
     }
 }

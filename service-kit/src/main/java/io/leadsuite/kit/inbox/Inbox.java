@@ -1,9 +1,14 @@
 package io.leadsuite.kit.inbox;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.FlushModeType;
 
 import org.jboss.logging.Logger;
 
@@ -30,7 +35,47 @@ public class Inbox {
 
     /** The start of a consumer's handlers for the messages of one address; add them with {@code on(...)}. */
     public EventHandlers handlers(String address) {
-        return new EventHandlers(address, codec, this, Map.of());
+        return new EventHandlers(address, codec, this, Map.of(), claimed -> Uni.createFrom().voidItem());
+    }
+
+    /**
+     * Records the ids of a batch of messages in one statement and answers those that had not been applied before (a
+     * message twice in the batch is claimed once). Must be called inside a reactive transaction, which then applies
+     * the claimed messages' effects.
+     */
+    public Uni<Set<UUID>> claim(List<? extends Envelope<?>> messages) {
+        if (messages.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        StringBuilder sql = new StringBuilder("insert into processed_message (message_id, type) values ");
+        for (int i = 0; i < messages.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("(?").append(2 * i + 1).append(", ?").append(2 * i + 2).append(')');
+        }
+        sql.append(" on conflict do nothing returning message_id");
+        return Panache.getSession().chain(session -> {
+            // touches no entity's table: no flush of the session first (see Outbox)
+            var query = session.createNativeQuery(sql.toString(), UUID.class).setFlushMode(FlushModeType.COMMIT);
+            for (int i = 0; i < messages.size(); i++) {
+                query.setParameter(2 * i + 1, messages.get(i).id());
+                query.setParameter(2 * i + 2, messages.get(i).type());
+            }
+            return query.getResultList();
+        }).map(claimed -> {
+            if (claimed.size() < messages.size()) {
+                LOG.debugf("Skipping %d of %d messages: already applied", messages.size() - claimed.size(),
+                        messages.size());
+            }
+            return new HashSet<>(claimed);
+        });
+    }
+
+    /**
+     * Ends one message's part of a batch transaction: writes its changes and empties the session, so the next message
+     * loads what it reads afresh (as it would in a transaction of its own) and the session does not grow with the
+     * batch (Hibernate dirty-checks every entity of the session before each query).
+     */
+    public static Uni<Void> settle() {
+        return Panache.getSession().chain(session -> session.flush().invoke(session::clear));
     }
 
     /**
