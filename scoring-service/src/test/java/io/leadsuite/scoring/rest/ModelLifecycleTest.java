@@ -321,6 +321,32 @@ class ModelLifecycleTest {
     }
 
     @Test
+    void aBatchOfInboundInteractionsCountsEachOnceAndABadOneHoldsUpNoOther() {
+        String topic = topic();
+        String model = publishModel("""
+                {"name": "Opens", "scope": {"topics": ["%s"]}, "salesReadyThreshold": 1000,
+                 "rules": [{"id": "open", "interactionType": "EMAIL_OPENED", "points": 1}]}""".formatted(topic));
+        UUID lead = UUID.randomUUID();
+        UUID contact = UUID.randomUUID();
+        lead(lead, contact, topic);
+        awaitTracked(lead);
+        // sent without waiting for each, so the consumer takes them in batches: 30 interactions, 10 of them twice,
+        // and in the middle a message that is not an interaction (it fails alone; the batch around it applies)
+        List<io.smallrye.mutiny.Uni<Void>> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            int n = i < 30 ? i : i - 30;
+            sent.add(interactions.send(new JsonObject().put("id", "batch-" + lead + "-" + n).put("type", "EMAIL_OPENED")
+                    .put("leadId", lead.toString()).put("contactId", contact.toString())));
+            if (i == 15) {
+                sent.add(interactions.send(new JsonObject().put("id", "bad-" + lead).put("type", "NOT_A_TYPE")));
+            }
+        }
+        io.smallrye.mutiny.Uni.join().all(sent).andFailFast().await().atMost(ScoringTestSupport.PATIENCE);
+        awaitScore(lead, model, 30);
+        assertEquals(30, get("/leads/" + lead + "/scores/" + model + "/explanation").getList("hits").size());
+    }
+
+    @Test
     void mergeMovesInteractionsAndErasureRemovesThem() {
         String topic = topic();
         String model = publishModel("""

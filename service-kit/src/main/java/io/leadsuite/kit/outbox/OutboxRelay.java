@@ -33,7 +33,9 @@ import io.vertx.pgclient.PgConnectOptions;
  * Sends committed outbox messages to the broker, then deletes them. Wakes on PostgreSQL's commit-time
  * {@code NOTIFY outbox_message}, and polls as a safety net. Each batch is taken with {@code FOR UPDATE SKIP LOCKED}, so
  * several replicas never send the same row at once; a row is deleted only after the broker has accepted it
- * (at-least-once). Messages of one batch go out on one link in outbox order, which keeps per-subject order.
+ * (at-least-once). Messages of one batch go out on one link in outbox order, which keeps per-subject order, and carry
+ * their subject as AMQP group id: with several replicas consuming one queue, the broker hands one lead's (one
+ * contact's) messages to one consumer at a time, so they are applied in order.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -124,7 +126,7 @@ public class OutboxRelay {
     }
 
     private Uni<Integer> relayBatch(SqlConnection connection) {
-        return connection.preparedQuery("select id, message_id, type, payload::text as payload from outbox_message "
+        return connection.preparedQuery("select id, message_id, type, subject, payload::text as payload from outbox_message "
                 + "order by id limit $1 for update skip locked")
                 .execute(Tuple.of(config.batchSize()))
                 .chain(rows -> {
@@ -174,6 +176,8 @@ public class OutboxRelay {
         OutgoingAmqpMetadata metadata = OutgoingAmqpMetadata.builder()
                 .withMessageId(row.getUUID("message_id").toString())
                 .withSubject(row.getString("type"))
+                // Artemis message groups: one subject's messages go to one consumer of a queue at a time, in order
+                .withGroupId(row.getUUID("subject").toString())
                 .withContentType("application/json")
                 .withDurable(true)
                 .build();
