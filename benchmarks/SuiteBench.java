@@ -71,10 +71,16 @@ public class SuiteBench {
         SuiteBench bench = new SuiteBench(a.getOrDefault("gateway", "http://localhost:8080"), token);
         int concurrency = Integer.parseInt(a.getOrDefault("concurrency", "8"));
         bench.warmUp();
-        List<String> leads = bench.captures(Integer.parseInt(a.getOrDefault("captures", "2000")), concurrency);
+        Work.settled();
+        long[] before = Work.snapshot();
+        int captureCount = Integer.parseInt(a.getOrDefault("captures", "2000"));
+        List<String> leads = bench.captures(captureCount, concurrency);
+        Work.report("capture", captureCount, before, Work.settled());
         List<String> scored = leads.subList(0, Math.min(leads.size(), Integer.parseInt(a.getOrDefault("leads", "200"))));
-        bench.scoringThroughput(scored, Integer.parseInt(a.getOrDefault("interactions", "20000")),
-                Integer.parseInt(a.getOrDefault("batch", "100")), concurrency);
+        int interactionCount = Integer.parseInt(a.getOrDefault("interactions", "20000"));
+        before = Work.snapshot();
+        bench.scoringThroughput(scored, interactionCount, Integer.parseInt(a.getOrDefault("batch", "100")), concurrency);
+        Work.report("interaction", interactionCount, before, Work.settled());
         bench.scoreLatency(leads.subList(scored.size(), leads.size()), Integer.parseInt(a.getOrDefault("rate", "40")),
                 Integer.parseInt(a.getOrDefault("samples", "600")));
         System.exit(0);
@@ -319,5 +325,60 @@ public class SuiteBench {
 
     static double at(long[] sorted, double q) {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
+    }
+
+    /**
+     * Database work per unit, read with SQL from pg_stat_database ({@code scripts/infra.sh db-work suite}): commits and
+     * rows written per capture and per interaction in each service's database, counted from before a phase until the
+     * pipeline is quiet again after it.
+     */
+    static final class Work {
+        static final String[] DATABASES = { "contact", "lead", "scoring" };
+
+        /** transactions, inserted, updated, deleted for contact, lead, scoring (12 numbers). */
+        static long[] snapshot() throws Exception {
+            Process p = new ProcessBuilder("bash", "scripts/infra.sh", "db-work", "suite").redirectErrorStream(false)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes());
+            p.waitFor();
+            long[] values = new long[12];
+            for (String line : out.split("\n")) {
+                String[] f = line.trim().split("\\s+");
+                for (int d = 0; d < DATABASES.length; d++) {
+                    if (f.length == 5 && f[0].equals(DATABASES[d])) {
+                        for (int k = 0; k < 4; k++) {
+                            values[4 * d + k] = Long.parseLong(f[k + 1]);
+                        }
+                    }
+                }
+            }
+            return values;
+        }
+
+        /** Waits until the databases commit fewer than 10 transactions a second (consumers and relays done). */
+        static long[] settled() throws Exception {
+            long[] last = snapshot();
+            for (int i = 0; i < 180; i++) {
+                Thread.sleep(1000);
+                long[] now = snapshot();
+                long commits = now[0] + now[4] + now[8] - last[0] - last[4] - last[8];
+                last = now;
+                if (commits < 10) {
+                    return now;
+                }
+            }
+            return last;
+        }
+
+        static void report(String unit, int count, long[] before, long[] after) {
+            StringBuilder line = new StringBuilder("work per " + unit + ":");
+            for (int d = 0; d < DATABASES.length; d++) {
+                line.append(String.format(Locale.ROOT, " %s %.1f tx, %.1f rows written;", DATABASES[d],
+                        (after[4 * d] - before[4 * d]) / (double) count,
+                        (after[4 * d + 1] + after[4 * d + 2] + after[4 * d + 3] - before[4 * d + 1]
+                                - before[4 * d + 2] - before[4 * d + 3]) / (double) count));
+            }
+            System.out.println(line);
+        }
     }
 }

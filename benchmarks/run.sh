@@ -15,4 +15,9 @@ LEADSUITE_GATEWAY_RATE_LIMIT_PER_MINUTE="${LEADSUITE_GATEWAY_RATE_LIMIT_PER_MINU
 TOKEN="$(bash scripts/suite.sh token marketing)"
 export TOKEN
 echo "commit $(git rev-parse --short HEAD), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+# The database's ceiling in the same run, before the load: a one-row insert per transaction (pgbench, 10 s each).
+bash scripts/infra.sh pgbench suite 10 | while read -r clients tps; do
+  echo "ceiling: pgbench one-row insert, $clients client(s): $tps tps"
+done
+echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 exec java -Xmx512m "$ROOT/benchmarks/SuiteBench.java" "$@"

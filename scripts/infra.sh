@@ -8,6 +8,10 @@
 #   scripts/infra.sh status suite|test
 #   scripts/infra.sh wipe  suite|test     stop and delete all data of that profile
 #   scripts/infra.sh broker-kill suite|test    kill -9 the broker only (a crash, for fault tests); broker-start starts it
+#   scripts/infra.sh pgbench suite|test [seconds]   the database's ceiling for benchmarks: a one-row insert per
+#                                         transaction with 1 and with 16 clients, in a throwaway database of the same
+#                                         server (same settings as the services'); prints "clients tps" lines
+#   scripts/infra.sh db-work suite|test   transactions and rows written so far per service database (for work per unit)
 #
 # Profiles do not share ports or data: "suite" is what scripts/suite.sh runs against, "test" is what the tests use.
 set -euo pipefail
@@ -208,7 +212,7 @@ export JWT_PRIVATE_KEY_FILE=$KEYS/private.pem
 EOF
 }
 
-cmd="${1:-}"; [ $# -ge 2 ] || die "usage: $0 start|stop|status|wipe|broker-kill|broker-start suite|test"
+cmd="${1:-}"; [ $# -ge 2 ] || die "usage: $0 start|stop|status|wipe|broker-kill|broker-start|pgbench|db-work suite|test"
 profile_settings "$2"
 mkdir -p "$STATE"
 case "$cmd" in
@@ -238,6 +242,29 @@ case "$cmd" in
     ;;
   broker-start)
     start_artemis
+    ;;
+  pgbench)
+    PG_BIN="$(find_pg_bin)"
+    pg_running || die "PostgreSQL ($PROFILE) is not running"
+    secs="${3:-10}"
+    psql_admin -c "drop database if exists ceiling" >/dev/null 2>&1
+    psql_admin -c "create database ceiling" >/dev/null
+    as_pg "$PG_BIN/psql" -h "$PG_SOCK" -p "$PG_PORT" -U postgres -d ceiling -qtA \
+      -c "create table one_row (id bigserial primary key, at timestamptz not null default now(), note text)"
+    script="$(mktemp)"; chmod 644 "$script"
+    echo "insert into one_row (note) values ('ceiling');" > "$script"
+    for clients in 1 16; do
+      tps="$(as_pg "$PG_BIN/pgbench" -h "$PG_SOCK" -p "$PG_PORT" -U postgres -n -c "$clients" -j "$clients" \
+        -T "$secs" -f "$script" ceiling 2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1)"
+      echo "$clients $tps"
+    done
+    rm -f "$script"
+    psql_admin -c "drop database ceiling" >/dev/null
+    ;;
+  db-work)
+    PG_BIN="$(find_pg_bin)"
+    psql_admin -F ' ' -c "select datname, xact_commit + xact_rollback, tup_inserted, tup_updated, tup_deleted
+      from pg_stat_database where datname in ('contact', 'lead', 'scoring') order by datname"
     ;;
   wipe)
     stop_artemis
