@@ -28,12 +28,10 @@ import io.vertx.core.json.JsonObject;
 public class ContactEventConsumer {
 
     private final EventHandlers handlers;
-    private final BatchConsumers consumers;
     private final Multi<Message<JsonObject>> messages;
 
-    public ContactEventConsumer(Inbox inbox, ContactChangesService contacts, BatchConsumers consumers,
+    public ContactEventConsumer(Inbox inbox, ContactChangesService contacts,
             @Channel("contact-events") Multi<Message<JsonObject>> messages) {
-        this.consumers = consumers;
         this.messages = messages;
         this.handlers = inbox.handlers(EventTypes.CONTACT_EVENTS)
                 .on(EventTypes.CONTACT_MERGED, ContactMerged.class, contacts::merged)
@@ -44,7 +42,7 @@ public class ContactEventConsumer {
                         e -> contacts.country(e.data().contactId(), e.data().country(), e.time()));
     }
 
-    void start(@Observes StartupEvent event) {
+    void start(@Observes StartupEvent event, BatchConsumers consumers) {
         consumers.start("contact-events", messages, handlers::applyAll);
     }
 }

@@ -44,14 +44,12 @@ public class LeadEventConsumer {
     private final SlaService sla;
     private final NurtureService nurture;
     private final LeadService leads;
-    private final BatchConsumers consumers;
     private final Multi<Message<JsonObject>> messages;
 
     public LeadEventConsumer(EventCodec codec, Inbox inbox, WebhookService webhooks, RoutingService routing,
-            SlaService sla, NurtureService nurture, LeadService leads, BatchConsumers consumers,
+            SlaService sla, NurtureService nurture, LeadService leads,
             @Channel("lead-events-in") Multi<Message<JsonObject>> messages) {
         this.leads = leads;
-        this.consumers = consumers;
         this.messages = messages;
         this.codec = codec;
         this.inbox = inbox;
@@ -61,7 +59,7 @@ public class LeadEventConsumer {
         this.nurture = nurture;
     }
 
-    void start(@Observes StartupEvent event) {
+    void start(@Observes StartupEvent event, BatchConsumers consumers) {
         consumers.start("lead-events-in", messages, this::applyAll);
     }
 

@@ -27,12 +27,10 @@ import io.vertx.core.json.JsonObject;
 public class ScoreUpdateConsumer {
 
     private final EventHandlers handlers;
-    private final BatchConsumers consumers;
     private final Multi<Message<JsonObject>> messages;
 
-    public ScoreUpdateConsumer(Inbox inbox, LeadService leads, NurtureService nurture, BatchConsumers consumers,
+    public ScoreUpdateConsumer(Inbox inbox, LeadService leads, NurtureService nurture,
             @Channel("score-updates") Multi<Message<JsonObject>> messages) {
-        this.consumers = consumers;
         this.messages = messages;
         this.handlers = inbox.handlers(EventTypes.SCORE_UPDATES)
                 .on(EventTypes.SCORE_CHANGED, ScoreChanged.class,
@@ -40,7 +38,7 @@ public class ScoreUpdateConsumer {
                 .lockFirst(updates -> leads.lockAll(updates.stream().map(Envelope::subject).toList()));
     }
 
-    void start(@Observes StartupEvent event) {
+    void start(@Observes StartupEvent event, BatchConsumers consumers) {
         consumers.start("score-updates", messages, handlers::applyAll);
     }
 }

@@ -29,12 +29,10 @@ import io.vertx.core.json.JsonObject;
 public class ContactEventConsumer {
 
     private final EventHandlers handlers;
-    private final BatchConsumers consumers;
     private final Multi<Message<JsonObject>> messages;
 
-    public ContactEventConsumer(Inbox inbox, EventIntake intake, BatchConsumers consumers,
+    public ContactEventConsumer(Inbox inbox, EventIntake intake,
             @Channel("contact-events") Multi<Message<JsonObject>> messages) {
-        this.consumers = consumers;
         this.messages = messages;
         this.handlers = inbox.handlers(EventTypes.CONTACT_EVENTS)
                 .on(EventTypes.CONTACT_CREATED, ContactCreated.class, created -> intake.contactCreated(created.data()))
@@ -44,7 +42,7 @@ public class ContactEventConsumer {
                 .lockFirst(intake::lockAll);
     }
 
-    void start(@Observes StartupEvent event) {
+    void start(@Observes StartupEvent event, BatchConsumers consumers) {
         consumers.start("contact-events", messages, handlers::applyAll);
     }
 }

@@ -35,19 +35,17 @@ public class InteractionConsumer {
     private final InteractionService interactions;
     private final ObjectMapper mapper;
     private final ScoringClock clock;
-    private final BatchConsumers consumers;
     private final Multi<Message<JsonObject>> messages;
 
     public InteractionConsumer(InteractionService interactions, ObjectMapper mapper, ScoringClock clock,
-            BatchConsumers consumers, @Channel("interactions") Multi<Message<JsonObject>> messages) {
-        this.consumers = consumers;
+            @Channel("interactions") Multi<Message<JsonObject>> messages) {
         this.messages = messages;
         this.interactions = interactions;
         this.mapper = mapper;
         this.clock = clock;
     }
 
-    void start(@Observes StartupEvent event) {
+    void start(@Observes StartupEvent event, BatchConsumers consumers) {
         consumers.start("interactions", messages, this::applyAll);
     }
 

@@ -31,12 +31,10 @@ import io.vertx.core.json.JsonObject;
 public class LeadEventConsumer {
 
     private final EventHandlers handlers;
-    private final BatchConsumers consumers;
     private final Multi<Message<JsonObject>> messages;
 
-    public LeadEventConsumer(Inbox inbox, EventIntake intake, BatchConsumers consumers,
+    public LeadEventConsumer(Inbox inbox, EventIntake intake,
             @Channel("lead-events") Multi<Message<JsonObject>> messages) {
-        this.consumers = consumers;
         this.messages = messages;
         this.handlers = inbox.handlers(EventTypes.LEAD_EVENTS)
                 .on(EventTypes.LEAD_CREATED, LeadCreated.class, created -> intake.leadCreated(created.data()))
@@ -47,7 +45,7 @@ public class LeadEventConsumer {
                 .lockFirst(intake::lockAll);
     }
 
-    void start(@Observes StartupEvent event) {
+    void start(@Observes StartupEvent event, BatchConsumers consumers) {
         consumers.start("lead-events", messages, handlers::applyAll);
     }
 }

@@ -21,7 +21,7 @@ import io.vertx.core.json.JsonObject;
  * and hands it over at start-up:
  *
  * <pre>
- * void start(&#64;Observes StartupEvent event) {
+ * void start(&#64;Observes StartupEvent event, BatchConsumers consumers) {
  *     consumers.start("lead-events", messages, handlers::applyAll);
  * }
  * </pre>

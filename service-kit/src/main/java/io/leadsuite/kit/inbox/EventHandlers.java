@@ -24,7 +24,7 @@ import io.vertx.core.json.JsonObject;
  *         .on(EventTypes.LEAD_CREATED, LeadCreated.class, created -&gt; intake.leadCreated(created.data()));
  * ...
  * &#64;Inject &#64;Channel("lead-events") Multi&lt;Message&lt;JsonObject&gt;&gt; messages;
- * void start(&#64;Observes StartupEvent event) { consumers.start("lead-events", messages, handlers::applyAll); }
+ * void start(&#64;Observes StartupEvent event, BatchConsumers consumers) { consumers.start("lead-events", messages, handlers::applyAll); }
  * </pre>
  */
 public final class EventHandlers {
