@@ -81,6 +81,7 @@ public class SuiteBench {
         before = Work.snapshot();
         bench.scoringThroughput(scored, interactionCount, Integer.parseInt(a.getOrDefault("batch", "100")), concurrency);
         Work.report("interaction", interactionCount, before, Work.settled());
+        // the latency phase starts on a quiet pipeline (settled() above), not behind the backlog of the phase before
         bench.scoreLatency(leads.subList(scored.size(), leads.size()), Integer.parseInt(a.getOrDefault("rate", "40")),
                 Integer.parseInt(a.getOrDefault("samples", "600")));
         System.exit(0);
