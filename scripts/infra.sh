@@ -12,6 +12,8 @@
 #                                         transaction with 1 and with 16 clients, in a throwaway database of the same
 #                                         server (same settings as the services'); prints "clients tps" lines
 #   scripts/infra.sh db-work suite|test   transactions and rows written so far per service database (for work per unit)
+#   scripts/infra.sh db-check suite|test  after a benchmark: outbox rows left per database, inbox rows, and the scores
+#                                         in scoring-service that differ from the sum of their rule hits
 #
 # Profiles do not share ports or data: "suite" is what scripts/suite.sh runs against, "test" is what the tests use.
 set -euo pipefail
@@ -212,7 +214,7 @@ export JWT_PRIVATE_KEY_FILE=$KEYS/private.pem
 EOF
 }
 
-cmd="${1:-}"; [ $# -ge 2 ] || die "usage: $0 start|stop|status|wipe|broker-kill|broker-start|pgbench|db-work suite|test"
+cmd="${1:-}"; [ $# -ge 2 ] || die "usage: $0 start|stop|status|wipe|broker-kill|broker-start|pgbench|db-work|db-check suite|test"
 profile_settings "$2"
 mkdir -p "$STATE"
 case "$cmd" in
@@ -265,6 +267,16 @@ case "$cmd" in
     PG_BIN="$(find_pg_bin)"
     psql_admin -F ' ' -c "select datname, xact_commit + xact_rollback, tup_inserted, tup_updated, tup_deleted
       from pg_stat_database where datname in ('contact', 'lead', 'scoring') order by datname"
+    ;;
+  db-check)
+    PG_BIN="$(find_pg_bin)"
+    for db in "${SERVICES[@]}"; do
+      echo "$db outbox_left $(as_pg "$PG_BIN/psql" -h "$PG_SOCK" -p "$PG_PORT" -U postgres -d "$db" -qtA \
+        -c "select count(*) from outbox_message")"
+    done
+    echo "scoring scores_not_sum_of_hits $(as_pg "$PG_BIN/psql" -h "$PG_SOCK" -p "$PG_PORT" -U postgres -d scoring -qtA \
+      -c "select count(*) from lead_score s left join (select lead_id, model_id, sum(points) as total from rule_hit
+          group by lead_id, model_id) h using (lead_id, model_id) where s.score <> coalesce(h.total, 0)")"
     ;;
   wipe)
     stop_artemis
