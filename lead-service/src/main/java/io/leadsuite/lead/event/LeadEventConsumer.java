@@ -1,7 +1,5 @@
 package io.leadsuite.lead.event;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -14,7 +12,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.kit.consumer.BatchConsumers;
-import io.leadsuite.kit.event.EventCodec;
+import io.leadsuite.kit.inbox.EventHandlers;
 import io.leadsuite.kit.inbox.Inbox;
 import io.leadsuite.lead.nurture.NurtureService;
 import io.leadsuite.lead.routing.RoutingService;
@@ -37,47 +35,25 @@ import io.vertx.core.json.JsonObject;
 @ApplicationScoped
 public class LeadEventConsumer {
 
-    private final EventCodec codec;
-    private final Inbox inbox;
-    private final WebhookService webhooks;
     private final RoutingService routing;
     private final SlaService sla;
     private final NurtureService nurture;
-    private final LeadService leads;
+    private final EventHandlers handlers;
     private final Multi<Message<JsonObject>> messages;
 
-    public LeadEventConsumer(EventCodec codec, Inbox inbox, WebhookService webhooks, RoutingService routing,
-            SlaService sla, NurtureService nurture, LeadService leads,
-            @Channel("lead-events-in") Multi<Message<JsonObject>> messages) {
-        this.leads = leads;
-        this.messages = messages;
-        this.codec = codec;
-        this.inbox = inbox;
-        this.webhooks = webhooks;
+    public LeadEventConsumer(Inbox inbox, WebhookService webhooks, RoutingService routing, SlaService sla,
+            NurtureService nurture, LeadService leads, @Channel("lead-events-in") Multi<Message<JsonObject>> messages) {
         this.routing = routing;
         this.sla = sla;
         this.nurture = nurture;
+        this.messages = messages;
+        this.handlers = inbox.handlers(EventTypes.LEAD_EVENTS)
+                .otherwise((event, body) -> webhooks.fanOut(event, body.encode()).chain(() -> stageEntered(event)))
+                .lockFirst(events -> leads.lockAll(events.stream().map(Envelope::subject).toList()));
     }
 
     void start(@Observes StartupEvent event, BatchConsumers consumers) {
-        consumers.start("lead-events-in", messages, this::applyAll);
-    }
-
-    /** A batch of lead events, in order, each once, in the caller's transaction. */
-    Uni<Void> applyAll(List<JsonObject> batch) {
-        List<Envelope<Object>> events = new ArrayList<>(batch.size());
-        for (JsonObject message : batch) {
-            events.add(codec.decode(message, Object.class));
-        }
-        return inbox.claim(events)
-                .call(claimed -> leads.lockAll(events.stream().filter(event -> claimed.contains(event.id()))
-                        .map(Envelope::subject).toList()))
-                .chain(claimed -> Multi.createFrom().range(0, events.size())
-                        .filter(i -> claimed.remove(events.get(i).id()))
-                        .onItem().transformToUniAndConcatenate(i -> webhooks.fanOut(events.get(i), batch.get(i).encode())
-                                .chain(() -> stageEntered(events.get(i)))
-                                .call(Inbox::settle))
-                        .collect().last().replaceWithVoid());
+        consumers.start("lead-events-in", messages, handlers::applyAll);
     }
 
     private Uni<Void> stageEntered(Envelope<Object> event) {

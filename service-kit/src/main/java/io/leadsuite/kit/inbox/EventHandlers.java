@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import org.jboss.logging.Logger;
@@ -36,14 +37,17 @@ public final class EventHandlers {
     private final Inbox inbox;
     private final Map<String, Handler<?>> byType;
     private final Function<List<Envelope<?>>, Uni<Void>> lockFirst;
+    private final BiFunction<Envelope<Object>, JsonObject, Uni<Void>> otherwise;
 
     EventHandlers(String address, EventCodec codec, Inbox inbox, Map<String, Handler<?>> byType,
-            Function<List<Envelope<?>>, Uni<Void>> lockFirst) {
+            Function<List<Envelope<?>>, Uni<Void>> lockFirst,
+            BiFunction<Envelope<Object>, JsonObject, Uni<Void>> otherwise) {
         this.address = address;
         this.codec = codec;
         this.inbox = inbox;
         this.byType = byType;
         this.lockFirst = lockFirst;
+        this.otherwise = otherwise;
     }
 
     /** What to do with one type: how to read its payload and its effect. */
@@ -55,15 +59,23 @@ public final class EventHandlers {
         }
     }
 
-    /** A decoded message of a batch and its handler. */
-    private record Decoded(Envelope<?> envelope, Handler<?> handler) {
+    /** A decoded message of a batch, as received, and its handler (null: the catch-all one). */
+    private record Decoded(Envelope<?> envelope, JsonObject body, Handler<?> handler) {
     }
 
     /** A copy with one more handler. */
     public <T> EventHandlers on(String type, Class<T> payload, Function<Envelope<T>, Uni<Void>> effect) {
         Map<String, Handler<?>> more = new LinkedHashMap<>(byType);
         more.put(type, new Handler<>(payload, effect));
-        return new EventHandlers(address, codec, inbox, Map.copyOf(more), lockFirst);
+        return new EventHandlers(address, codec, inbox, Map.copyOf(more), lockFirst, otherwise);
+    }
+
+    /**
+     * A copy that applies every type without a handler of its own with {@code effect}, which gets the envelope (its
+     * data as read from JSON) and the body as received.
+     */
+    public EventHandlers otherwise(BiFunction<Envelope<Object>, JsonObject, Uni<Void>> effect) {
+        return new EventHandlers(address, codec, inbox, byType, lockFirst, effect);
     }
 
     /**
@@ -72,7 +84,7 @@ public final class EventHandlers {
      * locks in message order, and two transactions that do that deadlock.
      */
     public EventHandlers lockFirst(Function<List<Envelope<?>>, Uni<Void>> locks) {
-        return new EventHandlers(address, codec, inbox, byType, locks);
+        return new EventHandlers(address, codec, inbox, byType, locks, otherwise);
     }
 
     /** Applies one message once, inside the caller's transaction. */
@@ -90,11 +102,13 @@ public final class EventHandlers {
         for (JsonObject message : messages) {
             String type = codec.typeOf(message);
             Handler<?> handler = byType.get(type);
-            if (handler == null) {
+            if (handler != null) {
+                decoded.add(new Decoded(codec.decode(message, handler.payload()), message, handler));
+            } else if (otherwise != null) {
+                decoded.add(new Decoded(codec.decode(message, Object.class), message, null));
+            } else {
                 LOG.debugf("Ignoring %s on %s", type, address);
-                continue;
             }
-            decoded.add(new Decoded(codec.decode(message, handler.payload()), handler));
         }
         if (decoded.isEmpty()) {
             return Uni.createFrom().voidItem();
@@ -105,10 +119,16 @@ public final class EventHandlers {
                 .chain(claimed -> Multi.createFrom().iterable(decoded)
                         .filter(message -> claimed.remove(message.envelope().id()))
                         .onItem().transformToUniAndConcatenate(message -> Uni.createFrom()
-                                .deferred(() -> message.handler().run(message.envelope()))
+                                .deferred(() -> run(message))
                                 .call(Inbox::settle)
                                 .onFailure().invoke(failure -> LOG.debugf(failure, "Cannot apply %s %s on %s",
                                         message.envelope().type(), message.envelope().id(), address)))
                         .collect().last().replaceWithVoid());
+    }
+
+    @SuppressWarnings("unchecked")
+    private Uni<Void> run(Decoded message) {
+        return message.handler() != null ? message.handler().run(message.envelope())
+                : otherwise.apply((Envelope<Object>) message.envelope(), message.body());
     }
 }

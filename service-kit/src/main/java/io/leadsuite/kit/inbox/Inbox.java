@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.FlushModeType;
@@ -35,7 +34,7 @@ public class Inbox {
 
     /** The start of a consumer's handlers for the messages of one address; add them with {@code on(...)}. */
     public EventHandlers handlers(String address) {
-        return new EventHandlers(address, codec, this, Map.of(), claimed -> Uni.createFrom().voidItem());
+        return new EventHandlers(address, codec, this, Map.of(), claimed -> Uni.createFrom().voidItem(), null);
     }
 
     /**
@@ -76,24 +75,5 @@ public class Inbox {
      */
     public static Uni<Void> settle() {
         return Panache.getSession().chain(session -> session.flush().invoke(session::clear));
-    }
-
-    /**
-     * Runs {@code effect} unless the message was applied before. Must be called inside a reactive transaction.
-     */
-    public Uni<Void> applyOnce(Envelope<?> message, Supplier<Uni<Void>> effect) {
-        return Panache.getSession()
-                .chain(session -> session.createNativeQuery(
-                        "insert into processed_message (message_id, type) values (?1, ?2) on conflict do nothing")
-                        .setParameter(1, message.id())
-                        .setParameter(2, message.type())
-                        .executeUpdate())
-                .chain(inserted -> {
-                    if (inserted == 0) {
-                        LOG.debugf("Skipping %s %s: already applied", message.type(), message.id());
-                        return Uni.createFrom().voidItem();
-                    }
-                    return effect.get();
-                });
     }
 }

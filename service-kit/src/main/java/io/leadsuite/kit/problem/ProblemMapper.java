@@ -107,6 +107,18 @@ public class ProblemMapper {
                 "The resource was changed by another request; read it again and retry", path(uri), null));
     }
 
+    /**
+     * A deadlock or lock time-out the database broke by aborting this request's transaction: nothing was stored, and
+     * the same request a moment later succeeds, so the client is told to retry rather than shown a server error.
+     */
+    @ServerExceptionMapper
+    public Response lockContention(org.hibernate.exception.LockAcquisitionException e, UriInfo uri) {
+        LOG.warnf("Lock contention on %s, answered 503: %s", path(uri), e.getMessage());
+        return Response.fromResponse(respond(new Problem(Problem.TYPE_BASE + "busy", "Busy", 503,
+                "Concurrent work on the same records aborted this request; nothing was stored, retry it",
+                path(uri), null))).header("Retry-After", "1").build();
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
