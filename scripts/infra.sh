@@ -160,6 +160,8 @@ start_artemis() {
   fi
   # The broker configuration is the one in deploy/, refreshed on every start so changes apply.
   cp "$ROOT/deploy/broker/broker.xml" "$BROKER/etc/broker.xml"
+  # A broker of an earlier run may still be letting go of the port: wait a little before calling it taken.
+  for _ in $(seq 1 20); do port_open "$AMQP_PORT" || break; sleep 0.5; done
   port_open "$AMQP_PORT" && die "port $AMQP_PORT is taken by another process"
   JAVA_ARGS="-XX:+UseG1GC -Xms64m -Xmx512m -Damqp.port=$AMQP_PORT -Ddata.dir=$BROKER/data --add-opens java.base/jdk.internal.misc=ALL-UNNAMED" \
     nohup "$BROKER/bin/artemis" run >"$BROKER/log/console.log" 2>&1 &
