@@ -6,7 +6,7 @@
 #   benchmarks/gateway.sh [DURATION=10s] [CONNECTIONS=16] [THREADS=2] [ROUNDS=3]
 #
 # LEADSUITE_BENCH_WARMUP (20s): length of each warm-up run (C2 needs a while on a busy 2-core machine).
-# - Runs on the local suite (scripts/suite.sh: ports 8080-8083, PostgreSQL 55432, Artemis 55672), restarted with the
+# - Runs on the local suite (scripts/suite.sh: ports 8080-8083, PostgreSQL 25432, Artemis 25672), restarted with the
 #   gateway's per-caller rate limit lifted (LEADSUITE_GATEWAY_RATE_LIMIT_PER_MINUTE), so that the limit is not what is
 #   measured; nginx listens on LEADSUITE_BENCH_NGINX_PORT (8084). Never the test infrastructure.
 # - Installs wrk and nginx (apt-get install wrk nginx-light) when they are missing.

@@ -29,8 +29,8 @@ die() { printf '[infra] ERROR: %s\n' "$*" >&2; exit 1; }
 
 profile_settings() {
   case "$1" in
-    suite) PG_PORT="${LEADSUITE_PG_PORT:-55432}"; AMQP_PORT="${LEADSUITE_AMQP_PORT:-55672}" ;;
-    test)  PG_PORT="${LEADSUITE_TEST_PG_PORT:-${LEADSUITE_PG_PORT:-56432}}"; AMQP_PORT="${LEADSUITE_TEST_AMQP_PORT:-${LEADSUITE_AMQP_PORT:-56672}}" ;;
+    suite) PG_PORT="${LEADSUITE_PG_PORT:-25432}"; AMQP_PORT="${LEADSUITE_AMQP_PORT:-25672}" ;;
+    test)  PG_PORT="${LEADSUITE_TEST_PG_PORT:-${LEADSUITE_PG_PORT:-26432}}"; AMQP_PORT="${LEADSUITE_TEST_AMQP_PORT:-${LEADSUITE_AMQP_PORT:-26672}}" ;;
     *) die "unknown profile '$1' (suite or test)" ;;
   esac
   PROFILE="$1"

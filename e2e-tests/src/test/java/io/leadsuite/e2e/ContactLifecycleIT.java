@@ -119,7 +119,7 @@ class ContactLifecycleIT {
     private static List<String> holding(List<String> values) throws Exception {
         Map<String, String> env = infraEnv();
         String host = env.getOrDefault("LEADSUITE_DB_HOST", "127.0.0.1");
-        String port = env.getOrDefault("LEADSUITE_DB_PORT", "56432");
+        String port = env.getOrDefault("LEADSUITE_DB_PORT", "26432");
         List<String> hits = new ArrayList<>();
         for (String service : List.of("contact", "lead", "scoring")) {
             String role = service + "_service";

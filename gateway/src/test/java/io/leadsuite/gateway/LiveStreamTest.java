@@ -156,10 +156,13 @@ class LiveStreamTest {
             assertTrue(changed.id().matches("[0-9a-f]{8}-\\d+"), changed.id());
             lastSeen = changed.id();
         }
-        // while the client is away: two more changes and a score change
+        // while the client is away: a stage change, then a score change. They travel on two queues, so the gateway
+        // can receive them in either order; the test waits for the first before it sends the second.
         try (Client other = new Client(telesales, null)) {
             leadEvents.send(stageChanged(lead, contact, "AUTOMATED_MARKETING_QUALIFICATION",
                     "TELEPROSPECTING_ACCEPTANCE", 3));
+            assertNotNull(other.next(Duration.ofSeconds(5), e -> e.event().equals("stage-changed")
+                    && e.data().getString("leadId").equals(lead.toString())));
             scoreUpdates.send(envelope("score.changed", lead, contact, 7, new JsonObject().put("salesReady", false)
                     .put("scores", new io.vertx.core.json.JsonArray())));
             assertNotNull(other.next(Duration.ofSeconds(5), e -> e.event().equals("score-changed")
