@@ -33,7 +33,7 @@ const breakages = {
   ],
   ScaledObject: [
     ["an unknown trigger parameter", (o) => (find(o, "ScaledObject", "lead-service").spec.triggers[0].metadata.queue = "x"), /ScaledObject leadsuite\/lead-service: unknown field spec\.triggers\[0\]\.metadata\.queue$/],
-    ["a CPU target as a number", (o) => (find(o, "ScaledObject", "lead-service").spec.triggers.at(-1).metadata.value = 70), /ScaledObject leadsuite\/lead-service: schema: spec\.triggers\[3\]\.metadata\.value must be string/],
+    ["a CPU target as a number", (o) => (find(o, "ScaledObject", "lead-service").spec.triggers.at(-1).metadata.value = 70), /ScaledObject leadsuite\/lead-service: schema: spec\.triggers\[\d+\]\.metadata\.value must be string/],
     ["a trigger type KEDA does not have here", (o) => (find(o, "ScaledObject", "scoring-service").spec.triggers[0].type = "artemis"), /spec\.triggers\[0\]\.type must be equal to one of the allowed values/],
   ],
   TriggerAuthentication: [

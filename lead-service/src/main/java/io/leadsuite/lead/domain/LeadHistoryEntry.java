@@ -27,7 +27,9 @@ public class LeadHistoryEntry extends PanacheEntityBase {
         REJECTED,
         OPPORTUNITY,
         CLOSED,
-        UPDATED
+        UPDATED,
+        ASSIGNED,
+        SLA_BREACHED
     }
 
     @Id

@@ -5,23 +5,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-
-import org.jboss.logging.Logger;
+import jakarta.persistence.FlushModeType;
 
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.LeadNurture;
 import io.leadsuite.contracts.ScoreChanged;
-import io.leadsuite.kit.outbox.Outbox;
+import io.leadsuite.kit.poller.WokenPoller;
 import io.leadsuite.kit.problem.Problem;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.lead.domain.Lead;
-import io.leadsuite.lead.event.DirectLeadEvents;
+import io.leadsuite.lead.service.LeadEvents;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -30,9 +28,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Nurture triggers and their firing. Each firing is an occurrence with a key, recorded in {@code nurture_emission}
@@ -49,35 +44,30 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class NurtureService {
 
-    private static final Logger LOG = Logger.getLogger(NurtureService.class);
     private static final Pattern STAGE = Pattern.compile("^[A-Z][A-Z0-9_]{0,63}$");
     private static final Pattern WORD = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9 ._+-]{0,99}$");
 
-    private final Outbox outbox;
-    private final Pool pool;
+    private final LeadEvents events;
     private final Vertx vertx;
-    private final DirectLeadEvents direct;
     private final NurtureConfig config;
-    private final AtomicBoolean scanning = new AtomicBoolean();
-    private long timer = -1;
+    private WokenPoller scanner;
 
-    public NurtureService(Outbox outbox, Pool pool, Vertx vertx, DirectLeadEvents direct, NurtureConfig config) {
-        this.outbox = outbox;
-        this.pool = pool;
+    public NurtureService(LeadEvents events, Vertx vertx, NurtureConfig config) {
+        this.events = events;
         this.vertx = vertx;
-        this.direct = direct;
         this.config = config;
     }
 
     void start(@Observes StartupEvent event) {
         if (config.scanEnabled()) {
-            timer = vertx.setPeriodic(config.scanInterval().toMillis(), id -> scanNow());
+            scanner = WokenPoller.start(vertx, "Nurture inactivity scan", config.scanInterval(),
+                    () -> scanInactive().map(found -> found == config.batchSize()));
         }
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
+        if (scanner != null) {
+            scanner.stop();
         }
     }
 
@@ -171,21 +161,16 @@ public class NurtureService {
     }
 
     /** A lead entered a stage (the stage event's id keys the occurrence). Runs in the consumer's transaction. */
-    public Uni<Void> stageEntered(UUID leadId, String stage, UUID eventId) {
+    public Uni<Void> stageEntered(Lead lead, String stage, UUID eventId) {
         return NurtureTrigger.<NurtureTrigger> find("enabled = true and kind = ?1 and stage = ?2",
                 NurtureTrigger.Kind.STAGE_ENTERED.name(), stage).list().chain(triggers -> {
-                    if (triggers.isEmpty()) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    return Lead.<Lead> findById(leadId).chain(lead -> {
-                        Uni<Void> chain = Uni.createFrom().voidItem();
-                        for (NurtureTrigger t : triggers) {
-                            if (lead != null && t.admits(lead.topic)) {
-                                chain = chain.chain(() -> emit(t, lead, "stage:" + eventId, "entered " + stage));
-                            }
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (NurtureTrigger t : triggers) {
+                        if (t.admits(lead.topic)) {
+                            chain = chain.chain(() -> emit(t, lead, "stage:" + eventId, "entered " + stage));
                         }
-                        return chain;
-                    });
+                    }
+                    return chain;
                 });
     }
 
@@ -236,27 +221,16 @@ public class NurtureService {
         return Panache.getSession().chain(session -> session.createNativeQuery("insert into nurture_emission "
                 + "(trigger_id, lead_id, occurrence, emitted_at) values (?1, ?2, ?3, ?4) on conflict do nothing")
                 .setParameter(1, t.id).setParameter(2, lead.id).setParameter(3, occurrence).setParameter(4, now)
-                .executeUpdate())
+                .setFlushMode(FlushModeType.COMMIT).executeUpdate())
                 .chain(inserted -> inserted == 0 ? Uni.createFrom().voidItem()
-                        : outbox.add(Envelope.of(EventTypes.LEAD_NURTURE, "lead-service", now, lead.id,
-                                lead.nextEventSequence(), new LeadNurture(lead.id, lead.contactId, lead.topic, t.id,
-                                        t.name, t.kind, detail))));
+                        : events.recorded(lead, null, EventTypes.LEAD_NURTURE, now, new LeadNurture(lead.id,
+                                lead.contactId, lead.topic, t.id, t.name, t.kind, detail)));
     }
 
-    /** Runs an inactivity scan unless one is running; returns at once. */
-    public void scanNow() {
-        if (!scanning.compareAndSet(false, true)) {
-            return;
-        }
-        scanInactive().subscribe().with(n -> scanning.set(false), failure -> {
-            scanning.set(false);
-            LOG.warnf("Nurture inactivity scan failed, will retry: %s", failure.getMessage());
-        });
-    }
-
+    /** Fires NO_ACTIVITY triggers for one batch of idle open leads; answers how many it found. */
     Uni<Integer> scanInactive() {
-        return pool.withTransaction(connection -> connection.preparedQuery("""
-                select t.id as trigger_id, t.name, t.inactive_days, l.id as lead_id,
+        return Panache.withTransaction(() -> Panache.getSession().chain(session -> session.createNativeQuery("""
+                select t.id as trigger_id, l.id as lead_id,
                        cast(extract(epoch from l.updated_at) * 1000 as bigint) as idle_since
                   from nurture_trigger t
                   join lead l on l.status in ('OPEN', 'ACCEPTED')
@@ -265,27 +239,19 @@ public class NurtureService {
                  where t.enabled and t.kind = 'NO_ACTIVITY'
                    and not exists (select 1 from nurture_emission e where e.trigger_id = t.id and e.lead_id = l.id
                        and e.occurrence = 'idle-since:' || cast(extract(epoch from l.updated_at) * 1000 as bigint))
-                 order by l.updated_at limit $1""").execute(Tuple.of(config.batchSize())).chain(rows -> {
-            List<Row> found = new ArrayList<>();
-            rows.forEach(found::add);
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            Instant now = Instant.now();
-            for (Row row : found) {
-                UUID triggerId = row.getUUID("trigger_id");
-                UUID leadId = row.getUUID("lead_id");
-                String name = row.getString("name");
-                int days = row.getInteger("inactive_days");
-                chain = chain.chain(() -> connection.preparedQuery("insert into nurture_emission (trigger_id, lead_id, "
-                        + "occurrence, emitted_at) values ($1, $2, $3, now()) on conflict do nothing")
-                        .execute(Tuple.of(triggerId, leadId, "idle-since:" + row.getLong("idle_since")))
-                        .chain(inserted -> inserted.rowCount() == 0 ? Uni.createFrom().voidItem()
-                                : direct.publish(connection, leadId, EventTypes.LEAD_NURTURE, now,
-                                        lead -> new LeadNurture(leadId, lead.getUUID("contact_id"),
-                                                lead.getString("topic"), triggerId, name,
-                                                NurtureTrigger.Kind.NO_ACTIVITY.name(),
-                                                "no activity for " + days + " days"))));
-            }
-            return chain.replaceWith(found.size());
-        }));
+                 order by l.updated_at limit ?1
+                 for update of l skip locked""", Object[].class).setParameter(1, config.batchSize()).getResultList()
+                .chain(rows -> {
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (Object[] row : rows) {
+                        UUID triggerId = (UUID) row[0];
+                        UUID leadId = (UUID) row[1];
+                        long idleSince = ((Number) row[2]).longValue();
+                        chain = chain.chain(() -> NurtureTrigger.<NurtureTrigger> findById(triggerId)
+                                .chain(t -> Lead.<Lead> findById(leadId).chain(lead -> emit(t, lead,
+                                        "idle-since:" + idleSince, "no activity for " + t.inactiveDays + " days"))));
+                    }
+                    return chain.replaceWith(rows.size());
+                })));
     }
 }

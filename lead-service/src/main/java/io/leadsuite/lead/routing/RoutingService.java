@@ -8,17 +8,16 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
+import jakarta.persistence.FlushModeType;
 
-import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.LeadAssigned;
-import io.leadsuite.kit.outbox.Outbox;
 import io.leadsuite.kit.problem.Problem;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.lead.domain.Cause;
 import io.leadsuite.lead.domain.Lead;
 import io.leadsuite.lead.domain.LeadHistoryEntry;
+import io.leadsuite.lead.service.LeadEvents;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -27,23 +26,22 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Routing rules (admin CRUD) and their application: when a lead enters a stage (lead.created, lead.stage-changed,
- * consumed once each from lead-service's own queue), the first enabled rule by priority that matches assigns the team
- * and, if it lists members, the next owner in turn. The assignment lands in the history (cause SYSTEM, actor routing)
- * and is published as lead.assigned, in the consumer's transaction.
+ * in the transaction that records it), the first enabled rule by priority that matches assigns the team and, if it
+ * lists members, the next owner in turn. The assignment lands in the history (cause SYSTEM, actor routing) and is
+ * published as lead.assigned, in the same transaction.
  */
 @ApplicationScoped
 public class RoutingService {
 
     public static final String ACTOR = "routing";
-    static final String ASSIGNED = "ASSIGNED";
     private static final Pattern STAGE = Pattern.compile("^[A-Z][A-Z0-9_]{0,63}$");
     private static final Pattern WORD = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9 ._@+-]{0,99}$");
     private static final Pattern COUNTRY = Pattern.compile("^[A-Za-z]{2}$");
 
-    private final Outbox outbox;
+    private final LeadEvents events;
 
-    public RoutingService(Outbox outbox) {
-        this.outbox = outbox;
+    public RoutingService(LeadEvents events) {
+        this.events = events;
     }
 
     /** A rule as the API writes it. */
@@ -156,23 +154,22 @@ public class RoutingService {
     }
 
     /**
-     * Routes the lead that entered {@code stage}, if it is still there and open. Runs in the consumer's transaction.
+     * Routes the lead that entered {@code stage}, if it is still there and open: the first enabled rule by priority
+     * that matches. Runs in the transaction that records the stage entry (the lead is managed there).
      */
-    public Uni<Void> stageEntered(UUID leadId, String stage, Instant at) {
-        return Lead.<Lead> findById(leadId, LockModeType.PESSIMISTIC_WRITE).chain(lead -> {
-            if (lead == null || !lead.status.isOpen() || !stage.equals(lead.stage)) {
-                return Uni.createFrom().voidItem();
-            }
-            return Panache.getSession()
-                    .chain(session -> session.createNativeQuery(
-                            "select country from contact_country where contact_id = ?1", String.class)
-                            .setParameter(1, lead.contactId).getResultList())
-                    .map(countries -> countries.isEmpty() ? null : countries.get(0))
-                    .chain(country -> RoutingRule.<RoutingRule> find("enabled = true",
-                            Sort.by("priority").and("createdAt").and("id")).list()
-                            .map(rules -> rules.stream().filter(r -> r.matches(lead, stage, country)).findFirst()))
-                    .chain(rule -> rule.isEmpty() ? Uni.createFrom().voidItem() : assign(lead, rule.get(), stage));
-        });
+    public Uni<Void> stageEntered(Lead lead, String stage) {
+        if (!lead.status.isOpen() || !stage.equals(lead.stage)) {
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.getSession()
+                .chain(session -> session.createNativeQuery(
+                        "select country from contact_country where contact_id = ?1", String.class)
+                        .setParameter(1, lead.contactId).setFlushMode(FlushModeType.COMMIT).getResultList())
+                .map(countries -> countries.isEmpty() ? null : countries.get(0))
+                .chain(country -> RoutingRule.<RoutingRule> find("enabled = true",
+                        Sort.by("priority").and("createdAt").and("id")).list()
+                        .map(rules -> rules.stream().filter(r -> r.matches(lead, stage, country)).findFirst()))
+                .chain(rule -> rule.isEmpty() ? Uni.createFrom().voidItem() : assign(lead, rule.get(), stage));
     }
 
     private Uni<Void> assign(Lead lead, RoutingRule rule, String stage) {
@@ -180,12 +177,9 @@ public class RoutingService {
         Uni<String> owner = members.isEmpty() ? Uni.createFrom().nullItem()
                 // the rule row stays locked until commit: replicas routing at once take turns, never the same turn
                 : Panache.getSession().chain(session -> session.createNativeQuery(
-                        "select next_member from routing_rule where id = ?1 for update", Integer.class)
-                        .setParameter(1, rule.id).getSingleResult()
-                        .chain(turn -> session.createNativeQuery(
-                                "update routing_rule set next_member = next_member + 1 where id = ?1")
-                                .setParameter(1, rule.id).executeUpdate()
-                                .map(updated -> members.get(Math.floorMod(turn, members.size())))));
+                        "update routing_rule set next_member = next_member + 1 where id = ?1 returning next_member - 1",
+                        Integer.class).setParameter(1, rule.id).setFlushMode(FlushModeType.COMMIT).getSingleResult()
+                        .map(turn -> members.get(Math.floorMod(turn, members.size()))));
         return owner.chain(chosen -> {
             Instant now = Instant.now();
             lead.team = rule.team;
@@ -193,20 +187,11 @@ public class RoutingService {
                 lead.owner = chosen;
             }
             lead.updatedAt = now;
-            LeadHistoryEntry entry = new LeadHistoryEntry();
-            entry.leadId = lead.id;
-            entry.at = now;
-            entry.kind = ASSIGNED;
-            entry.fromStage = stage;
-            entry.toStage = stage;
-            entry.cause = Cause.SYSTEM.name();
-            entry.actor = ACTOR;
-            entry.reason = "Rule '" + rule.name + "': team " + rule.team
-                    + (chosen == null ? "" : ", owner " + chosen);
-            LeadAssigned payload = new LeadAssigned(lead.id, lead.contactId, stage, lead.team, lead.owner, rule.id,
-                    rule.name);
-            return entry.persist().chain(() -> outbox.add(Envelope.of(EventTypes.LEAD_ASSIGNED, "lead-service", now,
-                    lead.id, lead.nextEventSequence(), payload)));
+            LeadHistoryEntry entry = LeadHistoryEntry.of(lead.id, now, LeadHistoryEntry.Kind.ASSIGNED, stage, stage,
+                    Cause.SYSTEM, ACTOR, "Rule '" + rule.name + "': team " + rule.team
+                            + (chosen == null ? "" : ", owner " + chosen));
+            return events.recorded(lead, entry, EventTypes.LEAD_ASSIGNED, now, new LeadAssigned(lead.id,
+                    lead.contactId, stage, lead.team, lead.owner, rule.id, rule.name));
         });
     }
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.FlushModeType;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -65,11 +66,21 @@ public class FlowCatalog {
                 .map(rows -> rows.stream().map(this::parse).map(this::remember).toList());
     }
 
-    /** The newest version of one flow. */
+    /**
+     * The newest version of one flow: its number from the database (a new version saved by another replica counts at
+     * once), its definition from the cache of versions, which never change.
+     */
     @WithSession
     public Uni<Flow> latest(String id) {
-        return latest().map(flows -> flows.stream().filter(f -> f.id().equals(id)).findFirst()
-                .orElseThrow(() -> ProblemException.notFound("Flow", id)));
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery("select max(version) from flow where id = ?1", Integer.class)
+                        .setParameter(1, id).setFlushMode(FlushModeType.COMMIT).getSingleResult())
+                .chain(version -> {
+                    if (version == null) {
+                        return Uni.createFrom().failure(ProblemException.notFound("Flow", id));
+                    }
+                    return get(id, version);
+                });
     }
 
     /**

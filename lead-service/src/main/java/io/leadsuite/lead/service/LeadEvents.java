@@ -26,7 +26,9 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Records what happens to a lead: a history entry and the matching event in the outbox, both in the caller's
- * transaction. The one place that turns lead changes into messages.
+ * transaction, and then what follows the event in lead-service itself ({@link LeadEventReactions}: webhook
+ * deliveries, routing, the stage's SLA, nurture triggers), in the same transaction. The one place that turns lead
+ * changes into messages; lead-service never consumes its own events.
  */
 @ApplicationScoped
 public class LeadEvents {
@@ -34,9 +36,20 @@ public class LeadEvents {
     static final String SOURCE = "lead-service";
 
     private final Outbox outbox;
+    private final LeadEventReactions reactions;
 
-    public LeadEvents(Outbox outbox) {
+    public LeadEvents(Outbox outbox, LeadEventReactions reactions) {
         this.outbox = outbox;
+        this.reactions = reactions;
+    }
+
+    /**
+     * An event that is not a change of the lead's own fields (an assignment, a nurture trigger, an SLA breach), with
+     * its history line if it has one.
+     */
+    public Uni<Void> recorded(Lead lead, LeadHistoryEntry entry, String type, Instant at, Object payload) {
+        return (entry == null ? Uni.createFrom().voidItem() : history(entry))
+                .chain(() -> publish(lead, type, at, payload));
     }
 
     public Uni<Void> created(Lead lead, Capture capture, String actor) {
@@ -141,7 +154,8 @@ public class LeadEvents {
     }
 
     private Uni<Void> publish(Lead lead, String type, Instant at, Object payload) {
-        return outbox.add(Envelope.of(type, SOURCE, at, lead.id, lead.nextEventSequence(), payload));
+        Envelope<Object> event = Envelope.of(type, SOURCE, at, lead.id, lead.nextEventSequence(), payload);
+        return outbox.add(event).chain(() -> reactions.followed(lead, event));
     }
 
     private static String describe(Capture capture) {

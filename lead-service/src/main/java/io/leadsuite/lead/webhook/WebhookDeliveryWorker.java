@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -13,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.leadsuite.kit.poller.WokenPoller;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -23,7 +23,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
-import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -68,12 +67,8 @@ public class WebhookDeliveryWorker {
     private final String dbUrl;
     private final String dbUser;
     private final String dbPassword;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final AtomicBoolean again = new AtomicBoolean();
-    private volatile boolean stopped;
     private HttpClient http;
-    private PgSubscriber subscriber;
-    private long timer = -1;
+    private WokenPoller poller;
 
     public WebhookDeliveryWorker(Pool pool, Vertx vertx, TargetGuard guard, WebhookConfig config,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String dbUrl,
@@ -96,44 +91,15 @@ public class WebhookDeliveryWorker {
         int timeout = (int) config.timeout().toMillis();
         http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(timeout).setMaxPoolSize(32)
                 .setKeepAlive(true));
-        PgConnectOptions options = PgConnectOptions.fromUri(dbUrl.replaceFirst("^vertx-reactive:", ""))
-                .setUser(dbUser).setPassword(dbPassword);
-        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
-        subscriber.channel("webhook_delivery").handler(payload -> wake());
-        subscriber.connect().subscribe().with(ignored -> wake(),
-                failure -> LOG.warnf("Webhook notifications unavailable, polling only: %s", failure.getMessage()));
-        timer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> wake());
+        poller = WokenPoller.start(vertx, "Webhook delivery", config.pollInterval(), () -> round().map(taken -> taken > 0))
+                .listen(PgConnectOptions.fromUri(dbUrl.replaceFirst("^vertx-reactive:", "")).setUser(dbUser)
+                        .setPassword(dbPassword), "webhook_delivery");
     }
 
     void stop(@Observes ShutdownEvent event) {
-        stopped = true;
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
+        if (poller != null) {
+            poller.stop();
         }
-        if (subscriber != null) {
-            subscriber.closeAndForget();
-        }
-    }
-
-    /** Asks for a round; if one is running, it goes round once more when it ends. */
-    public void wake() {
-        if (stopped) {
-            return;
-        }
-        if (!running.compareAndSet(false, true)) {
-            again.set(true);
-            return;
-        }
-        again.set(false);
-        round().subscribe().with(taken -> {
-            running.set(false);
-            if (taken > 0 || again.get()) {
-                wake();
-            }
-        }, failure -> {
-            running.set(false);
-            LOG.warnf("Webhook delivery round failed, will retry: %s", failure.getMessage());
-        });
     }
 
     record Claimed(long id, UUID eventId, String payload, int attempts, String url, String secret) {

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.FlushModeType;
 
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.kit.problem.Problem;
@@ -153,9 +154,8 @@ public class WebhookService {
     }
 
     /**
-     * One delivery per live subscription to this event's type, in the caller's transaction (the consumer's, with the
-     * inbox record): a redelivered event creates none, and the unique (subscription, event) pair makes it safe
-     * anyway.
+     * One delivery per live subscription to this event's type, in the transaction that records the event; the unique
+     * (subscription, event) pair makes a second fan-out of one event create none.
      *
      * @param raw the envelope as JSON text, POSTed as it is
      */
@@ -174,6 +174,8 @@ public class WebhookService {
                 .setParameter(3, event.subject())
                 .setParameter(4, event.sequence())
                 .setParameter(5, raw)
+                // touches no entity's table: no need to flush the session first
+                .setFlushMode(FlushModeType.COMMIT)
                 .executeUpdate())
                 .replaceWithVoid();
     }

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import io.leadsuite.contracts.ContactCreated;
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
-import io.leadsuite.contracts.LeadStageChanged;
 import io.leadsuite.contracts.ScoreChanged;
 import io.leadsuite.kit.testing.EventProbe;
 import io.leadsuite.kit.testing.TestTokens;
@@ -36,7 +35,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** Routing rules, nurture triggers and stage SLAs, driven by the events lead-service consumes. */
+/** Routing rules, nurture triggers and stage SLAs, in the transactions of the lead changes they follow. */
 @QuarkusTest
 @QuarkusTestResource(FakeContactService.class)
 class LeadAutomationTest {
@@ -58,10 +57,6 @@ class LeadAutomationTest {
     @Inject
     @Channel("test-score-updates")
     MutinyEmitter<JsonObject> scoreUpdates;
-
-    @Inject
-    @Channel("test-lead-events")
-    MutinyEmitter<JsonObject> leadEvents;
 
     private static JsonPath capture(String topic) {
         return given().auth().oauth2(MARKETING).contentType(ContentType.JSON)
@@ -95,6 +90,11 @@ class LeadAutomationTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> pool.preparedQuery(
                 "select 1 from contact_country where contact_id = $1").execute(Tuple.of(UUID.fromString(contactId)))
                 .await().indefinitely().size() == 1);
+    }
+
+    private static void transition(String token, String leadId, String to) {
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"to\": \"" + to + "\"}")
+                .post("/leads/" + leadId + "/transitions").then().statusCode(200).body("stage", equalTo(to));
     }
 
     private void sql(String statement, Object... params) {
@@ -237,16 +237,21 @@ class LeadAutomationTest {
         JsonPath captured = capture("sla-" + UUID.randomUUID().toString().substring(0, 8));
         String leadId = captured.getString("leadId");
         UUID lead = UUID.fromString(leadId);
-        // the lead enters SALES_ACCEPTANCE (slaHours 48 in marketing-lead); the transition itself belongs to the
-        // lifecycle API, so the test moves it in the database and publishes the stage change as lead-service does
-        sql("update lead set stage = 'SALES_ACCEPTANCE', team = 'sales', event_sequence = event_sequence + 1 "
-                + "where id = $1", lead);
-        leadEvents.sendAndAwait(JsonObject.mapFrom(Envelope.of(EventTypes.LEAD_STAGE_CHANGED, "lead-service",
-                Instant.now(), lead, 50, new LeadStageChanged(lead, UUID.fromString(captured.getString("contactId")),
-                        "marketing-lead", "INQUIRY", "SALES_ACCEPTANCE", "OPEN", "MANUAL", "test", "moved"))));
-        await().atMost(Duration.ofSeconds(10)).until(() -> pool.preparedQuery("select 1 from lead_stage_sla "
-                + "where lead_id = $1 and stage = 'SALES_ACCEPTANCE' and due_at - entered_at = interval '48 hours'")
-                .execute(Tuple.of(lead)).await().indefinitely().size() == 1);
+        // the lead enters SALES_ACCEPTANCE (slaHours 48 in marketing-lead) through the lifecycle API
+        String telesales = TestTokens.forRoles("telesales");
+        transition(MARKETING, leadId, "AUTOMATED_MARKETING_QUALIFICATION");
+        given().auth().oauth2(telesales).contentType(ContentType.JSON).body("{\"reason\": \"Asked for a quote\"}")
+                .post("/leads/" + leadId + "/sales-ready").then().statusCode(200);
+        transition(telesales, leadId, "TELEPROSPECTING_QUALIFICATION");
+        given().auth().oauth2(telesales).contentType("application/merge-patch+json")
+                .body("{\"qualification\": {\"budget\": 9000, \"currency\": \"EUR\", \"timeframe\": \"THIS_QUARTER\","
+                        + " \"need\": \"Solar panels\", \"decisionMaker\": true}}")
+                .patch("/leads/" + leadId).then().statusCode(200);
+        transition(telesales, leadId, "SALES_ACCEPTANCE");
+        // the deadline is recorded in the transaction of the transition: there when the answer comes, no waiting
+        assertEquals(1, pool.preparedQuery("select 1 from lead_stage_sla where lead_id = $1 and stage = "
+                + "'SALES_ACCEPTANCE' and due_at - entered_at = interval '48 hours'").execute(Tuple.of(lead)).await()
+                .indefinitely().size());
         Thread.sleep(1500);
         assertTrue(events.all("lead.sla-breached", d -> leadId.equals(d.getString("leadId"))).isEmpty(),
                 "not overdue yet");

@@ -3,7 +3,6 @@ package io.leadsuite.kit.outbox;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -14,6 +13,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 
+import io.leadsuite.kit.poller.WokenPoller;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -22,7 +22,6 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -59,11 +58,7 @@ public class OutboxRelay {
     private final String dbUser;
     private final String dbPassword;
 
-    private final AtomicBoolean draining = new AtomicBoolean();
-    private final AtomicBoolean again = new AtomicBoolean();
-    private volatile boolean stopped;
-    private PgSubscriber subscriber;
-    private long timer = -1;
+    private WokenPoller poller;
 
     public OutboxRelay(@Channel(CHANNEL) MutinyEmitter<JsonObject> emitter, Pool pool, Vertx vertx,
             OutboxConfig config,
@@ -84,45 +79,23 @@ public class OutboxRelay {
             LOG.info("Outbox relay disabled on this replica");
             return;
         }
-        PgConnectOptions options = PgConnectOptions.fromUri(dbUrl.replaceFirst("^vertx-reactive:", ""))
-                .setUser(dbUser)
-                .setPassword(dbPassword);
-        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
-        subscriber.channel("outbox_message").handler(payload -> wake());
-        subscriber.connect().subscribe().with(ignored -> wake(),
-                failure -> LOG.warnf("Outbox notifications unavailable, polling only: %s", failure.getMessage()));
-        timer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> wake());
+        poller = WokenPoller.start(vertx, "Outbox relay", config.pollInterval(),
+                () -> pool.withTransaction(this::relayBatch).map(sent -> sent == config.batchSize()))
+                .listen(PgConnectOptions.fromUri(dbUrl.replaceFirst("^vertx-reactive:", ""))
+                        .setUser(dbUser).setPassword(dbPassword), "outbox_message");
     }
 
     void stop(@Observes ShutdownEvent event) {
-        stopped = true;
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
-        if (subscriber != null) {
-            subscriber.closeAndForget();
+        if (poller != null) {
+            poller.stop();
         }
     }
 
-    /** Asks for a drain; if one is running, it goes round once more when it ends. */
+    /** Asks for a pass; if one is running, it goes round once more when it ends. */
     public void wake() {
-        if (stopped) {
-            return;
+        if (poller != null) {
+            poller.wake();
         }
-        if (!draining.compareAndSet(false, true)) {
-            again.set(true);
-            return;
-        }
-        again.set(false);
-        pool.withTransaction(this::relayBatch).subscribe().with(sent -> {
-            draining.set(false);
-            if (sent == config.batchSize() || again.get()) {
-                wake();
-            }
-        }, failure -> {
-            draining.set(false);
-            LOG.warnf("Outbox relay failed, will retry: %s", failure.getMessage());
-        });
     }
 
     private Uni<Integer> relayBatch(SqlConnection connection) {

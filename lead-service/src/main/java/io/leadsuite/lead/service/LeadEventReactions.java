@@ -1,0 +1,64 @@
+package io.leadsuite.lead.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.leadsuite.contracts.Envelope;
+import io.leadsuite.contracts.LeadCreated;
+import io.leadsuite.contracts.LeadStageChanged;
+import io.leadsuite.kit.event.EventCodec;
+import io.leadsuite.lead.domain.Lead;
+import io.leadsuite.lead.nurture.NurtureService;
+import io.leadsuite.lead.routing.RoutingService;
+import io.leadsuite.lead.sla.SlaService;
+import io.leadsuite.lead.webhook.WebhookService;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * What follows a lead event inside lead-service, in the transaction that records the event (domain events handled
+ * in-process, as the outbox row is written): every event becomes one webhook delivery per matching subscription, and
+ * a lead entering a stage (lead.created, lead.stage-changed) is routed, gets the stage's SLA deadline and fires the
+ * stage's nurture triggers. Atomic with the change: there is nothing to redeliver, count twice or lose, and no second
+ * trip through the broker.
+ */
+@ApplicationScoped
+public class LeadEventReactions {
+
+    private final WebhookService webhooks;
+    private final RoutingService routing;
+    private final SlaService sla;
+    private final NurtureService nurture;
+    private final EventCodec codec;
+
+    public LeadEventReactions(WebhookService webhooks, RoutingService routing, SlaService sla, NurtureService nurture,
+            EventCodec codec) {
+        this.webhooks = webhooks;
+        this.routing = routing;
+        this.sla = sla;
+        this.nurture = nurture;
+        this.codec = codec;
+    }
+
+    /** Runs after {@code event} of {@code lead} was written to the outbox, in the same transaction. */
+    Uni<Void> followed(Lead lead, Envelope<?> event) {
+        Uni<Void> delivered = webhooks.fanOut(event, codec.encode(event));
+        String stage = enteredStage(event);
+        if (stage == null) {
+            return delivered;
+        }
+        // routing first: it may assign the lead, which the SLA and nurture then see
+        return delivered.chain(() -> routing.stageEntered(lead, stage))
+                .chain(() -> sla.stageEntered(lead, stage, event.time()))
+                .chain(() -> nurture.stageEntered(lead, stage, event.id()));
+    }
+
+    /** The stage a lead entered with this event, or null if it entered none. */
+    static String enteredStage(Envelope<?> event) {
+        if (event.data() instanceof LeadCreated created) {
+            return created.stage();
+        }
+        if (event.data() instanceof LeadStageChanged changed) {
+            return changed.to();
+        }
+        return null;
+    }
+}
