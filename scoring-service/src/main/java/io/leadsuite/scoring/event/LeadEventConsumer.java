@@ -7,8 +7,11 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.leadsuite.contracts.EventTypes;
+import io.leadsuite.contracts.LeadAccepted;
 import io.leadsuite.contracts.LeadCaptured;
+import io.leadsuite.contracts.LeadClosed;
 import io.leadsuite.contracts.LeadCreated;
+import io.leadsuite.contracts.LeadOpportunity;
 import io.leadsuite.contracts.LeadStageChanged;
 import io.leadsuite.contracts.LeadUpdated;
 import io.leadsuite.kit.consumer.BatchConsumers;
@@ -21,11 +24,12 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Consumes {@code lead-events} from scoring-service's own durable queue: {@code lead.created}, {@code lead.captured}
- * (FORM_SUBMITTED interactions), {@code lead.updated} (attributes for LEAD rules, topic, status) and
- * {@code lead.stage-changed} (status: closed leads stop scoring); other types are acknowledged and ignored. The effect and the
- * record of the message id commit
- * together, so a redelivery changes nothing; a failure is released as failed and redelivered by the broker (bounded,
- * then the DLQ).
+ * (FORM_SUBMITTED interactions), {@code lead.updated} (attributes for LEAD rules, topic, status),
+ * {@code lead.stage-changed}, {@code lead.closed}, {@code lead.accepted} and {@code lead.opportunity} (stage and
+ * status: closed leads stop scoring); other types are acknowledged and ignored. Each event changes the lead's
+ * projection only where it is newer (per-lead {@code sequence}, see {@code TrackedLead#apply}). The effect and the
+ * record of the message id commit together, so a redelivery changes nothing; a failure is released as failed and
+ * redelivered by the broker (bounded, then the DLQ).
  */
 @ApplicationScoped
 public class LeadEventConsumer {
@@ -37,11 +41,21 @@ public class LeadEventConsumer {
             @Channel("lead-events") Multi<Message<JsonObject>> messages) {
         this.messages = messages;
         this.handlers = inbox.handlers(EventTypes.LEAD_EVENTS)
-                .on(EventTypes.LEAD_CREATED, LeadCreated.class, created -> intake.leadCreated(created.data()))
+                .on(EventTypes.LEAD_CREATED, LeadCreated.class,
+                        created -> intake.leadCreated(created.data(), created.sequence()))
                 .on(EventTypes.LEAD_CAPTURED, LeadCaptured.class, captured -> intake.leadCaptured(captured.data()))
-                .on(EventTypes.LEAD_UPDATED, LeadUpdated.class, updated -> intake.leadUpdated(updated.data()))
+                .on(EventTypes.LEAD_UPDATED, LeadUpdated.class,
+                        updated -> intake.leadUpdated(updated.data(), updated.sequence()))
                 .on(EventTypes.LEAD_STAGE_CHANGED, LeadStageChanged.class,
-                        changed -> intake.leadStageChanged(changed.data()))
+                        changed -> intake.leadStageChanged(changed.data(), changed.sequence()))
+                .on(EventTypes.LEAD_CLOSED, LeadClosed.class, closed -> intake.leadStatus(closed.data().leadId(),
+                        closed.data().contactId(), closed.data().status(), closed.data().stage(), closed.sequence()))
+                .on(EventTypes.LEAD_ACCEPTED, LeadAccepted.class, accepted -> intake.leadStatus(
+                        accepted.data().leadId(), accepted.data().contactId(), accepted.data().status(),
+                        accepted.data().stage(), accepted.sequence()))
+                .on(EventTypes.LEAD_OPPORTUNITY, LeadOpportunity.class, opportunity -> intake.leadStatus(
+                        opportunity.data().leadId(), opportunity.data().contactId(), opportunity.data().status(),
+                        opportunity.data().stage(), opportunity.sequence()))
                 .lockFirst(intake::lockAll);
     }
 
