@@ -1,5 +1,6 @@
 package io.leadsuite.lead.nurture;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.LeadNurture;
 import io.leadsuite.contracts.ScoreChanged;
+import io.leadsuite.kit.cache.RecentCopy;
 import io.leadsuite.kit.poller.WokenPoller;
 import io.leadsuite.kit.problem.Problem;
 import io.leadsuite.kit.problem.ProblemException;
@@ -22,7 +24,6 @@ import io.leadsuite.lead.domain.Lead;
 import io.leadsuite.lead.service.LeadEvents;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Sort;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -47,7 +48,12 @@ public class NurtureService {
     private static final Pattern STAGE = Pattern.compile("^[A-Z][A-Z0-9_]{0,63}$");
     private static final Pattern WORD = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9 ._+-]{0,99}$");
 
+    /** How long another replica's trigger change may take to count here (this replica's own counts at once). */
+    static final Duration TRIGGERS_MAX_AGE = Duration.ofSeconds(1);
+
     private final LeadEvents events;
+    /** The enabled triggers, read on every stage entry and score update. */
+    private final RecentCopy<List<NurtureTrigger>> enabledTriggers = new RecentCopy<>(TRIGGERS_MAX_AGE);
     private final Vertx vertx;
     private final NurtureConfig config;
     private WokenPoller scanner;
@@ -111,26 +117,31 @@ public class NurtureService {
         }
     }
 
-    @WithTransaction
+    // each change drops the copy of the enabled triggers after it committed
+
     public Uni<NurtureTrigger> create(TriggerDefinition d) {
         NurtureTrigger trigger = new NurtureTrigger();
         trigger.id = UUID.randomUUID();
         trigger.createdAt = Instant.now();
         apply(trigger, d);
-        return trigger.<NurtureTrigger> persist();
+        return Panache.withTransaction(trigger::<NurtureTrigger> persist).invoke(enabledTriggers::invalidate);
     }
 
-    @WithTransaction
     public Uni<NurtureTrigger> replace(UUID id, TriggerDefinition d) {
-        return find(id).map(t -> {
+        return Panache.withTransaction(() -> find(id).map(t -> {
             apply(t, d);
             return t;
-        });
+        })).invoke(enabledTriggers::invalidate);
     }
 
-    @WithTransaction
     public Uni<Void> delete(UUID id) {
-        return find(id).chain(t -> t.delete());
+        return Panache.withTransaction(() -> find(id).chain(t -> t.delete())).invoke(enabledTriggers::invalidate);
+    }
+
+    /** The enabled triggers of one kind. */
+    private Uni<List<NurtureTrigger>> enabled(NurtureTrigger.Kind kind) {
+        return enabledTriggers.get(() -> NurtureTrigger.<NurtureTrigger> find("enabled = true").list())
+                .map(all -> all.stream().filter(t -> kind.name().equals(t.kind)).toList());
     }
 
     @WithSession
@@ -160,18 +171,17 @@ public class NurtureService {
         t.updatedAt = Instant.now();
     }
 
-    /** A lead entered a stage (the stage event's id keys the occurrence). Runs in the consumer's transaction. */
+    /** A lead entered a stage (the stage event's id keys the occurrence), in the transaction that records it. */
     public Uni<Void> stageEntered(Lead lead, String stage, UUID eventId) {
-        return NurtureTrigger.<NurtureTrigger> find("enabled = true and kind = ?1 and stage = ?2",
-                NurtureTrigger.Kind.STAGE_ENTERED.name(), stage).list().chain(triggers -> {
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (NurtureTrigger t : triggers) {
-                        if (t.admits(lead.topic)) {
-                            chain = chain.chain(() -> emit(t, lead, "stage:" + eventId, "entered " + stage));
-                        }
-                    }
-                    return chain;
-                });
+        return enabled(NurtureTrigger.Kind.STAGE_ENTERED).chain(triggers -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (NurtureTrigger t : triggers) {
+                if (stage.equals(t.stage) && t.admits(lead.topic)) {
+                    chain = chain.chain(() -> emit(t, lead, "stage:" + eventId, "entered " + stage));
+                }
+            }
+            return chain;
+        });
     }
 
     /**
@@ -179,27 +189,26 @@ public class NurtureService {
      * has just entered. A stale update (not the lead's latest) changes nothing.
      */
     public Uni<Void> scoreApplied(Envelope<ScoreChanged> update) {
-        return NurtureTrigger.<NurtureTrigger> find("enabled = true and kind = ?1",
-                NurtureTrigger.Kind.GRADE_REACHED.name()).list().chain(triggers -> {
-                    if (triggers.isEmpty()) {
-                        return Uni.createFrom().voidItem();
+        return enabled(NurtureTrigger.Kind.GRADE_REACHED).chain(triggers -> {
+            if (triggers.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            return Lead.<Lead> findById(update.subject()).chain(lead -> {
+                if (lead == null || lead.scoreSequence != update.sequence()) {
+                    return Uni.createFrom().voidItem();
+                }
+                Uni<Void> chain = Uni.createFrom().voidItem();
+                for (NurtureTrigger t : triggers) {
+                    if (!t.admits(lead.topic)) {
+                        continue;
                     }
-                    return Lead.<Lead> findById(update.subject()).chain(lead -> {
-                        if (lead == null || lead.scoreSequence != update.sequence()) {
-                            return Uni.createFrom().voidItem();
-                        }
-                        Uni<Void> chain = Uni.createFrom().voidItem();
-                        for (NurtureTrigger t : triggers) {
-                            if (!t.admits(lead.topic)) {
-                                continue;
-                            }
-                            boolean inBand = lead.scores.stream()
-                                    .anyMatch(s -> s.grade() != null && s.grade().equalsIgnoreCase(t.grade));
-                            chain = chain.chain(() -> gradeBand(t, lead, inBand, update.sequence()));
-                        }
-                        return chain;
-                    });
-                });
+                    boolean inBand = lead.scores.stream()
+                            .anyMatch(s -> s.grade() != null && s.grade().equalsIgnoreCase(t.grade));
+                    chain = chain.chain(() -> gradeBand(t, lead, inBand, update.sequence()));
+                }
+                return chain;
+            });
+        });
     }
 
     private Uni<Void> gradeBand(NurtureTrigger t, Lead lead, boolean inBand, long sequence) {

@@ -1,5 +1,6 @@
 package io.leadsuite.lead.routing;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import jakarta.persistence.FlushModeType;
 
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.LeadAssigned;
+import io.leadsuite.kit.cache.RecentCopy;
 import io.leadsuite.kit.problem.Problem;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.lead.domain.Cause;
@@ -20,7 +22,6 @@ import io.leadsuite.lead.domain.LeadHistoryEntry;
 import io.leadsuite.lead.service.LeadEvents;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
@@ -38,7 +39,12 @@ public class RoutingService {
     private static final Pattern WORD = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9 ._@+-]{0,99}$");
     private static final Pattern COUNTRY = Pattern.compile("^[A-Za-z]{2}$");
 
+    /** How long another replica's rule change may take to count here (this replica's own counts at once). */
+    static final Duration RULES_MAX_AGE = Duration.ofSeconds(1);
+
     private final LeadEvents events;
+    /** The enabled rules in the order they are tried, read on every stage entry. */
+    private final RecentCopy<List<RoutingRule>> enabledRules = new RecentCopy<>(RULES_MAX_AGE);
 
     public RoutingService(LeadEvents events) {
         this.events = events;
@@ -50,27 +56,26 @@ public class RoutingService {
             String team, List<String> members) {
     }
 
-    @WithTransaction
+    // each change drops the copy of the enabled rules after it committed
+
     public Uni<RoutingRule> create(RuleDefinition definition) {
         RoutingRule rule = new RoutingRule();
         rule.id = UUID.randomUUID();
         rule.createdAt = Instant.now();
         apply(rule, validate(definition));
-        return rule.<RoutingRule> persist();
+        return Panache.withTransaction(rule::<RoutingRule> persist).invoke(enabledRules::invalidate);
     }
 
-    @WithTransaction
     public Uni<RoutingRule> replace(UUID id, RuleDefinition definition) {
         RuleDefinition valid = validate(definition);
-        return find(id).map(rule -> {
+        return Panache.withTransaction(() -> find(id).map(rule -> {
             apply(rule, valid);
             return rule;
-        });
+        })).invoke(enabledRules::invalidate);
     }
 
-    @WithTransaction
     public Uni<Void> delete(UUID id) {
-        return find(id).chain(rule -> rule.delete());
+        return Panache.withTransaction(() -> find(id).chain(rule -> rule.delete())).invoke(enabledRules::invalidate);
     }
 
     @WithSession
@@ -161,15 +166,23 @@ public class RoutingService {
         if (!lead.status.isOpen() || !stage.equals(lead.stage)) {
             return Uni.createFrom().voidItem();
         }
-        return Panache.getSession()
-                .chain(session -> session.createNativeQuery(
-                        "select country from contact_country where contact_id = ?1", String.class)
-                        .setParameter(1, lead.contactId).setFlushMode(FlushModeType.COMMIT).getResultList())
-                .map(countries -> countries.isEmpty() ? null : countries.get(0))
-                .chain(country -> RoutingRule.<RoutingRule> find("enabled = true",
-                        Sort.by("priority").and("createdAt").and("id")).list()
-                        .map(rules -> rules.stream().filter(r -> r.matches(lead, stage, country)).findFirst()))
-                .chain(rule -> rule.isEmpty() ? Uni.createFrom().voidItem() : assign(lead, rule.get(), stage));
+        return enabledRules.get(() -> RoutingRule.<RoutingRule> find("enabled = true",
+                Sort.by("priority").and("createdAt").and("id")).list())
+                .chain(rules -> {
+                    if (rules.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    // the contact's country only when a rule asks for one
+                    Uni<String> country = rules.stream().noneMatch(r -> r.countries != null)
+                            ? Uni.createFrom().nullItem()
+                            : Panache.getSession().chain(session -> session.createNativeQuery(
+                                    "select country from contact_country where contact_id = ?1", String.class)
+                                    .setParameter(1, lead.contactId).setFlushMode(FlushModeType.COMMIT)
+                                    .getResultList())
+                                    .map(countries -> countries.isEmpty() ? null : countries.get(0));
+                    return country.chain(c -> rules.stream().filter(r -> r.matches(lead, stage, c)).findFirst()
+                            .map(rule -> assign(lead, rule, stage)).orElse(Uni.createFrom().voidItem()));
+                });
     }
 
     private Uni<Void> assign(Lead lead, RoutingRule rule, String stage) {

@@ -47,7 +47,7 @@ public class LeadEventReactions {
         }
         // routing first: it may assign the lead, which the SLA and nurture then see
         return delivered.chain(() -> routing.stageEntered(lead, stage))
-                .chain(() -> sla.stageEntered(lead, stage, event.time()))
+                .chain(() -> sla.stageEntered(lead, stage, event.time(), event.data() instanceof LeadCreated))
                 .chain(() -> nurture.stageEntered(lead, stage, event.id()));
     }
 

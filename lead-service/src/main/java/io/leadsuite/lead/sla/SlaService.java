@@ -62,13 +62,20 @@ public class SlaService {
         }
     }
 
-    /** Records (or clears) the deadline of the stage the lead entered, if it is still in it. */
-    public Uni<Void> stageEntered(Lead lead, String stage, Instant at) {
+    /**
+     * Records (or clears) the deadline of the stage the lead entered, if it is still in it.
+     *
+     * @param created the lead was just created: it has no deadline to clear
+     */
+    public Uni<Void> stageEntered(Lead lead, String stage, Instant at, boolean created) {
         if (!stage.equals(lead.stage)) {
             return Uni.createFrom().voidItem();
         }
         return flows.get(lead.flowId, lead.flowVersion).chain(flow -> {
             Integer hours = flow.stage(stage).map(s -> s.slaHours()).orElse(null);
+            if (created && (hours == null || hours <= 0)) {
+                return Uni.createFrom().voidItem();
+            }
             return Panache.getSession().chain(session -> (hours == null || hours <= 0
                     ? session.createNativeQuery("delete from lead_stage_sla where lead_id = ?1 and entered_at <= ?2")
                             .setParameter(1, lead.id).setParameter(2, at)
