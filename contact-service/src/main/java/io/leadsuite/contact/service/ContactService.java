@@ -67,7 +67,10 @@ public class ContactService {
     public record ConsentChange(boolean marketing, Instant at, String source) {
     }
 
-    /** Columns of a contact as {@link #MATCH_OR_CREATE} answers them, in the order {@link #row} reads them. */
+    /**
+     * Columns of a contact as {@link #MATCH_OR_CREATE} answers them, in the order {@link #row} reads them and
+     * {@link Contact#MATCH_MAPPING} maps them.
+     */
     private static final String COLUMNS = "id, email, first_name, last_name, phone, company, job_title, industry, "
             + "country, consent_marketing, consent_at, consent_source, status, merged_into, merged_at, erased_at, "
             + "event_sequence, created_at, updated_at, version";
@@ -79,6 +82,12 @@ public class ContactService {
      * the e-mail, or the survivor it was merged into. When a concurrent transaction committed the e-mail after this
      * statement's snapshot was taken, the insert does nothing and the select does not see that row either: no row;
      * the caller runs the statement again (a new snapshot).
+     * <p>
+     * {@code ?14} is the e-mail again, bound as a one-element list on purpose: Hibernate (ORM 7.1) keys its cache of
+     * native select plans by the result mapping, whose key never equals the next call's for this query, so every call
+     * added an entry with the same hash and every lookup compared the statement with up to the cache's size of them
+     * (a quarter of the service's CPU under load, by JFR). A query with a list parameter is never cached, which is
+     * the planning a miss did anyway, without the scan and the evictions.
      */
     static final String MATCH_OR_CREATE = "with ins as (insert into contact (id, email, first_name, last_name, phone, "
             + "company, job_title, industry, country, consent_marketing, consent_at, consent_source, status, "
@@ -87,9 +96,9 @@ public class ContactService {
             + "on conflict (email) do nothing returning " + COLUMNS + "), "
             + "consent as (insert into consent_change (contact_id, marketing, at, source) "
             + "select id, true, consent_at, consent_source from ins where consent_marketing) "
-            + "select true, " + COLUMNS + " from ins "
+            + "select true as created, " + COLUMNS + " from ins "
             + "union all select false, " + COLUMNS + " from contact where id = (select case when c.status = 'MERGED' "
-            + "and c.merged_into is not null then c.merged_into else c.id end from contact c where c.email = ?2) "
+            + "and c.merged_into is not null then c.merged_into else c.id end from contact c where c.email in (?14)) "
             + "and not exists (select 1 from ins)";
     /** Times {@link #MATCH_OR_CREATE} runs before giving up when every run loses a race (never seen: one retry). */
     static final int MATCH_ATTEMPTS = 5;
@@ -114,7 +123,9 @@ public class ContactService {
 
     private Uni<Match> matchOrCreate(ContactDetails details, UUID id, boolean consent, Instant now, int attempt) {
         return Panache.getSession().chain(session -> {
-            var query = session.createNativeQuery(MATCH_OR_CREATE, Object[].class)
+            var query = session
+                    .createNativeQuery(MATCH_OR_CREATE, session.getResultSetMapping(Object[].class,
+                            Contact.MATCH_MAPPING))
                     .setFlushMode(FlushModeType.COMMIT)
                     .setParameter(1, id)
                     .setParameter(2, details.email())
@@ -128,7 +139,8 @@ public class ContactService {
                     .setParameter(10, consent)
                     .setParameter(11, consent ? now : null)
                     .setParameter(12, consent ? details.consentSource() : null)
-                    .setParameter(13, now);
+                    .setParameter(13, now)
+                    .setParameter(14, List.of(details.email()));
             return query.getResultList();
         }).chain(rows -> {
             if (!rows.isEmpty()) {
