@@ -100,7 +100,7 @@ public class ContactService {
             + "union all select false, " + COLUMNS + " from contact where id = (select case when c.status = 'MERGED' "
             + "and c.merged_into is not null then c.merged_into else c.id end from contact c where c.email in (?14)) "
             + "and not exists (select 1 from ins)";
-    /** Times {@link #MATCH_OR_CREATE} runs before giving up when every run loses a race (never seen: one retry). */
+    /** Runs of {@link #MATCH_OR_CREATE} before giving up (503); in the race tests a lost race settled on the 2nd run. */
     static final int MATCH_ATTEMPTS = 5;
 
     /**
