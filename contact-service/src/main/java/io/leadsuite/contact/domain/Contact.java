@@ -4,10 +4,12 @@ import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.ColumnResult;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
+import jakarta.persistence.SqlResultSetMapping;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
@@ -20,7 +22,33 @@ import io.smallrye.mutiny.Uni;
  */
 @Entity
 @Table(name = "contact")
+// The typed columns of the match-or-create statement (ContactService.MATCH_OR_CREATE): "created", then the contact.
+@SqlResultSetMapping(name = Contact.MATCH_MAPPING, columns = {
+        @ColumnResult(name = "created", type = Boolean.class),
+        @ColumnResult(name = "id", type = UUID.class),
+        @ColumnResult(name = "email", type = String.class),
+        @ColumnResult(name = "first_name", type = String.class),
+        @ColumnResult(name = "last_name", type = String.class),
+        @ColumnResult(name = "phone", type = String.class),
+        @ColumnResult(name = "company", type = String.class),
+        @ColumnResult(name = "job_title", type = String.class),
+        @ColumnResult(name = "industry", type = String.class),
+        @ColumnResult(name = "country", type = String.class),
+        @ColumnResult(name = "consent_marketing", type = Boolean.class),
+        @ColumnResult(name = "consent_at", type = Instant.class),
+        @ColumnResult(name = "consent_source", type = String.class),
+        @ColumnResult(name = "status", type = String.class),
+        @ColumnResult(name = "merged_into", type = UUID.class),
+        @ColumnResult(name = "merged_at", type = Instant.class),
+        @ColumnResult(name = "erased_at", type = Instant.class),
+        @ColumnResult(name = "event_sequence", type = Long.class),
+        @ColumnResult(name = "created_at", type = Instant.class),
+        @ColumnResult(name = "updated_at", type = Instant.class),
+        @ColumnResult(name = "version", type = Long.class) })
 public class Contact extends PanacheEntityBase {
+
+    /** The result mapping of match-or-create: {@code created}, then the columns in the order above. */
+    public static final String MATCH_MAPPING = "Contact.match";
 
     public enum Status {
         ACTIVE,

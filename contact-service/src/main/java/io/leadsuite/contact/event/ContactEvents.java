@@ -30,8 +30,13 @@ public class ContactEvents {
         this.outbox = outbox;
     }
 
+    /** {@code contact.created} with the contact's next sequence (which it takes). */
     public static Envelope<ContactCreated> created(Contact c) {
-        return Envelope.of(EventTypes.CONTACT_CREATED, SOURCE, c.createdAt, c.id, c.nextEventSequence(),
+        return created(c, c.nextEventSequence());
+    }
+
+    private static Envelope<ContactCreated> created(Contact c, long sequence) {
+        return Envelope.of(EventTypes.CONTACT_CREATED, SOURCE, c.createdAt, c.id, sequence,
                 new ContactCreated(c.id, c.email, c.firstName, c.lastName, c.company, c.jobTitle, c.country,
                         c.consentMarketing));
     }
@@ -43,8 +48,12 @@ public class ContactEvents {
                         c.industry, c.country, c.consentMarketing, List.copyOf(changed)));
     }
 
-    public Uni<Void> publishCreated(Contact c) {
-        return outbox.add(created(c));
+    /**
+     * {@code contact.created} for a contact whose row already holds the event's sequence ({@code eventSequence}, set
+     * when the row was inserted), so that nothing has to update the row afterwards.
+     */
+    public Uni<Void> publishCreatedAsStored(Contact c) {
+        return outbox.add(created(c, c.eventSequence));
     }
 
     public Uni<Void> publishUpdated(Contact c, List<String> changed, Instant at) {
