@@ -26,13 +26,44 @@ final class Suite implements AutoCloseable {
     static final int CONTACT = BASE + 1;
     static final int LEAD = BASE + 2;
     static final int SCORING = BASE + 3;
+    /** Second replicas of lead-service and scoring-service, started only by tests that ask for them. */
+    static final int LEAD_2 = BASE + 4;
+    static final int SCORING_2 = BASE + 5;
+    static final String LEAD_SERVICE_2 = "lead-service-2";
+    static final String SCORING_SERVICE_2 = "scoring-service-2";
 
+    /** The four services {@link #startAll()} starts, by name, with their ports. */
     private static final Map<String, Integer> PORTS = new LinkedHashMap<>();
+    /**
+     * Every instance a test may start: the four above and the second replicas, each a process of its service's jar
+     * on a port of its own, with the same databases and broker (and so its own outbox relay and consumers).
+     */
+    private static final Map<String, Instance> INSTANCES = new LinkedHashMap<>();
     static {
         PORTS.put("contact-service", CONTACT);
         PORTS.put("lead-service", LEAD);
         PORTS.put("scoring-service", SCORING);
         PORTS.put("gateway", GATEWAY);
+        PORTS.forEach((service, port) -> INSTANCES.put(service, new Instance(service, port)));
+        INSTANCES.put(LEAD_SERVICE_2, new Instance("lead-service", LEAD_2));
+        INSTANCES.put(SCORING_SERVICE_2, new Instance("scoring-service", SCORING_2));
+    }
+
+    /** One process: the service whose jar it runs, and its HTTP port. */
+    private record Instance(String service, int port) {
+    }
+
+    /** The HTTP port of an instance ("lead-service", {@link #LEAD_SERVICE_2}, ...). */
+    static int port(String instance) {
+        return instance(instance).port();
+    }
+
+    private static Instance instance(String name) {
+        Instance instance = INSTANCES.get(name);
+        if (instance == null) {
+            throw new IllegalArgumentException("No instance " + name + "; known: " + INSTANCES.keySet());
+        }
+        return instance;
     }
 
     private final Path root;
@@ -79,6 +110,32 @@ final class Suite implements AutoCloseable {
         infra("broker-start");
     }
 
+    /** A broker queue's counts as {@code artemis queue stat} reports them. */
+    record QueueStat(long messages, long added) {
+    }
+
+    /** The counts of one queue of the test broker (the DLQ, say), read with the broker's own CLI. */
+    QueueStat queueStat(String queue) throws IOException, InterruptedException {
+        Path cli = root.resolve(".run/test/broker/bin/artemis");
+        Process p = new ProcessBuilder(cli.toString(), "queue", "stat", "--url",
+                "tcp://" + env.getOrDefault("LEADSUITE_AMQP_HOST", "127.0.0.1") + ":" + env.get("LEADSUITE_AMQP_PORT"),
+                "--user", env.getOrDefault("LEADSUITE_AMQP_USERNAME", "leads"), "--password",
+                env.getOrDefault("LEADSUITE_AMQP_PASSWORD", "leads"), "--queueName", queue)
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("artemis queue stat failed: " + output);
+        }
+        // |NAME|ADDRESS|CONSUMER COUNT|MESSAGE COUNT|MESSAGES ADDED|...
+        for (String line : output.split("\\R")) {
+            String[] cells = line.split("\\|");
+            if (cells.length > 5 && cells[1].trim().equals(queue)) {
+                return new QueueStat(Long.parseLong(cells[4].trim()), Long.parseLong(cells[5].trim()));
+            }
+        }
+        throw new IllegalStateException("No queue " + queue + " in: " + output);
+    }
+
     private void infra(String command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("bash", root.resolve("scripts/infra.sh").toString(), command, "test")
                 .redirectErrorStream(true).redirectOutput(logs.resolve("infra.log").toFile()).start();
@@ -95,20 +152,32 @@ final class Suite implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
-    void start(String service) {
-        launch(service);
-        awaitReady(service);
+    /** Starts one instance (a service, or a second replica) and waits until it is ready. */
+    void start(String instance) {
+        launch(instance);
+        awaitReady(instance);
+    }
+
+    /** Starts several instances at once and waits until each is ready. */
+    void start(String... instances) {
+        for (String instance : instances) {
+            launch(instance);
+        }
+        for (String instance : instances) {
+            awaitReady(instance);
+        }
     }
 
     /** SIGKILL: no shutdown hooks, no graceful drain, in-flight work lost as in a crash. */
-    void kill(String service) throws InterruptedException {
-        Process process = processes.remove(service);
+    void kill(String instance) throws InterruptedException {
+        Process process = processes.remove(instance);
         process.destroyForcibly();
         process.waitFor();
     }
 
-    private void launch(String service) {
-        Path jar = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+    private void launch(String name) {
+        Instance instance = instance(name);
+        Path jar = root.resolve(instance.service()).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw verify)");
         }
@@ -116,18 +185,18 @@ final class Suite implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xmx192m", "-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(service + ".log").toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile()));
         builder.environment().putAll(env);
-        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(PORTS.get(service)));
+        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(instance.port()));
         try {
-            processes.put(service, builder.start());
+            processes.put(name, builder.start());
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot start " + service, e);
+            throw new IllegalStateException("Cannot start " + name, e);
         }
     }
 
     private void awaitReady(String service) {
-        URI ready = URI.create("http://localhost:" + PORTS.get(service) + "/q/health/ready");
+        URI ready = URI.create("http://localhost:" + port(service) + "/q/health/ready");
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
             Process process = processes.get(service);
