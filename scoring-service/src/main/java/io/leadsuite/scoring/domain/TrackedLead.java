@@ -1,7 +1,11 @@
 package io.leadsuite.scoring.domain;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
@@ -14,7 +18,15 @@ import org.hibernate.annotations.ColumnTransformer;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.vertx.core.json.JsonObject;
 
-/** A lead this service scores, remembered from {@code lead.created}. Its row is locked while its scores change. */
+/**
+ * A lead this service scores: its projection of lead-service's lead, remembered from {@code lead.created} and kept up
+ * to date from the lead events that carry its state. Its row is locked while its scores change.
+ * <p>
+ * Per-subject order: each part of the projection remembers the sequence of the lead event that last set it
+ * ({@link #eventSequence} for contact and status, {@link #stageSequence}, {@link #attributesSequence}); a late event
+ * (redelivered, or overtaken by a later one) changes only the parts it is newer for, so a late {@code lead.updated}
+ * cannot reopen a lead that a later {@code lead.closed} closed. See {@link #apply(LeadEvent)}.
+ */
 @Entity
 @Table(name = "tracked_lead")
 public class TrackedLead extends PanacheEntityBase {
@@ -32,6 +44,12 @@ public class TrackedLead extends PanacheEntityBase {
     public String attributesJson = "{}";
     /** Sequence of the last {@code score.changed} published about this lead. */
     public long sequence;
+    /** Highest sequence of a lead event applied: the one that set contact and status. */
+    public long eventSequence;
+    /** Sequence of the lead event that set the stage. */
+    public long stageSequence;
+    /** Sequence of the lead event that set the attribute set {@code lead.updated} carries. */
+    public long attributesSequence;
     public Instant createdAt;
     public Instant updatedAt;
 
@@ -41,10 +59,81 @@ public class TrackedLead extends PanacheEntityBase {
 
     /** Closed leads (won, lost, disqualified, converted) are no longer scored. */
     public static boolean isOpenStatus(String status) {
-        return status == null || !CLOSED.contains(status.strip().toUpperCase(java.util.Locale.ROOT));
+        return status == null || !CLOSED.contains(status.strip().toUpperCase(Locale.ROOT));
     }
 
-    public static final java.util.Set<String> CLOSED = java.util.Set.of("WON", "LOST", "DISQUALIFIED", "CONVERTED");
+    public static final Set<String> CLOSED = Set.of("WON", "LOST", "DISQUALIFIED", "CONVERTED");
+
+    /** The status of a tracked lead whose contact was erased; no lead event changes it any more. */
+    public static final String ERASED = "ERASED";
+
+    /**
+     * What one lead event says about the lead's state.
+     *
+     * @param sequence the envelope's per-lead sequence; 0 (or less) from producers that do not number their events:
+     *        such an event always applies and lowers no stored sequence
+     * @param contactId the lead's contact (required)
+     * @param status the lead's status, or null when the event does not carry it
+     * @param stage the lead's stage, or null when the event does not carry it
+     * @param attributes the whole attribute set LEAD rules test besides status and stage (topic, source, team,
+     *        owner, budget, ...; a null value clears that attribute), or null when the event does not carry it
+     */
+    public record LeadEvent(long sequence, UUID contactId, String status, String stage, Map<String, Object> attributes) {
+    }
+
+    /**
+     * Applies what the event says to each part of the projection it is newer for: contact and status when its
+     * sequence is above {@link #eventSequence}, the stage above {@link #stageSequence}, the attribute set above
+     * {@link #attributesSequence}. A lead whose contact was erased stays as it is.
+     *
+     * @return whether the projection changed (contact, status, topic or an attribute); false for a stale event
+     */
+    public boolean apply(LeadEvent event) {
+        if (ERASED.equals(status)) {
+            return false;
+        }
+        long seq = event.sequence();
+        boolean unnumbered = seq <= 0;
+        Map<String, Object> before = attributes();
+        Map<String, Object> facts = new LinkedHashMap<>(before);
+        UUID contactBefore = contactId;
+        String statusBefore = status;
+        String topicBefore = topic;
+        boolean openBefore = open;
+        if (unnumbered || seq > eventSequence) {
+            contactId = event.contactId();
+            if (event.status() != null) {
+                status = event.status();
+                open = isOpenStatus(event.status());
+                facts.put("status", event.status());
+            }
+            eventSequence = Math.max(eventSequence, seq);
+        }
+        if (event.stage() != null && (unnumbered || seq > stageSequence)) {
+            facts.put("stage", event.stage());
+            stageSequence = Math.max(stageSequence, seq);
+        }
+        if (event.attributes() != null && (unnumbered || seq > attributesSequence)) {
+            event.attributes().forEach((key, value) -> {
+                if (value == null) {
+                    facts.remove(key);
+                } else {
+                    facts.put(key, value);
+                }
+            });
+            Object newTopic = event.attributes().get("topic");
+            if (newTopic instanceof String t) {
+                topic = t.strip();
+            }
+            attributesSequence = Math.max(attributesSequence, seq);
+        }
+        boolean changed = !Objects.equals(contactBefore, contactId) || !Objects.equals(statusBefore, status)
+                || !Objects.equals(topicBefore, topic) || openBefore != open || !before.equals(facts);
+        if (!before.equals(facts)) {
+            attributesJson = new JsonObject(facts).encode();
+        }
+        return changed;
+    }
 
     public long nextSequence() {
         return ++sequence;

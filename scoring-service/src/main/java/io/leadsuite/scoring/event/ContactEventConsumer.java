@@ -23,7 +23,9 @@ import io.vertx.core.json.JsonObject;
  * Consumes {@code contact-events} from scoring-service's own durable queue: {@code contact.created} and
  * {@code contact.updated} (the e-mail interactions resolve by, and the demographic snapshot DEMOGRAPHIC rules test),
  * {@code contact.merged} (interactions and leads move to the survivor) and {@code contact.erased} (the contact's
- * interactions and scores are deleted). Other types are acknowledged and ignored.
+ * interactions and scores are deleted; the contact stays as a tombstone without personal data). A snapshot older than
+ * the one applied (per-contact {@code sequence}), or of an erased contact, changes nothing. Other types are
+ * acknowledged and ignored.
  */
 @ApplicationScoped
 public class ContactEventConsumer {
@@ -35,10 +37,13 @@ public class ContactEventConsumer {
             @Channel("contact-events") Multi<Message<JsonObject>> messages) {
         this.messages = messages;
         this.handlers = inbox.handlers(EventTypes.CONTACT_EVENTS)
-                .on(EventTypes.CONTACT_CREATED, ContactCreated.class, created -> intake.contactCreated(created.data()))
-                .on(EventTypes.CONTACT_UPDATED, ContactUpdated.class, updated -> intake.contactUpdated(updated.data()))
+                .on(EventTypes.CONTACT_CREATED, ContactCreated.class,
+                        created -> intake.contactCreated(created.data(), created.sequence()))
+                .on(EventTypes.CONTACT_UPDATED, ContactUpdated.class,
+                        updated -> intake.contactUpdated(updated.data(), updated.sequence()))
                 .on(EventTypes.CONTACT_MERGED, ContactMerged.class, merged -> intake.contactMerged(merged.data()))
-                .on(EventTypes.CONTACT_ERASED, ContactErased.class, erased -> intake.contactErased(erased.data()))
+                .on(EventTypes.CONTACT_ERASED, ContactErased.class,
+                        erased -> intake.contactErased(erased.data(), erased.sequence()))
                 .lockFirst(intake::lockAll);
     }
 

@@ -22,8 +22,11 @@ import io.leadsuite.contracts.ContactMerged;
 import io.leadsuite.contracts.ContactUpdated;
 import io.leadsuite.contracts.EmailAddress;
 import io.leadsuite.contracts.Envelope;
+import io.leadsuite.contracts.LeadAccepted;
 import io.leadsuite.contracts.LeadCaptured;
+import io.leadsuite.contracts.LeadClosed;
 import io.leadsuite.contracts.LeadCreated;
+import io.leadsuite.contracts.LeadOpportunity;
 import io.leadsuite.contracts.LeadStageChanged;
 import io.leadsuite.contracts.LeadUpdated;
 import io.leadsuite.kit.event.EventCodec.UnreadableEventException;
@@ -44,7 +47,7 @@ import io.vertx.core.json.JsonObject;
 public class EventIntake {
 
     /** The status of a tracked lead whose contact was erased; it stays so. */
-    static final String ERASED = "ERASED";
+    static final String ERASED = TrackedLead.ERASED;
 
     private final ScoringLocks locks;
     private final InteractionStore interactions;
@@ -60,13 +63,15 @@ public class EventIntake {
      * Remembers the lead, records its capture (if any) as a FORM_SUBMITTED interaction, and applies every stored
      * interaction that counts for it and was not applied yet (interactions may arrive before their lead).
      */
-    public Uni<Void> leadCreated(LeadCreated event) {
+    public Uni<Void> leadCreated(LeadCreated event, long sequence) {
         require(event.leadId() != null && event.contactId() != null, "lead.created without leadId or contactId");
         boolean open = event.status() == null || "OPEN".equals(event.status().toUpperCase(Locale.ROOT));
         return lockLeadAndContact(event.leadId(), event.contactId())
-                .chain(email -> TrackedLead.<TrackedLead> findById(event.leadId(), LockModeType.PESSIMISTIC_WRITE)
+                .chain(contact -> TrackedLead.<TrackedLead> findById(event.leadId(), LockModeType.PESSIMISTIC_WRITE)
                         .chain(existing -> {
                             if (existing != null) {
+                                // a later event (or this one, redelivered) tracked it already: lead.created is the
+                                // first event of a lead, older than anything applied
                                 return Uni.createFrom().voidItem();
                             }
                             TrackedLead lead = new TrackedLead();
@@ -76,11 +81,19 @@ public class EventIntake {
                             lead.open = open;
                             lead.status = event.status();
                             lead.attributesJson = new JsonObject(leadFacts(event)).encode();
+                            lead.eventSequence = Math.max(0, sequence);
+                            lead.stageSequence = lead.eventSequence;
+                            lead.attributesSequence = lead.eventSequence;
+                            if (erased(contact)) {
+                                // lead-service's events travel on another queue than the erasure of its contact
+                                erase(lead);
+                            }
                             lead.createdAt = Instant.now();
                             lead.updatedAt = lead.createdAt;
                             return lead.persist().chain(() -> Panache.getSession().chain(s -> s.flush()));
                         })
-                        .chain(() -> storeCapture(event.leadId(), event.contactId(), event.topic(), event.capture()))
+                        .chain(() -> erased(contact) ? Uni.createFrom().voidItem()
+                                : storeCapture(event.leadId(), event.contactId(), event.topic(), event.capture()))
                         .chain(() -> catchUp(List.of(event.leadId()))));
     }
 
@@ -88,22 +101,24 @@ public class EventIntake {
     public Uni<Void> leadCaptured(LeadCaptured event) {
         require(event.leadId() != null && event.contactId() != null && event.capture() != null,
                 "lead.captured without leadId, contactId or capture");
+        // a capture is an interaction, not a change of the lead's state: counted once by its id whatever its
+        // sequence, unless its contact was erased
         return lockLeadAndContact(event.leadId(), event.contactId())
-                .chain(email -> storeCapture(event.leadId(), event.contactId(), event.topic(), event.capture()))
-                .chain(() -> catchUp(List.of(event.leadId())));
+                .chain(contact -> erased(contact) ? Uni.createFrom().voidItem()
+                        : storeCapture(event.leadId(), event.contactId(), event.topic(), event.capture())
+                                .chain(() -> catchUp(List.of(event.leadId()))));
     }
 
     /**
      * Remembers the contact's e-mail, and applies the interactions that named the contact by that e-mail to its open
      * leads.
      */
-    public Uni<Void> contactCreated(ContactCreated event) {
+    public Uni<Void> contactCreated(ContactCreated event, long sequence) {
         require(event.contactId() != null, "contact.created without contactId");
         String email = EmailAddress.normalise(event.email())
                 .orElseThrow(() -> new UnreadableEventException("contact.created without a valid e-mail"));
         return locks.acquire(List.of(ScoringLocks.contact(event.contactId()), ScoringLocks.email(email)))
-                .chain(() -> ContactRef.<ContactRef> findById(event.contactId()))
-                .chain(existing -> {
+                .chain(() -> {
                     Map<String, Object> facts = new LinkedHashMap<>();
                     facts.put("email", email);
                     facts.put("firstName", event.firstName());
@@ -112,32 +127,19 @@ public class EventIntake {
                     facts.put("jobTitle", event.jobTitle());
                     facts.put("country", event.country());
                     facts.put("marketingConsent", event.marketingConsent());
-                    if (existing != null) {
-                        existing.email = email;
-                        existing.attributesJson = new JsonObject(withoutNulls(facts)).encode();
-                        existing.updatedAt = Instant.now();
-                        return Uni.createFrom().voidItem();
-                    }
-                    ContactRef ref = new ContactRef();
-                    ref.contactId = event.contactId();
-                    ref.email = email;
-                    ref.attributesJson = new JsonObject(withoutNulls(facts)).encode();
-                    ref.createdAt = Instant.now();
-                    ref.updatedAt = ref.createdAt;
-                    return ref.persist().replaceWithVoid();
+                    return takeSnapshot(event.contactId(), sequence, email, facts);
                 })
-                .chain(() -> Panache.getSession().chain(s -> s.flush()))
-                .chain(() -> Panache.getSession().chain(session -> session.createSelectionQuery(
-                        "select t.leadId from TrackedLead t where t.contactId = ?1 and t.open = true", UUID.class)
-                        .setParameter(1, event.contactId()).getResultList()))
-                .chain(this::catchUp);
+                .chain(taken -> !taken ? Uni.createFrom().voidItem()
+                        : Panache.getSession().chain(s -> s.flush())
+                                .chain(() -> openLeadsOf(event.contactId()))
+                                .chain(this::catchUp));
     }
 
     /**
      * Keeps the contact's demographic snapshot (DEMOGRAPHIC rules) and e-mail up to date, re-evaluates the rules for
      * its open leads and applies interactions that named its (possibly new) e-mail.
      */
-    public Uni<Void> contactUpdated(ContactUpdated event) {
+    public Uni<Void> contactUpdated(ContactUpdated event, long sequence) {
         require(event.contactId() != null, "contact.updated without contactId");
         String email = EmailAddress.normalise(event.email())
                 .orElseThrow(() -> new UnreadableEventException("contact.updated without a valid e-mail"));
@@ -152,22 +154,32 @@ public class EventIntake {
         facts.put("country", event.country());
         facts.put("marketingConsent", event.marketingConsent());
         return locks.acquire(List.of(ScoringLocks.contact(event.contactId()), ScoringLocks.email(email)))
-                .chain(() -> ContactRef.<ContactRef> findById(event.contactId()))
-                .chain(existing -> {
-                    ContactRef ref = existing == null ? new ContactRef() : existing;
-                    ref.contactId = event.contactId();
-                    ref.email = email;
-                    ref.attributesJson = new JsonObject(withoutNulls(facts)).encode();
-                    ref.updatedAt = Instant.now();
-                    if (existing == null) {
-                        ref.createdAt = ref.updatedAt;
-                        return ref.persist().replaceWithVoid();
-                    }
-                    return Uni.createFrom().voidItem();
-                })
-                .chain(() -> Panache.getSession().chain(s -> s.flush()))
-                .chain(() -> openLeadsOf(event.contactId()))
-                .chain(leads -> catchUp(leads, ScoreHistoryEntry.ATTRIBUTES));
+                .chain(() -> takeSnapshot(event.contactId(), sequence, email, facts))
+                .chain(taken -> !taken ? Uni.createFrom().voidItem()
+                        : Panache.getSession().chain(s -> s.flush())
+                                .chain(() -> openLeadsOf(event.contactId()))
+                                .chain(leads -> catchUp(leads, ScoreHistoryEntry.ATTRIBUTES)));
+    }
+
+    /**
+     * Replaces the contact's row with this snapshot unless the row is newer (a higher sequence applied) or a
+     * tombstone (the contact was erased: its personal data never comes back). Yields whether it took it.
+     */
+    private static Uni<Boolean> takeSnapshot(UUID contactId, long sequence, String email, Map<String, Object> facts) {
+        return ContactRef.<ContactRef> findById(contactId).chain(existing -> {
+            if (existing != null && !existing.accepts(sequence)) {
+                return Uni.createFrom().item(false);
+            }
+            Instant now = Instant.now();
+            ContactRef ref = existing == null ? new ContactRef() : existing;
+            ref.contactId = contactId;
+            ref.take(Math.max(0, sequence), email, new JsonObject(withoutNulls(facts)).encode(), now);
+            if (existing == null) {
+                ref.createdAt = now;
+                return ref.persist().replaceWith(true);
+            }
+            return Uni.createFrom().item(true);
+        });
     }
 
     /**
@@ -194,8 +206,8 @@ public class EventIntake {
                                 + "where contact_id = ?2")
                                 .setParameter(1, event.survivorId()).setParameter(2, event.duplicateId())
                                 .executeUpdate())
-                        .chain(() -> session.createNativeQuery("delete from contact_ref where contact_id = ?1")
-                                .setParameter(1, event.duplicateId()).executeUpdate())))
+                        .chain(() -> session.createNativeQuery("delete from contact_ref where contact_id = ?1 "
+                                + "and erased_at is null").setParameter(1, event.duplicateId()).executeUpdate())))
                 .chain(() -> openLeadsOf(event.survivorId()))
                 .chain(leads -> catchUp(leads, ScoreHistoryEntry.ATTRIBUTES));
     }
@@ -203,9 +215,11 @@ public class EventIntake {
     /**
      * GDPR erasure: the contact's interactions (by id, e-mail or its leads), their hits, its leads' scores and score
      * history, and its demographic snapshot are deleted. Its leads stay known only as closed ids, so that late events
-     * about them score nothing.
+     * about them score nothing; the contact stays as a tombstone (id, sequence, erased_at, no personal data), so that a
+     * late {@code contact.created} / {@code contact.updated} brings nothing back. An erasure applies whatever its
+     * sequence: it is final.
      */
-    public Uni<Void> contactErased(ContactErased event) {
+    public Uni<Void> contactErased(ContactErased event, long sequence) {
         require(event.contactId() != null, "contact.erased without contactId");
         UUID contact = event.contactId();
         return locks.acquire(List.of(ScoringLocks.contact(contact)))
@@ -231,22 +245,28 @@ public class EventIntake {
                             .chain(() -> session.createNativeQuery("update tracked_lead set open = false, "
                                     + "status = '" + ERASED + "', attributes = '{}' where contact_id = ?1")
                                     .setParameter(1, contact).executeUpdate())
-                            .chain(() -> session.createNativeQuery("delete from contact_ref where contact_id = ?1")
-                                    .setParameter(1, contact).executeUpdate());
+                            .chain(() -> session.createNativeQuery("insert into contact_ref (contact_id, email, "
+                                    + "attributes, created_at, updated_at, event_sequence, erased_at) "
+                                    + "values (?1, null, '{}', ?2, ?2, ?3, ?2) on conflict (contact_id) do update set "
+                                    + "email = null, attributes = '{}', updated_at = excluded.updated_at, "
+                                    + "event_sequence = greatest(contact_ref.event_sequence, excluded.event_sequence), "
+                                    + "erased_at = coalesce(contact_ref.erased_at, excluded.erased_at)")
+                                    .setParameter(1, contact).setParameter(2, Instant.now())
+                                    .setParameter(3, Math.max(0, sequence)).executeUpdate());
                 }))
                 .replaceWithVoid();
     }
 
     /**
      * Keeps the lead's attributes (LEAD rules), topic, contact and status up to date; a closed lead is no longer
-     * scored. A lead not tracked yet is tracked from here.
+     * scored. A lead not tracked yet is tracked from here. {@code lead.updated} carries the whole attribute set (a
+     * null clears an attribute).
      */
-    public Uni<Void> leadUpdated(LeadUpdated event) {
+    public Uni<Void> leadUpdated(LeadUpdated event, long sequence) {
         require(event.leadId() != null && event.contactId() != null, "lead.updated without leadId or contactId");
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("topic", event.topic());
         facts.put("source", event.source());
-        facts.put("status", event.status());
         facts.put("team", event.team());
         facts.put("owner", event.owner());
         facts.put("budget", event.budget());
@@ -254,60 +274,69 @@ public class EventIntake {
         facts.put("timeframe", event.timeframe());
         facts.put("need", event.need());
         facts.put("decisionMaker", event.decisionMaker());
-        return updateLead(event.leadId(), event.contactId(), event.topic(), event.status(), facts);
+        return updateLead(event.leadId(),
+                new TrackedLead.LeadEvent(sequence, event.contactId(), event.status(), null, facts));
     }
 
     /** A stage change carries the lead's status: closed leads (won, lost, disqualified, converted) stop scoring. */
-    public Uni<Void> leadStageChanged(LeadStageChanged event) {
+    public Uni<Void> leadStageChanged(LeadStageChanged event, long sequence) {
         require(event.leadId() != null && event.contactId() != null,
                 "lead.stage-changed without leadId or contactId");
-        Map<String, Object> facts = new LinkedHashMap<>();
-        facts.put("stage", event.to());
-        facts.put("status", event.status());
-        return updateLead(event.leadId(), event.contactId(), null, event.status(), facts);
+        return updateLead(event.leadId(),
+                new TrackedLead.LeadEvent(sequence, event.contactId(), event.status(), event.to(), null));
     }
 
-    private Uni<Void> updateLead(UUID leadId, UUID contactId, String topic, String status,
-            Map<String, Object> facts) {
-        return lockLeadAndContact(leadId, contactId)
-                .chain(email -> TrackedLead.<TrackedLead> findById(leadId, LockModeType.PESSIMISTIC_WRITE))
-                .chain(existing -> {
-                    if (existing != null && ERASED.equals(existing.status)) {
-                        // the contact was erased: a late event of lead-service (from another queue, so possibly
-                        // behind the erasure) neither reopens the lead nor brings its scores back
-                        return Uni.createFrom().item(false);
-                    }
-                    TrackedLead lead = existing == null ? new TrackedLead() : existing;
-                    Instant now = Instant.now();
-                    Map<String, Object> merged = new LinkedHashMap<>(existing == null ? Map.of() : lead.attributes());
-                    facts.forEach((k, v) -> {
-                        if (v != null) {
-                            merged.put(k, v instanceof java.math.BigDecimal d ? d : v);
-                        } else if (!"stage".equals(k) && topic != null) {
-                            merged.remove(k); // lead.updated carries the whole set: a null clears it
-                        }
-                    });
-                    lead.attributesJson = new JsonObject(merged).encode();
-                    lead.contactId = contactId;
-                    if (topic != null) {
-                        lead.topic = topic.strip();
-                    }
-                    if (status != null) {
-                        lead.status = status;
-                        lead.open = TrackedLead.isOpenStatus(status);
-                    }
-                    lead.updatedAt = now;
-                    if (existing == null) {
-                        lead.leadId = leadId;
-                        lead.open = TrackedLead.isOpenStatus(status);
-                        lead.createdAt = now;
-                        return lead.persist().replaceWith(true);
-                    }
-                    return Uni.createFrom().item(true);
-                })
-                .chain(tracked -> !tracked ? Uni.createFrom().voidItem()
+    /**
+     * The other lead events that carry the lead's status and stage: {@code lead.closed} (a disqualification is
+     * published only so), {@code lead.accepted}, {@code lead.opportunity} (CONVERTED).
+     */
+    public Uni<Void> leadStatus(UUID leadId, UUID contactId, String status, String stage, long sequence) {
+        require(leadId != null && contactId != null, "lead event without leadId or contactId");
+        return updateLead(leadId, new TrackedLead.LeadEvent(sequence, contactId, status, stage, null));
+    }
+
+    /**
+     * Applies the event to the lead's projection (each part only if the event is newer than what set it, see
+     * {@link TrackedLead#apply}), and brings its scores up to date when the projection changed.
+     */
+    private Uni<Void> updateLead(UUID leadId, TrackedLead.LeadEvent event) {
+        return lockLeadAndContact(leadId, event.contactId())
+                .chain(contact -> TrackedLead.<TrackedLead> findById(leadId, LockModeType.PESSIMISTIC_WRITE)
+                        .chain(existing -> {
+                            Instant now = Instant.now();
+                            if (existing != null) {
+                                // an erased contact's lead stays closed: apply changes nothing for it
+                                boolean changed = existing.apply(event);
+                                if (changed) {
+                                    existing.updatedAt = now;
+                                }
+                                return Uni.createFrom().item(changed);
+                            }
+                            TrackedLead lead = new TrackedLead();
+                            lead.leadId = leadId;
+                            lead.open = true;
+                            lead.apply(event);
+                            if (erased(contact)) {
+                                erase(lead);
+                            }
+                            lead.createdAt = now;
+                            lead.updatedAt = now;
+                            return lead.persist().replaceWith(true);
+                        }))
+                .chain(changed -> !changed ? Uni.createFrom().voidItem()
                         : Panache.getSession().chain(s -> s.flush())
                                 .chain(() -> catchUp(List.of(leadId), ScoreHistoryEntry.ATTRIBUTES)));
+    }
+
+    private static boolean erased(ContactRef contact) {
+        return contact != null && contact.erased();
+    }
+
+    /** A lead of an erased contact: known only as a closed id, without attributes. */
+    private static void erase(TrackedLead lead) {
+        lead.open = false;
+        lead.status = ERASED;
+        lead.attributesJson = "{}";
     }
 
     private static Uni<List<UUID>> openLeadsOf(UUID contactId) {
@@ -354,6 +383,12 @@ public class EventIntake {
                 leadKeys(keys, contacts, e.leadId(), e.contactId());
             } else if (data instanceof LeadStageChanged e) {
                 leadKeys(keys, contacts, e.leadId(), e.contactId());
+            } else if (data instanceof LeadClosed e) {
+                leadKeys(keys, contacts, e.leadId(), e.contactId());
+            } else if (data instanceof LeadAccepted e) {
+                leadKeys(keys, contacts, e.leadId(), e.contactId());
+            } else if (data instanceof LeadOpportunity e) {
+                leadKeys(keys, contacts, e.leadId(), e.contactId());
             } else if (data instanceof ContactCreated e) {
                 leadKeys(keys, contacts, null, e.contactId());
                 EmailAddress.normalise(e.email()).ifPresent(email -> keys.add(ScoringLocks.email(email)));
@@ -389,12 +424,15 @@ public class EventIntake {
         }
     }
 
-    /** Locks the lead and its contact, then the contact's e-mail if known (global lock order); yields the e-mail. */
-    private Uni<String> lockLeadAndContact(UUID leadId, UUID contactId) {
+    /**
+     * Locks the lead and its contact, then the contact's e-mail if known (global lock order); yields the contact's
+     * row (null when unknown; a tombstone, without e-mail, when erased).
+     */
+    private Uni<ContactRef> lockLeadAndContact(UUID leadId, UUID contactId) {
         return locks.acquire(List.of(ScoringLocks.lead(leadId), ScoringLocks.contact(contactId)))
                 .chain(() -> ContactRef.<ContactRef> findById(contactId))
-                .chain(ref -> ref == null ? Uni.createFrom().nullItem()
-                        : locks.acquire(List.of(ScoringLocks.email(ref.email))).replaceWith(ref.email));
+                .chain(ref -> ref == null || ref.email == null ? Uni.createFrom().item(ref)
+                        : locks.acquire(List.of(ScoringLocks.email(ref.email))).replaceWith(ref));
     }
 
     private Uni<Void> storeCapture(UUID leadId, UUID contactId, String topic, Capture capture) {

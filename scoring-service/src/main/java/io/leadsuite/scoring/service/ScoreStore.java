@@ -1,0 +1,287 @@
+package io.leadsuite.scoring.service;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+import jakarta.persistence.LockModeType;
+
+import io.leadsuite.scoring.domain.ActiveHit;
+import io.leadsuite.scoring.domain.ContactRef;
+import io.leadsuite.scoring.domain.HitChanges;
+import io.leadsuite.scoring.domain.HitChanges.LeadHit;
+import io.leadsuite.scoring.domain.Interaction;
+import io.leadsuite.scoring.domain.InteractionFacts;
+import io.leadsuite.scoring.domain.LeadScore;
+import io.leadsuite.scoring.domain.ModelDefinition;
+import io.leadsuite.scoring.domain.RuleHit;
+import io.leadsuite.scoring.domain.ScoreCard;
+import io.leadsuite.scoring.domain.ScoreHistoryEntry;
+import io.leadsuite.scoring.domain.Standing;
+import io.leadsuite.scoring.domain.TrackedLead;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The storage of lead scores, inside the caller's transaction: locking the tracked leads, reading their stored scores,
+ * hits and contacts, recording which interaction was applied to which lead, and writing hits, score rows and history
+ * in multi-row statements. The algorithm that decides what to write is {@link ScoreCard}.
+ */
+final class ScoreStore {
+
+    private ScoreStore() {
+    }
+
+    /** What is stored about a set of locked leads: score rows and live hits by lead, contacts by id. */
+    record Stored(Map<UUID, List<LeadScore>> rows, Map<UUID, List<RuleHit>> hits, Map<UUID, ContactRef> contacts) {
+
+        Map<UUID, ScoreCard.StoredScore> scoresOf(UUID leadId) {
+            Map<UUID, ScoreCard.StoredScore> scores = new HashMap<>();
+            for (LeadScore row : rows.getOrDefault(leadId, List.of())) {
+                scores.put(row.modelId, new ScoreCard.StoredScore(row.modelId, row.modelVersion,
+                        new Standing(row.score, row.grade, row.salesReady)));
+            }
+            return scores;
+        }
+
+        Map<UUID, List<ActiveHit>> hitsOf(UUID leadId) {
+            Map<UUID, List<ActiveHit>> byModel = new HashMap<>();
+            hits.getOrDefault(leadId, List.of())
+                    .forEach(h -> byModel.computeIfAbsent(h.modelId, k -> new ArrayList<>()).add(h.active()));
+            return byModel;
+        }
+    }
+
+    /** Locks the leads' rows in lead-id order (the order every path uses) and yields the open ones. */
+    static Uni<List<TrackedLead>> lockOpen(List<UUID> ids) {
+        return Panache.getSession().chain(session -> session.createSelectionQuery(
+                "from TrackedLead t where t.leadId in ?1 order by t.leadId", TrackedLead.class)
+                .setParameter(1, ids).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList())
+                .map(leads -> leads.stream().filter(lead -> lead.open).toList());
+    }
+
+    /** The leads' score rows, live hits and contacts, in three queries. */
+    static Uni<Stored> load(List<TrackedLead> leads) {
+        List<UUID> ids = leads.stream().map(l -> l.leadId).toList();
+        List<UUID> contactIds = leads.stream().map(l -> l.contactId).distinct().toList();
+        Stored stored = new Stored(new HashMap<>(), new HashMap<>(), new HashMap<>());
+        return LeadScore.<LeadScore> list("leadId in ?1", ids)
+                .invoke(list -> list.forEach(r -> stored.rows().computeIfAbsent(r.leadId, k -> new ArrayList<>())
+                        .add(r)))
+                .chain(() -> RuleHit.<RuleHit> list("leadId in ?1", ids))
+                .invoke(list -> list.forEach(h -> stored.hits().computeIfAbsent(h.leadId, k -> new ArrayList<>())
+                        .add(h)))
+                .chain(() -> ContactRef.<ContactRef> list("contactId in ?1", contactIds))
+                .invoke(list -> list.forEach(c -> stored.contacts().put(c.contactId, c)))
+                .replaceWith(stored);
+    }
+
+    /**
+     * Records each (interaction, lead) in interaction_application in multi-row statements; yields the pairs
+     * ({@code interactionId|leadId}) that were new, the only ones to apply.
+     */
+    static Uni<Set<String>> recordApplications(List<LeadScorer.Application> applications, Instant now) {
+        Set<String> fresh = new HashSet<>();
+        List<List<LeadScorer.Application>> chunks = chunks(applications, 1000);
+        return each(chunks, chunk -> Panache.getSession().chain(session -> {
+            StringBuilder sql = new StringBuilder("insert into interaction_application (interaction_id, lead_id, "
+                    + "applied_at) values ");
+            for (int i = 0; i < chunk.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append("(?").append(2 * i + 1).append(", ?").append(2 * i + 2)
+                        .append(", ?").append(2 * chunk.size() + 1).append(')');
+            }
+            sql.append(" on conflict do nothing returning interaction_id || '|' || cast(lead_id as text)");
+            var query = session.createNativeQuery(sql.toString(), String.class);
+            for (int i = 0; i < chunk.size(); i++) {
+                query.setParameter(2 * i + 1, chunk.get(i).interaction().id());
+                query.setParameter(2 * i + 2, chunk.get(i).leadId());
+            }
+            query.setParameter(2 * chunk.size() + 1, now);
+            return query.getResultList().invoke(fresh::addAll).replaceWithVoid();
+        })).replaceWith(fresh);
+    }
+
+    /** The interactions applied to the lead, oldest first: what a from-scratch score is computed from. */
+    static Uni<List<InteractionFacts>> appliedInteractions(UUID leadId) {
+        return Interaction.<Interaction> list("from Interaction i where exists (select 1 from InteractionApplication a "
+                + "where a.interactionId = i.id and a.leadId = ?1) order by i.occurredAt, i.id", leadId)
+                .map(list -> list.stream().map(InteractionStore::facts).toList());
+    }
+
+    /** Replaces the lead's hits under the model with these (a rebuilt score). */
+    static Uni<Void> replaceHits(UUID leadId, UUID modelId, List<ActiveHit> live, Instant now) {
+        return Panache.getSession()
+                .chain(session -> session.createNativeQuery("delete from rule_hit where lead_id = ?1 "
+                        + "and model_id = ?2").setParameter(1, leadId).setParameter(2, modelId).executeUpdate())
+                .chain(() -> each(live, hit -> insertHit(leadId, modelId, hit, now)));
+    }
+
+    /** Writes the hit changes of a unit of work: the deletions one by one, the insertions in multi-row statements. */
+    static Uni<Void> write(HitChanges changes, Instant now) {
+        return each(changes.deletes(), ScoreStore::deleteHit)
+                .chain(() -> each(chunks(changes.inserts(), 500), chunk -> Panache.getSession().chain(session -> {
+                    StringBuilder sql = new StringBuilder("insert into rule_hit (lead_id, model_id, rule_id, "
+                            + "interaction_id, points, occurred_at, recorded_at, expires_at) values ");
+                    int p = 0;
+                    for (int i = 0; i < chunk.size(); i++) {
+                        sql.append(i == 0 ? "" : ", ").append("(?").append(++p).append(", ?").append(++p)
+                                .append(", ?").append(++p).append(", ?").append(++p).append(", ?").append(++p)
+                                .append(", ?").append(++p).append(", ?").append(++p).append(", ?").append(++p)
+                                .append(')');
+                    }
+                    var query = session.createNativeQuery(sql.toString());
+                    p = 0;
+                    for (LeadHit row : chunk) {
+                        ActiveHit hit = row.hit();
+                        query.setParameter(++p, row.leadId());
+                        query.setParameter(++p, row.modelId());
+                        query.setParameter(++p, hit.ruleId());
+                        query.setParameter(++p, hit.interactionId());
+                        query.setParameter(++p, hit.points());
+                        query.setParameter(++p, hit.occurredAt());
+                        query.setParameter(++p, now);
+                        query.setParameter(++p, hit.expiresAt());
+                    }
+                    return query.executeUpdate().replaceWithVoid();
+                })));
+    }
+
+    private static Uni<Void> insertHit(UUID leadId, UUID modelId, ActiveHit hit, Instant now) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("insert into rule_hit (lead_id, "
+                + "model_id, rule_id, interaction_id, points, occurred_at, recorded_at, expires_at) values (?1, ?2, ?3, "
+                + "?4, ?5, ?6, ?7, ?8)")
+                .setParameter(1, leadId)
+                .setParameter(2, modelId)
+                .setParameter(3, hit.ruleId())
+                .setParameter(4, hit.interactionId())
+                .setParameter(5, hit.points())
+                .setParameter(6, hit.occurredAt())
+                .setParameter(7, now)
+                .setParameter(8, hit.expiresAt())
+                .executeUpdate()).replaceWithVoid();
+    }
+
+    private static Uni<Void> deleteHit(LeadHit row) {
+        ActiveHit hit = row.hit();
+        boolean fact = hit.interactionId() == null;
+        return Panache.getSession().chain(session -> {
+            var query = session.createNativeQuery("delete from rule_hit where lead_id = ?1 and model_id = ?2 "
+                    + "and rule_id = ?3 and " + (fact ? "interaction_id is null" : "interaction_id = ?4"))
+                    .setParameter(1, row.leadId())
+                    .setParameter(2, row.modelId())
+                    .setParameter(3, hit.ruleId());
+            if (!fact) {
+                query.setParameter(4, hit.interactionId());
+            }
+            return query.executeUpdate();
+        }).replaceWithVoid();
+    }
+
+    /**
+     * Writes the lead's score rows as the card left them (a new row per model that now scores the lead, the dropped
+     * models' rows and hits deleted) and collects a history entry per changed standing.
+     */
+    static Uni<Void> saveScores(UUID leadId, Collection<LeadScore> stored, ScoreCard card, String cause, Instant now,
+            List<ScoreHistoryEntry> history) {
+        Map<UUID, LeadScore> rows = new HashMap<>();
+        stored.forEach(row -> rows.put(row.modelId, row));
+        List<Uni<Void>> writes = new ArrayList<>();
+        for (ScoreCard.Outcome outcome : card.outcomes()) {
+            ModelDefinition model = outcome.model();
+            Standing after = outcome.after();
+            LeadScore row = rows.get(model.id());
+            if (row == null) {
+                row = new LeadScore();
+                row.leadId = leadId;
+                row.modelId = model.id();
+                writes.add(row.persist().replaceWithVoid());
+            }
+            if (row.updatedAt == null || row.score != after.score() || !Objects.equals(row.grade, after.grade())
+                    || row.salesReady != after.salesReady() || row.modelVersion != model.version()) {
+                row.score = after.score();
+                row.grade = after.grade();
+                row.salesReady = after.salesReady();
+                row.modelVersion = model.version();
+                row.updatedAt = now;
+            }
+            if (outcome.changed()) {
+                ScoreHistoryEntry entry = new ScoreHistoryEntry();
+                entry.leadId = leadId;
+                entry.modelId = model.id();
+                entry.modelVersion = model.version();
+                entry.score = after.score();
+                entry.grade = after.grade();
+                entry.salesReady = after.salesReady();
+                entry.cause = cause;
+                entry.interactionId = outcome.lastInteractionId();
+                entry.at = now;
+                history.add(entry);
+            }
+        }
+        for (UUID dropped : card.dropped()) {
+            LeadScore row = rows.get(dropped);
+            writes.add(Panache.getSession().chain(session -> session.createNativeQuery("delete from rule_hit where "
+                    + "lead_id = ?1 and model_id = ?2").setParameter(1, leadId).setParameter(2, dropped)
+                    .executeUpdate()).chain(() -> row.delete()));
+        }
+        return each(writes, Function.identity());
+    }
+
+    /** Writes the history entries in multi-row statements. */
+    static Uni<Void> insertHistory(List<ScoreHistoryEntry> history) {
+        return each(chunks(history, 500), chunk -> Panache.getSession().chain(session -> {
+            StringBuilder sql = new StringBuilder("insert into lead_score_history (lead_id, model_id, model_version, "
+                    + "score, grade, sales_ready, cause, interaction_id, at) values ");
+            int p = 0;
+            for (int i = 0; i < chunk.size(); i++) {
+                sql.append(i == 0 ? "(" : ", (");
+                for (int c = 0; c < 9; c++) {
+                    sql.append(c == 0 ? "?" : ", ?").append(++p);
+                }
+                sql.append(')');
+            }
+            var query = session.createNativeQuery(sql.toString());
+            p = 0;
+            for (ScoreHistoryEntry e : chunk) {
+                query.setParameter(++p, e.leadId);
+                query.setParameter(++p, e.modelId);
+                query.setParameter(++p, e.modelVersion);
+                query.setParameter(++p, e.score);
+                query.setParameter(++p, e.grade);
+                query.setParameter(++p, e.salesReady);
+                query.setParameter(++p, e.cause);
+                query.setParameter(++p, e.interactionId);
+                query.setParameter(++p, e.at);
+            }
+            return query.executeUpdate().replaceWithVoid();
+        }));
+    }
+
+    private static <T> List<List<T>> chunks(List<T> items, int size) {
+        List<List<T>> chunks = new ArrayList<>();
+        for (int i = 0; i < items.size(); i += size) {
+            chunks.add(items.subList(i, Math.min(items.size(), i + size)));
+        }
+        return chunks;
+    }
+
+    /** Runs the steps one after another (never concurrently: they share the session). */
+    static <T> Uni<Void> each(List<T> items, Function<T, Uni<Void>> step) {
+        if (items.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Multi.createFrom().iterable(items)
+                .onItem().transformToUniAndConcatenate(item -> step.apply(item).replaceWith(Boolean.TRUE))
+                .collect().last()
+                .replaceWithVoid();
+    }
+}
