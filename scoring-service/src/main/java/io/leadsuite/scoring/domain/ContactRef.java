@@ -33,6 +33,8 @@ public class ContactRef extends PanacheEntityBase {
     public long eventSequence;
     /** When the contact was erased; the row is then a tombstone without personal data. */
     public Instant erasedAt;
+    /** The contact this one was merged into; the row is then a tombstone without personal data. */
+    public UUID mergedInto;
     public Instant createdAt;
     public Instant updatedAt;
     /** The demographic snapshot DEMOGRAPHIC rules test ({@code attributes} jsonb, as JSON text). */
@@ -45,11 +47,12 @@ public class ContactRef extends PanacheEntityBase {
     }
 
     /**
-     * Whether a snapshot of the contact with this sequence may replace the row: never for an erased contact, otherwise
+     * Whether a snapshot of the contact with this sequence may replace the row: never for an erased or merged contact,
+     * otherwise
      * when it is newer than the one applied. An unnumbered snapshot (sequence 0 or less, older producers) applies.
      */
     public boolean accepts(long sequence) {
-        return !erased() && (sequence <= 0 || sequence > eventSequence);
+        return !erased() && mergedInto == null && (sequence <= 0 || sequence > eventSequence);
     }
 
     /** Takes the snapshot (the caller checked {@link #accepts(long)}). */

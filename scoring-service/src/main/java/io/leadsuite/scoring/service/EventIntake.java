@@ -15,6 +15,8 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
+import org.hibernate.reactive.mutiny.Mutiny;
+
 import io.leadsuite.contracts.Capture;
 import io.leadsuite.contracts.ContactCreated;
 import io.leadsuite.contracts.ContactErased;
@@ -206,8 +208,15 @@ public class EventIntake {
                                 + "where contact_id = ?2")
                                 .setParameter(1, event.survivorId()).setParameter(2, event.duplicateId())
                                 .executeUpdate())
-                        .chain(() -> session.createNativeQuery("delete from contact_ref where contact_id = ?1 "
-                                + "and erased_at is null").setParameter(1, event.duplicateId()).executeUpdate())))
+                        // the duplicate's data lives on in the survivor: its own row becomes a tombstone, so that a
+                        // late or redelivered event about the duplicate cannot bring its personal data back
+                        .chain(() -> session.createNativeQuery("insert into contact_ref (contact_id, email, "
+                                + "attributes, created_at, updated_at, merged_into) values (?1, null, '{}', ?3, ?3, ?2) "
+                                + "on conflict (contact_id) do update set email = null, attributes = '{}', "
+                                + "updated_at = excluded.updated_at, merged_into = excluded.merged_into "
+                                + "where contact_ref.erased_at is null")
+                                .setParameter(1, event.duplicateId()).setParameter(2, event.survivorId())
+                                .setParameter(3, Instant.now()).executeUpdate())))
                 .chain(() -> openLeadsOf(event.survivorId()))
                 .chain(leads -> catchUp(leads, ScoreHistoryEntry.ATTRIBUTES));
     }
@@ -245,16 +254,21 @@ public class EventIntake {
                             .chain(() -> session.createNativeQuery("update tracked_lead set open = false, "
                                     + "status = '" + ERASED + "', attributes = '{}' where contact_id = ?1")
                                     .setParameter(1, contact).executeUpdate())
-                            .chain(() -> session.createNativeQuery("insert into contact_ref (contact_id, email, "
-                                    + "attributes, created_at, updated_at, event_sequence, erased_at) "
-                                    + "values (?1, null, '{}', ?2, ?2, ?3, ?2) on conflict (contact_id) do update set "
-                                    + "email = null, attributes = '{}', updated_at = excluded.updated_at, "
-                                    + "event_sequence = greatest(contact_ref.event_sequence, excluded.event_sequence), "
-                                    + "erased_at = coalesce(contact_ref.erased_at, excluded.erased_at)")
-                                    .setParameter(1, contact).setParameter(2, Instant.now())
-                                    .setParameter(3, Math.max(0, sequence)).executeUpdate());
+                            .chain(() -> tombstone(session, contact, sequence));
                 }))
                 .replaceWithVoid();
+    }
+
+    /** The contact's row without personal data, for good (erased, or merged into another). */
+    private static Uni<Integer> tombstone(Mutiny.Session session, UUID contact, long sequence) {
+        return session.createNativeQuery("insert into contact_ref (contact_id, email, attributes, created_at, "
+                + "updated_at, event_sequence, erased_at) values (?1, null, '{}', ?2, ?2, ?3, ?2) "
+                + "on conflict (contact_id) do update set email = null, attributes = '{}', "
+                + "updated_at = excluded.updated_at, "
+                + "event_sequence = greatest(contact_ref.event_sequence, excluded.event_sequence), "
+                + "erased_at = coalesce(contact_ref.erased_at, excluded.erased_at)")
+                .setParameter(1, contact).setParameter(2, Instant.now()).setParameter(3, Math.max(0, sequence))
+                .executeUpdate();
     }
 
     /**

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import io.agroal.api.AgroalDataSource;
 import io.leadsuite.contracts.ContactCreated;
 import io.leadsuite.contracts.ContactErased;
+import io.leadsuite.contracts.ContactMerged;
 import io.leadsuite.contracts.ContactUpdated;
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
@@ -154,6 +155,27 @@ class ProjectionOrderTest {
         awaitProcessed(late.id());
         assertTombstone(contact, 2L);
         assertEquals(0, countContactsWithEmail(email));
+    }
+
+    @Test
+    void aLateEventAboutAMergedDuplicateBringsNoPersonalDataBack() throws Exception {
+        UUID survivor = UUID.randomUUID();
+        UUID duplicate = UUID.randomUUID();
+        String email = "duplicate." + UUID.randomUUID() + "@example.com";
+        send(contactEvents, Envelope.of(EventTypes.CONTACT_CREATED, "contact-service", Instant.now(), survivor, 1,
+                new ContactCreated(survivor, "survivor." + email, "Ana", "Silva", "Acme", "Engineer", "PT", true)));
+        send(contactEvents, Envelope.of(EventTypes.CONTACT_MERGED, "contact-service", Instant.now(), survivor, 2,
+                new ContactMerged(survivor, duplicate)));
+        await().atMost(ScoringTestSupport.PATIENCE).until(() -> !contact(duplicate).isEmpty());
+        // the duplicate's own creation, redelivered after the merge (it failed once, or another replica was slower)
+        Envelope<ContactCreated> late = Envelope.of(EventTypes.CONTACT_CREATED, "contact-service", Instant.now(),
+                duplicate, 1, new ContactCreated(duplicate, email, "Ana", "Silva", "Acme", "Engineer", "PT", true));
+        send(contactEvents, late);
+        awaitProcessed(late.id());
+        Map<String, Object> row = contact(duplicate);
+        assertNull(row.get("email"));
+        assertEquals(Map.of(), new JsonObject((String) row.get("attributes")).getMap());
+        assertEquals(0, countContactsWithEmail(email), "a merged duplicate's e-mail came back");
     }
 
     @Test
