@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -195,6 +194,7 @@ public class EventIntake {
         }
         return locks.acquire(List.of(ScoringLocks.contact(event.survivorId()),
                 ScoringLocks.contact(event.duplicateId())))
+                .chain(EventIntake::flush)
                 .chain(() -> ContactRef.emailOf(event.duplicateId()))
                 .chain(duplicateEmail -> Panache.getSession().chain(session -> session.createNativeQuery(
                         "update interaction set contact_id = ?1 where contact_id = ?2")
@@ -217,6 +217,7 @@ public class EventIntake {
                                 + "where contact_ref.erased_at is null")
                                 .setParameter(1, event.duplicateId()).setParameter(2, event.survivorId())
                                 .setParameter(3, Instant.now()).executeUpdate())))
+                .chain(EventIntake::forgetLoaded)
                 .chain(() -> openLeadsOf(event.survivorId()))
                 .chain(leads -> catchUp(leads, ScoreHistoryEntry.ATTRIBUTES));
     }
@@ -232,6 +233,7 @@ public class EventIntake {
         require(event.contactId() != null, "contact.erased without contactId");
         UUID contact = event.contactId();
         return locks.acquire(List.of(ScoringLocks.contact(contact)))
+                .chain(EventIntake::flush)
                 .chain(() -> ContactRef.emailOf(contact))
                 .chain(known -> Panache.getSession().chain(session -> {
                     String email = known == null ? "" : known;
@@ -256,7 +258,21 @@ public class EventIntake {
                                     .setParameter(1, contact).executeUpdate())
                             .chain(() -> tombstone(session, contact, sequence));
                 }))
-                .replaceWithVoid();
+                .chain(EventIntake::forgetLoaded);
+    }
+
+    private static Uni<Void> flush() {
+        return Panache.getSession().chain(Mutiny.Session::flush);
+    }
+
+    /**
+     * Empties the session after set-based statements changed contact_ref and tracked_lead rows behind its back: a
+     * later event of the same batch must read those rows again, not the copies loaded before (which would let it
+     * reopen an erased lead or write an erased contact's e-mail back). The caller flushed before the statements, so
+     * nothing pending is lost.
+     */
+    private static Uni<Void> forgetLoaded() {
+        return Panache.getSession().invoke(Mutiny.Session::clear).replaceWithVoid();
     }
 
     /** The contact's row without personal data, for good (erased, or merged into another). */
@@ -419,9 +435,12 @@ public class EventIntake {
         if (keys.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        // the e-mails as values, not entities: a ContactRef read before its lock is held would stay in the session
+        // as a stale copy that later reads in the batch return (and a flush could write back)
         Uni<List<String>> known = contacts.isEmpty() ? Uni.createFrom().item(List.of())
-                : ContactRef.<ContactRef> list("contactId in ?1", contacts)
-                        .map(refs -> refs.stream().map(ref -> ref.email).filter(Objects::nonNull).toList());
+                : Panache.getSession().chain(session -> session.createSelectionQuery(
+                        "select c.email from ContactRef c where c.contactId in ?1 and c.email is not null",
+                        String.class).setParameter(1, List.copyOf(contacts)).getResultList());
         return known.chain(emails -> {
             emails.forEach(email -> keys.add(ScoringLocks.email(email)));
             return locks.acquire(keys);

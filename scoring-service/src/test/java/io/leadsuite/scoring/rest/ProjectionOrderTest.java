@@ -38,7 +38,10 @@ import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.LeadClosed;
 import io.leadsuite.contracts.LeadUpdated;
+import io.leadsuite.scoring.service.EventIntake;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.vertx.core.json.JsonObject;
 
@@ -61,6 +64,9 @@ class ProjectionOrderTest {
 
     @Inject
     AgroalDataSource db;
+
+    @Inject
+    EventIntake intake;
 
     @AfterEach
     void retireTheTestModels() {
@@ -140,6 +146,50 @@ class ProjectionOrderTest {
 
         assertTombstone(contact, 3L);
         assertEquals(0, countContactsWithEmail(email), "an erased contact's e-mail came back");
+    }
+
+    @Test
+    void eventsAfterAnErasureInTheSameBatchBringNothingBack() throws Throwable {
+        UUID contact = UUID.randomUUID();
+        UUID lead = UUID.randomUUID();
+        String topic = "batch-" + UUID.randomUUID();
+        String email = "batch." + UUID.randomUUID() + "@example.com";
+        send(contactEvents, Envelope.of(EventTypes.CONTACT_CREATED, "contact-service", Instant.now(), contact, 1,
+                new ContactCreated(contact, email, "Ana", "Silva", "Acme", "Engineer", "PT", true)));
+        send(leadEvents, leadCreated(lead, contact, topic));
+        await().atMost(ScoringTestSupport.PATIENCE).until(() -> email.equals(contact(contact).get("email"))
+                && !lead(lead).isEmpty());
+
+        // one unit of work as a consumer batch applies it: every lock first (which reads the contact's e-mail), then
+        // a lead change that loads the lead, the erasure, and events that were in flight behind it
+        List<Envelope<?>> batch = List.of(
+                Envelope.of(EventTypes.LEAD_UPDATED, "lead-service", Instant.now(), lead, 4,
+                        leadUpdated(lead, contact, topic, "first need")),
+                Envelope.of(EventTypes.CONTACT_ERASED, "contact-service", Instant.now(), contact, 3,
+                        new ContactErased(contact)),
+                Envelope.of(EventTypes.CONTACT_UPDATED, "contact-service", Instant.now(), contact, 2,
+                        new ContactUpdated(contact, email, "Ana", "Silva", "+351912345678", "Acme", "Director",
+                                "Energy", "PT", true, List.of("jobTitle", "phone"))),
+                Envelope.of(EventTypes.LEAD_UPDATED, "lead-service", Instant.now(), lead, 5,
+                        leadUpdated(lead, contact, topic, "Ana Silva wants a quote at home")));
+        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> intake.lockAll(batch)
+                .chain(() -> intake.leadUpdated((LeadUpdated) batch.get(0).data(), 4))
+                .chain(() -> intake.contactErased((ContactErased) batch.get(1).data(), 3))
+                .chain(() -> intake.contactUpdated((ContactUpdated) batch.get(2).data(), 2))
+                .chain(() -> intake.leadUpdated((LeadUpdated) batch.get(3).data(), 5))));
+
+        assertTombstone(contact, 3L);
+        assertEquals(0, countContactsWithEmail(email), "an erased contact's e-mail came back");
+        Map<String, Object> row = lead(lead);
+        assertEquals(false, row.get("open"));
+        assertEquals("ERASED", row.get("status"));
+        assertEquals(Map.of(), new JsonObject((String) row.get("attributes")).getMap(),
+                "an erased contact's lead got attributes back");
+    }
+
+    private static LeadUpdated leadUpdated(UUID lead, UUID contact, String topic, String need) {
+        return new LeadUpdated(lead, contact, topic, "MARKETING_FORM", "OPEN", "telesales", null, null, null, null,
+                need, null);
     }
 
     @Test
