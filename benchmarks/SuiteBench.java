@@ -28,13 +28,23 @@ import java.util.regex.Pattern;
  * <li><b>scoring throughput</b>: {@code interactions} EVENT_REGISTERED interactions (uncapped +10 in the default model,
  * so every one changes a score and reaches lead-service) in batches, spread over the captured leads; interactions/s
  * from the first request until lead-service shows every lead's expected score.</li>
- * <li><b>score latency</b>: single interactions at a steady rate; for each, the time from the gateway's 202 until
+ * <li><b>open loop</b>: captures, then interactions (in requests of {@code open-batch}), sent at a fixed offered rate
+ * for {@code hold} seconds whatever the answers do, latency counted from each request's due time; the highest rate
+ * that holds (every answer 2xx, p99 under 1 s, everything visible in lead-service within 5 s after the last answer) is
+ * searched from {@code capture-rate} / {@code interaction-rate}, up by a quarter or down by a third per step.</li>
+ * <li><b>score latency</b> (freshness) at half the highest sustained interaction rate (or {@code rate} without the open
+ * loop): single interactions at a steady rate; for each, the time from the gateway's 202 until
  * {@code GET /api/leads/{id}} shows the new score (one observer polls the waiting leads, one request at a time,
  * every 5 ms); p50/p95/p99.</li>
  * </ol>
+ * Completion is read with SQL on lead-service's database (a psql session), never by polling through the gateway. Work
+ * per capture and per interaction: transactions, rows written and statements per database, deliveries per broker
+ * queue, CPU ms per process ({@link Work}). After the run: outbox rows left, scores that are not the sum of their hits,
+ * dead letters and messages still waiting.
  *
  * Arguments (all optional): gateway=http://localhost:8080 token=... leads=200 captures=2000 interactions=20000
- * batch=100 concurrency=8 rate=40 samples=600
+ * batch=100 concurrency=8 rate=40 samples=600 hold=60 capture-rate=20 interaction-rate=100 open-batch=10
+ * pgbench1=(the 1-client pgbench figure, for the ratios)
  */
 public class SuiteBench {
 
@@ -71,25 +81,55 @@ public class SuiteBench {
         }
         SuiteBench bench = new SuiteBench(a.getOrDefault("gateway", "http://localhost:8080"), token);
         int concurrency = Integer.parseInt(a.getOrDefault("concurrency", "8"));
+        double pgbench1 = Double.parseDouble(a.getOrDefault("pgbench1", "0"));
         bench.warmUp();
         Work.settled();
-        long[] before = Work.snapshot();
+        Work before = Work.snapshot();
         int captureCount = Integer.parseInt(a.getOrDefault("captures", "2000"));
         List<String> leads = bench.captures(captureCount, concurrency);
         Work.report("capture", captureCount, before, Work.settled());
         List<String> scored = leads.subList(0, Math.min(leads.size(), Integer.parseInt(a.getOrDefault("leads", "200"))));
         int interactionCount = Integer.parseInt(a.getOrDefault("interactions", "20000"));
         before = Work.snapshot();
-        bench.scoringThroughput(scored, interactionCount, Integer.parseInt(a.getOrDefault("batch", "100")), concurrency);
+        double perSecond = bench.scoringThroughput(scored, interactionCount, Integer.parseInt(a.getOrDefault("batch",
+                "100")), concurrency);
         Work.report("interaction", interactionCount, before, Work.settled());
+        if (pgbench1 > 0) {
+            System.out.printf(Locale.ROOT, "ratio: interactions end to end / pgbench 1-client insert = %.2f%n",
+                    perSecond / pgbench1);
+        }
+        // Open loop: requests at a fixed offered rate whatever the answers do; each rate is held for `hold` seconds
+        int hold = Integer.parseInt(a.getOrDefault("hold", "60"));
+        int freshnessRate = Integer.parseInt(a.getOrDefault("rate", "40"));
+        if (hold > 0) {
+            int captureRate = bench.highestSustained("captures", Integer.parseInt(a.getOrDefault("capture-rate",
+                    "20")), hold, bench::captureLoad);
+            int olBatch = Integer.parseInt(a.getOrDefault("open-batch", "10"));
+            int interactionRate = bench.highestSustained("interactions", Integer.parseInt(a.getOrDefault(
+                    "interaction-rate", "100")), hold, rate -> bench.interactionLoad(scored, olBatch, rate));
+            if (interactionRate > 0) {
+                freshnessRate = Math.max(1, interactionRate / 2);
+            }
+            if (pgbench1 > 0) {
+                System.out.printf(Locale.ROOT, "ratio: highest sustained interactions/s / pgbench 1-client insert = "
+                        + "%.2f; captures/s / pgbench = %.3f%n", interactionRate / pgbench1, captureRate / pgbench1);
+            }
+        }
         // the latency phase starts on a quiet pipeline (settled() above), not behind the backlog of the phase before
-        bench.scoreLatency(leads.subList(scored.size(), leads.size()), Integer.parseInt(a.getOrDefault("rate", "40")),
-                Integer.parseInt(a.getOrDefault("samples", "600")));
+        Work.settled();
+        int samples = Math.max(Integer.parseInt(a.getOrDefault("samples", "600")), freshnessRate * 20);
+        List<String> rest = leads.subList(scored.size(), leads.size());
+        bench.scoreLatency(rest, freshnessRate, Math.min(samples, rest.size() * 20));
         // the run is only worth its figures if nothing was left behind or counted wrong
+        Work.settled();
         Process check = new ProcessBuilder("bash", "scripts/infra.sh", "db-check", "suite").start();
-        System.out.print("after the run: " + new String(check.getInputStream().readAllBytes()).trim()
-                .replace("\n", "; ") + "\n");
+        String checked = new String(check.getInputStream().readAllBytes()).trim().replace("\n", "; ");
         check.waitFor();
+        Map<String, long[]> queues = Work.readQueues();
+        long[] dlq = queues.getOrDefault("DLQ", new long[2]);
+        long waiting = queues.entrySet().stream().filter(e -> !e.getKey().equals("DLQ"))
+                .mapToLong(e -> e.getValue()[0]).sum();
+        System.out.println("after the run: " + checked + "; dead letters " + dlq[0] + "; messages waiting " + waiting);
         System.exit(0);
     }
 
@@ -104,18 +144,33 @@ public class SuiteBench {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A web-form capture of a new contact, with an Idempotency-Key (a retry is safe). */
+    HttpRequest captureRequest(String email, String topic) {
+        String body = "{\"email\":\"" + email + "\",\"firstName\":\"Bench\",\"lastName\":\"Mark\",\"topic\":\""
+                + topic + "\",\"source\":\"MARKETING_FORM\",\"sourceRef\":\"bench\",\"consent\":true}";
+        return HttpRequest.newBuilder(URI.create(gateway + "/api/captures")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .header("Idempotency-Key", "bench-" + email).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    /** The n-th request of the open-loop interaction phase: {@code batch} interactions, each for the next lead. */
+    HttpRequest interactionRequest(List<String> leads, String step, long n, int batch) {
+        StringBuilder body = new StringBuilder("[");
+        for (int i = 0; i < batch; i++) {
+            long k = n * batch + i;
+            body.append(i == 0 ? "" : ",").append(interaction("o-" + step + "-" + k, leads.get((int) (k % leads.size()))));
+        }
+        return HttpRequest.newBuilder(URI.create(gateway + "/api/interactions")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.append(']').toString())).build();
+    }
+
     String capture(String email) throws Exception {
-        String body = "{\"email\":\"" + email + "\",\"firstName\":\"Bench\",\"lastName\":\"Mark\",\"topic\":\"bench-"
-                + run + "\",\"source\":\"MARKETING_FORM\",\"sourceRef\":\"bench\",\"consent\":true}";
         HttpResponse<String> response = null;
         // a freshly started suite may answer the first calls with 504 while classes load: the same Idempotency-Key
         // makes a retry safe, and retries are counted in the latency
         for (int attempt = 0; attempt < 4 && (response == null || response.statusCode() >= 500); attempt++) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(gateway + "/api/captures"))
-                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
-                    .header("Content-Type", "application/json").header("Idempotency-Key", "bench-" + email)
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = http.send(captureRequest(email, "bench-" + run), HttpResponse.BodyHandlers.ofString());
         }
         if (response.statusCode() / 100 != 2) {
             throw new IllegalStateException("capture " + response.statusCode() + ": " + response.body());
@@ -189,7 +244,7 @@ public class SuiteBench {
         return new ArrayList<>(leads);
     }
 
-    void scoringThroughput(List<String> leads, int count, int batch, int concurrency) throws Exception {
+    double scoringThroughput(List<String> leads, int count, int batch, int concurrency) throws Exception {
         // Every lead was captured (FORM_SUBMITTED, +10) before; wait until lead-service shows that, then count on.
         Map<String, Integer> base = awaitScores(leads, lead -> 10, Duration.ofSeconds(120));
         Map<String, Integer> expected = new ConcurrentHashMap<>(base);
@@ -231,6 +286,7 @@ public class SuiteBench {
                         + "all scores on the leads after %.2f s = %.0f interactions/s end to end%n",
                 count, batch, concurrency, leads.size(), accepted, count / accepted, percentiles(latencies), seconds,
                 count / seconds);
+        return count / seconds;
     }
 
     void scoreLatency(List<String> leads, int rate, int samples) throws Exception {
@@ -299,46 +355,69 @@ public class SuiteBench {
                 samples, rate, percentiles(latencies), lost.get() > 0 ? " (" + lost.get() + " not seen in 30 s)" : "");
     }
 
-    /** Polls lead-service through the gateway until every lead shows at least its expected default-model score. */
+    /**
+     * Waits until lead-service's database shows every lead with at least its expected default-model score (checked with
+     * SQL on lead-service's database, not through the gateway, so waiting adds no load to the suite).
+     */
     Map<String, Integer> awaitScores(List<String> leads, java.util.function.Function<String, Integer> expected,
             Duration timeout) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        Map<String, Integer> seen = new ConcurrentHashMap<>();
-        List<String> pending = new ArrayList<>(leads);
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!pending.isEmpty()) {
-            List<Future<String>> checks = new ArrayList<>();
-            for (String lead : pending) {
-                checks.add(pool.submit(() -> {
-                    Integer score = leadScore(lead);
-                    if (score != null && score >= expected.apply(lead)) {
-                        seen.put(lead, score);
-                        return null;
-                    }
-                    return lead;
-                }));
+        while (true) {
+            Map<String, Integer> seen = LEADS.scores(leads);
+            String behind = leads.stream().filter(lead -> seen.getOrDefault(lead, -1) < expected.apply(lead))
+                    .findFirst().orElse(null);
+            if (behind == null) {
+                return seen;
             }
-            List<String> still = new ArrayList<>();
-            for (Future<String> check : checks) {
-                String lead = check.get();
-                if (lead != null) {
-                    still.add(lead);
-                }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("leads never reached their expected score, e.g. " + behind
+                        + " (expected " + expected.apply(behind) + ", saw " + seen.get(behind) + ")");
             }
-            pending = still;
-            if (!pending.isEmpty()) {
-                if (System.nanoTime() > deadline) {
-                    pool.shutdown();
-                    throw new IllegalStateException(pending.size() + " leads never reached their expected score, e.g. "
-                            + pending.get(0) + " (expected " + expected.apply(pending.get(0)) + ", saw "
-                            + leadScore(pending.get(0)) + ")");
-                }
-                Thread.sleep(100);
+            Thread.sleep(50);
+        }
+    }
+
+    /** A psql session on a service database ({@code scripts/infra.sh sql suite DB}), one statement at a time. */
+    static final class Sql {
+        final java.io.BufferedWriter in;
+        final java.io.BufferedReader out;
+
+        Sql(String database) {
+            try {
+                Process p = new ProcessBuilder("bash", "scripts/infra.sh", "sql", "suite", database).start();
+                in = new java.io.BufferedWriter(new java.io.OutputStreamWriter(p.getOutputStream()));
+                out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
         }
-        pool.shutdown();
-        return seen;
+
+        synchronized List<String> rows(String query) throws java.io.IOException {
+            in.write(query + ";\nselect 'end-of-answer';\n");
+            in.flush();
+            List<String> rows = new ArrayList<>();
+            for (String line = out.readLine(); line != null && !line.equals("end-of-answer"); line = out.readLine()) {
+                rows.add(line);
+            }
+            return rows;
+        }
+
+        /** Each lead's default-model score as lead-service holds it (leads without one are missing). */
+        Map<String, Integer> scores(List<String> leads) throws java.io.IOException {
+            Map<String, Integer> scores = new java.util.HashMap<>();
+            for (String row : rows("select l.id, (select (e ->> 'score')::int from json_array_elements(l.scores::json) e "
+                    + "where e ->> 'modelId' = '" + MODEL + "') from lead l where l.id = any('{" + String.join(",", leads)
+                    + "}'::uuid[])")) {
+                String[] cells = row.split("\\|", -1);
+                if (cells.length == 2 && !cells[1].isEmpty()) {
+                    scores.put(cells[0], Integer.valueOf(cells[1]));
+                }
+            }
+            return scores;
+        }
     }
+
+    static final Sql LEADS = new Sql("lead");
 
     static String percentiles(long[] nanos) {
         long[] sorted = nanos.clone();
@@ -351,58 +430,342 @@ public class SuiteBench {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
     }
 
-    /**
-     * Database work per unit, read with SQL from pg_stat_database ({@code scripts/infra.sh db-work suite}): commits and
-     * rows written per capture and per interaction in each service's database, counted from before a phase until the
-     * pipeline is quiet again after it.
-     */
-    static final class Work {
-        static final String[] DATABASES = { "contact", "lead", "scoring" };
+    /** What one open-loop step did: requests sent at their due time whatever the answers did. */
+    record Step(int rate, long sent, long ok, long failed, long dropped, long[] latencies, double drainSeconds) {
 
-        /** transactions, inserted, updated, deleted for contact, lead, scoring (12 numbers). */
-        static long[] snapshot() throws Exception {
-            Process p = new ProcessBuilder("bash", "scripts/infra.sh", "db-work", "suite").redirectErrorStream(false)
-                    .start();
-            String out = new String(p.getInputStream().readAllBytes());
-            p.waitFor();
-            long[] values = new long[12];
-            for (String line : out.split("\n")) {
+        double p99() {
+            long[] sorted = latencies.clone();
+            java.util.Arrays.sort(sorted);
+            return sorted.length == 0 ? 0 : at(sorted, 0.99);
+        }
+
+        /** Held: every answer 2xx, none dropped, p99 under 1 s, all of it visible within 5 s after the last answer. */
+        boolean held() {
+            return failed == 0 && dropped == 0 && sent > 0 && p99() < 1000 && drainSeconds <= 5;
+        }
+    }
+
+    /**
+     * The load of one open-loop step: the n-th request, how many units (captures, interactions) a request carries, and
+     * how many units the suite has completed since the step began, read with SQL on lead-service's database.
+     */
+    interface StepLoad {
+        HttpRequest request(long n);
+
+        int unitsPerRequest();
+
+        long completed() throws Exception;
+    }
+
+    /**
+     * Finds the highest offered rate (units per second) that holds for {@code hold} seconds: up by a quarter after a
+     * step that held, down by a third after one that did not (from the start), at most 8 steps.
+     */
+    int highestSustained(String what, int startRate, int hold,
+            java.util.function.IntFunction<StepLoad> load) throws Exception {
+        System.out.printf(Locale.ROOT, "open loop, %s: each offered rate held %d s; it holds if every answer is 2xx, "
+                + "none waits for a free slot (10 s of requests in flight at most), p99 < 1 s and all of it is "
+                + "visible in lead-service within 5 s after the last answer (no backlog)%n", what, hold);
+        int best = 0;
+        int rate = startRate;
+        boolean goingDown = false;
+        for (int step = 0; step < 8 && rate >= 1; step++) {
+            Step result = openLoop(rate, hold, load.apply(rate));
+            System.out.printf(Locale.ROOT, "  %s at %d/s: %d requests, %d 2xx, %d failed, %d not sent; latency %s; all "
+                    + "visible %.1f s after the last answer -> %s%n", what, rate, result.sent(), result.ok(),
+                    result.failed(), result.dropped(), percentiles(result.latencies()), result.drainSeconds(),
+                    result.held() ? "holds" : "does not hold");
+            if (result.held()) {
+                best = Math.max(best, rate);
+                if (goingDown) {
+                    break;
+                }
+                rate = (int) Math.ceil(rate * 1.25);
+            } else {
+                if (best > 0) {
+                    break;
+                }
+                goingDown = true;
+                rate = (int) Math.floor(rate / 1.5);
+            }
+        }
+        System.out.printf(Locale.ROOT, "highest sustained rate, %s: %d/s%n", what, best);
+        return best;
+    }
+
+    /** One open-loop step: requests at their due times for {@code seconds}, latency counted from the due time. */
+    Step openLoop(int rate, int seconds, StepLoad load) throws Exception {
+        Work.settled();
+        double perSecond = rate / (double) load.unitsPerRequest();
+        long period = (long) (1e9 / perSecond);
+        long total = Math.max(1, (long) (perSecond * seconds));
+        long[] latencies = new long[(int) total];
+        AtomicLong ok = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        AtomicLong dropped = new AtomicLong();
+        AtomicLong inFlight = new AtomicLong();
+        // at most ten seconds of requests in flight: beyond that the suite has long stopped keeping up
+        long cap = Math.max(100, (long) perSecond * 10);
+        long start = System.nanoTime();
+        for (long n = 0; n < total; n++) {
+            long due = start + n * period;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            if (inFlight.get() >= cap) {
+                dropped.incrementAndGet();
+                latencies[(int) n] = TimeUnit.SECONDS.toNanos(30);
+                continue;
+            }
+            inFlight.incrementAndGet();
+            int i = (int) n;
+            http.sendAsync(load.request(n), HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+                latencies[i] = System.nanoTime() - due;
+                if (error == null && response.statusCode() / 100 == 2) {
+                    ok.incrementAndGet();
+                } else {
+                    failed.incrementAndGet();
+                }
+                inFlight.decrementAndGet();
+            });
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        long answered = System.nanoTime();
+        long expected = ok.get() * load.unitsPerRequest();
+        while (load.completed() < expected && System.nanoTime() - answered < TimeUnit.SECONDS.toNanos(120)) {
+            Thread.sleep(50);
+        }
+        double drain = load.completed() < expected ? Double.POSITIVE_INFINITY : (System.nanoTime() - answered) / 1e9;
+        return new Step(rate, total, ok.get(), failed.get() + inFlight.get(), dropped.get(), latencies, drain);
+    }
+
+    /** Open-loop captures of new contacts, under a topic of their own per step (completion: their leads scored). */
+    StepLoad captureLoad(int rate) {
+        String topic = "bench-" + run + "-open-" + rate;
+        return new StepLoad() {
+            public HttpRequest request(long n) {
+                return captureRequest("o" + rate + "-" + n + "-" + run + "@bench.example.com", topic);
+            }
+
+            public int unitsPerRequest() {
+                return 1;
+            }
+
+            public long completed() throws Exception {
+                return Long.parseLong(LEADS.rows("select count(*) from lead l where l.topic = '" + topic + "' and "
+                        + "exists (select 1 from json_array_elements(l.scores::json) e where e ->> 'modelId' = '"
+                        + MODEL + "' and (e ->> 'score')::int >= 10)").get(0));
+            }
+        };
+    }
+
+    /** Open-loop interactions (+10 each) in requests of {@code batch}, spread over the leads. */
+    StepLoad interactionLoad(List<String> leads, int batch, int rate) {
+        try {
+            long base = LEADS.scores(leads).values().stream().mapToLong(Integer::longValue).sum();
+            String id = run + "-" + rate;
+            return new StepLoad() {
+                public HttpRequest request(long n) {
+                    return interactionRequest(leads, id, n, batch);
+                }
+
+                public int unitsPerRequest() {
+                    return batch;
+                }
+
+                public long completed() throws Exception {
+                    return (LEADS.scores(leads).values().stream().mapToLong(Integer::longValue).sum() - base) / 10;
+                }
+            };
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The work the suite did between two moments, read from outside the services: per database (pg_stat_database and
+     * pg_stat_statements, {@code scripts/infra.sh db-work suite}) transactions, rows written and statements; per broker
+     * queue the messages added ({@code scripts/infra.sh queue-stat suite}); per process the CPU time (/proc).
+     */
+    record Work(Map<String, long[]> databases, Map<String, long[]> queues, Map<String, Long> cpuTicks) {
+        static final String[] DATABASES = { "contact", "lead", "scoring" };
+        static final long TICKS_PER_SECOND = ticksPerSecond();
+
+        static Work snapshot() throws Exception {
+            return new Work(readDatabases(), readQueues(), readCpu());
+        }
+
+        /** Per database: transactions, inserted, updated, deleted, statements (-1: not counted). */
+        static Map<String, long[]> readDatabases() throws Exception {
+            Map<String, long[]> values = new java.util.TreeMap<>();
+            for (String line : run("db-work").split("\n")) {
                 String[] f = line.trim().split("\\s+");
-                for (int d = 0; d < DATABASES.length; d++) {
-                    if (f.length == 5 && f[0].equals(DATABASES[d])) {
-                        for (int k = 0; k < 4; k++) {
-                            values[4 * d + k] = Long.parseLong(f[k + 1]);
-                        }
+                if (f.length == 6) {
+                    long[] v = new long[5];
+                    for (int k = 0; k < 5; k++) {
+                        v[k] = Long.parseLong(f[k + 1]);
                     }
+                    values.put(f[0], v);
                 }
             }
             return values;
         }
 
-        /** Waits until the databases commit fewer than 10 transactions a second (consumers and relays done). */
-        static long[] settled() throws Exception {
-            long[] last = snapshot();
-            for (int i = 0; i < 180; i++) {
-                Thread.sleep(1000);
-                long[] now = snapshot();
-                long commits = now[0] + now[4] + now[8] - last[0] - last[4] - last[8];
-                last = now;
-                if (commits < 10) {
-                    return now;
+        /** Per queue: messages waiting, messages added, consumers. */
+        static Map<String, long[]> readQueues() throws Exception {
+            Map<String, long[]> values = new java.util.TreeMap<>();
+            for (String line : run("queue-stat").split("\n")) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length == 4 && f[1].matches("\\d+")) {
+                    values.put(f[0], new long[] { Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]) });
                 }
             }
-            return last;
+            return values;
         }
 
-        static void report(String unit, int count, long[] before, long[] after) {
+        /** CPU ticks (user + system) of each service, the broker and PostgreSQL (postmaster, its children). */
+        static Map<String, Long> readCpu() throws Exception {
+            Map<String, Long> ticks = new java.util.TreeMap<>();
+            java.nio.file.Path pids = java.nio.file.Path.of(".run/suite/pids");
+            if (java.nio.file.Files.isDirectory(pids)) {
+                try (var files = java.nio.file.Files.list(pids)) {
+                    for (java.nio.file.Path file : files.toList()) {
+                        String name = file.getFileName().toString().replace(".pid", "");
+                        ticks.put(name, ownTicks(java.nio.file.Files.readString(file).trim(), false));
+                    }
+                }
+            }
+            java.nio.file.Path broker = java.nio.file.Path.of(".run/suite/broker/broker.pid");
+            if (java.nio.file.Files.exists(broker)) {
+                ticks.put("artemis", ownTicks(java.nio.file.Files.readString(broker).trim(), false));
+            }
+            String postmaster = postmaster();
+            if (postmaster != null) {
+                long total = ownTicks(postmaster, true);
+                try (var procs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+                    for (java.nio.file.Path proc : procs.toList()) {
+                        String pid = proc.getFileName().toString();
+                        if (pid.matches("\\d+") && postmaster.equals(field(pid, 4))) {
+                            total += ownTicks(pid, false);
+                        }
+                    }
+                }
+                ticks.put("postgres", total);
+            }
+            return ticks;
+        }
+
+        /** The suite cluster's postmaster: a postgres process started with the suite's port. */
+        static String postmaster() throws Exception {
+            String port = null;
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(".run/suite/env"))) {
+                if (line.startsWith("export LEADSUITE_DB_PORT=")) {
+                    port = line.substring(line.indexOf('=') + 1).trim();
+                }
+            }
+            try (var procs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+                for (java.nio.file.Path proc : procs.toList()) {
+                    try {
+                        String cmd = java.nio.file.Files.readString(proc.resolve("cmdline"));
+                        if (cmd.contains("postgres") && cmd.contains("-p\0" + port + "\0")) {
+                            return proc.getFileName().toString();
+                        }
+                    } catch (java.io.IOException | SecurityException gone) {
+                        // not a process, or it ended
+                    }
+                }
+            }
+            return null;
+        }
+
+        /** Field n (1-based, as in proc(5)) of /proc/PID/stat, or null when the process is gone. */
+        static String field(String pid, int n) {
+            try {
+                String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", pid, "stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return f[n - 3];
+            } catch (java.io.IOException | RuntimeException gone) {
+                return null;
+            }
+        }
+
+        static long ownTicks(String pid, boolean withReapedChildren) {
+            String user = field(pid, 14);
+            if (user == null) {
+                return 0;
+            }
+            long ticks = Long.parseLong(user) + Long.parseLong(field(pid, 15));
+            return withReapedChildren ? ticks + Long.parseLong(field(pid, 16)) + Long.parseLong(field(pid, 17)) : ticks;
+        }
+
+        static long ticksPerSecond() {
+            try {
+                Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
+                return Long.parseLong(new String(p.getInputStream().readAllBytes()).trim());
+            } catch (Exception e) {
+                return 100;
+            }
+        }
+
+        static String run(String command) throws Exception {
+            Process p = new ProcessBuilder("bash", "scripts/infra.sh", command, "suite").start();
+            String out = new String(p.getInputStream().readAllBytes());
+            p.waitFor();
+            return out;
+        }
+
+        /** Waits until the databases commit fewer than 10 transactions a second (consumers and relays done). */
+        static Work settled() throws Exception {
+            Map<String, long[]> last = readDatabases();
+            for (int i = 0; i < 180; i++) {
+                Thread.sleep(1000);
+                Map<String, long[]> now = readDatabases();
+                long commits = 0;
+                for (String db : DATABASES) {
+                    commits += now.getOrDefault(db, new long[5])[0] - last.getOrDefault(db, new long[5])[0];
+                }
+                last = now;
+                if (commits < 10) {
+                    break;
+                }
+            }
+            return snapshot();
+        }
+
+        static void report(String unit, int count, Work before, Work after) {
             StringBuilder line = new StringBuilder("work per " + unit + ":");
-            for (int d = 0; d < DATABASES.length; d++) {
-                line.append(String.format(Locale.ROOT, " %s %.1f tx, %.1f rows written;", DATABASES[d],
-                        (after[4 * d] - before[4 * d]) / (double) count,
-                        (after[4 * d + 1] + after[4 * d + 2] + after[4 * d + 3] - before[4 * d + 1]
-                                - before[4 * d + 2] - before[4 * d + 3]) / (double) count));
+            for (String db : DATABASES) {
+                long[] b = before.databases().getOrDefault(db, new long[5]);
+                long[] a = after.databases().getOrDefault(db, new long[5]);
+                line.append(String.format(Locale.ROOT, " %s %.1f tx, %.1f rows written, %s statements;", db,
+                        (a[0] - b[0]) / (double) count, (a[1] + a[2] + a[3] - b[1] - b[2] - b[3]) / (double) count,
+                        a[4] < 0 ? "-" : String.format(Locale.ROOT, "%.1f", (a[4] - b[4]) / (double) count)));
             }
             System.out.println(line);
+            StringBuilder deliveries = new StringBuilder();
+            double total = 0;
+            for (var queue : after.queues().entrySet()) {
+                long added = queue.getValue()[1] - before.queues().getOrDefault(queue.getKey(), new long[3])[1];
+                if (added > 0 && queue.getValue()[2] > 0) {
+                    total += added / (double) count;
+                    String name = queue.getKey().matches("[0-9a-f-]{36}") ? "gateway live stream" : queue.getKey();
+                    deliveries.append(String.format(Locale.ROOT, " %s %.2f;", name, added / (double) count));
+                }
+            }
+            System.out.printf(Locale.ROOT, "  deliveries per %s: %.2f (%s)%n", unit, total, deliveries.toString().trim());
+            StringBuilder cpu = new StringBuilder();
+            double sum = 0;
+            for (var process : after.cpuTicks().entrySet()) {
+                double ms = (process.getValue() - before.cpuTicks().getOrDefault(process.getKey(), process.getValue()))
+                        * 1000.0 / TICKS_PER_SECOND / count;
+                sum += ms;
+                cpu.append(String.format(Locale.ROOT, " %s %.2f;", process.getKey(), ms));
+            }
+            System.out.printf(Locale.ROOT, "  CPU ms per %s: %.2f (%s)%n", unit, sum, cpu.toString().trim());
         }
     }
 }

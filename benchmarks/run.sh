@@ -3,6 +3,7 @@
 # Restarts the suite (scripts/suite.sh down, up), then runs benchmarks/SuiteBench.java against it.
 #
 #   benchmarks/run.sh [key=value ...]    keys: captures leads interactions batch concurrency rate samples gateway
+#                                        hold capture-rate interaction-rate open-batch (open loop; hold=0 skips it)
 #
 # Record what it prints in benchmarks/RESULTS.md with the date, the commit and what else ran on the machine.
 set -euo pipefail
@@ -15,9 +16,16 @@ LEADSUITE_GATEWAY_RATE_LIMIT_PER_MINUTE="${LEADSUITE_GATEWAY_RATE_LIMIT_PER_MINU
 TOKEN="$(bash scripts/suite.sh token marketing)"
 export TOKEN
 echo "commit $(git rev-parse --short HEAD), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
-# The database's ceiling in the same run, before the load: a one-row insert per transaction (pgbench, 10 s each).
-bash scripts/infra.sh pgbench suite 10 | while read -r clients tps; do
+# The ceilings in the same run, before the load: the database's one-row insert per transaction (pgbench, 10 s with 1
+# and 16 clients, on a throwaway database of the suite's cluster) and the broker's durable send/receive (Artemis perf
+# client over AMQP, 10 s with 1 and 100 unconfirmed sends).
+pgbench1=0
+while read -r clients tps; do
   echo "ceiling: pgbench one-row insert, $clients client(s): $tps tps"
-done
+  [ "$clients" = 1 ] && pgbench1="$tps"
+done < <(bash scripts/infra.sh pgbench suite 10)
+while read -r pending rate; do
+  echo "ceiling: broker durable AMQP send+receive, 1 KiB, $pending unconfirmed: $rate msgs/s"
+done < <(bash scripts/infra.sh amqp-ceiling suite 10)
 echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-exec java -Xmx512m "$ROOT/benchmarks/SuiteBench.java" "$@"
+exec java -Xmx512m "$ROOT/benchmarks/SuiteBench.java" "pgbench1=$pgbench1" "$@"

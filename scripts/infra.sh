@@ -99,6 +99,8 @@ start_postgres() {
     local extra=""
     # Test data is disposable: trade durability for speed there only.
     [ "$PROFILE" = test ] && extra="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    # The suite counts its statements (db-work: round trips per capture and per interaction in the benchmark).
+    [ "$PROFILE" = suite ] && extra="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=10000"
     as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_STATE/postgres.log" -w -t 60 \
       -o "-p $PG_PORT -k $PG_SOCK -c listen_addresses=127.0.0.1 -c max_connections=300 $extra" start >/dev/null \
       || { tail -20 "$PG_STATE/postgres.log" >&2; die "PostgreSQL did not start"; }
@@ -216,7 +218,7 @@ export JWT_PRIVATE_KEY_FILE=$KEYS/private.pem
 EOF
 }
 
-cmd="${1:-}"; [ $# -ge 2 ] || die "usage: $0 start|stop|status|wipe|broker-kill|broker-start|pgbench|db-work|db-check suite|test"
+cmd="${1:-}"; [ $# -ge 2 ] || die "usage: $0 start|stop|status|wipe|broker-kill|broker-start|pgbench|amqp-ceiling|db-work|db-check|queue-stat|sql suite|test"
 profile_settings "$2"
 mkdir -p "$STATE"
 case "$cmd" in
@@ -266,9 +268,50 @@ case "$cmd" in
     psql_admin -c "drop database ceiling" >/dev/null
     ;;
   db-work)
+    # per service database: transactions, rows inserted, updated, deleted, statements (round trips, BEGIN and COMMIT
+    # included; -1 when the cluster was started without pg_stat_statements)
     PG_BIN="$(find_pg_bin)"
-    psql_admin -F ' ' -c "select datname, xact_commit + xact_rollback, tup_inserted, tup_updated, tup_deleted
-      from pg_stat_database where datname in ('contact', 'lead', 'scoring') order by datname"
+    statements="-1"
+    if psql_admin -c "create extension if not exists pg_stat_statements" >/dev/null 2>&1 \
+      && psql_admin -c "select 1 from pg_stat_statements limit 1" >/dev/null 2>&1; then
+      statements="coalesce((select sum(s.calls) from pg_stat_statements s where s.dbid = d.oid), 0)"
+    fi
+    psql_admin -F ' ' -c "select d.datname, xact_commit + xact_rollback, tup_inserted, tup_updated, tup_deleted,
+      $statements from pg_stat_database d where d.datname in ('contact', 'lead', 'scoring') order by d.datname"
+    ;;
+  amqp-ceiling)
+    # The broker's ceiling: durable 1 KiB messages sent and received over AMQP through one queue by the Artemis CLI's
+    # perf client, with 1 and with 100 sends awaiting the broker's confirmation; prints "pending msgs/s" per line
+    # (received per second, averaged over the intervals after a 2 s warm-up).
+    secs="${3:-10}"
+    for pending in 1 100; do
+      report="$(mktemp)"
+      "$BROKER/bin/artemis" perf client --url "amqp://127.0.0.1:$AMQP_PORT" --protocol AMQP --user leads \
+        --password leads --persistent --duration "$secs" --warmup 2 --max-pending "$pending" --message-size 1024 \
+        --json "$report" queue://bench.ceiling >/dev/null 2>&1 || true
+      rate="$(grep -o '"warmup":false,"time":[0-9]*,"sent":[0-9]*,"delayed":[0-9]*,"completed":[0-9]*,"received":[0-9]*' \
+        "$report" | sed 's/.*"received"://' | awk '{ s += $1; n++ } END { if (n) printf "%.0f", s / n; else print "-" }')"
+      rm -f "$report"
+      echo "$pending $rate"
+    done
+    "$BROKER/bin/artemis" queue delete --url "tcp://127.0.0.1:$AMQP_PORT" --user leads --password leads \
+      --name bench.ceiling >/dev/null 2>&1 || true
+    ;;
+  sql)
+    # a psql session on one service database, reading statements from stdin (benchmarks: completion checks with SQL)
+    [ $# -ge 3 ] || die "usage: $0 sql suite|test DATABASE"
+    PG_BIN="$(find_pg_bin)"
+    exec 2>/dev/null
+    if [ "$(id -u)" -eq 0 ]; then
+      exec runuser -u postgres -- "$PG_BIN/psql" -h "$PG_SOCK" -p "$PG_PORT" -U postgres -d "$3" -qtAX
+    fi
+    exec "$PG_BIN/psql" -h "$PG_SOCK" -p "$PG_PORT" -U postgres -d "$3" -qtAX
+    ;;
+  queue-stat)
+    # every queue: name, messages waiting, messages added since the broker started, consumers
+    "$BROKER/bin/artemis" queue stat --url "tcp://127.0.0.1:$AMQP_PORT" --user leads --password leads \
+      --maxRows 500 --maxColumnSize -1 2>/dev/null | awk -F'|' 'NF > 6 && $2 !~ /NAME/ && $2 !~ /^ *$/ { gsub(/ /, "", $2); gsub(/ /, "", $5);
+        gsub(/ /, "", $6); gsub(/ /, "", $4); print $2, $5, $6, $4 }'
     ;;
   db-check)
     PG_BIN="$(find_pg_bin)"
