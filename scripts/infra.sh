@@ -274,7 +274,7 @@ case "$cmd" in
     statements="-1"
     if psql_admin -c "create extension if not exists pg_stat_statements" >/dev/null 2>&1 \
       && psql_admin -c "select 1 from pg_stat_statements limit 1" >/dev/null 2>&1; then
-      statements="coalesce((select sum(s.calls) from pg_stat_statements s where s.dbid = d.oid), 0)"
+      statements="coalesce((select sum(s.calls) from pg_stat_statements s where s.dbid = d.datid), 0)"
     fi
     psql_admin -F ' ' -c "select d.datname, xact_commit + xact_rollback, tup_inserted, tup_updated, tup_deleted,
       $statements from pg_stat_database d where d.datname in ('contact', 'lead', 'scoring') order by d.datname"

@@ -59,10 +59,8 @@ class WalkingSkeletonIT {
     }
 
     private static String capture(String email, String topic) {
-        return gateway(MARKETING)
-                .body(Map.of("email", email, "firstName", "Ana", "lastName", "Silva", "company", "Acme", "topic",
-                        topic, "source", "MARKETING_FORM", "sourceRef", "form-42", "consent", true))
-                .post("/api/captures")
+        return Captures.post(() -> gateway(MARKETING), Map.of("email", email, "firstName", "Ana", "lastName", "Silva",
+                "company", "Acme", "topic", topic, "source", "MARKETING_FORM", "sourceRef", "form-42", "consent", true))
                 .then().statusCode(201).extract().path("leadId");
     }
 
