@@ -1,6 +1,10 @@
 package io.leadsuite.kit.outbox;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.FlushModeType;
@@ -8,22 +12,27 @@ import jakarta.persistence.FlushModeType;
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.kit.event.EventCodec;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Writes outgoing events into the {@code outbox_message} table inside the caller's transaction, so the state change
- * and its events commit or roll back together. {@link OutboxRelay} sends them to the broker after commit.
+ * and its events commit or roll back together. {@link OutboxRelay} sends them to the broker after commit. The one
+ * writer of the outbox: in a reactive transaction ({@link #addAll(List)}) or, for work that runs on a JDBC
+ * connection, in that connection's transaction ({@link #addAll(Connection, List)}); both run the same statement.
  * <p>
- * The statement touches no table an entity maps, so it does not make Hibernate flush the session first (flush mode
- * COMMIT on the statement): with the default AUTO, every native statement dirty-checks every entity of the session,
- * which makes a transaction that applies a batch quadratic in its size.
+ * The statement takes the events as five arrays ({@code unnest ... with ordinality}, rows in list order): one statement
+ * text whatever the number of events, so the database and Hibernate prepare it once. It touches no table an entity
+ * maps, so it does not make Hibernate flush the session first (flush mode COMMIT on the statement): with the default
+ * AUTO, every native statement dirty-checks every entity of the session, which makes a transaction that applies a
+ * batch quadratic in its size.
  */
 @ApplicationScoped
 public class Outbox {
 
-    /** Rows per statement: 5 parameters each, well under PostgreSQL's 65,535. */
-    private static final int ROWS_PER_STATEMENT = 500;
+    private static final String INSERT = "insert into outbox_message (message_id, type, subject, sequence, payload) "
+            + "select u.m, u.t, u.s, u.q, cast(u.p as jsonb) from unnest(cast(?1 as uuid[]), cast(?2 as text[]), "
+            + "cast(?3 as uuid[]), cast(?4 as bigint[]), cast(?5 as text[])) with ordinality as u(m, t, s, q, p, ord) "
+            + "order by u.ord";
 
     private final EventCodec codec;
 
@@ -36,44 +45,35 @@ public class Outbox {
         return addAll(List.of(event));
     }
 
-    /** The events in one multi-row insert (per 500), in list order; inside a reactive transaction. */
+    /** The events in one statement, in list order; inside a reactive transaction. */
     public Uni<Void> addAll(List<? extends Envelope<?>> events) {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        if (events.size() <= ROWS_PER_STATEMENT) {
-            return insert(events);
-        }
-        List<List<? extends Envelope<?>>> chunks = new java.util.ArrayList<>();
-        for (int i = 0; i < events.size(); i += ROWS_PER_STATEMENT) {
-            chunks.add(events.subList(i, Math.min(events.size(), i + ROWS_PER_STATEMENT)));
-        }
-        return Multi.createFrom().iterable(chunks).onItem().transformToUniAndConcatenate(this::insert)
-                .collect().last().replaceWithVoid();
-    }
-
-    private Uni<Void> insert(List<? extends Envelope<?>> events) {
-        StringBuilder sql = new StringBuilder(
-                "insert into outbox_message (message_id, type, subject, sequence, payload) values ");
-        for (int i = 0; i < events.size(); i++) {
-            int p = 5 * i;
-            sql.append(i == 0 ? "(" : ", (").append('?').append(p + 1).append(", ?").append(p + 2).append(", ?")
-                    .append(p + 3).append(", ?").append(p + 4).append(", cast(cast(?").append(p + 5)
-                    .append(" as text) as jsonb))");
-        }
         return Panache.getSession().chain(session -> {
-            var query = session.createNativeQuery(sql.toString());
+            var query = session.createNativeQuery(INSERT);
             query.setFlushMode(FlushModeType.COMMIT);
-            for (int i = 0; i < events.size(); i++) {
-                Envelope<?> event = events.get(i);
-                int p = 5 * i;
-                query.setParameter(p + 1, event.id());
-                query.setParameter(p + 2, event.type());
-                query.setParameter(p + 3, event.subject());
-                query.setParameter(p + 4, event.sequence());
-                query.setParameter(p + 5, codec.encode(event));
-            }
+            query.setParameter(1, events.stream().map(Envelope::id).toArray(UUID[]::new));
+            query.setParameter(2, events.stream().map(Envelope::type).toArray(String[]::new));
+            query.setParameter(3, events.stream().map(Envelope::subject).toArray(UUID[]::new));
+            query.setParameter(4, events.stream().map(Envelope::sequence).toArray(Long[]::new));
+            query.setParameter(5, events.stream().map(codec::encode).toArray(String[]::new));
             return query.executeUpdate();
         }).replaceWithVoid();
+    }
+
+    /** The events in one statement, in list order, in the transaction of this JDBC connection. */
+    public void addAll(Connection connection, List<? extends Envelope<?>> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(INSERT.replaceAll("\\?\\d", "?"))) {
+            statement.setArray(1, connection.createArrayOf("uuid", events.stream().map(Envelope::id).toArray()));
+            statement.setArray(2, connection.createArrayOf("text", events.stream().map(Envelope::type).toArray()));
+            statement.setArray(3, connection.createArrayOf("uuid", events.stream().map(Envelope::subject).toArray()));
+            statement.setArray(4, connection.createArrayOf("bigint", events.stream().map(Envelope::sequence).toArray()));
+            statement.setArray(5, connection.createArrayOf("text", events.stream().map(codec::encode).toArray()));
+            statement.executeUpdate();
+        }
     }
 }

@@ -35,7 +35,7 @@ import io.leadsuite.contact.event.ContactEvents;
 import io.leadsuite.contact.service.ContactDetails;
 import io.leadsuite.contact.service.ContactValidator;
 import io.leadsuite.contracts.Envelope;
-import io.leadsuite.kit.event.EventCodec;
+import io.leadsuite.kit.outbox.Outbox;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -57,16 +57,16 @@ public class ImportWorker {
     private final AgroalDataSource db;
     private final ContactValidator validator;
     private final ObjectMapper mapper;
-    private final EventCodec codec;
+    private final Outbox outbox;
     private final ContactConfig.Imports config;
     private ScheduledExecutorService executor;
 
-    public ImportWorker(AgroalDataSource db, ContactValidator validator, ObjectMapper mapper, EventCodec codec,
+    public ImportWorker(AgroalDataSource db, ContactValidator validator, ObjectMapper mapper, Outbox outbox,
             ContactConfig config) {
         this.db = db;
         this.validator = validator;
         this.mapper = mapper;
-        this.codec = codec;
+        this.outbox = outbox;
         this.config = config.imports();
     }
 
@@ -282,7 +282,7 @@ public class ImportWorker {
         }
         insertContacts(c, contacts.values().stream().filter(s -> s.fresh).toList(), now);
         updateContacts(c, contacts.values().stream().filter(s -> !s.fresh && s.dirty).toList(), now);
-        insertEvents(c, events);
+        outbox.addAll(c, events);
         int room = Math.max(0, config.maxReportedErrors() - reported);
         try (PreparedStatement s = c.prepareStatement(
                 "insert into import_error (job_id, line, message) values (?, ?, ?) on conflict do nothing")) {
@@ -492,22 +492,4 @@ public class ImportWorker {
         }
     }
 
-    private void insertEvents(Connection c, List<Envelope<?>> events) throws SQLException {
-        if (events.isEmpty()) {
-            return;
-        }
-        // the kit's outbox table; its relay sends these after commit, like every other event of this service
-        try (PreparedStatement s = c.prepareStatement("insert into outbox_message (message_id, type, subject, "
-                + "sequence, payload) select u.m, u.t, u.s, u.q, cast(u.p as jsonb) from unnest(cast(? as uuid[]), "
-                + "cast(? as text[]), cast(? as uuid[]), cast(? as bigint[]), cast(? as text[])) with ordinality "
-                + "as u(m, t, s, q, p, ord) "
-                + "order by u.ord")) {
-            s.setArray(1, c.createArrayOf("uuid", events.stream().map(Envelope::id).toArray()));
-            s.setArray(2, c.createArrayOf("text", events.stream().map(Envelope::type).toArray()));
-            s.setArray(3, c.createArrayOf("uuid", events.stream().map(Envelope::subject).toArray()));
-            s.setArray(4, c.createArrayOf("bigint", events.stream().map(Envelope::sequence).toArray()));
-            s.setArray(5, c.createArrayOf("text", events.stream().map(codec::encode).toArray()));
-            s.executeUpdate();
-        }
-    }
 }
