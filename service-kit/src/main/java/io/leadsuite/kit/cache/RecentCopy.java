@@ -2,6 +2,7 @@ package io.leadsuite.kit.cache;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import io.smallrye.mutiny.Uni;
@@ -18,17 +19,24 @@ public final class RecentCopy<T> {
     }
 
     private final long maxAgeNanos;
+    private final LongSupplier nanoClock;
     private volatile Copy<T> copy;
     private final AtomicLong generation = new AtomicLong();
 
     public RecentCopy(Duration maxAge) {
+        this(maxAge, System::nanoTime);
+    }
+
+    /** With a clock of its own ({@link System#nanoTime()} otherwise): tests move time themselves. */
+    RecentCopy(Duration maxAge, LongSupplier nanoClock) {
         this.maxAgeNanos = maxAge.toNanos();
+        this.nanoClock = nanoClock;
     }
 
     /** The copy if it is recent enough, else what {@code loader} gives (kept for the next callers). */
     public Uni<T> get(Supplier<Uni<T>> loader) {
         Copy<T> current = copy;
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         if (current != null && current.generation() == generation.get() && now - current.loadedAt() < maxAgeNanos) {
             return Uni.createFrom().item(current.value());
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -12,14 +13,17 @@ import io.smallrye.mutiny.Uni;
 class RecentCopyTest {
 
     @Test
-    void aRecentCopyIsReusedUntilInvalidatedOrOld() throws Exception {
+    void aRecentCopyIsReusedUntilInvalidatedOrOld() {
         AtomicInteger loads = new AtomicInteger();
-        RecentCopy<Integer> copy = new RecentCopy<>(Duration.ofMillis(200));
+        AtomicLong now = new AtomicLong();
+        RecentCopy<Integer> copy = new RecentCopy<>(Duration.ofMillis(200), now::get);
         assertEquals(1, copy.get(() -> Uni.createFrom().item(loads.incrementAndGet())).await().indefinitely());
         assertEquals(1, copy.get(() -> Uni.createFrom().item(loads.incrementAndGet())).await().indefinitely());
         copy.invalidate();
         assertEquals(2, copy.get(() -> Uni.createFrom().item(loads.incrementAndGet())).await().indefinitely());
-        Thread.sleep(250);
+        now.addAndGet(Duration.ofMillis(199).toNanos());
+        assertEquals(2, copy.get(() -> Uni.createFrom().item(loads.incrementAndGet())).await().indefinitely());
+        now.addAndGet(Duration.ofMillis(1).toNanos());
         assertEquals(3, copy.get(() -> Uni.createFrom().item(loads.incrementAndGet())).await().indefinitely());
         assertEquals(3, loads.get());
     }
