@@ -195,9 +195,11 @@ public class SuiteBench {
 
     void interactions(String json) throws Exception {
         HttpResponse<String> response = send("POST", "/api/interactions", json);
-        // a batch the gateway gave up on (504 under load) is sent again: interactions count once by their ids
-        for (int attempt = 1; attempt < 4 && response.statusCode() >= 500; attempt++) {
+        // a batch the gateway gave up on (504 under load, 503 while its circuit is open) is sent again a second
+        // later: interactions count once by their ids
+        for (int attempt = 1; attempt < 10 && response.statusCode() >= 500; attempt++) {
             RETRIES.incrementAndGet();
+            Thread.sleep(1000);
             response = send("POST", "/api/interactions", json);
         }
         if (response.statusCode() != 202) {

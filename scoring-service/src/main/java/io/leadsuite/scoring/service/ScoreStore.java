@@ -22,7 +22,6 @@ import io.leadsuite.scoring.domain.Interaction;
 import io.leadsuite.scoring.domain.InteractionFacts;
 import io.leadsuite.scoring.domain.LeadScore;
 import io.leadsuite.scoring.domain.ModelDefinition;
-import io.leadsuite.scoring.domain.RuleHit;
 import io.leadsuite.scoring.domain.ScoreCard;
 import io.leadsuite.scoring.domain.ScoreHistoryEntry;
 import io.leadsuite.scoring.domain.Standing;
@@ -42,7 +41,8 @@ final class ScoreStore {
     }
 
     /** What is stored about a set of locked leads: score rows and live hits by lead, contacts by id. */
-    record Stored(Map<UUID, List<LeadScore>> rows, Map<UUID, List<RuleHit>> hits, Map<UUID, ContactRef> contacts) {
+    record Stored(Map<UUID, List<LeadScore>> rows, Map<UUID, Map<UUID, List<ActiveHit>>> hits,
+            Map<UUID, ContactRef> contacts) {
 
         Map<UUID, ScoreCard.StoredScore> scoresOf(UUID leadId) {
             Map<UUID, ScoreCard.StoredScore> scores = new HashMap<>();
@@ -54,10 +54,7 @@ final class ScoreStore {
         }
 
         Map<UUID, List<ActiveHit>> hitsOf(UUID leadId) {
-            Map<UUID, List<ActiveHit>> byModel = new HashMap<>();
-            hits.getOrDefault(leadId, List.of())
-                    .forEach(h -> byModel.computeIfAbsent(h.modelId, k -> new ArrayList<>()).add(h.active()));
-            return byModel;
+            return hits.getOrDefault(leadId, Map.of());
         }
     }
 
@@ -77,9 +74,18 @@ final class ScoreStore {
         return LeadScore.<LeadScore> list("leadId in ?1", ids)
                 .invoke(list -> list.forEach(r -> stored.rows().computeIfAbsent(r.leadId, k -> new ArrayList<>())
                         .add(r)))
-                .chain(() -> RuleHit.<RuleHit> list("leadId in ?1", ids))
-                .invoke(list -> list.forEach(h -> stored.hits().computeIfAbsent(h.leadId, k -> new ArrayList<>())
-                        .add(h)))
+                // the hits as values, not entities: a lead collects hundreds, and every entity in the session is
+                // visited by each flush of the unit of work (thousands of them made one batch block an event loop
+                // for seconds)
+                .chain(() -> Panache.getSession().chain(session -> session.createSelectionQuery(
+                        "select h.leadId, h.modelId, h.ruleId, h.interactionId, h.points, h.occurredAt, h.expiresAt "
+                                + "from RuleHit h where h.leadId in ?1",
+                        Object[].class)
+                        .setParameter(1, ids).getResultList()))
+                .invoke(list -> list.forEach(h -> stored.hits().computeIfAbsent((UUID) h[0], k -> new HashMap<>())
+                        .computeIfAbsent((UUID) h[1], k -> new ArrayList<>())
+                        .add(new ActiveHit((String) h[2], (String) h[3], (Integer) h[4], (Instant) h[5],
+                                (Instant) h[6]))))
                 .chain(() -> ContactRef.<ContactRef> list("contactId in ?1", contactIds))
                 .invoke(list -> list.forEach(c -> stored.contacts().put(c.contactId, c)))
                 .replaceWith(stored);
