@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end benchmark of the whole suite on this machine, through the gateway (not a test; prints figures).
-# Restarts the suite (scripts/suite.sh down, up), then runs benchmarks/SuiteBench.java against it.
+# Restarts the suite (scripts/suite.sh down, up), then runs benchmarks/SuiteBench.java against it (through the gateway
+# on LEADSUITE_GATEWAY_PORT, 8080 by default), then prints each service's resident memory 30 s after the load (ps RSS;
+# LEADSUITE_BENCH_IDLE=0 skips the wait) and, with LEADSUITE_BENCH_NMT=1, the JVM's own account of it (jcmd
+# VM.native_memory: the suite must have been started with -XX:NativeMemoryTracking=summary in LEADSUITE_JVM_OPTS).
 #
 #   benchmarks/run.sh [key=value ...]    keys: captures leads interactions batch concurrency rate samples gateway
 #
@@ -20,4 +23,16 @@ bash scripts/infra.sh pgbench suite 10 | while read -r clients tps; do
   echo "ceiling: pgbench one-row insert, $clients client(s): $tps tps"
 done
 echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-exec java -Xmx512m "$ROOT/benchmarks/SuiteBench.java" "$@"
+java -Xmx512m "$ROOT/benchmarks/SuiteBench.java" "gateway=http://localhost:${LEADSUITE_GATEWAY_PORT:-8080}" "$@"
+echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+idle="${LEADSUITE_BENCH_IDLE:-30}"
+[ "$idle" = 0 ] || sleep "$idle"
+rss=""
+for svc in contact-service lead-service scoring-service gateway; do
+  pid="$(cat ".run/suite/pids/$svc.pid" 2>/dev/null || true)"
+  [ -n "$pid" ] && rss+="$svc $(($(ps -o rss= -p "$pid") / 1024)) MB, "
+  if [ -n "$pid" ] && [ "${LEADSUITE_BENCH_NMT:-}" = 1 ]; then
+    jcmd "$pid" VM.native_memory summary | grep -E '^(Total|-)' | sed "s/^/[$svc] /" | sed -E 's/ +\(/ (/'
+  fi
+done
+echo "resident memory ${idle} s after the load: ${rss%, }"
