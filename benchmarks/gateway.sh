@@ -112,7 +112,8 @@ measure() {
     -v n="$(($(ticks $NGINX_PIDS) - n0))" -v l="$(($(ticks "$LEAD_PID") - l0))" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     function us(t) { return requests > 0 ? t * 1e6 / hz / requests : 0 }
-    / requests in / { requests = $1; secs = $4; sub(/s,?$/, "", secs) }
+    # wrk writes the duration as "10.02s" or, from a minute on, "1.00m"
+    / requests in / { requests = $1; secs = $4; sub(/,$/, "", secs); secs = secs ~ /m$/ ? secs * 60 : secs + 0 }
     $1 == "50%" { p50 = ms($2) }
     $1 == "99%" { p99 = ms($2) }
     /Non-2xx/ { non2xx = $NF }
