@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end benchmark of the whole suite on this machine, through the gateway (not a test; prints figures).
-# Restarts the suite (scripts/suite.sh down, up), then runs benchmarks/SuiteBench.java against it.
+# Restarts the suite (scripts/suite.sh down, up), then runs benchmarks/SuiteBench.java against it (through the gateway
+# on LEADSUITE_GATEWAY_PORT, 8080 by default), then prints each service's resident memory 30 s after the load (ps RSS;
+# LEADSUITE_BENCH_IDLE=0 skips the wait) and, with LEADSUITE_BENCH_NMT=1, the JVM's own account of it (jcmd
+# VM.native_memory: the suite must have been started with -XX:NativeMemoryTracking=summary in LEADSUITE_JVM_OPTS).
 #
 #   benchmarks/run.sh [key=value ...]    keys: captures leads interactions batch concurrency rate samples gateway
 #                                        hold capture-rate interaction-rate open-batch (open loop; hold=0 skips it)
@@ -28,4 +31,16 @@ while read -r pending rate; do
   echo "ceiling: broker durable AMQP send+receive, 1 KiB, $pending unconfirmed: $rate msgs/s"
 done < <(bash scripts/infra.sh amqp-ceiling suite 10)
 echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-exec java -Xmx512m "$ROOT/benchmarks/SuiteBench.java" "pgbench1=$pgbench1" "$@"
+java -Xmx512m "$ROOT/benchmarks/SuiteBench.java" "gateway=http://localhost:${LEADSUITE_GATEWAY_PORT:-8080}" "pgbench1=$pgbench1" "$@"
+echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+idle="${LEADSUITE_BENCH_IDLE:-30}"
+[ "$idle" = 0 ] || sleep "$idle"
+rss=""
+for svc in contact-service lead-service scoring-service gateway; do
+  pid="$(cat ".run/suite/pids/$svc.pid" 2>/dev/null || true)"
+  [ -n "$pid" ] && rss+="$svc $(($(ps -o rss= -p "$pid") / 1024)) MB, "
+  if [ -n "$pid" ] && [ "${LEADSUITE_BENCH_NMT:-}" = 1 ]; then
+    jcmd "$pid" VM.native_memory summary | grep -E '^(Total|-)' | sed "s/^/[$svc] /" | sed -E 's/ +\(/ (/'
+  fi
+done
+echo "resident memory ${idle} s after the load: ${rss%, }"

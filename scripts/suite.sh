@@ -22,22 +22,23 @@ GATEWAY_PORT="${LEADSUITE_GATEWAY_PORT:-8080}"
 CONTACT_PORT="${LEADSUITE_CONTACT_PORT:-8081}"
 LEAD_PORT="${LEADSUITE_LEAD_PORT:-8082}"
 SCORING_PORT="${LEADSUITE_SCORING_PORT:-8083}"
-# JVM options and pool sizes come from scripts/service-runtime.env, the one place they are set (deploy/ uses the same
-# file): LEADSUITE_JVM_OPTS for every service, LEADSUITE_JVM_OPTS_<SERVICE> after it, every other key exported as it
-# is. LEADSUITE_JVM_OPTS in the environment replaces the file's common options (for experiments).
-RUNTIME_ENV="$ROOT/scripts/service-runtime.env"
+# JVM options and pool sizes come from deploy/base/runtime.env, the one place they are set (the cluster reads the same
+# file as the ConfigMap leadsuite-runtime): GC_CONTAINER_OPTIONS, then JVM_OPTIONS for every service, then
+# JVM_OPTIONS_<SERVICE>; every other key is exported as it is. LEADSUITE_JVM_OPTS in the environment replaces the
+# file's JVM_OPTIONS (for experiments, e.g. adding -XX:NativeMemoryTracking=summary).
+RUNTIME_ENV="$ROOT/deploy/base/runtime.env"
 declare -A RUNTIME_JVM_OPTS=()
 while IFS= read -r line || [ -n "$line" ]; do
   case "$line" in ''|'#'*) continue ;; esac
   key="${line%%=*}" value="${line#*=}"
   case "$key" in
-    LEADSUITE_JVM_OPTS*) RUNTIME_JVM_OPTS[$key]="$value" ;;
+    JVM_OPTIONS*|GC_CONTAINER_OPTIONS) RUNTIME_JVM_OPTS[$key]="$value" ;;
     *) [ -n "${!key:-}" ] || export "$key=$value" ;;
   esac
 done <"$RUNTIME_ENV"
-JVM_OPTS="${LEADSUITE_JVM_OPTS:-${RUNTIME_JVM_OPTS[LEADSUITE_JVM_OPTS]:-}}"
+JVM_OPTS="${RUNTIME_JVM_OPTS[GC_CONTAINER_OPTIONS]:-} ${LEADSUITE_JVM_OPTS:-${RUNTIME_JVM_OPTS[JVM_OPTIONS]:-}}"
 jvm_opts() {
-  local key="LEADSUITE_JVM_OPTS_$(printf '%s' "$1" | tr 'a-z-' 'A-Z_')"
+  local key="JVM_OPTIONS_$(printf '%s' "$1" | tr 'a-z-' 'A-Z_')"
   printf '%s %s' "$JVM_OPTS" "${RUNTIME_JVM_OPTS[$key]:-}"
 }
 
@@ -66,7 +67,7 @@ build_if_needed() {
   done
   if [ "$stale" = true ]; then
     log "building the services (the first build downloads dependencies and takes a few minutes)"
-    ./mvnw -B -q -ntp -DskipTests install -pl contact-service,lead-service,scoring-service,gateway -am \
+    ./mvnw -B -q -ntp -DskipTests package -pl contact-service,lead-service,scoring-service,gateway -am \
       >"$STATE/build.log" 2>&1 || { tail -40 "$STATE/build.log" >&2; die "build failed (full log: $STATE/build.log)"; }
   fi
 }
@@ -132,7 +133,7 @@ case "$cmd" in
     log "all four services ready in $((SECONDS - t0)) s (total $((SECONDS - started)) s)"
     cat <<EOF
 
-  Gateway:   http://localhost:$GATEWAY_PORT/api   (OpenAPI of each service: http://localhost:{8081,8082,8083}/q/openapi)
+  Gateway:   http://localhost:$GATEWAY_PORT/api   (OpenAPI of each service: http://localhost:{$CONTACT_PORT,$LEAD_PORT,$SCORING_PORT}/q/openapi)
   Token:     export TOKEN=$(token admin)
              (any roles: scripts/suite.sh token marketing telesales sales admin crm)
   Try:       curl -s -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' \\

@@ -15,6 +15,7 @@ import { checkScaling } from "./scaling.mjs";
 import { checkEdge } from "./edge.mjs";
 import { baseImageNaming, checkTargetImages, checkWorkflow, checkApplicationNames } from "./images.mjs";
 import { checkLocalCluster } from "./local-cluster.mjs";
+import { checkRuntime } from "./runtime.mjs";
 
 /** Per overlay, beyond the common checks: prod runs at least two replicas of everything (README, item 6). */
 const MIN_REPLICAS = { prod: 2 };
@@ -48,6 +49,7 @@ export async function checkTarget(root, target, naming) {
     ...checkDevBroker(root, objects),
     ...checkScaling(root, objects),
     ...checkEdge(objects),
+    ...checkRuntime(root, objects),
     ...(naming ? checkTargetImages(root, target, objects, naming) : []),
     ...(target.overlay === "dev" && target.name === "overlays/dev" ? checkLocalCluster(root, objects) : []),
   ];

@@ -54,6 +54,12 @@ public class ApiGateway {
     static final String START = "leadsuite.start";
     static final String REQUEST_ID = "leadsuite.request-id";
     static final String TRACEPARENT = "leadsuite.traceparent";
+    /**
+     * The fast lane's place in Quarkus' router: after the CORS filter (order -300, filter priority 300) and before
+     * authentication (-200), the REST layer's route-template look-up and the HTTP permission check (-100).
+     */
+    static final int FAST_LANE_ORDER = -250;
+    private static final Pattern OVERVIEW = Pattern.compile(Route.API + "/contacts/[^/]+/overview");
 
     /** Something the gateway does for an authorised caller. */
     @FunctionalInterface
@@ -111,8 +117,9 @@ public class ApiGateway {
                 .handler(rc -> guarded(rc, "/api/stream", "stream", Roles.ALL, stream::handle));
         router.getWithRegex(Route.API + "/contacts/[^/]+/overview").order(order)
                 .handler(rc -> guarded(rc, "/api/contacts/{id}/overview", "contacts", Roles.ALL, overview::handle));
-        router.route(Route.API).order(order).handler(this::proxy);
-        router.route(Route.API + "/*").order(order).handler(this::proxy);
+        router.route(Route.API).order(order).handler(rc -> proxy(rc, null));
+        router.route(Route.API + "/*").order(order).handler(rc -> proxy(rc, null));
+        router.route(Route.API + "/*").order(FAST_LANE_ORDER).handler(this::fastLane);
         sweeper = vertx.setPeriodic(60_000, t -> {
             rateLimiter.sweep();
             verifiedTokens.cleanUp();
@@ -127,8 +134,12 @@ public class ApiGateway {
         upstreams.values().forEach(UpstreamService::close);
     }
 
-    /** Request id, trace context, timing and the size limits; false when the request has been answered. */
-    private boolean admit(RoutingContext rc, String template) {
+    /**
+     * Request id, trace context, timing and the size limits; false when the request has been answered.
+     * {@code timingOnHeaders}: a {@code Server-Timing} for whatever answer this request gets (the gateway's own views);
+     * proxied requests get theirs from the proxy's interceptor or from {@link #answer}.
+     */
+    private boolean admit(RoutingContext rc, String template, boolean timingOnHeaders) {
         HttpServerRequest request = rc.request();
         // nothing of the body may be read (or lost) before it is streamed on
         request.pause();
@@ -138,13 +149,9 @@ public class ApiGateway {
         rc.put(REQUEST_ID, requestId);
         rc.put(TRACEPARENT, TraceContext.next(request.getHeader(TraceContext.TRACEPARENT)));
         rc.response().putHeader(X_REQUEST_ID, requestId);
-        rc.response().headersEndHandler(v -> {
-            if (!rc.response().headers().contains(SERVER_TIMING)) {
-                rc.response().putHeader(SERVER_TIMING,
-                        Exchange.millis(new StringBuilder(24).append("gateway;dur="), System.nanoTime() - start)
-                                .toString());
-            }
-        });
+        if (timingOnHeaders) {
+            rc.response().headersEndHandler(v -> putServerTiming(rc));
+        }
         Context context = Vertx.currentContext();
         if (context != null) {
             // the uri tag of http_server_requests: one per route, not one per lead id
@@ -180,43 +187,66 @@ public class ApiGateway {
 
     /** A public route of the gateway's own: no token needed (forms have their own key and limits). */
     private void open(RoutingContext rc, String template, Action action) {
-        if (admit(rc, template)) {
+        if (admit(rc, template, true)) {
             run(rc, action, null);
         }
     }
 
     /** A route of the gateway's own that needs a token with one of {@code roles}. */
     private void guarded(RoutingContext rc, String template, String group, Set<String> roles, Action action) {
-        if (admit(rc, template)) {
-            authenticate(rc, identity -> {
-                if (permitted(rc, identity, roles, group)) {
-                    run(rc, action, identity);
+        if (admit(rc, template, true)) {
+            authenticate(rc, caller -> {
+                if (permitted(rc, caller, roles, group)) {
+                    run(rc, action, caller.identity());
                 }
             });
         }
     }
 
-    private void proxy(RoutingContext rc) {
+    /**
+     * The fast lane: a proxied request whose bearer token the gateway has verified before is served here, ahead of
+     * Quarkus' authentication handler, REST route-template look-up and permission check, none of which such a request
+     * needs (its identity is known; the roles, rate limit and breaker are checked below as on the other lane). Every
+     * other request (no token, a token not seen yet, the gateway's own views, paths no service serves) goes on to the
+     * routes registered in {@link #register}, which authenticate it in full. The CORS filter has run before either.
+     */
+    private void fastLane(RoutingContext rc) {
+        String token = VerifiedTokens.bearer(rc.request());
+        VerifiedTokens.Caller caller = token == null ? null : verifiedTokens.get(token);
+        if (caller == null || OVERVIEW.matcher(rc.normalizedPath()).matches() || Route.resolve(rc.normalizedPath()).isEmpty()) {
+            rc.next();
+            return;
+        }
+        proxy(rc, caller);
+    }
+
+    /** A request for a service: admitted, authenticated (unless {@code known}), authorised, then forwarded. */
+    private void proxy(RoutingContext rc, VerifiedTokens.Caller known) {
         String path = rc.normalizedPath();
         Optional<Route> route = Route.resolve(path);
         String method = rc.request().method().name();
         // the role table is searched once per request: the rule gives the metrics template and the roles
         Route.Rule rule = route.isPresent() ? route.get().rule(method) : null;
         String template = route.isPresent() ? route.get().template(rule) : Route.UNKNOWN_TEMPLATE;
-        if (!admit(rc, template)) {
+        if (!admit(rc, template, false)) {
             return;
         }
-        authenticate(rc, identity -> {
+        java.util.function.Consumer<VerifiedTokens.Caller> authorised = caller -> {
             Set<String> allowed = route.isPresent() ? route.get().allowedRoles(rule) : Roles.ALL;
-            if (!permitted(rc, identity, allowed, route.isPresent() ? route.get().group() : "unknown")) {
+            if (!permitted(rc, caller, allowed, route.isPresent() ? route.get().group() : "unknown")) {
                 return;
             }
             if (route.isEmpty()) {
                 answer(rc, "not-found", "Not found", 404, "No service serves " + path);
                 return;
             }
-            run(rc, (ctx, id) -> forward(ctx, route.get(), template, path), identity);
-        });
+            run(rc, (ctx, id) -> forward(ctx, route.get(), template, path), caller.identity());
+        };
+        if (known != null) {
+            authorised.accept(known);
+        } else {
+            authenticate(rc, authorised);
+        }
     }
 
     private void run(RoutingContext rc, Action action, SecurityIdentity identity) {
@@ -229,9 +259,9 @@ public class ApiGateway {
     }
 
     /** Lazy JWT authentication; failures become 401 problem+json. */
-    private void authenticate(RoutingContext rc, java.util.function.Consumer<SecurityIdentity> next) {
+    private void authenticate(RoutingContext rc, java.util.function.Consumer<VerifiedTokens.Caller> next) {
         String token = VerifiedTokens.bearer(rc.request());
-        SecurityIdentity known = token == null ? null : verifiedTokens.get(token);
+        VerifiedTokens.Caller known = token == null ? null : verifiedTokens.get(token);
         if (known != null) {
             next.accept(known);
             return;
@@ -246,10 +276,11 @@ public class ApiGateway {
                     if (id == null || id.isAnonymous()) {
                         unauthorised(rc, "A bearer token is required", "Bearer");
                     } else {
+                        VerifiedTokens.Caller caller = VerifiedTokens.Caller.of(id);
                         if (token != null) {
-                            verifiedTokens.put(token, id);
+                            verifiedTokens.put(token, caller);
                         }
-                        next.accept(id);
+                        next.accept(caller);
                     }
                 }),
                 failure -> onContext(context, () -> {
@@ -264,14 +295,14 @@ public class ApiGateway {
     }
 
     /** The role check (403) and the rate limit of the caller on the route group (429). */
-    private boolean permitted(RoutingContext rc, SecurityIdentity identity, Set<String> allowed, String group) {
-        if (!anyOf(allowed, identity.getRoles())) {
+    private boolean permitted(RoutingContext rc, VerifiedTokens.Caller caller, Set<String> allowed, String group) {
+        if (!anyOf(allowed, caller.roles())) {
             answer(rc, "forbidden", "Forbidden", 403,
                     "This route needs one of the roles " + String.join(", ", new TreeSet<>(allowed)));
             return false;
         }
         long perMinute = config.rateLimit().routes().getOrDefault(group, config.rateLimit().perMinute());
-        return rateLimited(rc, new RateLimiter.Key("sub", identity.getPrincipal().getName(), group), perMinute);
+        return rateLimited(rc, new RateLimiter.Key("sub", caller.subject(), group), perMinute);
     }
 
     private static boolean anyOf(Set<String> allowed, Set<String> roles) {
@@ -303,22 +334,28 @@ public class ApiGateway {
         HttpServerRequest request = rc.request();
         UpstreamService upstream = upstreams().get(route.upstream());
         String query = request.query();
-        boolean bodyless = false;
-        String upstreamUri = upstream.origin.basePath() + route.upstreamPath() + (query == null ? "" : "?" + query);
-        if (request.version() == HttpVersion.HTTP_2 && request.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
+        boolean bodyless;
+        String upstreamUri = query == null ? upstream.origin.basePath() + route.upstreamPath()
+                : upstream.origin.basePath() + route.upstreamPath() + "?" + query;
+        boolean announced = request.getHeader(HttpHeaders.CONTENT_LENGTH) != null;
+        boolean chunked = !announced
+                && HttpHeaders.CHUNKED.toString().equalsIgnoreCase(request.getHeader(HttpHeaders.TRANSFER_ENCODING));
+        if (request.version() == HttpVersion.HTTP_2) {
             // HTTP/2 frames a body without announcing its length; HTTP/1.1 to the upstream needs chunks for that
             // (the proxy decides by this header). Methods that carry no body are sent without one.
-            if (BODYLESS.contains(request.method())) {
-                bodyless = true;
-            } else {
+            bodyless = !announced && BODYLESS.contains(request.method());
+            if (!announced && !bodyless) {
                 request.headers().set(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED);
+                chunked = true;
             }
+        } else {
+            // HTTP/1.x: a request with neither Content-Length nor chunked Transfer-Encoding has no body (RFC 9112
+            // 6.3), so the upstream request is sent whole at once instead of piping an empty body after its head
+            bodyless = !announced && !chunked;
         }
         Exchange exchange = new Exchange(requestId(rc), rc.get(TRACEPARENT), route, template, path, upstreamUri,
                 bodyless, UpstreamService.IDEMPOTENT.contains(request.method()), rc.get(START));
-        exchange.streamedBody = !bodyless && request.getHeader(HttpHeaders.CONTENT_LENGTH) == null
-                && (request.version() == HttpVersion.HTTP_2
-                        || HttpHeaders.CHUNKED.toString().equalsIgnoreCase(request.getHeader(HttpHeaders.TRANSFER_ENCODING)));
+        exchange.streamedBody = chunked;
         rc.addEndHandler(v -> upstream.done(request));
         upstream.forward(request, exchange);
     }
@@ -335,7 +372,19 @@ public class ApiGateway {
     /** An answer of the gateway's own; the unread request body is drained so the connection stays usable. */
     static void answer(RoutingContext rc, String kind, String title, int status, String detail) {
         rc.request().resume();
+        if (!rc.response().headWritten()) {
+            putServerTiming(rc);
+        }
         Problems.send(rc.response(), kind, title, status, detail, rc.normalizedPath(), requestId(rc));
+    }
+
+    /** {@code Server-Timing: gateway;dur=<ms since the request arrived>} on an answer of the gateway's own. */
+    private static void putServerTiming(RoutingContext rc) {
+        Long start = rc.get(START);
+        if (start != null && !rc.response().headers().contains(SERVER_TIMING)) {
+            rc.response().putHeader(SERVER_TIMING,
+                    Exchange.millis(new StringBuilder(24).append("gateway;dur="), System.nanoTime() - start).toString());
+        }
     }
 
     private static String requestId(HttpServerRequest request) {

@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import org.jboss.logging.Logger;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -122,6 +123,10 @@ final class ForwardingInterceptor implements ProxyInterceptor {
         upstream.record(exchange, context.request().getMethod().name(), status);
         // whatever of the body the service did not take is read and dropped, so the connection stays usable
         context.request().proxiedRequest().resume();
+        if (context.request().getBody() == null) {
+            // a bodyless request was sent without a body stream; the proxy's release() resumes one
+            context.request().setBody(Body.body(Buffer.buffer()));
+        }
         if (context.request().proxiedRequest().response().closed()) {
             // the client hung up: nobody reads an answer, and piping a body to the closed connection fails inside
             // the proxy (an uncaught NullPointerException in vertx-http-proxy 4.5's ProxiedResponse per hang-up)

@@ -1,5 +1,6 @@
 package io.leadsuite.gateway;
 
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -35,45 +36,55 @@ final class VerifiedTokens {
      */
     static final int ENTRY_OVERHEAD_BYTES = 2048;
 
-    private final Cache<String, Verified> tokens;
+    private final Cache<String, Caller> tokens;
 
-    private record Verified(SecurityIdentity identity, long expiresAtMillis) {
+    /**
+     * A verified caller as the gateway needs it on every request: the identity, and its subject and roles read once
+     * (the principal's {@code getName()} looks the claims up again on every call).
+     */
+    record Caller(SecurityIdentity identity, String subject, Set<String> roles, long expiresAtMillis) {
+
+        static Caller of(SecurityIdentity identity) {
+            long exp = identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getExpirationTime() * 1000 : 0;
+            return new Caller(identity, identity.getPrincipal().getName(), identity.getRoles(), exp);
+        }
     }
 
-    /** The gateway's cache: real clocks, maintenance on the common pool. */
+    /**
+     * The gateway's cache: real clocks; the cache's maintenance (draining its read buffer, expiry, eviction) runs on
+     * the thread that triggers it, a few entries at a time, instead of being handed to the common pool, which on
+     * every drain woke a pool thread (a submission to the common pool was on the profile of every few requests).
+     */
     VerifiedTokens(long maxBytes) {
-        this(maxBytes, Ticker.systemTicker(), System::currentTimeMillis, null);
+        this(maxBytes, Ticker.systemTicker(), System::currentTimeMillis, Runnable::run);
     }
 
     /**
      * @param maxBytes the memory the entries may take together (estimated, see {@link #weight})
      * @param ticker the cache's clock (nanoseconds)
      * @param wallMillis the wall clock the tokens' {@code exp} is compared with
-     * @param executor where Caffeine does its maintenance (null: the common pool)
+     * @param executor where Caffeine does its maintenance
      */
     VerifiedTokens(long maxBytes, Ticker ticker, LongSupplier wallMillis, Executor executor) {
-        Caffeine<Object, Object> builder = Caffeine.newBuilder()
+        this.tokens = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
-                .ticker(ticker);
-        if (executor != null) {
-            builder.executor(executor);
-        }
-        this.tokens = builder
-                .<String, Verified> weigher((token, verified) -> weight(token))
-                .expireAfter(new Expiry<String, Verified>() {
+                .ticker(ticker)
+                .executor(executor)
+                .<String, Caller> weigher((token, verified) -> weight(token))
+                .expireAfter(new Expiry<String, Caller>() {
                     @Override
-                    public long expireAfterCreate(String token, Verified verified, long currentTime) {
+                    public long expireAfterCreate(String token, Caller verified, long currentTime) {
                         return TimeUnit.MILLISECONDS.toNanos(Math.max(0, verified.expiresAtMillis() - wallMillis.getAsLong()));
                     }
 
                     @Override
-                    public long expireAfterUpdate(String token, Verified verified, long currentTime,
+                    public long expireAfterUpdate(String token, Caller verified, long currentTime,
                             long currentDuration) {
                         return expireAfterCreate(token, verified, currentTime);
                     }
 
                     @Override
-                    public long expireAfterRead(String token, Verified verified, long currentTime,
+                    public long expireAfterRead(String token, Caller verified, long currentTime,
                             long currentDuration) {
                         return currentDuration;
                     }
@@ -97,18 +108,17 @@ final class VerifiedTokens {
         return header.substring(BEARER.length()).trim();
     }
 
-    /** The identity of a token verified before and not yet expired, or null. */
-    SecurityIdentity get(String token) {
-        Verified verified = tokens.getIfPresent(token);
-        return verified == null ? null : verified.identity();
+    /** The caller of a token verified before and not yet expired, or null. */
+    Caller get(String token) {
+        return tokens.getIfPresent(token);
     }
 
     /** Keeps a token that has just passed verification; one without an expiry is not kept. */
-    void put(String token, SecurityIdentity identity) {
-        if (!(identity.getPrincipal() instanceof JsonWebToken jwt) || jwt.getExpirationTime() <= 0) {
+    void put(String token, Caller caller) {
+        if (caller.expiresAtMillis() <= 0) {
             return;
         }
-        tokens.put(token, new Verified(identity, jwt.getExpirationTime() * 1000));
+        tokens.put(token, caller);
     }
 
     /** Runs the cache's pending maintenance (expired entries dropped, evictions) now. */

@@ -84,6 +84,32 @@ class GatewaySecurityTest {
         assertProblem(given().auth().oauth2(shortLived).get("/api/leads").then(), 401, "unauthorized");
     }
 
+    /**
+     * A token verified before takes the fast lane (ApiGateway.fastLane, ahead of Quarkus' authentication handler): it
+     * gets the same answers as on its first call, the role check included, and the gateway's own views, unknown paths
+     * and forged copies still take the full path.
+     */
+    @Test
+    void aKnownTokenGetsTheSameAnswersOnTheFastLane() {
+        String marketing = TestTokens.mint("fast-" + UUID.randomUUID(), TestTokens.ISSUER, 3600, TestTokens.privateKey(),
+                "marketing");
+        for (int call = 1; call <= 3; call++) {
+            String requestId = "fast-lane-" + call + "-" + UUID.randomUUID();
+            assertProblem(given().auth().oauth2(marketing).header("X-Request-Id", requestId)
+                    .get("/api/crm/leads/sales-ready").then(), 403, "forbidden")
+                    .header("X-Request-Id", requestId)
+                    .header("Server-Timing", containsString("gateway;dur="));
+            assertNeverReached(requestId);
+            given().auth().oauth2(marketing).get("/api/leads/l-1").then().statusCode(200)
+                    .header("Server-Timing", containsString("upstream;dur="))
+                    .body("service", equalTo("lead-service")).body("uri", equalTo("/leads/l-1"));
+            assertProblem(given().auth().oauth2(marketing).get("/api/unknown").then(), 404, "not-found");
+            given().auth().oauth2(marketing).get("/api/openapi").then().statusCode(200);
+        }
+        String forged = marketing.substring(0, marketing.length() - 4) + (marketing.endsWith("AAAA") ? "BBBB" : "AAAA");
+        assertProblem(given().auth().oauth2(forged).get("/api/leads/l-1").then(), 401, "unauthorized");
+    }
+
     @Test
     void tokenOfAnotherIssuerIs401() {
         String foreign = TestTokens.mint("stranger", "urn:someone:else", 3600, TestTokens.privateKey(), "admin");

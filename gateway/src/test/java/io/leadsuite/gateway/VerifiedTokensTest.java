@@ -33,7 +33,11 @@ class VerifiedTokensTest {
         return new VerifiedTokens(maxBytes, tickerNanos::get, wallMillis::get, Runnable::run);
     }
 
-    private SecurityIdentity identity(String subject, long expSeconds) {
+    private VerifiedTokens.Caller identity(String subject, long expSeconds) {
+        return VerifiedTokens.Caller.of(jwtIdentity(subject, expSeconds));
+    }
+
+    private SecurityIdentity jwtIdentity(String subject, long expSeconds) {
         JsonWebToken jwt = new JsonWebToken() {
             @Override
             public String getName() {
@@ -75,7 +79,7 @@ class VerifiedTokensTest {
     @Test
     void aTokenIsKeptUntilItsExpAndNotAMomentLonger() {
         VerifiedTokens tokens = cache(1 << 20);
-        SecurityIdentity id = identity("ana", inSeconds(10));
+        VerifiedTokens.Caller id = identity("ana", inSeconds(10));
         tokens.put("t1", id);
         assertSame(id, tokens.get("t1"));
         advance(9_000);
@@ -127,5 +131,14 @@ class VerifiedTokensTest {
     @Test
     void largerTokensWeighMore() {
         assertTrue(VerifiedTokens.weight("x".repeat(4000)) > VerifiedTokens.weight("x".repeat(400)));
+    }
+
+    @Test
+    void aCallerCarriesItsSubjectRolesAndExpReadOnce() {
+        VerifiedTokens.Caller caller = identity("ana", inSeconds(60));
+        assertEquals("ana", caller.subject());
+        assertEquals(java.util.Set.of("admin"), caller.roles());
+        assertEquals(inSeconds(60) * 1000, caller.expiresAtMillis());
+        assertEquals("ana", caller.identity().getPrincipal().getName());
     }
 }
