@@ -65,7 +65,18 @@ public class SuiteBench {
         this.token = token;
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        // the HTTP client's threads would keep a failed run alive: end the JVM either way
+        try {
+            run(args);
+            System.exit(0);
+        } catch (Throwable failure) {
+            failure.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    static void run(String[] args) throws Exception {
         Map<String, String> a = new ConcurrentHashMap<>();
         for (String arg : args) {
             int eq = arg.indexOf('=');
@@ -128,7 +139,6 @@ public class SuiteBench {
         long waiting = queues.entrySet().stream().filter(e -> !e.getKey().equals("DLQ"))
                 .mapToLong(e -> e.getValue()[0]).sum();
         System.out.println("after the run: " + checked + "; dead letters " + dlq[0] + "; messages waiting " + waiting);
-        System.exit(0);
     }
 
     HttpResponse<String> send(String method, String path, String body) throws Exception {
