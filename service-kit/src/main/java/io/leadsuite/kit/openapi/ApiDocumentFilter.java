@@ -59,7 +59,7 @@ public class ApiDocumentFilter implements OASFilter {
         components.addSchema("FieldError", fieldErrorSchema());
         components.addSchema("Problem", problemSchema());
         if (components.getSchemas() != null) {
-            components.getSchemas().values().forEach(ApiDocumentFilter::enumReferences);
+            components.getSchemas().values().forEach(ApiDocumentFilter::referencesAlone);
         }
         List<String> problems = new ArrayList<>();
         Map<String, String> operationIds = new LinkedHashMap<>();
@@ -137,7 +137,7 @@ public class ApiDocumentFilter implements OASFilter {
      * {@code type: string}): the type is the referenced schema's to say, and a contradicting one (an object that is
      * an enum of strings) breaks generated clients; the reference stays alone.
      */
-    private static void enumReferences(Schema schema) {
+    private static void referencesAlone(Schema schema) {
         if (schema.getProperties() == null) {
             return;
         }
