@@ -26,6 +26,11 @@ final class ScoringModel {
         this.rules = r;
     }
 
+    /** A model as its JSON members (a generated client's model converted to a map, say). */
+    static ScoringModel of(Map<String, Object> model) {
+        return new ScoringModel(model);
+    }
+
     static ScoringModel published(RequestSpecification api) {
         List<Map<String, Object>> models = api.get("/api/scoring/models").then().statusCode(200).extract().jsonPath()
                 .getList("items.findAll { it.status == 'PUBLISHED' }");

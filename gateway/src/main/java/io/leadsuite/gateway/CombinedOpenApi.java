@@ -3,6 +3,7 @@ package io.leadsuite.gateway;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,7 +51,7 @@ class CombinedOpenApi {
         this.own = readOwn();
     }
 
-    private static JsonObject readOwn() {
+    static JsonObject readOwn() {
         try (InputStream in = CombinedOpenApi.class.getResourceAsStream("/META-INF/openapi.yaml")) {
             Object tree = new YAMLMapper().readValue(in, Object.class);
             return new JsonObject(new ObjectMapper().writeValueAsString(tree));
@@ -71,23 +72,35 @@ class CombinedOpenApi {
                     .otherwise((JsonObject) null));
         }
         Future.join(new ArrayList<>(docs)).onComplete(all -> {
-            JsonObject merged = own.copy();
-            // the catch-all proxy entries stand for the services' own paths, which replace them here
-            JsonObject ownPaths = merged.getJsonObject("paths", new JsonObject());
-            ownPaths.fieldNames().removeIf(p -> ownPaths.getValue(p) instanceof JsonObject item
-                    && Boolean.TRUE.equals(item.getValue("x-proxy")));
-            JsonArray missing = new JsonArray();
+            Map<String, JsonObject> found = new LinkedHashMap<>();
             for (int i = 0; i < services.size(); i++) {
-                JsonObject doc = docs.get(i).result();
-                if (doc == null) {
-                    missing.add(services.get(i).configName());
-                } else {
-                    merge(merged, services.get(i).configName(), doc);
-                }
+                found.put(services.get(i).configName(), docs.get(i).result());
             }
-            merged.put("x-missing-services", missing);
-            rc.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(merged.toBuffer());
+            rc.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(combine(own, found).toBuffer());
         });
+    }
+
+    /**
+     * The gateway's own document ({@code own}) with each service's document merged in, in the order given; a service
+     * whose document is null is listed in {@code x-missing-services}. The same function builds the document the
+     * published client is generated from ({@link CombinedOpenApiFile}), so the two cannot differ in how they merge.
+     */
+    static JsonObject combine(JsonObject own, Map<String, JsonObject> services) {
+        JsonObject merged = own.copy();
+        // the catch-all proxy entries stand for the services' own paths, which replace them here
+        JsonObject ownPaths = merged.getJsonObject("paths", new JsonObject());
+        ownPaths.fieldNames().removeIf(p -> ownPaths.getValue(p) instanceof JsonObject item
+                && Boolean.TRUE.equals(item.getValue("x-proxy")));
+        JsonArray missing = new JsonArray();
+        services.forEach((service, doc) -> {
+            if (doc == null) {
+                missing.add(service);
+            } else {
+                merge(merged, service, doc);
+            }
+        });
+        merged.put("x-missing-services", missing);
+        return merged;
     }
 
     /** Adds {@code doc}'s paths (under {@code /api}), schemas, security schemes and tags to {@code target}. */

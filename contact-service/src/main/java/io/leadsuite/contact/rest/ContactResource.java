@@ -30,7 +30,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.Cancellable;
 
@@ -54,7 +53,6 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Contacts")
-@SecurityRequirement(name = "jwt")
 @Cancellable(false)
 public class ContactResource {
 
@@ -101,13 +99,23 @@ public class ContactResource {
     public record MergeRequest(@NotNull UUID duplicateId) {
     }
 
+    /** The members of a merge patch of a contact (RFC 7396: a member left out stays, null clears it). */
+    @Schema(name = "ContactPatch", description = "Every member optional; null clears a field (not email)")
+    public record PatchDoc(String email, String firstName, String lastName, String phone, String company,
+            String jobTitle, String industry, String country, ConsentPatch consent) {
+    }
+
+    @Schema(name = "ConsentPatch", description = "Gives (true) or withdraws (false) marketing consent")
+    public record ConsentPatch(@Schema(required = true) Boolean marketing, String source, java.time.Instant at) {
+    }
+
     @Schema(name = "ConsentChange")
     public record ConsentChangeView(boolean marketing, java.time.Instant at, String source) {
     }
 
     @POST
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN })
-    @Operation(summary = "Create a contact", description = "E-mail, phone and country are normalised (see ContactRequest).")
+    @Operation(operationId = "createContact", summary = "Create a contact", description = "E-mail, phone and country are normalised (see ContactRequest).")
     @APIResponse(responseCode = "201", description = "Created; Location names the contact", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ContactView.class), examples = @ExampleObject(name = "created", value = ContactView.EXAMPLE)))
     @APIResponse(responseCode = "409", description = "The e-mail is taken; existingId names that contact", content = @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "taken", value = """
             {"type": "https://leadsuite.io/problems/conflict", "title": "Conflict", "status": 409,
@@ -127,7 +135,7 @@ public class ContactResource {
     @POST
     @Path("/match")
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
-    @Operation(summary = "Find the contact by normalised e-mail, or create it", description = "Atomic: concurrent calls with one e-mail make one contact. Used for captures. "
+    @Operation(operationId = "matchContact", summary = "Find the contact by normalised e-mail, or create it", description = "Atomic: concurrent calls with one e-mail make one contact. Used for captures. "
             + "An e-mail of a merged duplicate finds the survivor; an existing contact is not changed.")
     @APIResponse(responseCode = "200", description = "An existing contact matched", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MatchView.class), examples = @ExampleObject(name = "matched", value = "{\"contact\": "
             + ContactView.EXAMPLE + ", \"created\": false}")))
@@ -143,7 +151,7 @@ public class ContactResource {
     @GET
     @Path("/{id}")
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN, Roles.CRM })
-    @Operation(summary = "Read a contact", description = "The ETag header carries the version, for If-Match on PATCH. "
+    @Operation(operationId = "getContact", summary = "Read a contact", description = "The ETag header carries the version, for If-Match on PATCH. "
             + "A duplicate that was merged answers 200 with status MERGED and mergedInto naming the survivor "
             + "(and a Link header rel=\"canonical\" to it); its personal data now lives on the survivor.")
     @APIResponse(responseCode = "200", description = "The contact, or the pointer of a merged duplicate", headers = @Header(name = HttpHeaders.ETAG, description = "The version, quoted: \"2\""), content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ContactView.class), examples = {
@@ -166,7 +174,7 @@ public class ContactResource {
 
     @GET
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN, Roles.CRM })
-    @Operation(summary = "Search contacts", description = "Active contacts, oldest first (by creation time, then id). "
+    @Operation(operationId = "searchContacts", summary = "Search contacts", description = "Active contacts, oldest first (by creation time, then id). "
             + "Filters combine: q (contained in e-mail, first name, last name, full name or company, "
             + "case-insensitive), email (exact, normalised), company (exact, case-insensitive). Pages by an opaque "
             + "keyset cursor: pass next as after; contacts created while paging show up on later pages, none is "
@@ -192,14 +200,14 @@ public class ContactResource {
     @Path("/{id}")
     @Consumes({ MERGE_PATCH, MediaType.APPLICATION_JSON })
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN })
-    @Operation(summary = "Update a contact (JSON merge patch, RFC 7396)", description = "Members set fields, null "
+    @Operation(operationId = "updateContact", summary = "Update a contact (JSON merge patch, RFC 7396)", description = "Members set fields, null "
             + "clears one (not email). consent {marketing, source?, at?} gives or withdraws marketing consent and is "
             + "recorded in the consent history. With If-Match (the ETag of a GET) a stale version is refused with "
             + "412; without If-Match the update applies to the current version (last writer wins). Publishes "
             + "contact.updated naming the changed fields; a patch that changes nothing publishes nothing.")
     @RequestBody(content = {
-            @Content(mediaType = MERGE_PATCH, examples = @ExampleObject(name = "patch", value = "{\"jobTitle\": \"CTO\", \"phone\": null, \"consent\": {\"marketing\": false, \"source\": \"unsubscribe-link\"}}")),
-            @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "patch", value = "{\"company\": \"Acme Energy\"}")) })
+            @Content(mediaType = MERGE_PATCH, schema = @Schema(implementation = PatchDoc.class), examples = @ExampleObject(name = "patch", value = "{\"jobTitle\": \"CTO\", \"phone\": null, \"consent\": {\"marketing\": false, \"source\": \"unsubscribe-link\"}}")),
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PatchDoc.class), examples = @ExampleObject(name = "patch", value = "{\"company\": \"Acme Energy\"}")) })
     @APIResponse(responseCode = "200", description = "The updated contact; ETag carries its new version", headers = @Header(name = HttpHeaders.ETAG, description = "The new version"), content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ContactView.class), examples = @ExampleObject(name = "updated", value = ContactView.EXAMPLE)))
     @APIResponse(responseCode = "400", description = "The body is not a JSON object", content = @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "malformed", value = "{\"type\": \"https://leadsuite.io/problems/malformed-body\", \"title\": \"The request body cannot be read\", \"status\": 400, \"detail\": \"A merge patch must be a JSON object\"}")))
     @APIResponse(responseCode = "404", description = "No such contact", content = @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "not found", value = PROBLEM_404)))
@@ -223,7 +231,7 @@ public class ContactResource {
     @DELETE
     @Path("/{id}")
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
-    @Operation(summary = "Erase a contact (GDPR)", description = "Removes every personal field, the consent history "
+    @Operation(operationId = "eraseContact", summary = "Erase a contact (GDPR)", description = "Removes every personal field, the consent history "
             + "and stored request answers that held them; keeps a tombstone without personal data (id, erasedAt) "
             + "that answers 410. Duplicates merged into it are erased too. Publishes contact.erased, on which the "
             + "other services remove what they hold. Repeating it answers 204 again and changes nothing.")
@@ -236,7 +244,7 @@ public class ContactResource {
     @POST
     @Path("/{id}/merge")
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
-    @Operation(summary = "Merge a duplicate into this contact", description = "The survivor ({id}) gets every field it "
+    @Operation(operationId = "mergeContact", summary = "Merge a duplicate into this contact", description = "The survivor ({id}) gets every field it "
             + "lacks from the duplicate; marketing consent becomes the stricter of the two (withdrawn or missing wins); "
             + "the duplicate's consent history moves over; the duplicate keeps answering GET with mergedInto. "
             + "Publishes contact.merged (and contact.updated when the survivor changed). Idempotent: merging the same "
@@ -254,7 +262,7 @@ public class ContactResource {
     @GET
     @Path("/{id}/consent-history")
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN })
-    @Operation(summary = "Marketing consent given and withdrawn, in the order recorded", description = "Includes the history of duplicates merged into this contact.")
+    @Operation(operationId = "getConsentHistory", summary = "Marketing consent given and withdrawn, in the order recorded", description = "Includes the history of duplicates merged into this contact.")
     @APIResponse(responseCode = "200", description = "The history", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ConsentChangeView[].class), examples = @ExampleObject(name = "history", value = """
             [{"marketing": true, "at": "2026-11-20T10:15:00Z", "source": "form-42"},
              {"marketing": false, "at": "2026-11-21T08:00:00Z", "source": "unsubscribe-link"}]""")))

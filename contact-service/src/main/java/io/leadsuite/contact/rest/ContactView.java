@@ -18,9 +18,10 @@ import io.leadsuite.contact.domain.Contact;
 public record ContactView(UUID id, String email, String firstName, String lastName, String phone, String company,
         String jobTitle, String industry, String country, Consent consent, Map<String, String> attributes,
         Instant createdAt, Instant updatedAt, long version,
-        @Schema(description = "ACTIVE, or MERGED for a duplicate merged into another contact") String status,
+        @Schema(description = "ACTIVE, or MERGED for a duplicate merged into another contact", enumeration = {
+                "ACTIVE", "MERGED" }) String status,
         @Schema(description = "For a merged duplicate: the id of the contact it was merged into") @JsonInclude(JsonInclude.Include.NON_NULL) UUID mergedInto,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Instant mergedAt) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Instant mergedAt){
 
     static final String EXAMPLE = """
             {"id": "5b7e1c9a-3f0e-4a43-9a4e-0d6c1f1f2a11", "email": "ana@example.com", "firstName": "Ana",

@@ -25,7 +25,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.Cancellable;
 
@@ -39,7 +38,6 @@ import io.smallrye.common.annotation.Blocking;
 @Path("/contacts/imports")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Contact imports")
-@SecurityRequirement(name = "jwt")
 @Blocking
 @Cancellable(false)
 public class ImportResource {
@@ -84,7 +82,7 @@ public class ImportResource {
     @POST
     @Consumes({ CSV, MediaType.TEXT_PLAIN })
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
-    @Operation(summary = "Import contacts from CSV", description = "UTF-8 (with or without BOM), RFC 4180 (quoted "
+    @Operation(operationId = "importContacts", summary = "Import contacts from CSV", description = "UTF-8 (with or without BOM), RFC 4180 (quoted "
             + "fields with delimiters, doubled quotes and line breaks), a header row, columns in any order. "
             + "Columns are recognised by header, case-insensitively: email, first_name/firstName, "
             + "last_name/lastName, company, job_title/jobTitle, industry, country, phone; map=field:Header overrides "
@@ -121,7 +119,7 @@ public class ImportResource {
     @GET
     @Path("/{jobId}")
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
-    @Operation(summary = "An import's state and progress", description = "Counters advance chunk by chunk while it runs; "
+    @Operation(operationId = "getContactImport", summary = "An import's state and progress", description = "Counters advance chunk by chunk while it runs; "
             + "errors lists each failed line (field names and reasons, never the values), up to "
             + "leadsuite.contact.imports.max-reported-errors lines (all are counted in failed).")
     @APIResponse(responseCode = "200", description = "The job", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class), examples = @ExampleObject(name = "running", value = JOB_EXAMPLE)))
@@ -133,7 +131,7 @@ public class ImportResource {
     @POST
     @Path("/{jobId}/cancel")
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
-    @Operation(summary = "Cancel an import", description = "No further chunk starts; what was committed stays (see the "
+    @Operation(operationId = "cancelContactImport", summary = "Cancel an import", description = "No further chunk starts; what was committed stays (see the "
             + "counters); the remaining rows are discarded. Cancelling a cancelled import answers the same.")
     @APIResponse(responseCode = "200", description = "The cancelled job", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class), examples = @ExampleObject(name = "cancelled", value = """
             {"jobId": "3c1f5a8e-0b7d-4c1e-9f0a-6d2b8e4c7a10", "state": "CANCELLED", "total": 100000,
@@ -147,7 +145,7 @@ public class ImportResource {
     @DELETE
     @Path("/{jobId}")
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
-    @Operation(summary = "Cancel an import (same as POST .../cancel)")
+    @Operation(operationId = "deleteContactImport", summary = "Cancel an import (same as POST .../cancel)")
     @APIResponse(responseCode = "200", description = "The cancelled job", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class), examples = @ExampleObject(name = "cancelled", value = "{\"jobId\": \"3c1f5a8e-0b7d-4c1e-9f0a-6d2b8e4c7a10\", \"state\": \"CANCELLED\", \"total\": 10, \"processed\": 0, \"created\": 0, \"updated\": 0, \"unchanged\": 0, \"failed\": 0, \"errors\": []}")))
     @APIResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "not found", value = NOT_FOUND)))
     @APIResponse(responseCode = "409", description = "The import already ended", content = @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "ended", value = "{\"type\": \"https://leadsuite.io/problems/conflict\", \"title\": \"Conflict\", \"status\": 409, \"detail\": \"The import already ended: DONE\", \"state\": \"DONE\"}")))

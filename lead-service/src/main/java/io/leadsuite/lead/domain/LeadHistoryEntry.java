@@ -9,6 +9,8 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
 /** One line of a lead's history: created, captured again, a stage change, sales-ready, a CRM step, an update. */
@@ -16,6 +18,7 @@ import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 @Table(name = "lead_history")
 public class LeadHistoryEntry extends PanacheEntityBase {
 
+    @Schema(name = "LeadHistoryKind")
     public enum Kind {
         CREATED,
         CAPTURED,

@@ -9,6 +9,8 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
 /**
@@ -19,6 +21,7 @@ import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 @Table(name = "nurture_trigger")
 public class NurtureTrigger extends PanacheEntityBase {
 
+    @Schema(name = "NurtureTriggerKind")
     public enum Kind {
         STAGE_ENTERED,
         GRADE_REACHED,

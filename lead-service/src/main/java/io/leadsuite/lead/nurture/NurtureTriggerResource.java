@@ -19,21 +19,19 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.Cancellable;
 
 import io.leadsuite.contracts.Roles;
-import io.leadsuite.lead.rest.Page;
 import io.smallrye.mutiny.Uni;
 
 /** Nurture triggers (role {@code admin}): when to emit lead.nurture for a journey or e-mail system. */
 @Path("/nurture-triggers")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Nurture triggers")
-@SecurityRequirement(name = "jwt")
 @RolesAllowed(Roles.ADMIN)
 @Cancellable(false)
 public class NurtureTriggerResource {
@@ -60,7 +58,13 @@ public class NurtureTriggerResource {
         }
     }
 
-    public record TriggerView(UUID id, String name, String kind, boolean enabled, String stage, String grade,
+    @Schema(name = "NurtureTriggerPage")
+    public record TriggerPage(List<TriggerView> items, String next) {
+    }
+
+    @Schema(name = "NurtureTrigger")
+    public record TriggerView(UUID id, String name, @Schema(implementation = NurtureTrigger.Kind.class) String kind,
+            boolean enabled, String stage, String grade,
             Integer inactiveDays, List<String> topics, Instant createdAt, Instant updatedAt) {
         static TriggerView of(NurtureTrigger t) {
             return new TriggerView(t.id, t.name, t.kind, t.enabled, t.stage, t.grade, t.inactiveDays,
@@ -70,10 +74,10 @@ public class NurtureTriggerResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create a nurture trigger", description = "Each occurrence (a lead entering the stage, "
+    @Operation(operationId = "createNurtureTrigger", summary = "Create a nurture trigger", description = "Each occurrence (a lead entering the stage, "
             + "entering the grade band, or staying unchanged for inactiveDays) emits one lead.nurture event "
             + "{leadId, contactId, topic, triggerId, triggerName, kind, detail} on lead-events.")
-    @APIResponse(responseCode = "201", description = "Created")
+    @APIResponse(responseCode = "201", description = "Created; Location names it", content = @Content(schema = @Schema(implementation = TriggerView.class)))
     @APIResponse(responseCode = "422", description = "A field is invalid (problem+json naming it)")
     public Uni<Response> create(@NotNull TriggerRequest request) {
         NurtureService.validate(request.definition());
@@ -82,14 +86,16 @@ public class NurtureTriggerResource {
     }
 
     @GET
-    @Operation(summary = "All nurture triggers")
-    public Uni<Page<TriggerView>> list() {
-        return nurture.list().map(all -> new Page<>(all.stream().map(TriggerView::of).toList(), null));
+    @Operation(operationId = "listNurtureTriggers", summary = "All nurture triggers")
+    @APIResponse(responseCode = "200", description = "Every trigger (one page)", content = @Content(schema = @Schema(implementation = TriggerPage.class)))
+    public Uni<TriggerPage> list() {
+        return nurture.list().map(all -> new TriggerPage(all.stream().map(TriggerView::of).toList(), null));
     }
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "One nurture trigger")
+    @Operation(operationId = "getNurtureTrigger", summary = "One nurture trigger")
+    @APIResponse(responseCode = "200", description = "The trigger", content = @Content(schema = @Schema(implementation = TriggerView.class)))
     @APIResponse(responseCode = "404", description = "No such trigger")
     public Uni<TriggerView> get(@PathParam("id") UUID id) {
         return nurture.get(id).map(TriggerView::of);
@@ -98,7 +104,8 @@ public class NurtureTriggerResource {
     @PUT
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Replace a nurture trigger")
+    @Operation(operationId = "replaceNurtureTrigger", summary = "Replace a nurture trigger")
+    @APIResponse(responseCode = "200", description = "The trigger as replaced", content = @Content(schema = @Schema(implementation = TriggerView.class)))
     @APIResponse(responseCode = "404", description = "No such trigger")
     @APIResponse(responseCode = "422", description = "A field is invalid")
     public Uni<TriggerView> replace(@PathParam("id") UUID id, @NotNull TriggerRequest request) {
@@ -108,7 +115,7 @@ public class NurtureTriggerResource {
 
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Delete a nurture trigger")
+    @Operation(operationId = "deleteNurtureTrigger", summary = "Delete a nurture trigger")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such trigger")
     public Uni<Response> delete(@PathParam("id") UUID id) {

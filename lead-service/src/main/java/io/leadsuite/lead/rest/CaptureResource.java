@@ -15,9 +15,9 @@ import jakarta.ws.rs.core.SecurityContext;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.Cancellable;
 
@@ -30,7 +30,6 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Captures")
-@SecurityRequirement(name = "jwt")
 @Cancellable(false)
 public class CaptureResource {
 
@@ -44,13 +43,13 @@ public class CaptureResource {
 
     @POST
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
-    @Operation(summary = "Capture a form submission", description = "Matches or creates the contact by e-mail, then creates the lead in the first stage of the "
+    @Operation(operationId = "capture", summary = "Capture a form submission", description = "Matches or creates the contact by e-mail, then creates the lead in the first stage of the "
             + "default flow or touches the open lead of that contact and topic. Counts as a FORM_SUBMITTED "
             + "interaction for scoring.")
-    @APIResponse(responseCode = "201", description = "A contact or a lead was created", content = @Content(examples = @ExampleObject(name = "created", value = """
+    @APIResponse(responseCode = "201", description = "A contact or a lead was created", content = @Content(schema = @Schema(implementation = CaptureService.CaptureResult.class), examples = @ExampleObject(name = "created", value = """
             {"contactId": "0b6d2a8e-3c1f-4d7a-9a55-2f1de3b7c901", "leadId": "5f0c7c1e-8a0e-4c38-9d8f-6a1f3c2b9e10",
              "contactCreated": true, "leadCreated": true}""")))
-    @APIResponse(responseCode = "200", description = "Both existed; the open lead was touched", content = @Content(examples = @ExampleObject(name = "touched", value = """
+    @APIResponse(responseCode = "200", description = "Both existed; the open lead was touched", content = @Content(schema = @Schema(implementation = CaptureService.CaptureResult.class), examples = @ExampleObject(name = "touched", value = """
             {"contactId": "0b6d2a8e-3c1f-4d7a-9a55-2f1de3b7c901", "leadId": "5f0c7c1e-8a0e-4c38-9d8f-6a1f3c2b9e10",
              "contactCreated": false, "leadCreated": false}""")))
     @APIResponse(responseCode = "422", description = "Invalid fields, or an Idempotency-Key used for another request")

@@ -27,7 +27,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.Cancellable;
@@ -48,7 +47,6 @@ import io.smallrye.mutiny.Uni;
 @Path("/crm")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "CRM")
-@SecurityRequirement(name = "jwt")
 @RolesAllowed({ Roles.CRM, Roles.ADMIN })
 @Cancellable(false)
 public class CrmResource {
@@ -65,17 +63,21 @@ public class CrmResource {
     public record SalesReadyLead(LeadView lead, ContactSnapshot contact) {
     }
 
+    /** A page of the feed; {@code next} is the cursor of the following page, or null at the end. */
+    public record SalesReadyPage(List<SalesReadyLead> items, String next) {
+    }
+
     @GET
     @Path("/leads/sales-ready")
-    @Operation(summary = "Sales-ready leads not yet accepted, oldest first, each with its contact's details", description = "Pages by cursor: pass `next` as `after`. A lead stays in the feed until the CRM accepts "
+    @Operation(operationId = "getSalesReadyFeed", summary = "Sales-ready leads not yet accepted, oldest first, each with its contact's details", description = "Pages by cursor: pass `next` as `after`. A lead stays in the feed until the CRM accepts "
             + "or rejects it.")
-    @APIResponse(responseCode = "200", description = "A page of the feed", content = @Content(examples = @ExampleObject(name = "feed", value = "{\"items\": [{\"lead\": "
+    @APIResponse(responseCode = "200", description = "A page of the feed", content = @Content(schema = @Schema(implementation = SalesReadyPage.class), examples = @ExampleObject(name = "feed", value = "{\"items\": [{\"lead\": "
             + LeadResource.LEAD_EXAMPLE
             + ", \"contact\": {\"id\": \"0b6d2a8e-3c1f-4d7a-9a55-2f1de3b7c901\", \"email\": \"ana@example.com\", "
             + "\"firstName\": \"Ana\", \"lastName\": \"Silva\", \"company\": \"Acme\", \"country\": \"PT\"}}], "
             + "\"next\": \"MjAyNi0xMS0yM1QwOToxMjowMFp8NWYwYzdjMWU\"}")))
     @APIResponse(responseCode = "503", description = "contact-service is unavailable; retry later")
-    public Uni<Page<SalesReadyLead>> salesReady(@QueryParam("after") String after,
+    public Uni<SalesReadyPage> salesReady(@QueryParam("after") String after,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {
         Cursor cursor = Cursor.parse(after);
         return leads.salesReadyFeed(cursor == null ? null : cursor.at(), cursor == null ? null : cursor.id(),
@@ -84,7 +86,7 @@ public class CrmResource {
                     List<Lead> page = found.stream().limit(limit).toList();
                     String next = found.size() > limit ? Cursor.of(page.get(page.size() - 1)) : null;
                     if (page.isEmpty()) {
-                        return Uni.createFrom().item(new Page<SalesReadyLead>(List.of(), null));
+                        return Uni.createFrom().item(new SalesReadyPage(List.of(), null));
                     }
                     List<Uni<SalesReadyLead>> withContacts = page.stream()
                             .map(lead -> contacts.get(lead.contactId)
@@ -93,14 +95,14 @@ public class CrmResource {
                                     .onFailure().transform(ContactDirectory::unavailable)
                                     .map(contact -> new SalesReadyLead(LeadView.of(lead), contact)))
                             .toList();
-                    return Uni.join().all(withContacts).andFailFast().map(items -> new Page<>(items, next));
+                    return Uni.join().all(withContacts).andFailFast().map(items -> new SalesReadyPage(items, next));
                 });
     }
 
     @POST
     @Path("/leads/{id}/accept")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Accept a sales-ready lead (sales acceptance)", description = "Status ACCEPTED, with the CRM's lead id and owner; the lead leaves the feed and, in a flow "
+    @Operation(operationId = "crmAcceptLead", summary = "Accept a sales-ready lead (sales acceptance)", description = "Status ACCEPTED, with the CRM's lead id and owner; the lead leaves the feed and, in a flow "
             + "with an ACCEPTED stage, moves there. Idempotent: the same crmLeadId again returns the lead and changes "
             + "nothing; another crmLeadId is a 409. Publishes lead.accepted.")
     @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LeadResource.LEAD_EXAMPLE)))
@@ -116,7 +118,7 @@ public class CrmResource {
     @POST
     @Path("/leads/{id}/reject")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Reject a lead: back to nurturing, with a reason", description = "No longer sales-ready, open, in the flow's nurture stage; leaves the feed until it becomes "
+    @Operation(operationId = "crmRejectLead", summary = "Reject a lead: back to nurturing, with a reason", description = "No longer sales-ready, open, in the flow's nurture stage; leaves the feed until it becomes "
             + "sales-ready again. Idempotent: the same reason again changes nothing; another reason is a 409. "
             + "Publishes lead.rejected.")
     @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LeadResource.LEAD_EXAMPLE)))
@@ -131,7 +133,7 @@ public class CrmResource {
     @POST
     @Path("/leads/{id}/opportunity")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Report the opportunity of an accepted lead", description = "Status CONVERTED; in a flow with a CONVERTED stage the lead moves there. Idempotent: the "
+    @Operation(operationId = "crmReportOpportunity", summary = "Report the opportunity of an accepted lead", description = "Status CONVERTED; in a flow with a CONVERTED stage the lead moves there. Idempotent: the "
             + "same report again changes nothing; another opportunity id, or the same id with other figures, is a "
             + "409. Publishes lead.opportunity.")
     @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LeadResource.LEAD_EXAMPLE)))
@@ -147,7 +149,7 @@ public class CrmResource {
     @POST
     @Path("/leads/{id}/close")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Close an accepted or converted lead, won or lost", description = "Status WON or LOST with the revenue; in a flow with such stages the lead moves there. "
+    @Operation(operationId = "crmCloseLead", summary = "Close an accepted or converted lead, won or lost", description = "Status WON or LOST with the revenue; in a flow with such stages the lead moves there. "
             + "Idempotent: the same close again changes nothing; a different outcome, revenue or reason is a 409. "
             + "Publishes lead.closed.")
     @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LeadResource.LEAD_EXAMPLE)))

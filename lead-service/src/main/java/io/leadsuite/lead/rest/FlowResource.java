@@ -13,12 +13,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.Cancellable;
 
@@ -30,7 +30,6 @@ import io.smallrye.mutiny.Uni;
 @Path("/flows")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Flows")
-@SecurityRequirement(name = "jwt")
 @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN, Roles.CRM })
 @Cancellable(false)
 public class FlowResource {
@@ -64,8 +63,8 @@ public class FlowResource {
     }
 
     @GET
-    @Operation(summary = "The newest version of every flow")
-    @APIResponse(responseCode = "200", description = "The flows", content = @Content(schema = @Schema(implementation = Flow.class), examples = @ExampleObject(name = "flows", value = "["
+    @Operation(operationId = "listFlows", summary = "The newest version of every flow")
+    @APIResponse(responseCode = "200", description = "The flows", content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Flow.class), examples = @ExampleObject(name = "flows", value = "["
             + FLOW_EXAMPLE + "]")))
     public Uni<List<Flow>> list() {
         return flows.latest();
@@ -73,7 +72,7 @@ public class FlowResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "The newest version of a flow")
+    @Operation(operationId = "getFlow", summary = "The newest version of a flow")
     @APIResponse(responseCode = "200", description = "The flow", content = @Content(schema = @Schema(implementation = Flow.class), examples = @ExampleObject(name = "flow", value = FLOW_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such flow")
     public Uni<Flow> get(@PathParam("id") String id) {
@@ -82,7 +81,7 @@ public class FlowResource {
 
     @GET
     @Path("/{id}/versions/{version}")
-    @Operation(summary = "One version of a flow", description = "The version a lead runs under is its `flowVersion`.")
+    @Operation(operationId = "getFlowVersion", summary = "One version of a flow", description = "The version a lead runs under is its `flowVersion`.")
     @APIResponse(responseCode = "200", description = "The flow version", content = @Content(schema = @Schema(implementation = Flow.class), examples = @ExampleObject(name = "flow", value = FLOW_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such flow or version")
     public Uni<Flow> version(@PathParam("id") String id, @PathParam("version") int version) {
@@ -93,7 +92,7 @@ public class FlowResource {
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Define a custom flow, or a new version of a flow (admin)", description = "Stored as the next version of the flow (1 for a new one); leads already in the flow keep "
+    @Operation(operationId = "putFlow", summary = "Define a custom flow, or a new version of a flow (admin)", description = "Stored as the next version of the flow (1 for a new one); leads already in the flow keep "
             + "the version they started with, new leads take the newest. Refused with 422 when the flow cannot work: "
             + "`errors` names every problem (a stage that cannot be reached from the first stage, a stage from "
             + "which no final stage can be reached, duplicate stage ids or names, transitions to unknown stages, "

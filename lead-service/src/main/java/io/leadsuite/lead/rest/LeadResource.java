@@ -36,7 +36,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.Cancellable;
@@ -48,6 +47,7 @@ import io.leadsuite.contracts.Roles;
 import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.lead.client.ContactDirectory;
+import io.leadsuite.lead.domain.Cause;
 import io.leadsuite.lead.domain.Lead;
 import io.leadsuite.lead.domain.LeadHistoryEntry;
 import io.leadsuite.lead.domain.LeadPatch;
@@ -59,7 +59,6 @@ import io.smallrye.mutiny.Uni;
 @Path("/leads")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Leads")
-@SecurityRequirement(name = "jwt")
 @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN, Roles.CRM })
 @Cancellable(false)
 public class LeadResource {
@@ -108,8 +107,21 @@ public class LeadResource {
         this.defaultFlow = defaultFlow;
     }
 
+    /** A page of leads; {@code next} is the cursor of the following page, or null at the end. */
+    @Schema(name = "LeadPage")
+    public record LeadPage(List<LeadView> items, String next) {
+    }
+
+    /** A page of a lead's history, oldest first. */
+    @Schema(name = "LeadHistoryPage")
+    public record HistoryPage(List<HistoryEntryView> items, String next) {
+    }
+
     /** One line of a lead's history (CONTRACT.md: at, from, to, cause, actor, reason). */
-    public record HistoryEntryView(long id, java.time.Instant at, String kind, String from, String to, String cause,
+    @Schema(name = "LeadHistoryEntry")
+    public record HistoryEntryView(long id, java.time.Instant at,
+            @Schema(implementation = LeadHistoryEntry.Kind.class) String kind, String from, String to,
+            @Schema(implementation = Cause.class) String cause,
             String actor, String reason,
             @Schema(description = "for a stage change: seconds the lead spent in the stage it left") Long secondsInStage) {
         static HistoryEntryView of(LeadHistoryEntry e) {
@@ -119,10 +131,10 @@ public class LeadResource {
     }
 
     @GET
-    @Operation(summary = "List leads, filtered by contact, stage, status, sales-readiness, team or topic", description = "In id order. Pages by cursor: pass `next` as `after`.")
-    @APIResponse(responseCode = "200", description = "A page of leads", content = @Content(examples = @ExampleObject(name = "page", value = "{\"items\": ["
+    @Operation(operationId = "listLeads", summary = "List leads, filtered by contact, stage, status, sales-readiness, team or topic", description = "In id order. Pages by cursor: pass `next` as `after`.")
+    @APIResponse(responseCode = "200", description = "A page of leads", content = @Content(schema = @Schema(implementation = LeadPage.class), examples = @ExampleObject(name = "page", value = "{\"items\": ["
             + LEAD_EXAMPLE + "], \"next\": null}")))
-    public Uni<Page<LeadView>> list(@QueryParam("contactId") UUID contactId, @QueryParam("stage") String stage,
+    public Uni<LeadPage> list(@QueryParam("contactId") UUID contactId, @QueryParam("stage") String stage,
             @Parameter(description = "OPEN, ACCEPTED, CONVERTED, WON, LOST or DISQUALIFIED") @QueryParam("status") String status,
             @QueryParam("salesReady") Boolean salesReady, @QueryParam("team") String team,
             @QueryParam("topic") String topic, @QueryParam("after") String after,
@@ -138,13 +150,13 @@ public class LeadResource {
         return leads.list(new LeadService.LeadFilter(contactId, stage, parsedStatus, salesReady, team, topic),
                 parseUuidCursor(after), limit + 1).map(found -> {
                     List<LeadView> items = found.stream().limit(limit).map(LeadView::of).toList();
-                    return new Page<>(items, found.size() > limit ? items.get(items.size() - 1).id().toString() : null);
+                    return new LeadPage(items, found.size() > limit ? items.get(items.size() - 1).id().toString() : null);
                 });
     }
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "Read a lead", description = "The `ETag` header (and `version`) is what `If-Match` takes on changes.")
+    @Operation(operationId = "getLead", summary = "Read a lead", description = "The `ETag` header (and `version`) is what `If-Match` takes on changes.")
     @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such lead")
     public Uni<RestResponse<LeadView>> get(@PathParam("id") UUID id) {
@@ -154,7 +166,7 @@ public class LeadResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN })
-    @Operation(summary = "Create a lead for an existing contact", description = "In the first stage of the given flow (newest version) or the default flow.")
+    @Operation(operationId = "createLead", summary = "Create a lead for an existing contact", description = "In the first stage of the given flow (newest version) or the default flow.")
     @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
     @APIResponse(responseCode = "409", description = "The contact already has an open lead on this topic (`existingId`)")
     @APIResponse(responseCode = "422", description = "Invalid fields, unknown contact or unknown flow")
@@ -176,7 +188,7 @@ public class LeadResource {
     @Path("/{id}/transitions")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN })
-    @Operation(summary = "Move a lead to another stage of its flow", description = "Only along a transition of the flow version the lead started in, by a team that "
+    @Operation(operationId = "transitionLead", summary = "Move a lead to another stage of its flow", description = "Only along a transition of the flow version the lead started in, by a team that "
             + "transition allows (admins may make any), with its guards met. Recorded in the history as MANUAL with "
             + "the caller and reason; concurrent changes to one lead are applied one after the other.")
     @APIResponse(responseCode = "200", description = "Moved; the lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
@@ -196,7 +208,7 @@ public class LeadResource {
     @Path("/{id}/sales-ready")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.TELESALES, Roles.ADMIN })
-    @Operation(summary = "Flag a lead sales-ready by hand (telesales)", description = "Recorded as MANUAL (`salesReadyBy`); the flow's sales-ready automation applies. "
+    @Operation(operationId = "markLeadSalesReady", summary = "Flag a lead sales-ready by hand (telesales)", description = "Recorded as MANUAL (`salesReadyBy`); the flow's sales-ready automation applies. "
             + "Already sales-ready: 200, nothing changes.")
     @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
     @APIResponse(responseCode = "409", description = "The lead is not open, or already accepted")
@@ -211,7 +223,7 @@ public class LeadResource {
     @Path("/{id}/disqualify")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN })
-    @Operation(summary = "Disqualify a lead, with a reason, from any stage it is in", description = "Status DISQUALIFIED; publishes lead.closed.")
+    @Operation(operationId = "disqualifyLead", summary = "Disqualify a lead, with a reason, from any stage it is in", description = "Status DISQUALIFIED; publishes lead.closed.")
     @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
     @APIResponse(responseCode = "409", description = "The lead is already closed")
     @APIResponse(responseCode = "412", description = "If-Match names a stale version")
@@ -226,7 +238,7 @@ public class LeadResource {
     @Path("/{id}/recycle")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.TELESALES, Roles.SALES, Roles.ADMIN })
-    @Operation(summary = "Send a lead back to nurturing", description = "To the flow's nurture stage, no longer sales-ready, open again if it was accepted.")
+    @Operation(operationId = "recycleLead", summary = "Send a lead back to nurturing", description = "To the flow's nurture stage, no longer sales-ready, open again if it was accepted.")
     @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
     @APIResponse(responseCode = "409", description = "The lead is closed, converted, or already being nurtured")
     @APIResponse(responseCode = "412", description = "If-Match names a stale version")
@@ -240,7 +252,7 @@ public class LeadResource {
     @Path("/{id}/reopen")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN })
-    @Operation(summary = "Reopen a disqualified or lost lead", description = "Open again, in the flow's nurture stage.")
+    @Operation(operationId = "reopenLead", summary = "Reopen a disqualified or lost lead", description = "Open again, in the flow's nurture stage.")
     @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
     @APIResponse(responseCode = "409", description = "The lead is not disqualified or lost, or the contact has another open lead on the topic")
     @APIResponse(responseCode = "412", description = "If-Match names a stale version")
@@ -254,7 +266,7 @@ public class LeadResource {
     @Path("/{id}")
     @Consumes({ "application/merge-patch+json", MediaType.APPLICATION_JSON })
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN })
-    @Operation(summary = "Change qualification, topic or owner (JSON merge patch)", description = "Members left out stay as they are; null clears one. `currency` is ISO 4217 and is "
+    @Operation(operationId = "updateLead", summary = "Change qualification, topic or owner (JSON merge patch)", description = "Members left out stay as they are; null clears one. `currency` is ISO 4217 and is "
             + "required with a budget; `timeframe` is one of IMMEDIATE, THIS_QUARTER, NEXT_QUARTER, THIS_YEAR, "
             + "NEXT_YEAR, LATER. Recorded in the history and published as lead.updated; a patch that changes "
             + "nothing records nothing.")
@@ -278,7 +290,7 @@ public class LeadResource {
     @GET
     @Path("/funnel")
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN })
-    @Operation(summary = "Funnel analytics of one flow over a period", description = "Per stage: leads that entered it in [from, to), that left it, that are in it now, and "
+    @Operation(operationId = "getFunnel", summary = "Funnel analytics of one flow over a period", description = "Per stage: leads that entered it in [from, to), that left it, that are in it now, and "
             + "the median hours in it of those that left; per pair of stages: moves and the conversion rate (moves "
             + "over leads that entered the first stage). Defaults: the default flow, the last 30 days.")
     @APIResponse(responseCode = "200", description = "The funnel", content = @Content(schema = @Schema(implementation = FunnelService.Funnel.class), examples = @ExampleObject(name = "funnel", value = """
@@ -343,11 +355,11 @@ public class LeadResource {
 
     @GET
     @Path("/{id}/history")
-    @Operation(summary = "A lead's history, oldest first", description = "Creation, captures, stage changes and sales-readiness, each with when, cause, actor and "
+    @Operation(operationId = "getLeadHistory", summary = "A lead's history, oldest first", description = "Creation, captures, stage changes and sales-readiness, each with when, cause, actor and "
             + "reason. Pages by cursor: pass `next` as `after`.")
-    @APIResponse(responseCode = "200", description = "A page of history entries", content = @Content(examples = @ExampleObject(name = "history", value = HISTORY_EXAMPLE)))
+    @APIResponse(responseCode = "200", description = "A page of history entries", content = @Content(schema = @Schema(implementation = HistoryPage.class), examples = @ExampleObject(name = "history", value = HISTORY_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such lead")
-    public Uni<Page<HistoryEntryView>> history(@PathParam("id") UUID id, @QueryParam("after") String after,
+    public Uni<HistoryPage> history(@PathParam("id") UUID id, @QueryParam("after") String after,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {
         long afterEntry = 0;
         if (after != null) {
@@ -359,7 +371,7 @@ public class LeadResource {
         }
         return leads.history(id, afterEntry, limit + 1).map(found -> {
             List<HistoryEntryView> items = found.stream().limit(limit).map(HistoryEntryView::of).toList();
-            return new Page<>(items, found.size() > limit ? String.valueOf(items.get(items.size() - 1).id()) : null);
+            return new HistoryPage(items, found.size() > limit ? String.valueOf(items.get(items.size() - 1).id()) : null);
         });
     }
 

@@ -6,18 +6,29 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.leadsuite.lead.domain.Lead;
 import io.leadsuite.lead.domain.LeadScore;
+import io.leadsuite.lead.domain.LeadStatus;
+import io.leadsuite.lead.rest.CaptureRequest.LeadSource;
 
 /** The lead as the API shows it (CONTRACT.md, "Leads"); {@code version} is also its ETag. */
-public record LeadView(UUID id, UUID contactId, String topic, String source, String sourceRef, String flow,
-        int flowVersion, String stage, String status, boolean salesReady, String salesReadyBy, Instant salesReadyAt,
+public record LeadView(UUID id, UUID contactId, String topic, @Schema(implementation = LeadSource.class) String source,
+        String sourceRef, String flow, int flowVersion, String stage, @Schema(implementation = LeadStatus.class) String status,
+        boolean salesReady, @Schema(enumeration = {
+                "SCORE", "MANUAL" }, nullable = true) String salesReadyBy,
+        Instant salesReadyAt,
         List<LeadScore> scores, String team, String owner, Qualification qualification, Crm crm,
-        Instant stageEnteredAt, Instant createdAt, Instant updatedAt, long version) {
+        Instant stageEnteredAt, Instant createdAt, Instant updatedAt, long version){
 
     /** Recorded by telesales or sales ({@code PATCH /leads/{id}}); transition guards read it. */
-    public record Qualification(BigDecimal budget, String currency, String timeframe, String need,
-            Boolean decisionMaker) {
+    public record Qualification(BigDecimal budget, String currency,
+            @Schema(enumeration = {
+                    "IMMEDIATE", "THIS_QUARTER", "NEXT_QUARTER", "THIS_YEAR", "NEXT_YEAR",
+                    "LATER" }, nullable = true) String timeframe,
+            String need,
+            Boolean decisionMaker){
     }
 
     /** What the CRM reported: its lead id once accepted, the opportunity, the outcome. */

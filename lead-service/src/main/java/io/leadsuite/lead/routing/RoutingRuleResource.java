@@ -19,21 +19,19 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.Cancellable;
 
 import io.leadsuite.contracts.Roles;
-import io.leadsuite.lead.rest.Page;
 import io.smallrye.mutiny.Uni;
 
 /** Routing rules (role {@code admin}): who gets a lead when it enters a stage. */
 @Path("/routing-rules")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Routing")
-@SecurityRequirement(name = "jwt")
 @RolesAllowed(Roles.ADMIN)
 @Cancellable(false)
 public class RoutingRuleResource {
@@ -69,6 +67,11 @@ public class RoutingRuleResource {
         }
     }
 
+    @Schema(name = "RoutingRulePage")
+    public record RulePage(List<RuleView> items, String next) {
+    }
+
+    @Schema(name = "RoutingRule")
     public record RuleView(UUID id, String name, int priority, boolean enabled, String flowId, String stage,
             List<String> topics, List<String> grades, List<String> countries, Integer minScore, Integer maxScore,
             String team, List<String> members, Instant createdAt, Instant updatedAt, long version) {
@@ -81,10 +84,10 @@ public class RoutingRuleResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create a routing rule", description = "Applied to every lead that enters a stage from now "
+    @Operation(operationId = "createRoutingRule", summary = "Create a routing rule", description = "Applied to every lead that enters a stage from now "
             + "on: the first enabled rule by priority whose conditions hold assigns the team and, if it lists "
             + "members, the next owner in turn. Recorded in the lead's history and published as lead.assigned.")
-    @APIResponse(responseCode = "201", description = "Created")
+    @APIResponse(responseCode = "201", description = "Created; Location names it", content = @Content(schema = @Schema(implementation = RuleView.class)))
     @APIResponse(responseCode = "422", description = "A field is invalid (problem+json naming it)")
     public Uni<Response> create(@NotNull RuleRequest request) {
         RoutingService.validate(request.definition());
@@ -93,14 +96,16 @@ public class RoutingRuleResource {
     }
 
     @GET
-    @Operation(summary = "All routing rules, in the order they are tried")
-    public Uni<Page<RuleView>> list() {
-        return routing.list().map(all -> new Page<>(all.stream().map(RuleView::of).toList(), null));
+    @Operation(operationId = "listRoutingRules", summary = "All routing rules, in the order they are tried")
+    @APIResponse(responseCode = "200", description = "Every rule (one page)", content = @Content(schema = @Schema(implementation = RulePage.class)))
+    public Uni<RulePage> list() {
+        return routing.list().map(all -> new RulePage(all.stream().map(RuleView::of).toList(), null));
     }
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "One routing rule")
+    @Operation(operationId = "getRoutingRule", summary = "One routing rule")
+    @APIResponse(responseCode = "200", description = "The rule", content = @Content(schema = @Schema(implementation = RuleView.class)))
     @APIResponse(responseCode = "404", description = "No such rule")
     public Uni<RuleView> get(@PathParam("id") UUID id) {
         return routing.get(id).map(RuleView::of);
@@ -109,7 +114,8 @@ public class RoutingRuleResource {
     @PUT
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Replace a routing rule", description = "Leads already routed keep their assignment.")
+    @Operation(operationId = "replaceRoutingRule", summary = "Replace a routing rule", description = "Leads already routed keep their assignment.")
+    @APIResponse(responseCode = "200", description = "The rule as replaced", content = @Content(schema = @Schema(implementation = RuleView.class)))
     @APIResponse(responseCode = "404", description = "No such rule")
     @APIResponse(responseCode = "422", description = "A field is invalid")
     public Uni<RuleView> replace(@PathParam("id") UUID id, @NotNull RuleRequest request) {
@@ -119,7 +125,7 @@ public class RoutingRuleResource {
 
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Delete a routing rule")
+    @Operation(operationId = "deleteRoutingRule", summary = "Delete a routing rule")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such rule")
     public Uni<Response> delete(@PathParam("id") UUID id) {

@@ -27,13 +27,11 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.Cancellable;
 
 import io.leadsuite.contracts.Roles;
 import io.leadsuite.kit.problem.ProblemException;
-import io.leadsuite.lead.rest.Page;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -43,7 +41,6 @@ import io.smallrye.mutiny.Uni;
 @Path("/crm/webhooks")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "CRM webhooks")
-@SecurityRequirement(name = "jwt")
 @RolesAllowed({ Roles.CRM, Roles.ADMIN })
 @Cancellable(false)
 public class WebhookResource {
@@ -72,6 +69,15 @@ public class WebhookResource {
         }
     }
 
+    @Schema(name = "WebhookSubscriptionPage")
+    public record SubscriptionPage(List<SubscriptionView> items, String next) {
+    }
+
+    @Schema(name = "WebhookDeliveryPage")
+    public record DeliveryPage(List<DeliveryView> items, String next) {
+    }
+
+    @Schema(name = "WebhookAttempt")
     public record AttemptView(Instant at, Integer status, String error, long durationMs) {
         static AttemptView of(WebhookAttempt a) {
             return new AttemptView(a.at, a.status, a.error, a.durationMs);
@@ -85,9 +91,11 @@ public class WebhookResource {
              "nextAttemptAt": "2026-11-23T10:15:33Z", "lastStatus": 200, "lastError": null,
              "attemptLog": [{"at": "2026-11-23T10:15:31Z", "status": 503, "error": "HTTP 503", "durationMs": 12},
                             {"at": "2026-11-23T10:15:33Z", "status": 200, "error": null, "durationMs": 9}]}""")
-    public record DeliveryView(long id, UUID eventId, String eventType, UUID leadId, long sequence, String state,
+    public record DeliveryView(long id, UUID eventId, String eventType, UUID leadId, long sequence,
+            @Schema(enumeration = {
+                    "PENDING", "DELIVERED", "CANCELLED" }) String state,
             int attempts, Instant createdAt, Instant deliveredAt, Instant nextAttemptAt, Integer lastStatus,
-            String lastError, List<AttemptView> attemptLog) {
+            String lastError, List<AttemptView> attemptLog){
         static DeliveryView of(WebhookService.DeliveryLog log) {
             WebhookDelivery d = log.delivery();
             return new DeliveryView(d.id, d.eventId, d.eventType, d.leadId, d.sequence, d.state, d.attempts,
@@ -98,7 +106,7 @@ public class WebhookResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Subscribe a URL to lead events", description = "Each event of a listed type is POSTed to the "
+    @Operation(operationId = "createWebhook", summary = "Subscribe a URL to lead events", description = "Each event of a listed type is POSTed to the "
             + "URL as its JSON envelope with `Lead-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "
             + "\"<t>.<raw body>\")>` and `Lead-Event-Id`; retried with back-off until a 2xx, in order per lead. "
             + "Targets on private, loopback, link-local or multicast addresses are refused unless the service allows "
@@ -116,14 +124,16 @@ public class WebhookResource {
     }
 
     @GET
-    @Operation(summary = "The live webhook subscriptions (secrets are never returned)")
-    public Uni<Page<SubscriptionView>> list() {
-        return webhooks.list().map(all -> new Page<>(all.stream().map(SubscriptionView::of).toList(), null));
+    @Operation(operationId = "listWebhooks", summary = "The live webhook subscriptions (secrets are never returned)")
+    @APIResponse(responseCode = "200", description = "Every subscription (one page)", content = @Content(schema = @Schema(implementation = SubscriptionPage.class)))
+    public Uni<SubscriptionPage> list() {
+        return webhooks.list().map(all -> new SubscriptionPage(all.stream().map(SubscriptionView::of).toList(), null));
     }
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "One webhook subscription (without its secret)")
+    @Operation(operationId = "getWebhook", summary = "One webhook subscription (without its secret)")
+    @APIResponse(responseCode = "200", description = "The subscription", content = @Content(schema = @Schema(implementation = SubscriptionView.class)))
     @APIResponse(responseCode = "404", description = "No such subscription")
     public Uni<SubscriptionView> get(@PathParam("id") UUID id) {
         return webhooks.get(id).map(SubscriptionView::of);
@@ -131,7 +141,7 @@ public class WebhookResource {
 
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Unsubscribe", description = "Nothing more is delivered; pending deliveries are cancelled; "
+    @Operation(operationId = "deleteWebhook", summary = "Unsubscribe", description = "Nothing more is delivered; pending deliveries are cancelled; "
             + "the delivery log stays readable.")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such subscription")
@@ -141,11 +151,12 @@ public class WebhookResource {
 
     @GET
     @Path("/{id}/deliveries")
-    @Operation(summary = "The delivery log of a subscription, newest first", description = "Each delivery with its "
+    @Operation(operationId = "listWebhookDeliveries", summary = "The delivery log of a subscription, newest first", description = "Each delivery with its "
             + "state (PENDING, DELIVERED, CANCELLED) and every attempt: when, HTTP status, error, duration. Pages by "
             + "cursor: pass `next` as `after`.")
+    @APIResponse(responseCode = "200", description = "A page of deliveries", content = @Content(schema = @Schema(implementation = DeliveryPage.class)))
     @APIResponse(responseCode = "404", description = "No such subscription")
-    public Uni<Page<DeliveryView>> deliveries(@PathParam("id") UUID id, @QueryParam("after") String after,
+    public Uni<DeliveryPage> deliveries(@PathParam("id") UUID id, @QueryParam("after") String after,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {
         Long before = null;
         if (after != null) {
@@ -157,7 +168,7 @@ public class WebhookResource {
         }
         return webhooks.deliveries(id, before, limit + 1).map(found -> {
             List<DeliveryView> items = found.stream().limit(limit).map(DeliveryView::of).toList();
-            return new Page<>(items, found.size() > limit ? String.valueOf(items.get(items.size() - 1).id()) : null);
+            return new DeliveryPage(items, found.size() > limit ? String.valueOf(items.get(items.size() - 1).id()) : null);
         });
     }
 }

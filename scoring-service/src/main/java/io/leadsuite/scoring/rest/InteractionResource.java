@@ -1,7 +1,10 @@
 package io.leadsuite.scoring.rest;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -12,12 +15,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.Cancellable;
 
@@ -34,7 +37,6 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Interactions")
-@SecurityRequirement(name = "jwt")
 @Cancellable(false)
 public class InteractionResource {
 
@@ -47,18 +49,33 @@ public class InteractionResource {
         this.clock = clock;
     }
 
+    /** One interaction as submitted (read field by field by {@link InteractionBatch}, which rejects items one by one). */
+    @Schema(name = "Interaction")
+    public record InteractionRequest(
+            @Schema(required = true, maxLength = 200, description = "the sender's id of the interaction; a repeated id is a duplicate") String id,
+            @Schema(required = true, description = "EMAIL_OPENED, EMAIL_CLICKED, PAGE_VISITED, FORM_SUBMITTED, EVENT_REGISTERED, "
+                    + "EVENT_ATTENDED, UNSUBSCRIBED or CUSTOM:<name>") String type,
+            @Schema(description = "the contact; contactId or email is required") UUID contactId,
+            @Schema(description = "the contact's e-mail; contactId or email is required") String email,
+            @Schema(description = "only this lead; otherwise every open lead of the contact (of the topic)") UUID leadId,
+            String topic,
+            @Schema(description = "when it happened (default: now)") Instant occurredAt,
+            @Schema(description = "e.g. url, campaign; rules may test them") Map<String, Object> attributes) {
+    }
+
     /** What became of each item of a submission. */
+    @Schema(name = "InteractionSubmission")
     public record SubmissionView(List<String> accepted, List<String> duplicates,
             List<RejectedItem> rejected) {
     }
 
     @POST
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
-    @Operation(summary = "Submit one interaction or a batch", description = "One interaction object or an array of up "
-            + "to 1000. Each is stored and applied to its leads' scores at once: the named lead, or every open lead of "
+    @Operation(operationId = "submitInteractions", summary = "Submit one interaction or a batch", description = "An array of up to 1000 "
+            + "interactions (a single interaction object is accepted too, as a batch of one). Each is stored and applied to its leads' scores at once: the named lead, or every open lead of "
             + "the contact (of the topic, when given). An id seen before is a duplicate and never counts twice; an "
             + "interaction whose lead or contact is not known yet is applied when it arrives.")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Object.class), examples = {
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = InteractionRequest.class, maxItems = InteractionBatch.MAX_ITEMS), examples = {
             @ExampleObject(name = "batch", value = """
                     [{"id": "mail-7781-open", "type": "EMAIL_OPENED", "email": "ana@example.com",
                       "occurredAt": "2026-03-01T10:15:30Z", "attributes": {"campaign": "spring-launch"}},
@@ -67,7 +84,7 @@ public class InteractionResource {
             @ExampleObject(name = "one", value = """
                     {"id": "evt-2026-expo-ana", "type": "EVENT_ATTENDED", "email": "ana@example.com",
                      "leadId": "9a4c2d5e-8f7b-4e1a-b3c6-0d9e8f7a6b5c", "attributes": {"event": "expo-2026"}}""") }))
-    @APIResponse(responseCode = "202", description = "Accepted ids, duplicate ids and rejected items (by index, with reasons)", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "partly accepted", value = """
+    @APIResponse(responseCode = "202", description = "Accepted ids, duplicate ids and rejected items (by index, with reasons)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SubmissionView.class), examples = @ExampleObject(name = "partly accepted", value = """
             {"accepted": ["mail-7781-open"], "duplicates": ["web-99812"],
              "rejected": [{"index": 2, "id": "x-1", "errors": [{"field": "type", "message": "must be one of ..."}]}]}""")))
     @APIResponse(responseCode = "400", description = "Malformed JSON, or neither an object nor an array")

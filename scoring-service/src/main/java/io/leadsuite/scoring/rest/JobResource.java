@@ -13,8 +13,8 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.Cancellable;
 
@@ -26,7 +26,6 @@ import io.smallrye.mutiny.Uni;
 @Path("/scoring/jobs")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Scoring models")
-@SecurityRequirement(name = "jwt")
 @Cancellable(false)
 public class JobResource {
 
@@ -41,8 +40,12 @@ public class JobResource {
      * {@code changed} (leads whose published score changed); {@code state} QUEUED, RUNNING, DONE or FAILED (some leads
      * failed).
      */
-    public record JobView(UUID id, UUID modelId, int modelVersion, String kind, String state, int total, int done,
-            int failed, int changed, String error, Instant createdAt, Instant startedAt, Instant finishedAt) {
+    @Schema(name = "ScoringJob")
+    public record JobView(UUID id, UUID modelId, int modelVersion,
+            @Schema(enumeration = {
+                    "PUBLISH", "RETIRE" }) String kind,
+            @Schema(enumeration = { "QUEUED", "RUNNING", "DONE", "FAILED" }) String state, int total, int done,
+            int failed, int changed, String error, Instant createdAt, Instant startedAt, Instant finishedAt){
 
         static JobView of(RescoreJob j) {
             return new JobView(j.id, j.modelId, j.modelVersion, j.kind, j.state, j.total, j.done, j.failed, j.changed,
@@ -53,8 +56,8 @@ public class JobResource {
     @GET
     @Path("/{id}")
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
-    @Operation(summary = "Progress of a re-scoring job", description = "Queued by publishing or retiring a model.")
-    @APIResponse(responseCode = "200", description = "The job", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "running", value = """
+    @Operation(operationId = "getScoringJob", summary = "Progress of a re-scoring job", description = "Queued by publishing or retiring a model.")
+    @APIResponse(responseCode = "200", description = "The job", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class), examples = @ExampleObject(name = "running", value = """
             {"id": "0b8e7f6a-5d4c-4b3a-9e2f-1c0d9b8a7e6f", "modelId": "7d2f0c4e-1b5a-4c9e-8f3d-2a6b9c0d1e2f",
              "modelVersion": 2, "kind": "PUBLISH", "state": "RUNNING", "total": 1000, "done": 400, "failed": 0,
              "changed": 212, "error": null, "createdAt": "2026-03-02T08:00:00Z",

@@ -13,10 +13,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.Cancellable;
 
@@ -27,7 +28,6 @@ import io.smallrye.mutiny.Uni;
 @Path("/leads/{id}/scores")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Scores")
-@SecurityRequirement(name = "jwt")
 @Cancellable(false)
 public class LeadScoreResource {
 
@@ -39,8 +39,8 @@ public class LeadScoreResource {
 
     @GET
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN, Roles.CRM })
-    @Operation(summary = "A lead's scores", description = "One entry per published model whose scope admits the lead.")
-    @APIResponse(responseCode = "200", description = "The scores", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "scores", value = """
+    @Operation(operationId = "getLeadScores", summary = "A lead's scores", description = "One entry per published model whose scope admits the lead.")
+    @APIResponse(responseCode = "200", description = "The scores", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = ScoreQueries.ModelScoreView.class), examples = @ExampleObject(name = "scores", value = """
             [{"modelId": "00000000-0000-0000-0000-00000000d3fa", "modelName": "Default engagement", "score": 55,
               "grade": "B", "salesReady": true, "updatedAt": "2026-03-01T10:15:30Z"}]""")))
     @APIResponse(responseCode = "404", description = "The lead is not known to scoring")
@@ -51,9 +51,9 @@ public class LeadScoreResource {
     @GET
     @Path("/{modelId}/explanation")
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN, Roles.CRM })
-    @Operation(summary = "Why a lead has its score under a model", description = "The rule hits behind the score, "
+    @Operation(operationId = "getScoreExplanation", summary = "Why a lead has its score under a model", description = "The rule hits behind the score, "
             + "oldest first; the score is the sum of their points.")
-    @APIResponse(responseCode = "200", description = "The explanation", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "explanation", value = """
+    @APIResponse(responseCode = "200", description = "The explanation", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScoreQueries.Explanation.class), examples = @ExampleObject(name = "explanation", value = """
             {"leadId": "9a4c2d5e-8f7b-4e1a-b3c6-0d9e8f7a6b5c", "modelId": "00000000-0000-0000-0000-00000000d3fa",
              "modelName": "Default engagement", "score": 35, "grade": "C", "salesReady": false, "hits": [
               {"ruleId": "form-submitted", "kind": "BEHAVIOUR", "interactionId": "3f1e...", "interactionType":
@@ -70,10 +70,10 @@ public class LeadScoreResource {
     @GET
     @Path("/history")
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN, Roles.CRM })
-    @Operation(summary = "A lead's score history", description = "Every change of the lead's score, grade or "
+    @Operation(operationId = "getScoreHistory", summary = "A lead's score history", description = "Every change of the lead's score, grade or "
             + "sales-readiness under any model, oldest first, with its cause: INTERACTION, DECAY (points expired), "
             + "RESCORE (a model was published or retired) or ATTRIBUTES (a contact or lead attribute changed).")
-    @APIResponse(responseCode = "200", description = "A page of entries", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "history", value = """
+    @APIResponse(responseCode = "200", description = "A page of entries", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScoreQueries.HistoryPage.class), examples = @ExampleObject(name = "history", value = """
             {"items": [
               {"id": 101, "modelId": "00000000-0000-0000-0000-00000000d3fa", "modelVersion": 1, "score": 60,
                "grade": "B", "salesReady": true, "cause": "INTERACTION", "interactionId": "web-99812",

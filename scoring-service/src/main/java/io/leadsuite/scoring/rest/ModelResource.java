@@ -21,7 +21,6 @@ import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.Cancellable;
 
@@ -37,7 +36,6 @@ import io.vertx.core.json.JsonObject;
 @Path("/scoring/models")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Scoring models")
-@SecurityRequirement(name = "jwt")
 @Cancellable(false)
 public class ModelResource {
 
@@ -89,19 +87,31 @@ public class ModelResource {
         this.service = service;
     }
 
+    /**
+     * The body of creating or editing a model (read field by field by {@code ModelSpec}, which names every problem in
+     * a 422 rather than failing on the first).
+     */
+    @Schema(name = "ScoringModelDefinition")
+    public record ModelDefinition(@Schema(required = true) String name, String description, ModelView.Scope scope,
+            @Schema(required = true) Integer salesReadyThreshold, List<ModelView.Grade> grades,
+            List<ModelView.Rule> rules) {
+    }
+
     /** A page of models; {@code next} is null when there are no more. */
+    @Schema(name = "ScoringModelPage")
     public record Page(List<ModelView> items, String next) {
     }
 
     /** A model after publishing or retiring and the re-scoring job that follows (null when none is needed). */
+    @Schema(name = "ScoringModelTransition")
     public record TransitionView(ModelView model, JobResource.JobView job) {
     }
 
     @GET
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN, Roles.SALES, Roles.TELESALES })
-    @Operation(summary = "List the scoring models", description = "Drafts, published and retired models, each as the "
+    @Operation(operationId = "listScoringModels", summary = "List the scoring models", description = "Drafts, published and retired models, each as the "
             + "version that scores (or the draft of a model never published).")
-    @APIResponse(responseCode = "200", description = "Every model (the list is short; one page)", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "models", value = "{\"items\": ["
+    @APIResponse(responseCode = "200", description = "Every model (the list is short; one page)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Page.class), examples = @ExampleObject(name = "models", value = "{\"items\": ["
             + MODEL_VIEW_EXAMPLE + "], \"next\": null}")))
     public Uni<Page> list() {
         return models.list().map(list -> new Page(list.stream().map(ModelView::of).toList(), null));
@@ -110,9 +120,9 @@ public class ModelResource {
     @GET
     @Path("/{id}")
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN, Roles.SALES, Roles.TELESALES })
-    @Operation(summary = "Read a scoring model", description = "The version that scores; draftVersion names a "
+    @Operation(operationId = "getScoringModel", summary = "Read a scoring model", description = "The version that scores; draftVersion names a "
             + "pending edit (GET .../versions/{version}).")
-    @APIResponse(responseCode = "200", description = "The model with its scope, grades and rules", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "model", value = MODEL_VIEW_EXAMPLE)))
+    @APIResponse(responseCode = "200", description = "The model with its scope, grades and rules", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ModelView.class), examples = @ExampleObject(name = "model", value = MODEL_VIEW_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such model")
     public Uni<ModelView> get(@PathParam("id") UUID id) {
         return service.get(id).map(ModelView::of);
@@ -121,15 +131,15 @@ public class ModelResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
-    @Operation(summary = "Create a scoring model (as a draft)", description = "Rules: BEHAVIOUR (interactionType, "
+    @Operation(operationId = "createScoringModel", summary = "Create a scoring model (as a draft)", description = "Rules: BEHAVIOUR (interactionType, "
             + "optional attribute test, points, maxTimes, windowDays), DEMOGRAPHIC (a contact attribute: email, "
             + "firstName, lastName, company, jobTitle, industry, country, phone, marketingConsent) and LEAD (a lead "
             + "attribute: topic, source, sourceRef, status, stage, team, owner, budget, currency, timeframe, need, "
             + "decisionMaker). Operators EQUALS, CONTAINS, STARTS_WITH (text, ignoring case), IN (a list), "
             + "GREATER_OR_EQUAL (numbers). Grade bands lowest first, each from its minScore; the threshold lies "
             + "within them. A draft scores nothing until it is published.")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Object.class), examples = @ExampleObject(name = "model", value = MODEL_EXAMPLE)))
-    @APIResponse(responseCode = "201", description = "Created (DRAFT, version 1); Location names it", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "model", value = MODEL_VIEW_EXAMPLE)))
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ModelDefinition.class), examples = @ExampleObject(name = "model", value = MODEL_EXAMPLE)))
+    @APIResponse(responseCode = "201", description = "Created (DRAFT, version 1); Location names it", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ModelView.class), examples = @ExampleObject(name = "model", value = MODEL_VIEW_EXAMPLE)))
     @APIResponse(responseCode = "400", description = "Malformed JSON")
     @APIResponse(responseCode = "422", description = "Not a valid model; errors names every problem", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(name = "invalid", value = INVALID_EXAMPLE)))
     public Uni<Response> create(JsonNode body) {
@@ -141,12 +151,12 @@ public class ModelResource {
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
-    @Operation(summary = "Edit a scoring model", description = "A draft changes in place. A published model does not "
+    @Operation(operationId = "updateScoringModel", summary = "Edit a scoring model", description = "A draft changes in place. A published model does not "
             + "change under the scores it produced: the edit becomes its next version, a draft (returned, and kept "
             + "as draftVersion) that scores nothing until published; editing again rewrites that draft. A retired "
             + "model cannot be edited (409).")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Object.class), examples = @ExampleObject(name = "model", value = MODEL_EXAMPLE)))
-    @APIResponse(responseCode = "200", description = "The draft as edited", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "draft", value = MODEL_VIEW_EXAMPLE)))
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ModelDefinition.class), examples = @ExampleObject(name = "model", value = MODEL_EXAMPLE)))
+    @APIResponse(responseCode = "200", description = "The draft as edited", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ModelView.class), examples = @ExampleObject(name = "draft", value = MODEL_VIEW_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such model")
     @APIResponse(responseCode = "409", description = "The model is retired")
     @APIResponse(responseCode = "422", description = "Not a valid model; errors names every problem", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(name = "invalid", value = INVALID_EXAMPLE)))
@@ -158,11 +168,11 @@ public class ModelResource {
     @POST
     @Path("/{id}/publish")
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
-    @Operation(summary = "Publish a model's draft", description = "A new model starts scoring; a published model's "
+    @Operation(operationId = "publishScoringModel", summary = "Publish a model's draft", description = "A new model starts scoring; a published model's "
             + "draft version supersedes the version that scored. Either way a background job re-scores the leads "
             + "the model affects from their stored interactions (GET /scoring/jobs/{id}); live scoring goes on and "
             + "uses the new version at once.")
-    @APIResponse(responseCode = "202", description = "Published; the re-scoring job is queued", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "published", value = TRANSITION_EXAMPLE)))
+    @APIResponse(responseCode = "202", description = "Published; the re-scoring job is queued", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TransitionView.class), examples = @ExampleObject(name = "published", value = TRANSITION_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such model")
     @APIResponse(responseCode = "409", description = "Nothing to publish (no draft), or the model is retired")
     public Uni<Response> publish(@PathParam("id") UUID id) {
@@ -172,9 +182,9 @@ public class ModelResource {
     @POST
     @Path("/{id}/retire")
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
-    @Operation(summary = "Retire a model", description = "It stops scoring; a pending draft is dropped. A job withdraws "
+    @Operation(operationId = "retireScoringModel", summary = "Retire a model", description = "It stops scoring; a pending draft is dropped. A job withdraws "
             + "the leads' scores under it (each lead gets a score.changed without it).")
-    @APIResponse(responseCode = "202", description = "Retired; the job (null for a model never published)", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "retired", value = TRANSITION_EXAMPLE)))
+    @APIResponse(responseCode = "202", description = "Retired; the job (null for a model never published)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TransitionView.class), examples = @ExampleObject(name = "retired", value = TRANSITION_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such model")
     @APIResponse(responseCode = "409", description = "Already retired")
     public Uni<Response> retire(@PathParam("id") UUID id) {
@@ -184,9 +194,9 @@ public class ModelResource {
     @GET
     @Path("/{id}/versions")
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN, Roles.SALES, Roles.TELESALES })
-    @Operation(summary = "Every version of a model", description = "Oldest first: SUPERSEDED, PUBLISHED, DRAFT or "
+    @Operation(operationId = "listScoringModelVersions", summary = "Every version of a model", description = "Oldest first: SUPERSEDED, PUBLISHED, DRAFT or "
             + "RETIRED. A published version never changes.")
-    @APIResponse(responseCode = "200", description = "The versions", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "versions", value = "{\"items\": ["
+    @APIResponse(responseCode = "200", description = "The versions", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Page.class), examples = @ExampleObject(name = "versions", value = "{\"items\": ["
             + MODEL_VIEW_EXAMPLE + "], \"next\": null}")))
     @APIResponse(responseCode = "404", description = "No such model")
     public Uni<Page> versions(@PathParam("id") UUID id) {
@@ -196,8 +206,8 @@ public class ModelResource {
     @GET
     @Path("/{id}/versions/{version}")
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN, Roles.SALES, Roles.TELESALES })
-    @Operation(summary = "One version of a model")
-    @APIResponse(responseCode = "200", description = "The version", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "version", value = MODEL_VIEW_EXAMPLE)))
+    @Operation(operationId = "getScoringModelVersion", summary = "One version of a model")
+    @APIResponse(responseCode = "200", description = "The version", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ModelView.class), examples = @ExampleObject(name = "version", value = MODEL_VIEW_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such model or version")
     public Uni<ModelView> version(@PathParam("id") UUID id, @PathParam("version") int version) {
         return service.version(id, version).map(ModelView::of);

@@ -4,6 +4,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import io.leadsuite.scoring.domain.Operator;
+import io.leadsuite.scoring.domain.RuleKind;
 import io.leadsuite.scoring.domain.ScoringModel;
 import io.leadsuite.scoring.domain.ScoringModelVersion;
 import io.leadsuite.scoring.service.ModelService;
@@ -12,18 +16,29 @@ import io.leadsuite.scoring.service.ModelService;
  * A scoring model as the API shows it (CONTRACT.md, "Scoring"): the version that scores (or the draft of a model never
  * published); {@code draftVersion} names a pending edit of a published model, readable under {@code /versions}.
  */
+@Schema(name = "ScoringModel")
 public record ModelView(UUID id, String name, String description, Scope scope, int salesReadyThreshold,
-        List<Grade> grades, List<Rule> rules, String status, int version, Integer draftVersion, Instant createdAt,
-        Instant updatedAt) {
+        List<Grade> grades, List<Rule> rules,
+        @Schema(enumeration = {
+                "DRAFT", "PUBLISHED", "RETIRED", "SUPERSEDED" }) String status,
+        int version, Integer draftVersion, Instant createdAt,
+        Instant updatedAt){
 
     /** The lead topics the model scores; empty for every topic. */
+    @Schema(name = "ModelScope")
     public record Scope(List<String> topics) {
     }
 
+    @Schema(name = "GradeBand")
     public record Grade(String name, int minScore) {
     }
 
-    public record Rule(String id, String kind, String interactionType, String attribute, String operator, Object value,
+    @Schema(name = "ScoringRule")
+    public record Rule(String id, @Schema(implementation = RuleKind.class) String kind,
+            @Schema(description = "EMAIL_OPENED, EMAIL_CLICKED, PAGE_VISITED, FORM_SUBMITTED, EVENT_REGISTERED, EVENT_ATTENDED, "
+                    + "UNSUBSCRIBED or CUSTOM:<name> (BEHAVIOUR rules)") String interactionType,
+            String attribute, @Schema(implementation = Operator.class) String operator,
+            @Schema(description = "what the attribute is compared with: text, a number, or a list (IN)") Object value,
             Integer points, Integer maxTimes, Integer windowDays) {
     }
 

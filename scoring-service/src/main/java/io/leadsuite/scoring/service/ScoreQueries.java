@@ -9,9 +9,12 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.scoring.domain.LeadScore;
 import io.leadsuite.scoring.domain.RuleHit;
+import io.leadsuite.scoring.domain.RuleKind;
 import io.leadsuite.scoring.domain.ScoreHistoryEntry;
 import io.leadsuite.scoring.domain.ScoringModel;
 import io.leadsuite.scoring.domain.TrackedLead;
@@ -23,6 +26,7 @@ import io.smallrye.mutiny.Uni;
 public class ScoreQueries {
 
     /** A lead's score under one model. */
+    @Schema(name = "ModelScore")
     public record ModelScoreView(UUID modelId, String modelName, int score, String grade, boolean salesReady,
             Instant updatedAt) {
     }
@@ -32,20 +36,27 @@ public class ScoreQueries {
      * contact or lead), when it happened (for a fact: since when it holds), its points and when they expire (null:
      * never).
      */
-    public record HitView(String ruleId, String kind, String interactionId, String interactionType, int points,
+    @Schema(name = "RuleHit")
+    public record HitView(String ruleId, @Schema(implementation = RuleKind.class) String kind, String interactionId,
+            String interactionType, int points,
             Instant occurredAt, Instant expiresAt) {
     }
 
     /** One change of a lead's standing under a model. */
+    @Schema(name = "ScoreHistoryEntry")
     public record HistoryView(long id, UUID modelId, int modelVersion, int score, String grade, boolean salesReady,
-            String cause, String interactionId, Instant at) {
+            @Schema(enumeration = {
+                    "INTERACTION", "DECAY", "RESCORE", "ATTRIBUTES" }) String cause,
+            String interactionId, Instant at){
     }
 
     /** A page of history, oldest first; {@code next} is the cursor of the next page, or null. */
+    @Schema(name = "ScoreHistoryPage")
     public record HistoryPage(List<HistoryView> items, String next) {
     }
 
     /** Why a lead has its score under a model: the score is the sum of the hits' points. */
+    @Schema(name = "ScoreExplanation")
     public record Explanation(UUID leadId, UUID modelId, String modelName, int score, String grade, boolean salesReady,
             List<HitView> hits) {
     }
