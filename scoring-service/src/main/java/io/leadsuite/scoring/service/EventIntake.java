@@ -91,7 +91,7 @@ public class EventIntake {
                             }
                             lead.createdAt = Instant.now();
                             lead.updatedAt = lead.createdAt;
-                            return lead.persist().chain(() -> Panache.getSession().chain(s -> s.flush()));
+                            return lead.persist().chain(EventIntake::flush);
                         })
                         .chain(() -> erased(contact) ? Uni.createFrom().voidItem()
                                 : storeCapture(event.leadId(), event.contactId(), event.topic(), event.capture()))
@@ -131,7 +131,7 @@ public class EventIntake {
                     return takeSnapshot(event.contactId(), sequence, email, facts);
                 })
                 .chain(taken -> !taken ? Uni.createFrom().voidItem()
-                        : Panache.getSession().chain(s -> s.flush())
+                        : flush()
                                 .chain(() -> openLeadsOf(event.contactId()))
                                 .chain(this::catchUp));
     }
@@ -157,7 +157,7 @@ public class EventIntake {
         return locks.acquire(List.of(ScoringLocks.contact(event.contactId()), ScoringLocks.email(email)))
                 .chain(() -> takeSnapshot(event.contactId(), sequence, email, facts))
                 .chain(taken -> !taken ? Uni.createFrom().voidItem()
-                        : Panache.getSession().chain(s -> s.flush())
+                        : flush()
                                 .chain(() -> openLeadsOf(event.contactId()))
                                 .chain(leads -> catchUp(leads, ScoreHistoryEntry.ATTRIBUTES)));
     }
@@ -354,7 +354,7 @@ public class EventIntake {
                             return lead.persist().replaceWith(true);
                         }))
                 .chain(changed -> !changed ? Uni.createFrom().voidItem()
-                        : Panache.getSession().chain(s -> s.flush())
+                        : flush()
                                 .chain(() -> catchUp(List.of(leadId), ScoreHistoryEntry.ATTRIBUTES)));
     }
 
