@@ -162,15 +162,14 @@ class GatewayProxyTest {
         String id = UUID.randomUUID().toString();
         HttpRequest request = HttpRequest.newBuilder(gateway.toURI().resolve("/api/leads/drip?id=" + id))
                 .header("Authorization", "Bearer " + ADMIN).build();
-        long start = System.nanoTime();
         HttpResponse<InputStream> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
                 .send(request,
                         HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = response.body()) {
             assertEquals(200, response.statusCode());
             assertEquals("first\n", new String(in.readNBytes(6), StandardCharsets.UTF_8));
-            // the upstream holds back the rest for 20 s unless released: a buffering gateway would still be waiting
-            assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 10);
+            // the upstream holds back the rest for 20 s unless released: a gateway that buffered the answer would
+            // have waited for all of it, and the release below would find nothing left to release
             given().baseUri(leadService).get("/_release?id=" + id).then().body("released", equalTo(true));
             assertEquals("last\n", new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
@@ -256,10 +255,11 @@ class GatewayProxyTest {
                 .body("type", equalTo("https://leadsuite.io/problems/upstream-timeout"))
                 .body("title", equalTo("Gateway timeout"))
                 .body("status", equalTo(504))
-                .body("detail", containsString("lead-service"))
+                .body("detail", equalTo("lead-service did not answer within 3000 ms"))
                 .body("requestId", equalTo("slow-1"));
+        // not before the time-out (a lower bound only: how much later a loaded machine answers is not the point)
         long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
-        assertTrue(millis >= 2900 && millis < 7900, "504 after " + millis + " ms with a 3 s timeout");
+        assertTrue(millis >= 2900, "504 after " + millis + " ms with a 3 s timeout");
         // and the route works again at once
         given().auth().oauth2(ADMIN).get("/api/leads/l-1").then().statusCode(200);
     }
