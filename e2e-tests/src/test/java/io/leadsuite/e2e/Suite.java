@@ -181,6 +181,15 @@ final class Suite implements AutoCloseable {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw verify)");
         }
+        // a port someone else listens on (a suite left running by another checkout) would answer the readiness
+        // probe for an instance that cannot bind it: refuse to start rather than test against a stranger
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(instance.port()));
+        } catch (IOException e) {
+            throw new IllegalStateException("Port " + instance.port() + " for " + name + " is taken by another "
+                    + "process; stop it or move the suite's ports with LEADSUITE_E2E_PORT_BASE", e);
+        }
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xmx192m", "-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
