@@ -23,10 +23,12 @@ public class CaptureService {
 
     private final ContactDirectory contacts;
     private final LeadService leads;
+    private final LeadMetrics metrics;
 
-    public CaptureService(ContactDirectory contacts, LeadService leads) {
+    public CaptureService(ContactDirectory contacts, LeadService leads, LeadMetrics metrics) {
         this.contacts = contacts;
         this.leads = leads;
+        this.metrics = metrics;
     }
 
     public record CaptureResult(UUID contactId, UUID leadId, boolean contactCreated, boolean leadCreated) {
@@ -47,7 +49,8 @@ public class CaptureService {
                                 .map(recorded -> new CaptureResult(match.contact().id(), recorded.lead().id,
                                         match.created(), recorded.created()))
                                 .call(result -> inTransaction.apply(result))))
-                        .onFailure(CaptureService::isUniqueViolation).retry().atMost(2));
+                        .onFailure(CaptureService::isUniqueViolation).retry().atMost(2))
+                .invoke(metrics::captured);
     }
 
     static boolean isUniqueViolation(Throwable failure) {

@@ -37,10 +37,12 @@ public class LeadEvents {
 
     private final Outbox outbox;
     private final LeadEventReactions reactions;
+    private final LeadMetrics metrics;
 
-    public LeadEvents(Outbox outbox, LeadEventReactions reactions) {
+    public LeadEvents(Outbox outbox, LeadEventReactions reactions, LeadMetrics metrics) {
         this.outbox = outbox;
         this.reactions = reactions;
+        this.metrics = metrics;
     }
 
     /**
@@ -82,7 +84,8 @@ public class LeadEvents {
                     lead.stage);
             return history(LeadHistoryEntry.of(lead.id, at, Kind.SALES_READY, salesReady.stage(), salesReady.stage(),
                     change.cause(), change.actor(), change.reason()))
-                    .chain(() -> publish(lead, EventTypes.LEAD_SALES_READY, at, payload));
+                    .chain(() -> publish(lead, EventTypes.LEAD_SALES_READY, at, payload))
+                    .invoke(metrics::becameSalesReady);
         }
         if (change instanceof LeadChange.SalesReadyCleared cleared) {
             // the stage change that usually follows carries the news; the flag itself is in the history

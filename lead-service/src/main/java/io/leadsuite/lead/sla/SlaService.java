@@ -18,6 +18,7 @@ import io.leadsuite.lead.domain.Lead;
 import io.leadsuite.lead.domain.LeadHistoryEntry;
 import io.leadsuite.lead.service.FlowCatalog;
 import io.leadsuite.lead.service.LeadEvents;
+import io.leadsuite.lead.service.LeadMetrics;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -40,13 +41,15 @@ public class SlaService {
     private final Vertx vertx;
     private final LeadEvents events;
     private final SlaConfig config;
+    private final LeadMetrics metrics;
     private WokenPoller scanner;
 
-    public SlaService(FlowCatalog flows, Vertx vertx, LeadEvents events, SlaConfig config) {
+    public SlaService(FlowCatalog flows, Vertx vertx, LeadEvents events, SlaConfig config, LeadMetrics metrics) {
         this.flows = flows;
         this.vertx = vertx;
         this.events = events;
         this.config = config;
+        this.metrics = metrics;
     }
 
     void start(@Observes StartupEvent event) {
@@ -121,7 +124,9 @@ public class SlaService {
                                 return chain;
                             })
                             .replaceWith(due.size());
-                })));
+                })))
+                // counted once the breaches are committed
+                .invoke(metrics::slaBreached);
     }
 
     private Uni<Void> breached(Lead lead, Object[] sla, Instant now) {

@@ -13,6 +13,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.leadsuite.kit.poller.WokenPoller;
+import io.leadsuite.lead.service.LeadMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -63,6 +64,7 @@ public class WebhookDeliveryWorker {
     private final Pool pool;
     private final Vertx vertx;
     private final TargetGuard guard;
+    private final LeadMetrics metrics;
     private final WebhookConfig.Delivery config;
     private final String dbUrl;
     private final String dbUser;
@@ -70,13 +72,14 @@ public class WebhookDeliveryWorker {
     private HttpClient http;
     private WokenPoller poller;
 
-    public WebhookDeliveryWorker(Pool pool, Vertx vertx, TargetGuard guard, WebhookConfig config,
+    public WebhookDeliveryWorker(Pool pool, Vertx vertx, TargetGuard guard, WebhookConfig config, LeadMetrics metrics,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String dbUrl,
             @ConfigProperty(name = "quarkus.datasource.username") String dbUser,
             @ConfigProperty(name = "quarkus.datasource.password") String dbPassword) {
         this.pool = pool;
         this.vertx = vertx;
         this.guard = guard;
+        this.metrics = metrics;
         this.config = config.delivery();
         this.dbUrl = dbUrl;
         this.dbUser = dbUser;
@@ -162,6 +165,7 @@ public class WebhookDeliveryWorker {
     }
 
     private Uni<Void> record(Claimed delivery, Outcome outcome) {
+        metrics.webhookAttempt(outcome.delivered());
         Tuple attempt = Tuple.of(delivery.id(), outcome.status(), truncate(outcome.error()), outcome.durationMs());
         if (outcome.delivered()) {
             return pool.withTransaction(connection -> connection.preparedQuery(

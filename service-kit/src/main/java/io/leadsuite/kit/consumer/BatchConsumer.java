@@ -1,6 +1,7 @@
 package io.leadsuite.kit.consumer;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Flow;
@@ -9,6 +10,7 @@ import java.util.function.Function;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import io.leadsuite.kit.metrics.PipelineMetrics;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
@@ -44,6 +46,7 @@ final class BatchConsumer implements Flow.Subscriber<Message<JsonObject>> {
     private final int maxBatch;
     private final long maxWaitMillis;
     private final Function<List<JsonObject>, Uni<Void>> effect;
+    private final PipelineMetrics.Consumer meters;
 
     private final List<Message<JsonObject>> pending = new ArrayList<>();
     private Flow.Subscription subscription;
@@ -52,13 +55,14 @@ final class BatchConsumer implements Flow.Subscriber<Message<JsonObject>> {
     private volatile boolean stopped;
 
     BatchConsumer(String channel, Vertx vertx, int maxBatch, Duration maxWait,
-            Function<List<JsonObject>, Uni<Void>> effect) {
+            Function<List<JsonObject>, Uni<Void>> effect, PipelineMetrics.Consumer meters) {
         this.channel = channel;
         this.vertx = vertx;
         this.root = vertx.getOrCreateContext();
         this.maxBatch = Math.max(1, maxBatch);
         this.maxWaitMillis = Math.max(1, maxWait.toMillis());
         this.effect = effect;
+        this.meters = meters;
     }
 
     @Override
@@ -128,9 +132,14 @@ final class BatchConsumer implements Flow.Subscriber<Message<JsonObject>> {
     }
 
     private Uni<Void> apply(List<Message<JsonObject>> batch) {
+        long started = System.nanoTime();
         List<JsonObject> bodies = batch.stream().map(Message::getPayload).toList();
         return Panache.withTransaction(() -> effect.apply(bodies))
-                .invoke(() -> batch.forEach(Message::ack))
+                .invoke(() -> {
+                    Instant now = Instant.now();
+                    batch.forEach(message -> acknowledge(message, now));
+                    meters.batch(started, false);
+                })
                 .onFailure().recoverWithUni(failure -> {
                     if (batch.size() == 1) {
                         reject(batch.get(0), failure);
@@ -141,16 +150,23 @@ final class BatchConsumer implements Flow.Subscriber<Message<JsonObject>> {
                     return Multi.createFrom().iterable(batch)
                             .onItem().transformToUniAndConcatenate(message -> Panache
                                     .withTransaction(() -> effect.apply(List.of(message.getPayload())))
-                                    .invoke(() -> message.ack())
+                                    .invoke(() -> acknowledge(message, Instant.now()))
                                     .onFailure().recoverWithItem(alone -> {
                                         reject(message, alone);
                                         return null;
                                     }))
-                            .collect().last().replaceWithVoid();
+                            .collect().last().replaceWithVoid()
+                            .invoke(() -> meters.batch(started, true));
                 });
     }
 
+    private void acknowledge(Message<JsonObject> message, Instant now) {
+        message.ack();
+        meters.applied(message.getPayload(), now);
+    }
+
     private void reject(Message<JsonObject> message, Throwable failure) {
+        meters.rejected();
         Object id = message.getPayload() == null ? null : message.getPayload().getValue("id");
         LOG.warnf("Cannot apply message %s on %s; the broker will redeliver it: %s", id, channel, failure.toString());
         message.nack(failure);

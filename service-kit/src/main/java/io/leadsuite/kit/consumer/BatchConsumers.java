@@ -9,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import io.leadsuite.kit.metrics.PipelineMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -31,11 +32,13 @@ public class BatchConsumers {
 
     private final Vertx vertx;
     private final ConsumerConfig config;
+    private final PipelineMetrics metrics;
     private final List<BatchConsumer> started = new CopyOnWriteArrayList<>();
 
-    public BatchConsumers(Vertx vertx, ConsumerConfig config) {
+    public BatchConsumers(Vertx vertx, ConsumerConfig config, PipelineMetrics metrics) {
         this.vertx = vertx;
         this.config = config;
+        this.metrics = metrics;
     }
 
     /**
@@ -45,7 +48,8 @@ public class BatchConsumers {
      */
     public void start(String channel, Multi<Message<JsonObject>> messages,
             Function<List<JsonObject>, Uni<Void>> effect) {
-        BatchConsumer consumer = new BatchConsumer(channel, vertx, config.maxBatch(), config.maxWait(), effect);
+        BatchConsumer consumer = new BatchConsumer(channel, vertx, config.maxBatch(), config.maxWait(), effect,
+                metrics.consumer(channel));
         started.add(consumer);
         messages.subscribe().withSubscriber(consumer);
     }

@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.kit.event.EventCodec;
+import io.leadsuite.kit.metrics.PipelineMetrics;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -27,9 +28,11 @@ public class Inbox {
     private static final Logger LOG = Logger.getLogger(Inbox.class);
 
     private final EventCodec codec;
+    private final PipelineMetrics metrics;
 
-    public Inbox(EventCodec codec) {
+    public Inbox(EventCodec codec, PipelineMetrics metrics) {
         this.codec = codec;
+        this.metrics = metrics;
     }
 
     /** The start of a consumer's handlers for the messages of one address; add them with {@code on(...)}. */
@@ -61,6 +64,12 @@ public class Inbox {
             return query.getResultList();
         }).map(claimed -> {
             if (claimed.size() < messages.size()) {
+                Set<UUID> fresh = new HashSet<>(claimed);
+                for (Envelope<?> message : messages) {
+                    if (!fresh.remove(message.id())) {
+                        metrics.duplicate(message.type());
+                    }
+                }
                 LOG.debugf("Skipping %d of %d messages: already applied", messages.size() - claimed.size(),
                         messages.size());
             }

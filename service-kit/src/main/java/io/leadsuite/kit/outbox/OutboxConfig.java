@@ -23,4 +23,11 @@ public interface OutboxConfig {
      */
     @WithDefault("2s")
     Duration pollInterval();
+
+    /**
+     * How often each replica counts the messages waiting in the outbox and the age of the oldest, for the gauges
+     * {@code leadsuite_outbox_waiting} and {@code leadsuite_outbox_oldest_age_seconds}.
+     */
+    @WithDefault("15s")
+    Duration backlogInterval();
 }

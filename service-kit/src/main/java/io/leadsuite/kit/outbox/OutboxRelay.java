@@ -13,6 +13,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 
+import io.leadsuite.kit.metrics.PipelineMetrics;
 import io.leadsuite.kit.poller.WokenPoller;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -54,6 +55,7 @@ public class OutboxRelay {
     private final Pool pool;
     private final Vertx vertx;
     private final OutboxConfig config;
+    private final PipelineMetrics metrics;
     private final String dbUrl;
     private final String dbUser;
     private final String dbPassword;
@@ -61,7 +63,7 @@ public class OutboxRelay {
     private WokenPoller poller;
 
     public OutboxRelay(@Channel(CHANNEL) MutinyEmitter<JsonObject> emitter, Pool pool, Vertx vertx,
-            OutboxConfig config,
+            OutboxConfig config, PipelineMetrics metrics,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String dbUrl,
             @ConfigProperty(name = "quarkus.datasource.username") String dbUser,
             @ConfigProperty(name = "quarkus.datasource.password") String dbPassword) {
@@ -69,6 +71,7 @@ public class OutboxRelay {
         this.pool = pool;
         this.vertx = vertx;
         this.config = config;
+        this.metrics = metrics;
         this.dbUrl = dbUrl;
         this.dbUser = dbUser;
         this.dbPassword = dbPassword;
@@ -80,7 +83,9 @@ public class OutboxRelay {
             return;
         }
         poller = WokenPoller.start(vertx, "Outbox relay", config.pollInterval(),
-                () -> pool.withTransaction(this::relayBatch).map(sent -> sent == config.batchSize()))
+                () -> pool.withTransaction(this::relayBatch)
+                        .onFailure().invoke(failure -> metrics.sendFailed())
+                        .map(sent -> sent == config.batchSize()))
                 .listen(PgConnectOptions.fromUri(dbUrl.replaceFirst("^vertx-reactive:", ""))
                         .setUser(dbUser).setPassword(dbPassword), "outbox_message");
     }
@@ -132,6 +137,10 @@ public class OutboxRelay {
                                     .ifNoItem().after(SEND_TIMEOUT).fail())
                             .chain(() -> connection.preparedQuery("delete from outbox_message where id = any($1)")
                                     .execute(Tuple.of(all.toArray(Long[]::new))))
+                            .invoke(() -> {
+                                metrics.sent(sendable.size());
+                                metrics.parked(unreadable.size());
+                            })
                             .replaceWith(all.size());
                 });
     }
