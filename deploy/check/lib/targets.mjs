@@ -16,6 +16,7 @@ import { checkEdge } from "./edge.mjs";
 import { baseImageNaming, checkTargetImages, checkWorkflow, checkApplicationNames } from "./images.mjs";
 import { checkLocalCluster } from "./local-cluster.mjs";
 import { checkRuntime } from "./runtime.mjs";
+import { checkMonitoring } from "./monitoring.mjs";
 
 /** Per overlay, beyond the common checks: prod runs at least two replicas of everything (README, item 6). */
 const MIN_REPLICAS = { prod: 2 };
@@ -50,6 +51,7 @@ export async function checkTarget(root, target, naming) {
     ...checkScaling(root, objects),
     ...checkEdge(objects),
     ...checkRuntime(root, objects),
+    ...checkMonitoring(root, objects),
     ...(naming ? checkTargetImages(root, target, objects, naming) : []),
     ...(target.overlay === "dev" && target.name === "overlays/dev" ? checkLocalCluster(root, objects) : []),
   ];
