@@ -63,7 +63,8 @@ class ErasureIsCompleteIT {
         String email = "erasure." + tag + "@example.com";
         String firstName = "Gdprina" + tag;
         String lastName = "Forgotten" + tag;
-        String phone = "+35191" + Math.abs(tag.hashCode() % 10_000_000);
+        // a valid Portuguese mobile number (contact-service validates phones): 91 and seven digits
+        String phone = String.format("+35191%07d", Math.floorMod(tag.hashCode(), 10_000_000));
         List<String> person = List.of(email, firstName, lastName, phone);
 
         // a CRM subscribed to lead events; its endpoint is down, so deliveries wait (with the lead's free text)
