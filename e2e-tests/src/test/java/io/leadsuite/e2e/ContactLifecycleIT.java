@@ -6,15 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -106,64 +98,11 @@ class ContactLifecycleIT {
                         || (response.statusCode() == 200 && response.jsonPath().getList("$").isEmpty());
             });
         }
-        // no table of any service holds the e-mails or the name (outboxes drain once relayed)
+        // no row of any database of the suite holds the e-mails or the name (outboxes drain once relayed)
         List<String> values = List.of(survivorEmail, duplicateEmail, firstName, lastName);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> holding(values), List::isEmpty);
-        assertEquals(List.of(), holding(values));
+                .until(() -> SuiteDatabases.search(values).hits(), List::isEmpty);
+        assertEquals(List.of(), SuiteDatabases.search(values).hits());
     }
 
-    /** "database.table.column" of every text-like column in the three services' databases holding a value. */
-    private static List<String> holding(List<String> values) throws Exception {
-        Map<String, String> env = infraEnv();
-        String host = env.getOrDefault("LEADSUITE_DB_HOST", "127.0.0.1");
-        String port = env.getOrDefault("LEADSUITE_DB_PORT", "26432");
-        List<String> hits = new ArrayList<>();
-        for (String service : List.of("contact", "lead", "scoring")) {
-            String role = service + "_service";
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + service,
-                    role, role)) {
-                List<String[]> columns = new ArrayList<>();
-                try (PreparedStatement s = c.prepareStatement("select table_name, column_name from "
-                        + "information_schema.columns where table_schema = current_schema() and data_type in "
-                        + "('text', 'character varying', 'character', 'jsonb', 'json')");
-                        ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        columns.add(new String[] { rs.getString(1), rs.getString(2) });
-                    }
-                }
-                assertTrue(!columns.isEmpty(), "columns of " + service);
-                for (String[] col : columns) {
-                    for (String value : values) {
-                        try (PreparedStatement s = c.prepareStatement("select count(*) from \"" + col[0]
-                                + "\" where position(lower(?) in lower(cast(\"" + col[1] + "\" as text))) > 0")) {
-                            s.setString(1, value);
-                            try (ResultSet rs = s.executeQuery()) {
-                                rs.next();
-                                if (rs.getLong(1) > 0) {
-                                    hits.add(service + "." + col[0] + "." + col[1]);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return hits;
-    }
-
-    private static Map<String, String> infraEnv() throws Exception {
-        Map<String, String> values = new HashMap<>(System.getenv());
-        Path root = Path.of(System.getProperty("suite.root", "..")).toAbsolutePath().normalize();
-        Path file = root.resolve(".run/test/env");
-        if (!System.getenv().containsKey("LEADSUITE_DB_PORT") && Files.exists(file)) {
-            for (String line : Files.readAllLines(file)) {
-                if (line.startsWith("export ")) {
-                    String[] kv = line.substring("export ".length()).split("=", 2);
-                    values.put(kv[0], kv[1]);
-                }
-            }
-        }
-        return values;
-    }
 }

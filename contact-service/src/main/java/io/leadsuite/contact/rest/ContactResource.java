@@ -21,6 +21,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
@@ -124,8 +125,10 @@ public class ContactResource {
     @APIResponse(responseCode = "422", description = "Invalid fields, or an Idempotency-Key used for another request", content = @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "invalid", value = PROBLEM_422)))
     public Uni<Response> create(@NotNull @Valid ContactRequest request,
             @Parameter(description = "Repeat the request with the same key and body within 24 hours and get the "
-                    + "first answer again") @HeaderParam(IdempotentRequests.HEADER) String key) {
-        IdempotentRequests.Request keyed = idempotency.request("contacts.create", key, request);
+                    + "first answer again (a key belongs to the caller that sent it)") @HeaderParam(IdempotentRequests.HEADER) String key,
+            SecurityContext security) {
+        IdempotentRequests.Request keyed = idempotency.request("contacts.create", security.getUserPrincipal().getName(),
+                key, request);
         // the contact and the remembered answer commit together
         return idempotency.answer(keyed, () -> Panache.withTransaction(() -> contacts.create(request.toDetails())
                 .map(c -> new IdempotentRequests.Answer(201, ContactView.of(c), URI.create("/contacts/" + c.id)))

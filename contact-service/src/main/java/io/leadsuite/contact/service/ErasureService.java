@@ -20,8 +20,9 @@ import io.smallrye.mutiny.Uni;
  * GDPR erasure. In one transaction: the contact becomes a tombstone (id, status ERASED, erasedAt, timestamps, event
  * sequence; no e-mail, name or other personal field, not even a hash of the e-mail), and so does every duplicate that
  * was merged into it (a merged duplicate still holds its e-mail); their consent history is deleted; the stored
- * answers of idempotent requests that created them (their bodies hold the contact) are deleted, as are dead-lettered
- * outbox rows about them; {@code contact.erased} is published for each. Erasing an erased contact changes nothing.
+ * answers of idempotent requests that created them (their bodies hold the contact) are deleted, as are their outbox
+ * rows not relayed yet and dead-lettered ones; {@code contact.erased} is published for each. Erasing an erased contact changes
+ * nothing.
  */
 @ApplicationScoped
 public class ErasureService {
@@ -64,6 +65,10 @@ public class ErasureService {
                 .chain(() -> s.createNativeQuery("delete from idempotent_request where location = ?1")
                         .setParameter(1, "/contacts/" + c.id).executeUpdate())
                 .chain(() -> s.createNativeQuery("delete from outbox_dead_letter where subject = ?1")
+                        .setParameter(1, c.id).executeUpdate())
+                // its events not relayed yet carry its e-mail and names: they are not sent (contact.erased, written
+                // next, tells every service what they need to know)
+                .chain(() -> s.createNativeQuery("delete from outbox_message where subject = ?1")
                         .setParameter(1, c.id).executeUpdate())
                 .chain(() -> events.publishErased(c, now));
     }

@@ -74,6 +74,8 @@ public class Lead extends PanacheEntityBase {
     public String crmRejectionReason;
     public Instant acceptedAt;
     public Instant closedAt;
+    /** When the lead's contact was erased (GDPR); the lead then takes no further change. */
+    public Instant erasedAt;
     public Instant createdAt;
     public Instant updatedAt;
     @Version
@@ -372,6 +374,38 @@ public class Lead extends PanacheEntityBase {
                 reason == null ? "Closed " + outcome : reason));
         moveToStatusStage(outcome, flow, actor, "Closed " + outcome, at).ifPresent(changes::add);
         return changes;
+    }
+
+    /**
+     * The lead's contact was erased: the free text that may be about the person (source reference, qualification need,
+     * close and CRM rejection reasons) is removed and an open lead is disqualified; ids, stages, times
+     * and amounts stay so funnels still add up. Final: {@link #requireNotErased()} refuses every later change. Yields
+     * whether this closed the lead.
+     */
+    public boolean erase(Instant at) {
+        sourceRef = null;
+        need = null;
+        closeReason = null;
+        crmRejectionReason = null;
+        erasedAt = at;
+        updatedAt = at;
+        if (status.isOpen()) {
+            status = LeadStatus.DISQUALIFIED;
+            return true;
+        }
+        return false;
+    }
+
+    public boolean erased() {
+        return erasedAt != null;
+    }
+
+    /** Refuses (409) any change to a lead whose contact was erased: nothing about the person is written again. */
+    public void requireNotErased() {
+        if (erased()) {
+            throw ProblemException.conflict("The lead's contact was erased; the lead takes no further change")
+                    .with("status", status.name());
+        }
     }
 
     /** Applies a merge patch of qualification, topic and owner; nothing changed, nothing recorded. */

@@ -56,9 +56,10 @@ public class CaptureResource {
     @APIResponse(responseCode = "503", description = "contact-service is unavailable")
     public Uni<Response> capture(@NotNull @Valid CaptureRequest request,
             @Parameter(description = "Repeat a capture with the same key and body within 24 hours and get the first "
-                    + "answer again, with nothing counted twice") @HeaderParam(IdempotentRequests.HEADER) String key,
+                    + "answer again, with nothing counted twice (a key belongs to the caller that sent it)") @HeaderParam(IdempotentRequests.HEADER) String key,
             SecurityContext security) {
-        IdempotentRequests.Request keyed = idempotency.request("captures", key, request);
+        IdempotentRequests.Request keyed = idempotency.request("captures", security.getUserPrincipal().getName(), key,
+                request);
         return idempotency.answer(keyed, () -> captures.capture(request.person(), request.topic(),
                 request.source().name(), request.sourceRef(), security.getUserPrincipal().getName(),
                 result -> idempotency.remember(keyed, answer(result)))

@@ -90,8 +90,9 @@ public class CrmResource {
                     }
                     List<Uni<SalesReadyLead>> withContacts = page.stream()
                             .map(lead -> contacts.get(lead.contactId)
-                                    // a contact that no longer exists leaves the lead in the feed without details
-                                    .onFailure(CrmResource::isNotFound).recoverWithNull()
+                                    // a contact that no longer exists or was erased leaves the lead in the feed
+                                    // without details; the rest of the page is unaffected
+                                    .onFailure(CrmResource::isGone).recoverWithNull()
                                     .onFailure().transform(ContactDirectory::unavailable)
                                     .map(contact -> new SalesReadyLead(LeadView.of(lead), contact)))
                             .toList();
@@ -162,8 +163,9 @@ public class CrmResource {
                 LeadResource.actor(security)).map(LeadResource::withEtag);
     }
 
-    private static boolean isNotFound(Throwable failure) {
-        return failure instanceof ProblemException problem && problem.status() == 404;
+    /** The contact no longer exists (404) or was erased (410): its lead stays in the feed without details. */
+    private static boolean isGone(Throwable failure) {
+        return failure instanceof ProblemException problem && (problem.status() == 404 || problem.status() == 410);
     }
 
     /** Opaque cursor of the feed: when the last lead became sales-ready, and its id. */

@@ -10,8 +10,10 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.FlushModeType;
 import jakarta.persistence.LockModeType;
 
+import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 import io.leadsuite.contracts.ContactErased;
@@ -36,8 +38,11 @@ import io.smallrye.mutiny.Uni;
  * one (accepted, then sales-ready, then further in its flow, then the older) stays open and the other is closed
  * (DISQUALIFIED, reason "merged into ..."); both keep their history and get an entry saying so.</li>
  * <li>Erasure: the contact's open leads are closed (DISQUALIFIED, "contact erased"); what a lead holds that may be
- * personal data (the source reference, free-text reasons in its history, the bodies of webhook deliveries already
- * made) is removed. The lead rows stay (ids, stages and times, no personal data) so funnels still add up.</li>
+ * personal data (the source reference, qualification need, close and rejection reasons, free-text
+ * reasons in its history, the bodies of its webhook deliveries, its events not relayed yet) is removed and pending
+ * deliveries are cancelled. The lead rows stay (ids, stages and times, no personal data) so funnels still add up. The
+ * contact keeps a tombstone ({@code erased_contact}) and each lead its {@code erasedAt}: nothing brings the data
+ * back.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -120,49 +125,77 @@ public class ContactChangesService {
     public Uni<Void> erased(Envelope<ContactErased> event) {
         UUID contact = event.data().contactId();
         Instant now = Instant.now();
-        return Lead.<Lead> find("contactId = ?1", Sort.by("id"), contact).withLock(LockModeType.PESSIMISTIC_WRITE)
-                .list().chain(leads -> {
-                    if (leads.isEmpty()) {
-                        return Panache.getSession().chain(session -> session.createNativeQuery(
-                                "delete from contact_country where contact_id = ?1").setParameter(1, contact)
-                                .executeUpdate()).replaceWithVoid();
-                    }
-                    List<UUID> ids = leads.stream().map(l -> l.id).toList();
-                    Uni<Void> chain = Panache.getSession().chain(session -> session.createNativeQuery(
-                            "update lead_history set reason = null where lead_id in (?1) and reason is not null")
-                            .setParameter(1, ids).executeUpdate()
-                            .chain(() -> session.createNativeQuery(
-                                    "delete from contact_country where contact_id = ?1")
-                                    .setParameter(1, contact).executeUpdate())
-                            .chain(() -> session.createNativeQuery("update webhook_delivery set payload = "
-                                    + "'{\"erased\":true}' where lead_id in (?1) and state <> 'PENDING'")
-                                    .setParameter(1, ids).executeUpdate()))
-                            .replaceWithVoid();
-                    List<Lead> changed = new ArrayList<>();
-                    for (Lead lead : leads) {
-                        lead.sourceRef = null;
-                        lead.updatedAt = now;
-                        if (lead.status.isOpen()) {
-                            lead.status = LeadStatus.DISQUALIFIED;
-                            changed.add(lead);
-                        }
-                        chain = chain.chain(() -> history(lead, now, ERASED,
-                                lead.status == LeadStatus.DISQUALIFIED && changed.contains(lead)
-                                        ? "Contact erased: lead closed, personal data removed"
-                                        : "Contact erased: personal data removed"));
-                    }
-                    for (Lead lead : changed) {
-                        chain = chain.chain(() -> updated(lead, now));
-                    }
-                    LOG.infof("Contact %s erased: %d leads cleaned, %d closed", contact, leads.size(), changed.size());
-                    return chain;
-                });
+        return Panache.getSession().chain(session -> lockContact(session, contact, true)
+                .chain(() -> session.createNativeQuery("insert into erased_contact (contact_id, erased_at) "
+                        + "values (?1, ?2) on conflict (contact_id) do nothing").setParameter(1, contact)
+                        .setParameter(2, now).executeUpdate())
+                .chain(() -> session.createNativeQuery("delete from contact_country where contact_id = ?1")
+                        .setParameter(1, contact).executeUpdate()))
+                .chain(() -> Lead.<Lead> find("contactId = ?1", Sort.by("id"), contact)
+                        .withLock(LockModeType.PESSIMISTIC_WRITE).list())
+                .chain(leads -> leads.isEmpty() ? Uni.createFrom().voidItem() : eraseLeads(contact, leads, now));
+    }
+
+    /**
+     * Removes what the leads hold about the person: free text on the lead and in its history, the bodies of its
+     * webhook deliveries (pending ones are cancelled: they would still send it), its events not relayed yet and its
+     * dead-lettered events (their payloads carry reasons, needs, source references); then records the erasure and
+     * publishes lead.updated for each lead it closed.
+     */
+    private Uni<Void> eraseLeads(UUID contact, List<Lead> leads, Instant now) {
+        List<UUID> ids = leads.stream().map(l -> l.id).toList();
+        Uni<Void> chain = Panache.getSession().chain(session -> session.createNativeQuery(
+                "update lead_history set reason = null where lead_id in (?1) and reason is not null")
+                .setParameter(1, ids).executeUpdate()
+                .chain(() -> session.createNativeQuery("update webhook_delivery set payload = '{\"erased\":true}', "
+                        + "last_error = null, leased_until = null, state = case when state = 'PENDING' "
+                        + "then 'CANCELLED' else state end where lead_id in (?1)")
+                        .setParameter(1, ids).executeUpdate())
+                .chain(() -> session.createNativeQuery("delete from outbox_message where subject in (?1)")
+                        .setParameter(1, ids).executeUpdate())
+                .chain(() -> session.createNativeQuery("delete from outbox_dead_letter where subject in (?1)")
+                        .setParameter(1, ids).executeUpdate()))
+                .replaceWithVoid();
+        List<Lead> closed = new ArrayList<>();
+        for (Lead lead : leads) {
+            if (lead.erase(now)) {
+                closed.add(lead);
+            }
+            chain = chain.chain(() -> history(lead, now, ERASED, closed.contains(lead)
+                    ? "Contact erased: lead closed, personal data removed"
+                    : "Contact erased: personal data removed"));
+        }
+        for (Lead lead : closed) {
+            chain = chain.chain(() -> updated(lead, now));
+        }
+        LOG.infof("Contact %s erased: %d leads cleaned, %d closed", contact, leads.size(), closed.size());
+        return chain;
+    }
+
+    /**
+     * Orders a capture for a contact and the contact's erasure (a transaction-scoped advisory lock on the contact id,
+     * shared by captures, exclusive for the erasure): a capture that began first commits its lead before the erasure
+     * looks for the contact's leads; one that comes second sees the tombstone. Without it, a capture racing the
+     * erasure could open a lead the erasure never sees.
+     */
+    static Uni<Void> lockContact(Mutiny.Session session, UUID contact, boolean exclusive) {
+        return session.createNativeQuery("select cast(" + (exclusive ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared")
+                + "(hashtextextended(?1, 0)) as text)", String.class)
+                .setParameter(1, contact.toString()).setFlushMode(FlushModeType.COMMIT).getSingleResult().replaceWithVoid();
+    }
+
+    /** Whether the contact was erased; the caller holds {@link #lockContact} so the answer holds until it commits. */
+    static Uni<Boolean> isErased(Mutiny.Session session, UUID contact) {
+        return session.createNativeQuery("select count(*) from erased_contact where contact_id = ?1", Long.class)
+                .setParameter(1, contact).setFlushMode(FlushModeType.COMMIT).getSingleResult().map(n -> n > 0);
     }
 
     /** The contact's country as contact-service last reported it (routing reads it); a later report wins. */
     public Uni<Void> country(UUID contactId, String country, Instant at) {
+        // never for an erased contact: a late or redelivered contact.created / contact.updated brings nothing back
         return Panache.getSession().chain(session -> session.createNativeQuery("insert into contact_country "
-                + "(contact_id, country, updated_at) values (?1, ?2, ?3) on conflict (contact_id) do update set "
+                + "(contact_id, country, updated_at) select ?1, ?2, ?3 where not exists (select 1 from erased_contact "
+                + "where contact_id = ?1) on conflict (contact_id) do update set "
                 + "country = excluded.country, updated_at = excluded.updated_at "
                 + "where contact_country.updated_at <= excluded.updated_at")
                 .setParameter(1, contactId)

@@ -73,24 +73,33 @@ public class LeadService {
         String topic = normaliseTopic(command.topic());
         Instant now = Instant.now();
         Capture capture = new Capture(UUID.randomUUID(), now, command.source(), command.sourceRef());
-        return Lead.<Lead> find("contactId = ?1 and topic = ?2 and status in ?3", command.contactId(), topic,
-                OPEN_STATUSES)
-                .withLock(LockModeType.PESSIMISTIC_WRITE)
-                .firstResult()
-                .chain(existing -> {
-                    if (existing != null) {
-                        existing.updatedAt = now;
-                        return events.captured(existing, capture, actor)
-                                .replaceWith(new RecordedCapture(existing, false));
+        return Panache.getSession().chain(session -> ContactChangesService
+                .lockContact(session, command.contactId(), false)
+                .chain(() -> ContactChangesService.isErased(session, command.contactId())))
+                .invoke(erased -> {
+                    if (erased) {
+                        throw ProblemException.conflict("The contact was erased while the capture ran; send the "
+                                + "capture again to record it for a new contact");
                     }
-                    return flows.latest(defaultFlow).chain(flow -> {
-                        Lead lead = Lead.open(command.contactId(), topic, command.source(), command.sourceRef(), flow,
-                                now);
-                        return lead.<Lead> persistAndFlush()
-                                .chain(() -> events.created(lead, capture, actor))
-                                .replaceWith(new RecordedCapture(lead, true));
-                    });
-                });
+                })
+                .chain(() -> Lead.<Lead> find("contactId = ?1 and topic = ?2 and status in ?3", command.contactId(),
+                        topic, OPEN_STATUSES)
+                        .withLock(LockModeType.PESSIMISTIC_WRITE)
+                        .firstResult()
+                        .chain(existing -> {
+                            if (existing != null) {
+                                existing.updatedAt = now;
+                                return events.captured(existing, capture, actor)
+                                        .replaceWith(new RecordedCapture(existing, false));
+                            }
+                            return flows.latest(defaultFlow).chain(flow -> {
+                                Lead lead = Lead.open(command.contactId(), topic, command.source(), command.sourceRef(), flow,
+                                        now);
+                                return lead.<Lead> persistAndFlush()
+                                        .chain(() -> events.created(lead, capture, actor))
+                                        .replaceWith(new RecordedCapture(lead, true));
+                            });
+                        }));
     }
 
     /**
@@ -102,6 +111,10 @@ public class LeadService {
         return Lead.<Lead> findById(update.subject(), LockModeType.PESSIMISTIC_WRITE).chain(lead -> {
             if (lead == null) {
                 LOG.warnf("score.changed %s for unknown lead %s ignored", update.id(), update.subject());
+                return Uni.createFrom().voidItem();
+            }
+            if (lead.erased()) {
+                // its contact was erased: a score sent before the erasure reached scoring changes nothing
                 return Uni.createFrom().voidItem();
             }
             return flows.get(lead.flowId, lead.flowVersion).chain(flow -> {
@@ -304,6 +317,7 @@ public class LeadService {
         return Panache.withTransaction(() -> Lead.<Lead> findById(id, LockModeType.PESSIMISTIC_WRITE)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Lead", id))
                 .chain(lead -> {
+                    lead.requireNotErased();
                     if (ifMatch != null && ifMatch != lead.version) {
                         return Uni.createFrom().failure(new ProblemException(412, "precondition-failed",
                                 "The lead was changed since you read it", "If-Match version " + ifMatch

@@ -23,6 +23,13 @@ public interface WebhookConfig {
 
     Delivery delivery();
 
+    /**
+     * How long a delivery that is over (DELIVERED or CANCELLED) stays in the delivery log, with its attempts, before the
+     * retention job deletes it ({@code leadsuite.webhooks.delivery-log-retention}). Pending deliveries always stay.
+     */
+    @WithDefault("30d")
+    Duration deliveryLogRetention();
+
     interface Delivery {
 
         /** Whether this replica delivers webhooks (replicas share the work safely; this only switches one off). */

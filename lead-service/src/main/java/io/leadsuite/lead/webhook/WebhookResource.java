@@ -124,19 +124,20 @@ public class WebhookResource {
     }
 
     @GET
-    @Operation(operationId = "listWebhooks", summary = "The live webhook subscriptions (secrets are never returned)")
-    @APIResponse(responseCode = "200", description = "Every subscription (one page)", content = @Content(schema = @Schema(implementation = SubscriptionPage.class)))
-    public Uni<SubscriptionPage> list() {
-        return webhooks.list().map(all -> new SubscriptionPage(all.stream().map(SubscriptionView::of).toList(), null));
+    @Operation(operationId = "listWebhooks", summary = "The caller's live webhook subscriptions (secrets are never returned)", description = "A CRM client sees the subscriptions it made; an admin sees all.")
+    @APIResponse(responseCode = "200", description = "Every subscription of the caller (one page)", content = @Content(schema = @Schema(implementation = SubscriptionPage.class)))
+    public Uni<SubscriptionPage> list(SecurityContext security) {
+        return webhooks.list(requester(security))
+                .map(all -> new SubscriptionPage(all.stream().map(SubscriptionView::of).toList(), null));
     }
 
     @GET
     @Path("/{id}")
     @Operation(operationId = "getWebhook", summary = "One webhook subscription (without its secret)")
     @APIResponse(responseCode = "200", description = "The subscription", content = @Content(schema = @Schema(implementation = SubscriptionView.class)))
-    @APIResponse(responseCode = "404", description = "No such subscription")
-    public Uni<SubscriptionView> get(@PathParam("id") UUID id) {
-        return webhooks.get(id).map(SubscriptionView::of);
+    @APIResponse(responseCode = "404", description = "No such subscription of the caller")
+    public Uni<SubscriptionView> get(@PathParam("id") UUID id, SecurityContext security) {
+        return webhooks.get(id, requester(security)).map(SubscriptionView::of);
     }
 
     @DELETE
@@ -144,9 +145,9 @@ public class WebhookResource {
     @Operation(operationId = "deleteWebhook", summary = "Unsubscribe", description = "Nothing more is delivered; pending deliveries are cancelled; "
             + "the delivery log stays readable.")
     @APIResponse(responseCode = "204", description = "Deleted")
-    @APIResponse(responseCode = "404", description = "No such subscription")
-    public Uni<Response> delete(@PathParam("id") UUID id) {
-        return webhooks.delete(id).replaceWith(Response.noContent().build());
+    @APIResponse(responseCode = "404", description = "No such subscription of the caller")
+    public Uni<Response> delete(@PathParam("id") UUID id, SecurityContext security) {
+        return webhooks.delete(id, requester(security)).replaceWith(Response.noContent().build());
     }
 
     @GET
@@ -155,9 +156,9 @@ public class WebhookResource {
             + "state (PENDING, DELIVERED, CANCELLED) and every attempt: when, HTTP status, error, duration. Pages by "
             + "cursor: pass `next` as `after`.")
     @APIResponse(responseCode = "200", description = "A page of deliveries", content = @Content(schema = @Schema(implementation = DeliveryPage.class)))
-    @APIResponse(responseCode = "404", description = "No such subscription")
+    @APIResponse(responseCode = "404", description = "No such subscription of the caller")
     public Uni<DeliveryPage> deliveries(@PathParam("id") UUID id, @QueryParam("after") String after,
-            @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {
+            @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit, SecurityContext security) {
         Long before = null;
         if (after != null) {
             try {
@@ -166,9 +167,13 @@ public class WebhookResource {
                 throw ProblemException.badRequest("'after' is not a cursor this list returned");
             }
         }
-        return webhooks.deliveries(id, before, limit + 1).map(found -> {
+        return webhooks.deliveries(id, requester(security), before, limit + 1).map(found -> {
             List<DeliveryView> items = found.stream().limit(limit).map(DeliveryView::of).toList();
             return new DeliveryPage(items, found.size() > limit ? String.valueOf(items.get(items.size() - 1).id()) : null);
         });
+    }
+
+    private static WebhookService.Requester requester(SecurityContext security) {
+        return new WebhookService.Requester(security.getUserPrincipal().getName(), security.isUserInRole(Roles.ADMIN));
     }
 }

@@ -100,27 +100,40 @@ public class WebhookService {
         return Panache.withTransaction(subscription::<WebhookSubscription> persist);
     }
 
+    /**
+     * Who asks: a CRM client sees and manages only the subscriptions it made (their {@code createdBy} is its subject);
+     * an admin sees all. Another client's subscription reads as not found, so its existence is not revealed either.
+     */
+    public record Requester(String subject, boolean admin) {
+        boolean owns(WebhookSubscription subscription) {
+            return admin || subject.equals(subscription.createdBy);
+        }
+    }
+
     @WithSession
-    public Uni<List<WebhookSubscription>> list() {
-        return WebhookSubscription.<WebhookSubscription> find("deletedAt is null", Sort.by("createdAt").and("id"))
+    public Uni<List<WebhookSubscription>> list(Requester requester) {
+        return (requester.admin()
+                ? WebhookSubscription.<WebhookSubscription> find("deletedAt is null", Sort.by("createdAt").and("id"))
+                : WebhookSubscription.<WebhookSubscription> find("deletedAt is null and createdBy = ?1",
+                        Sort.by("createdAt").and("id"), requester.subject()))
                 .list();
     }
 
     @WithSession
-    public Uni<WebhookSubscription> get(UUID id) {
-        return find(id);
+    public Uni<WebhookSubscription> get(UUID id, Requester requester) {
+        return find(id, requester);
     }
 
-    private static Uni<WebhookSubscription> find(UUID id) {
+    private static Uni<WebhookSubscription> find(UUID id, Requester requester) {
         return WebhookSubscription.<WebhookSubscription> findById(id)
-                .onItem().transform(s -> s == null || s.deletedAt != null ? null : s)
+                .onItem().transform(s -> s == null || s.deletedAt != null || !requester.owns(s) ? null : s)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Webhook subscription", id));
     }
 
     /** Deletes the subscription: no further deliveries, pending ones cancelled, the log kept. */
     @WithTransaction
-    public Uni<Void> delete(UUID id) {
-        return find(id).chain(subscription -> {
+    public Uni<Void> delete(UUID id, Requester requester) {
+        return find(id, requester).chain(subscription -> {
             subscription.deletedAt = Instant.now();
             return Panache.getSession().chain(session -> session.createNativeQuery(
                     "update webhook_delivery set state = 'CANCELLED', leased_until = null "
@@ -131,8 +144,10 @@ public class WebhookService {
 
     /** The subscription's deliveries, newest first, each with its attempts; after a delivery id. */
     @WithSession
-    public Uni<List<DeliveryLog>> deliveries(UUID subscriptionId, Long beforeId, int limit) {
+    public Uni<List<DeliveryLog>> deliveries(UUID subscriptionId, Requester requester, Long beforeId, int limit) {
+        // a deleted subscription's log stays readable by its owner
         return WebhookSubscription.<WebhookSubscription> findById(subscriptionId)
+                .onItem().transform(s -> s == null || !requester.owns(s) ? null : s)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Webhook subscription", subscriptionId))
                 .chain(s -> WebhookDelivery.<WebhookDelivery> find("subscriptionId = ?1 and id < ?2",
                         Sort.descending("id"), subscriptionId, beforeId == null ? Long.MAX_VALUE : beforeId)

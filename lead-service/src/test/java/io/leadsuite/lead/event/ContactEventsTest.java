@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import io.leadsuite.contracts.ContactErased;
 import io.leadsuite.contracts.ContactMerged;
+import io.leadsuite.contracts.ContactUpdated;
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.ScoreChanged;
@@ -186,7 +187,86 @@ class ContactEventsTest {
         assertEquals("{\"erased\":true}", pool.preparedQuery("select payload from webhook_delivery "
                 + "where subscription_id = $1").execute(Tuple.of(subscription)).await().indefinitely().iterator()
                 .next().getString("payload"));
-        // a new capture of the same person afterwards starts afresh (the closed leads do not block it)
-        assertTrue(capture(email, "solar-panels").getBoolean("leadCreated"));
+    }
+
+    /**
+     * Before: need, disqualification reasons and pending webhook bodies stayed; a pending delivery was still sent; a
+     * dead-lettered event kept its payload; a late contact.updated wrote the erased contact's country back; the
+     * erased lead could be reopened and patched with new free text; a capture racing the erasure opened a new lead.
+     */
+    @Test
+    void anErasureRemovesFreeTextAndPendingDeliveriesAndNothingBringsItBack() {
+        String name = "Erasmina" + UUID.randomUUID().toString().substring(0, 8);
+        String email = "final." + UUID.randomUUID() + "@example.com";
+        JsonPath first = capture(email, "solar-panels");
+        String contact = first.getString("contactId");
+        String open = first.getString("leadId");
+        String closed = capture(email, "heat-pumps").getString("leadId");
+        given().auth().oauth2(MARKETING).contentType("application/merge-patch+json")
+                .body("{\"qualification\": {\"need\": \"" + name + " wants a quote\"}}").patch("/leads/" + open)
+                .then().statusCode(200);
+        given().auth().oauth2(MARKETING).contentType(ContentType.JSON)
+                .body("{\"reason\": \"" + name + " moved abroad\"}").post("/leads/" + closed + "/disqualify")
+                .then().statusCode(200);
+        UUID subscription = UUID.randomUUID();
+        pool.preparedQuery("insert into webhook_subscription (id, url, secret, events, created_at) values ($1, "
+                + "'http://127.0.0.1:9/x', 'whsec_0123456789abcdef', 'lead.nothing', now())")
+                .execute(Tuple.of(subscription)).await().indefinitely();
+        // a delivery not sent yet (due tomorrow) carries the name
+        pool.preparedQuery("insert into webhook_delivery (subscription_id, event_id, event_type, lead_id, sequence, "
+                + "payload, state, next_attempt_at, created_at) values ($1, $2, 'lead.updated', $3, 1, $4, 'PENDING', "
+                + "now() + interval '1 day', now())")
+                .execute(Tuple.of(subscription, UUID.randomUUID(), UUID.fromString(open), "{\"need\":\"" + name + "\"}"))
+                .await().indefinitely();
+        pool.preparedQuery("insert into outbox_dead_letter (id, message_id, type, subject, sequence, payload, "
+                + "created_at, reason) values ((select coalesce(max(id), 0) + 1000000 from outbox_dead_letter), $1, "
+                + "'lead.updated', $2, 9, cast($3 as jsonb), now(), 'test')")
+                .execute(Tuple.of(UUID.randomUUID(), UUID.fromString(open), "{\"need\":\"" + name + "\"}"))
+                .await().indefinitely();
+
+        send(Envelope.of(EventTypes.CONTACT_ERASED, "contact-service", Instant.now(), UUID.fromString(contact), 3,
+                new ContactErased(UUID.fromString(contact))));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DISQUALIFIED".equals(lead(open).getString("status")));
+
+        assertNull(lead(open).getString("qualification.need"), lead(open).prettify());
+        for (String leadId : List.of(open, closed)) {
+            assertTrue(history(leadId).stream().noneMatch(e -> String.valueOf(e.get("reason")).contains(name)),
+                    () -> history(leadId).toString());
+        }
+        assertEquals(0, count("select count(*) as n from webhook_delivery where payload like $1", "%" + name + "%"));
+        assertEquals("CANCELLED", pool.preparedQuery("select state from webhook_delivery where subscription_id = $1")
+                .execute(Tuple.of(subscription)).await().indefinitely().iterator().next().getString("state"));
+        assertEquals(0, count("select count(*) as n from outbox_dead_letter where cast(payload as text) like $1",
+                "%" + name + "%"));
+
+        // a late contact.updated (redelivered, or from before the erasure) brings nothing back
+        send(Envelope.of(EventTypes.CONTACT_UPDATED, "contact-service", Instant.now(), UUID.fromString(contact), 2,
+                new ContactUpdated(UUID.fromString(contact), email, name, "Late", null, null, null, null, "PT", false,
+                        List.of("country"))));
+        String sentinel = capture("sentinel." + UUID.randomUUID() + "@example.com", "x").getString("contactId");
+        send(Envelope.of(EventTypes.CONTACT_UPDATED, "contact-service", Instant.now(), UUID.fromString(sentinel), 2,
+                new ContactUpdated(UUID.fromString(sentinel), "sentinel@example.com", null, null, null, null, null,
+                        null, "ES", false, List.of("country"))));
+        await().atMost(Duration.ofSeconds(20)).until(() -> count(
+                "select count(*) as n from contact_country where contact_id = cast($1 as uuid)", sentinel) == 1);
+        assertEquals(0, count("select count(*) as n from contact_country where contact_id = cast($1 as uuid)",
+                contact));
+
+        // the erased leads take no new free text, and no new lead opens for the erased contact
+        given().auth().oauth2(MARKETING).contentType(ContentType.JSON)
+                .body("{\"reason\": \"" + name + " is back\"}").post("/leads/" + closed + "/reopen")
+                .then().statusCode(409).contentType("application/problem+json");
+        given().auth().oauth2(MARKETING).contentType("application/merge-patch+json")
+                .body("{\"qualification\": {\"need\": \"" + name + "\"}}").patch("/leads/" + open)
+                .then().statusCode(409).contentType("application/problem+json");
+        given().auth().oauth2(MARKETING).contentType(ContentType.JSON)
+                .body("{\"email\": \"" + email + "\", \"topic\": \"boilers\", \"source\": \"MARKETING_FORM\"}")
+                .post("/captures").then().statusCode(409).contentType("application/problem+json");
+        assertEquals(2, leadsOf(contact));
+    }
+
+    private long count(String sql, String parameter) {
+        return pool.preparedQuery(sql).execute(Tuple.of(parameter)).await().indefinitely().iterator().next()
+                .getLong("n");
     }
 }

@@ -139,17 +139,24 @@ class CaptureToSalesReadyTest {
                 .body("items.contact.email", hasItem(email));
     }
 
+    /** Before, an erased contact (410 from contact-service) failed the whole page with a 4xx. */
     @Test
     void aSalesReadyLeadWhoseContactIsGoneStaysInTheFeedWithoutDetails() {
-        JsonPath captured = capture("gone." + UUID.randomUUID() + "@example.com", "solar-panels", 201);
-        String leadId = captured.getString("leadId");
-        send(scoreChanged(leadId, captured.getString("contactId"), 1, 80));
-        await().atMost(Duration.ofSeconds(10)).until(() -> lead(leadId).getBoolean("salesReady"));
+        List<String> leads = new java.util.ArrayList<>();
+        for (String prefix : List.of("gone", "missing")) {
+            JsonPath captured = capture(prefix + "." + UUID.randomUUID() + "@example.com", "solar-panels", 201);
+            String leadId = captured.getString("leadId");
+            send(scoreChanged(leadId, captured.getString("contactId"), 1, 80));
+            await().atMost(Duration.ofSeconds(10)).until(() -> lead(leadId).getBoolean("salesReady"));
+            leads.add(leadId);
+        }
         List<Map<String, Object>> items = given().auth().oauth2(CRM).get("/crm/leads/sales-ready?limit=200")
                 .then().statusCode(200).extract().jsonPath().getList("items");
-        Map<String, Object> item = items.stream()
-                .filter(i -> leadId.equals(((Map<?, ?>) i.get("lead")).get("id"))).findFirst().orElseThrow();
-        assertEquals(null, item.get("contact"));
+        for (String leadId : leads) {
+            Map<String, Object> item = items.stream()
+                    .filter(i -> leadId.equals(((Map<?, ?>) i.get("lead")).get("id"))).findFirst().orElseThrow();
+            assertEquals(null, item.get("contact"));
+        }
     }
 
     @Test
@@ -187,6 +194,38 @@ class CaptureToSalesReadyTest {
                 .body("errors.field", hasItem("Idempotency-Key"));
         // without a key, a second submission is a second submission: it touches the lead
         capture(email, "boilers", 200);
+    }
+
+    /**
+     * Before, keys were global: another client sending the same key got the first client's answer (its contact and
+     * lead ids), or was refused with 422 when its body differed.
+     */
+    @Test
+    void anIdempotencyKeyBelongsToTheCallerThatSentIt() {
+        String key = UUID.randomUUID().toString();
+        String email = "owned." + UUID.randomUUID() + "@example.com";
+        String body = "{\"email\": \"" + email + "\", \"topic\": \"boilers\", \"source\": \"EVENT\"}";
+        String other = other("other-marketer");
+        String third = other("third-marketer");
+        given().auth().oauth2(MARKETING).contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
+                .post("/captures").then().statusCode(201);
+
+        // another body under that key from another caller is not refused because of the first caller's use
+        given().auth().oauth2(other).contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body(body.replace("boilers", "solar")).post("/captures").then().statusCode(201);
+        // the same key and body from a third caller: its own capture (the lead exists: touched), not a replay
+        io.restassured.response.Response same = given().auth().oauth2(third).contentType(ContentType.JSON)
+                .header("Idempotency-Key", key).body(body).post("/captures");
+        assertEquals(200, same.statusCode(), same.asString());
+        assertEquals(null, same.header("Idempotent-Replayed"));
+        // the first caller still gets its own answer again
+        given().auth().oauth2(MARKETING).contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
+                .post("/captures").then().statusCode(201).header("Idempotent-Replayed", "true");
+    }
+
+    private static String other(String subject) {
+        return io.leadsuite.kit.testing.TestTokens.mint(subject, io.leadsuite.kit.testing.TestTokens.ISSUER, 3600,
+                io.leadsuite.kit.testing.TestTokens.privateKey(), "marketing");
     }
 
     @Test

@@ -13,7 +13,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * Stands in for contact-service in lead-service's own tests (the end-to-end tests use the real one): match-or-create
  * by lower-cased e-mail, read by id; e-mails starting with "unavailable" get a 503, "invalid" a 422 problem, and a
- * contact whose e-mail starts with "gone" is matched but then reads as 404, as an erased contact would.
+ * contact whose e-mail starts with "gone" is matched but then reads as 410, as an erased contact does; one whose
+ * e-mail starts with "missing" reads as 404.
  */
 public class FakeContactService implements QuarkusTestResourceLifecycleManager {
 
@@ -61,7 +62,12 @@ public class FakeContactService implements QuarkusTestResourceLifecycleManager {
             }
             if ("GET".equals(request.method().name()) && request.path().startsWith("/contacts/")) {
                 JsonObject contact = byId.get(request.path().substring("/contacts/".length()));
-                if (contact == null || contact.getString("email").startsWith("gone")) {
+                if (contact != null && contact.getString("email").startsWith("gone")) {
+                    // as contact-service answers for an erased contact
+                    request.response().setStatusCode(410).putHeader("Content-Type", "application/problem+json")
+                            .end(new JsonObject().put("type", "https://leadsuite.io/problems/erased")
+                                    .put("title", "Contact erased").put("status", 410).encode());
+                } else if (contact == null || contact.getString("email").startsWith("missing")) {
                     request.response().setStatusCode(404).end();
                 } else {
                     request.response().putHeader("Content-Type", "application/json").end(contact.encode());

@@ -160,6 +160,32 @@ class WebhookTest {
         given().auth().oauth2(CRM).get("/crm/webhooks/" + id + "/deliveries").then().statusCode(200);
     }
 
+    /**
+     * Before, any CRM client listed, read and deleted every subscription (and read its delivery log, with the
+     * payloads sent to another CRM).
+     */
+    @Test
+    void aSubscriptionBelongsToTheCrmClientThatMadeIt() {
+        String mine = subscribe("http://127.0.0.1:9/mine", "lead.closed");
+        String otherCrm = TestTokens.mint("other-crm", TestTokens.ISSUER, 3600, TestTokens.privateKey(), "crm");
+        String theirs = given().auth().oauth2(otherCrm).contentType(ContentType.JSON)
+                .body(Map.of("url", "http://127.0.0.1:9/theirs", "secret", SECRET, "events", List.of("lead.closed")))
+                .post("/crm/webhooks").then().statusCode(201).extract().path("id");
+
+        given().auth().oauth2(CRM).get("/crm/webhooks").then().statusCode(200)
+                .body("items.id", hasItem(mine)).body("items.id", not(hasItem(theirs)));
+        given().auth().oauth2(CRM).get("/crm/webhooks/" + theirs).then().statusCode(404)
+                .contentType("application/problem+json");
+        given().auth().oauth2(CRM).get("/crm/webhooks/" + theirs + "/deliveries").then().statusCode(404);
+        given().auth().oauth2(CRM).delete("/crm/webhooks/" + theirs).then().statusCode(404);
+        // the admin sees and manages every subscription
+        given().auth().oauth2(ADMIN).get("/crm/webhooks").then().statusCode(200)
+                .body("items.id", hasItem(mine)).body("items.id", hasItem(theirs));
+        given().auth().oauth2(otherCrm).get("/crm/webhooks/" + theirs).then().statusCode(200);
+        given().auth().oauth2(ADMIN).delete("/crm/webhooks/" + theirs).then().statusCode(204);
+        unsubscribe(mine);
+    }
+
     @Test
     void badSubscriptionsAndForbiddenTargetsAreProblems() {
         given().auth().oauth2(CRM).contentType(ContentType.JSON)

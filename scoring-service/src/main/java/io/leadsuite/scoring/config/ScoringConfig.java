@@ -13,6 +13,17 @@ public interface ScoringConfig {
 
     Rescore rescore();
 
+    Retention retention();
+
+    interface Retention {
+        /**
+         * How long an interaction that names only an e-mail no contact has, and was never applied, waits for that
+         * contact before the retention job deletes it ({@code leadsuite.scoring.retention.unmatched-interactions}).
+         */
+        @WithDefault("30d")
+        Duration unmatchedInteractions();
+    }
+
     interface Decay {
         /** How often the decay scheduler looks for expired windowed points ({@code leadsuite.scoring.decay.interval}). */
         @WithDefault("30s")

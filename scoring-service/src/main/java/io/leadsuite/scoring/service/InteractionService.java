@@ -21,7 +21,8 @@ import io.smallrye.mutiny.Uni;
  * Accepts interactions: stores each (an id seen before is a duplicate and ignored) and, in the same transaction,
  * applies it to its target leads: the named lead if it is tracked and open; without a lead, every open tracked lead of
  * the contact (by id, or by e-mail through contact.created), of the interaction's topic when it names one. An
- * interaction whose lead or contact is not known yet stays stored and is applied when they arrive.
+ * interaction whose lead or contact is not known yet stays stored and is applied when they arrive. One that names an
+ * erased contact or a lead of one is accepted and dropped: nothing about the person is stored again.
  */
 @ApplicationScoped
 public class InteractionService {
@@ -56,13 +57,21 @@ public class InteractionService {
         List<String> accepted = new ArrayList<>();
         List<String> duplicates = new ArrayList<>();
         List<Application> applications = new ArrayList<>();
+        Set<String> erased = new java.util.HashSet<>();
         return locks.acquire(keys)
-                .chain(() -> store.storeAll(inputs))
+                .chain(() -> store.namingErased(inputs))
+                .chain(ofErased -> {
+                    erased.addAll(ofErased);
+                    return store.storeAll(inputs.stream().filter(i -> !erased.contains(i.id())).toList());
+                })
                 .chain(stored -> {
                     Set<String> counted = new java.util.HashSet<>();
                     List<InteractionInput> fresh = new ArrayList<>();
                     for (InteractionInput input : inputs) {
-                        if (stored.contains(input.id()) && counted.add(input.id())) {
+                        if (erased.contains(input.id()) && counted.add(input.id())) {
+                            // accepted and dropped: its contact was erased
+                            accepted.add(input.id());
+                        } else if (stored.contains(input.id()) && counted.add(input.id())) {
                             accepted.add(input.id());
                             fresh.add(input);
                         } else {

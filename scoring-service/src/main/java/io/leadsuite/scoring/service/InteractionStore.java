@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.leadsuite.scoring.domain.Interaction;
 import io.leadsuite.scoring.domain.InteractionFacts;
 import io.leadsuite.scoring.domain.ModelDefinition;
+import io.leadsuite.scoring.domain.TrackedLead;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -76,6 +77,28 @@ public class InteractionStore {
             }
             return query.getResultList().invoke(stored::addAll).replaceWithVoid();
         })).replaceWith(stored);
+    }
+
+    /**
+     * The ids of the interactions that name an erased contact (by id) or a lead of one: they are never stored, so an
+     * interaction sent after the erasure leaves nothing about the person behind. Callers hold the contact and lead
+     * locks of the interactions (an erasure takes the contact's).
+     */
+    public Uni<java.util.Set<String>> namingErased(List<InteractionInput> inputs) {
+        if (inputs.stream().allMatch(i -> i.contactId() == null && i.leadId() == null)) {
+            return Uni.createFrom().item(java.util.Set.of());
+        }
+        return Panache.getSession().chain(session -> session.createNativeQuery("select u.id from unnest("
+                + "cast(?1 as text[]), cast(?2 as uuid[]), cast(?3 as uuid[])) as u(id, contact_id, lead_id) "
+                + "where exists (select 1 from contact_ref c where c.contact_id = u.contact_id and c.erased_at is not null) "
+                + "or exists (select 1 from tracked_lead t where t.lead_id = u.lead_id and t.status = ?4)", String.class)
+                .setParameter(1, inputs.stream().map(InteractionInput::id).toArray(String[]::new))
+                .setParameter(2, inputs.stream().map(InteractionInput::contactId).toArray(UUID[]::new))
+                .setParameter(3, inputs.stream().map(InteractionInput::leadId).toArray(UUID[]::new))
+                .setParameter(4, TrackedLead.ERASED)
+                .setFlushMode(jakarta.persistence.FlushModeType.COMMIT)
+                .getResultList())
+                .map(java.util.HashSet::new);
     }
 
     /** Rows per multi-row insert (9 parameters each; PostgreSQL allows 32767). */

@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -205,6 +206,36 @@ class ProjectionOrderTest {
         awaitProcessed(late.id());
         assertTombstone(contact, 2L);
         assertEquals(0, countContactsWithEmail(email));
+    }
+
+    /**
+     * Before: an interaction sent after the erasure, naming the erased contact or its lead, was stored with its
+     * attributes (and an e-mail, when it named one) and stayed for good.
+     */
+    @Test
+    void anInteractionAfterAnErasureIsAcceptedAndNotStored() throws Exception {
+        UUID contact = UUID.randomUUID();
+        UUID lead = UUID.randomUUID();
+        String email = "gone." + UUID.randomUUID() + "@example.com";
+        send(contactEvents, Envelope.of(EventTypes.CONTACT_CREATED, "contact-service", Instant.now(), contact, 1,
+                new ContactCreated(contact, email, "Ana", "Silva", "Acme", "Engineer", "PT", true)));
+        send(leadEvents, leadCreated(lead, contact, "erasure-" + lead));
+        await().atMost(ScoringTestSupport.PATIENCE).until(() -> !lead(lead).isEmpty());
+        send(contactEvents, Envelope.of(EventTypes.CONTACT_ERASED, "contact-service", Instant.now(), contact, 2,
+                new ContactErased(contact)));
+        await().atMost(ScoringTestSupport.PATIENCE).until(() -> contact(contact).get("erased_at") != null);
+
+        String byContact = "late-contact-" + contact;
+        String byLead = "late-lead-" + lead;
+        post("/interactions", """
+                [{"id": "%s", "type": "PAGE_VISITED", "contactId": "%s", "email": "%s",
+                  "attributes": {"url": "https://example.com/?who=%s"}},
+                 {"id": "%s", "type": "EMAIL_OPENED", "leadId": "%s"}]""".formatted(byContact, contact, email, email,
+                byLead, lead), 202);
+        assertTrue(query("select id from interaction where id in (?, ?)", byContact, byLead).isEmpty(),
+                "an interaction of an erased contact was stored");
+        assertEquals(0, ((Number) query("select count(*) as n from interaction where email = ? "
+                + "or cast(attributes as text) like ?", email, "%" + email + "%").get("n")).intValue());
     }
 
     @Test

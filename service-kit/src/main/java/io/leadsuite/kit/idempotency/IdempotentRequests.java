@@ -84,12 +84,18 @@ public class IdempotentRequests {
         return builder.build();
     }
 
-    /** A keyed request: the operation it is for, the client's key and a hash of what was asked. */
+    /** A keyed request: the operation and caller it is for, the client's key and a hash of what was asked. */
     public record Request(String operation, String key, String hash) {
     }
 
-    /** Null when the client sent no key; otherwise the request to look up and remember. */
-    public Request request(String operation, String key, Object body) {
+    /**
+     * Null when the client sent no key; otherwise the request to look up and remember. A key belongs to the caller
+     * (the token's subject) and the operation (the route): another client using the same key neither gets this
+     * caller's answer nor is refused because of it.
+     *
+     * @param caller the authenticated subject that sent the request
+     */
+    public Request request(String operation, String caller, String key, Object body) {
         if (key == null) {
             return null;
         }
@@ -97,7 +103,8 @@ public class IdempotentRequests {
             throw ProblemException.unprocessable("The Idempotency-Key header must have 1 to 200 characters",
                     List.of(new Problem.FieldError(HEADER, "1 to 200 characters")));
         }
-        return new Request(operation, key, hash(operation, body));
+        String scoped = operation + " " + (caller == null ? "" : caller);
+        return new Request(scoped, key, hash(scoped, body));
     }
 
     /** The stored answer of an earlier request with this key, if any within 24 hours; 422 if it asked otherwise. */
