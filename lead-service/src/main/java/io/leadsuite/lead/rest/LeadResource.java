@@ -71,7 +71,7 @@ public class LeadResource {
              "salesReadyBy": "SCORE", "salesReadyAt": "2026-11-23T09:12:00Z",
              "scores": [{"modelId": "8d1b6f0e-0000-4000-8000-000000000001", "modelName": "Default engagement",
                          "score": 62, "grade": "B", "salesReadyThreshold": 50, "salesReady": true}],
-             "team": "telesales", "owner": "joao.telesales",
+             "team": "telesales", "owner": "joao.telesales", "acceptedBy": null,
              "qualification": {"budget": 15000, "currency": "EUR", "timeframe": "THIS_QUARTER",
                                "need": "Replace an oil boiler", "decisionMaker": true},
              "crm": {"leadId": null, "opportunityId": null}, "stageEnteredAt": "2026-11-23T10:02:00Z",
@@ -121,12 +121,14 @@ public class LeadResource {
     @Schema(name = "LeadHistoryEntry")
     public record HistoryEntryView(long id, java.time.Instant at,
             @Schema(implementation = LeadHistoryEntry.Kind.class) String kind, String from, String to,
+            @Schema(description = "the flow of `to` (and of `from`, except for FLOW_SWITCHED)") String flow,
+            @Schema(description = "for FLOW_SWITCHED: the flow of `from`", nullable = true) String fromFlow,
             @Schema(implementation = Cause.class) String cause,
             String actor, String reason,
             @Schema(description = "for a stage change: seconds the lead spent in the stage it left") Long secondsInStage) {
         static HistoryEntryView of(LeadHistoryEntry e) {
-            return new HistoryEntryView(e.id, e.at, e.kind, e.fromStage, e.toStage, e.cause, e.actor, e.reason,
-                    e.secondsInStage);
+            return new HistoryEntryView(e.id, e.at, e.kind, e.fromStage, e.toStage, e.flowId, e.fromFlowId, e.cause,
+                    e.actor, e.reason, e.secondsInStage);
         }
     }
 
@@ -217,6 +219,26 @@ public class LeadResource {
             @Parameter(description = IF_MATCH) @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, SecurityContext security) {
         return leads.markSalesReady(id, ifMatch(ifMatch), request == null ? null : request.reason(), actor(security))
                 .map(LeadResource::withEtag);
+    }
+
+    @POST
+    @Path("/{id}/accept")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.SALES, Roles.ADMIN })
+    @Operation(operationId = "acceptLead", summary = "Accept a sales-ready lead (sales acceptance)", description = "Status ACCEPTED; the lead enters its flow's sales-acceptance stage (SALES_ACCEPTANCE in "
+            + "marketing-lead) and, when the flow names a sales flow, switches to it (`sales-lead`: QUALIFY, DEVELOP, "
+            + "PROPOSE, CLOSE), keeping its history. The history names who accepted it (MANUAL, the caller). The "
+            + "owner becomes the one given, else the caller. The same user accepting again changes nothing. The CRM "
+            + "does the same with POST /crm/leads/{id}/accept. Publishes lead.accepted and lead.stage-changed.")
+    @APIResponse(responseCode = "200", description = "Accepted; the lead, now in the sales flow", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
+    @APIResponse(responseCode = "404", description = "No such lead")
+    @APIResponse(responseCode = "409", description = "The lead is not sales-ready, not open, or was accepted by someone else")
+    @APIResponse(responseCode = "412", description = "If-Match names a stale version")
+    @APIResponse(responseCode = "422", description = "Invalid fields, each named in `errors`")
+    public Uni<RestResponse<LeadView>> accept(@PathParam("id") UUID id, @Valid LeadRequests.SalesAcceptRequest request,
+            @Parameter(description = IF_MATCH) @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, SecurityContext security) {
+        return leads.accept(id, ifMatch(ifMatch), request == null ? null : request.owner(),
+                request == null ? null : request.reason(), actor(security)).map(LeadResource::withEtag);
     }
 
     @POST

@@ -19,7 +19,9 @@ public record LeadView(UUID id, UUID contactId, String topic, @Schema(implementa
         boolean salesReady, @Schema(enumeration = {
                 "SCORE", "MANUAL" }, nullable = true) String salesReadyBy,
         Instant salesReadyAt,
-        List<LeadScore> scores, String team, String owner, Qualification qualification, Crm crm,
+        List<LeadScore> scores, String team, String owner,
+        @Schema(description = "who accepted the lead (sales acceptance): a sales user or the CRM's client; null until accepted", nullable = true) String acceptedBy,
+        Qualification qualification, Crm crm,
         Instant stageEnteredAt, Instant createdAt, Instant updatedAt, long version){
 
     /** Recorded by telesales or sales ({@code PATCH /leads/{id}}); transition guards read it. */
@@ -38,7 +40,7 @@ public record LeadView(UUID id, UUID contactId, String topic, @Schema(implementa
 
     public static LeadView of(Lead l) {
         return new LeadView(l.id, l.contactId, l.topic, l.source, l.sourceRef, l.flowId, l.flowVersion, l.stage,
-                l.status.name(), l.salesReady, l.salesReadyBy, l.salesReadyAt, l.scores, l.team, l.owner,
+                l.status.name(), l.salesReady, l.salesReadyBy, l.salesReadyAt, l.scores, l.team, l.owner, l.acceptedBy,
                 new Qualification(l.budget, l.currency, l.timeframe, l.need, l.decisionMaker),
                 new Crm(l.crmLeadId, l.crmOpportunityId, l.estimatedRevenue, l.estimatedClose, l.revenue, l.closeReason,
                         l.crmRejectionReason, l.acceptedAt, l.closedAt),

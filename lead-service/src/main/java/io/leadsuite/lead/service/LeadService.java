@@ -242,56 +242,84 @@ public class LeadService {
 
     /** Moves the lead along a transition of its flow (CONTRACT: 200, 409, 403, 422; 412 on a stale If-Match). */
     public Uni<Lead> transition(UUID id, Long ifMatch, String to, String reason, Actor actor) {
-        return change(id, ifMatch, (lead, flow, now) -> lead.transition(to, actor.roles(), flow, actor.name(), reason,
-                now));
+        return change(id, ifMatch, false, (lead, flows, now) -> lead.transition(to, actor.roles(), flows.current(),
+                actor.name(), reason, now));
     }
 
     public Uni<Lead> markSalesReady(UUID id, Long ifMatch, String reason, Actor actor) {
-        return change(id, ifMatch, (lead, flow, now) -> lead.markSalesReady(flow, actor.name(), reason, now));
+        return change(id, ifMatch, false, (lead, flows, now) -> lead.markSalesReady(flows.current(), actor.name(),
+                reason, now));
     }
 
     public Uni<Lead> disqualify(UUID id, Long ifMatch, String reason, Actor actor) {
-        return change(id, ifMatch, (lead, flow, now) -> lead.disqualify(actor.name(), reason, now));
+        return change(id, ifMatch, false, (lead, flows, now) -> lead.disqualify(actor.name(), reason, now));
     }
 
     public Uni<Lead> recycle(UUID id, Long ifMatch, String reason, Actor actor) {
-        return change(id, ifMatch, (lead, flow, now) -> lead.recycle(flow, Cause.MANUAL, actor.name(), reason, now));
+        return change(id, ifMatch, false, (lead, flows, now) -> lead.recycle(flows.current(), flows.origin(),
+                Cause.MANUAL, actor.name(), reason, now));
     }
 
     public Uni<Lead> reopen(UUID id, Long ifMatch, String reason, Actor actor) {
-        return change(id, ifMatch, (lead, flow, now) -> lead.reopen(flow, actor.name(), reason, now))
+        return change(id, ifMatch, false, (lead, flows, now) -> lead.reopen(flows.current(), flows.origin(),
+                actor.name(), reason, now))
                 .onFailure(CaptureService::isUniqueViolation).transform(e -> ProblemException
                         .conflict("The contact has another open lead on this topic; it cannot be reopened"));
     }
 
     public Uni<Lead> update(UUID id, Long ifMatch, LeadPatch patch, Actor actor) {
-        return change(id, ifMatch, (lead, flow, now) -> lead.update(patch, actor.name(), now))
+        return change(id, ifMatch, false, (lead, flows, now) -> lead.update(patch, actor.name(), now))
                 .onFailure(CaptureService::isUniqueViolation).transform(e -> ProblemException
                         .conflict("The contact already has an open lead on that topic"));
     }
 
+    /** Sales acceptance by a sales user (CONTRACT: 409 unless the lead is sales-ready). */
+    public Uni<Lead> accept(UUID id, Long ifMatch, String owner, String reason, Actor actor) {
+        return change(id, ifMatch, true, (lead, flows, now) -> lead.acceptBySales(owner, reason, flows.current(),
+                flows.sales(), actor.name(), now));
+    }
+
     public Uni<Lead> crmAccept(UUID id, String crmLeadId, String owner, Actor actor) {
-        return change(id, null, (lead, flow, now) -> lead.acceptByCrm(crmLeadId, owner, flow, actor.name(), now));
+        return change(id, null, true, (lead, flows, now) -> lead.acceptByCrm(crmLeadId, owner, flows.current(),
+                flows.sales(), actor.name(), now));
     }
 
     public Uni<Lead> crmReject(UUID id, String reason, Actor actor) {
-        return change(id, null, (lead, flow, now) -> lead.rejectByCrm(reason, flow, actor.name(), now));
+        return change(id, null, false, (lead, flows, now) -> lead.rejectByCrm(reason, flows.current(),
+                flows.origin(), actor.name(), now));
     }
 
     public Uni<Lead> crmOpportunity(UUID id, String opportunityId, BigDecimal estimatedRevenue,
             LocalDate estimatedClose, Actor actor) {
-        return change(id, null, (lead, flow, now) -> lead.opportunity(opportunityId, estimatedRevenue, estimatedClose,
-                flow, actor.name(), now));
+        return change(id, null, false, (lead, flows, now) -> lead.opportunity(opportunityId, estimatedRevenue,
+                estimatedClose, flows.current(), actor.name(), now));
     }
 
     public Uni<Lead> crmClose(UUID id, LeadStatus outcome, BigDecimal revenue, String reason, Actor actor) {
-        return change(id, null, (lead, flow, now) -> lead.closeByCrm(outcome, revenue, reason, flow, actor.name(),
-                now));
+        return change(id, null, false, (lead, flows, now) -> lead.closeByCrm(outcome, revenue, reason,
+                flows.current(), actor.name(), now));
+    }
+
+    /**
+     * The flows a change may need: the lead's own (its version), the one it came from before it switched to a sales
+     * flow (null if it never switched), and the newest version of its flow's sales flow (loaded only for acceptance;
+     * null otherwise or when the flow names none).
+     */
+    record Flows(Flow current, Flow origin, Flow sales) {
     }
 
     @FunctionalInterface
     interface Action {
-        List<LeadChange> apply(Lead lead, Flow flow, Instant now);
+        List<LeadChange> apply(Lead lead, Flows flows, Instant now);
+    }
+
+    private Uni<Flows> flowsOf(Lead lead, boolean withSalesFlow) {
+        return flows.get(lead.flowId, lead.flowVersion).chain(current -> (lead.originFlowId == null
+                ? Uni.createFrom().<Flow> nullItem()
+                : flows.get(lead.originFlowId, lead.originFlowVersion))
+                .chain(origin -> (withSalesFlow && current.salesFlow() != null ? flows.latest(current.salesFlow())
+                        : Uni.createFrom().<Flow> nullItem())
+                        .map(sales -> new Flows(current, origin, sales))));
     }
 
     /**
@@ -300,7 +328,7 @@ public class LeadService {
      * lead's own flow version, and its history entries and events recorded. An action that changes nothing (a
      * repeated CRM call) records nothing.
      */
-    private Uni<Lead> change(UUID id, Long ifMatch, Action action) {
+    private Uni<Lead> change(UUID id, Long ifMatch, boolean withSalesFlow, Action action) {
         return Panache.withTransaction(() -> Lead.<Lead> findById(id, LockModeType.PESSIMISTIC_WRITE)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Lead", id))
                 .chain(lead -> {
@@ -310,9 +338,9 @@ public class LeadService {
                                         + " is stale; the lead is at version " + lead.version + ". Read it again.",
                                 null).with("version", lead.version));
                     }
-                    return flows.get(lead.flowId, lead.flowVersion).chain(flow -> {
+                    return flowsOf(lead, withSalesFlow).chain(related -> {
                         Instant now = Instant.now();
-                        List<LeadChange> changes = action.apply(lead, flow, now);
+                        List<LeadChange> changes = action.apply(lead, related, now);
                         if (changes.isEmpty()) {
                             return Uni.createFrom().item(lead);
                         }
