@@ -32,6 +32,8 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
     /** The manual sales-ready flag (CONTRACT.md: telesales). */
     static final Set<String> TELESALES_OR_ADMIN = Set.of(Roles.TELESALES, Roles.ADMIN);
     static final Set<String> ADMIN = Set.of(Roles.ADMIN);
+    /** Sales acceptance in the suite (CONTRACT.md: sales, admin). */
+    static final Set<String> SALES_OR_ADMIN = Set.of(Roles.SALES, Roles.ADMIN);
 
     /**
      * One line of the role table: a method ({@code *} for any), a path template on the service ({@code {x}} is one
@@ -67,6 +69,7 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
             Rule.of("GET", "/leads/{id}/history", Roles.ALL),
             Rule.of("POST", "/leads/{id}/transitions", STAFF),
             Rule.of("POST", "/leads/{id}/sales-ready", TELESALES_OR_ADMIN),
+            Rule.of("POST", "/leads/{id}/accept", SALES_OR_ADMIN),
             Rule.of("POST", "/leads/{id}/disqualify", STAFF),
             Rule.of("POST", "/leads/{id}/recycle", Set.of(Roles.TELESALES, Roles.SALES, Roles.ADMIN)),
             Rule.of("POST", "/leads/{id}/reopen", STAFF),

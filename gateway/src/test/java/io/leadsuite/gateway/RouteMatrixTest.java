@@ -49,6 +49,7 @@ class RouteMatrixTest {
             { "GET", "/api/leads/l-1/history", "lead-service", "/leads/l-1/history", Set.of(M, T, S, A, C) },
             { "POST", "/api/leads/l-1/transitions", "lead-service", "/leads/l-1/transitions", Set.of(M, T, S, A) },
             { "POST", "/api/leads/l-1/sales-ready", "lead-service", "/leads/l-1/sales-ready", Set.of(T, A) },
+            { "POST", "/api/leads/l-1/accept", "lead-service", "/leads/l-1/accept", Set.of(S, A) },
             { "POST", "/api/leads/l-1/disqualify", "lead-service", "/leads/l-1/disqualify", Set.of(M, T, S, A) },
             { "GET", "/api/leads/funnel?flow=funnel", "lead-service", "/leads/funnel?flow=funnel", Set.of(M, T, S, A) },
             { "GET", "/api/flows", "lead-service", "/flows", Set.of(M, T, S, A, C) },
