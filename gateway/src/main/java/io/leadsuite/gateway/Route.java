@@ -62,6 +62,10 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
             // lead-service
             Rule.of("POST", "/captures", MARKETING_OR_ADMIN),
             Rule.of("GET", "/leads", Roles.ALL),
+            // lead imports before /leads/{id}: the first matching rule wins
+            Rule.of("POST", "/leads/imports", MARKETING_OR_ADMIN),
+            Rule.of("*", "/leads/imports/{jobId}", MARKETING_OR_ADMIN),
+            Rule.of("*", "/leads/imports/{jobId}/.*", MARKETING_OR_ADMIN),
             Rule.of("POST", "/leads", STAFF),
             Rule.of("GET", "/leads/funnel", STAFF),
             Rule.of("GET", "/leads/{id}", Roles.ALL),

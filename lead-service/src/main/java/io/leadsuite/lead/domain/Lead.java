@@ -40,6 +40,8 @@ public class Lead extends PanacheEntityBase {
     public String topic;
     public String source;
     public String sourceRef;
+    /** The campaign the lead came from (a capture's or an import row's), as given. */
+    public String campaign;
     public String flowId;
     public int flowVersion;
     public String stage;

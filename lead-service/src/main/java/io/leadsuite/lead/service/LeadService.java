@@ -56,7 +56,10 @@ public class LeadService {
     }
 
     /** A capture for a contact: the open lead of that topic, touched, or a new one. */
-    public record CaptureCommand(UUID contactId, String topic, String source, String sourceRef) {
+    public record CaptureCommand(UUID contactId, String topic, String source, String sourceRef, String campaign) {
+        public CaptureCommand(UUID contactId, String topic, String source, String sourceRef) {
+            this(contactId, topic, source, sourceRef, null);
+        }
     }
 
     public record RecordedCapture(Lead lead, boolean created) {
@@ -86,6 +89,7 @@ public class LeadService {
                     return flows.latest(defaultFlow).chain(flow -> {
                         Lead lead = Lead.open(command.contactId(), topic, command.source(), command.sourceRef(), flow,
                                 now);
+                        lead.campaign = command.campaign();
                         return lead.<Lead> persistAndFlush()
                                 .chain(() -> events.created(lead, capture, actor))
                                 .replaceWith(new RecordedCapture(lead, true));
