@@ -54,6 +54,9 @@ public class Lead extends PanacheEntityBase {
     public String owner;
     @Convert(converter = LeadScoresConverter.class)
     public List<LeadScore> scores = new ArrayList<>();
+    /** The highest score over the lead's models, and that model's grade (null before the first score). */
+    public Integer topScore;
+    public String topGrade;
     /** Sequence of the last applied score.changed; lower ones are stale. */
     public long scoreSequence;
     /** Sequence of the last event published about this lead. */
@@ -125,6 +128,9 @@ public class Lead extends PanacheEntityBase {
         }
         scoreSequence = sequence;
         scores = new ArrayList<>(snapshot);
+        LeadScore top = snapshot.stream().max(java.util.Comparator.comparingInt(LeadScore::score)).orElse(null);
+        topScore = top == null ? null : top.score();
+        topGrade = top == null ? null : top.grade();
         updatedAt = at;
         List<LeadChange> changes = new ArrayList<>();
         if (!status.isOpen()) {

@@ -133,13 +133,31 @@ public class LeadResource {
     }
 
     @GET
-    @Operation(operationId = "listLeads", summary = "List leads, filtered by contact, stage, status, sales-readiness, team or topic", description = "In id order. Pages by cursor: pass `next` as `after`.")
+    @Operation(operationId = "listLeads", summary = "List leads (a work queue): filtered by contact, stage, status, sales-readiness, team, topic, owner, grade, score, source, campaign and dates; sorted by id, score, age or SLA due time", description = "`grade`, `minScore` and `maxScore` look at the lead's highest score over "
+            + "its models (and that model's grade); `activeFrom`/`activeTo` at its last activity (`updatedAt`); the "
+            + "date bounds are ISO-8601 instants, `from` inclusive, `to` exclusive. `sort`: `score` (lowest first), "
+            + "`-score` (highest first), `createdAt` (oldest first: by age), `-createdAt`, `slaDue` (the stage SLA "
+            + "due soonest first, overdue ones first of all, leads without one last); by id when absent. Pages by "
+            + "cursor: pass `next` as `after` with the same filters and sort.")
     @APIResponse(responseCode = "200", description = "A page of leads", content = @Content(schema = @Schema(implementation = LeadPage.class), examples = @ExampleObject(name = "page", value = "{\"items\": ["
             + LEAD_EXAMPLE + "], \"next\": null}")))
+    @APIResponse(responseCode = "400", description = "A filter or sort that cannot be read (an unknown status, source or sort, a date that is not an instant, a score that is not a number, minScore above maxScore, a cursor this list did not give)")
     public Uni<LeadPage> list(@QueryParam("contactId") UUID contactId, @QueryParam("stage") String stage,
             @Parameter(description = "OPEN, ACCEPTED, CONVERTED, WON, LOST or DISQUALIFIED") @QueryParam("status") String status,
             @QueryParam("salesReady") Boolean salesReady, @QueryParam("team") String team,
-            @QueryParam("topic") String topic, @QueryParam("after") String after,
+            @QueryParam("topic") String topic, @QueryParam("owner") String owner,
+            @Parameter(description = "the grade of the lead's highest score, e.g. A") @QueryParam("grade") String grade,
+            @Parameter(description = "lowest highest-score, inclusive", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER)) @QueryParam("minScore") String minScore,
+            @Parameter(description = "highest highest-score, inclusive", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER)) @QueryParam("maxScore") String maxScore,
+            @Parameter(description = "a lead source, e.g. MARKETING_FORM, IMPORT") @QueryParam("source") String source,
+            @QueryParam("campaign") String campaign,
+            @Parameter(description = "created at or after (ISO-8601 instant)") @QueryParam("createdFrom") String createdFrom,
+            @Parameter(description = "created before (ISO-8601 instant)") @QueryParam("createdTo") String createdTo,
+            @Parameter(description = "last activity at or after (ISO-8601 instant)") @QueryParam("activeFrom") String activeFrom,
+            @Parameter(description = "last activity before (ISO-8601 instant)") @QueryParam("activeTo") String activeTo,
+            @Parameter(description = "score, -score, createdAt, -createdAt or slaDue", schema = @Schema(enumeration = {
+                    "score", "-score", "createdAt", "-createdAt", "slaDue" })) @QueryParam("sort") String sort,
+            @QueryParam("after") String after,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {
         LeadStatus parsedStatus = null;
         if (status != null) {
@@ -149,11 +167,87 @@ public class LeadResource {
                 throw ProblemException.badRequest("'status' must be one of " + List.of(LeadStatus.values()));
             }
         }
-        return leads.list(new LeadService.LeadFilter(contactId, stage, parsedStatus, salesReady, team, topic),
-                parseUuidCursor(after), limit + 1).map(found -> {
-                    List<LeadView> items = found.stream().limit(limit).map(LeadView::of).toList();
-                    return new LeadPage(items, found.size() > limit ? items.get(items.size() - 1).id().toString() : null);
-                });
+        if (source != null) {
+            try {
+                CaptureRequest.LeadSource.valueOf(source);
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.badRequest("'source' must be one of "
+                        + List.of(CaptureRequest.LeadSource.values()));
+            }
+        }
+        Integer min = integer("minScore", minScore);
+        Integer max = integer("maxScore", maxScore);
+        if (min != null && max != null && min > max) {
+            throw ProblemException.badRequest("'minScore' must not be above 'maxScore'");
+        }
+        LeadService.LeadSort order = sort(sort);
+        LeadService.LeadFilter filter = new LeadService.LeadFilter(contactId, stage, parsedStatus, salesReady, team,
+                topic, owner, grade, min, max, source, campaign, optionalInstant("createdFrom", createdFrom),
+                optionalInstant("createdTo", createdTo), optionalInstant("activeFrom", activeFrom),
+                optionalInstant("activeTo", activeTo));
+        return leads.list(filter, order, ListCursors.parse(after, order), limit + 1).map(found -> {
+            List<LeadService.Listed> page = found.stream().limit(limit).toList();
+            List<LeadView> items = page.stream().map(l -> LeadView.of(l.lead())).toList();
+            return new LeadPage(items, found.size() > limit ? ListCursors.of(page.get(page.size() - 1), order) : null);
+        });
+    }
+
+    private static Integer integer(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value.strip());
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest("'" + name + "' must be a whole number");
+        }
+    }
+
+    private static Instant optionalInstant(String name, String value) {
+        return value == null || value.isBlank() ? null : instant(name, value);
+    }
+
+    private static LeadService.LeadSort sort(String sort) {
+        if (sort == null || sort.isBlank()) {
+            return LeadService.LeadSort.ID;
+        }
+        return switch (sort.strip()) {
+            case "score" -> LeadService.LeadSort.SCORE;
+            case "-score" -> LeadService.LeadSort.SCORE_DESC;
+            case "createdAt" -> LeadService.LeadSort.CREATED;
+            case "-createdAt" -> LeadService.LeadSort.CREATED_DESC;
+            case "slaDue" -> LeadService.LeadSort.SLA_DUE;
+            default -> throw ProblemException.badRequest("'sort' must be one of score, -score, createdAt, -createdAt, "
+                    + "slaDue");
+        };
+    }
+
+    /** The list's cursors: the last id when sorted by id (as before sorts existed), else its sort key and id. */
+    static final class ListCursors {
+        static String of(LeadService.Listed last, LeadService.LeadSort sort) {
+            if (sort == LeadService.LeadSort.ID) {
+                return last.lead().id.toString();
+            }
+            String raw = last.key() + "|" + last.lead().id;
+            return java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        static LeadService.ListCursor parse(String after, LeadService.LeadSort sort) {
+            if (after == null) {
+                return null;
+            }
+            if (sort == LeadService.LeadSort.ID) {
+                return new LeadService.ListCursor(null, parseUuidCursor(after));
+            }
+            try {
+                String[] parts = new String(java.util.Base64.getUrlDecoder().decode(after),
+                        java.nio.charset.StandardCharsets.UTF_8).split("\\|");
+                return new LeadService.ListCursor(Long.parseLong(parts[0]), UUID.fromString(parts[1]));
+            } catch (RuntimeException e) {
+                throw ProblemException.badRequest("'after' is not a cursor this list returned (with this sort)");
+            }
+        }
     }
 
     @GET
