@@ -77,6 +77,8 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
             Rule.of("POST", "/leads/{id}/disqualify", STAFF),
             Rule.of("POST", "/leads/{id}/recycle", Set.of(Roles.TELESALES, Roles.SALES, Roles.ADMIN)),
             Rule.of("POST", "/leads/{id}/reopen", STAFF),
+            Rule.of("GET", "/topics", Roles.ALL),
+            Rule.of("PUT", "/topics/{id}", ADMIN),
             Rule.of("GET", "/flows", Roles.ALL),
             Rule.of("GET", "/flows/{id}", Roles.ALL),
             Rule.of("PUT", "/flows/{id}", ADMIN),
@@ -127,7 +129,8 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
         Upstream upstream;
         String group = segments[0];
         switch (group) {
-            case "captures", "flows", "crm", "routing-rules", "nurture-triggers", "sla" -> upstream = Upstream.LEAD_SERVICE;
+            case "captures", "flows", "crm", "routing-rules", "nurture-triggers", "sla", "topics" ->
+                upstream = Upstream.LEAD_SERVICE;
             case "leads" -> {
                 boolean scores = segments.length >= 3 && !segments[1].isEmpty() && segments[2].equals("scores");
                 upstream = scores ? Upstream.SCORING_SERVICE : Upstream.LEAD_SERVICE;
@@ -187,7 +190,7 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
         return switch (group) {
             case "crm" -> CRM_OR_ADMIN;
             case "captures", "interactions", "scoring" -> MARKETING_OR_ADMIN;
-            case "routing-rules", "nurture-triggers", "flows" -> ADMIN;
+            case "routing-rules", "nurture-triggers", "flows", "topics" -> ADMIN;
             case "sla" -> STAFF;
             case "contacts" -> STAFF;
             default -> Roles.ALL;

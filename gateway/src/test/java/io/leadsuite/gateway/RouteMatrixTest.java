@@ -51,6 +51,8 @@ class RouteMatrixTest {
             { "POST", "/api/leads/l-1/sales-ready", "lead-service", "/leads/l-1/sales-ready", Set.of(T, A) },
             { "POST", "/api/leads/l-1/accept", "lead-service", "/leads/l-1/accept", Set.of(S, A) },
             { "POST", "/api/leads/imports", "lead-service", "/leads/imports", Set.of(M, A) },
+            { "GET", "/api/topics", "lead-service", "/topics", Set.of(M, T, S, A, C) },
+            { "PUT", "/api/topics/solar-panels", "lead-service", "/topics/solar-panels", Set.of(A) },
             { "GET", "/api/leads/imports/j-1", "lead-service", "/leads/imports/j-1", Set.of(M, A) },
             { "POST", "/api/leads/imports/j-1/cancel", "lead-service", "/leads/imports/j-1/cancel", Set.of(M, A) },
             { "POST", "/api/leads/l-1/disqualify", "lead-service", "/leads/l-1/disqualify", Set.of(M, T, S, A) },

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -31,6 +30,7 @@ import io.leadsuite.lead.domain.LeadHistoryEntry;
 import io.leadsuite.lead.domain.LeadPatch;
 import io.leadsuite.lead.domain.LeadScore;
 import io.leadsuite.lead.domain.LeadStatus;
+import io.leadsuite.lead.topic.Topics;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -46,12 +46,14 @@ public class LeadService {
 
     private final FlowCatalog flows;
     private final LeadEvents events;
+    private final Topics topics;
     private final String defaultFlow;
 
-    public LeadService(FlowCatalog flows, LeadEvents events,
+    public LeadService(FlowCatalog flows, LeadEvents events, Topics topics,
             @ConfigProperty(name = "leadsuite.leads.default-flow") String defaultFlow) {
         this.flows = flows;
         this.events = events;
+        this.topics = topics;
         this.defaultFlow = defaultFlow;
     }
 
@@ -73,7 +75,10 @@ public class LeadService {
      */
     @WithTransaction
     public Uni<RecordedCapture> recordCapture(CaptureCommand command, String actor) {
-        String topic = normaliseTopic(command.topic());
+        return topics.resolve(command.topic(), "topic").chain(topic -> recordCapture(command, topic, actor));
+    }
+
+    private Uni<RecordedCapture> recordCapture(CaptureCommand command, String topic, String actor) {
         Instant now = Instant.now();
         Capture capture = new Capture(UUID.randomUUID(), now, command.source(), command.sourceRef());
         return Lead.<Lead> find("contactId = ?1 and topic = ?2 and status in ?3", command.contactId(), topic,
@@ -339,26 +344,30 @@ public class LeadService {
      * default one. 409 with the existing id when the contact already has an open lead of that topic.
      */
     public Uni<Lead> create(NewLead command, String actor) {
-        String topic = normaliseTopic(command.topic());
         Instant now = Instant.now();
         return Panache.withTransaction(() -> flows.latest(command.flow() == null ? defaultFlow : command.flow())
                 .onFailure(ProblemException.class).transform(e -> ProblemException.unprocessable(
                         "Unknown flow " + command.flow(), List.of(new FieldError("flow", "no such flow"))))
-                .chain(flow -> Lead.<Lead> find("contactId = ?1 and topic = ?2 and status in ?3", command.contactId(),
-                        topic, OPEN_STATUSES).firstResult().chain(existing -> {
-                            if (existing != null) {
-                                throw ProblemException.conflict("The contact already has an open lead on " + topic)
-                                        .with("existingId", existing.id);
-                            }
-                            Lead lead = Lead.open(command.contactId(), topic, command.source(), command.sourceRef(),
-                                    flow, now);
-                            return lead.<Lead> persistAndFlush()
-                                    .chain(() -> events.created(lead, null, actor))
-                                    .chain(() -> Panache.getSession().chain(s -> s.flush()))
-                                    .replaceWith(lead);
-                        })))
+                .chain(flow -> topics.resolve(command.topic(), "topic")
+                        .chain(topic -> open(command, topic, flow, now, actor))))
                 .onFailure(CaptureService::isUniqueViolation)
-                .transform(e -> ProblemException.conflict("The contact already has an open lead on " + topic));
+                .transform(e -> ProblemException.conflict("The contact already has an open lead on this topic"));
+    }
+
+    private Uni<Lead> open(NewLead command, String topic, Flow flow, Instant now, String actor) {
+        return Lead.<Lead> find("contactId = ?1 and topic = ?2 and status in ?3", command.contactId(), topic,
+                OPEN_STATUSES).firstResult().chain(existing -> {
+                    if (existing != null) {
+                        throw ProblemException.conflict("The contact already has an open lead on " + topic)
+                                .with("existingId", existing.id);
+                    }
+                    Lead lead = Lead.open(command.contactId(), topic, command.source(), command.sourceRef(), flow,
+                            now);
+                    return lead.<Lead> persistAndFlush()
+                            .chain(() -> events.created(lead, null, actor))
+                            .chain(() -> Panache.getSession().chain(s -> s.flush()))
+                            .replaceWith(lead);
+                });
     }
 
     /** Moves the lead along a transition of its flow (CONTRACT: 200, 409, 403, 422; 412 on a stale If-Match). */
@@ -389,7 +398,13 @@ public class LeadService {
     }
 
     public Uni<Lead> update(UUID id, Long ifMatch, LeadPatch patch, Actor actor) {
-        return change(id, ifMatch, false, (lead, flows, now) -> lead.update(patch, actor.name(), now))
+        // a topic the patch names is one of the list (or joins it), as a capture's is
+        Uni<Void> topicKnown = patch.topic().isEmpty() ? Uni.createFrom().voidItem()
+                : Panache.withTransaction(() -> topics.resolve(patch.topic().get(), "topic"))
+                        .invoke(topicId -> patch.topic(topicId))
+                        .replaceWithVoid();
+        return topicKnown.chain(() -> change(id, ifMatch, false, (lead, flows, now) -> lead.update(patch, actor.name(),
+                now)))
                 .onFailure(CaptureService::isUniqueViolation).transform(e -> ProblemException
                         .conflict("The contact already has an open lead on that topic"));
     }
@@ -473,6 +488,6 @@ public class LeadService {
     }
 
     static String normaliseTopic(String topic) {
-        return topic.strip().toLowerCase(Locale.ROOT);
+        return topic.strip().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -73,7 +73,7 @@ class LeadImportTest {
         String bo = "bo." + run + "@example.com";
         String csv = "Email,First_Name,last_name,company,country,Topic,source,source_ref,campaign,consent\n"
                 + ana + ",Ana,Silva,Acme,PT,Solar-Panels,EVENT,expo-" + run + ",spring-expo,yes\n" // 2: created
-                + ana + ",Ana,Silva,Acme,PT,heat pumps,,,,\n" // 3: same contact, another topic: created
+                + ana + ",Ana,Silva,Acme,PT,Heat Pumps " + run + ",,,,\n" // 3: same contact, another topic: created
                 + ana + ",Ana,Silva,Acme,PT,solar-panels,,,,\n" // 4: same contact and topic: touched
                 + bo + ",Bo,\"Lee, Jr.\",,SE,solar-panels,,,,no\n" // 5: created
                 + ",Nobody,,,,solar-panels,,,,\n" // 6: no e-mail
@@ -118,7 +118,7 @@ class LeadImportTest {
         assertEquals("INQUIRY", lead.getString("stage"));
         List<Map<String, Object>> anas = leadsOf(anaId);
         assertEquals(2, anas.size(), anas.toString());
-        Map<String, Object> heat = anas.stream().filter(l -> "heat pumps".equals(l.get("topic"))).findFirst()
+        Map<String, Object> heat = anas.stream().filter(l -> ("heat pumps " + run).equals(l.get("topic"))).findFirst()
                 .orElseThrow();
         assertEquals("IMPORT", heat.get("source"), "IMPORT when the source column is empty");
         List<Map<String, Object>> entries = history(leadId);
