@@ -32,6 +32,8 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
     /** The manual sales-ready flag (CONTRACT.md: telesales). */
     static final Set<String> TELESALES_OR_ADMIN = Set.of(Roles.TELESALES, Roles.ADMIN);
     static final Set<String> ADMIN = Set.of(Roles.ADMIN);
+    /** Sales acceptance in the suite (CONTRACT.md: sales, admin). */
+    static final Set<String> SALES_OR_ADMIN = Set.of(Roles.SALES, Roles.ADMIN);
 
     /**
      * One line of the role table: a method ({@code *} for any), a path template on the service ({@code {x}} is one
@@ -60,6 +62,10 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
             // lead-service
             Rule.of("POST", "/captures", MARKETING_OR_ADMIN),
             Rule.of("GET", "/leads", Roles.ALL),
+            // lead imports before /leads/{id}: the first matching rule wins
+            Rule.of("POST", "/leads/imports", MARKETING_OR_ADMIN),
+            Rule.of("*", "/leads/imports/{jobId}", MARKETING_OR_ADMIN),
+            Rule.of("*", "/leads/imports/{jobId}/.*", MARKETING_OR_ADMIN),
             Rule.of("POST", "/leads", STAFF),
             Rule.of("GET", "/leads/funnel", STAFF),
             Rule.of("GET", "/leads/{id}", Roles.ALL),
@@ -67,9 +73,12 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
             Rule.of("GET", "/leads/{id}/history", Roles.ALL),
             Rule.of("POST", "/leads/{id}/transitions", STAFF),
             Rule.of("POST", "/leads/{id}/sales-ready", TELESALES_OR_ADMIN),
+            Rule.of("POST", "/leads/{id}/accept", SALES_OR_ADMIN),
             Rule.of("POST", "/leads/{id}/disqualify", STAFF),
             Rule.of("POST", "/leads/{id}/recycle", Set.of(Roles.TELESALES, Roles.SALES, Roles.ADMIN)),
             Rule.of("POST", "/leads/{id}/reopen", STAFF),
+            Rule.of("GET", "/topics", Roles.ALL),
+            Rule.of("PUT", "/topics/{id}", ADMIN),
             Rule.of("GET", "/flows", Roles.ALL),
             Rule.of("GET", "/flows/{id}", Roles.ALL),
             Rule.of("PUT", "/flows/{id}", ADMIN),
@@ -120,7 +129,8 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
         Upstream upstream;
         String group = segments[0];
         switch (group) {
-            case "captures", "flows", "crm", "routing-rules", "nurture-triggers", "sla" -> upstream = Upstream.LEAD_SERVICE;
+            case "captures", "flows", "crm", "routing-rules", "nurture-triggers", "sla", "topics" ->
+                upstream = Upstream.LEAD_SERVICE;
             case "leads" -> {
                 boolean scores = segments.length >= 3 && !segments[1].isEmpty() && segments[2].equals("scores");
                 upstream = scores ? Upstream.SCORING_SERVICE : Upstream.LEAD_SERVICE;
@@ -180,7 +190,7 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
         return switch (group) {
             case "crm" -> CRM_OR_ADMIN;
             case "captures", "interactions", "scoring" -> MARKETING_OR_ADMIN;
-            case "routing-rules", "nurture-triggers", "flows" -> ADMIN;
+            case "routing-rules", "nurture-triggers", "flows", "topics" -> ADMIN;
             case "sla" -> STAFF;
             case "contacts" -> STAFF;
             default -> Roles.ALL;

@@ -43,6 +43,15 @@ public class ContactDirectory {
         return client.match(details).onFailure(WebApplicationException.class).transform(ContactDirectory::translate);
     }
 
+    /** {@link #matchOrCreate} with the given caller's bearer token (an import works on after its upload answered). */
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 200, abortOn = ProblemException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS, skipOn = ProblemException.class)
+    public Uni<ContactMatch> matchOrCreate(String authorization, ContactDetails details) {
+        return client.match(authorization, details).onFailure(WebApplicationException.class)
+                .transform(ContactDirectory::translate);
+    }
+
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 2, delay = 200, abortOn = ProblemException.class)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS, skipOn = ProblemException.class)

@@ -4,10 +4,12 @@ import java.util.UUID;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
@@ -27,13 +29,18 @@ public interface ContactServiceClient {
     @Path("/match")
     Uni<ContactMatch> match(ContactDetails details);
 
+    /** Match-or-create on behalf of the given caller (background work: there is no request to pass a token on from). */
+    @POST
+    @Path("/match")
+    Uni<ContactMatch> match(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, ContactDetails details);
+
     @GET
     @Path("/{id}")
     Uni<ContactSnapshot> get(@PathParam("id") UUID id);
 
     /** What a capture tells contact-service about the person. */
     record ContactDetails(String email, String firstName, String lastName, String phone, String company,
-            String jobTitle, String country, Boolean consent, String consentSource) {
+            String jobTitle, String industry, String country, Boolean consent, String consentSource) {
     }
 
     record ContactMatch(ContactSnapshot contact, boolean created) {

@@ -16,11 +16,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *        threshold; the first stage when absent
  * @param returnToNurtureBelowThreshold whether a lead made sales-ready by score and not yet accepted by sales returns
  *        to the nurture stage when its score falls back below the threshold
+ * @param acceptanceStage the stage a lead enters when sales (or the CRM) accepts it; when absent, the stage with
+ *        status ACCEPTED, if any
+ * @param salesFlow the flow an accepted lead switches to (its newest version), keeping its history; when absent the
+ *        lead stays in this flow
+ * @param closeStage where a lead closed WON or LOST goes when no stage has that status (the sales flow's CLOSE)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Flow(String id, String name, int version, boolean teleprospecting, List<Stage> stages,
         List<Transition> transitions, List<Automation> automation, String nurtureStage,
-        boolean returnToNurtureBelowThreshold) {
+        boolean returnToNurtureBelowThreshold, String acceptanceStage, String salesFlow, String closeStage) {
 
     public static final String MARKETING = "marketing";
     public static final String TELESALES = "telesales";
@@ -37,7 +42,14 @@ public record Flow(String id, String name, int version, boolean teleprospecting,
 
     public Flow(String id, String name, int version, boolean teleprospecting, List<Stage> stages,
             List<Transition> transitions, List<Automation> automation) {
-        this(id, name, version, teleprospecting, stages, transitions, automation, null, false);
+        this(id, name, version, teleprospecting, stages, transitions, automation, null, false, null, null, null);
+    }
+
+    public Flow(String id, String name, int version, boolean teleprospecting, List<Stage> stages,
+            List<Transition> transitions, List<Automation> automation, String nurtureStage,
+            boolean returnToNurtureBelowThreshold) {
+        this(id, name, version, teleprospecting, stages, transitions, automation, nurtureStage,
+                returnToNurtureBelowThreshold, null, null, null);
     }
 
     /**
@@ -91,6 +103,22 @@ public record Flow(String id, String name, int version, boolean teleprospecting,
         return stages.stream().filter(s -> s.status() == status).findFirst();
     }
 
+    /** The stage a lead enters when sales accepts it: {@code acceptanceStage}, else the stage with status ACCEPTED. */
+    @JsonIgnore
+    public Optional<Stage> salesAcceptanceStage() {
+        return acceptanceStage != null ? stage(acceptanceStage) : stageWithStatus(LeadStatus.ACCEPTED);
+    }
+
+    /** The stage a lead closed with this outcome (WON, LOST) enters: the stage of that status, else the close stage. */
+    public Optional<Stage> closingStage(LeadStatus outcome) {
+        return stageWithStatus(outcome).or(() -> closeStage == null ? Optional.empty() : stage(closeStage));
+    }
+
+    /** The position of a stage in the flow's order, -1 when the flow has no such stage. */
+    public int position(String stageId) {
+        return indexOf(stageId);
+    }
+
     /**
      * Where the flow's automation sends a lead in {@code currentStage} when {@code trigger} happens, if anywhere.
      * Without tele-prospecting, a target owned by telesales is passed over for the next stage after it, so sales-ready
@@ -130,6 +158,7 @@ public record Flow(String id, String name, int version, boolean teleprospecting,
     /** This definition as version {@code newVersion} of flow {@code newId}. */
     public Flow as(String newId, int newVersion) {
         return new Flow(newId, name, newVersion, teleprospecting, stages, transitions,
-                automation == null ? List.of() : automation, nurtureStage, returnToNurtureBelowThreshold);
+                automation == null ? List.of() : automation, nurtureStage, returnToNurtureBelowThreshold,
+                acceptanceStage, salesFlow, closeStage);
     }
 }

@@ -146,6 +146,16 @@ public final class FlowValidator {
         if (flow.nurtureStage() != null && !ids.contains(flow.nurtureStage())) {
             errors.add(new FieldError("nurtureStage", "unknown stage '" + flow.nurtureStage() + "'"));
         }
+        if (flow.acceptanceStage() != null && !ids.contains(flow.acceptanceStage())) {
+            errors.add(new FieldError("acceptanceStage", "unknown stage '" + flow.acceptanceStage() + "'"));
+        }
+        if (flow.closeStage() != null && !ids.contains(flow.closeStage())) {
+            errors.add(new FieldError("closeStage", "unknown stage '" + flow.closeStage() + "'"));
+        }
+        if (flow.salesFlow() != null && (!FLOW_ID.matcher(flow.salesFlow()).matches()
+                || flow.salesFlow().equals(flow.id()))) {
+            errors.add(new FieldError("salesFlow", "must be the id of another flow"));
+        }
         if (flow.teleprospecting() && stages.stream().noneMatch(s -> s != null && Flow.TELESALES.equals(s.team()))) {
             errors.add(new FieldError("teleprospecting", "tele-prospecting is on but no stage is owned by telesales"));
         }

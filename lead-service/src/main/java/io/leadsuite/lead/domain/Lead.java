@@ -40,6 +40,8 @@ public class Lead extends PanacheEntityBase {
     public String topic;
     public String source;
     public String sourceRef;
+    /** The campaign the lead came from (a capture's or an import row's), as given. */
+    public String campaign;
     public String flowId;
     public int flowVersion;
     public String stage;
@@ -52,6 +54,9 @@ public class Lead extends PanacheEntityBase {
     public String owner;
     @Convert(converter = LeadScoresConverter.class)
     public List<LeadScore> scores = new ArrayList<>();
+    /** The highest score over the lead's models, and that model's grade (null before the first score). */
+    public Integer topScore;
+    public String topGrade;
     /** Sequence of the last applied score.changed; lower ones are stale. */
     public long scoreSequence;
     /** Sequence of the last event published about this lead. */
@@ -73,6 +78,14 @@ public class Lead extends PanacheEntityBase {
     /** Why the CRM last rejected the lead; cleared when it becomes sales-ready again. */
     public String crmRejectionReason;
     public Instant acceptedAt;
+    /** Who accepted the lead (a sales user, or the CRM's client), with {@code acceptedAt}. */
+    public String acceptedBy;
+    /**
+     * The flow (and version) the lead was in before it switched to a sales flow; where it goes back to when sales sends
+     * it back to nurturing. Null while the lead is in the flow it started in.
+     */
+    public String originFlowId;
+    public Integer originFlowVersion;
     public Instant closedAt;
     /** When the lead's contact was erased (GDPR); the lead then takes no further change. */
     public Instant erasedAt;
@@ -117,6 +130,9 @@ public class Lead extends PanacheEntityBase {
         }
         scoreSequence = sequence;
         scores = new ArrayList<>(snapshot);
+        LeadScore top = snapshot.stream().max(java.util.Comparator.comparingInt(LeadScore::score)).orElse(null);
+        topScore = top == null ? null : top.score();
+        topGrade = top == null ? null : top.grade();
         updatedAt = at;
         List<LeadChange> changes = new ArrayList<>();
         if (!status.isOpen()) {
@@ -234,14 +250,18 @@ public class Lead extends PanacheEntityBase {
         return List.of(new LeadChange.Closed(LeadStatus.DISQUALIFIED.name(), stage, null, Cause.MANUAL, actor, reason));
     }
 
-    /** Back to nurturing: not sales-ready, in the flow's nurture stage, open again if sales had accepted it. */
-    public List<LeadChange> recycle(Flow flow, Cause cause, String actor, String reason, Instant at) {
+    /**
+     * Back to nurturing: not sales-ready, in the flow's nurture stage, open again if sales had accepted it. A lead in
+     * the sales flow it switched to on acceptance goes back to the nurture stage of the flow it came from
+     * ({@code origin}, null when the lead never switched).
+     */
+    public List<LeadChange> recycle(Flow flow, Flow origin, Cause cause, String actor, String reason, Instant at) {
         if (status != LeadStatus.OPEN && status != LeadStatus.ACCEPTED) {
             throw ProblemException.conflict("Only an open or accepted lead can be recycled; it is " + status)
                     .with("status", status.name());
         }
-        String nurture = flow.nurtureStageOrFirst();
-        if (nurture.equals(stage) && !salesReady && status == LeadStatus.OPEN) {
+        String nurture = (origin != null ? origin : flow).nurtureStageOrFirst();
+        if (origin == null && nurture.equals(stage) && !salesReady && status == LeadStatus.OPEN) {
             throw ProblemException.conflict("The lead is already being nurtured in " + stage);
         }
         List<LeadChange> changes = new ArrayList<>();
@@ -252,12 +272,17 @@ public class Lead extends PanacheEntityBase {
         status = LeadStatus.OPEN;
         crmLeadId = null;
         acceptedAt = null;
-        changes.add(moveTo(nurture, flow, cause, actor, reason, at));
+        acceptedBy = null;
+        changes.add(origin != null ? switchTo(origin, nurture, cause, actor, reason, at)
+                : moveTo(nurture, flow, cause, actor, reason, at));
         return changes;
     }
 
-    /** A disqualified or lost lead is opened again, in the flow's nurture stage. */
-    public List<LeadChange> reopen(Flow flow, String actor, String reason, Instant at) {
+    /**
+     * A disqualified or lost lead is opened again, in the flow's nurture stage (for a lead lost in the sales flow: the
+     * nurture stage of the flow it came from, {@code origin}).
+     */
+    public List<LeadChange> reopen(Flow flow, Flow origin, String actor, String reason, Instant at) {
         if (status != LeadStatus.DISQUALIFIED && status != LeadStatus.LOST) {
             throw ProblemException.conflict("Only a disqualified or lost lead can be reopened; it is " + status)
                     .with("status", status.name());
@@ -266,6 +291,12 @@ public class Lead extends PanacheEntityBase {
         status = LeadStatus.OPEN;
         closedAt = null;
         clearSalesReady();
+        if (origin != null) {
+            acceptedAt = null;
+            acceptedBy = null;
+            crmLeadId = null;
+            return List.of(switchTo(origin, origin.nurtureStageOrFirst(), Cause.MANUAL, actor, reason, at));
+        }
         String from = stage;
         String nurture = flow.nurtureStageOrFirst();
         LeadChange.StageChanged moved = moveTo(nurture, flow, Cause.MANUAL, actor, reason, at);
@@ -273,8 +304,38 @@ public class Lead extends PanacheEntityBase {
                 reason));
     }
 
-    /** The CRM accepted the lead (sales acceptance). Repeating it with the same CRM lead id changes nothing. */
-    public List<LeadChange> acceptByCrm(String crmLead, String newOwner, Flow flow, String actor, Instant at) {
+    /**
+     * A sales user accepts a sales-ready open lead (sales acceptance in the suite): it becomes theirs unless another
+     * owner is named, and it enters the flow's sales-acceptance stage and then the sales flow. The same user accepting
+     * again changes nothing; a lead accepted by someone else, or not open and sales-ready, is a 409.
+     *
+     * @param salesFlow the newest version of the flow's sales flow, null when the flow names none
+     */
+    public List<LeadChange> acceptBySales(String newOwner, String reason, Flow flow, Flow salesFlow, String actor,
+            Instant at) {
+        if (status == LeadStatus.ACCEPTED && actor.equals(acceptedBy) && crmLeadId == null
+                && (newOwner == null || newOwner.equals(owner))) {
+            return List.of();
+        }
+        if (status != LeadStatus.OPEN) {
+            throw ProblemException.conflict("Only a sales-ready open lead can be accepted; it is " + status
+                    + (acceptedBy == null ? "" : ", accepted by " + acceptedBy)).with("status", status.name());
+        }
+        if (!salesReady) {
+            throw ProblemException.conflict("Only a sales-ready lead can be accepted; this one is not sales-ready")
+                    .with("status", status.name());
+        }
+        String said = reason == null || reason.isBlank() ? "Accepted by " + actor : reason;
+        return enterSalesAcceptance(Cause.MANUAL, actor, null, newOwner == null ? actor : newOwner, said, flow,
+                salesFlow, at);
+    }
+
+    /**
+     * The CRM accepted the lead (sales acceptance): as {@link #acceptBySales}, with the CRM's lead id. Repeating it with
+     * the same CRM lead id changes nothing.
+     */
+    public List<LeadChange> acceptByCrm(String crmLead, String newOwner, Flow flow, Flow salesFlow, String actor,
+            Instant at) {
         if (crmLead.equals(crmLeadId) && status != LeadStatus.OPEN) {
             return List.of();
         }
@@ -286,21 +347,38 @@ public class Lead extends PanacheEntityBase {
             throw ProblemException.conflict("Only a sales-ready open lead can be accepted; it is " + status
                     + (salesReady ? "" : " and not sales-ready")).with("status", status.name());
         }
+        return enterSalesAcceptance(Cause.CRM, actor, crmLead, newOwner, "Accepted by the CRM as " + crmLead, flow,
+                salesFlow, at);
+    }
+
+    /**
+     * Status ACCEPTED (who and when recorded), then the flow's sales-acceptance stage, then, when the flow names a
+     * sales flow, the first stage of that flow: the seed's "switch the business process flow to the sales lead to
+     * opportunity flow". Each step is a change of its own, so the history shows all three.
+     */
+    private List<LeadChange> enterSalesAcceptance(Cause cause, String actor, String crmLead, String newOwner,
+            String reason, Flow flow, Flow salesFlow, Instant at) {
         status = LeadStatus.ACCEPTED;
         crmLeadId = crmLead;
         if (newOwner != null) {
             owner = newOwner;
         }
         acceptedAt = at;
+        acceptedBy = actor;
         updatedAt = at;
         List<LeadChange> changes = new ArrayList<>();
-        changes.add(new LeadChange.Accepted(crmLead, owner, stage, Cause.CRM, actor, "Accepted by the CRM as " + crmLead));
-        moveToStatusStage(LeadStatus.ACCEPTED, flow, actor, "Accepted by the CRM", at).ifPresent(changes::add);
+        changes.add(new LeadChange.Accepted(crmLead, owner, stage, cause, actor, reason));
+        flow.salesAcceptanceStage().filter(s -> !s.id().equals(stage))
+                .ifPresent(s -> changes.add(moveTo(s.id(), flow, cause, actor, reason, at)));
+        if (salesFlow != null) {
+            changes.add(switchTo(salesFlow, salesFlow.firstStage().id(), cause, actor,
+                    "Accepted: on to the " + salesFlow.name() + " flow", at));
+        }
         return changes;
     }
 
     /** The CRM rejected the lead: back to nurturing. Repeating it with the same reason changes nothing. */
-    public List<LeadChange> rejectByCrm(String reason, Flow flow, String actor, Instant at) {
+    public List<LeadChange> rejectByCrm(String reason, Flow flow, Flow origin, String actor, Instant at) {
         if (status == LeadStatus.OPEN && !salesReady && crmRejectionReason != null) {
             if (crmRejectionReason.equals(reason)) {
                 return List.of();
@@ -314,7 +392,7 @@ public class Lead extends PanacheEntityBase {
         String from = stage;
         List<LeadChange> changes = new ArrayList<>();
         changes.add(new LeadChange.Rejected(from, Cause.CRM, actor, reason));
-        changes.addAll(recycle(flow, Cause.CRM, actor, "Rejected by the CRM: " + reason, at));
+        changes.addAll(recycle(flow, origin, Cause.CRM, actor, "Rejected by the CRM: " + reason, at));
         crmRejectionReason = reason;
         return changes;
     }
@@ -372,7 +450,8 @@ public class Lead extends PanacheEntityBase {
         List<LeadChange> changes = new ArrayList<>();
         changes.add(new LeadChange.Closed(outcome.name(), stage, amount, Cause.CRM, actor,
                 reason == null ? "Closed " + outcome : reason));
-        moveToStatusStage(outcome, flow, actor, "Closed " + outcome, at).ifPresent(changes::add);
+        flow.closingStage(outcome).filter(s -> flow.position(s.id()) > flow.position(stage))
+                .map(s -> moveTo(s.id(), flow, Cause.CRM, actor, "Closed " + outcome, at)).ifPresent(changes::add);
         return changes;
     }
 
@@ -422,9 +501,10 @@ public class Lead extends PanacheEntityBase {
         return List.of(new LeadChange.Updated(changed, stage, Cause.MANUAL, actor, "Changed " + String.join(", ", changed)));
     }
 
+    /** The stage of the given status, if the flow has one further along than the lead's stage (never backwards). */
     private java.util.Optional<LeadChange> moveToStatusStage(LeadStatus target, Flow flow, String actor, String reason,
             Instant at) {
-        return flow.stageWithStatus(target).filter(s -> !s.id().equals(stage))
+        return flow.stageWithStatus(target).filter(s -> flow.position(s.id()) > flow.position(stage))
                 .map(s -> moveTo(s.id(), flow, Cause.CRM, actor, reason, at));
     }
 
@@ -435,7 +515,38 @@ public class Lead extends PanacheEntityBase {
     private LeadChange.StageChanged moveTo(String to, Flow flow, Cause cause, String actor, String reason,
             Instant at) {
         String from = stage;
-        long seconds = stageEnteredAt == null ? 0 : Math.max(0, Duration.between(stageEnteredAt, at).toSeconds());
+        long seconds = secondsInStage(at);
+        enter(flow, to, at);
+        return new LeadChange.StageChanged(from, to, cause, actor, reason, seconds);
+    }
+
+    /**
+     * Into stage {@code to} of another flow (its own version), keeping the lead's history. Switching to a sales flow
+     * remembers the flow the lead came from; switching back to that flow forgets it.
+     */
+    private LeadChange.FlowSwitched switchTo(Flow target, String to, Cause cause, String actor, String reason,
+            Instant at) {
+        String fromFlow = flowId;
+        String from = stage;
+        long seconds = secondsInStage(at);
+        if (target.id().equals(originFlowId)) {
+            originFlowId = null;
+            originFlowVersion = null;
+        } else {
+            originFlowId = flowId;
+            originFlowVersion = flowVersion;
+        }
+        flowId = target.id();
+        flowVersion = target.version();
+        enter(target, to, at);
+        return new LeadChange.FlowSwitched(fromFlow, from, target.id(), to, cause, actor, reason, seconds);
+    }
+
+    private long secondsInStage(Instant at) {
+        return stageEnteredAt == null ? 0 : Math.max(0, Duration.between(stageEnteredAt, at).toSeconds());
+    }
+
+    private void enter(Flow flow, String to, Instant at) {
         stage = to;
         flow.stage(to).ifPresent(s -> {
             team = s.team();
@@ -448,7 +559,6 @@ public class Lead extends PanacheEntityBase {
         });
         stageEnteredAt = at;
         updatedAt = at;
-        return new LeadChange.StageChanged(from, to, cause, actor, reason, seconds);
     }
 
     private static ProblemException forbidden(String detail) {

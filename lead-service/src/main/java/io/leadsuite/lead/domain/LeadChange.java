@@ -22,6 +22,16 @@ public sealed interface LeadChange {
         }
     }
 
+    /**
+     * The lead left {@code fromStage} of flow {@code fromFlow} for {@code toStage} of flow {@code toFlow}: an accepted
+     * lead switching to the sales flow, or a lead sent back from the sales flow to the flow it came from.
+     *
+     * @param secondsInStage how long the lead was in {@code fromStage}
+     */
+    record FlowSwitched(String fromFlow, String fromStage, String toFlow, String toStage, Cause cause, String actor,
+            String reason, long secondsInStage) implements LeadChange {
+    }
+
     /** @param stage the stage the lead was in when it became sales-ready */
     record BecameSalesReady(String by, String stage, Cause cause, String actor, String reason) implements LeadChange {
     }

@@ -32,7 +32,9 @@ public class LeadHistoryEntry extends PanacheEntityBase {
         CLOSED,
         UPDATED,
         ASSIGNED,
-        SLA_BREACHED
+        SLA_BREACHED,
+        /** The lead moved to another flow (accepted: to the sales flow; sent back: to the flow it came from). */
+        FLOW_SWITCHED
     }
 
     @Id
@@ -41,6 +43,10 @@ public class LeadHistoryEntry extends PanacheEntityBase {
     public UUID leadId;
     public Instant at;
     public String kind;
+    /** The flow of {@code toStage}. */
+    public String flowId;
+    /** For a flow switch: the flow of {@code fromStage}. */
+    public String fromFlowId;
     public String fromStage;
     public String toStage;
     public String cause;
@@ -49,10 +55,12 @@ public class LeadHistoryEntry extends PanacheEntityBase {
     /** For a stage change: how long the lead was in the stage it left. */
     public Long secondsInStage;
 
-    public static LeadHistoryEntry of(UUID leadId, Instant at, Kind kind, String from, String to, Cause cause,
+    /** An entry of the lead in its current flow. */
+    public static LeadHistoryEntry of(Lead lead, Instant at, Kind kind, String from, String to, Cause cause,
             String actor, String reason) {
         LeadHistoryEntry entry = new LeadHistoryEntry();
-        entry.leadId = leadId;
+        entry.leadId = lead.id;
+        entry.flowId = lead.flowId;
         entry.at = at;
         entry.kind = kind.name();
         entry.fromStage = from;

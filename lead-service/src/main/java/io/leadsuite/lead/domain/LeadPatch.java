@@ -40,6 +40,16 @@ public final class LeadPatch {
     Optional<String> topic;
     Optional<String> owner;
 
+    /** The topic the patch sets (lower-cased), if it sets one. */
+    public Optional<String> topic() {
+        return topic == null ? Optional.empty() : topic;
+    }
+
+    /** The patch sets this topic id instead (the topic list's id for the spelling it was given). */
+    public void topic(String id) {
+        topic = Optional.of(id);
+    }
+
     private LeadPatch() {
     }
 

@@ -41,7 +41,7 @@ public record CaptureRequest(
     }
 
     ContactDetails person() {
-        return new ContactDetails(email, firstName, lastName, phone, company, jobTitle, country, consent,
+        return new ContactDetails(email, firstName, lastName, phone, company, jobTitle, null, country, consent,
                 sourceRef == null ? source.name() : source.name() + " " + sourceRef);
     }
 }

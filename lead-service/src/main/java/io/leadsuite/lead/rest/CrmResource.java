@@ -103,9 +103,11 @@ public class CrmResource {
     @POST
     @Path("/leads/{id}/accept")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "crmAcceptLead", summary = "Accept a sales-ready lead (sales acceptance)", description = "Status ACCEPTED, with the CRM's lead id and owner; the lead leaves the feed and, in a flow "
-            + "with an ACCEPTED stage, moves there. Idempotent: the same crmLeadId again returns the lead and changes "
-            + "nothing; another crmLeadId is a 409. Publishes lead.accepted.")
+    @Operation(operationId = "crmAcceptLead", summary = "Accept a sales-ready lead (sales acceptance)", description = "Status ACCEPTED, with the CRM's lead id and owner; the lead leaves the feed, enters its "
+            + "flow's sales-acceptance stage (SALES_ACCEPTANCE in marketing-lead) and, when the flow names a sales "
+            + "flow, switches to it (`sales-lead`: QUALIFY, DEVELOP, PROPOSE, CLOSE), keeping its history. A sales "
+            + "user does the same with POST /leads/{id}/accept. Idempotent: the same crmLeadId again returns the lead "
+            + "and changes nothing; another crmLeadId is a 409. Publishes lead.accepted and lead.stage-changed.")
     @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LeadResource.LEAD_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such lead")
     @APIResponse(responseCode = "409", description = "Not a sales-ready open lead, or accepted already under another crmLeadId")
@@ -134,7 +136,8 @@ public class CrmResource {
     @POST
     @Path("/leads/{id}/opportunity")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "crmReportOpportunity", summary = "Report the opportunity of an accepted lead", description = "Status CONVERTED; in a flow with a CONVERTED stage the lead moves there. Idempotent: the "
+    @Operation(operationId = "crmReportOpportunity", summary = "Report the opportunity of an accepted lead", description = "Status CONVERTED; in a flow with a CONVERTED stage further on (sales-lead: DEVELOP) the lead "
+            + "moves there. Idempotent: the "
             + "same report again changes nothing; another opportunity id, or the same id with other figures, is a "
             + "409. Publishes lead.opportunity.")
     @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LeadResource.LEAD_EXAMPLE)))
@@ -150,7 +153,8 @@ public class CrmResource {
     @POST
     @Path("/leads/{id}/close")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "crmCloseLead", summary = "Close an accepted or converted lead, won or lost", description = "Status WON or LOST with the revenue; in a flow with such stages the lead moves there. "
+    @Operation(operationId = "crmCloseLead", summary = "Close an accepted or converted lead, won or lost", description = "Status WON or LOST with the revenue; in a flow with such stages, or a close stage "
+            + "(sales-lead: CLOSE), the lead moves there. "
             + "Idempotent: the same close again changes nothing; a different outcome, revenue or reason is a 409. "
             + "Publishes lead.closed.")
     @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LeadResource.LEAD_EXAMPLE)))

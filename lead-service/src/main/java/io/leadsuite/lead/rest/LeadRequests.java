@@ -49,6 +49,13 @@ public final class LeadRequests {
     public record RequiredReasonRequest(@NotBlank @Size(max = 1000) String reason) {
     }
 
+    @Schema(name = "SalesAcceptRequest", example = """
+            {"owner": "maria.santos", "reason": "Budget confirmed; taking it"}""")
+    public record SalesAcceptRequest(
+            @Schema(description = "who owns the lead from now on; the caller when absent") @Size(max = 200) String owner,
+            @Size(max = 1000) String reason) {
+    }
+
     @Schema(name = "CrmAcceptRequest", example = """
             {"crmLeadId": "00Q5e00000AbCdE", "owner": "maria.santos"}""")
     public record AcceptRequest(

@@ -71,7 +71,7 @@ public class LeadResource {
              "salesReadyBy": "SCORE", "salesReadyAt": "2026-11-23T09:12:00Z",
              "scores": [{"modelId": "8d1b6f0e-0000-4000-8000-000000000001", "modelName": "Default engagement",
                          "score": 62, "grade": "B", "salesReadyThreshold": 50, "salesReady": true}],
-             "team": "telesales", "owner": "joao.telesales",
+             "team": "telesales", "owner": "joao.telesales", "acceptedBy": null,
              "qualification": {"budget": 15000, "currency": "EUR", "timeframe": "THIS_QUARTER",
                                "need": "Replace an oil boiler", "decisionMaker": true},
              "crm": {"leadId": null, "opportunityId": null}, "stageEnteredAt": "2026-11-23T10:02:00Z",
@@ -121,23 +121,43 @@ public class LeadResource {
     @Schema(name = "LeadHistoryEntry")
     public record HistoryEntryView(long id, java.time.Instant at,
             @Schema(implementation = LeadHistoryEntry.Kind.class) String kind, String from, String to,
+            @Schema(description = "the flow of `to` (and of `from`, except for FLOW_SWITCHED)") String flow,
+            @Schema(description = "for FLOW_SWITCHED: the flow of `from`", nullable = true) String fromFlow,
             @Schema(implementation = Cause.class) String cause,
             String actor, String reason,
             @Schema(description = "for a stage change: seconds the lead spent in the stage it left") Long secondsInStage) {
         static HistoryEntryView of(LeadHistoryEntry e) {
-            return new HistoryEntryView(e.id, e.at, e.kind, e.fromStage, e.toStage, e.cause, e.actor, e.reason,
-                    e.secondsInStage);
+            return new HistoryEntryView(e.id, e.at, e.kind, e.fromStage, e.toStage, e.flowId, e.fromFlowId, e.cause,
+                    e.actor, e.reason, e.secondsInStage);
         }
     }
 
     @GET
-    @Operation(operationId = "listLeads", summary = "List leads, filtered by contact, stage, status, sales-readiness, team or topic", description = "In id order. Pages by cursor: pass `next` as `after`.")
+    @Operation(operationId = "listLeads", summary = "List leads (a work queue): filtered by contact, stage, status, sales-readiness, team, topic, owner, grade, score, source, campaign and dates; sorted by id, score, age or SLA due time", description = "`grade`, `minScore` and `maxScore` look at the lead's highest score over "
+            + "its models (and that model's grade); `activeFrom`/`activeTo` at its last activity (`updatedAt`); the "
+            + "date bounds are ISO-8601 instants, `from` inclusive, `to` exclusive. `sort`: `score` (lowest first), "
+            + "`-score` (highest first), `createdAt` (oldest first: by age), `-createdAt`, `slaDue` (the stage SLA "
+            + "due soonest first, overdue ones first of all, leads without one last); by id when absent. Pages by "
+            + "cursor: pass `next` as `after` with the same filters and sort.")
     @APIResponse(responseCode = "200", description = "A page of leads", content = @Content(schema = @Schema(implementation = LeadPage.class), examples = @ExampleObject(name = "page", value = "{\"items\": ["
             + LEAD_EXAMPLE + "], \"next\": null}")))
+    @APIResponse(responseCode = "400", description = "A filter or sort that cannot be read (an unknown status, source or sort, a date that is not an instant, a score that is not a number, minScore above maxScore, a cursor this list did not give)")
     public Uni<LeadPage> list(@QueryParam("contactId") UUID contactId, @QueryParam("stage") String stage,
             @Parameter(description = "OPEN, ACCEPTED, CONVERTED, WON, LOST or DISQUALIFIED") @QueryParam("status") String status,
             @QueryParam("salesReady") Boolean salesReady, @QueryParam("team") String team,
-            @QueryParam("topic") String topic, @QueryParam("after") String after,
+            @QueryParam("topic") String topic, @QueryParam("owner") String owner,
+            @Parameter(description = "the grade of the lead's highest score, e.g. A") @QueryParam("grade") String grade,
+            @Parameter(description = "lowest highest-score, inclusive", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER)) @QueryParam("minScore") String minScore,
+            @Parameter(description = "highest highest-score, inclusive", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER)) @QueryParam("maxScore") String maxScore,
+            @Parameter(description = "a lead source, e.g. MARKETING_FORM, IMPORT") @QueryParam("source") String source,
+            @QueryParam("campaign") String campaign,
+            @Parameter(description = "created at or after (ISO-8601 instant)") @QueryParam("createdFrom") String createdFrom,
+            @Parameter(description = "created before (ISO-8601 instant)") @QueryParam("createdTo") String createdTo,
+            @Parameter(description = "last activity at or after (ISO-8601 instant)") @QueryParam("activeFrom") String activeFrom,
+            @Parameter(description = "last activity before (ISO-8601 instant)") @QueryParam("activeTo") String activeTo,
+            @Parameter(description = "score, -score, createdAt, -createdAt or slaDue", schema = @Schema(enumeration = {
+                    "score", "-score", "createdAt", "-createdAt", "slaDue" })) @QueryParam("sort") String sort,
+            @QueryParam("after") String after,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {
         LeadStatus parsedStatus = null;
         if (status != null) {
@@ -147,11 +167,87 @@ public class LeadResource {
                 throw ProblemException.badRequest("'status' must be one of " + List.of(LeadStatus.values()));
             }
         }
-        return leads.list(new LeadService.LeadFilter(contactId, stage, parsedStatus, salesReady, team, topic),
-                parseUuidCursor(after), limit + 1).map(found -> {
-                    List<LeadView> items = found.stream().limit(limit).map(LeadView::of).toList();
-                    return new LeadPage(items, found.size() > limit ? items.get(items.size() - 1).id().toString() : null);
-                });
+        if (source != null) {
+            try {
+                CaptureRequest.LeadSource.valueOf(source);
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.badRequest("'source' must be one of "
+                        + List.of(CaptureRequest.LeadSource.values()));
+            }
+        }
+        Integer min = integer("minScore", minScore);
+        Integer max = integer("maxScore", maxScore);
+        if (min != null && max != null && min > max) {
+            throw ProblemException.badRequest("'minScore' must not be above 'maxScore'");
+        }
+        LeadService.LeadSort order = sort(sort);
+        LeadService.LeadFilter filter = new LeadService.LeadFilter(contactId, stage, parsedStatus, salesReady, team,
+                topic, owner, grade, min, max, source, campaign, optionalInstant("createdFrom", createdFrom),
+                optionalInstant("createdTo", createdTo), optionalInstant("activeFrom", activeFrom),
+                optionalInstant("activeTo", activeTo));
+        return leads.list(filter, order, ListCursors.parse(after, order), limit + 1).map(found -> {
+            List<LeadService.Listed> page = found.stream().limit(limit).toList();
+            List<LeadView> items = page.stream().map(l -> LeadView.of(l.lead())).toList();
+            return new LeadPage(items, found.size() > limit ? ListCursors.of(page.get(page.size() - 1), order) : null);
+        });
+    }
+
+    private static Integer integer(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value.strip());
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest("'" + name + "' must be a whole number");
+        }
+    }
+
+    private static Instant optionalInstant(String name, String value) {
+        return value == null || value.isBlank() ? null : instant(name, value);
+    }
+
+    private static LeadService.LeadSort sort(String sort) {
+        if (sort == null || sort.isBlank()) {
+            return LeadService.LeadSort.ID;
+        }
+        return switch (sort.strip()) {
+            case "score" -> LeadService.LeadSort.SCORE;
+            case "-score" -> LeadService.LeadSort.SCORE_DESC;
+            case "createdAt" -> LeadService.LeadSort.CREATED;
+            case "-createdAt" -> LeadService.LeadSort.CREATED_DESC;
+            case "slaDue" -> LeadService.LeadSort.SLA_DUE;
+            default -> throw ProblemException.badRequest("'sort' must be one of score, -score, createdAt, -createdAt, "
+                    + "slaDue");
+        };
+    }
+
+    /** The list's cursors: the last id when sorted by id (as before sorts existed), else its sort key and id. */
+    static final class ListCursors {
+        static String of(LeadService.Listed last, LeadService.LeadSort sort) {
+            if (sort == LeadService.LeadSort.ID) {
+                return last.lead().id.toString();
+            }
+            String raw = last.key() + "|" + last.lead().id;
+            return java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        static LeadService.ListCursor parse(String after, LeadService.LeadSort sort) {
+            if (after == null) {
+                return null;
+            }
+            if (sort == LeadService.LeadSort.ID) {
+                return new LeadService.ListCursor(null, parseUuidCursor(after));
+            }
+            try {
+                String[] parts = new String(java.util.Base64.getUrlDecoder().decode(after),
+                        java.nio.charset.StandardCharsets.UTF_8).split("\\|");
+                return new LeadService.ListCursor(Long.parseLong(parts[0]), UUID.fromString(parts[1]));
+            } catch (RuntimeException e) {
+                throw ProblemException.badRequest("'after' is not a cursor this list returned (with this sort)");
+            }
+        }
     }
 
     @GET
@@ -217,6 +313,26 @@ public class LeadResource {
             @Parameter(description = IF_MATCH) @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, SecurityContext security) {
         return leads.markSalesReady(id, ifMatch(ifMatch), request == null ? null : request.reason(), actor(security))
                 .map(LeadResource::withEtag);
+    }
+
+    @POST
+    @Path("/{id}/accept")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.SALES, Roles.ADMIN })
+    @Operation(operationId = "acceptLead", summary = "Accept a sales-ready lead (sales acceptance)", description = "Status ACCEPTED; the lead enters its flow's sales-acceptance stage (SALES_ACCEPTANCE in "
+            + "marketing-lead) and, when the flow names a sales flow, switches to it (`sales-lead`: QUALIFY, DEVELOP, "
+            + "PROPOSE, CLOSE), keeping its history. The history names who accepted it (MANUAL, the caller). The "
+            + "owner becomes the one given, else the caller. The same user accepting again changes nothing. The CRM "
+            + "does the same with POST /crm/leads/{id}/accept. Publishes lead.accepted and lead.stage-changed.")
+    @APIResponse(responseCode = "200", description = "Accepted; the lead, now in the sales flow", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
+    @APIResponse(responseCode = "404", description = "No such lead")
+    @APIResponse(responseCode = "409", description = "The lead is not sales-ready, not open, or was accepted by someone else")
+    @APIResponse(responseCode = "412", description = "If-Match names a stale version")
+    @APIResponse(responseCode = "422", description = "Invalid fields, each named in `errors`")
+    public Uni<RestResponse<LeadView>> accept(@PathParam("id") UUID id, @Valid LeadRequests.SalesAcceptRequest request,
+            @Parameter(description = IF_MATCH) @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, SecurityContext security) {
+        return leads.accept(id, ifMatch(ifMatch), request == null ? null : request.owner(),
+                request == null ? null : request.reason(), actor(security)).map(LeadResource::withEtag);
     }
 
     @POST

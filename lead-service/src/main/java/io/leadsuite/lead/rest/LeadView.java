@@ -15,11 +15,14 @@ import io.leadsuite.lead.rest.CaptureRequest.LeadSource;
 
 /** The lead as the API shows it (CONTRACT.md, "Leads"); {@code version} is also its ETag. */
 public record LeadView(UUID id, UUID contactId, String topic, @Schema(implementation = LeadSource.class) String source,
-        String sourceRef, String flow, int flowVersion, String stage, @Schema(implementation = LeadStatus.class) String status,
+        String sourceRef, @Schema(description = "the campaign the lead came from", nullable = true) String campaign,
+        String flow, int flowVersion, String stage, @Schema(implementation = LeadStatus.class) String status,
         boolean salesReady, @Schema(enumeration = {
                 "SCORE", "MANUAL" }, nullable = true) String salesReadyBy,
         Instant salesReadyAt,
-        List<LeadScore> scores, String team, String owner, Qualification qualification, Crm crm,
+        List<LeadScore> scores, String team, String owner,
+        @Schema(description = "who accepted the lead (sales acceptance): a sales user or the CRM's client; null until accepted", nullable = true) String acceptedBy,
+        Qualification qualification, Crm crm,
         Instant stageEnteredAt, Instant createdAt, Instant updatedAt, long version){
 
     /** Recorded by telesales or sales ({@code PATCH /leads/{id}}); transition guards read it. */
@@ -37,8 +40,8 @@ public record LeadView(UUID id, UUID contactId, String topic, @Schema(implementa
     }
 
     public static LeadView of(Lead l) {
-        return new LeadView(l.id, l.contactId, l.topic, l.source, l.sourceRef, l.flowId, l.flowVersion, l.stage,
-                l.status.name(), l.salesReady, l.salesReadyBy, l.salesReadyAt, l.scores, l.team, l.owner,
+        return new LeadView(l.id, l.contactId, l.topic, l.source, l.sourceRef, l.campaign, l.flowId, l.flowVersion, l.stage,
+                l.status.name(), l.salesReady, l.salesReadyBy, l.salesReadyAt, l.scores, l.team, l.owner, l.acceptedBy,
                 new Qualification(l.budget, l.currency, l.timeframe, l.need, l.decisionMaker),
                 new Crm(l.crmLeadId, l.crmOpportunityId, l.estimatedRevenue, l.estimatedClose, l.revenue, l.closeReason,
                         l.crmRejectionReason, l.acceptedAt, l.closedAt),

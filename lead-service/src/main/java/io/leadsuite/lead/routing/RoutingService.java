@@ -200,7 +200,7 @@ public class RoutingService {
                 lead.owner = chosen;
             }
             lead.updatedAt = now;
-            LeadHistoryEntry entry = LeadHistoryEntry.of(lead.id, now, LeadHistoryEntry.Kind.ASSIGNED, stage, stage,
+            LeadHistoryEntry entry = LeadHistoryEntry.of(lead, now, LeadHistoryEntry.Kind.ASSIGNED, stage, stage,
                     Cause.SYSTEM, ACTOR, "Rule '" + rule.name + "': team " + rule.team
                             + (chosen == null ? "" : ", owner " + chosen));
             return events.recorded(lead, entry, EventTypes.LEAD_ASSIGNED, now, new LeadAssigned(lead.id,

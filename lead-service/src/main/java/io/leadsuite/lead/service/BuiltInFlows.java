@@ -28,7 +28,7 @@ public class BuiltInFlows {
 
     /** The built-in flow definitions on the classpath. */
     public static final List<String> RESOURCES = List.of("flows/built-in/marketing-lead.json",
-            "flows/built-in/funnel.json");
+            "flows/built-in/funnel.json", "flows/built-in/sales-lead.json");
 
     private static final Logger LOG = Logger.getLogger(BuiltInFlows.class);
 

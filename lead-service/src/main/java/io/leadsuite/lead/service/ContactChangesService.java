@@ -215,6 +215,7 @@ public class ContactChangesService {
     private static Uni<Void> history(Lead lead, Instant at, String kind, String reason) {
         LeadHistoryEntry entry = new LeadHistoryEntry();
         entry.leadId = lead.id;
+        entry.flowId = lead.flowId;
         entry.at = at;
         entry.kind = kind;
         entry.fromStage = lead.stage;

@@ -101,7 +101,7 @@ public class FlowCatalog {
                             + String.join("; ", errors.stream().map(e -> e.field() + ": " + e.message()).toList()),
                     errors);
         }
-        return Panache.withTransaction(() -> Panache.getSession()
+        return Panache.withTransaction(() -> salesFlowExists(candidate).chain(() -> Panache.getSession())
                 .chain(s -> s.createNativeQuery("select coalesce(max(version), 0) from flow where id = ?1",
                         Integer.class).setParameter(1, id).getSingleResult())
                 .chain(max -> {
@@ -121,6 +121,22 @@ public class FlowCatalog {
                 .onFailure(CaptureService::isUniqueViolation)
                 .transform(e -> ProblemException.conflict("Flow " + id + " was changed at the same time; retry"))
                 .map(this::remember);
+    }
+
+    /** A flow may only name a sales flow that exists (422 otherwise). Call inside a session. */
+    private Uni<Void> salesFlowExists(Flow flow) {
+        if (flow.salesFlow() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery("select count(*) from flow where id = ?1", Long.class)
+                        .setParameter(1, flow.salesFlow()).getSingleResult())
+                .invoke(count -> {
+                    if (count == 0) {
+                        throw ProblemException.unprocessable("Unknown sales flow " + flow.salesFlow(),
+                                List.of(new FieldError("salesFlow", "no such flow")));
+                    }
+                }).replaceWithVoid();
     }
 
     private Flow remember(Flow flow) {

@@ -16,7 +16,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * Funnel analytics over the stage history of one flow (all its versions): how many leads entered each stage in a
  * period, how many moved from one stage to another, and the median time leads spent in a stage before leaving it
- * (PostgreSQL {@code percentile_cont}).
+ * (PostgreSQL {@code percentile_cont}). History entries name their flow, so a lead that switched flows (accepted into
+ * the sales flow) counts in both: where it went in the flow it left, where it came in the one it entered.
  */
 @ApplicationScoped
 public class FunnelService {
@@ -49,15 +50,17 @@ public class FunnelService {
     @WithSession
     public Uni<Funnel> funnel(String flowId, Instant from, Instant to) {
         return flows.latest(flowId).chain(flow -> Panache.getSession().chain(s -> s.createNativeQuery("""
-                select h.to_stage, count(*) from lead_history h join lead l on l.id = h.lead_id
-                where l.flow_id = ?1 and h.kind in ('CREATED', 'STAGE_CHANGED', 'REOPENED') and h.at >= ?2 and h.at < ?3
+                select h.to_stage, count(*) from lead_history h
+                where h.flow_id = ?1 and h.kind in ('CREATED', 'STAGE_CHANGED', 'REOPENED', 'FLOW_SWITCHED')
+                  and h.at >= ?2 and h.at < ?3
                 group by h.to_stage""", Object[].class)
                 .setParameter(1, flowId).setParameter(2, from).setParameter(3, to).getResultList()
                 .chain(entered -> s.createNativeQuery("""
                         select h.from_stage, h.to_stage, count(*),
                                percentile_cont(0.5) within group (order by h.seconds_in_stage)
-                        from lead_history h join lead l on l.id = h.lead_id
-                        where l.flow_id = ?1 and h.kind in ('STAGE_CHANGED', 'REOPENED') and h.from_stage <> h.to_stage
+                        from lead_history h
+                        where (h.flow_id = ?1 and h.kind in ('STAGE_CHANGED', 'REOPENED') and h.from_stage <> h.to_stage
+                               or h.from_flow_id = ?1 and h.kind = 'FLOW_SWITCHED')
                           and h.at >= ?2 and h.at < ?3
                         group by grouping sets ((h.from_stage, h.to_stage), (h.from_stage))""", Object[].class)
                         .setParameter(1, flowId).setParameter(2, from).setParameter(3, to).getResultList()

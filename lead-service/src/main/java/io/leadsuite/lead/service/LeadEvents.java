@@ -57,60 +57,70 @@ public class LeadEvents {
     public Uni<Void> created(Lead lead, Capture capture, String actor) {
         LeadCreated payload = new LeadCreated(lead.id, lead.contactId, lead.topic, lead.source, lead.sourceRef,
                 lead.flowId, lead.stage, lead.status.name(), capture);
-        return history(LeadHistoryEntry.of(lead.id, lead.createdAt, Kind.CREATED, null, lead.stage, Cause.SYSTEM,
+        return history(LeadHistoryEntry.of(lead, lead.createdAt, Kind.CREATED, null, lead.stage, Cause.SYSTEM,
                 actor, capture == null ? "Created" : "Captured from " + describe(capture)))
                 .chain(() -> publish(lead, EventTypes.LEAD_CREATED, lead.createdAt, payload));
     }
 
     public Uni<Void> captured(Lead lead, Capture capture, String actor) {
         LeadCaptured payload = new LeadCaptured(lead.id, lead.contactId, lead.topic, capture);
-        return history(LeadHistoryEntry.of(lead.id, capture.at(), Kind.CAPTURED, lead.stage, lead.stage, Cause.SYSTEM,
+        return history(LeadHistoryEntry.of(lead, capture.at(), Kind.CAPTURED, lead.stage, lead.stage, Cause.SYSTEM,
                 actor, "Captured again from " + describe(capture)))
                 .chain(() -> publish(lead, EventTypes.LEAD_CAPTURED, capture.at(), payload));
     }
 
     public Uni<Void> changed(Lead lead, LeadChange change, Instant at) {
+        return changed(lead, change, lead.flowId, at);
+    }
+
+    /** @param flow the flow the change happened in (a change made before a flow switch belongs to the flow left) */
+    private Uni<Void> changed(Lead lead, LeadChange change, String flow, Instant at) {
+        if (change instanceof LeadChange.FlowSwitched switched) {
+            LeadStageChanged payload = new LeadStageChanged(lead.id, lead.contactId, switched.toFlow(),
+                    switched.fromStage(), switched.toStage(), lead.status.name(), change.cause().name(),
+                    change.actor(), change.reason());
+            LeadHistoryEntry entry = entry(lead, flow, at, Kind.FLOW_SWITCHED, switched.fromStage(),
+                    switched.toStage(), change);
+            entry.fromFlowId = switched.fromFlow();
+            entry.secondsInStage = switched.secondsInStage();
+            return history(entry).chain(() -> publish(lead, EventTypes.LEAD_STAGE_CHANGED, at, payload));
+        }
         if (change instanceof LeadChange.StageChanged stageChanged) {
-            LeadStageChanged payload = new LeadStageChanged(lead.id, lead.contactId, lead.flowId,
+            LeadStageChanged payload = new LeadStageChanged(lead.id, lead.contactId, flow,
                     stageChanged.from(), stageChanged.to(), lead.status.name(), change.cause().name(), change.actor(),
                     change.reason());
-            LeadHistoryEntry entry = LeadHistoryEntry.of(lead.id, at, Kind.STAGE_CHANGED, stageChanged.from(),
-                    stageChanged.to(), change.cause(), change.actor(), change.reason());
+            LeadHistoryEntry entry = entry(lead, flow, at, Kind.STAGE_CHANGED, stageChanged.from(),
+                    stageChanged.to(), change);
             entry.secondsInStage = stageChanged.secondsInStage();
             return history(entry).chain(() -> publish(lead, EventTypes.LEAD_STAGE_CHANGED, at, payload));
         }
         if (change instanceof LeadChange.BecameSalesReady salesReady) {
             LeadSalesReady payload = new LeadSalesReady(lead.id, lead.contactId, lead.topic, salesReady.by(),
                     lead.stage);
-            return history(LeadHistoryEntry.of(lead.id, at, Kind.SALES_READY, salesReady.stage(), salesReady.stage(),
-                    change.cause(), change.actor(), change.reason()))
+            return history(entry(lead, flow, at, Kind.SALES_READY, salesReady.stage(), salesReady.stage(), change))
                     .chain(() -> publish(lead, EventTypes.LEAD_SALES_READY, at, payload))
                     .invoke(metrics::becameSalesReady);
         }
         if (change instanceof LeadChange.SalesReadyCleared cleared) {
             // the stage change that usually follows carries the news; the flag itself is in the history
-            return history(LeadHistoryEntry.of(lead.id, at, Kind.SALES_READY_CLEARED, cleared.stage(), cleared.stage(),
-                    change.cause(), change.actor(), change.reason()));
+            return history(entry(lead, flow, at, Kind.SALES_READY_CLEARED, cleared.stage(), cleared.stage(), change));
         }
         if (change instanceof LeadChange.Reopened reopened) {
             LeadStageChanged payload = new LeadStageChanged(lead.id, lead.contactId, lead.flowId, reopened.from(),
                     reopened.to(), lead.status.name(), change.cause().name(), change.actor(), change.reason());
-            LeadHistoryEntry entry = LeadHistoryEntry.of(lead.id, at, Kind.REOPENED, reopened.from(), reopened.to(),
-                    change.cause(), change.actor(), change.reason());
+            LeadHistoryEntry entry = entry(lead, flow, at, Kind.REOPENED, reopened.from(), reopened.to(), change);
             entry.secondsInStage = reopened.secondsInStage();
             return history(entry).chain(() -> publish(lead, EventTypes.LEAD_STAGE_CHANGED, at, payload));
         }
         if (change instanceof LeadChange.Accepted accepted) {
             LeadAccepted payload = new LeadAccepted(lead.id, lead.contactId, lead.topic, accepted.crmLeadId(),
                     accepted.owner(), lead.flowId, lead.stage, lead.status.name(), change.actor());
-            return history(LeadHistoryEntry.of(lead.id, at, Kind.ACCEPTED, accepted.stage(), accepted.stage(),
-                    change.cause(), change.actor(), change.reason()))
+            return history(entry(lead, flow, at, Kind.ACCEPTED, accepted.stage(), accepted.stage(), change))
                     .chain(() -> publish(lead, EventTypes.LEAD_ACCEPTED, at, payload));
         }
         if (change instanceof LeadChange.Rejected rejected) {
             // published after the move back to nurturing, so it names the stage the lead is in then
-            return history(LeadHistoryEntry.of(lead.id, at, Kind.REJECTED, rejected.stage(), rejected.stage(),
-                    change.cause(), change.actor(), change.reason()))
+            return history(entry(lead, flow, at, Kind.REJECTED, rejected.stage(), rejected.stage(), change))
                     .chain(() -> publish(lead, EventTypes.LEAD_REJECTED, at, new LeadRejected(lead.id, lead.contactId,
                             lead.topic, change.reason(), lead.flowId, lead.stage, lead.status.name(), change.actor())));
         }
@@ -118,8 +128,7 @@ public class LeadEvents {
             LeadOpportunity payload = new LeadOpportunity(lead.id, lead.contactId, lead.topic, lead.crmLeadId,
                     opportunity.opportunityId(), opportunity.estimatedRevenue(), opportunity.estimatedClose(),
                     lead.flowId, lead.stage, lead.status.name(), change.actor());
-            return history(LeadHistoryEntry.of(lead.id, at, Kind.OPPORTUNITY, opportunity.stage(), opportunity.stage(),
-                    change.cause(), change.actor(), change.reason()))
+            return history(entry(lead, flow, at, Kind.OPPORTUNITY, opportunity.stage(), opportunity.stage(), change))
                     .chain(() -> publish(lead, EventTypes.LEAD_OPPORTUNITY, at, payload));
         }
         if (change instanceof LeadChange.Closed closed) {
@@ -131,25 +140,46 @@ public class LeadEvents {
             String reason = change.reason() == null || change.reason().isBlank() || change.reason().equals(said)
                     ? said
                     : said + ": " + change.reason();
-            return history(LeadHistoryEntry.of(lead.id, at, Kind.CLOSED, closed.stage(), closed.stage(),
-                    change.cause(), change.actor(), reason))
+            LeadHistoryEntry entry = entry(lead, flow, at, Kind.CLOSED, closed.stage(), closed.stage(), change);
+            entry.reason = reason;
+            return history(entry)
                     .chain(() -> publish(lead, EventTypes.LEAD_CLOSED, at, payload));
         }
         LeadChange.Updated updated = (LeadChange.Updated) change;
         LeadUpdated payload = new LeadUpdated(lead.id, lead.contactId, lead.topic, lead.source, lead.status.name(),
                 lead.team, lead.owner, lead.budget, lead.currency, lead.timeframe, lead.need, lead.decisionMaker);
-        return history(LeadHistoryEntry.of(lead.id, at, Kind.UPDATED, updated.stage(), updated.stage(),
-                change.cause(), change.actor(), change.reason()))
+        return history(entry(lead, flow, at, Kind.UPDATED, updated.stage(), updated.stage(), change))
                 .chain(() -> publish(lead, EventTypes.LEAD_UPDATED, at, payload));
     }
 
-    /** Records a list of changes in order. */
+    /**
+     * Records a list of changes in order. The lead is as the last change left it; a change made before a flow switch
+     * in the list is recorded in the flow the switch left.
+     */
     public Uni<Void> changed(Lead lead, java.util.List<LeadChange> changes, Instant at) {
+        String[] flows = new String[changes.size()];
+        String flow = lead.flowId;
+        for (int i = changes.size() - 1; i >= 0; i--) {
+            flows[i] = flow;
+            if (changes.get(i) instanceof LeadChange.FlowSwitched switched) {
+                flow = switched.fromFlow();
+            }
+        }
         Uni<Void> recorded = Uni.createFrom().voidItem();
-        for (LeadChange change : changes) {
-            recorded = recorded.chain(() -> changed(lead, change, at));
+        for (int i = 0; i < changes.size(); i++) {
+            LeadChange change = changes.get(i);
+            String in = flows[i];
+            recorded = recorded.chain(() -> changed(lead, change, in, at));
         }
         return recorded;
+    }
+
+    private static LeadHistoryEntry entry(Lead lead, String flow, Instant at, Kind kind, String from, String to,
+            LeadChange change) {
+        LeadHistoryEntry entry = LeadHistoryEntry.of(lead, at, kind, from, to, change.cause(), change.actor(),
+                change.reason());
+        entry.flowId = flow;
+        return entry;
     }
 
     private Uni<Void> history(LeadHistoryEntry entry) {

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -31,6 +30,7 @@ import io.leadsuite.lead.domain.LeadHistoryEntry;
 import io.leadsuite.lead.domain.LeadPatch;
 import io.leadsuite.lead.domain.LeadScore;
 import io.leadsuite.lead.domain.LeadStatus;
+import io.leadsuite.lead.topic.Topics;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -46,17 +46,22 @@ public class LeadService {
 
     private final FlowCatalog flows;
     private final LeadEvents events;
+    private final Topics topics;
     private final String defaultFlow;
 
-    public LeadService(FlowCatalog flows, LeadEvents events,
+    public LeadService(FlowCatalog flows, LeadEvents events, Topics topics,
             @ConfigProperty(name = "leadsuite.leads.default-flow") String defaultFlow) {
         this.flows = flows;
         this.events = events;
+        this.topics = topics;
         this.defaultFlow = defaultFlow;
     }
 
     /** A capture for a contact: the open lead of that topic, touched, or a new one. */
-    public record CaptureCommand(UUID contactId, String topic, String source, String sourceRef) {
+    public record CaptureCommand(UUID contactId, String topic, String source, String sourceRef, String campaign) {
+        public CaptureCommand(UUID contactId, String topic, String source, String sourceRef) {
+            this(contactId, topic, source, sourceRef, null);
+        }
     }
 
     public record RecordedCapture(Lead lead, boolean created) {
@@ -70,7 +75,10 @@ public class LeadService {
      */
     @WithTransaction
     public Uni<RecordedCapture> recordCapture(CaptureCommand command, String actor) {
-        String topic = normaliseTopic(command.topic());
+        return topics.resolve(command.topic(), "topic").chain(topic -> recordCapture(command, topic, actor));
+    }
+
+    private Uni<RecordedCapture> recordCapture(CaptureCommand command, String topic, String actor) {
         Instant now = Instant.now();
         Capture capture = new Capture(UUID.randomUUID(), now, command.source(), command.sourceRef());
         return Panache.getSession().chain(session -> ContactChangesService
@@ -95,6 +103,7 @@ public class LeadService {
                             return flows.latest(defaultFlow).chain(flow -> {
                                 Lead lead = Lead.open(command.contactId(), topic, command.source(), command.sourceRef(), flow,
                                         now);
+                                lead.campaign = command.campaign();
                                 return lead.<Lead> persistAndFlush()
                                         .chain(() -> events.created(lead, capture, actor))
                                         .replaceWith(new RecordedCapture(lead, true));
@@ -161,49 +170,166 @@ public class LeadService {
                         leadId, afterEntry).range(0, limit).list());
     }
 
-    /** Filters of the lead list; null members do not filter. */
+    /**
+     * Filters of the lead list (a work queue); null members do not filter. {@code grade}, {@code minScore} and
+     * {@code maxScore} look at the lead's highest score over its models (and that model's grade); {@code activeFrom}
+     * and {@code activeTo} at its last activity ({@code updatedAt}).
+     */
     public record LeadFilter(UUID contactId, String stage, LeadStatus status, Boolean salesReady, String team,
-            String topic) {
+            String topic, String owner, String grade, Integer minScore, Integer maxScore, String source,
+            String campaign, Instant createdFrom, Instant createdTo, Instant activeFrom, Instant activeTo) {
+
+        public LeadFilter(UUID contactId, String stage, LeadStatus status, Boolean salesReady, String team,
+                String topic) {
+            this(contactId, stage, status, salesReady, team, topic, null, null, null, null, null, null, null, null,
+                    null, null);
+        }
     }
 
     /**
-     * Leads matching the filter, in id order after the given id. (Without a cursor there is no lower bound: PostgreSQL
-     * orders uuids as unsigned bytes, so no Java UUID is a safe "smallest".)
+     * Orders of the lead list. Each pages by a keyset cursor: the last item's sort key and id.
+     */
+    public enum LeadSort {
+        /** By id (the default: stable, no key). */
+        ID(null, false),
+        /** Lowest score first; leads without a score first of all. */
+        SCORE("coalesce(l.top_score, -2147483648)", false),
+        /** Highest score first; leads without a score last. */
+        SCORE_DESC("coalesce(l.top_score, -2147483648)", true),
+        /** Oldest first (the highest age). */
+        CREATED("cast(extract(epoch from l.created_at) * 1000000 as bigint)", false),
+        /** Newest first. */
+        CREATED_DESC("cast(extract(epoch from l.created_at) * 1000000 as bigint)", true),
+        /** The stage SLA due soonest first (overdue ones first of all); leads in a stage without an SLA last. */
+        SLA_DUE("coalesce(cast(extract(epoch from s.due_at) * 1000000 as bigint), 9223372036854775807)", false);
+
+        final String key;
+        final boolean descending;
+
+        LeadSort(String key, boolean descending) {
+            this.key = key;
+            this.descending = descending;
+        }
+    }
+
+    /** Where a page ends: the last lead's sort key (null when sorted by id) and id. */
+    public record ListCursor(Long key, UUID id) {
+    }
+
+    /** A lead of the list with its sort key, to make the next page's cursor from. */
+    public record Listed(Lead lead, Long key) {
+    }
+
+    /**
+     * Leads matching the filter, in the given order, after the cursor. (Without a cursor there is no lower bound:
+     * PostgreSQL orders uuids as unsigned bytes, so no Java UUID is a safe "smallest".)
      */
     @WithSession
-    public Uni<List<Lead>> list(LeadFilter filter, UUID after, int limit) {
+    public Uni<List<Listed>> list(LeadFilter filter, LeadSort sort, ListCursor after, int limit) {
         List<String> where = new ArrayList<>();
-        Map<String, Object> params = new HashMap<>();
+        List<Object> params = new ArrayList<>();
+        java.util.function.Function<Object, String> p = value -> {
+            params.add(value);
+            return "?" + params.size();
+        };
+        String key = sort.key == null ? "0" : sort.key;
         if (after != null) {
-            where.add("id > :after");
-            params.put("after", after);
+            if (sort.key == null) {
+                where.add("l.id > " + p.apply(after.id()));
+            } else {
+                String k = p.apply(after.key());
+                where.add("(" + key + (sort.descending ? " < " : " > ") + k + " or (" + key + " = " + k
+                        + " and l.id > " + p.apply(after.id()) + "))");
+            }
         }
         if (filter.contactId() != null) {
-            where.add("contactId = :contactId");
-            params.put("contactId", filter.contactId());
+            where.add("l.contact_id = " + p.apply(filter.contactId()));
         }
         if (filter.stage() != null) {
-            where.add("stage = :stage");
-            params.put("stage", filter.stage());
+            where.add("l.stage = " + p.apply(filter.stage()));
         }
         if (filter.status() != null) {
-            where.add("status = :status");
-            params.put("status", filter.status());
+            where.add("l.status = " + p.apply(filter.status().name()));
         }
         if (filter.salesReady() != null) {
-            where.add("salesReady = :salesReady");
-            params.put("salesReady", filter.salesReady());
+            where.add("l.sales_ready = " + p.apply(filter.salesReady()));
         }
         if (filter.team() != null) {
-            where.add("team = :team");
-            params.put("team", filter.team());
+            where.add("l.team = " + p.apply(filter.team()));
         }
         if (filter.topic() != null) {
-            where.add("topic = :topic");
-            params.put("topic", normaliseTopic(filter.topic()));
+            where.add("l.topic = " + p.apply(normaliseTopic(filter.topic())));
         }
-        String query = where.isEmpty() ? "from Lead" : "from Lead where " + String.join(" and ", where);
-        return Lead.<Lead> find(query, Sort.by("id"), params).range(0, limit - 1).list();
+        if (filter.owner() != null) {
+            where.add("l.owner = " + p.apply(filter.owner()));
+        }
+        if (filter.grade() != null) {
+            where.add("l.top_grade = " + p.apply(filter.grade()));
+        }
+        if (filter.minScore() != null) {
+            where.add("l.top_score >= " + p.apply(filter.minScore()));
+        }
+        if (filter.maxScore() != null) {
+            where.add("l.top_score <= " + p.apply(filter.maxScore()));
+        }
+        if (filter.source() != null) {
+            where.add("l.source = " + p.apply(filter.source()));
+        }
+        if (filter.campaign() != null) {
+            where.add("l.campaign = " + p.apply(filter.campaign()));
+        }
+        if (filter.createdFrom() != null) {
+            where.add("l.created_at >= " + p.apply(filter.createdFrom()));
+        }
+        if (filter.createdTo() != null) {
+            where.add("l.created_at < " + p.apply(filter.createdTo()));
+        }
+        if (filter.activeFrom() != null) {
+            where.add("l.updated_at >= " + p.apply(filter.activeFrom()));
+        }
+        if (filter.activeTo() != null) {
+            where.add("l.updated_at < " + p.apply(filter.activeTo()));
+        }
+        String sql = "select l.* from lead l"
+                + (sort == LeadSort.SLA_DUE
+                        ? " left join lead_stage_sla s on s.lead_id = l.id and s.stage = l.stage"
+                        : "")
+                + (where.isEmpty() ? "" : " where " + String.join(" and ", where))
+                + " order by " + (sort.key == null ? "" : key + (sort.descending ? " desc, " : ", ")) + "l.id"
+                + " limit " + p.apply(limit);
+        return Panache.getSession().chain(session -> {
+            var query = session.createNativeQuery(sql, Lead.class);
+            for (int i = 0; i < params.size(); i++) {
+                query.setParameter(i + 1, params.get(i));
+            }
+            return query.getResultList();
+        }).chain(found -> sort != LeadSort.SLA_DUE || found.isEmpty()
+                ? Uni.createFrom().item(found.stream().map(lead -> new Listed(lead, keyOf(lead, sort))).toList())
+                : slaKeys(found).map(keys -> found.stream()
+                        .map(lead -> new Listed(lead, keys.getOrDefault(lead.id, Long.MAX_VALUE))).toList()));
+    }
+
+    /** The SLA_DUE sort keys of the given leads: their running SLA's due time in microseconds. */
+    private static Uni<Map<UUID, Long>> slaKeys(List<Lead> leads) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("select s.lead_id, "
+                + "cast(extract(epoch from s.due_at) * 1000000 as bigint) from lead_stage_sla s join lead l on "
+                + "l.id = s.lead_id and s.stage = l.stage where s.lead_id in (?1)",
+                Object[].class).setParameter(1, leads.stream().map(l -> l.id).toList()).getResultList())
+                .map(rows -> {
+                    Map<UUID, Long> keys = new HashMap<>();
+                    rows.forEach(r -> keys.put((UUID) r[0], ((Number) r[1]).longValue()));
+                    return keys;
+                });
+    }
+
+    /** The sort key of a lead as the list's SQL computes it (for the next page's cursor). */
+    static Long keyOf(Lead lead, LeadSort sort) {
+        return switch (sort) {
+            case ID -> null;
+            case SCORE, SCORE_DESC -> lead.topScore == null ? (long) Integer.MIN_VALUE : (long) lead.topScore;
+            case CREATED, CREATED_DESC -> java.time.temporal.ChronoUnit.MICROS.between(Instant.EPOCH, lead.createdAt);
+            case SLA_DUE -> throw new IllegalStateException("read from lead_stage_sla");
+        };
     }
 
     /** Sales-ready leads not yet accepted, oldest first (by when they became sales-ready), after a cursor. */
@@ -231,80 +357,118 @@ public class LeadService {
      * default one. 409 with the existing id when the contact already has an open lead of that topic.
      */
     public Uni<Lead> create(NewLead command, String actor) {
-        String topic = normaliseTopic(command.topic());
         Instant now = Instant.now();
         return Panache.withTransaction(() -> flows.latest(command.flow() == null ? defaultFlow : command.flow())
                 .onFailure(ProblemException.class).transform(e -> ProblemException.unprocessable(
                         "Unknown flow " + command.flow(), List.of(new FieldError("flow", "no such flow"))))
-                .chain(flow -> Lead.<Lead> find("contactId = ?1 and topic = ?2 and status in ?3", command.contactId(),
-                        topic, OPEN_STATUSES).firstResult().chain(existing -> {
-                            if (existing != null) {
-                                throw ProblemException.conflict("The contact already has an open lead on " + topic)
-                                        .with("existingId", existing.id);
-                            }
-                            Lead lead = Lead.open(command.contactId(), topic, command.source(), command.sourceRef(),
-                                    flow, now);
-                            return lead.<Lead> persistAndFlush()
-                                    .chain(() -> events.created(lead, null, actor))
-                                    .chain(() -> Panache.getSession().chain(s -> s.flush()))
-                                    .replaceWith(lead);
-                        })))
+                .chain(flow -> topics.resolve(command.topic(), "topic")
+                        .chain(topic -> open(command, topic, flow, now, actor))))
                 .onFailure(CaptureService::isUniqueViolation)
-                .transform(e -> ProblemException.conflict("The contact already has an open lead on " + topic));
+                .transform(e -> ProblemException.conflict("The contact already has an open lead on this topic"));
+    }
+
+    private Uni<Lead> open(NewLead command, String topic, Flow flow, Instant now, String actor) {
+        return Lead.<Lead> find("contactId = ?1 and topic = ?2 and status in ?3", command.contactId(), topic,
+                OPEN_STATUSES).firstResult().chain(existing -> {
+                    if (existing != null) {
+                        throw ProblemException.conflict("The contact already has an open lead on " + topic)
+                                .with("existingId", existing.id);
+                    }
+                    Lead lead = Lead.open(command.contactId(), topic, command.source(), command.sourceRef(), flow,
+                            now);
+                    return lead.<Lead> persistAndFlush()
+                            .chain(() -> events.created(lead, null, actor))
+                            .chain(() -> Panache.getSession().chain(s -> s.flush()))
+                            .replaceWith(lead);
+                });
     }
 
     /** Moves the lead along a transition of its flow (CONTRACT: 200, 409, 403, 422; 412 on a stale If-Match). */
     public Uni<Lead> transition(UUID id, Long ifMatch, String to, String reason, Actor actor) {
-        return change(id, ifMatch, (lead, flow, now) -> lead.transition(to, actor.roles(), flow, actor.name(), reason,
-                now));
+        return change(id, ifMatch, false, (lead, flows, now) -> lead.transition(to, actor.roles(), flows.current(),
+                actor.name(), reason, now));
     }
 
     public Uni<Lead> markSalesReady(UUID id, Long ifMatch, String reason, Actor actor) {
-        return change(id, ifMatch, (lead, flow, now) -> lead.markSalesReady(flow, actor.name(), reason, now));
+        return change(id, ifMatch, false, (lead, flows, now) -> lead.markSalesReady(flows.current(), actor.name(),
+                reason, now));
     }
 
     public Uni<Lead> disqualify(UUID id, Long ifMatch, String reason, Actor actor) {
-        return change(id, ifMatch, (lead, flow, now) -> lead.disqualify(actor.name(), reason, now));
+        return change(id, ifMatch, false, (lead, flows, now) -> lead.disqualify(actor.name(), reason, now));
     }
 
     public Uni<Lead> recycle(UUID id, Long ifMatch, String reason, Actor actor) {
-        return change(id, ifMatch, (lead, flow, now) -> lead.recycle(flow, Cause.MANUAL, actor.name(), reason, now));
+        return change(id, ifMatch, false, (lead, flows, now) -> lead.recycle(flows.current(), flows.origin(),
+                Cause.MANUAL, actor.name(), reason, now));
     }
 
     public Uni<Lead> reopen(UUID id, Long ifMatch, String reason, Actor actor) {
-        return change(id, ifMatch, (lead, flow, now) -> lead.reopen(flow, actor.name(), reason, now))
+        return change(id, ifMatch, false, (lead, flows, now) -> lead.reopen(flows.current(), flows.origin(),
+                actor.name(), reason, now))
                 .onFailure(CaptureService::isUniqueViolation).transform(e -> ProblemException
                         .conflict("The contact has another open lead on this topic; it cannot be reopened"));
     }
 
     public Uni<Lead> update(UUID id, Long ifMatch, LeadPatch patch, Actor actor) {
-        return change(id, ifMatch, (lead, flow, now) -> lead.update(patch, actor.name(), now))
+        // a topic the patch names is one of the list (or joins it), as a capture's is
+        Uni<Void> topicKnown = patch.topic().isEmpty() ? Uni.createFrom().voidItem()
+                : Panache.withTransaction(() -> topics.resolve(patch.topic().get(), "topic"))
+                        .invoke(topicId -> patch.topic(topicId))
+                        .replaceWithVoid();
+        return topicKnown.chain(() -> change(id, ifMatch, false, (lead, flows, now) -> lead.update(patch, actor.name(),
+                now)))
                 .onFailure(CaptureService::isUniqueViolation).transform(e -> ProblemException
                         .conflict("The contact already has an open lead on that topic"));
     }
 
+    /** Sales acceptance by a sales user (CONTRACT: 409 unless the lead is sales-ready). */
+    public Uni<Lead> accept(UUID id, Long ifMatch, String owner, String reason, Actor actor) {
+        return change(id, ifMatch, true, (lead, flows, now) -> lead.acceptBySales(owner, reason, flows.current(),
+                flows.sales(), actor.name(), now));
+    }
+
     public Uni<Lead> crmAccept(UUID id, String crmLeadId, String owner, Actor actor) {
-        return change(id, null, (lead, flow, now) -> lead.acceptByCrm(crmLeadId, owner, flow, actor.name(), now));
+        return change(id, null, true, (lead, flows, now) -> lead.acceptByCrm(crmLeadId, owner, flows.current(),
+                flows.sales(), actor.name(), now));
     }
 
     public Uni<Lead> crmReject(UUID id, String reason, Actor actor) {
-        return change(id, null, (lead, flow, now) -> lead.rejectByCrm(reason, flow, actor.name(), now));
+        return change(id, null, false, (lead, flows, now) -> lead.rejectByCrm(reason, flows.current(),
+                flows.origin(), actor.name(), now));
     }
 
     public Uni<Lead> crmOpportunity(UUID id, String opportunityId, BigDecimal estimatedRevenue,
             LocalDate estimatedClose, Actor actor) {
-        return change(id, null, (lead, flow, now) -> lead.opportunity(opportunityId, estimatedRevenue, estimatedClose,
-                flow, actor.name(), now));
+        return change(id, null, false, (lead, flows, now) -> lead.opportunity(opportunityId, estimatedRevenue,
+                estimatedClose, flows.current(), actor.name(), now));
     }
 
     public Uni<Lead> crmClose(UUID id, LeadStatus outcome, BigDecimal revenue, String reason, Actor actor) {
-        return change(id, null, (lead, flow, now) -> lead.closeByCrm(outcome, revenue, reason, flow, actor.name(),
-                now));
+        return change(id, null, false, (lead, flows, now) -> lead.closeByCrm(outcome, revenue, reason,
+                flows.current(), actor.name(), now));
+    }
+
+    /**
+     * The flows a change may need: the lead's own (its version), the one it came from before it switched to a sales
+     * flow (null if it never switched), and the newest version of its flow's sales flow (loaded only for acceptance;
+     * null otherwise or when the flow names none).
+     */
+    record Flows(Flow current, Flow origin, Flow sales) {
     }
 
     @FunctionalInterface
     interface Action {
-        List<LeadChange> apply(Lead lead, Flow flow, Instant now);
+        List<LeadChange> apply(Lead lead, Flows flows, Instant now);
+    }
+
+    private Uni<Flows> flowsOf(Lead lead, boolean withSalesFlow) {
+        return flows.get(lead.flowId, lead.flowVersion).chain(current -> (lead.originFlowId == null
+                ? Uni.createFrom().<Flow> nullItem()
+                : flows.get(lead.originFlowId, lead.originFlowVersion))
+                .chain(origin -> (withSalesFlow && current.salesFlow() != null ? flows.latest(current.salesFlow())
+                        : Uni.createFrom().<Flow> nullItem())
+                        .map(sales -> new Flows(current, origin, sales))));
     }
 
     /**
@@ -313,7 +477,7 @@ public class LeadService {
      * lead's own flow version, and its history entries and events recorded. An action that changes nothing (a
      * repeated CRM call) records nothing.
      */
-    private Uni<Lead> change(UUID id, Long ifMatch, Action action) {
+    private Uni<Lead> change(UUID id, Long ifMatch, boolean withSalesFlow, Action action) {
         return Panache.withTransaction(() -> Lead.<Lead> findById(id, LockModeType.PESSIMISTIC_WRITE)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Lead", id))
                 .chain(lead -> {
@@ -324,9 +488,9 @@ public class LeadService {
                                         + " is stale; the lead is at version " + lead.version + ". Read it again.",
                                 null).with("version", lead.version));
                     }
-                    return flows.get(lead.flowId, lead.flowVersion).chain(flow -> {
+                    return flowsOf(lead, withSalesFlow).chain(related -> {
                         Instant now = Instant.now();
-                        List<LeadChange> changes = action.apply(lead, flow, now);
+                        List<LeadChange> changes = action.apply(lead, related, now);
                         if (changes.isEmpty()) {
                             return Uni.createFrom().item(lead);
                         }
@@ -338,6 +502,6 @@ public class LeadService {
     }
 
     static String normaliseTopic(String topic) {
-        return topic.strip().toLowerCase(Locale.ROOT);
+        return topic.strip().toLowerCase(java.util.Locale.ROOT);
     }
 }

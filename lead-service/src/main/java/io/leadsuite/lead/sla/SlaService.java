@@ -134,7 +134,7 @@ public class SlaService {
         int hours = ((Number) sla[2]).intValue();
         Instant entered = Instant.ofEpochMilli(((Number) sla[3]).longValue());
         Instant dueAt = Instant.ofEpochMilli(((Number) sla[4]).longValue());
-        LeadHistoryEntry entry = LeadHistoryEntry.of(lead.id, now, LeadHistoryEntry.Kind.SLA_BREACHED, stage, stage,
+        LeadHistoryEntry entry = LeadHistoryEntry.of(lead, now, LeadHistoryEntry.Kind.SLA_BREACHED, stage, stage,
                 Cause.SYSTEM, ACTOR, "Overdue: in " + stage + " since " + entered + ", SLA " + hours + " h (due "
                         + dueAt + ")");
         return events.recorded(lead, entry, EventTypes.LEAD_SLA_BREACHED, now, new LeadSlaBreached(lead.id,

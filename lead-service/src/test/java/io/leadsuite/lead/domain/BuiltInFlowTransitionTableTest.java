@@ -29,7 +29,7 @@ import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.lead.service.BuiltInFlows;
 
 /**
- * Every transition of both built-in flows, for every role of the suite, with and without the transition's guards met:
+ * Every transition of the three built-in flows, for every role of the suite, with and without the transition's guards met:
  * allowed (200), wrong team (403), guard not met (422, naming each field). Every pair of stages that is not a
  * transition is a 409 for every role. The expectations are written out by hand (not derived from the flow files), so a
  * change to a built-in flow shows up here.
@@ -39,7 +39,8 @@ class BuiltInFlowTransitionTableTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     static final Map<String, Flow> FLOWS = Map.of(
             "marketing-lead", BuiltInFlows.parse(MAPPER, BuiltInFlows.read("flows/built-in/marketing-lead.json")),
-            "funnel", BuiltInFlows.parse(MAPPER, BuiltInFlows.read("flows/built-in/funnel.json")));
+            "funnel", BuiltInFlows.parse(MAPPER, BuiltInFlows.read("flows/built-in/funnel.json")),
+            "sales-lead", BuiltInFlows.parse(MAPPER, BuiltInFlows.read("flows/built-in/sales-lead.json")));
     static final List<String> ROLES = List.of("marketing", "telesales", "sales", "admin", "crm");
     private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
 
@@ -124,6 +125,21 @@ class BuiltInFlowTransitionTableTest {
             funnel         | OPPORTUNITY                       | CLOSED_LOST                       | sales     | 200 | 200 |
             funnel         | OPPORTUNITY                       | CLOSED_LOST                       | admin     | 200 | 200 |
             funnel         | OPPORTUNITY                       | CLOSED_LOST                       | crm       | 403 | 403 |
+            sales-lead     | QUALIFY                           | DEVELOP                           | marketing | 403 | 403 |
+            sales-lead     | QUALIFY                           | DEVELOP                           | telesales | 403 | 403 |
+            sales-lead     | QUALIFY                           | DEVELOP                           | sales     | 200 | 200 |
+            sales-lead     | QUALIFY                           | DEVELOP                           | admin     | 200 | 200 |
+            sales-lead     | QUALIFY                           | DEVELOP                           | crm       | 403 | 403 |
+            sales-lead     | DEVELOP                           | PROPOSE                           | marketing | 403 | 403 |
+            sales-lead     | DEVELOP                           | PROPOSE                           | telesales | 403 | 403 |
+            sales-lead     | DEVELOP                           | PROPOSE                           | sales     | 200 | 200 |
+            sales-lead     | DEVELOP                           | PROPOSE                           | admin     | 200 | 200 |
+            sales-lead     | DEVELOP                           | PROPOSE                           | crm       | 403 | 403 |
+            sales-lead     | PROPOSE                           | CLOSE                             | marketing | 403 | 403 |
+            sales-lead     | PROPOSE                           | CLOSE                             | telesales | 403 | 403 |
+            sales-lead     | PROPOSE                           | CLOSE                             | sales     | 200 | 200 |
+            sales-lead     | PROPOSE                           | CLOSE                             | admin     | 200 | 200 |
+            sales-lead     | PROPOSE                           | CLOSE                             | crm       | 403 | 403 |
             """)
     void everyTransitionForEveryRole(String flowId, String from, String to, String role, int withoutGuards,
             int withGuards, String guards) {
@@ -198,9 +214,9 @@ class BuiltInFlowTransitionTableTest {
     void theTableCoversEveryTransitionOfBothFlowsAndTheConflictsCoverTheRest() {
         Set<String> transitions = new HashSet<>();
         FLOWS.forEach((id, flow) -> flow.transitions().forEach(t -> transitions.add(id + ":" + t.from() + "->" + t.to())));
-        assertEquals(12, transitions.size(), "6 transitions in each built-in flow: " + transitions);
-        // 5 stages, 6 transitions (marketing-lead) and 7 stages, 6 transitions (funnel)
-        assertEquals((25 - 6 + 49 - 6) * ROLES.size(), notTransitions().count());
+        assertEquals(15, transitions.size(), "6 transitions in marketing-lead and funnel, 3 in sales-lead: " + transitions);
+        // 5 stages, 6 transitions (marketing-lead), 7 stages, 6 transitions (funnel), 4 stages, 3 transitions (sales-lead)
+        assertEquals((25 - 6 + 49 - 6 + 16 - 3) * ROLES.size(), notTransitions().count());
     }
 
     @Test

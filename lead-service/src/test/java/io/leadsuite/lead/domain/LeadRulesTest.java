@@ -66,7 +66,7 @@ class LeadRulesTest {
         assertTrue(manual.salesReady);
 
         Lead accepted = salesReadyByScore(MARKETING_LEAD);
-        accepted.acceptByCrm("CRM-1", "maria", MARKETING_LEAD, "crm", T0);
+        accepted.acceptByCrm("CRM-1", "maria", MARKETING_LEAD, null, "crm", T0);
         assertEquals(List.of(), accepted.applyScores(2, score(5), false, MARKETING_LEAD, T0).changes());
         assertEquals(LeadStatus.ACCEPTED, accepted.status);
 
@@ -99,32 +99,32 @@ class LeadRulesTest {
     @Test
     void disqualifyRecycleAndReopen() {
         Lead lead = salesReadyByScore(MARKETING_LEAD);
-        var recycled = lead.recycle(MARKETING_LEAD, Cause.MANUAL, "sam", "Not now", T0.plusSeconds(600));
+        var recycled = lead.recycle(MARKETING_LEAD, null, Cause.MANUAL, "sam", "Not now", T0.plusSeconds(600));
         assertEquals("AUTOMATED_MARKETING_QUALIFICATION", lead.stage);
         assertFalse(lead.salesReady);
         assertEquals(2, recycled.size());
         assertEquals(409, assertThrows(ProblemException.class,
-                () -> lead.recycle(MARKETING_LEAD, Cause.MANUAL, "sam", "again", T0)).status());
+                () -> lead.recycle(MARKETING_LEAD, null, Cause.MANUAL, "sam", "again", T0)).status());
 
         lead.disqualify("sam", "Competitor", T0.plusSeconds(700));
         assertEquals(LeadStatus.DISQUALIFIED, lead.status);
         assertEquals(409, assertThrows(ProblemException.class, () -> lead.disqualify("sam", "again", T0)).status());
-        var reopened = lead.reopen(MARKETING_LEAD, "sam", "They called back", T0.plusSeconds(800));
+        var reopened = lead.reopen(MARKETING_LEAD, null, "sam", "They called back", T0.plusSeconds(800));
         assertEquals(LeadStatus.OPEN, lead.status);
         assertEquals("DISQUALIFIED", ((LeadChange.Reopened) reopened.get(0)).previousStatus());
         assertEquals(409, assertThrows(ProblemException.class,
-                () -> lead.reopen(MARKETING_LEAD, "sam", "again", T0)).status());
+                () -> lead.reopen(MARKETING_LEAD, null, "sam", "again", T0)).status());
     }
 
     @Test
     void crmCallsAreIdempotentAndConflictingRepeatsAreRefused() {
         Lead lead = salesReadyByScore(FUNNEL);
-        assertEquals(2, lead.acceptByCrm("CRM-7", "maria", FUNNEL, "crm", T0).size());
+        assertEquals(2, lead.acceptByCrm("CRM-7", "maria", FUNNEL, null, "crm", T0).size());
         assertEquals("SALES_ACCEPTED", lead.stage);
         assertEquals(LeadStatus.ACCEPTED, lead.status);
-        assertEquals(List.of(), lead.acceptByCrm("CRM-7", "maria", FUNNEL, "crm", T0));
+        assertEquals(List.of(), lead.acceptByCrm("CRM-7", "maria", FUNNEL, null, "crm", T0));
         assertEquals(409, assertThrows(ProblemException.class,
-                () -> lead.acceptByCrm("CRM-8", "maria", FUNNEL, "crm", T0)).status());
+                () -> lead.acceptByCrm("CRM-8", "maria", FUNNEL, null, "crm", T0)).status());
 
         BigDecimal estimate = new BigDecimal("12500.00");
         LocalDate close = LocalDate.parse("2027-02-28");
@@ -147,15 +147,15 @@ class LeadRulesTest {
     @Test
     void aRejectGoesBackToNurturingOnce() {
         Lead lead = salesReadyByScore(MARKETING_LEAD);
-        var changes = lead.rejectByCrm("No budget this year", MARKETING_LEAD, "crm", T0);
+        var changes = lead.rejectByCrm("No budget this year", MARKETING_LEAD, null, "crm", T0);
         assertEquals(LeadChange.Rejected.class, changes.get(0).getClass());
         assertEquals("AUTOMATED_MARKETING_QUALIFICATION", lead.stage);
         assertFalse(lead.salesReady);
-        assertEquals(List.of(), lead.rejectByCrm("No budget this year", MARKETING_LEAD, "crm", T0));
+        assertEquals(List.of(), lead.rejectByCrm("No budget this year", MARKETING_LEAD, null, "crm", T0));
         assertEquals(409, assertThrows(ProblemException.class,
-                () -> lead.rejectByCrm("Another reason", MARKETING_LEAD, "crm", T0)).status());
+                () -> lead.rejectByCrm("Another reason", MARKETING_LEAD, null, "crm", T0)).status());
         assertEquals(409, assertThrows(ProblemException.class,
-                () -> lead.acceptByCrm("CRM-1", null, MARKETING_LEAD, "crm", T0)).status(), "not sales-ready now");
+                () -> lead.acceptByCrm("CRM-1", null, MARKETING_LEAD, null, "crm", T0)).status(), "not sales-ready now");
         lead.applyScores(5, score(80), true, MARKETING_LEAD, T0);
         assertNull(lead.crmRejectionReason, "sales-ready again: a new hand-off");
     }

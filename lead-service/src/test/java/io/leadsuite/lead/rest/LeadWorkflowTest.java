@@ -137,7 +137,8 @@ class LeadWorkflowTest {
         JsonPath still = lead(accepted[0]);
         assertTrue(still.getBoolean("salesReady"));
         assertEquals("ACCEPTED", still.getString("status"));
-        assertEquals("TELEPROSPECTING_ACCEPTANCE", still.getString("stage"));
+        assertEquals("sales-lead", still.getString("flow"), "accepted: on in the sales flow");
+        assertEquals("QUALIFY", still.getString("stage"));
     }
 
     @Test
@@ -443,7 +444,7 @@ class LeadWorkflowTest {
         JsonObject paths = doc.getJsonObject("paths");
         for (String path : List.of("/leads/{id}/transitions", "/leads/{id}/sales-ready", "/leads/{id}/disqualify",
                 "/leads/{id}/recycle", "/leads/{id}/reopen", "/leads/funnel", "/flows/{id}", "/crm/leads/{id}/accept",
-                "/crm/leads/{id}/reject", "/crm/leads/{id}/opportunity", "/crm/leads/{id}/close")) {
+                "/crm/leads/{id}/reject", "/crm/leads/{id}/opportunity", "/crm/leads/{id}/close", "/leads/{id}/accept")) {
             assertNotNull(paths.getJsonObject(path), path);
         }
         assertTrue(paths.getJsonObject("/leads/{id}").containsKey("patch"));

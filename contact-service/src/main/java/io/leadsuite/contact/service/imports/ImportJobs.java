@@ -28,6 +28,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.agroal.api.AgroalDataSource;
+import io.leadsuite.kit.csv.ColumnMapping;
+import io.leadsuite.kit.csv.CsvReader;
 import io.leadsuite.kit.problem.Problem;
 import io.leadsuite.kit.problem.ProblemException;
 
@@ -47,6 +49,14 @@ public class ImportJobs {
 
     public record LineError(int line, String message) {
     }
+
+    /**
+     * The columns of a contact import, recognised by header, case-insensitively: {@code email},
+     * {@code first_name}/{@code firstName}, {@code last_name}/{@code lastName}, {@code company},
+     * {@code job_title}/{@code jobTitle}, {@code industry}, {@code country}, {@code phone}.
+     */
+    public static final ColumnMapping.Fields FIELDS = new ColumnMapping.Fields("contact fields", ColumnMapping.contactHeaders(),
+            "email", "no e-mail column: name one 'email' or map it with map=email:<header>");
 
     private final AgroalDataSource db;
     private final ObjectMapper mapper;
@@ -70,7 +80,7 @@ public class ImportJobs {
                     throw ProblemException.unprocessable("The CSV has no header row",
                             List.of(new Problem.FieldError("header", "the first line must name the columns")));
                 }
-                ColumnMapping columns = ColumnMapping.resolve(header.fields(), mapping);
+                ColumnMapping columns = ColumnMapping.resolve(FIELDS, header.fields(), mapping);
                 try (PreparedStatement s = c.prepareStatement(
                         "insert into import_job (id, state, total) values (?, 'QUEUED', 0)")) {
                     s.setObject(1, id);

@@ -1,4 +1,4 @@
-package io.leadsuite.contact.service.imports;
+package io.leadsuite.kit.csv;
 
 import java.io.IOException;
 import java.io.Reader;
