@@ -126,7 +126,8 @@ function renderSignIn(returnTo) {
 
   async function submit(e) {
     e.preventDefault();
-    const token = input.value.trim().replace(/^Bearer\s+/i, '');
+    // the token alone, or as scripts/suite.sh prints it (export TOKEN=...) or as a header value (Bearer ...)
+    const token = input.value.trim().replace(/^export\s+TOKEN=/, '').replace(/^Bearer\s+/i, '').replace(/^["']|["']$/g, '');
     replace(message);
     let claims;
     try {
