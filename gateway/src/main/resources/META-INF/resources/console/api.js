@@ -87,8 +87,9 @@ export function whenUnauthorised(fn) {
   onUnauthorised = fn;
 }
 
-/** Calls /api{path}; JSON in and out; throws ApiError for any status >= 400. */
-export async function api(method, path, { body, contentType, headers = {}, signal } = {}) {
+/** Calls /api{path}; JSON in and out; throws ApiError for any status >= 400. A 401 ends the session (except for
+ * the sign-in's probe, whose refusal is shown on the sign-in form). */
+export async function api(method, path, { body, contentType, headers = {}, signal, probe = false } = {}) {
   const init = { method, headers: { Accept: 'application/json', ...headers }, signal };
   if (session.token) init.headers.Authorization = `Bearer ${session.token}`;
   if (body !== undefined) {
@@ -110,7 +111,7 @@ export async function api(method, path, { body, contentType, headers = {}, signa
       data = { detail: text };
     }
   }
-  if (response.status === 401 && session.token) {
+  if (response.status === 401 && session.token && !probe) {
     onUnauthorised(data);
   }
   if (!response.ok) throw new ApiError(response.status, data);

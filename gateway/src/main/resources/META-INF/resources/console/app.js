@@ -144,7 +144,7 @@ function renderSignIn(returnTo) {
     session.save(token);
     try {
       // the gateway verifies the token (signature, issuer, audience, expiry) on this first call
-      await api('GET', '/flows');
+      await api('GET', '/flows', { probe: true });
     } catch (err) {
       session.clear();
       button.disabled = false;
