@@ -27,7 +27,7 @@ export function renderFunnel(main) {
     }
     const max = Math.max(1, ...f.stages.map((s) => Math.max(s.entered, s.current)));
     const conv = (s) => f.conversions.find((c) => c.from === s.stage);
-    const rowH = 46, labelW = 250, barW = 520, width = labelW + barW + 150;
+    const rowH = 46, labelW = 310, barW = 520, width = labelW + barW + 110;
     const picture = svg('svg', { viewBox: `0 0 ${width} ${f.stages.length * rowH + 10}`, class: 'funnel-chart', role: 'img', 'aria-labelledby': 'funnel-title' },
       svg('title', { id: 'funnel-title' }, `Funnel of ${flow.value}: leads that entered each stage`),
       f.stages.map((s, i) => {
