@@ -139,7 +139,7 @@ export function query(params) {
 
 const STATUS_TEXT = {
   400: 'The request was not accepted',
-  401: 'Your session has ended',
+  401: 'The token was not accepted',
   403: 'Your role does not allow this',
   404: 'Not found',
   409: 'Not possible from here',

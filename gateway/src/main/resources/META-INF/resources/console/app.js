@@ -107,9 +107,9 @@ function signOut() {
 }
 
 function renderSignIn(returnTo) {
-  const input = h('textarea', { id: 'token', name: 'token', rows: '6', required: true, spellcheck: 'false',
-    autocomplete: 'off', placeholder: 'eyJhbGciOi…' });
   const message = h('div', { class: 'signin-message', 'aria-live': 'polite' });
+  const input = h('textarea', { id: 'token', name: 'token', rows: '6', required: true, spellcheck: 'false',
+    autocomplete: 'off', placeholder: 'eyJhbGciOi…', oninput: () => replace(message) });
   const button = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Sign in');
   const form = h('form', { class: 'signin-form', onsubmit: submit },
     h('label', { for: 'token' }, 'Bearer token'), input,
