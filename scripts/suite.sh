@@ -133,6 +133,7 @@ case "$cmd" in
     log "all four services ready in $((SECONDS - t0)) s (total $((SECONDS - started)) s)"
     cat <<EOF
 
+  Console:   http://localhost:$GATEWAY_PORT/   (sign in with the token below)
   Gateway:   http://localhost:$GATEWAY_PORT/api   (OpenAPI of each service: http://localhost:{$CONTACT_PORT,$LEAD_PORT,$SCORING_PORT}/q/openapi)
   Token:     export TOKEN=$(token admin)
              (any roles: scripts/suite.sh token marketing telesales sales admin crm)
