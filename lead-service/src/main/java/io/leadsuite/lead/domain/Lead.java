@@ -19,8 +19,10 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
 import io.leadsuite.contracts.Roles;
-import io.leadsuite.kit.problem.Problem.FieldError;
-import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.domain.InvalidValues;
+import io.leadsuite.kit.domain.NotPermitted;
+import io.leadsuite.kit.domain.StateConflict;
+import io.leadsuite.kit.domain.Violation;
 import io.leadsuite.lead.domain.Flow.Trigger;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
@@ -182,28 +184,29 @@ public class Lead extends PanacheEntityBase {
     public List<LeadChange> transition(String to, Set<String> roles, Flow flow, String actor, String reason,
             Instant at) {
         if (status.isFinal()) {
-            throw ProblemException.conflict("The lead is " + status + "; reopen it before moving it")
+            throw new StateConflict("The lead is " + status + "; reopen it before moving it")
                     .with("status", status.name());
         }
-        Flow.Transition transition = flow.transition(stage, to).orElseThrow(() -> ProblemException
-                .conflict("Flow " + flow.id() + " (version " + flow.version() + ") has no transition from " + stage
-                        + " to " + to)
-                .with("stage", stage));
+        Flow.Transition transition = flow.transition(stage, to)
+                .orElseThrow(() -> new StateConflict(
+                        "Flow " + flow.id() + " (version " + flow.version() + ") has no transition from " + stage
+                                + " to " + to)
+                        .with("stage", stage));
         if (!roles.contains(Roles.ADMIN) && transition.teams().stream().noneMatch(roles::contains)) {
-            throw forbidden("Only " + String.join(", ", transition.teams()) + " may move a lead from " + stage + " to "
+            throw new NotPermitted("Only " + String.join(", ", transition.teams()) + " may move a lead from " + stage + " to "
                     + to);
         }
-        List<FieldError> unmet = new ArrayList<>();
+        List<Violation> unmet = new ArrayList<>();
         for (String guard : transition.guardList()) {
             if (!guardMet(guard)) {
-                unmet.add(new FieldError(guard, Flow.GUARD_SALES_READY.equals(guard)
+                unmet.add(new Violation(guard, Flow.GUARD_SALES_READY.equals(guard)
                         ? "the lead must be sales-ready before it moves to " + to
                         : "must be filled before the lead moves to " + to));
             }
         }
         if (!unmet.isEmpty()) {
-            throw ProblemException.unprocessable("The transition from " + stage + " to " + to + " needs "
-                    + unmet.stream().map(FieldError::field).toList(), unmet);
+            throw new InvalidValues("The transition from " + stage + " to " + to + " needs "
+                    + unmet.stream().map(Violation::field).toList(), unmet);
         }
         List<LeadChange> changes = new ArrayList<>();
         changes.add(moveTo(to, flow, Cause.MANUAL, actor, reason, at));
@@ -230,7 +233,7 @@ public class Lead extends PanacheEntityBase {
     /** Telesales flags the lead sales-ready by hand (recorded MANUAL); the flow's automation then applies. */
     public List<LeadChange> markSalesReady(Flow flow, String actor, String reason, Instant at) {
         if (status != LeadStatus.OPEN) {
-            throw ProblemException.conflict("Only an open lead not yet accepted can be flagged sales-ready; it is "
+            throw new StateConflict("Only an open lead not yet accepted can be flagged sales-ready; it is "
                     + status).with("status", status.name());
         }
         if (salesReady) {
@@ -242,7 +245,7 @@ public class Lead extends PanacheEntityBase {
     /** Disqualifies the lead from whatever stage it is in, with a reason. */
     public List<LeadChange> disqualify(String actor, String reason, Instant at) {
         if (status.isFinal()) {
-            throw ProblemException.conflict("The lead is already " + status).with("status", status.name());
+            throw new StateConflict("The lead is already " + status).with("status", status.name());
         }
         status = LeadStatus.DISQUALIFIED;
         closedAt = at;
@@ -257,12 +260,12 @@ public class Lead extends PanacheEntityBase {
      */
     public List<LeadChange> recycle(Flow flow, Flow origin, Cause cause, String actor, String reason, Instant at) {
         if (status != LeadStatus.OPEN && status != LeadStatus.ACCEPTED) {
-            throw ProblemException.conflict("Only an open or accepted lead can be recycled; it is " + status)
+            throw new StateConflict("Only an open or accepted lead can be recycled; it is " + status)
                     .with("status", status.name());
         }
         String nurture = (origin != null ? origin : flow).nurtureStageOrFirst();
         if (origin == null && nurture.equals(stage) && !salesReady && status == LeadStatus.OPEN) {
-            throw ProblemException.conflict("The lead is already being nurtured in " + stage);
+            throw new StateConflict("The lead is already being nurtured in " + stage);
         }
         List<LeadChange> changes = new ArrayList<>();
         if (salesReady) {
@@ -284,7 +287,7 @@ public class Lead extends PanacheEntityBase {
      */
     public List<LeadChange> reopen(Flow flow, Flow origin, String actor, String reason, Instant at) {
         if (status != LeadStatus.DISQUALIFIED && status != LeadStatus.LOST) {
-            throw ProblemException.conflict("Only a disqualified or lost lead can be reopened; it is " + status)
+            throw new StateConflict("Only a disqualified or lost lead can be reopened; it is " + status)
                     .with("status", status.name());
         }
         String previous = status.name();
@@ -318,11 +321,11 @@ public class Lead extends PanacheEntityBase {
             return List.of();
         }
         if (status != LeadStatus.OPEN) {
-            throw ProblemException.conflict("Only a sales-ready open lead can be accepted; it is " + status
+            throw new StateConflict("Only a sales-ready open lead can be accepted; it is " + status
                     + (acceptedBy == null ? "" : ", accepted by " + acceptedBy)).with("status", status.name());
         }
         if (!salesReady) {
-            throw ProblemException.conflict("Only a sales-ready lead can be accepted; this one is not sales-ready")
+            throw new StateConflict("Only a sales-ready lead can be accepted; this one is not sales-ready")
                     .with("status", status.name());
         }
         String said = reason == null || reason.isBlank() ? "Accepted by " + actor : reason;
@@ -340,11 +343,11 @@ public class Lead extends PanacheEntityBase {
             return List.of();
         }
         if (crmLeadId != null) {
-            throw ProblemException.conflict("The lead was already accepted as CRM lead " + crmLeadId)
+            throw new StateConflict("The lead was already accepted as CRM lead " + crmLeadId)
                     .with("crmLeadId", crmLeadId);
         }
         if (status != LeadStatus.OPEN || !salesReady) {
-            throw ProblemException.conflict("Only a sales-ready open lead can be accepted; it is " + status
+            throw new StateConflict("Only a sales-ready open lead can be accepted; it is " + status
                     + (salesReady ? "" : " and not sales-ready")).with("status", status.name());
         }
         return enterSalesAcceptance(Cause.CRM, actor, crmLead, newOwner, "Accepted by the CRM as " + crmLead, flow,
@@ -383,10 +386,10 @@ public class Lead extends PanacheEntityBase {
             if (crmRejectionReason.equals(reason)) {
                 return List.of();
             }
-            throw ProblemException.conflict("The lead was already rejected, for another reason: " + crmRejectionReason);
+            throw new StateConflict("The lead was already rejected, for another reason: " + crmRejectionReason);
         }
         if (!(status == LeadStatus.OPEN && salesReady) && status != LeadStatus.ACCEPTED) {
-            throw ProblemException.conflict("Only a sales-ready or accepted lead can be rejected; it is " + status
+            throw new StateConflict("Only a sales-ready or accepted lead can be rejected; it is " + status
                     + (salesReady ? "" : " and not sales-ready")).with("status", status.name());
         }
         String from = stage;
@@ -404,15 +407,15 @@ public class Lead extends PanacheEntityBase {
             if (sameAmount(estimated, estimatedRevenue) && Objects.equals(close, estimatedClose)) {
                 return List.of();
             }
-            throw ProblemException.conflict("Opportunity " + opportunityId + " was already reported with other "
+            throw new StateConflict("Opportunity " + opportunityId + " was already reported with other "
                     + "figures (estimatedRevenue " + estimatedRevenue + ", estimatedClose " + estimatedClose + ")");
         }
         if (crmOpportunityId != null) {
-            throw ProblemException.conflict("The lead already has opportunity " + crmOpportunityId)
+            throw new StateConflict("The lead already has opportunity " + crmOpportunityId)
                     .with("opportunityId", crmOpportunityId);
         }
         if (status != LeadStatus.ACCEPTED && status != LeadStatus.CONVERTED) {
-            throw ProblemException.conflict("Only an accepted lead can become an opportunity; it is " + status)
+            throw new StateConflict("Only an accepted lead can become an opportunity; it is " + status)
                     .with("status", status.name());
         }
         status = LeadStatus.CONVERTED;
@@ -435,11 +438,11 @@ public class Lead extends PanacheEntityBase {
             if (status == outcome && sameAmount(amount, revenue) && Objects.equals(reason, closeReason)) {
                 return List.of();
             }
-            throw ProblemException.conflict("The lead was already closed " + status
+            throw new StateConflict("The lead was already closed " + status
                     + (revenue == null ? "" : " with revenue " + revenue)).with("status", status.name());
         }
         if (status != LeadStatus.ACCEPTED && status != LeadStatus.CONVERTED) {
-            throw ProblemException.conflict("Only an accepted or converted lead can be closed; it is " + status)
+            throw new StateConflict("Only an accepted or converted lead can be closed; it is " + status)
                     .with("status", status.name());
         }
         status = outcome;
@@ -482,7 +485,7 @@ public class Lead extends PanacheEntityBase {
     /** Refuses (409) any change to a lead whose contact was erased: nothing about the person is written again. */
     public void requireNotErased() {
         if (erased()) {
-            throw ProblemException.conflict("The lead's contact was erased; the lead takes no further change")
+            throw new StateConflict("The lead's contact was erased; the lead takes no further change")
                     .with("status", status.name());
         }
     }
@@ -490,7 +493,7 @@ public class Lead extends PanacheEntityBase {
     /** Applies a merge patch of qualification, topic and owner; nothing changed, nothing recorded. */
     public List<LeadChange> update(LeadPatch patch, String actor, Instant at) {
         if (status.isFinal()) {
-            throw ProblemException.conflict("The lead is " + status + "; reopen it before changing it")
+            throw new StateConflict("The lead is " + status + "; reopen it before changing it")
                     .with("status", status.name());
         }
         List<String> changed = patch.applyTo(this);
@@ -559,10 +562,6 @@ public class Lead extends PanacheEntityBase {
         });
         stageEnteredAt = at;
         updatedAt = at;
-    }
-
-    private static ProblemException forbidden(String detail) {
-        return new ProblemException(403, "forbidden", "Forbidden", detail, null);
     }
 
     public long nextEventSequence() {

@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.leadsuite.kit.problem.Problem.FieldError;
-import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.domain.InvalidValues;
+import io.leadsuite.kit.domain.Violation;
 
 /**
  * A JSON merge patch (RFC 7396) of a lead's editable attributes: {@code qualification} (budget, currency, timeframe,
@@ -54,16 +54,16 @@ public final class LeadPatch {
     }
 
     public static LeadPatch parse(JsonNode body) {
-        List<FieldError> errors = new ArrayList<>();
+        List<Violation> errors = new ArrayList<>();
         LeadPatch patch = new LeadPatch();
         if (body == null || !body.isObject()) {
-            throw ProblemException.unprocessable("A merge patch must be a JSON object",
-                    List.of(new FieldError("", "must be a JSON object")));
+            throw new InvalidValues("A merge patch must be a JSON object",
+                    List.of(new Violation("", "must be a JSON object")));
         }
         for (Iterator<String> names = body.fieldNames(); names.hasNext();) {
             String name = names.next();
             if (!TOP_LEVEL.contains(name)) {
-                errors.add(new FieldError(name, "cannot be changed here; one of " + TOP_LEVEL.stream().sorted().toList()));
+                errors.add(new Violation(name, "cannot be changed here; one of " + TOP_LEVEL.stream().sorted().toList()));
             }
         }
         JsonNode q = body.get("qualification");
@@ -74,7 +74,7 @@ public final class LeadPatch {
             patch.need = Optional.empty();
             patch.decisionMaker = Optional.empty();
         } else if (q != null && !q.isObject()) {
-            errors.add(new FieldError("qualification", "must be an object"));
+            errors.add(new Violation("qualification", "must be an object"));
         } else if (q != null) {
             for (Iterator<Map.Entry<String, JsonNode>> fields = q.fields(); fields.hasNext();) {
                 Map.Entry<String, JsonNode> field = fields.next();
@@ -86,7 +86,7 @@ public final class LeadPatch {
                             patch.budget = Optional.empty();
                         } else if (!v.isNumber() || v.decimalValue().signum() < 0
                                 || v.decimalValue().compareTo(MAX_BUDGET) >= 0 || v.decimalValue().scale() > 2) {
-                            errors.add(new FieldError(at, "must be a number from 0 below 10^15 with at most 2 decimals"));
+                            errors.add(new Violation(at, "must be a number from 0 below 10^15 with at most 2 decimals"));
                         } else {
                             patch.budget = Optional.of(v.decimalValue());
                         }
@@ -95,7 +95,7 @@ public final class LeadPatch {
                         if (v.isNull()) {
                             patch.currency = Optional.empty();
                         } else if (!v.isTextual() || !isCurrency(v.asText())) {
-                            errors.add(new FieldError(at, "must be an ISO 4217 currency code, e.g. EUR"));
+                            errors.add(new Violation(at, "must be an ISO 4217 currency code, e.g. EUR"));
                         } else {
                             patch.currency = Optional.of(v.asText());
                         }
@@ -104,7 +104,7 @@ public final class LeadPatch {
                         if (v.isNull()) {
                             patch.timeframe = Optional.empty();
                         } else if (!v.isTextual() || !TIMEFRAMES.contains(v.asText())) {
-                            errors.add(new FieldError(at, "must be one of " + TIMEFRAMES.stream().sorted().toList()));
+                            errors.add(new Violation(at, "must be one of " + TIMEFRAMES.stream().sorted().toList()));
                         } else {
                             patch.timeframe = Optional.of(v.asText());
                         }
@@ -114,7 +114,7 @@ public final class LeadPatch {
                             patch.need = Optional.empty();
                         } else if (!v.isTextual() || v.asText().isBlank() || v.asText().length() > 2000
                                 || v.asText().indexOf('\0') >= 0) {
-                            errors.add(new FieldError(at, "must be text of 1 to 2000 characters"));
+                            errors.add(new Violation(at, "must be text of 1 to 2000 characters"));
                         } else {
                             patch.need = Optional.of(v.asText().strip());
                         }
@@ -123,12 +123,12 @@ public final class LeadPatch {
                         if (v.isNull()) {
                             patch.decisionMaker = Optional.empty();
                         } else if (!v.isBoolean()) {
-                            errors.add(new FieldError(at, "must be true or false"));
+                            errors.add(new Violation(at, "must be true or false"));
                         } else {
                             patch.decisionMaker = Optional.of(v.booleanValue());
                         }
                     }
-                    default -> errors.add(new FieldError(at, "unknown field; one of "
+                    default -> errors.add(new Violation(at, "unknown field; one of "
                             + QUALIFICATION.stream().sorted().toList()));
                 }
             }
@@ -137,7 +137,7 @@ public final class LeadPatch {
         if (topic != null) {
             if (!topic.isTextual() || topic.asText().isBlank() || topic.asText().length() > 100
                     || !TOPIC.matcher(topic.asText().strip()).matches()) {
-                errors.add(new FieldError("topic", "letters, digits, blanks, dots, dashes and underscores (at most 100)"));
+                errors.add(new Violation("topic", "letters, digits, blanks, dots, dashes and underscores (at most 100)"));
             } else {
                 patch.topic = Optional.of(topic.asText().strip().toLowerCase(Locale.ROOT));
             }
@@ -148,13 +148,13 @@ public final class LeadPatch {
                 patch.owner = Optional.empty();
             } else if (!owner.isTextual() || owner.asText().isBlank() || owner.asText().length() > 200
                     || owner.asText().indexOf('\0') >= 0) {
-                errors.add(new FieldError("owner", "must be text of 1 to 200 characters, or null"));
+                errors.add(new Violation("owner", "must be text of 1 to 200 characters, or null"));
             } else {
                 patch.owner = Optional.of(owner.asText().strip());
             }
         }
         if (!errors.isEmpty()) {
-            throw ProblemException.unprocessable("The patch is not valid", errors);
+            throw new InvalidValues("The patch is not valid", errors);
         }
         return patch;
     }
@@ -186,11 +186,11 @@ public final class LeadPatch {
         lead.topic = set(topic, lead.topic, "topic", changed, Object::equals);
         lead.owner = set(owner, lead.owner, "owner", changed, Object::equals);
         if (lead.budget != null && lead.currency == null) {
-            throw ProblemException.unprocessable("A budget needs a currency",
-                    List.of(new FieldError("qualification.currency", "must be given with a budget")));
+            throw new InvalidValues("A budget needs a currency",
+                    List.of(new Violation("qualification.currency", "must be given with a budget")));
         }
         if (topic != null && topic.isEmpty()) {
-            throw ProblemException.unprocessable("A lead needs a topic", List.of(new FieldError("topic", "required")));
+            throw new InvalidValues("A lead needs a topic", List.of(new Violation("topic", "required")));
         }
         return changed;
     }

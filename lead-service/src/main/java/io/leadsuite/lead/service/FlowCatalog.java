@@ -10,6 +10,7 @@ import jakarta.persistence.FlushModeType;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.leadsuite.kit.domain.Violation;
 import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.lead.domain.Flow;
@@ -94,8 +95,9 @@ public class FlowCatalog {
                     List.of(new FieldError("id", "must be '" + id + "' (or left out)")));
         }
         Flow candidate = definition.as(id, 1);
-        List<FieldError> errors = FlowValidator.validate(candidate);
-        if (!errors.isEmpty()) {
+        List<Violation> violations = FlowValidator.validate(candidate);
+        if (!violations.isEmpty()) {
+            List<FieldError> errors = violations.stream().map(v -> new FieldError(v.field(), v.message())).toList();
             throw new ProblemException(422, "invalid-flow", "The flow cannot work",
                     errors.size() + " problem(s) in flow " + id + ": "
                             + String.join("; ", errors.stream().map(e -> e.field() + ": " + e.message()).toList()),

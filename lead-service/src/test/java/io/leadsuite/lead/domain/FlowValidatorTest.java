@@ -7,7 +7,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.leadsuite.kit.problem.Problem.FieldError;
+import io.leadsuite.kit.domain.Violation;
 import io.leadsuite.lead.domain.Flow.Automation;
 import io.leadsuite.lead.domain.Flow.Stage;
 import io.leadsuite.lead.domain.Flow.Transition;
@@ -28,8 +28,8 @@ class FlowValidatorTest {
         return new Transition(from, to, List.of(teams), List.of());
     }
 
-    private static List<String> fields(List<FieldError> errors) {
-        return errors.stream().map(FieldError::field).toList();
+    private static List<String> fields(List<Violation> errors) {
+        return errors.stream().map(Violation::field).toList();
     }
 
     @Test

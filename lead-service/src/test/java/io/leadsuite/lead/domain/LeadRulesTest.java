@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.domain.InvalidValues;
+import io.leadsuite.kit.domain.StateConflict;
+import io.leadsuite.kit.domain.Violation;
 
 /** Return to nurturing, time in stage, manual flags, side exits and the CRM's idempotent calls, without a database. */
 class LeadRulesTest {
@@ -103,17 +105,17 @@ class LeadRulesTest {
         assertEquals("AUTOMATED_MARKETING_QUALIFICATION", lead.stage);
         assertFalse(lead.salesReady);
         assertEquals(2, recycled.size());
-        assertEquals(409, assertThrows(ProblemException.class,
-                () -> lead.recycle(MARKETING_LEAD, null, Cause.MANUAL, "sam", "again", T0)).status());
+        assertThrows(StateConflict.class,
+                () -> lead.recycle(MARKETING_LEAD, null, Cause.MANUAL, "sam", "again", T0));
 
         lead.disqualify("sam", "Competitor", T0.plusSeconds(700));
         assertEquals(LeadStatus.DISQUALIFIED, lead.status);
-        assertEquals(409, assertThrows(ProblemException.class, () -> lead.disqualify("sam", "again", T0)).status());
+        assertThrows(StateConflict.class, () -> lead.disqualify("sam", "again", T0));
         var reopened = lead.reopen(MARKETING_LEAD, null, "sam", "They called back", T0.plusSeconds(800));
         assertEquals(LeadStatus.OPEN, lead.status);
         assertEquals("DISQUALIFIED", ((LeadChange.Reopened) reopened.get(0)).previousStatus());
-        assertEquals(409, assertThrows(ProblemException.class,
-                () -> lead.reopen(MARKETING_LEAD, null, "sam", "again", T0)).status());
+        assertThrows(StateConflict.class,
+                () -> lead.reopen(MARKETING_LEAD, null, "sam", "again", T0));
     }
 
     @Test
@@ -123,8 +125,8 @@ class LeadRulesTest {
         assertEquals("SALES_ACCEPTED", lead.stage);
         assertEquals(LeadStatus.ACCEPTED, lead.status);
         assertEquals(List.of(), lead.acceptByCrm("CRM-7", "maria", FUNNEL, null, "crm", T0));
-        assertEquals(409, assertThrows(ProblemException.class,
-                () -> lead.acceptByCrm("CRM-8", "maria", FUNNEL, null, "crm", T0)).status());
+        assertThrows(StateConflict.class,
+                () -> lead.acceptByCrm("CRM-8", "maria", FUNNEL, null, "crm", T0));
 
         BigDecimal estimate = new BigDecimal("12500.00");
         LocalDate close = LocalDate.parse("2027-02-28");
@@ -132,16 +134,16 @@ class LeadRulesTest {
         assertEquals("OPPORTUNITY", lead.stage);
         assertEquals(LeadStatus.CONVERTED, lead.status);
         assertEquals(List.of(), lead.opportunity("OPP-1", new BigDecimal("12500"), close, FUNNEL, "crm", T0));
-        assertEquals(409, assertThrows(ProblemException.class,
-                () -> lead.opportunity("OPP-1", new BigDecimal("99"), close, FUNNEL, "crm", T0)).status());
-        assertEquals(409, assertThrows(ProblemException.class,
-                () -> lead.opportunity("OPP-2", estimate, close, FUNNEL, "crm", T0)).status());
+        assertThrows(StateConflict.class,
+                () -> lead.opportunity("OPP-1", new BigDecimal("99"), close, FUNNEL, "crm", T0));
+        assertThrows(StateConflict.class,
+                () -> lead.opportunity("OPP-2", estimate, close, FUNNEL, "crm", T0));
 
         assertEquals(2, lead.closeByCrm(LeadStatus.WON, new BigDecimal("11800"), "Signed", FUNNEL, "crm", T0).size());
         assertEquals("CLOSED_WON", lead.stage);
         assertEquals(List.of(), lead.closeByCrm(LeadStatus.WON, new BigDecimal("11800.00"), "Signed", FUNNEL, "crm", T0));
-        assertEquals(409, assertThrows(ProblemException.class,
-                () -> lead.closeByCrm(LeadStatus.LOST, null, "Signed", FUNNEL, "crm", T0)).status());
+        assertThrows(StateConflict.class,
+                () -> lead.closeByCrm(LeadStatus.LOST, null, "Signed", FUNNEL, "crm", T0));
     }
 
     @Test
@@ -152,10 +154,10 @@ class LeadRulesTest {
         assertEquals("AUTOMATED_MARKETING_QUALIFICATION", lead.stage);
         assertFalse(lead.salesReady);
         assertEquals(List.of(), lead.rejectByCrm("No budget this year", MARKETING_LEAD, null, "crm", T0));
-        assertEquals(409, assertThrows(ProblemException.class,
-                () -> lead.rejectByCrm("Another reason", MARKETING_LEAD, null, "crm", T0)).status());
-        assertEquals(409, assertThrows(ProblemException.class,
-                () -> lead.acceptByCrm("CRM-1", null, MARKETING_LEAD, null, "crm", T0)).status(), "not sales-ready now");
+        assertThrows(StateConflict.class,
+                () -> lead.rejectByCrm("Another reason", MARKETING_LEAD, null, "crm", T0));
+        assertThrows(StateConflict.class,
+                () -> lead.acceptByCrm("CRM-1", null, MARKETING_LEAD, null, "crm", T0), "not sales-ready now");
         lead.applyScores(5, score(80), true, MARKETING_LEAD, T0);
         assertNull(lead.crmRejectionReason, "sales-ready again: a new hand-off");
     }
@@ -171,14 +173,14 @@ class LeadRulesTest {
                 "qualification.need", "qualification.decisionMaker", "owner"), ((LeadChange.Updated) changes.get(0)).fields());
         assertEquals(List.of(), lead.update(LeadPatch.parse(mapper.readTree("{\"qualification\": {\"budget\": 15000.0}}")),
                 "tina", T0));
-        ProblemException bad = assertThrows(ProblemException.class, () -> LeadPatch.parse(mapper.readTree("""
+        InvalidValues bad = assertThrows(InvalidValues.class, () -> LeadPatch.parse(mapper.readTree("""
                 {"qualification": {"budget": -1, "currency": "EURO", "timeframe": "SOON", "decisionMaker": "yes",
                  "colour": "red"}, "stage": "X", "topic": "", "owner": 5}""")));
         assertEquals(List.of("stage", "qualification.budget", "qualification.currency", "qualification.timeframe",
                 "qualification.decisionMaker", "qualification.colour", "topic", "owner"),
-                bad.toProblem(null).errors().stream().map(e -> e.field()).toList());
-        assertEquals(422, assertThrows(ProblemException.class, () -> lead.update(
-                LeadPatch.parse(mapper.readTree("{\"qualification\": {\"currency\": null}}")), "t", T0)).status(),
+                bad.violations().stream().map(Violation::field).toList());
+        assertThrows(InvalidValues.class, () -> lead.update(
+                LeadPatch.parse(mapper.readTree("{\"qualification\": {\"currency\": null}}")), "t", T0),
                 "a budget needs a currency");
     }
 }

@@ -14,7 +14,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
-import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.domain.StateConflict;
 import io.leadsuite.lead.domain.LeadChange.Accepted;
 import io.leadsuite.lead.domain.LeadChange.FlowSwitched;
 import io.leadsuite.lead.domain.LeadChange.StageChanged;
@@ -77,23 +77,22 @@ class SalesAcceptanceRulesTest {
 
         assertEquals(List.of(), lead.acceptBySales(null, null, MARKETING_LEAD, SALES_LEAD, "maria", at),
                 "the same user accepting again changes nothing");
-        ProblemException other = assertThrows(ProblemException.class,
+        StateConflict other = assertThrows(StateConflict.class,
                 () -> lead.acceptBySales(null, null, MARKETING_LEAD, SALES_LEAD, "joao", at));
-        assertEquals(409, other.status());
         assertTrue(other.getMessage().contains("accepted by maria"), other.getMessage());
     }
 
     @Test
     void onlyASalesReadyOpenLeadCanBeAccepted() {
         Lead lead = Lead.open(UUID.randomUUID(), "solar", "MARKETING_FORM", null, MARKETING_LEAD, T0);
-        assertEquals(409, assertThrows(ProblemException.class,
-                () -> lead.acceptBySales("maria", null, MARKETING_LEAD, SALES_LEAD, "maria", T0)).status());
+        assertThrows(StateConflict.class,
+                () -> lead.acceptBySales("maria", null, MARKETING_LEAD, SALES_LEAD, "maria", T0));
         assertEquals("INQUIRY", lead.stage);
         assertEquals(LeadStatus.OPEN, lead.status);
         Lead disqualified = salesReady(MARKETING_LEAD);
         disqualified.disqualify("m", "Spam", T0);
-        assertEquals(409, assertThrows(ProblemException.class,
-                () -> disqualified.acceptBySales("maria", null, MARKETING_LEAD, SALES_LEAD, "maria", T0)).status());
+        assertThrows(StateConflict.class,
+                () -> disqualified.acceptBySales("maria", null, MARKETING_LEAD, SALES_LEAD, "maria", T0));
     }
 
     @Test

@@ -4,6 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.leadsuite.kit.domain.DomainException;
+import io.leadsuite.kit.domain.InvalidValues;
+import io.leadsuite.kit.domain.NotPermitted;
+
 /**
  * A domain failure that the client can act on. Thrown anywhere in a service; {@link ProblemMapper} turns it into a
  * problem+json response with its status.
@@ -42,6 +46,25 @@ public class ProblemException extends RuntimeException {
 
     public static ProblemException unavailable(String detail) {
         return new ProblemException(503, "unavailable", "A service this request needs is unavailable", detail, null);
+    }
+
+    /**
+     * The answer to a refusal of the domain: a state conflict ({@code StateConflict}) is a 409, invalid values a 422 naming
+     * each field, a
+     * change the actor may not make a 403; the refusal's facts become extension members.
+     */
+    public static ProblemException of(DomainException refusal) {
+        ProblemException problem;
+        if (refusal instanceof InvalidValues invalid) {
+            problem = unprocessable(invalid.getMessage(), invalid.violations().stream()
+                    .map(v -> new Problem.FieldError(v.field(), v.message())).toList());
+        } else if (refusal instanceof NotPermitted) {
+            problem = new ProblemException(403, "forbidden", "Forbidden", refusal.getMessage(), null);
+        } else {
+            problem = conflict(refusal.getMessage());
+        }
+        refusal.facts().forEach(problem::with);
+        return problem;
     }
 
     /** Adds an extension member to the problem body, e.g. the id of the resource a 409 collided with. */

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import io.leadsuite.kit.domain.DomainException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -33,6 +34,11 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response domain(ProblemException e, UriInfo uri) {
         return respond(e.toProblem(path(uri)));
+    }
+
+    @ServerExceptionMapper
+    public Response refused(DomainException e, UriInfo uri) {
+        return respond(ProblemException.of(e).toProblem(path(uri)));
     }
 
     @ServerExceptionMapper
