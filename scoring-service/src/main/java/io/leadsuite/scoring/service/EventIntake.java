@@ -443,7 +443,7 @@ public class EventIntake {
                         String.class).setParameter(1, List.copyOf(contacts)).getResultList());
         return known.chain(emails -> {
             emails.forEach(email -> keys.add(ScoringLocks.email(email)));
-            return locks.acquire(keys);
+            return locks.acquire(keys).replaceWithVoid();
         });
     }
 

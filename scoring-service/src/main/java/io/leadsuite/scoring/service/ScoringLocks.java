@@ -1,13 +1,22 @@
 package io.leadsuite.scoring.service;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.FlushModeType;
+
+import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -43,22 +52,41 @@ public class ScoringLocks {
     }
 
     /**
-     * Takes the locks, in the global order, until the transaction ends. A transaction that takes more later must only
-     * take keys that sort after those it holds.
+     * The keys each open transaction holds: taking a key again would be one more statement for nothing (advisory
+     * locks are re-entrant), and a batch's effects take, one by one, keys the batch took together first. Weak keys:
+     * an entry goes with its transaction.
      */
-    public Uni<Void> acquire(Collection<Key> keys) {
+    private final Map<Mutiny.Transaction, Set<Key>> held = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /**
+     * Takes the locks, in the global order, until the transaction ends; keys this transaction holds already are not
+     * taken again. A transaction that takes more later must only take keys that sort after those it holds. Yields
+     * how many keys it took now.
+     */
+    public Uni<Integer> acquire(Collection<Key> keys) {
         if (keys.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(0);
         }
-        // The keys are ints computed here, never client text, so they can be written into the statement.
-        String rows = keys.stream().distinct().sorted(Key.ORDER)
-                .map(k -> "(" + k.space() + ", " + k.key() + ")")
-                .collect(Collectors.joining(", "));
-        return Panache.getSession()
-                .chain(session -> session.createNativeQuery("select cast(pg_advisory_xact_lock(k1, k2) as text) "
-                        + "from (values " + rows + ") as t(k1, k2)", String.class)
-                        // locks only: nothing to flush first
-                        .setFlushMode(FlushModeType.COMMIT).getResultList())
-                .replaceWithVoid();
+        return Panache.getSession().chain(session -> {
+            Mutiny.Transaction transaction = session.currentTransaction();
+            Set<Key> taken = transaction == null ? new HashSet<>()
+                    : held.computeIfAbsent(transaction, t -> ConcurrentHashMap.newKeySet());
+            List<Key> missing = keys.stream().distinct().filter(key -> !taken.contains(key)).sorted(Key.ORDER)
+                    .toList();
+            if (missing.isEmpty()) {
+                return Uni.createFrom().item(0);
+            }
+            // The keys are ints computed here, never client text, so they can be written into the statement.
+            String rows = missing.stream().map(k -> "(" + k.space() + ", " + k.key() + ")")
+                    .collect(Collectors.joining(", "));
+            return session.createNativeQuery("select cast(pg_advisory_xact_lock(k1, k2) as text) "
+                    + "from (values " + rows + ") as t(k1, k2)", String.class)
+                    // locks only: nothing to flush first
+                    .setFlushMode(FlushModeType.COMMIT).getResultList()
+                    .map(locked -> {
+                        taken.addAll(missing);
+                        return missing.size();
+                    });
+        });
     }
 }
