@@ -88,7 +88,7 @@ start_service() {
     export LEADSUITE_GATEWAY_UPSTREAMS_CONTACT_SERVICE="http://localhost:$CONTACT_PORT"
     export LEADSUITE_GATEWAY_UPSTREAMS_LEAD_SERVICE="http://localhost:$LEAD_PORT"
     export LEADSUITE_GATEWAY_UPSTREAMS_SCORING_SERVICE="http://localhost:$SCORING_PORT"
-    # issue 3 (webhooks): a local run may subscribe webhook receivers on this machine (refused in production)
+    # webhooks: a local run may subscribe webhook receivers on this machine (refused in production)
     export LEADSUITE_WEBHOOKS_ALLOW_PRIVATE_TARGETS="${LEADSUITE_WEBHOOKS_ALLOW_PRIVATE_TARGETS:-true}"
     # shellcheck disable=SC2086
     exec nohup java $(jvm_opts "$svc") -jar "$ROOT/$svc/target/quarkus-app/quarkus-run.jar" >"$LOGS/$svc.log" 2>&1

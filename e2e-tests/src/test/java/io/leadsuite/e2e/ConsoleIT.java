@@ -43,7 +43,7 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
 /**
- * The console (issue 17) in a real headless Chromium against the whole suite: sign in with a token, see a captured
+ * The console in a real headless Chromium against the whole suite: sign in with a token, see a captured
  * lead appear on the board live and its score change live, a refused move explained, a move made, the score's
  * explanation, the contact and the model editor, and a contact import whose progress bar finishes with its per-line
  * errors. Every step waits on the page's state, never on time. Screenshots go to target/console-screenshots.

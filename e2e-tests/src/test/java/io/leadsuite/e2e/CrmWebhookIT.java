@@ -152,8 +152,8 @@ class CrmWebhookIT {
     }
 
     /**
-     * Accept, opportunity and close (CONTRACT.md, CRM). Runs when lead-service offers these routes (the CRM hand-off
-     * of issue 3 part A); skipped, not failed, on a build without them.
+     * Accept, opportunity and close (CONTRACT.md, CRM). Runs when lead-service offers these routes (the CRM
+     * hand-off); skipped, not failed, on a build without them.
      */
     @Test
     @Order(2)

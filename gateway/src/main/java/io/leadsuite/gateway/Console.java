@@ -11,7 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The web console (issue 17): static ES modules and CSS under {@code META-INF/resources}, served by Quarkus at
+ * The web console: static ES modules and CSS under {@code META-INF/resources}, served by Quarkus at
  * {@code /} (index.html) and {@code /console/*}. It calls only the public API under {@code /api}, so the gateway adds
  * nothing but the security headers of a page: a Content-Security-Policy that admits the console's own scripts,
  * styles and API calls and nothing else (no inline script or style, no other origin, no framing), and no caching

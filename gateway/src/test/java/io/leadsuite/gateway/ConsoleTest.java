@@ -21,7 +21,7 @@ import io.leadsuite.kit.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** The console at {@code /} (issue 17): served with its security headers, and {@code /api} as it was. */
+/** The console at {@code /} served with its security headers, and {@code /api} as it was. */
 @QuarkusTest
 @WithTestResource(FakeUpstreams.class)
 class ConsoleTest {

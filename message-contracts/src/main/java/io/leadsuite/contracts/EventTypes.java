@@ -25,13 +25,13 @@ public final class EventTypes {
     public static final String LEAD_SALES_READY = "lead.sales-ready";
     /** {@link LeadUpdated}: a lead's attributes (topic, owner, qualification, contact) changed. */
     public static final String LEAD_UPDATED = "lead.updated";
-    /** {@link LeadAccepted}: the CRM accepted a sales-ready lead (issue 3). */
+    /** {@link LeadAccepted}: the CRM accepted a sales-ready lead */
     public static final String LEAD_ACCEPTED = "lead.accepted";
-    /** {@link LeadRejected}: the CRM rejected a lead; it went back to nurturing (issue 3). */
+    /** {@link LeadRejected}: the CRM rejected a lead; it went back to nurturing */
     public static final String LEAD_REJECTED = "lead.rejected";
-    /** {@link LeadOpportunity}: the CRM reported an opportunity for an accepted lead (issue 3). */
+    /** {@link LeadOpportunity}: the CRM reported an opportunity for an accepted lead */
     public static final String LEAD_OPPORTUNITY = "lead.opportunity";
-    /** {@link LeadClosed}: a lead was closed won, lost or disqualified (issue 3). */
+    /** {@link LeadClosed}: a lead was closed won, lost or disqualified */
     public static final String LEAD_CLOSED = "lead.closed";
     /** {@link ContactCreated}: a contact was created. */
     public static final String CONTACT_CREATED = "contact.created";

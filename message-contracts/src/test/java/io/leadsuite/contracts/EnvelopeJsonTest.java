@@ -39,7 +39,7 @@ class EnvelopeJsonTest {
                                 "AUTOMATED_MARKETING_QUALIFICATION", "OPEN", "SCORE", "scoring-service", "Scoring")),
                 Envelope.of(EventTypes.LEAD_SALES_READY, "lead-service", AT, LEAD, 4,
                         new LeadSalesReady(LEAD, CONTACT, "solar-panels", "SCORE", "TELEPROSPECTING_ACCEPTANCE")),
-                // issue 3 part B: routing, nurture triggers, stage SLAs
+                // routing, nurture triggers, stage SLAs
                 Envelope.of(EventTypes.LEAD_ASSIGNED, "lead-service", AT, LEAD, 5, new LeadAssigned(LEAD, CONTACT,
                         "TELEPROSPECTING_ACCEPTANCE", "telesales-lisbon", "rita", UUID.randomUUID(), "Lisbon desk")),
                 Envelope.of(EventTypes.LEAD_NURTURE, "lead-service", AT, LEAD, 6, new LeadNurture(LEAD, CONTACT,
