@@ -50,7 +50,7 @@ public class ModelService {
         model.version = 1;
         model.createdAt = clock.now();
         model.updatedAt = model.createdAt;
-        write(model, spec);
+        model.write(spec);
         ScoringModelVersion version = new ScoringModelVersion();
         version.modelId = model.id;
         version.version = 1;
@@ -67,7 +67,7 @@ public class ModelService {
         return lock(id).chain(model -> switch (model.status) {
             case ScoringModel.DRAFT -> ScoringModelVersion.<ScoringModelVersion> findById(
                     new ScoringModelVersion.Key(id, model.version)).chain(version -> {
-                        write(model, spec);
+                        model.write(spec);
                         model.updatedAt = clock.now();
                         version.write(spec);
                         return Uni.createFrom().item(new ModelState(model, null));
@@ -122,12 +122,7 @@ public class ModelService {
                             draft.status = ScoringModel.PUBLISHED;
                             draft.publishedAt = clock.now();
                             model.version = draft.version;
-                            model.name = draft.name;
-                            model.description = draft.description;
-                            model.scopeJson = draft.scopeJson;
-                            model.salesReadyThreshold = draft.salesReadyThreshold;
-                            model.gradesJson = draft.gradesJson;
-                            model.rulesJson = draft.rulesJson;
+                            model.copy(draft);
                             model.updatedAt = draft.publishedAt;
                             return jobs.enqueue(model, RescoreJob.PUBLISH)
                                     .map(job -> new Transition(new ModelState(model, null), job));
@@ -194,15 +189,6 @@ public class ModelService {
         }
         return ScoringModelVersion.<ScoringModelVersion> find("modelId = ?1 and version > ?2 and status = ?3",
                 model.id, model.version, ScoringModel.DRAFT).firstResult();
-    }
-
-    private static void write(ScoringModel model, ModelSpec spec) {
-        model.name = spec.name();
-        model.description = spec.description();
-        model.scopeJson = spec.scopeJson().encode();
-        model.salesReadyThreshold = spec.salesReadyThreshold();
-        model.gradesJson = spec.gradesJson().encode();
-        model.rulesJson = spec.rulesJson().encode();
     }
 
     private static ModelSpec validate(JsonObject body) {
