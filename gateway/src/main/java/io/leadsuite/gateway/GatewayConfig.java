@@ -82,6 +82,32 @@ public interface GatewayConfig {
     /** The public path for web forms, {@code POST /api/forms/captures}. */
     Forms forms();
 
+    /** The web console's settings. */
+    ConsoleSettings console();
+
+    interface ConsoleSettings {
+        /**
+         * Sign-in with the cluster's identity provider (OpenID Connect authorisation code flow with PKCE), offered
+         * beside the pasted token; absent: the pasted token only. The gateway must trust the provider's tokens
+         * ({@code mp.jwt.verify.*}), as the services do.
+         */
+        Optional<Oidc> oidc();
+    }
+
+    interface Oidc {
+        /** The provider's issuer URL; the browser reads {@code <issuer>/.well-known/openid-configuration}. */
+        URI issuer();
+
+        /** The console's client id at the provider: a public client (no secret), redirect URI {@code <gateway>/}. */
+        String clientId();
+
+        /**
+         * The scopes asked for, space-separated; {@code openid} when not set (no default here: a default would make
+         * the group present without an issuer).
+         */
+        Optional<String> scopes();
+    }
+
     interface Upstreams {
 
         /** {@code leadsuite.gateway.upstreams.contact-service}: contacts. */

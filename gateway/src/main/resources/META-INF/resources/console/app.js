@@ -1,4 +1,5 @@
-// The console's shell: sign-in, navigation (only the screens the caller's roles allow), hash routes.
+// The console's shell: sign-in (a pasted token, or the cluster's identity provider), navigation (only the screens the
+// caller's roles allow), hash routes.
 import { h, replace, toast } from './dom.js';
 import { api, session, whenUnauthorised, STAFF, ALL, problemView, decode } from './api.js';
 import { startLive, stopLive, onLiveState } from './live.js';
@@ -9,6 +10,7 @@ import { renderContacts, renderContact } from './contact.js';
 import { renderQueue } from './queue.js';
 import { renderModels, renderModel } from './models.js';
 import { renderFunnel } from './funnel.js';
+import { consoleConfig, beginSignIn, completeSignIn } from './oidc.js';
 
 /** The screens, the roles that may see each (the gateway's role table), and their routes. */
 const SCREENS = [
@@ -36,7 +38,49 @@ whenUnauthorised(() => {
 });
 
 window.addEventListener('hashchange', route);
-route();
+start();
+
+/** A return from the identity provider is completed (its token checked as a pasted one) before the first screen. */
+async function start() {
+  let refusal = null;
+  try {
+    const back = await completeSignIn();
+    if (back) {
+      refusal = await signIn(back.token);
+      if (!refusal) location.replace(`#/${back.returnTo || ''}`);
+    }
+  } catch (e) {
+    refusal = h('p', { class: 'error', role: 'alert' }, e.message);
+  }
+  route();
+  if (refusal) replace(document.querySelector('.signin-message') || app, refusal);
+}
+
+/** Checks a token and keeps it for the session: null when signed in, else what to show on the sign-in form. */
+async function signIn(token) {
+  let claims;
+  try {
+    claims = decode(token);
+  } catch (err) {
+    return h('p', { class: 'error', role: 'alert' }, err.message);
+  }
+  if (claims.exp && claims.exp * 1000 <= Date.now()) {
+    return h('p', { class: 'error', role: 'alert' }, 'This token has expired: make a new one.');
+  }
+  session.save(token);
+  try {
+    // the gateway verifies the token (signature, issuer, audience, expiry) on this first call
+    await api('GET', '/flows', { probe: true });
+  } catch (err) {
+    session.clear();
+    return problemView(err);
+  }
+  if (!session.roles.size) {
+    session.clear();
+    return h('p', { class: 'error', role: 'alert' }, 'This token carries none of the suite\'s roles.');
+  }
+  return null;
+}
 
 function route() {
   cleanups.splice(0).forEach((fn) => {
@@ -111,6 +155,7 @@ function renderSignIn(returnTo) {
   const input = h('textarea', { id: 'token', name: 'token', rows: '6', required: true, spellcheck: 'false',
     autocomplete: 'off', placeholder: 'eyJhbGciOi…', oninput: () => replace(message) });
   const button = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Sign in');
+  const provider = h('div', { class: 'signin-provider' });
   const form = h('form', { class: 'signin-form', onsubmit: submit },
     h('label', { for: 'token' }, 'Bearer token'), input,
     h('small', { class: 'hint' }, 'Locally: the token that ', h('code', null, 'scripts/suite.sh up'),
@@ -121,40 +166,33 @@ function renderSignIn(returnTo) {
     h('div', { class: 'signin-card' },
       h('div', { class: 'brand brand-large' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'L'), 'Lead console'),
       h('h1', null, 'Sign in'),
-      h('p', { class: 'muted' }, 'The pipeline, every lead\'s scores and moves, live.'), form)));
+      h('p', { class: 'muted' }, 'The pipeline, every lead\'s scores and moves, live.'), provider, form)));
   input.focus();
+  // in a cluster, the gateway names the identity provider it trusts: sign in there (the pasted token stays possible)
+  consoleConfig().then((config) => {
+    if (!config.oidc || !provider.isConnected) return;
+    const go = h('button', { type: 'button', class: 'btn btn-primary', id: 'signin-oidc', onclick: async () => {
+      go.disabled = true;
+      try {
+        await beginSignIn(config.oidc, returnTo);
+      } catch (err) {
+        go.disabled = false;
+        replace(message, h('p', { class: 'error', role: 'alert' }, err.message));
+      }
+    } }, 'Sign in with your organisation\'s account');
+    replace(provider, go, h('p', { class: 'signin-or muted' }, 'or paste a token'));
+  }).catch((err) => replace(provider, h('p', { class: 'muted' }, err.message)));
 
   async function submit(e) {
     e.preventDefault();
     // the token alone, or as scripts/suite.sh prints it (export TOKEN=...) or as a header value (Bearer ...)
     const token = input.value.trim().replace(/^export\s+TOKEN=/, '').replace(/^Bearer\s+/i, '').replace(/^["']|["']$/g, '');
     replace(message);
-    let claims;
-    try {
-      claims = decode(token);
-    } catch (err) {
-      replace(message, h('p', { class: 'error', role: 'alert' }, err.message));
-      return;
-    }
-    if (claims.exp && claims.exp * 1000 <= Date.now()) {
-      replace(message, h('p', { class: 'error', role: 'alert' }, 'This token has expired: make a new one.'));
-      return;
-    }
     button.disabled = true;
-    session.save(token);
-    try {
-      // the gateway verifies the token (signature, issuer, audience, expiry) on this first call
-      await api('GET', '/flows', { probe: true });
-    } catch (err) {
-      session.clear();
+    const refusal = await signIn(token);
+    if (refusal) {
       button.disabled = false;
-      replace(message, problemView(err));
-      return;
-    }
-    if (!session.roles.size) {
-      session.clear();
-      button.disabled = false;
-      replace(message, h('p', { class: 'error', role: 'alert' }, 'This token carries none of the suite\'s roles.'));
+      replace(message, refusal);
       return;
     }
     location.hash = returnTo ? `#/${returnTo}` : '#/';

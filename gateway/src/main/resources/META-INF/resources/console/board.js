@@ -1,4 +1,6 @@
-// The pipeline board: the chosen flow's stages as columns, its leads as cards, live from /api/stream.
+// The pipeline board: the chosen flow's stages as columns, its leads as cards, live from /api/stream. The filters
+// (topic from the managed list, source, owner, grade, sales-ready, status) are the lead list's own: the API answers
+// which leads match, on the first load and for each lead a live event names.
 import { h, replace, clear, humanise, duration, toast, debounce } from './dom.js';
 import { api, query, problemView } from './api.js';
 import { onLive } from './live.js';
@@ -14,16 +16,16 @@ export function renderBoard(main) {
   let alive = true;
 
   const flowSelect = h('select', { id: 'board-flow', name: 'flow', onchange: () => { state.filters.flowId = flowSelect.value; save(); load(); } });
-  const topic = h('input', { id: 'board-topic', type: 'search', name: 'topic', value: state.filters.topic, placeholder: 'any', oninput: debounce(() => set('topic', topic.value.trim(), true), 400) });
+  const topic = h('select', { id: 'board-topic', name: 'topic', onchange: () => set('topic', topic.value) }, h('option', { value: '' }, 'Any'));
   const source = h('select', { id: 'board-source', name: 'source', onchange: () => set('source', source.value) },
     h('option', { value: '' }, 'Any'), SOURCES.map((s) => h('option', { value: s, selected: state.filters.source === s }, humanise(s))));
-  const owner = h('input', { id: 'board-owner', type: 'search', name: 'owner', value: state.filters.owner, placeholder: 'anyone', oninput: debounce(() => set('owner', owner.value.trim()), 300) });
+  const owner = h('input', { id: 'board-owner', type: 'search', name: 'owner', value: state.filters.owner, placeholder: 'anyone', autocomplete: 'off', oninput: debounce(() => set('owner', owner.value.trim()), 400) });
   const grade = h('select', { id: 'board-grade', name: 'grade', onchange: () => set('grade', grade.value) },
     h('option', { value: '' }, 'Any'), ['A', 'B', 'C', 'D'].map((g) => h('option', { value: g, selected: state.filters.grade === g }, g)));
-  const salesReady = h('select', { id: 'board-sales-ready', name: 'salesReady', onchange: () => set('salesReady', salesReady.value, true) },
+  const salesReady = h('select', { id: 'board-sales-ready', name: 'salesReady', onchange: () => set('salesReady', salesReady.value) },
     h('option', { value: '' }, 'Any'), h('option', { value: 'true', selected: state.filters.salesReady === 'true' }, 'Sales-ready'),
     h('option', { value: 'false', selected: state.filters.salesReady === 'false' }, 'Not yet'));
-  const status = h('select', { id: 'board-status', name: 'status', onchange: () => set('status', status.value, true) },
+  const status = h('select', { id: 'board-status', name: 'status', onchange: () => set('status', status.value) },
     [['active', 'Open and accepted'], ['', 'Any'], ['OPEN', 'Open'], ['ACCEPTED', 'Accepted'], ['CONVERTED', 'Converted'], ['WON', 'Won'], ['LOST', 'Lost'], ['DISQUALIFIED', 'Disqualified']]
       .map(([v, l]) => h('option', { value: v, selected: state.filters.status === v }, l)));
   const summary = h('p', { class: 'muted board-summary', 'aria-live': 'polite' });
@@ -33,12 +35,13 @@ export function renderBoard(main) {
   replace(main,
     h('div', { class: 'page-head' }, h('h1', null, 'Pipeline'), summary),
     h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter leads', onsubmit: (e) => e.preventDefault() },
-      field('Flow', flowSelect), field('Topic', topic), field('Source', source), field('Owner', owner),
+      field('Flow', flowSelect), field('Topic', topic), field('Source', source), field('Owner', owner, 'board-owner-hint'),
       field('Grade', grade), field('Sales-ready', salesReady), field('Status', status)),
-    h('p', { class: 'hint filters-hint' }, 'Topic, sales-ready and status are asked of the API; source, owner and grade filter the leads loaded (the lead list has no such parameters yet).'),
+    h('p', { class: 'hint filters-hint', id: 'board-owner-hint' }, 'Owner: a user name as the leads show it. Grade: the grade of a lead\'s highest score.'),
     error, columns);
 
-  function field(label, control) {
+  function field(label, control, hint) {
+    if (hint) control.setAttribute('aria-describedby', hint);
     return h('div', { class: 'field field-inline' }, h('label', { for: control.id }, label), control);
   }
 
@@ -46,18 +49,20 @@ export function renderBoard(main) {
     sessionStorage.setItem('leadsuite.console.board', JSON.stringify(state.filters));
   }
 
-  function set(key, value, reload) {
+  function set(key, value) {
     state.filters[key] = value;
     save();
-    if (reload) load();
-    else draw();
+    load();
   }
 
   init();
 
   async function init() {
     try {
-      state.flows = await flows();
+      const [found, topics] = await Promise.all([flows(), api('GET', '/topics')]);
+      state.flows = found;
+      topic.append(...topics.items.map((t) => h('option', { value: t.id, selected: state.filters.topic === t.id }, t.name || t.id)));
+      if (topic.value !== state.filters.topic) state.filters.topic = '';
     } catch (e) {
       replace(error, problemView(e));
       return;
@@ -79,38 +84,35 @@ export function renderBoard(main) {
     draw();
     const f = state.filters;
     try {
-      // one page per column: GET /api/leads?stage=... (the list has no flow parameter; other flows' leads are dropped)
-      const pages = await Promise.all(state.flow.stages.map((stage) => api('GET', `/leads${query({
-        stage: stage.id, topic: f.topic, salesReady: f.salesReady, status: f.status === 'active' ? '' : f.status, limit: PER_COLUMN })}`)));
+      // one page per column, highest score first: GET /api/leads?stage=...&sort=-score (the list has no flow parameter;
+      // other flows' leads are dropped)
+      const pages = await Promise.all(state.flow.stages.map((stage) => api('GET', `/leads${listQuery({ stage: stage.id, sort: '-score', limit: PER_COLUMN })}`)));
       if (mine !== generation || !alive) return;
       pages.forEach((page, i) => {
         const stage = state.flow.stages[i];
         state.truncated = state.truncated || {};
         state.truncated[stage.id] = !!page.next;
-        page.items.filter((l) => l.flow === state.flow.id).forEach((l) => state.leads.set(l.id, l));
+        page.items.filter(onBoard).forEach((l) => state.leads.set(l.id, l));
       });
     } catch (e) {
       replace(error, problemView(e));
     }
     columns.removeAttribute('aria-busy');
-    columns.dataset.loaded = `${state.flow.id}|${f.topic}|${f.salesReady}|${f.status}`;
+    columns.dataset.loaded = [state.flow.id, f.topic, f.source, f.owner, f.grade, f.salesReady, f.status].join('|');
     draw();
   }
 
-  function visible(lead) {
+  /** The board's filters as GET /api/leads takes them (status "active" is OPEN or ACCEPTED: the list takes one status,
+   * so those two are asked without a status and the others dropped by {@link onBoard}). */
+  function listQuery(extra) {
     const f = state.filters;
-    if (!state.flow || lead.flow !== state.flow.id) return false;
-    if (f.status === 'active' && !ACTIVE.includes(lead.status)) return false;
-    if (f.status && f.status !== 'active' && lead.status !== f.status) return false;
-    if (f.topic && lead.topic !== f.topic) return false;
-    if (f.salesReady && String(lead.salesReady) !== f.salesReady) return false;
-    if (f.source && lead.source !== f.source) return false;
-    if (f.owner && !(lead.owner || '').toLowerCase().includes(f.owner.toLowerCase())) return false;
-    if (f.grade) {
-      const best = bestScore(lead.scores);
-      if (!best || best.grade !== f.grade) return false;
-    }
-    return true;
+    return query({ topic: f.topic, source: f.source, owner: f.owner, grade: f.grade, salesReady: f.salesReady,
+      status: f.status === 'active' ? '' : f.status, ...extra });
+  }
+
+  /** Whether a lead the API listed for the board's filters belongs on it: its flow, and open or accepted for "active". */
+  function onBoard(lead) {
+    return !!state.flow && lead.flow === state.flow.id && (state.filters.status !== 'active' || ACTIVE.includes(lead.status));
   }
 
   function draw() {
@@ -118,7 +120,7 @@ export function renderBoard(main) {
       clear(columns);
       return;
     }
-    const shown = [...state.leads.values()].filter(visible);
+    const shown = [...state.leads.values()].filter(onBoard);
     summary.textContent = `${shown.length} lead${shown.length === 1 ? '' : 's'} in ${state.flow.name || state.flow.id}`;
     replace(columns, state.flow.stages.map((stage) => {
       const leads = shown.filter((l) => l.stage === stage.id)
@@ -204,14 +206,22 @@ export function renderBoard(main) {
   const liveScores = new Map();
   const eventTime = (t) => (typeof t === 'number' ? (t < 1e12 ? t * 1000 : t) : t ? new Date(t).getTime() : Date.now());
   const refresh = new Map();
+  /** A lead a live event names: read again, and kept on the board when the list with the board's filters has it. */
   function refetch(leadId) {
     if (refresh.has(leadId)) return;
-    refresh.set(leadId, api('GET', `/leads/${leadId}`).then((lead) => {
-      if (!alive) return;
-      const live = liveScores.get(lead.id);
-      if (live && new Date(lead.updatedAt).getTime() < live.at) lead.scores = live.scores;
-      state.leads.set(lead.id, lead);
-      flash(lead.id);
+    const mine = generation;
+    refresh.set(leadId, api('GET', `/leads/${leadId}`).then(async (lead) => {
+      const page = await api('GET', `/leads${listQuery({ contactId: lead.contactId, stage: lead.stage, limit: 200 })}`);
+      if (!alive || mine !== generation) return;
+      const listed = page.items.find((l) => l.id === leadId);
+      if (!listed || !onBoard(listed)) {
+        if (state.leads.delete(leadId)) draw();
+        return;
+      }
+      const live = liveScores.get(listed.id);
+      if (live && new Date(listed.updatedAt).getTime() < live.at) listed.scores = live.scores;
+      state.leads.set(listed.id, listed);
+      flash(listed.id);
     }).catch(() => {}).finally(() => refresh.delete(leadId)));
   }
   const off = onLive((event) => {
@@ -230,6 +240,8 @@ export function renderBoard(main) {
         lead.scores = d.scores;
         lead.salesReady = d.salesReady || lead.salesReady;
         flash(lead.id);
+        // a grade or sales-ready filter may no longer hold: the API says
+        if (state.filters.grade || state.filters.salesReady) refetch(lead.id);
       }
     }
   });

@@ -1,6 +1,6 @@
 // Contacts: search, and a contact's page (details, consent, every lead with its scores, merge, erase).
 import { h, replace, humanise, timeEl, field, toast, debounce } from './dom.js';
-import { api, query, problemView, session, STAFF } from './api.js';
+import { api, all, query, problemView, session, STAFF } from './api.js';
 import { contactName, bestScore, gradeBadge, forgetContact } from './leads.js';
 
 export function renderContacts(main) {
@@ -99,15 +99,31 @@ export function renderContact(main, id) {
       e.preventDefault();
       if (!duplicate) return find();
       try {
+        const moving = (await all(`/leads${query({ contactId: duplicate.id })}`)).map((l) => l.id);
         await api('POST', `/contacts/${c.id}/merge`, { body: { duplicateId: duplicate.id } });
         forgetContact(duplicate.id);
         close();
         toast('Merged.', 'ok');
+        await leadsMovedOver(moving);
         load();
       } catch (err) {
         replace(found, problemView(err));
       }
     }
+  }
+
+  /** lead-service moves the duplicate's leads over when it hears of the merge: shown until they are all here. */
+  async function leadsMovedOver(ids) {
+    let delay = 250;
+    for (let tries = 0; ids.length && tries < 40 && main.isConnected; tries++) {
+      const here = new Set((await all(`/leads${query({ contactId: id })}`)).map((l) => l.id));
+      const moved = ids.filter((x) => here.has(x)).length;
+      if (moved === ids.length) break;
+      replace(notice, h('p', { class: 'notice', id: 'merge-progress' }, `Moving the duplicate's leads over: ${moved} of ${ids.length}…`));
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 1.5, 2000);
+    }
+    replace(notice);
   }
 
   async function erase(c) {

@@ -3,7 +3,7 @@
 import { h, replace, humanise, duration, timeEl, toast, field } from './dom.js';
 import { api, all, problemView, session, STAFF } from './api.js';
 import { onLive } from './live.js';
-import { flow as flowOf, contact, contactName, bestScore, slaBadge, gradeBadge, moveDialog, reasonDialog, stageName, canMove } from './leads.js';
+import { flow as flowOf, contact, contactName, bestScore, slaBadge, gradeBadge, moveDialog, reasonDialog, stageName, canMove, canAccept, acceptDialog } from './leads.js';
 
 const TIMEFRAMES = ['IMMEDIATE', 'THIS_QUARTER', 'NEXT_QUARTER', 'THIS_YEAR', 'NEXT_YEAR', 'LATER'];
 
@@ -62,6 +62,7 @@ export function renderLead(main, id) {
     replace(actions,
       canMove() && open ? h('button', { type: 'button', class: 'btn btn-primary', id: 'lead-move', onclick: move }, 'Move…') : null,
       session.has('telesales', 'admin') && open && !lead.salesReady ? h('button', { type: 'button', class: 'btn', onclick: salesReady }, 'Mark sales-ready') : null,
+      canAccept() && lead.status === 'OPEN' ? h('button', { type: 'button', class: 'btn', id: 'lead-accept', onclick: accept }, 'Accept for sales') : null,
       session.has(STAFF) && open && lead.owner !== session.user ? h('button', { type: 'button', class: 'btn', onclick: claim }, 'Make me the owner') : null,
       session.has(STAFF) && open ? h('button', { type: 'button', class: 'btn btn-danger', onclick: disqualify }, 'Disqualify…') : null);
   }
@@ -88,6 +89,11 @@ export function renderLead(main, id) {
   async function salesReady() {
     const reason = await reasonDialog('Mark sales-ready', 'Why is this lead ready for sales?');
     if (reason !== null) act(() => api('POST', `/leads/${id}/sales-ready`, { body: { reason: reason || undefined } }), 'Marked sales-ready.');
+  }
+
+  async function accept() {
+    const body = await acceptDialog(lead);
+    if (body) act(() => api('POST', `/leads/${id}/accept`, { body }), 'Accepted: the lead is yours in the sales flow.');
   }
 
   async function disqualify() {

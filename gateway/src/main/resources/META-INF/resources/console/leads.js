@@ -174,3 +174,12 @@ export function reasonDialog(title, label, { required = false, confirm = 'Confir
     }
   });
 }
+
+/** Sales acceptance is for sales and admin (POST /api/leads/{id}/accept); the API refuses a lead that is not sales-ready. */
+export const canAccept = () => session.has('sales', 'admin');
+
+/** Asks for the acceptance's note; resolves with the body of POST /api/leads/{id}/accept (the caller becomes the owner), or null. */
+export async function acceptDialog(lead) {
+  const reason = await reasonDialog(`Accept the lead on ${lead.topic} for sales`, 'Note (kept in the lead\'s history)', { confirm: 'Accept' });
+  return reason === null ? null : { reason: reason || undefined };
+}

@@ -49,6 +49,13 @@ class ConsoleTest {
     }
 
     @Test
+    void withoutAnIdentityProviderTheConsoleOffersThePastedTokenOnly() {
+        given().get("/console/config.json").then().statusCode(200).contentType("application/json")
+                .body("oidc", nullValue());
+        given().get("/").then().statusCode(200).header("Content-Security-Policy", equalTo(Console.CSP));
+    }
+
+    @Test
     void everyModuleTheConsoleImportsIsServedAsJavaScript() {
         Set<String> seen = new HashSet<>();
         Deque<String> todo = new ArrayDeque<>();
