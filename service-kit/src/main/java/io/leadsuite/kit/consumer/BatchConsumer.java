@@ -147,8 +147,10 @@ final class BatchConsumer implements Flow.Subscriber<Message<JsonObject>> {
     private Map<Message<JsonObject>, Span> startSpans(List<Message<JsonObject>> batch) {
         Map<Message<JsonObject>, Span> spans = null;
         for (Message<JsonObject> message : batch) {
-            String traceparent = message.getMetadata(IncomingAmqpMetadata.class)
-                    .map(amqp -> amqp.getProperties().getString(MessageTraces.TRACEPARENT)).orElse(null);
+            // a message without application properties has none (null, not empty)
+            String traceparent = message.getMetadata(IncomingAmqpMetadata.class).map(IncomingAmqpMetadata::getProperties)
+                    .map(properties -> properties.getValue(MessageTraces.TRACEPARENT) instanceof String value ? value : null)
+                    .orElse(null);
             if (traceparent == null) {
                 continue;
             }
