@@ -33,7 +33,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The gateway's front door: every request under {@code /api} gets a request id and trace context, passes the size
+ * The gateway's front door: every request under {@code /api} gets a request id, passes the size
  * limits, is authenticated (JWT) and authorised (roles) and rate-limited here, and only then is it streamed to the
  * service that owns it (see {@link Route}) or answered by the gateway's own views (overview, stream, OpenAPI, forms).
  */
@@ -53,7 +53,6 @@ public class ApiGateway {
             HttpMethod.TRACE);
     static final String START = "leadsuite.start";
     static final String REQUEST_ID = "leadsuite.request-id";
-    static final String TRACEPARENT = "leadsuite.traceparent";
     /**
      * The fast lane's place in Quarkus' router: after the CORS filter (order -300, filter priority 300) and before
      * authentication (-200), the REST layer's route-template look-up and the HTTP permission check (-100).
@@ -135,7 +134,7 @@ public class ApiGateway {
     }
 
     /**
-     * Request id, trace context, timing and the size limits; false when the request has been answered.
+     * Request id, timing and the size limits; false when the request has been answered.
      * {@code timingOnHeaders}: a {@code Server-Timing} for whatever answer this request gets (the gateway's own views);
      * proxied requests get theirs from the proxy's interceptor or from {@link #answer}.
      */
@@ -147,7 +146,6 @@ public class ApiGateway {
         rc.put(START, start);
         String requestId = requestId(request);
         rc.put(REQUEST_ID, requestId);
-        rc.put(TRACEPARENT, TraceContext.next(request.getHeader(TraceContext.TRACEPARENT)));
         rc.response().putHeader(X_REQUEST_ID, requestId);
         if (timingOnHeaders) {
             rc.response().headersEndHandler(v -> putServerTiming(rc));
@@ -353,7 +351,7 @@ public class ApiGateway {
             // 6.3), so the upstream request is sent whole at once instead of piping an empty body after its head
             bodyless = !announced && !chunked;
         }
-        Exchange exchange = new Exchange(requestId(rc), rc.get(TRACEPARENT), route, template, path, upstreamUri,
+        Exchange exchange = new Exchange(requestId(rc), route, template, path, upstreamUri,
                 bodyless, UpstreamService.IDEMPOTENT.contains(request.method()), rc.get(START));
         exchange.streamedBody = chunked;
         rc.addEndHandler(v -> upstream.done(request));

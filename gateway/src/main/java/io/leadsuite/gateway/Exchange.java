@@ -7,7 +7,6 @@ package io.leadsuite.gateway;
 final class Exchange {
 
     final String requestId;
-    final String traceparent;
     final Route route;
     final String template;
     final String path;
@@ -25,10 +24,9 @@ final class Exchange {
     /** Set on a connection to the service. */
     volatile boolean connected;
 
-    Exchange(String requestId, String traceparent, Route route, String template, String path, String upstreamUri,
+    Exchange(String requestId, Route route, String template, String path, String upstreamUri,
             boolean bodyless, boolean idempotent, long startNanos) {
         this.requestId = requestId;
-        this.traceparent = traceparent;
         this.route = route;
         this.template = template;
         this.path = path;

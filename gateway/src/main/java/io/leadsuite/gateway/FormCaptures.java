@@ -128,8 +128,8 @@ class FormCaptures {
                 .add(HttpHeaders.CONTENT_TYPE, "application/json")
                 .add(HttpHeaders.ACCEPT, "application/json")
                 .add(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-                .add(ApiGateway.X_REQUEST_ID, ApiGateway.requestId(rc))
-                .add(TraceContext.TRACEPARENT, (String) rc.get(ApiGateway.TRACEPARENT));
+                .add(ApiGateway.X_REQUEST_ID, ApiGateway.requestId(rc));
+        TraceContext.propagate(headers);
         String idempotencyKey = rc.request().getHeader("Idempotency-Key");
         if (idempotencyKey != null) {
             headers.add("Idempotency-Key", idempotencyKey);

@@ -18,7 +18,8 @@ import io.vertx.httpproxy.ProxyRequest;
 import io.vertx.httpproxy.ProxyResponse;
 
 /**
- * Sends one request on to its upstream: rewrites the URI ({@code /api} stripped), passes the request id, rewrites a
+ * Sends one request on to its upstream: rewrites the URI ({@code /api} stripped), passes the request id and the
+ * gateway's trace context, rewrites a
  * {@code Location} that points at the upstream into the gateway's own address space, and turns an upstream that
  * cannot be reached (503), does not answer in time (504) or breaks off (502) into a problem+json answer.
  */
@@ -42,7 +43,7 @@ final class ForwardingInterceptor implements ProxyInterceptor {
         Exchange exchange = upstream.exchange(request.proxiedRequest());
         request.setURI(exchange.upstreamUri);
         request.putHeader(ApiGateway.X_REQUEST_ID, exchange.requestId);
-        request.putHeader(TraceContext.TRACEPARENT, exchange.traceparent);
+        TraceContext.propagate(request.headers());
         if (exchange.bodyless) {
             request.setBody(null);
             request.proxiedRequest().resume();

@@ -49,8 +49,8 @@ class Overview {
         String contactId = segments[3];
         MultiMap headers = MultiMap.caseInsensitiveMultiMap()
                 .add(HttpHeaders.ACCEPT, "application/json")
-                .add(ApiGateway.X_REQUEST_ID, ApiGateway.requestId(rc))
-                .add(TraceContext.TRACEPARENT, (String) rc.get(ApiGateway.TRACEPARENT));
+                .add(ApiGateway.X_REQUEST_ID, ApiGateway.requestId(rc));
+        TraceContext.propagate(headers);
         String authorization = rc.request().getHeader(HttpHeaders.AUTHORIZATION);
         if (authorization != null) {
             headers.add(HttpHeaders.AUTHORIZATION, authorization);

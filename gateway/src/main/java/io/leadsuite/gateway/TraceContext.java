@@ -1,54 +1,33 @@
 package io.leadsuite.gateway;
 
-import java.util.HexFormat;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.vertx.core.MultiMap;
 
 /**
- * W3C trace context ({@code traceparent}, version 00): the gateway keeps the caller's trace id and flags, makes its
- * own span id for the hop to the service, and starts a new trace (sampled) when the caller sent none or a malformed
- * one. {@code tracestate} passes through untouched.
+ * W3C trace context for the services behind the gateway: each request is served in a span of the gateway's own
+ * (OpenTelemetry's HTTP server instrumentation; a child of the caller's {@code traceparent} when it sent one), and the
+ * service receives that span's {@code traceparent} in place of the caller's. With tracing off there is no span and the
+ * caller's headers pass untouched. The gateway's HTTP clients do not trace on their own (tracing policy IGNORE), so
+ * this is the one place the header is written.
  */
 final class TraceContext {
 
     static final String TRACEPARENT = "traceparent";
-    private static final Pattern VALID = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})");
-    private static final String ZERO_TRACE = "0".repeat(32);
-    private static final String ZERO_SPAN = "0".repeat(16);
+    static final String TRACESTATE = "tracestate";
 
     private TraceContext() {
     }
 
-    /** The {@code traceparent} to send upstream for a request that arrived with {@code incoming} (may be null). */
-    static String next(String incoming) {
-        if (incoming != null) {
-            var m = VALID.matcher(incoming.trim());
-            if (m.matches() && !m.group(1).equals(ZERO_TRACE) && !m.group(2).equals(ZERO_SPAN)) {
-                return "00-" + m.group(1) + "-" + randomHex(8) + "-" + m.group(3);
-            }
+    /** Puts the current span's {@code traceparent} (and {@code tracestate}) on the headers to a service. */
+    static void propagate(MultiMap headers) {
+        Context current = Context.current();
+        if (!Span.fromContext(current).getSpanContext().isValid()) {
+            return;
         }
-        return "00-" + randomHex(16) + "-" + randomHex(8) + "-01";
-    }
-
-    /** The trace id of a {@code traceparent} this class made. */
-    static String traceId(String traceparent) {
-        return traceparent.substring(3, 35);
-    }
-
-    private static String randomHex(int bytes) {
-        byte[] b = new byte[bytes];
-        do {
-            ThreadLocalRandom.current().nextBytes(b);
-        } while (isZero(b));
-        return HexFormat.of().formatHex(b);
-    }
-
-    private static boolean isZero(byte[] b) {
-        for (byte x : b) {
-            if (x != 0) {
-                return false;
-            }
-        }
-        return true;
+        headers.remove(TRACEPARENT);
+        headers.remove(TRACESTATE);
+        W3CTraceContextPropagator.getInstance().inject(current, headers, MultiMap::set);
     }
 }

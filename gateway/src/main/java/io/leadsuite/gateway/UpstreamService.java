@@ -21,6 +21,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyOptions;
 
@@ -71,6 +72,8 @@ final class UpstreamService {
                 .setKeepAlive(true)
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setDecompressionSupported(false)
+                // the trace context is written by TraceContext alone (no client span of Vert.x' own)
+                .setTracingPolicy(TracingPolicy.IGNORE)
                 .setName("gateway-" + origin.upstream().configName()),
                 new PoolOptions().setHttp1MaxSize(config.maxConnectionsPerUpstream())
                         .setHttp2MaxSize(config.maxConnectionsPerUpstream()));

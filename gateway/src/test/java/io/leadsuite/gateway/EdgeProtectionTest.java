@@ -56,7 +56,7 @@ class EdgeProtectionTest {
         assertTrue(forwarded.startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-"), forwarded);
         assertTrue(forwarded.endsWith("-01"), forwarded);
         assertNotEquals(sent, forwarded);
-        // a malformed one is replaced by a new trace
+        // the service gets the gateway's span: a new span id, the caller's trace id (a malformed one starts a new trace)
         given().auth().oauth2(ADMIN).header("traceparent", "00-zz-bad").get("/api/leads/l-1").then()
                 .body("headers.traceparent", matchesPattern("00-[0-9a-f]{32}-[0-9a-f]{16}-01"));
     }

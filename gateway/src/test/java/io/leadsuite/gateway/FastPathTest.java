@@ -29,7 +29,7 @@ class FastPathTest {
 
     @Test
     void serverTimingHeaderKeepsItsShape() {
-        Exchange exchange = new Exchange("id", "tp", null, "/api/x", "/api/x", "/x", true, true, 1_000_000);
+        Exchange exchange = new Exchange("id", null, "/api/x", "/api/x", "/x", true, true, 1_000_000);
         exchange.sentNanos = 2_000_000;
         exchange.upstreamNanos = 4_500_000;
         assertEquals("gateway;dur=1.50, upstream;dur=2.50", exchange.serverTiming(5_000_000));

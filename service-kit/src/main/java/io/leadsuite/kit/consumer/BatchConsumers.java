@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.leadsuite.kit.metrics.PipelineMetrics;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -33,12 +34,14 @@ public class BatchConsumers {
     private final Vertx vertx;
     private final ConsumerConfig config;
     private final PipelineMetrics metrics;
+    private final Tracer tracer;
     private final List<BatchConsumer> started = new CopyOnWriteArrayList<>();
 
-    public BatchConsumers(Vertx vertx, ConsumerConfig config, PipelineMetrics metrics) {
+    public BatchConsumers(Vertx vertx, ConsumerConfig config, PipelineMetrics metrics, Tracer tracer) {
         this.vertx = vertx;
         this.config = config;
         this.metrics = metrics;
+        this.tracer = tracer;
     }
 
     /**
@@ -49,7 +52,7 @@ public class BatchConsumers {
     public void start(String channel, Multi<Message<JsonObject>> messages,
             Function<List<JsonObject>, Uni<Void>> effect) {
         BatchConsumer consumer = new BatchConsumer(channel, vertx, config.maxBatch(), config.maxWait(), effect,
-                metrics.consumer(channel));
+                metrics.consumer(channel), tracer);
         started.add(consumer);
         messages.subscribe().withSubscriber(consumer);
     }

@@ -11,6 +11,7 @@ import jakarta.persistence.FlushModeType;
 
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.kit.event.EventCodec;
+import io.leadsuite.kit.tracing.MessageTraces;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -20,7 +21,10 @@ import io.smallrye.mutiny.Uni;
  * writer of the outbox: in a reactive transaction ({@link #addAll(List)}) or, for work that runs on a JDBC
  * connection, in that connection's transaction ({@link #addAll(Connection, List)}); both run the same statement.
  * <p>
- * The statement takes the events as five arrays ({@code unnest ... with ordinality}, rows in list order): one statement
+ * Each row keeps the W3C {@code traceparent} of the span that wrote it (null with tracing off), so the trace goes on
+ * through the relay and the broker (see {@link MessageTraces}).
+ * <p>
+ * The statement takes the events as six arrays ({@code unnest ... with ordinality}, rows in list order): one statement
  * text whatever the number of events, so the database and Hibernate prepare it once. It touches no table an entity
  * maps, so it does not make Hibernate flush the session first (flush mode COMMIT on the statement): with the default
  * AUTO, every native statement dirty-checks every entity of the session, which makes a transaction that applies a
@@ -29,10 +33,10 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class Outbox {
 
-    private static final String INSERT = "insert into outbox_message (message_id, type, subject, sequence, payload) "
-            + "select u.m, u.t, u.s, u.q, cast(u.p as jsonb) from unnest(cast(?1 as uuid[]), cast(?2 as text[]), "
-            + "cast(?3 as uuid[]), cast(?4 as bigint[]), cast(?5 as text[])) with ordinality as u(m, t, s, q, p, ord) "
-            + "order by u.ord";
+    private static final String INSERT = "insert into outbox_message (message_id, type, subject, sequence, payload, "
+            + "traceparent) select u.m, u.t, u.s, u.q, cast(u.p as jsonb), u.tp from unnest(cast(?1 as uuid[]), "
+            + "cast(?2 as text[]), cast(?3 as uuid[]), cast(?4 as bigint[]), cast(?5 as text[]), cast(?6 as text[])) "
+            + "with ordinality as u(m, t, s, q, p, tp, ord) order by u.ord";
 
     private final EventCodec codec;
 
@@ -58,6 +62,7 @@ public class Outbox {
             query.setParameter(3, events.stream().map(Envelope::subject).toArray(UUID[]::new));
             query.setParameter(4, events.stream().map(Envelope::sequence).toArray(Long[]::new));
             query.setParameter(5, events.stream().map(codec::encode).toArray(String[]::new));
+            query.setParameter(6, traceparents(events));
             return query.executeUpdate();
         }).replaceWithVoid();
     }
@@ -73,7 +78,16 @@ public class Outbox {
             statement.setArray(3, connection.createArrayOf("uuid", events.stream().map(Envelope::subject).toArray()));
             statement.setArray(4, connection.createArrayOf("bigint", events.stream().map(Envelope::sequence).toArray()));
             statement.setArray(5, connection.createArrayOf("text", events.stream().map(codec::encode).toArray()));
+            statement.setArray(6, connection.createArrayOf("text", traceparents(events)));
             statement.executeUpdate();
         }
+    }
+
+    private static String[] traceparents(List<? extends Envelope<?>> events) {
+        String[] traceparents = new String[events.size()];
+        for (int i = 0; i < traceparents.length; i++) {
+            traceparents[i] = MessageTraces.traceparent(events.get(i).subject());
+        }
+        return traceparents;
     }
 }

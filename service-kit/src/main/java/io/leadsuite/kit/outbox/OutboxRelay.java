@@ -15,6 +15,11 @@ import org.jboss.logging.Logger;
 
 import io.leadsuite.kit.metrics.PipelineMetrics;
 import io.leadsuite.kit.poller.WokenPoller;
+import io.leadsuite.kit.tracing.MessageTraces;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -59,6 +64,8 @@ public class OutboxRelay {
     private final String dbUrl;
     private final String dbUser;
     private final String dbPassword;
+    private final Tracer tracer;
+    private final String address;
 
     private WokenPoller poller;
 
@@ -66,7 +73,8 @@ public class OutboxRelay {
             OutboxConfig config, PipelineMetrics metrics,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String dbUrl,
             @ConfigProperty(name = "quarkus.datasource.username") String dbUser,
-            @ConfigProperty(name = "quarkus.datasource.password") String dbPassword) {
+            @ConfigProperty(name = "quarkus.datasource.password") String dbPassword, Tracer tracer,
+            @ConfigProperty(name = "mp.messaging.outgoing." + CHANNEL + ".address") String address) {
         this.emitter = emitter;
         this.pool = pool;
         this.vertx = vertx;
@@ -75,6 +83,8 @@ public class OutboxRelay {
         this.dbUrl = dbUrl;
         this.dbUser = dbUser;
         this.dbPassword = dbPassword;
+        this.tracer = tracer;
+        this.address = address;
     }
 
     void start(@Observes StartupEvent event) {
@@ -104,7 +114,8 @@ public class OutboxRelay {
     }
 
     private Uni<Integer> relayBatch(SqlConnection connection) {
-        return connection.preparedQuery("select id, message_id, type, subject, payload::text as payload from outbox_message "
+        return connection.preparedQuery("select id, message_id, type, subject, payload::text as payload, traceparent "
+                + "from outbox_message "
                 + "order by id limit $1 for update skip locked")
                 .execute(Tuple.of(config.batchSize()))
                 .chain(rows -> {
@@ -154,15 +165,43 @@ public class OutboxRelay {
         }
     }
 
+    /**
+     * One message; a row written in a trace is sent in a span of that trace ({@code <address> publish}, a child of the
+     * span that wrote the row), whose {@code traceparent} goes with the message as an application property. The AMQP
+     * connector's own tracing is off ({@code mp.messaging.connector.smallrye-amqp.tracing-enabled=false}): it would
+     * start its span from the relay's context, which belongs to no trace.
+     */
     private Uni<Void> send(Row row) {
-        OutgoingAmqpMetadata metadata = OutgoingAmqpMetadata.builder()
-                .withMessageId(row.getUUID("message_id").toString())
+        String messageId = row.getUUID("message_id").toString();
+        OutgoingAmqpMetadata.OutgoingAmqpMetadataBuilder metadata = OutgoingAmqpMetadata.builder()
+                .withMessageId(messageId)
                 .withSubject(row.getString("type"))
                 // Artemis message groups: one subject's messages go to one consumer of a queue at a time, in order
                 .withGroupId(row.getUUID("subject").toString())
                 .withContentType("application/json")
-                .withDurable(true)
-                .build();
-        return emitter.sendMessage(Message.of(new JsonObject(row.getString("payload")), Metadata.of(metadata)));
+                .withDurable(true);
+        String traceparent = row.getString("traceparent");
+        Span span = traceparent == null ? null
+                : tracer.spanBuilder(address + " publish")
+                        .setParent(MessageTraces.parent(traceparent))
+                        .setSpanKind(SpanKind.PRODUCER)
+                        .setAttribute("messaging.system", "amqp")
+                        .setAttribute("messaging.operation.type", "publish")
+                        .setAttribute("messaging.destination.name", address)
+                        .setAttribute("messaging.message.id", messageId)
+                        .setAttribute("leadsuite.event.type", row.getString("type"))
+                        .startSpan();
+        String sent = span == null ? null : MessageTraces.format(span.getSpanContext());
+        if (sent != null) {
+            metadata.withApplicationProperty(MessageTraces.TRACEPARENT, sent);
+        }
+        Uni<Void> send = emitter.sendMessage(Message.of(new JsonObject(row.getString("payload")),
+                Metadata.of(metadata.build())));
+        return span == null ? send : send.onTermination().invoke((done, failure, cancelled) -> {
+            if (failure != null) {
+                span.setStatus(StatusCode.ERROR, failure.toString());
+            }
+            span.end();
+        });
     }
 }

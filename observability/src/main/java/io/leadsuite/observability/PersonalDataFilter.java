@@ -1,4 +1,4 @@
-package io.leadsuite.kit.logging;
+package io.leadsuite.observability;
 
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;

@@ -1,4 +1,4 @@
-package io.leadsuite.kit.logging;
+package io.leadsuite.observability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -58,5 +58,25 @@ class PersonalDataFilterTest {
         record.setThrown(thrown);
         filter.isLoggable(record);
         assertSame(thrown, record.getThrown());
+    }
+
+    @Test
+    void jsonLinesAreMaskedTooAndCarryTheTraceIds() {
+        // the cluster's console format (quarkus.log.console.json.enabled=true): the filter runs before the formatter
+        ExtLogRecord record = new ExtLogRecord(Level.WARNING, "Cannot match %s", ExtLogRecord.FormatStyle.PRINTF, "test");
+        record.setParameters(new Object[] { "ana.lopez@example.com" });
+        record.setThrown(new IllegalStateException("duplicate key (email)=(ana.lopez@example.com)",
+                new RuntimeException("call +49 30 1234-5678")));
+        record.putMdc("traceId", "4bf92f3577b34da6a3ce929d0e0e4736");
+        record.putMdc("spanId", "00f067aa0ba902b7");
+        assertTrue(filter.isLoggable(record));
+        String line = new io.quarkus.logging.json.runtime.JsonFormatter().format(record);
+        assertTrue(line.contains("\"message\":\"Cannot match a***@example.com\""), line);
+        assertTrue(line.contains("duplicate key (email)=(a***@example.com)"), line);
+        assertTrue(line.contains("call ***78"), line);
+        assertFalse(line.contains("ana.lopez"), line);
+        assertFalse(line.contains("1234-5678"), line);
+        assertTrue(line.contains("\"traceId\":\"4bf92f3577b34da6a3ce929d0e0e4736\""), line);
+        assertTrue(line.contains("\"spanId\":\"00f067aa0ba902b7\""), line);
     }
 }
