@@ -42,7 +42,7 @@ class ProblemMapperTest {
             Response response = mapper.unexpected(lost, null);
             assertEquals(503, response.getStatus(), lost.toString());
             assertEquals("2", response.getHeaderString("Retry-After"));
-            assertEquals(Problem.TYPE_BASE + "database-unavailable", ((Problem) response.getEntity()).type());
+            assertEquals(Problem.TYPE_BASE + "unavailable", ((Problem) response.getEntity()).type());
         }
     }
 
