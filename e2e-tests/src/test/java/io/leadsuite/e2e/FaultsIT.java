@@ -563,7 +563,8 @@ class FaultsIT {
             recoveries.computeIfAbsent(fault.kind(), k -> new ArrayList<>()).add(millis);
             faults.merge(fault.kind(), 1, Integer::sum);
         }
-        System.out.printf("[faults] %s healed; a capture scored %d ms later%n", fault.what(), millis);
+        System.out.printf("[faults] %s healed; recovered %d ms later (%s)%n", fault.what(), millis,
+                fault.kind().startsWith("webhook") ? "deliveries owed caught up" : "a new capture scored");
     }
 
     // -------------------------------------------------------------------------------------------------- settle
