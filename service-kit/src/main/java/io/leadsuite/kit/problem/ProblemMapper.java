@@ -159,13 +159,22 @@ public class ProblemMapper {
     /** The failure in the chain that says a connection (to the database, or another service) is gone, or null. */
     static Throwable connectionGone(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof io.vertx.sqlclient.ClosedConnectionException || t instanceof java.net.ConnectException) {
+            if (t instanceof io.vertx.sqlclient.ClosedConnectionException || t instanceof java.net.SocketException) {
                 return t;
             }
             // 08: connection exception; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now
             if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
                     && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P"))) {
                 return t;
+            }
+            // a failed transaction whose rollback failed too: Hibernate Reactive reports both
+            if (t instanceof io.smallrye.mutiny.CompositeException composite) {
+                for (Throwable cause : composite.getCauses()) {
+                    Throwable gone = cause == t ? null : connectionGone(cause);
+                    if (gone != null) {
+                        return gone;
+                    }
+                }
             }
         }
         return null;

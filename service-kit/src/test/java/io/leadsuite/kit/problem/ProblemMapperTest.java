@@ -3,15 +3,18 @@ package io.leadsuite.kit.problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 
 import jakarta.ws.rs.core.Response;
 
+import org.hibernate.HibernateException;
 import org.hibernate.exception.LockAcquisitionException;
 import org.junit.jupiter.api.Test;
 
+import io.smallrye.mutiny.CompositeException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
@@ -37,6 +40,8 @@ class ProblemMapperTest {
         for (Throwable lost : List.of(
                 new CompletionException(new IllegalStateException("tx", ClosedConnectionException.INSTANCE)),
                 new RuntimeException(new ConnectException("Connection refused: /127.0.0.1:36432")),
+                new CompositeException(new HibernateException(new SocketException("Connection reset")),
+                        new SocketException("Connection reset")),
                 new PgException("terminating connection due to administrator command", "FATAL", "57P01", null),
                 new PgException("the database system is starting up", "FATAL", "57P03", null))) {
             Response response = mapper.unexpected(lost, null);
