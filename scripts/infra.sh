@@ -8,6 +8,8 @@
 #   scripts/infra.sh status suite|test
 #   scripts/infra.sh wipe  suite|test     stop and delete all data of that profile
 #   scripts/infra.sh broker-kill suite|test    kill -9 the broker only (a crash, for fault tests); broker-start starts it
+#   scripts/infra.sh db-crash suite|test       PostgreSQL's immediate shutdown (pg_ctl -m immediate: a crash, recovery
+#                                         from the WAL at the next start, for fault tests); db-start starts it again
 #   scripts/infra.sh pgbench suite|test [seconds]   the database's ceiling for benchmarks: a one-row insert per
 #                                         transaction with 1 and with 16 clients, in a throwaway database of the same
 #                                         server (same settings as the services'); prints "clients tps" lines
@@ -97,8 +99,10 @@ start_postgres() {
     log "PostgreSQL already running on port $PG_PORT"
   else
     local extra=""
-    # Test data is disposable: trade durability for speed there only.
-    [ "$PROFILE" = test ] && extra="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    # Test data is disposable: trade durability for speed there only. Not synchronous_commit=off: a commit must have
+    # reached the kernel when the client hears of it, or an immediate shutdown (db-crash, e2e FaultsIT) loses
+    # transactions already acknowledged; without fsync that costs a write, not a flush.
+    [ "$PROFILE" = test ] && extra="-c fsync=off -c full_page_writes=off"
     # The suite counts its statements (db-work: round trips per capture and per interaction in the benchmark).
     [ "$PROFILE" = suite ] && extra="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=10000"
     as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_STATE/postgres.log" -w -t 60 \
@@ -218,7 +222,7 @@ export JWT_PRIVATE_KEY_FILE=$KEYS/private.pem
 EOF
 }
 
-cmd="${1:-}"; [ $# -ge 2 ] || die "usage: $0 start|stop|status|wipe|broker-kill|broker-start|pgbench|amqp-ceiling|db-work|db-check|queue-stat|sql suite|test"
+cmd="${1:-}"; [ $# -ge 2 ] || die "usage: $0 start|stop|status|wipe|broker-kill|broker-start|db-crash|db-start|pgbench|amqp-ceiling|db-work|db-check|queue-stat|sql suite|test"
 profile_settings "$2"
 mkdir -p "$STATE"
 case "$cmd" in
@@ -248,6 +252,13 @@ case "$cmd" in
     ;;
   broker-start)
     start_artemis
+    ;;
+  db-crash)
+    PG_BIN="$(find_pg_bin)"
+    pg_running && as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate -w stop >/dev/null && log "PostgreSQL crashed (immediate shutdown)" || true
+    ;;
+  db-start)
+    start_postgres
     ;;
   pgbench)
     PG_BIN="$(find_pg_bin)"

@@ -31,6 +31,13 @@ final class Suite implements AutoCloseable {
     static final int SCORING_2 = BASE + 5;
     static final String LEAD_SERVICE_2 = "lead-service-2";
     static final String SCORING_SERVICE_2 = "scoring-service-2";
+    /** Second replicas of contact-service and the gateway (FaultsIT runs two of every service). */
+    static final int CONTACT_2 = BASE + 6;
+    static final int GATEWAY_2 = BASE + 7;
+    static final String CONTACT_SERVICE_2 = "contact-service-2";
+    static final String GATEWAY_2_NAME = "gateway-2";
+    /** Ports from here on are free for a test's own tooling (fault proxies, balancers, a webhook receiver). */
+    static final int TOOLING = BASE + 10;
 
     /** The four services {@link #startAll()} starts, by name, with their ports. */
     private static final Map<String, Integer> PORTS = new LinkedHashMap<>();
@@ -47,6 +54,8 @@ final class Suite implements AutoCloseable {
         PORTS.forEach((service, port) -> INSTANCES.put(service, new Instance(service, port)));
         INSTANCES.put(LEAD_SERVICE_2, new Instance("lead-service", LEAD_2));
         INSTANCES.put(SCORING_SERVICE_2, new Instance("scoring-service", SCORING_2));
+        INSTANCES.put(CONTACT_SERVICE_2, new Instance("contact-service", CONTACT_2));
+        INSTANCES.put(GATEWAY_2_NAME, new Instance("gateway", GATEWAY_2));
     }
 
     /** One process: the service whose jar it runs, and its HTTP port. */
@@ -70,6 +79,9 @@ final class Suite implements AutoCloseable {
     private final Path logs;
     private final Map<String, String> env;
     private final Map<String, Process> processes = new HashMap<>();
+    /** Settings of one instance over the suite's (a replica that reaches its database through a fault proxy). */
+    private final Map<String, Map<String, String>> instanceSettings = new HashMap<>();
+    private volatile Duration readyDeadline = Duration.ofSeconds(120);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     Suite() throws IOException {
@@ -98,6 +110,35 @@ final class Suite implements AutoCloseable {
     /** The environment the services run with (the test infrastructure's connection settings among them). */
     Map<String, String> env() {
         return Map.copyOf(env);
+    }
+
+    /**
+     * How long an instance may take to become ready (120 s unless set): a test that starts many instances on a busy
+     * two-core machine, or restarts them under load, needs longer.
+     */
+    void readyWithin(Duration deadline) {
+        readyDeadline = deadline;
+    }
+
+    /** Environment variables of one instance over the suite's, from its next start on. */
+    void settings(String instance, Map<String, String> settings) {
+        instance(instance);
+        instanceSettings.put(instance, Map.copyOf(settings));
+    }
+
+    /** The instances started and not killed. */
+    java.util.Set<String> running() {
+        return java.util.Set.copyOf(processes.keySet());
+    }
+
+    /** PostgreSQL's immediate shutdown (scripts/infra.sh db-crash test): a crash, recovery at the next start. */
+    void crashDatabase() throws IOException, InterruptedException {
+        infra("db-crash");
+    }
+
+    /** Starts the test PostgreSQL again, on the same port and data. */
+    void startDatabase() throws IOException, InterruptedException {
+        infra("db-start");
     }
 
     /** kill -9 of the test broker (scripts/infra.sh broker-kill test). */
@@ -196,6 +237,7 @@ final class Suite implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile()));
         builder.environment().putAll(env);
+        builder.environment().putAll(instanceSettings.getOrDefault(name, Map.of()));
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(instance.port()));
         try {
             processes.put(name, builder.start());
@@ -206,7 +248,7 @@ final class Suite implements AutoCloseable {
 
     private void awaitReady(String service) {
         URI ready = URI.create("http://localhost:" + port(service) + "/q/health/ready");
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        long deadline = System.nanoTime() + readyDeadline.toNanos();
         while (System.nanoTime() < deadline) {
             Process process = processes.get(service);
             if (process == null || !process.isAlive()) {
@@ -231,7 +273,8 @@ final class Suite implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
-        throw new IllegalStateException(service + " not ready within 120 s; see " + logs);
+        throw new IllegalStateException(service + " not ready within " + readyDeadline.toSeconds() + " s; see "
+                + logs);
     }
 
     @Override

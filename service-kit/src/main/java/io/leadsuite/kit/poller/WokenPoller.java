@@ -57,7 +57,7 @@ public final class WokenPoller {
         subscriber = PgSubscriber.subscriber(vertx, database).reconnectPolicy(retries -> 1000L);
         subscriber.channel(channel).handler(payload -> wake());
         subscriber.connect().subscribe().with(ignored -> wake(),
-                failure -> LOG.warnf("%s: notifications unavailable, polling only: %s", name, failure.getMessage()));
+                failure -> LOG.warnf("%s: notifications unavailable, polling only: %s", name, describe(failure)));
         return this;
     }
 
@@ -80,8 +80,27 @@ public final class WokenPoller {
             }
         }, failure -> {
             running.set(false);
-            LOG.warnf("%s failed, will retry: %s", name, failure.getMessage());
+            LOG.warnf("%s failed, will retry: %s", name, describe(failure));
         }));
+    }
+
+    /**
+     * A failure as an operator needs to read it: its type and message, and its cause's. A time-out has no message: a
+     * relay that waited 10 s for a broker that was not there used to log only "null".
+     */
+    static String describe(Throwable failure) {
+        StringBuilder text = new StringBuilder();
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < 3; depth++, t = t.getCause() == t ? null : t.getCause()) {
+            if (depth > 0) {
+                text.append("; caused by ");
+            }
+            text.append(t.getClass().getName());
+            if (t.getMessage() != null) {
+                text.append(": ").append(t.getMessage());
+            }
+        }
+        return text.toString();
     }
 
     public void stop() {

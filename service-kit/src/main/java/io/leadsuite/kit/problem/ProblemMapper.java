@@ -137,9 +137,53 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
+        Throwable lost = connectionGone(e);
+        if (lost != null) {
+            return connectionLost(lost, uri);
+        }
         LOG.errorf(e, "Unexpected failure on %s", path(uri));
         return respond(new Problem(Problem.TYPE_BASE + "internal", "Internal error", 500,
                 "An unexpected error occurred; it has been logged", path(uri), null));
+    }
+
+    /**
+     * The database (or another service this request calls) dropped the connection, refused it or is shutting down
+     * (issue 15, FaultsIT: PostgreSQL's immediate shutdown and a reset link answered 500 "unexpected", which clients are
+     * not told to repeat). Not a server bug but an outage: 503 with Retry-After. Whether the request was applied is unknown
+     * when the connection broke during the
+     * commit, so the answer says to send the same request again: the same Idempotency-Key, the same interaction ids or
+     * the same step make the repeat harmless.
+     */
+    Response connectionLost(Throwable cause, UriInfo uri) {
+        LOG.warnf("Connection lost on %s, answered 503: %s", path(uri), cause);
+        return Response.fromResponse(respond(new Problem(Problem.TYPE_BASE + "unavailable", "Unavailable", 503,
+                "The database or a service this request needs could not be reached or dropped the connection; the "
+                        + "request may or may not have been applied: send the same request again",
+                path(uri), null))).header("Retry-After", "2").build();
+    }
+
+    /** The failure in the chain that says a connection (to the database, or another service) is gone, or null. */
+    static Throwable connectionGone(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.vertx.sqlclient.ClosedConnectionException || t instanceof java.net.SocketException) {
+                return t;
+            }
+            // 08: connection exception; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now
+            if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
+                    && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P"))) {
+                return t;
+            }
+            // a failed transaction whose rollback failed too: Hibernate Reactive reports both
+            if (t instanceof io.smallrye.mutiny.CompositeException composite) {
+                for (Throwable cause : composite.getCauses()) {
+                    Throwable gone = cause == t ? null : connectionGone(cause);
+                    if (gone != null) {
+                        return gone;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     private static Response respond(Problem problem) {

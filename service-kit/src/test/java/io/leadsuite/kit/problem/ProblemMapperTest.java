@@ -2,12 +2,21 @@ package io.leadsuite.kit.problem;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.net.ConnectException;
+import java.net.SocketException;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.CompletionException;
 
 import jakarta.ws.rs.core.Response;
 
+import org.hibernate.HibernateException;
 import org.hibernate.exception.LockAcquisitionException;
 import org.junit.jupiter.api.Test;
+
+import io.smallrye.mutiny.CompositeException;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 
 class ProblemMapperTest {
 
@@ -19,5 +28,35 @@ class ProblemMapperTest {
         assertEquals("1", response.getHeaderString("Retry-After"));
         assertEquals(Problem.MEDIA_TYPE, response.getMediaType().toString());
         assertEquals(Problem.TYPE_BASE + "busy", ((Problem) response.getEntity()).type());
+    }
+
+    /**
+     * Issue 15 (FaultsIT): with PostgreSQL shut down immediately, or the link to it reset, requests were answered 500
+     * "unexpected error", which clients do not repeat; the outcome is unknown, and a repeat is harmless.
+     */
+    @Test
+    void aLostDatabaseConnectionIsUnavailableToRetryNotAServerError() {
+        ProblemMapper mapper = new ProblemMapper();
+        for (Throwable lost : List.of(
+                new CompletionException(new IllegalStateException("tx", ClosedConnectionException.INSTANCE)),
+                new RuntimeException(new ConnectException("Connection refused: /127.0.0.1:36432")),
+                new CompositeException(new HibernateException(new SocketException("Connection reset")),
+                        new SocketException("Connection reset")),
+                new PgException("terminating connection due to administrator command", "FATAL", "57P01", null),
+                new PgException("the database system is starting up", "FATAL", "57P03", null))) {
+            Response response = mapper.unexpected(lost, null);
+            assertEquals(503, response.getStatus(), lost.toString());
+            assertEquals("2", response.getHeaderString("Retry-After"));
+            assertEquals(Problem.TYPE_BASE + "unavailable", ((Problem) response.getEntity()).type());
+        }
+    }
+
+    @Test
+    void otherFailuresStayServerErrors() {
+        ProblemMapper mapper = new ProblemMapper();
+        for (Throwable bug : List.of(new NullPointerException(),
+                new PgException("duplicate key value violates unique constraint", "ERROR", "23505", null))) {
+            assertEquals(500, mapper.unexpected(bug, null).getStatus(), bug.toString());
+        }
     }
 }
