@@ -10,8 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -623,8 +621,10 @@ class FaultsIT {
                 String name = lead.plan + " lead " + lead.id;
                 // the capture: one contact of that e-mail, one lead of that contact and topic, the one answered
                 long contacts = count(contactDb, "select count(*) from contact where email = ?", lead.email);
-                List<Map<String, Object>> rows = rows(leadDb, "select id::text as id from lead where contact_id = "
-                        + "?::uuid and topic = 'heat-pumps'", lead.contactId);
+                List<Map<String, Object>> rows = SuiteDatabases.rows(leadDb,
+                        "select id::text as id from lead where contact_id = "
+                                + "?::uuid and topic = 'heat-pumps'",
+                        lead.contactId);
                 if (contacts == 0 || rows.isEmpty()) {
                     capturesLost++;
                     check.problem(name + ": capture lost (contacts " + contacts + ", leads " + rows.size() + ")");
@@ -640,14 +640,18 @@ class FaultsIT {
 
                 // every acknowledged interaction applied once: one application, its rule hits once
                 Map<String, Long> applied = new HashMap<>();
-                for (Map<String, Object> a : rows(scoringDb, "select i.id, i.type, (select count(*) from rule_hit h "
-                        + "where h.interaction_id = i.id and h.lead_id = a.lead_id and h.model_id = ?::uuid) as hits "
-                        + "from interaction_application a join interaction i on i.id = a.interaction_id "
-                        + "where a.lead_id = ?::uuid", model.id, lead.id)) {
+                for (Map<String, Object> a : SuiteDatabases.rows(scoringDb,
+                        "select i.id, i.type, (select count(*) from rule_hit h "
+                                + "where h.interaction_id = i.id and h.lead_id = a.lead_id and h.model_id = ?::uuid) as hits "
+                                + "from interaction_application a join interaction i on i.id = a.interaction_id "
+                                + "where a.lead_id = ?::uuid",
+                        model.id, lead.id)) {
                     applied.merge((String) a.get("id"), 1L, Long::sum);
                 }
-                long forms = rows(scoringDb, "select 1 from interaction_application a join interaction i on i.id = "
-                        + "a.interaction_id where a.lead_id = ?::uuid and i.type = 'FORM_SUBMITTED'", lead.id).size();
+                long forms = SuiteDatabases
+                        .rows(scoringDb, "select 1 from interaction_application a join interaction i on i.id = "
+                                + "a.interaction_id where a.lead_id = ?::uuid and i.type = 'FORM_SUBMITTED'", lead.id)
+                        .size();
                 if (forms != 1) {
                     check.problem(name + ": the capture's FORM_SUBMITTED applied " + forms + " times");
                     if (forms == 0) {
@@ -699,7 +703,7 @@ class FaultsIT {
                 }
 
                 // the history: CREATED once, each stage change once and in order, the acknowledged steps once each
-                List<Map<String, Object>> history = rows(leadDb, "select kind, from_stage, to_stage, cause from "
+                List<Map<String, Object>> history = SuiteDatabases.rows(leadDb, "select kind, from_stage, to_stage, cause from "
                         + "lead_history where lead_id = ?::uuid order by id", lead.id);
                 String previousStage = null;
                 for (Map<String, Object> entry : history) {
@@ -763,8 +767,10 @@ class FaultsIT {
             // every delivery owed to the receiver delivered, and received: at least once, processed once
             long webhooksLost = 0;
             long deliveries = 0;
-            for (Map<String, Object> d : rows(leadDb, "select event_id::text as event_id, state from webhook_delivery "
-                    + "where subscription_id = ?::uuid", subscription)) {
+            for (Map<String, Object> d : SuiteDatabases.rows(leadDb,
+                    "select event_id::text as event_id, state from webhook_delivery "
+                            + "where subscription_id = ?::uuid",
+                    subscription)) {
                 deliveries++;
                 if (!"DELIVERED".equals(d.get("state")) || !receiver.processed.containsKey(d.get("event_id"))) {
                     webhooksLost++;
@@ -967,31 +973,13 @@ class FaultsIT {
     }
 
     private static long count(Connection c, String sql, Object... params) throws SQLException {
-        List<Map<String, Object>> rows = rows(c, sql, params);
+        List<Map<String, Object>> rows = SuiteDatabases.rows(c, sql, params);
         return ((Number) rows.get(0).values().iterator().next()).longValue();
     }
 
     private static Map<String, Object> row(Connection c, String sql, Object... params) throws SQLException {
-        List<Map<String, Object>> rows = rows(c, sql, params);
+        List<Map<String, Object>> rows = SuiteDatabases.rows(c, sql, params);
         return rows.isEmpty() ? null : rows.get(0);
     }
 
-    private static List<Map<String, Object>> rows(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                List<Map<String, Object>> rows = new ArrayList<>();
-                while (rs.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                        row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
-                    }
-                    rows.add(row);
-                }
-                return rows;
-            }
-        }
-    }
 }

@@ -14,8 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -222,8 +220,10 @@ class TwoReplicasIT {
                 assertEquals(scoring, ((Number) score.get("coalesce")).intValue(), name + ": sum of rule hits");
 
                 // each interaction sent for the lead counted once, the capture's FORM_SUBMITTED once
-                List<Map<String, Object>> applied = rows(scoringDb, "select i.id, i.type from interaction_application a "
-                        + "join interaction i on i.id = a.interaction_id where a.lead_id = ?::uuid", lead.id);
+                List<Map<String, Object>> applied = SuiteDatabases.rows(scoringDb,
+                        "select i.id, i.type from interaction_application a "
+                                + "join interaction i on i.id = a.interaction_id where a.lead_id = ?::uuid",
+                        lead.id);
                 Set<String> appliedIds = new HashSet<>();
                 int forms = 0;
                 for (Map<String, Object> a : applied) {
@@ -252,7 +252,7 @@ class TwoReplicasIT {
                 assertEquals(scoring, viaApi, name + ": score through the gateway");
 
                 // the history: one chain of stages, from INQUIRY to where the lead is
-                List<Map<String, Object>> history = rows(leadDb, "select id, kind, from_stage, to_stage, cause "
+                List<Map<String, Object>> history = SuiteDatabases.rows(leadDb, "select id, kind, from_stage, to_stage, cause "
                         + "from lead_history where lead_id = ?::uuid order by id", lead.id);
                 assertEquals("CREATED", history.get(0).get("kind"), name + ": history starts with CREATED");
                 assertNull(history.get(0).get("from_stage"), name + ": " + history);
@@ -285,7 +285,7 @@ class TwoReplicasIT {
             List<String> contacts = leads.stream().map(l -> l.contactId).toList();
             for (String database : List.of("contact", "lead", "scoring")) {
                 try (Connection c = db(database)) {
-                    List<Map<String, Object>> dead = rows(c, "select subject::text as subject, type from "
+                    List<Map<String, Object>> dead = SuiteDatabases.rows(c, "select subject::text as subject, type from "
                             + "outbox_dead_letter");
                     assertFalse(dead.stream().anyMatch(d -> ids.contains(d.get("subject"))
                             || contacts.contains(d.get("subject"))), database + ": outbox dead letters " + dead);
@@ -582,27 +582,9 @@ class TwoReplicasIT {
     }
 
     private static Map<String, Object> row(Connection c, String sql, Object... params) throws SQLException {
-        List<Map<String, Object>> rows = rows(c, sql, params);
+        List<Map<String, Object>> rows = SuiteDatabases.rows(c, sql, params);
         assertEquals(1, rows.size(), sql + " " + List.of(params));
         return rows.get(0);
     }
 
-    private static List<Map<String, Object>> rows(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                List<Map<String, Object>> rows = new ArrayList<>();
-                while (rs.next()) {
-                    Map<String, Object> row = new HashMap<>();
-                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                        row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
-                    }
-                    rows.add(row);
-                }
-                return rows;
-            }
-        }
-    }
 }
