@@ -42,7 +42,7 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 
 /**
- * Faults on purpose (issue 15), in the style of a Jepsen "total queue" check: what clients were told was accepted
+ * Faults on purpose, in the style of a Jepsen "total queue" check: what clients were told was accepted
  * must come out of the suite once. Two replicas of every service (gateway included) run behind balancers, steady
  * mixed load goes through both gateways (captures, interaction batches, telesales' manual steps, CRM accepts, a
  * webhook receiver), and meanwhile the broker, every replica and PostgreSQL are killed and started again, the network

@@ -148,7 +148,7 @@ public class ProblemMapper {
 
     /**
      * The database (or another service this request calls) dropped the connection, refused it or is shutting down
-     * (issue 15, FaultsIT: PostgreSQL's immediate shutdown and a reset link answered 500 "unexpected", which clients are
+     * (FaultsIT: PostgreSQL's immediate shutdown and a reset link answered 500 "unexpected", which clients are
      * not told to repeat). Not a server bug but an outage: 503 with Retry-After. Whether the request was applied is unknown
      * when the connection broke during the
      * commit, so the answer says to send the same request again: the same Idempotency-Key, the same interaction ids or
