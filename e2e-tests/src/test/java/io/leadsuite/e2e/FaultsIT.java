@@ -253,7 +253,9 @@ class FaultsIT {
         assertEquals(0, check.lost, "lost");
         assertEquals(0, check.duplicated, "duplicated");
         assertEquals(0, check.outboxRows, "outbox rows left");
-        assertEquals(0, dlq, "dead letters");
+        // the test infrastructure's broker is shared with the tests before this one, some of which dead-letter a poison
+        // message on purpose: what counts is what this run added
+        assertEquals(0, dlq - dlqBefore, "dead letters this run added");
     }
 
     // ---------------------------------------------------------------------------------------------------- load
