@@ -16,6 +16,7 @@ import io.leadsuite.contracts.LeadAssigned;
 import io.leadsuite.kit.cache.RecentCopy;
 import io.leadsuite.kit.problem.Problem;
 import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.lead.domain.Cause;
 import io.leadsuite.lead.domain.Lead;
 import io.leadsuite.lead.domain.LeadHistoryEntry;
@@ -175,10 +176,8 @@ public class RoutingService {
                     // the contact's country only when a rule asks for one
                     Uni<String> country = rules.stream().noneMatch(r -> r.countries != null)
                             ? Uni.createFrom().nullItem()
-                            : Panache.getSession().chain(session -> session.createNativeQuery(
-                                    "select country from contact_country where contact_id = ?1", String.class)
-                                    .setParameter(1, lead.contactId).setFlushMode(FlushModeType.COMMIT)
-                                    .getResultList())
+                            : SessionSql.column(String.class,
+                                    "select country from contact_country where contact_id = $1", lead.contactId)
                                     .map(countries -> countries.isEmpty() ? null : countries.get(0));
                     return country.chain(c -> rules.stream().filter(r -> r.matches(lead, stage, c)).findFirst()
                             .map(rule -> assign(lead, rule, stage)).orElse(Uni.createFrom().voidItem()));

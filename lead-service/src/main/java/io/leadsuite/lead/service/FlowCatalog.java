@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.FlushModeType;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadsuite.kit.domain.Violation;
 import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.lead.domain.Flow;
 import io.leadsuite.lead.domain.FlowValidator;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -73,9 +73,8 @@ public class FlowCatalog {
      */
     @WithSession
     public Uni<Flow> latest(String id) {
-        return Panache.getSession()
-                .chain(s -> s.createNativeQuery("select max(version) from flow where id = ?1", Integer.class)
-                        .setParameter(1, id).setFlushMode(FlushModeType.COMMIT).getSingleResult())
+        return SessionSql.column(Integer.class, "select max(version) from flow where id = $1", id)
+                .map(versions -> versions.get(0))
                 .chain(version -> {
                     if (version == null) {
                         return Uni.createFrom().failure(ProblemException.notFound("Flow", id));

@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.scoring.domain.Interaction;
 import io.leadsuite.scoring.domain.InteractionFacts;
 import io.leadsuite.scoring.domain.ModelDefinition;
@@ -88,16 +89,14 @@ public class InteractionStore {
         if (inputs.stream().allMatch(i -> i.contactId() == null && i.leadId() == null)) {
             return Uni.createFrom().item(java.util.Set.of());
         }
-        return Panache.getSession().chain(session -> session.createNativeQuery("select u.id from unnest("
-                + "cast(?1 as text[]), cast(?2 as uuid[]), cast(?3 as uuid[])) as u(id, contact_id, lead_id) "
+        return SessionSql.column(String.class, "select u.id from unnest("
+                + "cast($1 as text[]), cast($2 as uuid[]), cast($3 as uuid[])) as u(id, contact_id, lead_id) "
                 + "where exists (select 1 from contact_ref c where c.contact_id = u.contact_id and c.erased_at is not null) "
-                + "or exists (select 1 from tracked_lead t where t.lead_id = u.lead_id and t.status = ?4)", String.class)
-                .setParameter(1, inputs.stream().map(InteractionInput::id).toArray(String[]::new))
-                .setParameter(2, inputs.stream().map(InteractionInput::contactId).toArray(UUID[]::new))
-                .setParameter(3, inputs.stream().map(InteractionInput::leadId).toArray(UUID[]::new))
-                .setParameter(4, TrackedLead.ERASED)
-                .setFlushMode(jakarta.persistence.FlushModeType.COMMIT)
-                .getResultList())
+                + "or exists (select 1 from tracked_lead t where t.lead_id = u.lead_id and t.status = $4)",
+                inputs.stream().map(InteractionInput::id).toArray(String[]::new),
+                inputs.stream().map(InteractionInput::contactId).toArray(UUID[]::new),
+                inputs.stream().map(InteractionInput::leadId).toArray(UUID[]::new),
+                TrackedLead.ERASED)
                 .map(java.util.HashSet::new);
     }
 

@@ -1,6 +1,8 @@
 package io.leadsuite.scoring.service;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -14,6 +16,9 @@ import java.util.function.Function;
 
 import jakarta.persistence.LockModeType;
 
+import org.hibernate.reactive.mutiny.Mutiny;
+
+import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.scoring.domain.ActiveHit;
 import io.leadsuite.scoring.domain.ContactRef;
 import io.leadsuite.scoring.domain.HitChanges;
@@ -77,15 +82,13 @@ final class ScoreStore {
                 // the hits as values, not entities: a lead collects hundreds, and every entity in the session is
                 // visited by each flush of the unit of work (thousands of them made one batch block an event loop
                 // for seconds)
-                .chain(() -> Panache.getSession().chain(session -> session.createSelectionQuery(
-                        "select h.leadId, h.modelId, h.ruleId, h.interactionId, h.points, h.occurredAt, h.expiresAt "
-                                + "from RuleHit h where h.leadId in ?1",
-                        Object[].class)
-                        .setParameter(1, ids).getResultList()))
+                // (and read with plain SQL: a query with a list parameter is translated again at every execution)
+                .chain(() -> SessionSql.select("select lead_id, model_id, rule_id, interaction_id, points, occurred_at, "
+                        + "expires_at from rule_hit where lead_id = any($1)", (Object) ids.toArray(UUID[]::new)))
                 .invoke(list -> list.forEach(h -> stored.hits().computeIfAbsent((UUID) h[0], k -> new HashMap<>())
                         .computeIfAbsent((UUID) h[1], k -> new ArrayList<>())
-                        .add(new ActiveHit((String) h[2], (String) h[3], (Integer) h[4], (Instant) h[5],
-                                (Instant) h[6]))))
+                        .add(new ActiveHit((String) h[2], (String) h[3], (Integer) h[4], instant(h[5]),
+                                instant(h[6])))))
                 .chain(() -> ContactRef.<ContactRef> list("contactId in ?1", contactIds))
                 .invoke(list -> list.forEach(c -> stored.contacts().put(c.contactId, c)))
                 .replaceWith(stored);
@@ -98,22 +101,16 @@ final class ScoreStore {
     static Uni<Set<String>> recordApplications(List<LeadScorer.Application> applications, Instant now) {
         Set<String> fresh = new HashSet<>();
         List<List<LeadScorer.Application>> chunks = chunks(applications, 1000);
-        return each(chunks, chunk -> Panache.getSession().chain(session -> {
-            StringBuilder sql = new StringBuilder("insert into interaction_application (interaction_id, lead_id, "
-                    + "applied_at) values ");
-            for (int i = 0; i < chunk.size(); i++) {
-                sql.append(i == 0 ? "" : ", ").append("(?").append(2 * i + 1).append(", ?").append(2 * i + 2)
-                        .append(", ?").append(2 * chunk.size() + 1).append(')');
-            }
-            sql.append(" on conflict do nothing returning interaction_id || '|' || cast(lead_id as text)");
-            var query = session.createNativeQuery(sql.toString(), String.class);
-            for (int i = 0; i < chunk.size(); i++) {
-                query.setParameter(2 * i + 1, chunk.get(i).interaction().id());
-                query.setParameter(2 * i + 2, chunk.get(i).leadId());
-            }
-            query.setParameter(2 * chunk.size() + 1, now);
-            return query.getResultList().invoke(fresh::addAll).replaceWithVoid();
-        })).replaceWith(fresh);
+        // the rows reference interactions the unit of work may not have flushed yet
+        return Panache.getSession().chain(Mutiny.Session::flush).chain(() -> each(chunks, chunk -> SessionSql.column(
+                String.class, "insert into interaction_application "
+                        + "(interaction_id, lead_id, applied_at) select i, l, $3 from unnest($1::text[], $2::uuid[]) as u(i, l) "
+                        + "on conflict do nothing returning interaction_id || '|' || cast(lead_id as text)",
+                chunk.stream().map(a -> a.interaction().id()).toArray(String[]::new),
+                chunk.stream().map(LeadScorer.Application::leadId).toArray(UUID[]::new),
+                utc(now))
+                .invoke(fresh::addAll).replaceWithVoid()))
+                .replaceWith(fresh);
     }
 
     /** The interactions applied to the lead, oldest first: what a from-scratch score is computed from. */
@@ -134,31 +131,27 @@ final class ScoreStore {
     /** Writes the hit changes of a unit of work: the deletions one by one, the insertions in multi-row statements. */
     static Uni<Void> write(HitChanges changes, Instant now) {
         return each(changes.deletes(), ScoreStore::deleteHit)
-                .chain(() -> each(chunks(changes.inserts(), 500), chunk -> Panache.getSession().chain(session -> {
-                    StringBuilder sql = new StringBuilder("insert into rule_hit (lead_id, model_id, rule_id, "
-                            + "interaction_id, points, occurred_at, recorded_at, expires_at) values ");
-                    int p = 0;
-                    for (int i = 0; i < chunk.size(); i++) {
-                        sql.append(i == 0 ? "" : ", ").append("(?").append(++p).append(", ?").append(++p)
-                                .append(", ?").append(++p).append(", ?").append(++p).append(", ?").append(++p)
-                                .append(", ?").append(++p).append(", ?").append(++p).append(", ?").append(++p)
-                                .append(')');
-                    }
-                    var query = session.createNativeQuery(sql.toString());
-                    p = 0;
-                    for (LeadHit row : chunk) {
-                        ActiveHit hit = row.hit();
-                        query.setParameter(++p, row.leadId());
-                        query.setParameter(++p, row.modelId());
-                        query.setParameter(++p, hit.ruleId());
-                        query.setParameter(++p, hit.interactionId());
-                        query.setParameter(++p, hit.points());
-                        query.setParameter(++p, hit.occurredAt());
-                        query.setParameter(++p, now);
-                        query.setParameter(++p, hit.expiresAt());
-                    }
-                    return query.executeUpdate().replaceWithVoid();
-                })));
+                .chain(() -> each(chunks(changes.inserts(), 500), chunk -> SessionSql.update("insert into rule_hit "
+                        + "(lead_id, model_id, rule_id, interaction_id, points, occurred_at, recorded_at, expires_at) "
+                        + "select l, m, r, i, p, o, $7, e from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], "
+                        + "$5::int[], $6::timestamptz[], $8::timestamptz[]) as u(l, m, r, i, p, o, e)",
+                        chunk.stream().map(LeadHit::leadId).toArray(UUID[]::new),
+                        chunk.stream().map(LeadHit::modelId).toArray(UUID[]::new),
+                        chunk.stream().map(row -> row.hit().ruleId()).toArray(String[]::new),
+                        chunk.stream().map(row -> row.hit().interactionId()).toArray(String[]::new),
+                        chunk.stream().map(row -> row.hit().points()).toArray(Integer[]::new),
+                        chunk.stream().map(row -> utc(row.hit().occurredAt())).toArray(OffsetDateTime[]::new),
+                        utc(now),
+                        chunk.stream().map(row -> utc(row.hit().expiresAt())).toArray(OffsetDateTime[]::new))
+                        .replaceWithVoid()));
+    }
+
+    private static Instant instant(Object timestamp) {
+        return timestamp == null ? null : ((OffsetDateTime) timestamp).toInstant();
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 
     private static Uni<Void> insertHit(UUID leadId, UUID modelId, ActiveHit hit, Instant now) {
@@ -244,32 +237,20 @@ final class ScoreStore {
 
     /** Writes the history entries in multi-row statements. */
     static Uni<Void> insertHistory(List<ScoreHistoryEntry> history) {
-        return each(chunks(history, 500), chunk -> Panache.getSession().chain(session -> {
-            StringBuilder sql = new StringBuilder("insert into lead_score_history (lead_id, model_id, model_version, "
-                    + "score, grade, sales_ready, cause, interaction_id, at) values ");
-            int p = 0;
-            for (int i = 0; i < chunk.size(); i++) {
-                sql.append(i == 0 ? "(" : ", (");
-                for (int c = 0; c < 9; c++) {
-                    sql.append(c == 0 ? "?" : ", ?").append(++p);
-                }
-                sql.append(')');
-            }
-            var query = session.createNativeQuery(sql.toString());
-            p = 0;
-            for (ScoreHistoryEntry e : chunk) {
-                query.setParameter(++p, e.leadId);
-                query.setParameter(++p, e.modelId);
-                query.setParameter(++p, e.modelVersion);
-                query.setParameter(++p, e.score);
-                query.setParameter(++p, e.grade);
-                query.setParameter(++p, e.salesReady);
-                query.setParameter(++p, e.cause);
-                query.setParameter(++p, e.interactionId);
-                query.setParameter(++p, e.at);
-            }
-            return query.executeUpdate().replaceWithVoid();
-        }));
+        return each(chunks(history, 500), chunk -> SessionSql.update("insert into lead_score_history (lead_id, "
+                + "model_id, model_version, score, grade, sales_ready, cause, interaction_id, at) select * from unnest("
+                + "$1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::text[], $6::boolean[], $7::text[], $8::text[], "
+                + "$9::timestamptz[])",
+                chunk.stream().map(e -> e.leadId).toArray(UUID[]::new),
+                chunk.stream().map(e -> e.modelId).toArray(UUID[]::new),
+                chunk.stream().map(e -> e.modelVersion).toArray(Integer[]::new),
+                chunk.stream().map(e -> e.score).toArray(Integer[]::new),
+                chunk.stream().map(e -> e.grade).toArray(String[]::new),
+                chunk.stream().map(e -> e.salesReady).toArray(Boolean[]::new),
+                chunk.stream().map(e -> e.cause).toArray(String[]::new),
+                chunk.stream().map(e -> e.interactionId).toArray(String[]::new),
+                chunk.stream().map(e -> utc(e.at)).toArray(OffsetDateTime[]::new))
+                .replaceWithVoid());
     }
 
     private static <T> List<List<T>> chunks(List<T> items, int size) {

@@ -11,13 +11,12 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.FlushModeType;
 
 import org.hibernate.reactive.mutiny.Mutiny;
 
+import io.leadsuite.kit.sql.SessionSql;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -76,13 +75,11 @@ public class ScoringLocks {
             if (missing.isEmpty()) {
                 return Uni.createFrom().item(0);
             }
-            // The keys are ints computed here, never client text, so they can be written into the statement.
-            String rows = missing.stream().map(k -> "(" + k.space() + ", " + k.key() + ")")
-                    .collect(Collectors.joining(", "));
-            return session.createNativeQuery("select cast(pg_advisory_xact_lock(k1, k2) as text) "
-                    + "from (values " + rows + ") as t(k1, k2)", String.class)
-                    // locks only: nothing to flush first
-                    .setFlushMode(FlushModeType.COMMIT).getResultList()
+            Integer[] spaces = missing.stream().map(Key::space).toArray(Integer[]::new);
+            Integer[] hashes = missing.stream().map(Key::key).toArray(Integer[]::new);
+            // one statement; unnest yields the keys in the arrays' (global) order
+            return SessionSql.select(session, "select cast(pg_advisory_xact_lock(k1, k2) as text) "
+                    + "from unnest($1::int[], $2::int[]) as t(k1, k2)", spaces, hashes)
                     .map(locked -> {
                         taken.addAll(missing);
                         return missing.size();

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.leadsuite.kit.problem.Problem;
 import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.sql.SessionSql;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -113,15 +114,9 @@ public class IdempotentRequests {
         if (request == null) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return Panache.getSession()
-                .chain(session -> session
-                        .createNativeQuery("select request_hash, status, body, location from idempotent_request "
-                                + "where operation = ?1 and key = ?2 and created_at > now() - make_interval(hours => ?3)",
-                                Object[].class)
-                        .setParameter(1, request.operation())
-                        .setParameter(2, request.key())
-                        .setParameter(3, (int) RETENTION.toHours())
-                        .getResultList())
+        return SessionSql.select("select request_hash, status, body, location from idempotent_request "
+                + "where operation = $1 and key = $2 and created_at > now() - make_interval(hours => $3)",
+                request.operation(), request.key(), (int) RETENTION.toHours())
                 .map(rows -> {
                     if (rows.isEmpty()) {
                         return Optional.empty();

@@ -7,13 +7,13 @@ import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.FlushModeType;
 
 import org.jboss.logging.Logger;
 
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.kit.event.EventCodec;
 import io.leadsuite.kit.metrics.PipelineMetrics;
+import io.leadsuite.kit.sql.SessionSql;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -49,32 +49,24 @@ public class Inbox {
         if (messages.isEmpty()) {
             return Uni.createFrom().item(Set.of());
         }
-        StringBuilder sql = new StringBuilder("insert into processed_message (message_id, type) values ");
-        for (int i = 0; i < messages.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("(?").append(2 * i + 1).append(", ?").append(2 * i + 2).append(')');
-        }
-        sql.append(" on conflict do nothing returning message_id");
-        return Panache.getSession().chain(session -> {
-            // touches no entity's table: no flush of the session first (see Outbox)
-            var query = session.createNativeQuery(sql.toString(), UUID.class).setFlushMode(FlushModeType.COMMIT);
-            for (int i = 0; i < messages.size(); i++) {
-                query.setParameter(2 * i + 1, messages.get(i).id());
-                query.setParameter(2 * i + 2, messages.get(i).type());
-            }
-            return query.getResultList();
-        }).map(claimed -> {
-            if (claimed.size() < messages.size()) {
-                Set<UUID> fresh = new HashSet<>(claimed);
-                for (Envelope<?> message : messages) {
-                    if (!fresh.remove(message.id())) {
-                        metrics.duplicate(message.type());
+        UUID[] ids = messages.stream().map(Envelope::id).toArray(UUID[]::new);
+        String[] types = messages.stream().map(Envelope::type).toArray(String[]::new);
+        // one statement whatever the batch's size; touches no entity's table, so no flush of the session first
+        return SessionSql.column(UUID.class, "insert into processed_message (message_id, type) "
+                + "select * from unnest($1::uuid[], $2::text[]) on conflict do nothing returning message_id", ids, types)
+                .map(claimed -> {
+                    if (claimed.size() < messages.size()) {
+                        Set<UUID> fresh = new HashSet<>(claimed);
+                        for (Envelope<?> message : messages) {
+                            if (!fresh.remove(message.id())) {
+                                metrics.duplicate(message.type());
+                            }
+                        }
+                        LOG.debugf("Skipping %d of %d messages: already applied", messages.size() - claimed.size(),
+                                messages.size());
                     }
-                }
-                LOG.debugf("Skipping %d of %d messages: already applied", messages.size() - claimed.size(),
-                        messages.size());
-            }
-            return new HashSet<>(claimed);
-        });
+                    return new HashSet<>(claimed);
+                });
     }
 
     /**
