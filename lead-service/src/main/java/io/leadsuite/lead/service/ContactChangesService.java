@@ -10,7 +10,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.FlushModeType;
 import jakarta.persistence.LockModeType;
 
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -22,6 +21,7 @@ import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.LeadUpdated;
 import io.leadsuite.kit.outbox.Outbox;
+import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.lead.domain.Cause;
 import io.leadsuite.lead.domain.Lead;
 import io.leadsuite.lead.domain.LeadHistoryEntry;
@@ -179,15 +179,16 @@ public class ContactChangesService {
      * erasure could open a lead the erasure never sees.
      */
     static Uni<Void> lockContact(Mutiny.Session session, UUID contact, boolean exclusive) {
-        return session.createNativeQuery("select cast(" + (exclusive ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared")
-                + "(hashtextextended(?1, 0)) as text)", String.class)
-                .setParameter(1, contact.toString()).setFlushMode(FlushModeType.COMMIT).getSingleResult().replaceWithVoid();
+        return SessionSql
+                .select(session, "select cast(" + (exclusive ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared")
+                        + "(hashtextextended($1, 0)) as text)", contact.toString())
+                .replaceWithVoid();
     }
 
     /** Whether the contact was erased; the caller holds {@link #lockContact} so the answer holds until it commits. */
     static Uni<Boolean> isErased(Mutiny.Session session, UUID contact) {
-        return session.createNativeQuery("select count(*) from erased_contact where contact_id = ?1", Long.class)
-                .setParameter(1, contact).setFlushMode(FlushModeType.COMMIT).getSingleResult().map(n -> n > 0);
+        return SessionSql.select(session, "select 1 from erased_contact where contact_id = $1", contact)
+                .map(rows -> !rows.isEmpty());
     }
 
     /** The contact's country as contact-service last reported it (routing reads it); a later report wins. */

@@ -22,6 +22,7 @@ import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.ScoreChanged;
 import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.lead.domain.Cause;
 import io.leadsuite.lead.domain.Flow;
 import io.leadsuite.lead.domain.Lead;
@@ -152,8 +153,9 @@ public class LeadService {
         if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return Lead.<Lead> find("id in ?1 order by id", Set.copyOf(ids)).withLock(LockModeType.PESSIMISTIC_WRITE)
-                .list().replaceWithVoid();
+        // a plain statement: an HQL query with a list parameter is translated again at every execution
+        return SessionSql.select("select id from lead where id = any($1) order by id for update",
+                (Object) ids.stream().distinct().toArray(UUID[]::new)).replaceWithVoid();
     }
 
     @WithSession

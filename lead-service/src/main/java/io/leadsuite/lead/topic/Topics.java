@@ -12,6 +12,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.lead.domain.TopicSlug;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -55,10 +56,9 @@ public class Topics {
     public Uni<String> resolve(String topic, String field) {
         String lower = topic.strip().toLowerCase(Locale.ROOT);
         String slug = TopicSlug.of(topic);
-        return Panache.getSession().chain(s -> s.createNativeQuery("select id from topic where id = ?1 "
-                + "or lower(name) = ?1 or " + SLUG_SQL.formatted("id") + " = ?2 or " + SLUG_SQL.formatted("name")
-                + " = ?2 order by (id = ?1) desc, (lower(name) = ?1) desc, id limit 1", String.class)
-                .setParameter(1, lower).setParameter(2, slug).setFlushMode(FlushModeType.COMMIT).getResultList()
+        return Panache.getSession().chain(s -> SessionSql.column(String.class, "select id from topic where id = $1 "
+                + "or lower(name) = $1 or " + SLUG_SQL.formatted("id") + " = $2 or " + SLUG_SQL.formatted("name")
+                + " = $2 order by (id = $1) desc, (lower(name) = $1) desc, id limit 1", lower, slug)
                 .chain(found -> {
                     if (!found.isEmpty()) {
                         return Uni.createFrom().item(found.get(0));

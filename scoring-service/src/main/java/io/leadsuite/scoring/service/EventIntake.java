@@ -31,6 +31,7 @@ import io.leadsuite.contracts.LeadOpportunity;
 import io.leadsuite.contracts.LeadStageChanged;
 import io.leadsuite.contracts.LeadUpdated;
 import io.leadsuite.kit.event.EventCodec.UnreadableEventException;
+import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.scoring.domain.ContactRef;
 import io.leadsuite.scoring.domain.InteractionTypes;
 import io.leadsuite.scoring.domain.ScoreHistoryEntry;
@@ -438,9 +439,8 @@ public class EventIntake {
         // the e-mails as values, not entities: a ContactRef read before its lock is held would stay in the session
         // as a stale copy that later reads in the batch return (and a flush could write back)
         Uni<List<String>> known = contacts.isEmpty() ? Uni.createFrom().item(List.of())
-                : Panache.getSession().chain(session -> session.createSelectionQuery(
-                        "select c.email from ContactRef c where c.contactId in ?1 and c.email is not null",
-                        String.class).setParameter(1, List.copyOf(contacts)).getResultList());
+                : SessionSql.column(String.class, "select email from contact_ref where contact_id = any($1) "
+                        + "and email is not null", (Object) contacts.toArray(UUID[]::new));
         return known.chain(emails -> {
             emails.forEach(email -> keys.add(ScoringLocks.email(email)));
             return locks.acquire(keys).replaceWithVoid();

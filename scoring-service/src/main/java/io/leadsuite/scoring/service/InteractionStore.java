@@ -1,6 +1,8 @@
 package io.leadsuite.scoring.service;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -51,33 +53,24 @@ public class InteractionStore {
             chunks.add(inputs.subList(i, Math.min(inputs.size(), i + CHUNK)));
         }
         Instant now = Instant.now();
-        return LeadScorer.each(chunks, chunk -> Panache.getSession().chain(session -> {
-            StringBuilder sql = new StringBuilder("insert into interaction (id, type, contact_id, email, lead_id, topic, "
-                    + "occurred_at, attributes, received_at) values ");
-            int p = 0;
-            for (int i = 0; i < chunk.size(); i++) {
-                sql.append(i == 0 ? "" : ", ").append("(?").append(++p).append(", ?").append(++p).append(", ?")
-                        .append(++p).append(", ?").append(++p).append(", ?").append(++p).append(", ?").append(++p)
-                        .append(", ?").append(++p).append(", cast(cast(?").append(++p).append(" as text) as jsonb), ?")
-                        .append(++p).append(')');
-            }
-            sql.append(" on conflict (id) do nothing returning id");
-            var query = session.createNativeQuery(sql.toString(), String.class);
-            p = 0;
-            for (InteractionInput input : chunk) {
-                query.setParameter(++p, input.id());
-                query.setParameter(++p, input.type());
-                query.setParameter(++p, input.contactId());
-                query.setParameter(++p, input.email());
-                query.setParameter(++p, input.leadId());
-                query.setParameter(++p, input.topic());
-                query.setParameter(++p, input.occurredAt());
-                query.setParameter(++p, new JsonObject(input.attributes() == null ? Map.of() : input.attributes())
-                        .encode());
-                query.setParameter(++p, now);
-            }
-            return query.getResultList().invoke(stored::addAll).replaceWithVoid();
-        })).replaceWith(stored);
+        OffsetDateTime receivedAt = now.atOffset(ZoneOffset.UTC);
+        // arrays, not a multi-row values list: one statement text whatever the chunk's size (see kit SessionSql)
+        return LeadScorer.each(chunks, chunk -> SessionSql.column(String.class, "insert into interaction (id, type, "
+                + "contact_id, email, lead_id, topic, occurred_at, attributes, received_at) "
+                + "select i, t, c, e, l, tp, o, cast(a as jsonb), $9 from unnest($1::text[], $2::text[], $3::uuid[], "
+                + "$4::text[], $5::uuid[], $6::text[], $7::timestamptz[], $8::text[]) as u(i, t, c, e, l, tp, o, a) "
+                + "on conflict (id) do nothing returning id",
+                chunk.stream().map(InteractionInput::id).toArray(String[]::new),
+                chunk.stream().map(InteractionInput::type).toArray(String[]::new),
+                chunk.stream().map(InteractionInput::contactId).toArray(UUID[]::new),
+                chunk.stream().map(InteractionInput::email).toArray(String[]::new),
+                chunk.stream().map(InteractionInput::leadId).toArray(UUID[]::new),
+                chunk.stream().map(InteractionInput::topic).toArray(String[]::new),
+                chunk.stream().map(input -> input.occurredAt().atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new),
+                chunk.stream().map(input -> new JsonObject(input.attributes() == null ? Map.of() : input.attributes())
+                        .encode()).toArray(String[]::new),
+                receivedAt)
+                .invoke(stored::addAll).replaceWithVoid()).replaceWith(stored);
     }
 
     /**

@@ -14,8 +14,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
-import jakarta.persistence.LockModeType;
-
 import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.leadsuite.kit.sql.SessionSql;
@@ -63,12 +61,17 @@ final class ScoreStore {
         }
     }
 
-    /** Locks the leads' rows in lead-id order (the order every path uses) and yields the open ones. */
+    /**
+     * Locks the leads' rows in lead-id order (the order every path uses; {@code ids} come in it) and yields the open ones. The
+     * lock is a plain statement and the rows a load by ids (one statement with an array), not an HQL query with a
+     * list parameter: Hibernate translates such a query again at every execution.
+     */
     static Uni<List<TrackedLead>> lockOpen(List<UUID> ids) {
-        return Panache.getSession().chain(session -> session.createSelectionQuery(
-                "from TrackedLead t where t.leadId in ?1 order by t.leadId", TrackedLead.class)
-                .setParameter(1, ids).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList())
-                .map(leads -> leads.stream().filter(lead -> lead.open).toList());
+        UUID[] ordered = ids.toArray(UUID[]::new);
+        return SessionSql.select("select lead_id from tracked_lead where lead_id = any($1) order by lead_id for update",
+                (Object) ordered)
+                .chain(() -> Panache.getSession().chain(session -> session.find(TrackedLead.class, (Object[]) ordered)))
+                .map(leads -> leads.stream().filter(lead -> lead != null && lead.open).toList());
     }
 
     /** The leads' score rows, live hits and contacts, in three queries. */
@@ -89,8 +92,8 @@ final class ScoreStore {
                         .computeIfAbsent((UUID) h[1], k -> new ArrayList<>())
                         .add(new ActiveHit((String) h[2], (String) h[3], (Integer) h[4], instant(h[5]),
                                 instant(h[6])))))
-                .chain(() -> ContactRef.<ContactRef> list("contactId in ?1", contactIds))
-                .invoke(list -> list.forEach(c -> stored.contacts().put(c.contactId, c)))
+                .chain(() -> Panache.getSession().chain(session -> session.find(ContactRef.class, contactIds.toArray())))
+                .invoke(list -> list.stream().filter(Objects::nonNull).forEach(c -> stored.contacts().put(c.contactId, c)))
                 .replaceWith(stored);
     }
 
