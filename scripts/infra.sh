@@ -206,6 +206,11 @@ ensure_keys() {
     log "generating a local JWT key pair in $KEYS (never committed)"
     java "$ROOT/scripts/tools/Keys.java" generate "$KEYS"
   fi
+  # the web forms' own key pair: the gateway signs form tokens with it, lead- and contact-service trust its public key
+  # for captures only (the suite issuer's private key stays off the gateway)
+  if [ ! -f "$KEYS/forms/private.pem" ]; then
+    java "$ROOT/scripts/tools/Keys.java" generate "$KEYS/forms"
+  fi
 }
 
 write_env() {
@@ -219,6 +224,8 @@ export LEADSUITE_AMQP_USERNAME=leads
 export LEADSUITE_AMQP_PASSWORD=leads
 export LEADSUITE_JWT_PUBLIC_KEY=file:$KEYS/public.pem
 export JWT_PRIVATE_KEY_FILE=$KEYS/private.pem
+export LEADSUITE_FORMS_PUBLIC_KEY=file:$KEYS/forms/public.pem
+export LEADSUITE_GATEWAY_FORMS_SIGNING_KEY=file:$KEYS/forms/private.pem
 EOF
 }
 

@@ -90,6 +90,9 @@ start_service() {
     export LEADSUITE_GATEWAY_UPSTREAMS_SCORING_SERVICE="http://localhost:$SCORING_PORT"
     # webhooks: a local run may subscribe webhook receivers on this machine (refused in production)
     export LEADSUITE_WEBHOOKS_ALLOW_PRIVATE_TARGETS="${LEADSUITE_WEBHOOKS_ALLOW_PRIVATE_TARGETS:-true}"
+    # no service gets the token issuer's private key (it mints staff tokens: scripts/suite.sh token only); the gateway
+    # signs web forms' tokens with the forms' own key (LEADSUITE_GATEWAY_FORMS_SIGNING_KEY)
+    unset JWT_PRIVATE_KEY_FILE
     # shellcheck disable=SC2086
     exec nohup java $(jvm_opts "$svc") -jar "$ROOT/$svc/target/quarkus-app/quarkus-run.jar" >"$LOGS/$svc.log" 2>&1
   ) &

@@ -237,6 +237,8 @@ final class Suite implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile()));
         builder.environment().putAll(env);
+        // the token issuer's private key is the tests' own (TestTokens): no service, the gateway least of all, gets it
+        builder.environment().remove("JWT_PRIVATE_KEY_FILE");
         builder.environment().putAll(instanceSettings.getOrDefault(name, Map.of()));
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(instance.port()));
         try {

@@ -59,6 +59,9 @@ public class ApiGateway {
      */
     static final int FAST_LANE_ORDER = -250;
     private static final Pattern OVERVIEW = Pattern.compile(Route.API + "/contacts/[^/]+/overview");
+    /** The public route a person confirms marketing consent with (the token from the confirmation e-mail). */
+    static final String CONSENT_CONFIRM = "/consent/confirm";
+    private static final Route CONSENT = new Route("consent", Upstream.CONTACT_SERVICE, CONSENT_CONFIRM);
 
     /** Something the gateway does for an authorised caller. */
     @FunctionalInterface
@@ -72,6 +75,7 @@ public class ApiGateway {
     private final Map<Upstream, UpstreamService> upstreams = new EnumMap<>(Upstream.class);
     private final RateLimiter rateLimiter = new RateLimiter();
     private final VerifiedTokens verifiedTokens;
+    private final ClientAddress clients;
     private long sweeper = -1;
 
     ApiGateway(GatewayConfig config, Vertx vertx, MeterRegistry registry) {
@@ -79,6 +83,12 @@ public class ApiGateway {
         this.vertx = vertx;
         this.registry = registry;
         this.verifiedTokens = new VerifiedTokens(config.verifiedTokensMaxMemory().asLongValue());
+        this.clients = new ClientAddress(config.trustedProxies().orElse(java.util.List.of()));
+    }
+
+    /** The client address behind the trusted proxies, for the public routes' rate limits. */
+    ClientAddress clients() {
+        return clients;
     }
 
     /** The upstream services, created once (pool, proxy and breaker each). */
@@ -112,6 +122,8 @@ public class ApiGateway {
         router.get(Route.API + "/openapi").order(order).handler(rc -> open(rc, "/api/openapi", openApi::handle));
         router.post(Route.API + "/forms/captures").order(order)
                 .handler(rc -> open(rc, "/api/forms/captures", forms::handle));
+        router.post(Route.API + CONSENT_CONFIRM).order(order)
+                .handler(rc -> open(rc, Route.API + CONSENT_CONFIRM, this::confirmConsent));
         router.get(Route.API + "/stream").order(order)
                 .handler(rc -> guarded(rc, "/api/stream", "stream", Roles.ALL, stream::handle));
         router.getWithRegex(Route.API + "/contacts/[^/]+/overview").order(order)
@@ -187,6 +199,18 @@ public class ApiGateway {
     private void open(RoutingContext rc, String template, Action action) {
         if (admit(rc, template, true)) {
             run(rc, action, null);
+        }
+    }
+
+    /**
+     * {@code POST /api/consent/confirm}: no token (the person clicking the link in the confirmation e-mail has none);
+     * rate-limited per client address (behind the trusted proxies), then streamed to contact-service, which checks the
+     * confirmation token.
+     */
+    private void confirmConsent(RoutingContext rc, SecurityIdentity ignored) {
+        if (rateLimited(rc, new RateLimiter.Key("consent", clients.of(rc.request()), ""),
+                config.forms().confirmationsPerMinute())) {
+            forward(rc, CONSENT, Route.API + CONSENT_CONFIRM, Route.API + CONSENT_CONFIRM);
         }
     }
 

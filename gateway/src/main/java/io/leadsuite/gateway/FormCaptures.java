@@ -32,29 +32,37 @@ import io.vertx.ext.web.RoutingContext;
  * its site's key in {@code X-Form-Key}; the gateway checks the key, that the browser's {@code Origin} is the site's,
  * and a rate limit per site and IP address; it sets the capture's {@code source} (and {@code sourceRef}, when the site
  * has one) from its configuration, so a form cannot pose as another source; and it posts the capture to
- * lead-service's {@code /captures} with a short-lived service token it mints itself (subject {@code form:<site>},
- * role marketing), signed with the suite issuer's private key. The visitor never holds a token.
+ * lead-service's {@code /captures} with a short-lived form token it mints itself in {@code X-Form-Token} (subject
+ * {@code form:<site>}, role {@code form}), signed with a form-signing key of its own. That key is not the suite
+ * issuer's: only lead-service's captures (and contact-service's match-or-create, which a capture calls with the
+ * caller's credential) trust its public key, and only for the role {@code form}, whatever the token claims; so the
+ * internet-facing gateway holds no key that can mint a staff token. The visitor never holds a token, and its answer is
+ * {@code 202 {"status": "received"}} whatever happened to the e-mail (known or new, lead created or touched).
  */
 @ApplicationScoped
 class FormCaptures {
 
     private static final Logger LOG = Logger.getLogger(FormCaptures.class);
     static final String FORM_KEY = "X-Form-Key";
+    /** The header lead-service reads the form token from (the kit's {@code FormTokens}). */
+    static final String FORM_TOKEN = "X-Form-Token";
+    /** The audience of form tokens: neither a service nor the gateway accepts them as bearer tokens. */
+    static final String FORM_AUDIENCE = "leadsuite-forms";
+    static final String RECEIVED = "{\"status\":\"received\"}";
 
     private final ApiGateway gateway;
     private final GatewayConfig config;
-    private final String issuer;
+    private final ClientAddress clients;
     private final Map<String, CachedToken> tokens = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile PrivateKey signingKey;
 
     private record CachedToken(String token, long expiresAtMillis) {
     }
 
-    FormCaptures(ApiGateway gateway, GatewayConfig config,
-            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "leadsuite.jwt.issuer") String issuer) {
+    FormCaptures(ApiGateway gateway, GatewayConfig config) {
         this.gateway = gateway;
         this.config = config;
-        this.issuer = issuer;
+        this.clients = gateway.clients();
     }
 
     void handle(RoutingContext rc, SecurityIdentity ignored) {
@@ -73,8 +81,11 @@ class FormCaptures {
                     "This form key is only accepted from " + site.getValue().origin());
             return;
         }
-        String ip = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
-        if (!gateway.rateLimited(rc, new RateLimiter.Key("form", site.getKey(), ip), config.forms().perMinute())) {
+        // a budget per visitor (the real client address behind trusted proxies) and one for the whole site
+        String ip = clients.of(request);
+        if (!gateway.rateLimited(rc, new RateLimiter.Key("form", site.getKey(), ip), config.forms().perMinute())
+                || !gateway.rateLimited(rc, new RateLimiter.Key("form-site", site.getKey(), ""),
+                        config.forms().perSitePerMinute())) {
             return;
         }
         long limit = config.forms().maxBodySize().asLongValue();
@@ -118,7 +129,7 @@ class FormCaptures {
         try {
             token = token(siteName);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "Cannot mint a service token for form site %s", siteName);
+            LOG.errorf(e, "Cannot mint a form token for form site %s", siteName);
             ApiGateway.answer(rc, "upstream-unavailable", "Service unavailable", 503,
                     "The gateway cannot sign requests for forms now; request id " + ApiGateway.requestId(rc));
             return;
@@ -127,7 +138,7 @@ class FormCaptures {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap()
                 .add(HttpHeaders.CONTENT_TYPE, "application/json")
                 .add(HttpHeaders.ACCEPT, "application/json")
-                .add(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .add(FORM_TOKEN, token)
                 .add(ApiGateway.X_REQUEST_ID, ApiGateway.requestId(rc));
         TraceContext.propagate(headers);
         String idempotencyKey = rc.request().getHeader("Idempotency-Key");
@@ -142,12 +153,24 @@ class FormCaptures {
         lead.client.request(options)
                 .compose(r -> r.send(payload))
                 .compose(response -> response.body().map(b -> {
-                    rc.response().setStatusCode(response.statusCode());
-                    String type = response.getHeader(HttpHeaders.CONTENT_TYPE);
-                    if (type != null) {
-                        rc.response().putHeader(HttpHeaders.CONTENT_TYPE, type);
+                    int status = response.statusCode();
+                    if (status >= 200 && status < 300) {
+                        // one answer for every accepted submission: no ids, no Location, nothing that tells a known
+                        // e-mail from a new one
+                        rc.response().setStatusCode(202).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                                .end(RECEIVED);
+                    } else if (status >= 500) {
+                        ApiGateway.answer(rc, "upstream-unavailable", "Service unavailable", 503,
+                                "lead-service cannot take the submission now; try again later");
+                    } else {
+                        // the submission's own fault (a field, a size): the problem names fields, never a person
+                        rc.response().setStatusCode(status);
+                        String type = response.getHeader(HttpHeaders.CONTENT_TYPE);
+                        if (type != null) {
+                            rc.response().putHeader(HttpHeaders.CONTENT_TYPE, type);
+                        }
+                        rc.response().end(b);
                     }
-                    rc.response().end(b);
                     return b;
                 }))
                 .onFailure(failure -> ApiGateway.answer(rc, "upstream-unavailable", "Service unavailable", 503,
@@ -166,7 +189,7 @@ class FormCaptures {
         return found;
     }
 
-    /** A service token for {@code site}, minted when there is none with more than a minute left. */
+    /** A form token for {@code site}, minted when there is none with more than a minute left. */
     String token(String site) {
         long now = System.currentTimeMillis();
         CachedToken cached = tokens.get(site);
@@ -174,11 +197,11 @@ class FormCaptures {
             return cached.token();
         }
         Duration lifetime = config.forms().tokenLifetime();
-        String token = Jwt.issuer(issuer)
-                .audience("leadsuite")
+        String token = Jwt.issuer(config.forms().issuer())
+                .audience(FORM_AUDIENCE)
                 .subject("form:" + site)
                 .upn("form:" + site)
-                .groups(Set.of(Roles.MARKETING))
+                .groups(Set.of(Roles.FORM))
                 .expiresIn(lifetime)
                 .sign(signingKey());
         tokens.put(site, new CachedToken(token, now + lifetime.toMillis()));

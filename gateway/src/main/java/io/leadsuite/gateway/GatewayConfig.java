@@ -67,6 +67,14 @@ public interface GatewayConfig {
     RateLimit rateLimit();
 
     /**
+     * The proxies (CIDRs or single addresses, comma-separated) whose forwarding headers ({@code Forwarded},
+     * {@code X-Forwarded-For}) name the client's address for the public routes' rate limits: the edge in front of the
+     * gateway (ingress controller, Gateway data plane). None by default: the client is then the socket's peer, and
+     * nobody can make the gateway believe a forged header.
+     */
+    Optional<java.util.List<String>> trustedProxies();
+
+    /**
      * Memory the cache of verified bearer tokens may take (estimated per token: its text twice and its claims); the
      * least used tokens make room when it is full. Each token leaves the cache at its {@code exp} at the latest.
      */
@@ -175,22 +183,35 @@ public interface GatewayConfig {
         /** Web-form sites by name; each has its own key, allowed origin and lead source. */
         Map<String, Site> sites();
 
-        /** Submissions per minute from one IP address for one site. */
+        /** Submissions per minute from one client address (see {@code trusted-proxies}) for one site. */
         @WithDefault("10")
         long perMinute();
+
+        /** Submissions per minute for one site from all addresses together: the site's own budget. */
+        @WithDefault("600")
+        long perSitePerMinute();
+
+        /** Consent confirmations ({@code POST /api/consent/confirm}) per minute from one client address. */
+        @WithDefault("10")
+        long confirmationsPerMinute();
 
         /** Largest form body. */
         @WithDefault("16K")
         io.quarkus.runtime.configuration.MemorySize maxBodySize();
 
         /**
-         * PEM (PKCS#8) private key the gateway signs its short-lived service tokens with (the suite issuer's key);
-         * only read when a form is submitted.
+         * PEM (PKCS#8) private key the gateway signs its short-lived form tokens with: a key pair of the forms' own,
+         * never the suite issuer's (lead-service and contact-service trust its public key for the role {@code form}
+         * only); only read when a form is submitted.
          */
-        @WithDefault("file:.run/suite/keys/private.pem")
+        @WithDefault("file:.run/suite/keys/forms/private.pem")
         String signingKey();
 
-        /** Lifetime of a service token (a new one is minted a minute before it runs out). */
+        /** The issuer of form tokens (lead-service and contact-service expect the same, {@code leadsuite.forms.issuer}). */
+        @WithDefault("urn:leadsuite:forms")
+        String issuer();
+
+        /** Lifetime of a form token (a new one is minted a minute before it runs out). */
         @WithDefault("5m")
         Duration tokenLifetime();
 

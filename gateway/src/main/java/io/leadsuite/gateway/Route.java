@@ -34,6 +34,12 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
     static final Set<String> ADMIN = Set.of(Roles.ADMIN);
     /** Sales acceptance in the suite (CONTRACT.md: sales, admin). */
     static final Set<String> SALES_OR_ADMIN = Set.of(Roles.SALES, Roles.ADMIN);
+    /**
+     * A capture and the match-or-create it calls, as the services admit them: staff (marketing, admin) and the role
+     * {@code form}, which only the form credential carries (never a token of the suite's issuer that a frontend holds);
+     * public web forms come through {@code POST /api/forms/captures}, which mints it.
+     */
+    static final Set<String> CAPTURERS = Set.of(Roles.MARKETING, Roles.ADMIN, Roles.FORM);
 
     /**
      * One line of the role table: a method ({@code *} for any), a path template on the service ({@code {x}} is one
@@ -60,7 +66,7 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
     /** The role table (README, "Routes and roles"); templates are the services' paths. */
     static final List<Rule> RULES = List.of(
             // lead-service
-            Rule.of("POST", "/captures", MARKETING_OR_ADMIN),
+            Rule.of("POST", "/captures", CAPTURERS),
             Rule.of("GET", "/leads", Roles.ALL),
             // lead imports before /leads/{id}: the first matching rule wins
             Rule.of("POST", "/leads/imports", MARKETING_OR_ADMIN),
@@ -96,7 +102,7 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
             Rule.of("POST", "/contacts", STAFF),
             Rule.of("POST", "/contacts/imports", MARKETING_OR_ADMIN),
             Rule.of("*", "/contacts/imports/{jobId}", MARKETING_OR_ADMIN),
-            Rule.of("POST", "/contacts/match", MARKETING_OR_ADMIN),
+            Rule.of("POST", "/contacts/match", CAPTURERS),
             Rule.of("*", "/contacts/imports/{jobId}/.*", MARKETING_OR_ADMIN),
             Rule.of("GET", "/contacts/{id}", Roles.ALL),
             Rule.of("GET", "/contacts/{id}/overview", Roles.ALL),

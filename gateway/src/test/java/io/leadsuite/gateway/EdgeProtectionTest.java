@@ -39,6 +39,9 @@ class EdgeProtectionTest {
     @TestHTTPResource("/")
     URL gateway;
 
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "leadsuite.gateway.upstreams.lead-service")
+    String leadService;
+
     @Test
     void generatesATraceparentWhenThereIsNone() {
         Response response = given().auth().oauth2(ADMIN).get("/api/leads/l-1");
@@ -178,27 +181,113 @@ class EdgeProtectionTest {
 
     @Test
     @Order(1)
-    void aWebFormPostsACaptureWithTheGatewaysOwnServiceToken() {
+    void aWebFormPostsACaptureWithAFormTokenThatNoStaffRouteAccepts() throws Exception {
         String body = "{\"email\":\"ana@example.com\",\"topic\":\"solar\",\"source\":\"CRM\",\"sourceRef\":\"x\"}";
-        Response response = given().header("X-Form-Key", FORM_KEY).header("Origin", "https://www.example.com")
-                .header("Idempotency-Key", "k-1")
-                .contentType("application/json").body(body).post("/api/forms/captures");
-        response.then().statusCode(200)
+        String requestId = "form-" + UUID.randomUUID();
+        given().header("X-Form-Key", FORM_KEY).header("Origin", "https://www.example.com")
+                .header("Idempotency-Key", "k-1").header("X-Request-Id", requestId)
+                .contentType("application/json").body(body).post("/api/forms/captures")
+                .then().statusCode(202)
                 .header("Access-Control-Allow-Origin", "https://www.example.com")
-                .body("service", equalTo("lead-service"))
+                .header("Location", nullValue())
+                .body(equalTo("{\"status\":\"received\"}"));
+        Response forwarded = given().baseUri(leadService).get("/_echo?requestId=" + requestId);
+        forwarded.then().statusCode(200)
                 .body("method", equalTo("POST"))
                 .body("uri", equalTo("/captures"))
                 .body("headers.idempotency-key", equalTo("k-1"))
-                .body("headers.authorization", matchesPattern("Bearer [A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+"));
+                // no bearer token at all: the form's credential travels in a header of its own
+                .body("headers.authorization", nullValue())
+                .body("headers.x-form-token", matchesPattern("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+"));
         // the source comes from the site's configuration, not from the visitor
-        String forwarded = response.path("body");
-        assertTrue(forwarded.contains("\"source\":\"MARKETING_FORM\""), forwarded);
-        assertTrue(forwarded.contains("\"sourceRef\":\"form-42\""), forwarded);
-        String jwt = response.<String> path("headers.authorization").substring("Bearer ".length());
+        String sent = forwarded.path("body");
+        assertTrue(sent.contains("\"source\":\"MARKETING_FORM\""), sent);
+        assertTrue(sent.contains("\"sourceRef\":\"form-42\""), sent);
+        String jwt = forwarded.path("headers.x-form-token");
         String claims = new String(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
         assertTrue(claims.contains("\"sub\":\"form:example\""), claims);
-        assertTrue(claims.contains("\"groups\":[\"marketing\"]"), claims);
-        assertTrue(claims.contains("\"iss\":\"urn:leadsuite:local\""), claims);
+        assertTrue(claims.contains("\"groups\":[\"form\"]"), claims);
+        assertTrue(claims.contains("\"iss\":\"urn:leadsuite:forms\""), claims);
+        assertTrue(claims.contains("\"aud\":\"leadsuite-forms\""), claims);
+        // signed with the forms' own key: the suite's public key (every staff route's) does not verify it, and the
+        // gateway itself refuses it as a bearer token
+        java.security.Signature rsa = java.security.Signature.getInstance("SHA256withRSA");
+        rsa.initVerify(io.smallrye.jwt.util.KeyUtils
+                .decodePublicKey(java.nio.file.Files.readString(java.nio.file.Path.of("../.run/test/keys/public.pem"))));
+        String[] parts = jwt.split("\\.");
+        rsa.update((parts[0] + "." + parts[1]).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertTrue(!rsa.verify(java.util.Base64.getUrlDecoder().decode(parts[2])), "signed with the issuer's key");
+        given().auth().oauth2(jwt).get("/api/leads/l-1").then().statusCode(401);
+    }
+
+    @Test
+    @Order(1)
+    void anAnonymousCallerNeverLearnsWhetherTheEmailWasKnown() {
+        // lead-service answers a known e-mail with 200 and ids, a new one otherwise: the visitor sees one answer
+        for (String email : new String[] { "known@example.com", "new-" + UUID.randomUUID() + "@example.com" }) {
+            Response answer = given().header("X-Form-Key", FORM_KEY).header("Origin", "https://www.example.com")
+                    .header("X-Forwarded-For", "198.51.100." + (email.startsWith("known") ? 7 : 8))
+                    .contentType("application/json").body("{\"email\":\"" + email + "\",\"topic\":\"solar\"}")
+                    .post("/api/forms/captures");
+            answer.then().statusCode(202).header("Location", nullValue())
+                    .body(equalTo("{\"status\":\"received\"}"));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void theRateLimitCountsEachVisitorBehindTheTrustedProxy() {
+        // the test client (127.0.0.1) is the trusted proxy here: each visitor it forwards has a budget of its own
+        for (int visitor = 1; visitor <= 5; visitor++) {
+            for (int i = 0; i < 3; i++) {
+                given().header("X-Form-Key", FORM_KEY).header("Origin", "https://www.example.com")
+                        // a forged entry at the left is the visitor's own claim: only the rightmost counts
+                        .header("X-Forwarded-For", "203.0.113.99, 192.0.2." + visitor)
+                        .contentType("application/json").body("{\"email\":\"v@example.com\"}")
+                        .post("/api/forms/captures").then().statusCode(202);
+            }
+            given().header("X-Form-Key", FORM_KEY).header("Origin", "https://www.example.com")
+                    .header("X-Forwarded-For", "203.0.113." + visitor + ", 192.0.2." + visitor)
+                    .contentType("application/json").body("{}").post("/api/forms/captures").then().statusCode(429);
+        }
+        // RFC 7239 Forwarded is read as well
+        given().header("X-Form-Key", FORM_KEY).header("Origin", "https://www.example.com")
+                .header("Forwarded", "for=\"[2001:db8::7]:4711\";proto=https")
+                .contentType("application/json").body("{\"email\":\"v@example.com\"}")
+                .post("/api/forms/captures").then().statusCode(202);
+    }
+
+    @Test
+    @Order(4)
+    void aSiteHasABudgetOfItsOwnBesidesEachVisitors() {
+        // 30 a minute per site in tests, most of it spent by the tests before: many visitors together still reach it
+        int refused = 0;
+        for (int visitor = 0; visitor < 25; visitor++) {
+            int status = given().header("X-Form-Key", FORM_KEY).header("Origin", "https://www.example.com")
+                    .header("X-Forwarded-For", "192.0.2." + (100 + visitor))
+                    .contentType("application/json").body("{\"email\":\"v@example.com\"}")
+                    .post("/api/forms/captures").then().extract().statusCode();
+            refused += status == 429 ? 1 : 0;
+        }
+        assertTrue(refused >= 5, "the site's budget never ran out: " + refused + " refused");
+    }
+
+    @Test
+    void consentConfirmationIsPublicAndRateLimitedPerVisitor() {
+        // no token needed: the confirmation token in the body is the credential (contact-service checks it)
+        String requestId = "consent-" + UUID.randomUUID();
+        given().header("X-Request-Id", requestId).header("X-Forwarded-For", "192.0.2.201")
+                .contentType("application/json").body("{\"token\":\"t-1\"}").post("/api/consent/confirm")
+                .then().statusCode(200).body("service", equalTo("contact-service"))
+                .body("uri", equalTo("/consent/confirm"));
+        int refused = 0;
+        for (int i = 0; i < 5; i++) {
+            refused += given().header("X-Forwarded-For", "192.0.2.202").contentType("application/json")
+                    .body("{\"token\":\"t-1\"}").post("/api/consent/confirm").then().extract().statusCode() == 429
+                            ? 1
+                            : 0;
+        }
+        assertTrue(refused >= 1, "no 429 after 5 confirmations from one address");
     }
 
     @Test
@@ -217,7 +306,8 @@ class EdgeProtectionTest {
     @Test
     @Order(2)
     void aWebFormIsRateLimitedAndItsBodyChecked() {
-        // 3 a minute per site and address in tests; this test's requests come from 127.0.0.1 only
+        // 3 a minute per site and address in tests; this test's requests come from 127.0.0.1 only (no forwarding
+        // header: the trusted proxy's own address is the client)
         int answered429 = 0;
         for (int i = 0; i < 4; i++) {
             int status = given().header("X-Form-Key", FORM_KEY).header("Origin", "https://www.example.com")

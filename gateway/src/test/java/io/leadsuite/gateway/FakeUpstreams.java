@@ -37,6 +37,8 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
     private String down;
     /** Requests seen, by X-Request-Id: lets tests prove that a rejected request never reached a service. */
     private final Map<String, String> seen = new ConcurrentHashMap<>();
+    /** What an echoing service received, by X-Request-Id (for answers the gateway does not pass on: web forms). */
+    private static final Map<String, JsonObject> ECHOES = new ConcurrentHashMap<>();
     private final Map<String, Promise<Void>> drips = new ConcurrentHashMap<>();
 
     @Override
@@ -89,6 +91,10 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
             String id = request.getParam("requestId");
             request.response().putHeader("Content-Type", "application/json")
                     .end(new JsonObject().put("service", seen.get(id)).encode());
+        } else if (path.equals("/_echo")) {
+            JsonObject echo = ECHOES.get(request.getParam("requestId"));
+            request.response().setStatusCode(echo == null ? 404 : 200).putHeader("Content-Type", "application/json")
+                    .end(echo == null ? "{}" : echo.encode());
         } else if (path.equals("/_release")) {
             Promise<Void> drip = drips.remove(request.getParam("id"));
             if (drip != null) {
@@ -197,6 +203,18 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
                 .put("bodySha256", sha256(body.getBytes()));
         if (body.length() <= 4096) {
             echo.put("body", body.toString());
+        }
+        String requestId = request.getHeader("X-Request-Id");
+        if (requestId != null) {
+            ECHOES.put(requestId, echo);
+        }
+        if (service.equals("lead-service") && request.path().equals("/captures")
+                && body.toString().contains("known@example.com")) {
+            // a capture of a known e-mail, answered with ids as lead-service answers staff
+            request.response().putHeader("Content-Type", "application/json").putHeader("Location", "/leads/l-9")
+                    .end("{\"contactId\":\"c-9\",\"leadId\":\"l-9\",\"contactCreated\":false,"
+                            + "\"leadCreated\":false}");
+            return;
         }
         request.response().putHeader("Content-Type", "application/json").end(echo.encode());
     }

@@ -41,6 +41,11 @@ public final class EventTypes {
     public static final String CONTACT_MERGED = "contact.merged";
     /** {@link ContactErased}: a contact was erased (GDPR). */
     public static final String CONTACT_ERASED = "contact.erased";
+    /**
+     * {@link ConsentConfirmationRequested}: a public web form asked for marketing consent; the e-mail system sends
+     * the person the confirmation link. Consent stays pending until the token comes back.
+     */
+    public static final String CONSENT_CONFIRMATION_REQUESTED = "consent.confirmation-requested";
     /** {@link ScoreChanged}: a lead's score, grade or sales-readiness changed. */
     public static final String SCORE_CHANGED = "score.changed";
     /** {@link LeadAssigned}: a routing rule assigned a lead to a team (and owner) as it entered a stage. */

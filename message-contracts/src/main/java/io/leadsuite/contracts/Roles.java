@@ -13,6 +13,11 @@ public final class Roles {
     public static final String SALES = "sales";
     public static final String ADMIN = "admin";
     public static final String CRM = "crm";
+    /**
+     * A public web form, through the gateway: never in a staff token. Only the form credential (the kit's
+     * {@code FormTokens}) carries it, and only a capture (and the match-or-create it calls) admits it.
+     */
+    public static final String FORM = "form";
 
     /** Every role of the suite. */
     public static final Set<String> ALL = Set.of(MARKETING, TELESALES, SALES, ADMIN, CRM);

@@ -34,6 +34,9 @@ class EnvelopeJsonTest {
                         "solar-panels", "MARKETING_FORM", "form-42", "marketing-lead", "INQUIRY", "OPEN", CAPTURE)),
                 Envelope.of(EventTypes.LEAD_CAPTURED, "lead-service", AT, LEAD, 2,
                         new LeadCaptured(LEAD, CONTACT, "solar-panels", CAPTURE)),
+                // an anonymous visitor's post through a public web form
+                Envelope.of(EventTypes.LEAD_CAPTURED, "lead-service", AT, LEAD, 2, new LeadCaptured(LEAD, CONTACT,
+                        "solar-panels", new Capture(UUID.randomUUID(), AT, "MARKETING_FORM", "form-42", true))),
                 Envelope.of(EventTypes.LEAD_STAGE_CHANGED, "lead-service", AT, LEAD, 3,
                         new LeadStageChanged(LEAD, CONTACT, "marketing-lead", "INQUIRY",
                                 "AUTOMATED_MARKETING_QUALIFICATION", "OPEN", "SCORE", "scoring-service", "Scoring")),
@@ -49,6 +52,9 @@ class EnvelopeJsonTest {
                 Envelope.of(EventTypes.CONTACT_CREATED, "contact-service", AT, CONTACT, 1,
                         new ContactCreated(CONTACT, "ana@example.com", "Ana", "Silva", "Acme", "IT Director", "PT",
                                 true)),
+                Envelope.of(EventTypes.CONSENT_CONFIRMATION_REQUESTED, "contact-service", AT, CONTACT, 2,
+                        new ConsentConfirmationRequested(CONTACT, "ana@example.com", "q3Zb0r7mYHc9a1Xr0T2lJ8w",
+                                AT.plusSeconds(7 * 86400), "MARKETING_FORM form-42")),
                 Envelope.of(EventTypes.SCORE_CHANGED, "scoring-service", AT, LEAD, 7,
                         new ScoreChanged(LEAD, CONTACT, List.of(new ScoreChanged.ModelScore(UUID.randomUUID(), 1,
                                 "Default engagement", 55, "B", 50, true)), true, "i-1")));

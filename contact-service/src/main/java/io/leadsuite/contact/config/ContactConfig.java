@@ -18,6 +18,15 @@ public interface ContactConfig {
     /** Bulk imports. */
     Imports imports();
 
+    /** Double opt-in of consent given on public web forms. */
+    Consent consent();
+
+    interface Consent {
+        /** How long a confirmation token is valid ({@code leadsuite.contact.consent.confirmation-lifetime}). */
+        @WithDefault("P7D")
+        java.time.Duration confirmationLifetime();
+    }
+
     interface Imports {
         /** Rows processed per transaction by the import worker. */
         @WithDefault("500")

@@ -70,6 +70,8 @@ public class Contact extends PanacheEntityBase {
     public boolean consentMarketing;
     public Instant consentAt;
     public String consentSource;
+    /** Consent was asked for on a public web form and is not confirmed yet (double opt-in). */
+    public boolean consentPending;
     @Enumerated(EnumType.STRING)
     // no field initialiser: with enhanced dirty tracking it would mark every loaded contact dirty
     public Status status;
@@ -110,5 +112,6 @@ public class Contact extends PanacheEntityBase {
         consentMarketing = false;
         consentAt = null;
         consentSource = null;
+        consentPending = false;
     }
 }

@@ -2,10 +2,12 @@ package io.leadsuite.contact.event;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.leadsuite.contact.domain.Contact;
+import io.leadsuite.contracts.ConsentConfirmationRequested;
 import io.leadsuite.contracts.ContactCreated;
 import io.leadsuite.contracts.ContactErased;
 import io.leadsuite.contracts.ContactMerged;
@@ -63,6 +65,13 @@ public class ContactEvents {
     public Uni<Void> publishMerged(Contact survivor, Contact duplicate, Instant at) {
         return outbox.add(Envelope.of(EventTypes.CONTACT_MERGED, SOURCE, at, survivor.id,
                 survivor.nextEventSequence(), new ContactMerged(survivor.id, duplicate.id)));
+    }
+
+    /** {@code consent.confirmation-requested}: for the e-mail system; {@code sequence} already taken by the row. */
+    public Uni<Void> publishConfirmationRequested(UUID contactId, long sequence, Instant at,
+            ConsentConfirmationRequested request) {
+        return outbox.add(Envelope.of(EventTypes.CONSENT_CONFIRMATION_REQUESTED, SOURCE, at, contactId, sequence,
+                request));
     }
 
     public Uni<Void> publishErased(Contact c, Instant at) {

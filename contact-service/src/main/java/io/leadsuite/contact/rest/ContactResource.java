@@ -40,6 +40,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.leadsuite.contact.domain.Contact;
+import io.leadsuite.contact.service.ConsentConfirmations;
 import io.leadsuite.contact.service.ContactService;
 import io.leadsuite.contact.service.ErasureService;
 import io.leadsuite.contact.service.MergeService;
@@ -75,9 +76,11 @@ public class ContactResource {
     private final ErasureService erasures;
     private final IdempotentRequests idempotency;
     private final ObjectMapper mapper;
+    private final ConsentConfirmations confirmations;
 
     public ContactResource(ContactService contacts, MergeService merges, ErasureService erasures,
-            IdempotentRequests idempotency, ObjectMapper mapper) {
+            IdempotentRequests idempotency, ObjectMapper mapper, ConsentConfirmations confirmations) {
+        this.confirmations = confirmations;
         this.contacts = contacts;
         this.merges = merges;
         this.erasures = erasures;
@@ -137,16 +140,22 @@ public class ContactResource {
 
     @POST
     @Path("/match")
-    @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
+    @RolesAllowed({ Roles.MARKETING, Roles.ADMIN, Roles.FORM })
     @Operation(operationId = "matchContact", summary = "Find the contact by normalised e-mail, or create it", description = "Atomic: concurrent calls with one e-mail make one contact. Used for captures. "
-            + "An e-mail of a merged duplicate finds the survivor; an existing contact is not changed.")
+            + "An e-mail of a merged duplicate finds the survivor; an existing contact is not changed. For a "
+            + "capture from a public web form (role form: lead-service passes the gateway's form token on), "
+            + "consent is not taken as given: it is pending (consent.pending true, marketing false) and a "
+            + "consent.confirmation-requested event asks the person to confirm (POST /consent/confirm).")
     @APIResponse(responseCode = "200", description = "An existing contact matched", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MatchView.class), examples = @ExampleObject(name = "matched", value = "{\"contact\": "
             + ContactView.EXAMPLE + ", \"created\": false}")))
     @APIResponse(responseCode = "201", description = "A new contact was created", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MatchView.class), examples = @ExampleObject(name = "created", value = "{\"contact\": "
             + ContactView.EXAMPLE + ", \"created\": true}")))
     @APIResponse(responseCode = "422", description = "Invalid fields", content = @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "invalid", value = PROBLEM_422)))
-    public Uni<Response> match(@NotNull @Valid ContactRequest request) {
-        return contacts.matchOrCreate(request.toDetails())
+    public Uni<Response> match(@NotNull @Valid ContactRequest request, SecurityContext security) {
+        Uni<ContactService.Match> match = security.isUserInRole(Roles.FORM)
+                ? confirmations.matchFromPublicForm(request.toDetails())
+                : contacts.matchOrCreate(request.toDetails());
+        return match
                 .map(m -> Response.status(m.created() ? 201 : 200)
                         .entity(new MatchView(ContactView.of(m.contact()), m.created())).build());
     }

@@ -62,6 +62,8 @@ public class ErasureService {
         c.updatedAt = now;
         return s.createNativeQuery("delete from consent_change where contact_id = ?1").setParameter(1, c.id)
                 .executeUpdate()
+                .chain(() -> s.createNativeQuery("delete from consent_confirmation where contact_id = ?1")
+                        .setParameter(1, c.id).executeUpdate())
                 .chain(() -> s.createNativeQuery("delete from idempotent_request where location = ?1")
                         .setParameter(1, "/contacts/" + c.id).executeUpdate())
                 .chain(() -> s.createNativeQuery("delete from outbox_dead_letter where subject = ?1")

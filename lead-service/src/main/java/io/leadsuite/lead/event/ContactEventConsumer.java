@@ -37,9 +37,11 @@ public class ContactEventConsumer {
                 .on(EventTypes.CONTACT_MERGED, ContactMerged.class, contacts::merged)
                 .on(EventTypes.CONTACT_ERASED, ContactErased.class, contacts::erased)
                 .on(EventTypes.CONTACT_CREATED, ContactCreated.class,
-                        e -> contacts.country(e.data().contactId(), e.data().country(), e.time()))
+                        e -> contacts.contact(e.data().contactId(), e.data().country(), e.data().marketingConsent(),
+                                e.time()))
                 .on(EventTypes.CONTACT_UPDATED, ContactUpdated.class,
-                        e -> contacts.country(e.data().contactId(), e.data().country(), e.time()));
+                        e -> contacts.contact(e.data().contactId(), e.data().country(), e.data().marketingConsent(),
+                                e.time()));
     }
 
     void start(@Observes StartupEvent event, BatchConsumers consumers) {

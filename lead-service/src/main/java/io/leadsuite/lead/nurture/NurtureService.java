@@ -227,9 +227,13 @@ public class NurtureService {
 
     private Uni<Void> emit(NurtureTrigger t, Lead lead, String occurrence, String detail) {
         Instant now = Instant.now();
+        // a journey or e-mail system acts on lead.nurture: only for a contact with confirmed marketing consent (as
+        // contact-service last reported it; consent from a public web form counts once the person confirmed it)
         return Panache.getSession().chain(session -> session.createNativeQuery("insert into nurture_emission "
-                + "(trigger_id, lead_id, occurrence, emitted_at) values (?1, ?2, ?3, ?4) on conflict do nothing")
+                + "(trigger_id, lead_id, occurrence, emitted_at) select ?1, ?2, ?3, ?4 where exists (select 1 from "
+                + "contact_country c where c.contact_id = ?5 and c.marketing_consent) on conflict do nothing")
                 .setParameter(1, t.id).setParameter(2, lead.id).setParameter(3, occurrence).setParameter(4, now)
+                .setParameter(5, lead.contactId)
                 .setFlushMode(FlushModeType.COMMIT).executeUpdate())
                 .chain(inserted -> inserted == 0 ? Uni.createFrom().voidItem()
                         : events.recorded(lead, null, EventTypes.LEAD_NURTURE, now, new LeadNurture(lead.id,
@@ -245,6 +249,8 @@ public class NurtureService {
                   join lead l on l.status in ('OPEN', 'ACCEPTED')
                    and l.updated_at < now() - make_interval(days => t.inactive_days)
                    and (t.topics is null or l.topic = any(string_to_array(t.topics, ',')))
+                   and exists (select 1 from contact_country c where c.contact_id = l.contact_id
+                       and c.marketing_consent)
                  where t.enabled and t.kind = 'NO_ACTIVITY'
                    and not exists (select 1 from nurture_emission e where e.trigger_id = t.id and e.lead_id = l.id
                        and e.occurrence = 'idle-since:' || cast(extract(epoch from l.updated_at) * 1000 as bigint))

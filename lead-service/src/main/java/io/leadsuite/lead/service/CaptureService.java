@@ -40,11 +40,21 @@ public class CaptureService {
      */
     public Uni<CaptureResult> capture(ContactDetails person, String topic, String source, String sourceRef,
             String actor, Function<CaptureResult, Uni<Void>> inTransaction) {
+        return capture(person, topic, source, sourceRef, actor, false, inTransaction);
+    }
+
+    /**
+     * @param anonymous an anonymous visitor's post through a public web form: scoring counts it once per lead per
+     *        window (the capture's {@code anonymous} flag)
+     */
+    public Uni<CaptureResult> capture(ContactDetails person, String topic, String source, String sourceRef,
+            String actor, boolean anonymous, Function<CaptureResult, Uni<Void>> inTransaction) {
         return contacts.matchOrCreate(person)
                 .onFailure().transform(ContactDirectory::unavailable)
                 .chain(match -> Uni.createFrom()
                         .deferred(() -> Panache.withTransaction(() -> leads
-                                .recordCapture(new CaptureCommand(match.contact().id(), topic, source, sourceRef),
+                                .recordCapture(
+                                        new CaptureCommand(match.contact().id(), topic, source, sourceRef, null, anonymous),
                                         actor)
                                 .map(recorded -> new CaptureResult(match.contact().id(), recorded.lead().id,
                                         match.created(), recorded.created()))

@@ -191,17 +191,20 @@ public class ContactChangesService {
                 .map(rows -> !rows.isEmpty());
     }
 
-    /** The contact's country as contact-service last reported it (routing reads it); a later report wins. */
-    public Uni<Void> country(UUID contactId, String country, Instant at) {
+    /**
+     * The contact's country (routing reads it) and whether it has confirmed marketing consent (nurture triggers read
+     * it), as contact-service last reported them; a later report wins.
+     */
+    public Uni<Void> contact(UUID contactId, String country, boolean marketingConsent, Instant at) {
         // never for an erased contact: a late or redelivered contact.created / contact.updated brings nothing back
         return Panache.getSession().chain(session -> session.createNativeQuery("insert into contact_country "
-                + "(contact_id, country, updated_at) select ?1, ?2, ?3 where not exists (select 1 from erased_contact "
-                + "where contact_id = ?1) on conflict (contact_id) do update set "
-                + "country = excluded.country, updated_at = excluded.updated_at "
-                + "where contact_country.updated_at <= excluded.updated_at")
+                + "(contact_id, country, marketing_consent, updated_at) select ?1, ?2, ?4, ?3 where not exists "
+                + "(select 1 from erased_contact where contact_id = ?1) on conflict (contact_id) do update set "
+                + "country = excluded.country, marketing_consent = excluded.marketing_consent, "
+                + "updated_at = excluded.updated_at where contact_country.updated_at <= excluded.updated_at")
                 .setParameter(1, contactId)
                 .setParameter(2, country == null ? null : country.toUpperCase(java.util.Locale.ROOT))
-                .setParameter(3, at).executeUpdate()).replaceWithVoid();
+                .setParameter(3, at).setParameter(4, marketingConsent).executeUpdate()).replaceWithVoid();
     }
 
     private static int stageIndex(io.leadsuite.lead.domain.Flow flow, String stage) {

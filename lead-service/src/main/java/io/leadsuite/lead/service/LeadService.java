@@ -59,9 +59,14 @@ public class LeadService {
     }
 
     /** A capture for a contact: the open lead of that topic, touched, or a new one. */
-    public record CaptureCommand(UUID contactId, String topic, String source, String sourceRef, String campaign) {
+    public record CaptureCommand(UUID contactId, String topic, String source, String sourceRef, String campaign,
+            boolean anonymous) {
+        public CaptureCommand(UUID contactId, String topic, String source, String sourceRef, String campaign) {
+            this(contactId, topic, source, sourceRef, campaign, false);
+        }
+
         public CaptureCommand(UUID contactId, String topic, String source, String sourceRef) {
-            this(contactId, topic, source, sourceRef, null);
+            this(contactId, topic, source, sourceRef, null, false);
         }
     }
 
@@ -81,7 +86,8 @@ public class LeadService {
 
     private Uni<RecordedCapture> recordCapture(CaptureCommand command, String topic, String actor) {
         Instant now = Instant.now();
-        Capture capture = new Capture(UUID.randomUUID(), now, command.source(), command.sourceRef());
+        Capture capture = new Capture(UUID.randomUUID(), now, command.source(), command.sourceRef(),
+                command.anonymous());
         return Panache.getSession().chain(session -> ContactChangesService
                 .lockContact(session, command.contactId(), false)
                 .chain(() -> ContactChangesService.isErased(session, command.contactId())))

@@ -83,10 +83,15 @@ class LeadAutomationTest {
     }
 
     private void country(String contactId, String country) {
+        contact(contactId, country, false);
+    }
+
+    /** contact.created as contact-service publishes it, with the country and the (confirmed) marketing consent. */
+    private void contact(String contactId, String country, boolean marketingConsent) {
         contactEvents.sendAndAwait(JsonObject.mapFrom(Envelope.of(EventTypes.CONTACT_CREATED, "contact-service",
                 Instant.now(), UUID.fromString(contactId), 1,
                 new ContactCreated(UUID.fromString(contactId), "x@example.com", null, null, null, null, country,
-                        false))));
+                        marketingConsent))));
         await().atMost(Duration.ofSeconds(10)).until(() -> pool.preparedQuery(
                 "select 1 from contact_country where contact_id = $1").execute(Tuple.of(UUID.fromString(contactId)))
                 .await().indefinitely().size() == 1);
@@ -186,9 +191,18 @@ class LeadAutomationTest {
                         List.of(topic)))
                 .post("/nurture-triggers").then().statusCode(201).extract().path("id");
         try {
+            // a contact without confirmed marketing consent (a public form's consent is pending) is never nurtured
+            JsonPath unconfirmed = capture(topic);
+            String unconfirmedLead = unconfirmed.getString("leadId");
+            contact(unconfirmed.getString("contactId"), null, false);
+            score(unconfirmedLead, unconfirmed.getString("contactId"), 1, 10, "C");
+            score(unconfirmedLead, unconfirmed.getString("contactId"), 2, 80, "A");
+            sql("update lead set updated_at = now() - interval '4 days' where id = $1", UUID.fromString(unconfirmedLead));
+
             JsonPath captured = capture(topic);
             String leadId = captured.getString("leadId");
             String contactId = captured.getString("contactId");
+            contact(contactId, null, true);
             score(leadId, contactId, 1, 10, "C");
             JsonObject entered = events.await("lead.nurture", d -> leadId.equals(d.getString("leadId"))
                     && stageTrigger.equals(d.getString("triggerId")));
@@ -218,6 +232,8 @@ class LeadAutomationTest {
                     && stageTrigger.equals(d.getString("triggerId"))).size());
             assertEquals(2, events.all("lead.nurture", d -> leadId.equals(d.getString("leadId"))
                     && gradeTrigger.equals(d.getString("triggerId"))).size());
+            // entered a stage, reached grade A, idle for days: nothing for the contact without consent
+            assertEquals(List.of(), events.all("lead.nurture", d -> unconfirmedLead.equals(d.getString("leadId"))));
 
             given().auth().oauth2(ADMIN).contentType(ContentType.JSON)
                     .body(Map.of("name", "x", "kind", "NO_ACTIVITY")).post("/nurture-triggers").then().statusCode(422)

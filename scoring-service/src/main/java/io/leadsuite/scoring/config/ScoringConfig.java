@@ -15,6 +15,14 @@ public interface ScoringConfig {
 
     Retention retention();
 
+    /**
+     * Anonymous submissions of public web forms count for scoring once per lead within this window
+     * ({@code leadsuite.scoring.form-capture-window}): the further ones in it are recorded in the lead's history by
+     * lead-service but give no points, so that repeated posts of a form cannot make a lead sales-ready.
+     */
+    @WithDefault("PT24H")
+    Duration formCaptureWindow();
+
     interface Retention {
         /**
          * How long an interaction that names only an e-mail no contact has, and was never applied, waits for that

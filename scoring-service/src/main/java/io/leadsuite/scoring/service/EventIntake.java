@@ -54,11 +54,14 @@ public class EventIntake {
     private final ScoringLocks locks;
     private final InteractionStore interactions;
     private final LeadScorer scorer;
+    private final java.time.Duration formCaptureWindow;
 
-    public EventIntake(ScoringLocks locks, InteractionStore interactions, LeadScorer scorer) {
+    public EventIntake(ScoringLocks locks, InteractionStore interactions, LeadScorer scorer,
+            io.leadsuite.scoring.config.ScoringConfig config) {
         this.locks = locks;
         this.interactions = interactions;
         this.scorer = scorer;
+        this.formCaptureWindow = config.formCaptureWindow();
     }
 
     /**
@@ -480,10 +483,36 @@ public class EventIntake {
         if (capture.sourceRef() != null) {
             attributes.put("sourceRef", capture.sourceRef());
         }
-        return interactions.store(new InteractionInput(capture.captureId().toString(),
-                InteractionTypes.FORM_SUBMITTED, contactId, null, leadId, topic == null ? null : topic.strip(),
-                capture.at() == null ? Instant.now() : capture.at(), attributes)).replaceWithVoid();
+        Instant at = capture.at() == null ? Instant.now() : capture.at();
+        InteractionInput input = new InteractionInput(capture.captureId().toString(),
+                InteractionTypes.FORM_SUBMITTED, contactId, null, leadId, topic == null ? null : topic.strip(), at,
+                attributes);
+        if (!capture.anonymous()) {
+            return interactions.store(input).replaceWithVoid();
+        }
+        // The once-per-window rule for anonymous form posts lives here, where a capture becomes points: scoring-service
+        // owns the interactions and their times, the lead is locked (lockLeadAndContact) so two posts cannot both pass,
+        // and a post left out is never stored, so re-scoring from the stored interactions cannot count it either.
+        // lead-service still records every post in the lead's history; the gateway and lead-service cannot see
+        // whether a lead scored recently, and a per-visitor limit there does not stop posts from many addresses.
+        attributes.put(ANONYMOUS, true);
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                "select count(*) from interaction where lead_id = ?1 and type = ?2 and id <> ?3 "
+                        + "and attributes @> '{\"" + ANONYMOUS + "\": true}'::jsonb "
+                        + "and occurred_at > ?4 and occurred_at <= ?5",
+                Long.class)
+                .setParameter(1, leadId)
+                .setParameter(2, InteractionTypes.FORM_SUBMITTED)
+                .setParameter(3, input.id())
+                .setParameter(4, at.minus(formCaptureWindow))
+                .setParameter(5, at.plus(formCaptureWindow))
+                .getSingleResult())
+                .chain(counted -> ((Number) counted).longValue() > 0 ? Uni.createFrom().voidItem()
+                        : interactions.store(input).replaceWithVoid());
     }
+
+    /** The attribute that marks a FORM_SUBMITTED interaction from an anonymous public-form post. */
+    static final String ANONYMOUS = "anonymous";
 
     /** Applies to each tracked, open lead the stored interactions not yet applied to it. */
     private Uni<Void> catchUp(List<UUID> leadIds) {

@@ -178,6 +178,35 @@ class ScoringFlowTest {
     }
 
     @Test
+    void anonymousFormPostsScoreOncePerLeadPerWindow() {
+        UUID lead = UUID.randomUUID();
+        UUID contact = UUID.randomUUID();
+        Instant now = Instant.now();
+        // five posts of a public web form: once 10 points, not the 50 of the sales-ready threshold
+        publishLead(leadCreated(lead, contact, "solar-panels",
+                new Capture(UUID.randomUUID(), now, "MARKETING_FORM", "form-42", true)));
+        for (int i = 1; i <= 4; i++) {
+            publishLead(Envelope.of(EventTypes.LEAD_CAPTURED, "lead-service", Instant.now(), lead, 1 + i,
+                    new LeadCaptured(lead, contact, "solar-panels",
+                            new Capture(UUID.randomUUID(), now.plusSeconds(i), "MARKETING_FORM", "form-42", true))));
+        }
+        // a staff capture (not anonymous) counts as before, after the four
+        publishLead(Envelope.of(EventTypes.LEAD_CAPTURED, "lead-service", Instant.now(), lead, 6,
+                new LeadCaptured(lead, contact, "solar-panels", capture())));
+        awaitScore(lead, 20);
+        // a form post outside the window (24 h in tests too) counts again
+        publishLead(Envelope.of(EventTypes.LEAD_CAPTURED, "lead-service", Instant.now(), lead, 7,
+                new LeadCaptured(lead, contact, "solar-panels",
+                        new Capture(UUID.randomUUID(), now.minus(Duration.ofDays(2)), "MARKETING_FORM", "form-42",
+                                true))));
+        awaitScore(lead, 30);
+        assertEquals(false, scores(lead).getBoolean("[0].salesReady"));
+        assertEquals(3, explanation(lead).getList("hits.interactionId").stream().distinct().count(),
+                "two form posts and the staff capture scored");
+        assertScoreIsSumOfHits(lead);
+    }
+
+    @Test
     void interactionsNameTheContactByIdOrByEmail() {
         UUID lead = UUID.randomUUID();
         UUID contact = UUID.randomUUID();

@@ -32,9 +32,25 @@ public final class TestTokens {
 
     /** A token with full control over issuer, lifetime (negative: already expired) and key. */
     public static String mint(String subject, String issuer, long ttlSeconds, PrivateKey key, String... roles) {
+        return mint(subject, issuer, AUDIENCE, ttlSeconds, key, roles);
+    }
+
+    /**
+     * A public web form's token as the gateway mints it ({@code X-Form-Token}): the forms' own key pair
+     * ({@code .run/test/keys/forms}), issuer {@code urn:leadsuite:forms}, audience {@code leadsuite-forms}, subject
+     * {@code form:<site>}; {@code roles} as claimed (the services give such a caller the role form only).
+     */
+    public static String form(String site, String... roles) {
+        return mint("form:" + site, "urn:leadsuite:forms", "leadsuite-forms", 300,
+                readPrivateKey(findUpwards(Path.of(".run/test/keys/forms/private.pem"))),
+                roles.length == 0 ? new String[] { "form" } : roles);
+    }
+
+    public static String mint(String subject, String issuer, String audience, long ttlSeconds, PrivateKey key,
+            String... roles) {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(issuer);
-        claims.setAudience(AUDIENCE);
+        claims.setAudience(audience);
         claims.setSubject(subject);
         claims.setClaim("upn", subject);
         claims.setStringListClaim("groups", List.of(roles));
