@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -239,7 +240,7 @@ final class Suite implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile()));
         builder.environment().putAll(env);
         // each service connects to the broker with its own account (scripts/infra.sh wrote them all)
-        String account = instance.service().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+        String account = instance.service().toUpperCase(Locale.ROOT).replace('-', '_');
         builder.environment().put("LEADSUITE_AMQP_USERNAME", env.get("BROKER_USER_" + account));
         builder.environment().put("LEADSUITE_AMQP_PASSWORD", env.get("BROKER_PASSWORD_" + account));
         builder.environment().keySet().removeIf(k -> k.startsWith("BROKER_"));
