@@ -16,6 +16,18 @@
 #   scripts/infra.sh db-work suite|test   transactions and rows written so far per service database (for work per unit)
 #   scripts/infra.sh db-check suite|test  after a benchmark: outbox rows left per database, inbox rows, and the scores
 #                                         in scoring-service that differ from the sum of their rule hits
+#   scripts/infra.sh dlq suite|test       the dead letters: how many, per queue they came from
+#   scripts/infra.sh dlq-replay suite|test [queue]   sends the dead letters (all, or those of one queue, e.g.
+#                                         score-updates.lead-service) back to the queue each came from, once the cause
+#                                         is fixed (the consumers' inbox makes a message that was applied already harmless)
+#   scripts/infra.sh dlq-check suite|test  proves dlq-replay on a scratch queue: a message dead-lettered, replayed, back
+#   scripts/infra.sh broker-accounts-check suite|test   proves each service's broker account is confined to its own
+#                                         addresses (sending or subscribing elsewhere, management and deletes refused)
+#
+# Broker accounts: one per service (contact-service, lead-service, scoring-service, gateway), "operator" (dead letters,
+# management), "interactions-sender" (for e-mail and web-tracking systems) and, locally only, "leadsuite-tests" (the
+# tests' own account). Their passwords are generated on first use into .run/<profile>/broker-accounts (never
+# committed) and written to the broker's users and roles files at every start; the roles' rights are broker.xml's.
 #
 # Profiles do not share ports or data: "suite" is what scripts/suite.sh runs against, "test" is what the tests use.
 set -euo pipefail
@@ -160,12 +172,14 @@ start_artemis() {
   fi
   if [ ! -x "$BROKER/bin/artemis" ]; then
     log "creating Artemis broker instance in $BROKER"
-    "$ARTEMIS_HOME/bin/artemis" create --user leads --password leads --require-login --no-web --no-autotune \
+    # its user is replaced by the accounts below (write_broker_accounts) before the broker first starts
+    "$ARTEMIS_HOME/bin/artemis" create --user operator --password "$(account_password operator)" --require-login --no-web --no-autotune \
       --silent --nio --no-hornetq-acceptor --no-mqtt-acceptor --no-stomp-acceptor "$BROKER" >"$STATE/artemis-create.log" 2>&1 \
       || { cat "$STATE/artemis-create.log" >&2; die "artemis create failed"; }
   fi
-  # The broker configuration is the one in deploy/, refreshed on every start so changes apply.
+  # The broker configuration is the one in deploy/, refreshed on every start so changes apply; so are the accounts.
   cp "$ROOT/deploy/broker/broker.xml" "$BROKER/etc/broker.xml"
+  write_broker_accounts
   # A broker of an earlier run may still be letting go of the port: wait a little before calling it taken.
   for _ in $(seq 1 20); do port_open "$AMQP_PORT" || break; sleep 0.5; done
   port_open "$AMQP_PORT" && die "port $AMQP_PORT is taken by another process"
@@ -200,6 +214,40 @@ stop_artemis() {
   fi
 }
 
+# ---------------------------------------------------------------------------------------------------- broker accounts
+# account:role (the role's rights are deploy/broker/broker.xml's security settings)
+BROKER_ACCOUNTS=(contact-service:contact-service lead-service:lead-service scoring-service:scoring-service
+  gateway:gateway operator:operator interactions-sender:interactions-sender leadsuite-tests:tests)
+
+# The password of a local broker account, generated on first use (random, kept in .run/<profile>/broker-accounts).
+account_password() {
+  local file="$STATE/broker-accounts" pw
+  [ -f "$file" ] || { : >"$file"; chmod 600 "$file"; }
+  pw="$(awk -v a="$1" '$1 == a { print $2 }' "$file")"
+  if [ -z "$pw" ]; then
+    pw="$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n' | head -c 24)"
+    echo "$1 $pw" >>"$file"
+  fi
+  printf '%s' "$pw"
+}
+
+write_broker_accounts() {
+  local users="$BROKER/etc/artemis-users.properties" roles="$BROKER/etc/artemis-roles.properties" entry account
+  (
+    umask 077
+    for entry in "${BROKER_ACCOUNTS[@]}"; do
+      account="${entry%%:*}"
+      echo "$account = $(account_password "$account")"
+    done >"$users.tmp"
+    for entry in "${BROKER_ACCOUNTS[@]}"; do echo "${entry#*:} = ${entry%%:*}"; done >"$roles.tmp"
+  )
+  mv "$users.tmp" "$users"
+  mv "$roles.tmp" "$roles"
+}
+
+# --url, --user and --password of the operator account, for the Artemis CLI
+operator_args() { echo --url "tcp://127.0.0.1:$AMQP_PORT" --user operator --password "$(account_password operator)"; }
+
 # ---------------------------------------------------------------------------------------------------- keys, env
 ensure_keys() {
   if [ ! -f "$KEYS/private.pem" ]; then
@@ -220,13 +268,23 @@ export LEADSUITE_DB_HOST=127.0.0.1
 export LEADSUITE_DB_PORT=$PG_PORT
 export LEADSUITE_AMQP_HOST=127.0.0.1
 export LEADSUITE_AMQP_PORT=$AMQP_PORT
-export LEADSUITE_AMQP_USERNAME=leads
-export LEADSUITE_AMQP_PASSWORD=leads
+# the tests' own broker account (local only), what the @QuarkusTests connect with; scripts/suite.sh and the e2e suite
+# give each service its own account instead (BROKER_USER_<SERVICE>, BROKER_PASSWORD_<SERVICE> below)
+export LEADSUITE_AMQP_USERNAME=leadsuite-tests
+export LEADSUITE_AMQP_PASSWORD=$(account_password leadsuite-tests)
 export LEADSUITE_JWT_PUBLIC_KEY=file:$KEYS/public.pem
 export JWT_PRIVATE_KEY_FILE=$KEYS/private.pem
 export LEADSUITE_FORMS_PUBLIC_KEY=file:$KEYS/forms/public.pem
 export LEADSUITE_GATEWAY_FORMS_SIGNING_KEY=file:$KEYS/forms/private.pem
 EOF
+  local entry account var
+  for entry in "${BROKER_ACCOUNTS[@]}"; do
+    account="${entry%%:*}"
+    var="$(printf '%s' "$account" | tr 'a-z-' 'A-Z_')"
+    printf 'export BROKER_USER_%s=%s\nexport BROKER_PASSWORD_%s=%s\n' "$var" "$account" "$var" \
+      "$(account_password "$account")" >>"$STATE/env"
+  done
+  chmod 600 "$STATE/env"
 }
 
 cmd="${1:-}"; [ $# -ge 2 ] || die "usage: $0 start|stop|status|wipe|broker-kill|broker-start|db-crash|db-start|pgbench|amqp-ceiling|db-work|db-check|queue-stat|sql suite|test"
@@ -304,16 +362,16 @@ case "$cmd" in
     secs="${3:-10}"
     for pending in 1 100; do
       report="$(mktemp)"
-      "$BROKER/bin/artemis" perf client --url "amqp://127.0.0.1:$AMQP_PORT" --protocol AMQP --user leads \
-        --password leads --persistent --duration "$secs" --warmup 2 --max-pending "$pending" --message-size 1024 \
-        --json "$report" queue://bench.ceiling >/dev/null 2>&1 || true
+      "$BROKER/bin/artemis" perf client --url "amqp://127.0.0.1:$AMQP_PORT" --protocol AMQP --user leadsuite-tests \
+        --password "$(account_password leadsuite-tests)" --persistent --duration "$secs" --warmup 2 --max-pending "$pending" --message-size 1024 \
+        --json "$report" queue://test.bench.ceiling >/dev/null 2>&1 || true
       rate="$(grep -o '"warmup":false,"time":[0-9]*,"sent":[0-9]*,"delayed":[0-9]*,"completed":[0-9]*,"received":[0-9]*' \
         "$report" | sed 's/.*"received"://' | awk '{ s += $1; n++ } END { if (n) printf "%.0f", s / n; else print "-" }')"
       rm -f "$report"
       echo "$pending $rate"
     done
-    "$BROKER/bin/artemis" queue delete --url "tcp://127.0.0.1:$AMQP_PORT" --user leads --password leads \
-      --name bench.ceiling >/dev/null 2>&1 || true
+    # shellcheck disable=SC2046
+    "$BROKER/bin/artemis" queue delete $(operator_args) --name test.bench.ceiling >/dev/null 2>&1 || true
     ;;
   sql)
     # a psql session on one service database, reading statements from stdin (benchmarks: completion checks with SQL)
@@ -327,9 +385,64 @@ case "$cmd" in
     ;;
   queue-stat)
     # every queue: name, messages waiting, messages added since the broker started, consumers
-    "$BROKER/bin/artemis" queue stat --url "tcp://127.0.0.1:$AMQP_PORT" --user leads --password leads \
+    # shellcheck disable=SC2046
+    "$BROKER/bin/artemis" queue stat $(operator_args) \
       --maxRows 500 --maxColumnSize -1 2>/dev/null | awk -F'|' 'NF > 6 && $2 !~ /NAME/ && $2 !~ /^ *$/ { gsub(/ /, "", $2); gsub(/ /, "", $5);
         gsub(/ /, "", $6); gsub(/ /, "", $4); print $2, $5, $6, $4 }'
+    ;;
+  dlq|dlq-replay|dlq-check)
+    # dead letters over the broker's management API (scripts/tools/DeadLetters.java, the operator account)
+    [ -f "$BROKER/broker.pid" ] && kill -0 "$(cat "$BROKER/broker.pid")" 2>/dev/null || die "Artemis ($PROFILE) is not running"
+    ARTEMIS_HOME="$CACHE/apache-artemis-$ARTEMIS_VERSION"
+    sub="${cmd#dlq-}"; [ "$cmd" = dlq ] && sub=list
+    BROKER_URL="tcp://127.0.0.1:$AMQP_PORT" BROKER_USER=operator BROKER_PASSWORD="$(account_password operator)" \
+      java -cp "$ARTEMIS_HOME/lib/*" "$ROOT/scripts/tools/DeadLetters.java" "$sub" ${3:+"$3"} 2> >(grep -v '^SLF4J\|^WARNING' >&2)
+    ;;
+  broker-accounts-check)
+    # Each service's account may send to and consume from its own addresses only: every attempt below must be refused
+    # by the broker (not authorised). The services' own sends and subscriptions are what the e2e tests exercise.
+    [ -f "$BROKER/broker.pid" ] && kill -0 "$(cat "$BROKER/broker.pid")" 2>/dev/null || die "Artemis ($PROFILE) is not running"
+    url="tcp://127.0.0.1:$AMQP_PORT"
+    failed=0
+    refused() { # description, account, artemis CLI arguments...
+      local what="$1" account="$2" out; shift 2
+      out="$("$BROKER/bin/artemis" "$@" --url "$url" --user "$account" --password "$(account_password "$account")" 2>&1 || true)"
+      if grep -q "AMQ229032\|AMQ229213\|does not have permission\|not authorized" <<<"$out"; then
+        echo "refused  $account: $what"
+      else
+        echo "ALLOWED  $account: $what"; printf '%s\n' "$out" | tail -5 | sed 's/^/         /'; failed=1
+      fi
+    }
+    # a filter no message matches: were a consumer wrongly admitted, it would still take nothing
+    none="checkId = 'broker-accounts-check'"
+    send() { echo producer --message-count 1 --message-size 10 --destination "$1"; }
+    # shellcheck disable=SC2046
+    {
+      refused "send to lead-events" contact-service $(send topic://lead-events)
+      refused "send to score-updates" lead-service $(send topic://score-updates)
+      refused "send to contact-events" scoring-service $(send topic://contact-events)
+      refused "send to lead-events" gateway $(send topic://lead-events)
+      refused "send to interactions" lead-service $(send queue://interactions)
+      refused "send to DLQ" scoring-service $(send queue://DLQ)
+      refused "create an address (send to a new one)" lead-service $(send queue://not-declared)
+      refused "consume scoring-service's queue on lead-events" lead-service consumer --message-count 1 \
+        --receive-timeout 500 --break-on-null --filter "$none" --destination fqqn://lead-events::lead-events.scoring-service
+      refused "consume scoring-service's queue on lead-events" gateway consumer --message-count 1 \
+        --receive-timeout 500 --break-on-null --filter "$none" --destination fqqn://lead-events::lead-events.scoring-service
+      refused "consume lead-service's queue on contact-events" scoring-service consumer --message-count 1 \
+        --receive-timeout 500 --break-on-null --filter "$none" --destination fqqn://contact-events::contact-events.lead-service
+      refused "consume interactions" lead-service consumer --message-count 1 --receive-timeout 500 --break-on-null \
+        --filter "$none" --destination queue://interactions
+      refused "consume the DLQ" contact-service consumer --message-count 1 --receive-timeout 500 --break-on-null \
+        --filter "$none" --destination queue://DLQ
+      refused "subscribe to contact-events" gateway consumer --message-count 1 --receive-timeout 500 --break-on-null \
+        --filter "$none" --destination topic://contact-events
+      refused "management (queue stat)" contact-service queue stat --maxRows 1
+      refused "management (queue stat)" gateway queue stat --maxRows 1
+      refused "delete a queue" scoring-service queue delete --name interactions
+    }
+    [ "$failed" = 0 ] || die "a service account is allowed more than its own addresses (ALLOWED lines above)"
+    echo "broker-accounts-check: every service account is confined to its own addresses"
     ;;
   db-check)
     PG_BIN="$(find_pg_bin)"

@@ -83,16 +83,22 @@ start_service() {
   # shellcheck disable=SC1091
   (
     source "$STATE/env"
+    # the service's own broker account (scripts/infra.sh generated it); the others' passwords stay out of its env
+    account="$(printf '%s' "$svc" | tr 'a-z-' 'A-Z_')"
+    user_var="BROKER_USER_$account"; password_var="BROKER_PASSWORD_$account"
+    export LEADSUITE_AMQP_USERNAME="${!user_var}" LEADSUITE_AMQP_PASSWORD="${!password_var}"
+    for v in $(compgen -v BROKER_); do unset "$v"; done
     export QUARKUS_HTTP_PORT="$port"
     export LEADSUITE_CONTACT_SERVICE_URL="http://localhost:$CONTACT_PORT"
     export LEADSUITE_GATEWAY_UPSTREAMS_CONTACT_SERVICE="http://localhost:$CONTACT_PORT"
     export LEADSUITE_GATEWAY_UPSTREAMS_LEAD_SERVICE="http://localhost:$LEAD_PORT"
     export LEADSUITE_GATEWAY_UPSTREAMS_SCORING_SERVICE="http://localhost:$SCORING_PORT"
-    # webhooks: a local run may subscribe webhook receivers on this machine (refused in production)
+    # webhooks: a local run may subscribe plain-http webhook receivers on this machine (refused in production)
     export LEADSUITE_WEBHOOKS_ALLOW_PRIVATE_TARGETS="${LEADSUITE_WEBHOOKS_ALLOW_PRIVATE_TARGETS:-true}"
     # no service gets the token issuer's private key (it mints staff tokens: scripts/suite.sh token only); the gateway
     # signs web forms' tokens with the forms' own key (LEADSUITE_GATEWAY_FORMS_SIGNING_KEY)
     unset JWT_PRIVATE_KEY_FILE
+    export LEADSUITE_WEBHOOKS_REQUIRE_HTTPS="${LEADSUITE_WEBHOOKS_REQUIRE_HTTPS:-false}"
     # shellcheck disable=SC2086
     exec nohup java $(jvm_opts "$svc") -jar "$ROOT/$svc/target/quarkus-app/quarkus-run.jar" >"$LOGS/$svc.log" 2>&1
   ) &

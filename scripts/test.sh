@@ -32,4 +32,7 @@ trap cleanup EXIT
 
 # shellcheck disable=SC1091
 source .run/test/env
+# the broker: every service account confined to its own addresses, and dead letters replayable (scripts/infra.sh)
+bash scripts/infra.sh broker-accounts-check test
+bash scripts/infra.sh dlq-check test
 ./mvnw -B -ntp verify "$@"

@@ -73,12 +73,35 @@ build_images() {
   done
 }
 
+# The broker accounts (deploy/secrets.yaml): one per service, each in its role of deploy/broker/broker.xml, and the
+# operator's; passwords generated once into $STATE/broker-accounts (never committed) and kept across runs.
+broker_accounts() {
+  local file="$STATE/broker-accounts" account pw users="" roles=""
+  [ -f "$file" ] || { (umask 077; : >"$file"); }
+  for account in "${SERVICES[@]}" operator; do
+    pw="$(awk -v a="$account" '$1 == a { print $2 }' "$file")"
+    if [ -z "$pw" ]; then
+      pw="$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n' | head -c 24)"
+      echo "$account $pw" >>"$file"
+    fi
+    users+="$account = $pw"$'\n'
+    roles+="$account = $account"$'\n'
+    if [ "$account" != operator ]; then
+      k -n "$NS" create secret generic "$account-amqp" --from-literal=username="$account" --from-literal=password="$pw" \
+        --dry-run=client -o yaml | k apply -f - >/dev/null
+    fi
+  done
+  k -n "$NS" create secret generic leadsuite-broker-accounts --from-literal=artemis-users.properties="$users" \
+    --from-literal=artemis-roles.properties="$roles" --dry-run=client -o yaml | k apply -f - >/dev/null
+}
+
 deploy() {
   mkdir -p "$STATE"
   [ -f "$STATE/keys/public.pem" ] || java "$ROOT/scripts/tools/Keys.java" generate "$STATE/keys"
   k apply -f "$ROOT/deploy/overlays/dev/namespace.yaml" >/dev/null
   k -n "$NS" create secret generic leadsuite-jwt --from-file=public.pem="$STATE/keys/public.pem" \
     --from-literal=issuer=urn:leadsuite:local --dry-run=client -o yaml | k apply -f - >/dev/null
+  broker_accounts
   log "applying deploy/overlays/dev (the migration Jobs of a previous apply are deleted first: a Job cannot change)"
   k -n "$NS" delete job -l app.kubernetes.io/component=migration --ignore-not-found >/dev/null
   k apply -k "$ROOT/deploy/overlays/dev" >/dev/null

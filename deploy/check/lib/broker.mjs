@@ -1,6 +1,7 @@
 // deploy/broker/broker.xml is the one broker configuration. Here:
 //   * the ArtemisCloud component's ActiveMQArtemis carries exactly its addresses and queues, its address settings for
-//     "#", its permissions and its broker name, as brokerProperties; and it is a live-backup pair;
+//     "#", every permission of every security setting (match, role) and its broker name, as brokerProperties; and it
+//     is a live-backup pair;
 //   * the dev broker applies broker.xml on every start, also to an instance that already exists on its volume (an
 //     init step copies it over etc/broker.xml), and restarts when broker.xml changes (hash-named ConfigMap).
 import { readFileSync } from "node:fs";
@@ -20,9 +21,12 @@ export function parseBrokerXml(xml) {
   const settings = {};
   const hash = /<address-setting match="#">([\s\S]*?)<\/address-setting>/.exec(body)?.[1] || "";
   for (const m of hash.matchAll(/<([a-z-]+)>\s*([^<]*?)\s*<\/\1>/g)) settings[m[1]] = m[2];
+  // every security setting: match -> role -> permissions
   const permissions = {};
-  const sec = /<security-setting match="#">([\s\S]*?)<\/security-setting>/.exec(body)?.[1] || "";
-  for (const m of sec.matchAll(/<permission type="([^"]+)" roles="([^"]+)"\/>/g)) for (const r of m[2].split(",").map((s) => s.trim())) (permissions[r] ||= []).push(m[1]);
+  for (const setting of body.matchAll(/<security-setting match="([^"]+)">([\s\S]*?)<\/security-setting>/g)) {
+    const byRole = (permissions[setting[1]] ||= {});
+    for (const m of setting[2].matchAll(/<permission type="([^"]+)" roles="([^"]+)"\/>/g)) for (const r of m[2].split(",").map((s) => s.trim())) (byRole[r] ||= []).push(m[1]);
+  }
   return { name: text(body, "name"), addresses, settings, permissions, globalMaxSize: text(body, "global-max-size"), maxDiskUsage: text(body, "max-disk-usage") };
 }
 
@@ -75,7 +79,8 @@ export function checkBrokerResource(root, objects) {
         want.set(`addressConfigurations.${a.name}.queueConfigs.${q}.routingType`, a.routing);
       }
     }
-    for (const [role, perms] of Object.entries(xml.permissions)) for (const p of perms) want.set(`securityRoles.#.${role}.${p}`, "true");
+    for (const [match, byRole] of Object.entries(xml.permissions))
+      for (const [role, perms] of Object.entries(byRole)) for (const p of perms) want.set(`securityRoles.${match}.${role}.${p}`, "true");
     for (const [k, v] of want)
       if (props.get(k) !== v) problems.push(`${where}: brokerProperties must hold ${k}=${v} (deploy/broker/broker.xml), found ${props.has(k) ? props.get(k) : "nothing"}`);
     for (const [el, value] of Object.entries(xml.settings)) {
@@ -91,7 +96,7 @@ export function checkBrokerResource(root, objects) {
     if (props.get("maxDiskUsage") !== xml.maxDiskUsage) problems.push(`${where}: brokerProperties maxDiskUsage must be broker.xml's ${xml.maxDiskUsage}`);
     // nothing beyond broker.xml: an address or queue only the cluster has would drift from local runs
     for (const k of props.keys())
-      if (k.startsWith("addressConfigurations.") && !want.has(k)) problems.push(`${where}: brokerProperties has ${k}, which deploy/broker/broker.xml does not`);
+      if ((k.startsWith("addressConfigurations.") || k.startsWith("securityRoles.")) && !want.has(k)) problems.push(`${where}: brokerProperties has ${k}, which deploy/broker/broker.xml does not`);
     // a live-backup pair
     const dp = o.spec?.deploymentPlan || {};
     if (dp.size !== 2) problems.push(`${where}: deploymentPlan.size must be 2 (a live-backup pair), found ${dp.size}`);

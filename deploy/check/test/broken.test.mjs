@@ -140,7 +140,7 @@ test("the whole check (check.mjs) fails on a broken copy of deploy/ and of a ser
     writeFileSync(gw, readFileSync(gw, "utf8").replace(/          readinessProbe:\n(            .*\n|              .*\n)+/, ""));
     // 4. the dev overlay refers to a Secret key that is neither generated nor documented
     const devk = join(dir, "deploy/overlays/dev/kustomization.yaml");
-    writeFileSync(devk, readFileSync(devk, "utf8").replace("literals: [host=artemis, port=5672, username=leads, password=leads]", "literals: [host=artemis, port=5672, user=leads, password=leads]"));
+    writeFileSync(devk, readFileSync(devk, "utf8").replace("literals: [host=artemis, port=5672]", "literals: [hostname=artemis, port=5672]"));
     const { status, stderr } = run();
     assert.equal(status, 1);
     for (const overlay of ["dev", "prod"]) {
@@ -148,7 +148,7 @@ test("the whole check (check.mjs) fails on a broken copy of deploy/ and of a ser
       assert.match(stderr, new RegExp(`overlays/${overlay}: Deployment leadsuite(-dev)?/gateway: container gateway: no readinessProbe`));
     }
     assert.match(stderr, /overlay prod: contact-service reads LEADSUITE_AMQP_TLS \(leadsuite\.amqp\.tls \(local default false\)\) but the overlay gives it no value/);
-    assert.match(stderr, /overlays\/dev: Deployment leadsuite-dev\/lead-service: container lead-service: env LEADSUITE_AMQP_USERNAME refers to Secret leadsuite-amqp-\w+ key username, which no manifest or deploy\/secrets\.yaml provides/);
+    assert.match(stderr, /overlays\/dev: Deployment leadsuite-dev\/lead-service: container lead-service: env LEADSUITE_AMQP_HOST refers to Secret leadsuite-amqp-\w+ key host, which no manifest or deploy\/secrets\.yaml provides/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -203,12 +203,16 @@ test("ArtemisCloud: a queue of broker.xml missing, a setting that differs, an ex
   assert.deepEqual(checkBrokerResource(ROOT, objects), []);
   const b = find(objects, "ActiveMQArtemis", "leadsuite-broker");
   b.spec.brokerProperties = b.spec.brokerProperties
-    .filter((p) => !p.includes('"contact-events.lead-service"'))
-    .map((p) => p.replace("addressSettings.#.maxDeliveryAttempts=10", "addressSettings.#.maxDeliveryAttempts=3").replace("broker-1.HAPolicyConfiguration=REPLICATION_BACKUP_QUORUM_VOTING", "broker-1.HAPolicyConfiguration=PRIMARY_ONLY"));
+    .filter((p) => !p.includes('"contact-events.lead-service"') && !p.includes('securityRoles."lead-events".lead-service.send'))
+    .map((p) => p.replace("addressSettings.#.maxDeliveryAttempts=12", "addressSettings.#.maxDeliveryAttempts=3").replace("broker-1.HAPolicyConfiguration=REPLICATION_BACKUP_QUORUM_VOTING", "broker-1.HAPolicyConfiguration=PRIMARY_ONLY"));
   b.spec.brokerProperties.push("addressConfigurations.audit.routingTypes=ANYCAST");
+  // a service role that may manage the broker, which broker.xml grants nobody but the operator
+  b.spec.brokerProperties.push("securityRoles.#.lead-service.manage=true");
   const problems = checkBrokerResource(ROOT, objects);
+  expectProblem(problems, /brokerProperties must hold securityRoles\.lead-events\.lead-service\.send=true/);
+  expectProblem(problems, /brokerProperties has securityRoles\.#\.lead-service\.manage, which deploy\/broker\/broker\.xml does not/);
   expectProblem(problems, /brokerProperties must hold addressConfigurations\.contact-events\.queueConfigs\.contact-events\.lead-service\.address=contact-events/);
-  expectProblem(problems, /brokerProperties must hold addressSettings\.#\.maxDeliveryAttempts=10 \(broker\.xml <max-delivery-attempts>\), found 3/);
+  expectProblem(problems, /brokerProperties must hold addressSettings\.#\.maxDeliveryAttempts=12 \(broker\.xml <max-delivery-attempts>\), found 3/);
   expectProblem(problems, /brokerProperties has addressConfigurations\.audit\.routingTypes, which deploy\/broker\/broker\.xml does not/);
   expectProblem(problems, /broker-1\.HAPolicyConfiguration must make pod 1 its backup/);
 });
@@ -222,7 +226,7 @@ test("ArtemisCloud: a queue added to broker.xml must reach the cluster broker to
 test("dev broker: broker.xml reaches an existing instance on every start, and an edit restarts the broker", () => {
   assert.deepEqual(checkDevBroker(ROOT, rendered("dev")), []);
   const dir = copy();
-  edit(dir, "deploy/broker/broker.xml", "<max-delivery-attempts>10</max-delivery-attempts>", "<max-delivery-attempts>12</max-delivery-attempts>");
+  edit(dir, "deploy/broker/broker.xml", "<max-delivery-attempts>12</max-delivery-attempts>", "<max-delivery-attempts>13</max-delivery-attempts>");
   const before = find(rendered("dev"), "StatefulSet", "artemis").spec.template;
   const after = find(render(join(dir, "deploy/overlays/dev")), "StatefulSet", "artemis").spec.template;
   assert.notDeepEqual(after, before, "the pod template changes with broker.xml, so the broker restarts with it");

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -101,6 +102,7 @@ final class Suite implements AutoCloseable {
         // webhook receivers in the tests listen on localhost; retries come quickly so a receiver that comes back
         // is caught up within seconds
         env.putIfAbsent("LEADSUITE_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true");
+        env.putIfAbsent("LEADSUITE_WEBHOOKS_REQUIRE_HTTPS", "false");
         env.putIfAbsent("LEADSUITE_WEBHOOKS_DELIVERY_INITIAL_BACKOFF", "500ms");
         env.putIfAbsent("LEADSUITE_WEBHOOKS_DELIVERY_MAX_BACKOFF", "2s");
         env.putAll(settings);
@@ -160,8 +162,8 @@ final class Suite implements AutoCloseable {
         Path cli = root.resolve(".run/test/broker/bin/artemis");
         Process p = new ProcessBuilder(cli.toString(), "queue", "stat", "--url",
                 "tcp://" + env.getOrDefault("LEADSUITE_AMQP_HOST", "127.0.0.1") + ":" + env.get("LEADSUITE_AMQP_PORT"),
-                "--user", env.getOrDefault("LEADSUITE_AMQP_USERNAME", "leads"), "--password",
-                env.getOrDefault("LEADSUITE_AMQP_PASSWORD", "leads"), "--queueName", queue)
+                "--user", env.get("BROKER_USER_OPERATOR"), "--password", env.get("BROKER_PASSWORD_OPERATOR"),
+                "--queueName", queue)
                 .redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -239,6 +241,11 @@ final class Suite implements AutoCloseable {
         builder.environment().putAll(env);
         // the token issuer's private key is the tests' own (TestTokens): no service, the gateway least of all, gets it
         builder.environment().remove("JWT_PRIVATE_KEY_FILE");
+        // each service connects to the broker with its own account (scripts/infra.sh wrote them all)
+        String account = instance.service().toUpperCase(Locale.ROOT).replace('-', '_');
+        builder.environment().put("LEADSUITE_AMQP_USERNAME", env.get("BROKER_USER_" + account));
+        builder.environment().put("LEADSUITE_AMQP_PASSWORD", env.get("BROKER_PASSWORD_" + account));
+        builder.environment().keySet().removeIf(k -> k.startsWith("BROKER_"));
         builder.environment().putAll(instanceSettings.getOrDefault(name, Map.of()));
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(instance.port()));
         try {
@@ -311,7 +318,7 @@ final class Suite implements AutoCloseable {
                 values.put(k, v);
             }
         });
-        if (!values.containsKey("LEADSUITE_DB_PORT")) {
+        if (!values.containsKey("LEADSUITE_DB_PORT") || !values.containsKey("BROKER_USER_OPERATOR")) {
             throw new IllegalStateException("No test infrastructure: run scripts/test.sh (or scripts/infra.sh start test)");
         }
         return values;

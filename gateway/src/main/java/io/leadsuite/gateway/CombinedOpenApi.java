@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,7 +27,9 @@ import io.vertx.ext.web.RoutingContext;
  * when asked (so it is always the running version), its paths are put under {@code /api}, and they are merged with
  * the gateway's own routes ({@code META-INF/openapi.yaml}). Schemas of the same name but different content get the
  * service's name as prefix (references rewritten). A service that cannot be reached is listed in
- * {@code x-missing-services}; the document is still served.
+ * {@code x-missing-services}; the document is still served. The document is built at most once per
+ * {@code leadsuite.gateway.openapi.cache-ttl} (requests meanwhile share one build), and each client address may ask for
+ * it {@code leadsuite.gateway.openapi.per-minute} times a minute.
  */
 @ApplicationScoped
 class CombinedOpenApi {
@@ -60,10 +64,66 @@ class CombinedOpenApi {
         }
     }
 
+    /** The document served until {@code until} (System.nanoTime), and the build under way, if any. */
+    private record Cached(Buffer document, long until) {
+    }
+
+    private volatile Cached cached;
+    private Future<Buffer> building;
+    private final AtomicLong builds = new AtomicLong();
+
+    /** How many times the document was built from the services' documents. */
+    long builds() {
+        return builds.get();
+    }
+
     void handle(RoutingContext rc, SecurityIdentity identity) {
         rc.request().resume();
+        // anyone may read it, so each client address has a budget of its own (it costs four upstream calls to build)
+        String client = rc.request().remoteAddress() == null ? "unknown" : rc.request().remoteAddress().hostAddress();
+        if (!gateway.rateLimited(rc, new RateLimiter.Key("ip", client, "openapi"), config.openapi().perMinute())) {
+            return;
+        }
+        document(rc).onComplete(done -> {
+            if (done.succeeded()) {
+                rc.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(done.result());
+            } else {
+                ApiGateway.answer(rc, "upstream-unavailable", "Service unavailable", 503,
+                        "The API description could not be built; try again");
+            }
+        });
+    }
+
+    /**
+     * The combined document: the cached one while it is fresh, else one build shared by every request that asks
+     * meanwhile. A document that misses a service is kept for 5 s at most.
+     */
+    private synchronized Future<Buffer> document(RoutingContext rc) {
+        Cached current = cached;
+        if (current != null && System.nanoTime() - current.until() < 0) {
+            return Future.succeededFuture(current.document());
+        }
+        if (building == null) {
+            builds.incrementAndGet();
+            building = build(ApiGateway.requestId(rc)).andThen(done -> {
+                synchronized (this) {
+                    building = null;
+                    if (done.succeeded()) {
+                        JsonObject doc = new JsonObject(done.result());
+                        long ttl = doc.getJsonArray("x-missing-services", new JsonArray()).isEmpty()
+                                ? config.openapi().cacheTtl().toNanos()
+                                : Math.min(config.openapi().cacheTtl().toNanos(), 5_000_000_000L);
+                        cached = new Cached(done.result(), System.nanoTime() + ttl);
+                    }
+                }
+            });
+        }
+        return building;
+    }
+
+    private Future<Buffer> build(String requestId) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().add(HttpHeaders.ACCEPT, "application/json")
-                .add(ApiGateway.X_REQUEST_ID, ApiGateway.requestId(rc));
+                .add(ApiGateway.X_REQUEST_ID, requestId);
         List<Upstream> services = List.of(Upstream.values());
         List<Future<JsonObject>> docs = new ArrayList<>();
         for (Upstream upstream : services) {
@@ -71,12 +131,12 @@ class CombinedOpenApi {
                     .map(f -> f.status() == 200 ? f.body().toJsonObject() : null)
                     .otherwise((JsonObject) null));
         }
-        Future.join(new ArrayList<>(docs)).onComplete(all -> {
+        return Future.join(new ArrayList<>(docs)).transform(all -> {
             Map<String, JsonObject> found = new LinkedHashMap<>();
             for (int i = 0; i < services.size(); i++) {
                 found.put(services.get(i).configName(), docs.get(i).result());
             }
-            rc.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(combine(own, found).toBuffer());
+            return Future.succeededFuture(combine(own, found).toBuffer());
         });
     }
 

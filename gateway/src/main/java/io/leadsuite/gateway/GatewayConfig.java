@@ -176,6 +176,27 @@ public interface GatewayConfig {
         /** Interval of the keep-alive comment on idle streams. */
         @WithDefault("15s")
         Duration heartbeat();
+
+        /** Streams one caller (token subject) may hold open on one replica at once; one more is answered 429. */
+        @WithDefault("5")
+        int maxPerUser();
+    }
+
+    /** The combined OpenAPI document ({@code GET /api/openapi}). */
+    OpenApiDocument openapi();
+
+    interface OpenApiDocument {
+
+        /**
+         * How long a combined document is served before it is built again from the services' documents (a document
+         * that misses a service is kept 5 s at most, so a service that comes back is seen soon).
+         */
+        @WithDefault("60s")
+        Duration cacheTtl();
+
+        /** Requests per minute one client address may make for it (each one beyond is answered 429). */
+        @WithDefault("30")
+        long perMinute();
     }
 
     interface Forms {

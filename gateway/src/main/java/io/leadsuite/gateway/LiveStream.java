@@ -7,9 +7,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -56,6 +59,7 @@ class LiveStream {
     private final String replica = UUID.randomUUID().toString().substring(0, 8);
     private final ArrayDeque<Event> buffer = new ArrayDeque<>();
     private final Map<HttpServerResponse, Client> clients = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> streamsPerUser = new ConcurrentHashMap<>();
     private final GatewayConfig config;
     private final Vertx vertx;
     private long seq;
@@ -107,6 +111,21 @@ class LiveStream {
 
     void handle(RoutingContext rc, SecurityIdentity identity) {
         rc.request().resume();
+        String subject = identity.getPrincipal().getName();
+        long expiresAt = identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getExpirationTime() * 1000 : 0;
+        long untilExpiry = expiresAt - System.currentTimeMillis();
+        if (expiresAt > 0 && untilExpiry <= 0) {
+            ApiGateway.answer(rc, "unauthorized", "Unauthorized", 401, "The token has expired");
+            return;
+        }
+        AtomicInteger open = streamsPerUser.computeIfAbsent(subject, s -> new AtomicInteger());
+        if (open.incrementAndGet() > config.stream().maxPerUser()) {
+            release(subject, open);
+            rc.response().putHeader(HttpHeaders.RETRY_AFTER, "30");
+            ApiGateway.answer(rc, "too-many-streams", "Too many streams", 429, "At most "
+                    + config.stream().maxPerUser() + " live streams per user at once; close one first");
+            return;
+        }
         HttpServerResponse response = rc.response();
         Context context = Vertx.currentContext();
         Client client = new Client(context, response, Set.copyOf(identity.getRoles()));
@@ -142,12 +161,39 @@ class LiveStream {
                         response.write(": keep-alive\n\n");
                     }
                 }));
+        // the stream ends when the token it was opened with expires: the client reconnects with a fresh one
+        long expiry = expiresAt > 0 ? vertx.setTimer(untilExpiry, t -> context.runOnContext(v -> {
+            if (!response.ended() && !response.closed()) {
+                response.write("event: token-expired\ndata: {\"reason\":\"the token has expired; reconnect with a "
+                        + "new one\"}\n\n");
+                response.end();
+            }
+        })) : -1;
+        AtomicBoolean closed = new AtomicBoolean();
         Runnable close = () -> {
-            clients.remove(response);
-            vertx.cancelTimer(heartbeat);
+            if (closed.compareAndSet(false, true)) {
+                clients.remove(response);
+                vertx.cancelTimer(heartbeat);
+                if (expiry >= 0) {
+                    vertx.cancelTimer(expiry);
+                }
+                release(subject, open);
+            }
         };
         response.closeHandler(v -> close.run());
         response.endHandler(v -> close.run());
+    }
+
+    private void release(String subject, AtomicInteger open) {
+        if (open.decrementAndGet() <= 0) {
+            streamsPerUser.remove(subject, open);
+        }
+    }
+
+    /** Streams open per caller on this replica. */
+    int openStreams(String subject) {
+        AtomicInteger open = streamsPerUser.get(subject);
+        return open == null ? 0 : open.get();
     }
 
     private long currentSeq() {

@@ -43,5 +43,13 @@ public interface ContactConfig {
         /** The most failed lines an import job reports individually (all are counted). */
         @WithDefault("10000")
         int maxReportedErrors();
+
+        /** The longest field a CSV line may have (characters); a longer one refuses its line, the job goes on. */
+        @WithDefault("1000")
+        int maxFieldLength();
+
+        /** The longest CSV line (characters, quoted line breaks included); a longer one is refused, the job goes on. */
+        @WithDefault("10000")
+        int maxLineLength();
     }
 }

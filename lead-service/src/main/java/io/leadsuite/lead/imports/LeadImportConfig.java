@@ -32,4 +32,12 @@ public interface LeadImportConfig {
     /** Data rows one upload may hold. */
     @WithDefault("100000")
     int maxRows();
+
+    /** The longest field a CSV line may have (characters); a longer one refuses its line, the job goes on. */
+    @WithDefault("1000")
+    int maxFieldLength();
+
+    /** The longest CSV line (characters, quoted line breaks included); a longer one is refused, the job goes on. */
+    @WithDefault("10000")
+    int maxLineLength();
 }

@@ -74,7 +74,7 @@ public class LeadImports {
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         CsvReader csv = new CsvReader(new InputStreamReader(new java.io.ByteArrayInputStream(body), decoder),
-                delimiter);
+                delimiter, config.maxFieldLength(), config.maxLineLength());
         try {
             CsvReader.Row header = csv.next();
             if (header == null || header.error() != null || header.blank()) {

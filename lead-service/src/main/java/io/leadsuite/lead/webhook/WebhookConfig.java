@@ -17,6 +17,13 @@ public interface WebhookConfig {
     @WithDefault("false")
     boolean allowPrivateTargets();
 
+    /**
+     * Whether webhook URLs must be https (on in production; off for tests and local runs, whose receivers listen on plain
+     * http). Checked when a subscription is made and before every delivery.
+     */
+    @WithDefault("true")
+    boolean requireHttps();
+
     /** The shortest secret a subscription may have (characters). */
     @WithDefault("16")
     int minSecretLength();

@@ -21,6 +21,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
@@ -137,25 +138,34 @@ public class WebhookDeliveryWorker {
 
     private Uni<Outcome> attempt(Claimed delivery) {
         long started = System.nanoTime();
-        return guard.refusal(delivery.url())
-                .chain(refusal -> refusal.isPresent()
-                        ? Uni.createFrom().item(new Outcome(null, "refused: " + refusal.get(), 0))
-                        : post(delivery, started))
+        return guard.check(delivery.url())
+                .chain(checked -> checked.refusal() != null
+                        ? Uni.createFrom().item(new Outcome(null, "refused: " + checked.refusal(), 0))
+                        : post(delivery, checked, started))
                 .onFailure().recoverWithItem(failure -> new Outcome(null, describe(failure),
                         Duration.ofNanos(System.nanoTime() - started).toMillis()));
     }
 
-    private Uni<Outcome> post(Claimed delivery, long started) {
-        long now = Instant.now().getEpochSecond();
-        RequestOptions request = new RequestOptions()
+    /**
+     * The POST of one delivery, to the address the guard checked: the URL gives Host, TLS server name and path, but the
+     * connection goes to {@code checked.address()}, so no second name lookup can lead it elsewhere.
+     */
+    static RequestOptions request(Claimed delivery, TargetGuard.Checked checked, Duration timeout, long nowSeconds) {
+        return new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setAbsoluteURI(delivery.url())
+                .setServer(SocketAddress.inetSocketAddress(checked.address()))
                 .setFollowRedirects(false)
-                .setTimeout(config.timeout().toMillis())
+                .setTimeout(timeout.toMillis())
                 .putHeader("Content-Type", "application/json")
                 .putHeader("User-Agent", "leadsuite-webhooks/1")
                 .putHeader(WebhookSignature.EVENT_ID_HEADER, delivery.eventId().toString())
-                .putHeader(WebhookSignature.HEADER, WebhookSignature.header(delivery.secret(), now, delivery.payload()));
+                .putHeader(WebhookSignature.HEADER, WebhookSignature.header(delivery.secret(), nowSeconds,
+                        delivery.payload()));
+    }
+
+    private Uni<Outcome> post(Claimed delivery, TargetGuard.Checked checked, long started) {
+        RequestOptions request = request(delivery, checked, config.timeout(), Instant.now().getEpochSecond());
         return http.request(request)
                 .chain(req -> req.send(Buffer.buffer(delivery.payload())))
                 .chain(response -> response.end().replaceWith(response.statusCode()))
@@ -202,9 +212,32 @@ public class WebhookDeliveryWorker {
         return wait.compareTo(max) > 0 || wait.isNegative() ? max : wait;
     }
 
-    private static String describe(Throwable failure) {
-        String message = failure.getMessage();
-        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    /**
+     * What the delivery log says about a failed attempt: a category, never the exception's text (which can name internal
+     * addresses and host names); the details go to this service's debug log.
+     */
+    static String describe(Throwable failure) {
+        LOG.debugf(failure, "Webhook attempt failed");
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String type = t.getClass().getName();
+            String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);
+            if (type.contains("Timeout") || t instanceof java.net.SocketTimeoutException) {
+                return "timed out";
+            }
+            if (t instanceof java.net.ConnectException) {
+                return message.contains("refused") ? "connection refused" : "connection failed";
+            }
+            if (t instanceof javax.net.ssl.SSLException) {
+                return "TLS handshake failed";
+            }
+            if (t instanceof java.net.UnknownHostException) {
+                return "host does not resolve";
+            }
+            if (message.contains("connection was closed") || message.contains("connection reset")) {
+                return "connection closed";
+            }
+        }
+        return "connection failed";
     }
 
     private static String truncate(String error) {

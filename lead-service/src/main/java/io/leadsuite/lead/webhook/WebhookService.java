@@ -57,7 +57,7 @@ public class WebhookService {
         } else if (url.length() > MAX_URL_LENGTH) {
             errors.add(new Problem.FieldError("url", "must be at most " + MAX_URL_LENGTH + " characters"));
         } else {
-            TargetGuard.malformed(url).ifPresent(m -> errors.add(new Problem.FieldError("url", m)));
+            guard.malformed(url).ifPresent(m -> errors.add(new Problem.FieldError("url", m)));
         }
         String secret = request.secret();
         if (secret == null || secret.length() < config.minSecretLength() || secret.length() > MAX_SECRET_LENGTH) {

@@ -52,10 +52,10 @@ class WebhookSignatureTest {
         assertTrue(TargetGuard.refusal("h", new InetAddress[] { InetAddress.getByName("93.184.216.34"),
                 InetAddress.getByName("10.0.0.1") }, false).isPresent());
         assertTrue(TargetGuard.refusal("h", new InetAddress[0], true).isPresent(), "a name that does not resolve");
-        assertTrue(TargetGuard.malformed("ftp://example.com/x").isPresent());
-        assertTrue(TargetGuard.malformed("https://user:pw@example.com/x").isPresent());
-        assertTrue(TargetGuard.malformed("not a url").isPresent());
-        assertFalse(TargetGuard.malformed("https://crm.example.com/hooks?x=1").isPresent());
+        assertTrue(TargetGuard.malformed("ftp://example.com/x", false).isPresent());
+        assertTrue(TargetGuard.malformed("https://user:pw@example.com/x", false).isPresent());
+        assertTrue(TargetGuard.malformed("not a url", false).isPresent());
+        assertFalse(TargetGuard.malformed("https://crm.example.com/hooks?x=1", false).isPresent());
     }
 
     @Test

@@ -11,6 +11,11 @@ import java.util.List;
  * A byte order mark at the start is skipped. Each record knows the physical line it starts on (the first line is 1).
  * Lenient where RFC 4180 is silent: a quote inside an unquoted field is kept as a character, and text after a closing
  * quote is appended to the field. An unterminated quoted field is reported as a record with an error.
+ * <p>
+ * With limits, a record with a field longer than {@code maxFieldLength} characters, or longer than
+ * {@code maxRecordLength} characters in all (its line breaks inside quotes included), is reported as a record with an
+ * error naming the limit; the rest of it is read past without being kept, so one huge line costs no memory and the
+ * records after it are read as usual.
  */
 public final class CsvReader {
 
@@ -33,9 +38,18 @@ public final class CsvReader {
     private boolean started;
     private boolean done;
 
+    private final int maxFieldLength;
+    private final int maxRecordLength;
+
     public CsvReader(Reader in, char delimiter) {
+        this(in, delimiter, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
+    public CsvReader(Reader in, char delimiter, int maxFieldLength, int maxRecordLength) {
         this.in = in;
         this.delimiter = delimiter;
+        this.maxFieldLength = maxFieldLength;
+        this.maxRecordLength = maxRecordLength;
     }
 
     private int read() throws IOException {
@@ -78,20 +92,38 @@ public final class CsvReader {
         StringBuilder field = new StringBuilder();
         boolean quoted = false;
         boolean any = false;
+        long length = 0;
+        String tooLong = null;
         while (true) {
             int c = read();
             if (c == EOF) {
                 done = true;
                 if (quoted) {
-                    return new Row(startLine, null, "unterminated quoted field");
+                    return new Row(startLine, null, tooLong != null ? tooLong : "unterminated quoted field");
                 }
                 if (!any && fields.isEmpty()) {
                     return null;
+                }
+                if (tooLong != null) {
+                    return new Row(startLine, null, tooLong);
                 }
                 fields.add(field.toString());
                 return new Row(startLine, fields, null);
             }
             any = true;
+            boolean lineBreak = !quoted && (c == '\r' || c == '\n');
+            boolean structural = lineBreak || (!quoted && c == delimiter);
+            if (tooLong == null && !lineBreak && ++length > maxRecordLength) {
+                tooLong = "the line is longer than " + maxRecordLength + " characters";
+            }
+            if (tooLong == null && !structural && c != '"' && field.length() >= maxFieldLength) {
+                tooLong = "field " + (fields.size() + 1) + " is longer than " + maxFieldLength + " characters";
+            }
+            if (tooLong != null) {
+                // keep nothing more of this record, only find where it ends
+                field.setLength(0);
+                fields.clear();
+            }
             if (quoted) {
                 if (c == '"') {
                     if (peek() == '"') {
@@ -114,6 +146,9 @@ public final class CsvReader {
                     read();
                 }
                 line++;
+                if (tooLong != null) {
+                    return new Row(startLine, null, tooLong);
+                }
                 fields.add(field.toString());
                 return new Row(startLine, fields, null);
             } else if (c == '"' && field.isEmpty()) {

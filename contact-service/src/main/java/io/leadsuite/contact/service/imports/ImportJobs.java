@@ -60,17 +60,20 @@ public class ImportJobs {
 
     private final AgroalDataSource db;
     private final ObjectMapper mapper;
+    private final io.leadsuite.contact.config.ContactConfig.Imports config;
 
-    public ImportJobs(AgroalDataSource db, ObjectMapper mapper) {
+    public ImportJobs(AgroalDataSource db, ObjectMapper mapper, io.leadsuite.contact.config.ContactConfig config) {
         this.db = db;
         this.mapper = mapper;
+        this.config = config.imports();
     }
 
     /** Stores a new QUEUED job with every record of the CSV; 422 for a header that cannot be mapped. */
     public UUID upload(InputStream body, List<String> mapping, char delimiter) {
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        CsvReader csv = new CsvReader(new BufferedReader(new InputStreamReader(body, decoder), 64 * 1024), delimiter);
+        CsvReader csv = new CsvReader(new BufferedReader(new InputStreamReader(body, decoder), 64 * 1024), delimiter,
+                config.maxFieldLength(), config.maxLineLength());
         UUID id = UUID.randomUUID();
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
