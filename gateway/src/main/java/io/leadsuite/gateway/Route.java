@@ -34,6 +34,8 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
     static final Set<String> ADMIN = Set.of(Roles.ADMIN);
     /** Sales acceptance in the suite (CONTRACT.md: sales, admin). */
     static final Set<String> SALES_OR_ADMIN = Set.of(Roles.SALES, Roles.ADMIN);
+    /** Campaigns and the closed-loop report: what marketing and sales read. */
+    static final Set<String> MARKETING_SALES_OR_ADMIN = Set.of(Roles.MARKETING, Roles.SALES, Roles.ADMIN);
 
     /**
      * One line of the role table: a method ({@code *} for any), a path template on the service ({@code {x}} is one
@@ -89,6 +91,11 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
             Rule.of("*", "/nurture-triggers", ADMIN),
             Rule.of("*", "/nurture-triggers/{id}", ADMIN),
             Rule.of("GET", "/sla/overdue", STAFF),
+            Rule.of("POST", "/campaigns", MARKETING_OR_ADMIN),
+            Rule.of("GET", "/campaigns", MARKETING_SALES_OR_ADMIN),
+            Rule.of("GET", "/campaigns/{id}", MARKETING_SALES_OR_ADMIN),
+            Rule.of("PUT", "/campaigns/{id}", MARKETING_OR_ADMIN),
+            Rule.of("GET", "/reports/closed-loop", MARKETING_SALES_OR_ADMIN),
             Rule.of("*", "/crm", CRM_OR_ADMIN),
             Rule.of("*", "/crm/.*", CRM_OR_ADMIN),
             // contact-service
@@ -132,7 +139,8 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
         Upstream upstream;
         String group = segments[0];
         switch (group) {
-            case "captures", "flows", "crm", "routing-rules", "nurture-triggers", "sla", "topics" ->
+            case "captures", "flows", "crm", "routing-rules", "nurture-triggers", "sla", "topics", "campaigns",
+                    "reports" ->
                 upstream = Upstream.LEAD_SERVICE;
             case "leads" -> {
                 boolean scores = segments.length >= 3 && !segments[1].isEmpty() && segments[2].equals("scores");
@@ -195,6 +203,8 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
             case "captures", "interactions", "scoring" -> MARKETING_OR_ADMIN;
             case "routing-rules", "nurture-triggers", "flows", "topics" -> ADMIN;
             case "sla" -> STAFF;
+            case "campaigns" -> MARKETING_OR_ADMIN;
+            case "reports" -> MARKETING_SALES_OR_ADMIN;
             case "contacts" -> STAFF;
             default -> Roles.ALL;
         };

@@ -39,12 +39,13 @@ public class CaptureService {
      *        remembers an Idempotency-Key answer there)
      */
     public Uni<CaptureResult> capture(ContactDetails person, String topic, String source, String sourceRef,
-            String actor, Function<CaptureResult, Uni<Void>> inTransaction) {
+            String campaign, String actor, Function<CaptureResult, Uni<Void>> inTransaction) {
         return contacts.matchOrCreate(person)
                 .onFailure().transform(ContactDirectory::unavailable)
                 .chain(match -> Uni.createFrom()
                         .deferred(() -> Panache.withTransaction(() -> leads
-                                .recordCapture(new CaptureCommand(match.contact().id(), topic, source, sourceRef),
+                                .recordCapture(new CaptureCommand(match.contact().id(), topic, source, sourceRef,
+                                        campaign),
                                         actor)
                                 .map(recorded -> new CaptureResult(match.contact().id(), recorded.lead().id,
                                         match.created(), recorded.created()))
