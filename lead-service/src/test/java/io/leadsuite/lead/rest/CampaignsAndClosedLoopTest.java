@@ -2,6 +2,10 @@ package io.leadsuite.lead.rest;
 
 import static io.leadsuite.lead.rest.LeadWorkflowTest.lead;
 import static io.leadsuite.lead.rest.LeadWorkflowTest.post;
+import static io.leadsuite.lead.rest.SalesAcceptanceTest.CRM;
+import static io.leadsuite.lead.rest.SalesAcceptanceTest.MARKETING;
+import static io.leadsuite.lead.rest.SalesAcceptanceTest.SALES;
+import static io.leadsuite.lead.rest.SalesAcceptanceTest.TELESALES;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,7 +27,6 @@ import org.junit.jupiter.api.Test;
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.ScoreChanged;
-import io.leadsuite.kit.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -41,10 +44,6 @@ import io.vertx.core.json.JsonObject;
 @QuarkusTestResource(FakeContactService.class)
 class CampaignsAndClosedLoopTest {
 
-    static final String MARKETING = TestTokens.forRoles("marketing");
-    static final String SALES = TestTokens.forRoles("sales");
-    static final String TELESALES = TestTokens.forRoles("telesales");
-    static final String CRM = TestTokens.forRoles("crm");
     private static final UUID MODEL = UUID.fromString("00000000-0000-0000-0000-0000000000dd");
 
     @Inject
