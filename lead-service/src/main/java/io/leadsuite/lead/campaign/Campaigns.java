@@ -3,7 +3,6 @@ package io.leadsuite.lead.campaign;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
@@ -16,6 +15,7 @@ import io.leadsuite.kit.domain.InvalidValues;
 import io.leadsuite.kit.domain.StateConflict;
 import io.leadsuite.kit.domain.Violation;
 import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.lead.service.RowValues;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -197,8 +197,9 @@ public class Campaigns {
                 from lead l
                 where l.id in (select t.lead_id from campaign_touch t where t.campaign_id = ?1)""", Object[].class)
                 .setParameter(1, id).getSingleResult()))
-                .map(r -> new Results(count(r[0]), count(r[1]), count(r[2]), count(r[3]), amount(r[4]), amount(r[5]),
-                        amount(r[6])));
+                .map(r -> new Results(RowValues.count(r[0]), RowValues.count(r[1]), RowValues.count(r[2]),
+                        RowValues.count(r[3]), RowValues.amount(r[4]), RowValues.amount(r[5]),
+                        RowValues.amount(r[6])));
     }
 
     private static void check(Definition definition) {
@@ -217,35 +218,8 @@ public class Campaigns {
         }
     }
 
-    private static long count(Object value) {
-        return ((Number) value).longValue();
-    }
-
-    /** A sum of money, to the cent (a sum over no rows is 0). */
-    private static BigDecimal amount(Object value) {
-        return (value instanceof BigDecimal d ? d : new BigDecimal(value.toString())).setScale(2,
-                java.math.RoundingMode.HALF_UP);
-    }
-
     private static Campaign campaign(Object[] row) {
-        return new Campaign((UUID) row[0], (String) row[1], (String) row[2], date(row[3]), date(row[4]),
-                (BigDecimal) row[5], instant(row[6]), instant(row[7]), count(row[8]));
-    }
-
-    private static LocalDate date(Object value) {
-        if (value instanceof java.sql.Date d) {
-            return d.toLocalDate();
-        }
-        return (LocalDate) value;
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        if (value instanceof java.sql.Timestamp ts) {
-            return ts.toInstant();
-        }
-        return (Instant) value;
+        return new Campaign((UUID) row[0], (String) row[1], (String) row[2], RowValues.date(row[3]), RowValues.date(row[4]),
+                (BigDecimal) row[5], RowValues.instant(row[6]), RowValues.instant(row[7]), RowValues.count(row[8]));
     }
 }

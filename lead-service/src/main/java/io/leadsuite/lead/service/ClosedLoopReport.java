@@ -221,33 +221,24 @@ public class ClosedLoopReport {
     }
 
     private static Row row(Object[] r) {
-        long leads = count(r[1]);
-        long mql = count(r[2]);
-        long sal = count(r[3]);
-        long sql = count(r[4]);
-        long opportunities = count(r[5]);
-        long won = count(r[6]);
-        long breached = count(r[17]);
-        return new Row((String) r[0], leads, mql, sal, sql, opportunities, won, count(r[7]), amount(r[8]),
-                amount(r[9]), Conversion.of(leads, mql, sal, sql, opportunities, won),
+        long leads = RowValues.count(r[1]);
+        long mql = RowValues.count(r[2]);
+        long sal = RowValues.count(r[3]);
+        long sql = RowValues.count(r[4]);
+        long opportunities = RowValues.count(r[5]);
+        long won = RowValues.count(r[6]);
+        long breached = RowValues.count(r[17]);
+        return new Row((String) r[0], leads, mql, sal, sql, opportunities, won, RowValues.count(r[7]), RowValues.amount(r[8]),
+                RowValues.amount(r[9]), Conversion.of(leads, mql, sal, sql, opportunities, won),
                 new StageDays(Rates.days((Number) r[10]), Rates.days((Number) r[11]), Rates.days((Number) r[12]),
                         Rates.days((Number) r[13]), Rates.days((Number) r[14])),
-                count(r[15]), count(r[16]), breached, Rates.rate(breached, leads),
-                new Ageing(count(r[18]), Rates.days((Number) r[19]), count(r[20]), count(r[21]), count(r[22]),
-                        count(r[23])));
+                RowValues.count(r[15]), RowValues.count(r[16]), breached, Rates.rate(breached, leads),
+                new Ageing(RowValues.count(r[18]), Rates.days((Number) r[19]), RowValues.count(r[20]), RowValues.count(r[21]),
+                        RowValues.count(r[22]),
+                        RowValues.count(r[23])));
     }
 
     private static List<Reason> reasons(List<Object[]> rows) {
-        return rows.stream().map(r -> new Reason((String) r[0], (String) r[1], count(r[2]))).toList();
-    }
-
-    private static long count(Object value) {
-        return ((Number) value).longValue();
-    }
-
-    /** A sum of money, to the cent (a sum over no rows is 0). */
-    private static BigDecimal amount(Object value) {
-        return (value instanceof BigDecimal d ? d : new BigDecimal(value.toString())).setScale(2,
-                java.math.RoundingMode.HALF_UP);
+        return rows.stream().map(r -> new Reason((String) r[0], (String) r[1], RowValues.count(r[2]))).toList();
     }
 }
