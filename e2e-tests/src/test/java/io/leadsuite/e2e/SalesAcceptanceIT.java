@@ -75,10 +75,17 @@ class SalesAcceptanceIT {
         Instant start = Instant.now().minusSeconds(1);
         String email = "walk." + UUID.randomUUID() + "@example.com";
 
+        // the campaign the form belongs to
+        String campaign = "Solar roadshow " + UUID.randomUUID();
+        String campaignId = gateway(MARKETING).body(Map.of("name", campaign, "channel", "EVENT", "cost", 900))
+                .post("/api/campaigns").then().statusCode(201).extract().path("id");
+
         // 1. INQUIRY: a web-form submission
-        String leadId = Captures.post(() -> gateway(MARKETING), Map.of("email", email, "firstName", "Ana", "lastName",
+        Map<String, Object> form = new LinkedHashMap<>(Map.of("email", email, "firstName", "Ana", "lastName",
                 "Silva", "company", "Acme", "jobTitle", "IT Director", "country", "PT", "topic", "solar-panels",
-                "source", "MARKETING_FORM", "sourceRef", "form-42", "consent", true))
+                "source", "MARKETING_FORM", "sourceRef", "form-42", "consent", true));
+        form.put("campaign", campaign.toLowerCase(java.util.Locale.ROOT));
+        String leadId = Captures.post(() -> gateway(MARKETING), form)
                 .then().statusCode(201).extract().path("leadId");
         JsonPath captured = lead(leadId);
         String contactId = captured.getString("contactId");
@@ -198,5 +205,26 @@ class SalesAcceptanceIT {
                     () -> stage + " entered: " + salesFunnel.prettify());
         }
         assertEquals(11800.0, lead(leadId).getDouble("crm.revenue"));
+        assertEquals(campaignId, lead(leadId).getString("campaign"));
+
+        // the closed loop: the won revenue flows back to the campaign, in JSON and in CSV
+        JsonPath report = gateway(SALES).queryParam("by", "campaign").queryParam("from", start.toString())
+                .queryParam("to", to).get("/api/reports/closed-loop").then().statusCode(200).extract().jsonPath();
+        Map<String, Object> row = report.getMap("rows.find { it.key == '" + campaign + "' }");
+        assertEquals(List.of(1, 1, 1, 1, 1, 1, 0), List.of(row.get("leads"), row.get("mql"), row.get("sal"),
+                row.get("sql"), row.get("opportunities"), row.get("won"), row.get("lost")), () -> row.toString());
+        assertEquals(11800.0, ((Number) row.get("wonRevenue")).doubleValue());
+        assertEquals(0.0, ((Number) row.get("pipelineRevenue")).doubleValue());
+        String csv = gateway(MARKETING).accept("text/csv").queryParam("by", "campaign")
+                .queryParam("from", start.toString()).queryParam("to", to).get("/api/reports/closed-loop").then()
+                .statusCode(200).extract().asString();
+        assertTrue(csv.contains("\r\n" + campaign + ",1,1,1,1,1,1,0,0.00,11800.00,1.0,1.0,1.0,1.0,1.0,1.0,"), csv);
+        JsonPath results = gateway(MARKETING).get("/api/campaigns/" + campaignId).then().statusCode(200).extract()
+                .jsonPath();
+        assertEquals(List.of(1, 1, 1), List.of(results.getInt("results.members"), results.getInt("results.leads"),
+                results.getInt("results.wonLeads")));
+        assertEquals(11800.0, results.getDouble("results.influencedRevenue"));
+        gateway(TELESALES).get("/api/reports/closed-loop").then().statusCode(403)
+                .contentType("application/problem+json");
     }
 }

@@ -40,6 +40,8 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
      * public web forms come through {@code POST /api/forms/captures}, which mints it.
      */
     static final Set<String> CAPTURERS = Set.of(Roles.MARKETING, Roles.ADMIN, Roles.FORM);
+    /** Campaigns and the closed-loop report: what marketing and sales read. */
+    static final Set<String> MARKETING_SALES_OR_ADMIN = Set.of(Roles.MARKETING, Roles.SALES, Roles.ADMIN);
 
     /**
      * One line of the role table: a method ({@code *} for any), a path template on the service ({@code {x}} is one
@@ -95,6 +97,11 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
             Rule.of("*", "/nurture-triggers", ADMIN),
             Rule.of("*", "/nurture-triggers/{id}", ADMIN),
             Rule.of("GET", "/sla/overdue", STAFF),
+            Rule.of("POST", "/campaigns", MARKETING_OR_ADMIN),
+            Rule.of("GET", "/campaigns", MARKETING_SALES_OR_ADMIN),
+            Rule.of("GET", "/campaigns/{id}", MARKETING_SALES_OR_ADMIN),
+            Rule.of("PUT", "/campaigns/{id}", MARKETING_OR_ADMIN),
+            Rule.of("GET", "/reports/closed-loop", MARKETING_SALES_OR_ADMIN),
             Rule.of("*", "/crm", CRM_OR_ADMIN),
             Rule.of("*", "/crm/.*", CRM_OR_ADMIN),
             // contact-service
@@ -138,7 +145,8 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
         Upstream upstream;
         String group = segments[0];
         switch (group) {
-            case "captures", "flows", "crm", "routing-rules", "nurture-triggers", "sla", "topics" ->
+            case "captures", "flows", "crm", "routing-rules", "nurture-triggers", "sla", "topics", "campaigns",
+                    "reports" ->
                 upstream = Upstream.LEAD_SERVICE;
             case "leads" -> {
                 boolean scores = segments.length >= 3 && !segments[1].isEmpty() && segments[2].equals("scores");
@@ -201,6 +209,8 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
             case "captures", "interactions", "scoring" -> MARKETING_OR_ADMIN;
             case "routing-rules", "nurture-triggers", "flows", "topics" -> ADMIN;
             case "sla" -> STAFF;
+            case "campaigns" -> MARKETING_OR_ADMIN;
+            case "reports" -> MARKETING_SALES_OR_ADMIN;
             case "contacts" -> STAFF;
             default -> Roles.ALL;
         };

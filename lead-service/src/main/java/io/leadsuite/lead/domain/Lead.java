@@ -42,8 +42,8 @@ public class Lead extends PanacheEntityBase {
     public String topic;
     public String source;
     public String sourceRef;
-    /** The campaign the lead came from (a capture's or an import row's), as given. */
-    public String campaign;
+    /** The campaign the lead came from (named by the capture or import row that created it), or null. */
+    public UUID campaignId;
     public String flowId;
     public int flowVersion;
     public String stage;

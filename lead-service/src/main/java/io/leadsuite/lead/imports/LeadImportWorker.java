@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.leadsuite.kit.domain.InvalidValues;
 import io.leadsuite.kit.poller.WokenPoller;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.lead.client.ContactDirectory;
@@ -186,15 +187,28 @@ public class LeadImportWorker {
                                 .invoke(recorded -> {
                                     counts[m.match().created() ? 0 : 1]++;
                                     counts[recorded.created() ? 2 : 3]++;
-                                }).replaceWithVoid());
+                                }).replaceWithVoid()
+                                // a topic or campaign the service refuses (REFUSE) is the line's error; it is refused
+                                // before anything is written
+                                .onFailure(f -> f instanceof InvalidValues || refusedRow(f)).recoverWithUni(refused -> {
+                                    errors.add(new LeadImportJobError(row.line(), refused instanceof InvalidValues i
+                                            ? describe(i)
+                                            : describe((ProblemException) refused)));
+                                    return Uni.createFrom().voidItem();
+                                }));
                     }
                     int room = Math.max(0, config.maxReportedErrors() - job.reported);
-                    for (LeadImportJobError e : errors.subList(0, Math.min(room, errors.size()))) {
-                        done = done.chain(() -> s.createNativeQuery("insert into lead_import_error (job_id, line, "
-                                + "message) values (?1, ?2, ?3) on conflict do nothing").setParameter(1, job.id)
-                                .setParameter(2, e.line()).setParameter(3, e.message()).executeUpdate()
-                                .replaceWithVoid());
-                    }
+                    done = done.chain(() -> {
+                        errors.sort(Comparator.comparingInt(LeadImportJobError::line));
+                        Uni<Void> written = Uni.createFrom().voidItem();
+                        for (LeadImportJobError e : errors.subList(0, Math.min(room, errors.size()))) {
+                            written = written.chain(() -> s.createNativeQuery("insert into lead_import_error (job_id, "
+                                    + "line, message) values (?1, ?2, ?3) on conflict do nothing")
+                                    .setParameter(1, job.id).setParameter(2, e.line()).setParameter(3, e.message())
+                                    .executeUpdate().replaceWithVoid());
+                        }
+                        return written;
+                    });
                     return done.chain(() -> s.createNativeQuery("update lead_import_job set state = 'RUNNING', "
                             + "started_at = coalesce(started_at, now()), processed = processed + ?2, "
                             + "created = created + ?3, unchanged = unchanged + ?4, failed = failed + ?5, "
@@ -212,6 +226,11 @@ public class LeadImportWorker {
     /** A line's own problem (400, 422: an invalid e-mail, phone or country), not contact-service being away. */
     private static boolean refusedRow(Throwable failure) {
         return failure instanceof ProblemException p && (p.status() == 400 || p.status() == 422);
+    }
+
+    /** The fields a domain rule refused and why. */
+    private static String describe(InvalidValues refused) {
+        return String.join("; ", refused.violations().stream().map(v -> v.field() + ": " + v.message()).toList());
     }
 
     /** Field names and reasons, never values. */

@@ -7,7 +7,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +18,7 @@ import io.leadsuite.kit.csv.ColumnMapping;
 import io.leadsuite.kit.csv.CsvReader;
 import io.leadsuite.kit.problem.Problem;
 import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.lead.service.RowValues;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -135,8 +135,8 @@ public class LeadImports {
                                     + "order by line", Object[].class).setParameter(1, id).getResultList()
                                     .map(errors -> new Job(id, (String) j[0], integer(j[1]), integer(j[2]),
                                             integer(j[3]), integer(j[4]), integer(j[5]), integer(j[6]), integer(j[7]),
-                                            integer(j[8]), (String) j[9], instant(j[10]), instant(j[11]),
-                                            instant(j[12]), errors.stream()
+                                            integer(j[8]), (String) j[9], RowValues.instant(j[10]), RowValues.instant(j[11]),
+                                            RowValues.instant(j[12]), errors.stream()
                                                     .map(e -> new LineError(integer(e[0]), (String) e[1])).toList()));
                         })));
     }
@@ -168,18 +168,5 @@ public class LeadImports {
 
     static int integer(Object value) {
         return ((Number) value).intValue();
-    }
-
-    static Instant instant(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        if (value instanceof java.sql.Timestamp ts) {
-            return ts.toInstant();
-        }
-        return (Instant) value;
     }
 }

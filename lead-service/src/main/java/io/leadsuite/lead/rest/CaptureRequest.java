@@ -13,7 +13,7 @@ import io.leadsuite.lead.client.ContactServiceClient.ContactDetails;
 @Schema(name = "CaptureRequest", example = """
         {"email": "ana@example.com", "firstName": "Ana", "lastName": "Silva", "company": "Acme",
          "jobTitle": "IT Director", "country": "PT", "topic": "solar-panels",
-         "source": "MARKETING_FORM", "sourceRef": "form-42", "consent": true}""")
+         "source": "MARKETING_FORM", "sourceRef": "form-42", "campaign": "Spring expo 2026", "consent": true}""")
 public record CaptureRequest(
         @NotBlank @Size(max = 254) String email,
         @Size(max = 100) String firstName,
@@ -25,6 +25,7 @@ public record CaptureRequest(
         @NotBlank @Size(max = 100) @Pattern(regexp = "^[A-Za-z0-9][A-Za-z0-9 ._-]*$", message = "letters, digits, blanks, dots, dashes and underscores") String topic,
         @NotNull LeadSource source,
         @Size(max = 200) String sourceRef,
+        @Schema(description = "the campaign the submission came from, by id or name (GET /campaigns)") @Size(max = 200) String campaign,
         Boolean consent) {
 
     /** Where a lead came from. */

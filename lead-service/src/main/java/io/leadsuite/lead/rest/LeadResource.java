@@ -150,7 +150,7 @@ public class LeadResource {
             @Parameter(description = "lowest highest-score, inclusive", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER)) @QueryParam("minScore") String minScore,
             @Parameter(description = "highest highest-score, inclusive", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER)) @QueryParam("maxScore") String maxScore,
             @Parameter(description = "a lead source, e.g. MARKETING_FORM, IMPORT") @QueryParam("source") String source,
-            @QueryParam("campaign") String campaign,
+            @Parameter(description = "the campaign the leads came from, by id or name (any case)") @QueryParam("campaign") String campaign,
             @Parameter(description = "created at or after (ISO-8601 instant)") @QueryParam("createdFrom") String createdFrom,
             @Parameter(description = "created before (ISO-8601 instant)") @QueryParam("createdTo") String createdTo,
             @Parameter(description = "last activity at or after (ISO-8601 instant)") @QueryParam("activeFrom") String activeFrom,
@@ -425,7 +425,7 @@ public class LeadResource {
         return funnel.funnel(flow == null ? defaultFlow : flow, start, end);
     }
 
-    private static Instant instant(String name, String value) {
+    static Instant instant(String name, String value) {
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
@@ -452,7 +452,7 @@ public class LeadResource {
     }
 
     /** The version an If-Match header names ({@code "3"}, {@code W/"3"} or {@code 3}); null for none or {@code *}. */
-    static Long ifMatch(String header) {
+    public static Long ifMatch(String header) {
         if (header == null || header.isBlank() || header.strip().equals("*")) {
             return null;
         }

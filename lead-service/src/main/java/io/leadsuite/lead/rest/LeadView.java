@@ -15,7 +15,8 @@ import io.leadsuite.lead.rest.CaptureRequest.LeadSource;
 
 /** The lead as the API shows it (CONTRACT.md, "Leads"); {@code version} is also its ETag. */
 public record LeadView(UUID id, UUID contactId, String topic, @Schema(implementation = LeadSource.class) String source,
-        String sourceRef, @Schema(description = "the campaign the lead came from", nullable = true) String campaign,
+        String sourceRef,
+        @Schema(description = "the id of the campaign the lead came from (`GET /campaigns/{id}`)", nullable = true) UUID campaign,
         String flow, int flowVersion, String stage, @Schema(implementation = LeadStatus.class) String status,
         boolean salesReady, @Schema(enumeration = {
                 "SCORE", "MANUAL" }, nullable = true) String salesReadyBy,
@@ -40,7 +41,7 @@ public record LeadView(UUID id, UUID contactId, String topic, @Schema(implementa
     }
 
     public static LeadView of(Lead l) {
-        return new LeadView(l.id, l.contactId, l.topic, l.source, l.sourceRef, l.campaign, l.flowId, l.flowVersion, l.stage,
+        return new LeadView(l.id, l.contactId, l.topic, l.source, l.sourceRef, l.campaignId, l.flowId, l.flowVersion, l.stage,
                 l.status.name(), l.salesReady, l.salesReadyBy, l.salesReadyAt, l.scores, l.team, l.owner, l.acceptedBy,
                 new Qualification(l.budget, l.currency, l.timeframe, l.need, l.decisionMaker),
                 new Crm(l.crmLeadId, l.crmOpportunityId, l.estimatedRevenue, l.estimatedClose, l.revenue, l.closeReason,

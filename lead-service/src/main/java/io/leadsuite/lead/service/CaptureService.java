@@ -37,24 +37,17 @@ public class CaptureService {
     /**
      * @param inTransaction runs inside the transaction that records the capture, with its result (the REST layer
      *        remembers an Idempotency-Key answer there)
-     */
-    public Uni<CaptureResult> capture(ContactDetails person, String topic, String source, String sourceRef,
-            String actor, Function<CaptureResult, Uni<Void>> inTransaction) {
-        return capture(person, topic, source, sourceRef, actor, false, inTransaction);
-    }
-
-    /**
      * @param anonymous an anonymous visitor's post through a public web form: scoring counts it once per lead per
      *        window (the capture's {@code anonymous} flag)
      */
     public Uni<CaptureResult> capture(ContactDetails person, String topic, String source, String sourceRef,
-            String actor, boolean anonymous, Function<CaptureResult, Uni<Void>> inTransaction) {
+            String campaign, String actor, boolean anonymous, Function<CaptureResult, Uni<Void>> inTransaction) {
         return contacts.matchOrCreate(person)
                 .onFailure().transform(ContactDirectory::unavailable)
                 .chain(match -> Uni.createFrom()
                         .deferred(() -> Panache.withTransaction(() -> leads
-                                .recordCapture(
-                                        new CaptureCommand(match.contact().id(), topic, source, sourceRef, null, anonymous),
+                                .recordCapture(new CaptureCommand(match.contact().id(), topic, source, sourceRef,
+                                        campaign, anonymous),
                                         actor)
                                 .map(recorded -> new CaptureResult(match.contact().id(), recorded.lead().id,
                                         match.created(), recorded.created()))

@@ -85,12 +85,11 @@ public class FunnelService {
             if (r[1] == null) {
                 left.put(fromStage, count);
                 if (r[3] != null) {
-                    median.put(fromStage, Math.round(((Number) r[3]).doubleValue() / 36.0) / 100.0);
+                    median.put(fromStage, Rates.hours((Number) r[3]));
                 }
             } else {
                 long base = entered.getOrDefault(fromStage, 0L);
-                conversions.add(new Conversion(fromStage, (String) r[1], count,
-                        base == 0 ? null : Math.round(count * 10000.0 / base) / 10000.0));
+                conversions.add(new Conversion(fromStage, (String) r[1], count, Rates.rate(count, base)));
             }
         }
         List<String> order = flow.stages().stream().map(Flow.Stage::id).toList();

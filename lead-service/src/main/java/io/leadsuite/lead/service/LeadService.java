@@ -23,6 +23,7 @@ import io.leadsuite.contracts.ScoreChanged;
 import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.kit.sql.SessionSql;
+import io.leadsuite.lead.campaign.Campaigns;
 import io.leadsuite.lead.domain.Cause;
 import io.leadsuite.lead.domain.Flow;
 import io.leadsuite.lead.domain.Lead;
@@ -48,17 +49,24 @@ public class LeadService {
     private final FlowCatalog flows;
     private final LeadEvents events;
     private final Topics topics;
+    private final Campaigns campaigns;
     private final String defaultFlow;
 
-    public LeadService(FlowCatalog flows, LeadEvents events, Topics topics,
+    public LeadService(FlowCatalog flows, LeadEvents events, Topics topics, Campaigns campaigns,
             @ConfigProperty(name = "leadsuite.leads.default-flow") String defaultFlow) {
         this.flows = flows;
         this.events = events;
         this.topics = topics;
+        this.campaigns = campaigns;
         this.defaultFlow = defaultFlow;
     }
 
-    /** A capture for a contact: the open lead of that topic, touched, or a new one. */
+    /**
+     * A capture for a contact: the open lead of that topic, touched, or a new one.
+     *
+     * @param campaign the campaign it came from, by id or name, or null
+     * @param anonymous an anonymous visitor's post through a public web form
+     */
     public record CaptureCommand(UUID contactId, String topic, String source, String sourceRef, String campaign,
             boolean anonymous) {
         public CaptureCommand(UUID contactId, String topic, String source, String sourceRef, String campaign) {
@@ -77,14 +85,22 @@ public class LeadService {
      * Creates the lead in the first stage of the default flow, or touches the open lead of the contact and topic;
      * either way the submission lands in the lead's history and is published (lead.created or lead.captured), so
      * scoring counts it once. Two racing captures collide on the one-open-lead-per-topic index; the caller retries
-     * the loser, which then finds the winner's lead.
+     * the loser, which then finds the winner's lead. A campaign the capture names is the new lead's campaign and a
+     * touch of it either way; it is resolved first, so that a refused one writes nothing.
      */
     @WithTransaction
     public Uni<RecordedCapture> recordCapture(CaptureCommand command, String actor) {
-        return topics.resolve(command.topic(), "topic").chain(topic -> recordCapture(command, topic, actor));
+        Uni<UUID> campaign = command.campaign() == null || command.campaign().isBlank()
+                ? Uni.createFrom().nullItem()
+                : campaigns.resolve(command.campaign(), "campaign");
+        return campaign.chain(campaignId -> topics.resolve(command.topic(), "topic")
+                .chain(topic -> recordCapture(command, topic, campaignId, actor))
+                .call(recorded -> campaignId == null ? Uni.createFrom().voidItem()
+                        : campaigns.touch(campaignId, recorded.lead().id, Campaigns.TouchKind.CAPTURE, null,
+                                recorded.lead().updatedAt)));
     }
 
-    private Uni<RecordedCapture> recordCapture(CaptureCommand command, String topic, String actor) {
+    private Uni<RecordedCapture> recordCapture(CaptureCommand command, String topic, UUID campaignId, String actor) {
         Instant now = Instant.now();
         Capture capture = new Capture(UUID.randomUUID(), now, command.source(), command.sourceRef(),
                 command.anonymous());
@@ -110,7 +126,7 @@ public class LeadService {
                             return flows.latest(defaultFlow).chain(flow -> {
                                 Lead lead = Lead.open(command.contactId(), topic, command.source(), command.sourceRef(), flow,
                                         now);
-                                lead.campaign = command.campaign();
+                                lead.campaignId = campaignId;
                                 return lead.<Lead> persistAndFlush()
                                         .chain(() -> events.created(lead, capture, actor))
                                         .replaceWith(new RecordedCapture(lead, true));
@@ -284,7 +300,9 @@ public class LeadService {
             where.add("l.source = " + p.apply(filter.source()));
         }
         if (filter.campaign() != null) {
-            where.add("l.campaign = " + p.apply(filter.campaign()));
+            String campaign = p.apply(filter.campaign().strip());
+            where.add("l.campaign_id = (select c.id from campaign c where c.id::text = " + campaign
+                    + " or lower(c.name) = lower(" + campaign + "))");
         }
         if (filter.createdFrom() != null) {
             where.add("l.created_at >= " + p.apply(filter.createdFrom()));

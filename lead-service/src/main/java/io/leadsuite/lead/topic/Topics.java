@@ -14,6 +14,7 @@ import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.lead.domain.TopicSlug;
+import io.leadsuite.lead.service.RowValues;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -95,16 +96,6 @@ public class Topics {
     }
 
     private static Topic topic(Object[] row) {
-        return new Topic((String) row[0], (String) row[1], instant(row[2]), instant(row[3]));
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof java.time.OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        if (value instanceof java.sql.Timestamp ts) {
-            return ts.toInstant();
-        }
-        return (Instant) value;
+        return new Topic((String) row[0], (String) row[1], RowValues.instant(row[2]), RowValues.instant(row[3]));
     }
 }

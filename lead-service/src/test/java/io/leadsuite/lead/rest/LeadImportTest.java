@@ -113,7 +113,9 @@ class LeadImportTest {
         String anaId = lead.getString("contactId");
         assertEquals("solar-panels", lead.getString("topic"));
         assertEquals("EVENT", lead.getString("source"));
-        assertEquals("spring-expo", lead.getString("campaign"));
+        // the row's campaign became a campaign of that name, the lead's
+        assertEquals("spring-expo", given().auth().oauth2(MARKETING).get("/campaigns/" + lead.getString("campaign"))
+                .then().statusCode(200).extract().jsonPath().getString("name"));
         assertEquals("marketing-lead", lead.getString("flow"));
         assertEquals("INQUIRY", lead.getString("stage"));
         List<Map<String, Object>> anas = leadsOf(anaId);

@@ -1,0 +1,75 @@
+package io.leadsuite.lead.rest;
+
+import static io.leadsuite.lead.rest.LeadImportTest.awaitEnd;
+import static io.leadsuite.lead.rest.LeadImportTest.upload;
+import static io.leadsuite.lead.rest.LeadWorkflowTest.post;
+import static io.leadsuite.lead.rest.SalesAcceptanceTest.MARKETING;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+/** With {@code leadsuite.campaigns.unknown=REFUSE}, a campaign that is not in the list is refused, naming the field. */
+@QuarkusTest
+@QuarkusTestResource(FakeContactService.class)
+@TestProfile(CampaignsRefusedTest.Refuse.class)
+class CampaignsRefusedTest {
+
+    public static class Refuse implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("leadsuite.campaigns.unknown", "REFUSE");
+        }
+    }
+
+    @Test
+    void anUnknownCampaignIsA422ForACaptureAndAFailedLineForAnImport() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "boilers-" + run;
+        JsonPath problem = given().auth().oauth2(MARKETING).contentType(ContentType.JSON)
+                .body(Map.of("email", "r1." + run + "@example.com", "topic", topic, "source", "EVENT", "campaign",
+                        "Nowhere " + run))
+                .post("/captures").then().statusCode(422).contentType("application/problem+json").extract()
+                .jsonPath();
+        assertEquals(List.of("campaign"), problem.getList("errors.field"));
+        // nothing was written: no lead, and the topic did not join the list either
+        assertEquals(List.of(), given().auth().oauth2(MARKETING).get("/leads?topic=" + topic).then().statusCode(200)
+                .extract().jsonPath().getList("items"));
+        assertEquals(false, given().auth().oauth2(MARKETING).get("/topics").then().extract().jsonPath()
+                .<String> getList("items.id").contains(topic));
+
+        // a known one, by name in another case, goes in
+        post(MARKETING, "/campaigns", "{\"name\": \"Known " + run + "\"}").then().statusCode(201);
+        given().auth().oauth2(MARKETING).contentType(ContentType.JSON)
+                .body(Map.of("email", "r2." + run + "@example.com", "topic", topic, "source", "EVENT", "campaign",
+                        "KNOWN " + run))
+                .post("/captures").then().statusCode(201);
+
+        // an import: the line naming an unknown campaign fails with its field, the others go in
+        String jobId = upload("email,topic,campaign\nr3." + run + "@example.com," + topic + ",known " + run + "\n"
+                + "r4." + run + "@example.com," + topic + ",Nowhere " + run + "\n"
+                + "r5." + run + "@example.com," + topic + ",\n").then().statusCode(202).extract().jsonPath()
+                .getString("jobId");
+        JsonPath job = awaitEnd(jobId, Duration.ofSeconds(60));
+        assertEquals("DONE", job.getString("state"));
+        assertEquals(List.of(3, 1, 2), List.of(job.getInt("processed"), job.getInt("failed"),
+                job.getInt("leadsCreated")));
+        assertEquals(List.of(3), job.getList("errors.line"));
+        assertEquals(List.of("campaign: no campaign has this id or name (GET /campaigns); create it with POST "
+                + "/campaigns"), job.getList("errors.message"));
+        assertEquals(3, given().auth().oauth2(MARKETING).get("/leads?topic=" + topic).then().extract().jsonPath()
+                .getList("items").size());
+    }
+}
