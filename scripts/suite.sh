@@ -87,6 +87,8 @@ start_service() {
     account="$(printf '%s' "$svc" | tr 'a-z-' 'A-Z_')"
     user_var="BROKER_USER_$account"; password_var="BROKER_PASSWORD_$account"
     export LEADSUITE_AMQP_USERNAME="${!user_var}" LEADSUITE_AMQP_PASSWORD="${!password_var}"
+    # the database role's password: the local cluster's roles have their names as passwords (scripts/infra.sh)
+    export LEADSUITE_DB_PASSWORD="${svc//-/_}"
     for v in $(compgen -v BROKER_); do unset "$v"; done
     export QUARKUS_HTTP_PORT="$port"
     export LEADSUITE_CONTACT_SERVICE_URL="http://localhost:$CONTACT_PORT"

@@ -246,6 +246,8 @@ final class Suite implements AutoCloseable {
         builder.environment().put("LEADSUITE_AMQP_USERNAME", env.get("BROKER_USER_" + account));
         builder.environment().put("LEADSUITE_AMQP_PASSWORD", env.get("BROKER_PASSWORD_" + account));
         builder.environment().keySet().removeIf(k -> k.startsWith("BROKER_"));
+        // and to its database with its role, whose password on the local cluster is its name (scripts/infra.sh)
+        builder.environment().put("LEADSUITE_DB_PASSWORD", instance.service().replace('-', '_'));
         builder.environment().putAll(instanceSettings.getOrDefault(name, Map.of()));
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(instance.port()));
         try {

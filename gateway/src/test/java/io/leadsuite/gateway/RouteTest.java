@@ -32,7 +32,7 @@ class RouteTest {
 
     @Test
     void rolesByMethodAndGroup() {
-        assertEquals(Route.MARKETING_OR_ADMIN, Route.resolve("/api/captures").orElseThrow().allowedRoles("POST"));
+        assertEquals(Route.CAPTURERS, Route.resolve("/api/captures").orElseThrow().allowedRoles("POST"));
         assertEquals(Route.MARKETING_OR_ADMIN,
                 Route.resolve("/api/interactions").orElseThrow().allowedRoles("POST"));
         assertEquals(Route.MARKETING_OR_ADMIN, Route.resolve("/api/interactions").orElseThrow().allowedRoles("GET"));
