@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.ElementClickInterceptedException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -141,6 +142,34 @@ class ConsoleIT {
     }
 
     /** A row of the work queue, with "Show more" pressed until it is on the page (the queue pages by the API's cursor). */
+    /**
+     * Clicks a button of the lead's row in the work queue. A live update may redraw the queue meanwhile (back to its
+     * first page, the row then further down than "Show more" had reached), so the row is looked for again, with more
+     * pages, until its button can be clicked; the button is brought to the middle of the window first, out from
+     * under the sticky header.
+     */
+    private static void clickInQueueRow(String id, String button) {
+        By by = By.xpath("//tr[@data-lead-id='" + id + "']//button[text()='" + button + "']");
+        wait.until(d -> {
+            try {
+                List<WebElement> found = d.findElements(by);
+                if (found.isEmpty()) {
+                    d.findElements(By.cssSelector("#queue-more:enabled")).forEach(WebElement::click);
+                    return false;
+                }
+                WebElement element = found.get(0);
+                ((JavascriptExecutor) d).executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
+                if (!element.isDisplayed() || !element.isEnabled()) {
+                    return false;
+                }
+                element.click();
+                return true;
+            } catch (StaleElementReferenceException | ElementClickInterceptedException redrawn) {
+                return false;
+            }
+        });
+    }
+
     private static WebElement queueRow(String id) {
         By row = By.cssSelector("#queue tr[data-lead-id='" + id + "']");
         return wait.until(d -> {
@@ -405,7 +434,7 @@ class ConsoleIT {
         new Select(visible(By.id("queue-team"))).selectByValue("telesales");
         wait.until(ExpectedConditions.attributeToBe(By.id("queue-list"), "data-loaded", "team|telesales||"));
         queueRow(leadId);
-        click(By.xpath("//tr[@data-lead-id='" + leadId + "']//button[text()='Claim']"));
+        clickInQueueRow(leadId, "Claim");
         wait.until(d -> "marketing-telesales-user".equals(
                 api().get("/api/leads/" + leadId).then().statusCode(200).extract().path("owner")));
         new Select(visible(By.id("queue-whose"))).selectByValue("mine");
@@ -414,7 +443,7 @@ class ConsoleIT {
         queueRow(leadId);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(
                 By.cssSelector("#queue tr[data-lead-id='" + leadId + "'] .owner"), "marketing-telesales-user"));
-        click(By.xpath("//tr[@data-lead-id='" + leadId + "']//button[text()='Sales-ready']"));
+        clickInQueueRow(leadId, "Sales-ready");
         confirmDialog("Asked for a quote on the phone");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(
                 By.cssSelector("#queue tr[data-lead-id='" + leadId + "'] .badge-ok"), "Sales-ready"));
@@ -530,7 +559,7 @@ class ConsoleIT {
         wait.until(ExpectedConditions.attributeToBe(By.id("queue-list"), "data-loaded", "ready|||"));
         queueRow(leadId);
         shot("14-queue-sales-ready");
-        click(By.xpath("//tr[@data-lead-id='" + leadId + "']//button[text()='Accept']"));
+        clickInQueueRow(leadId, "Accept");
         confirmDialog("Budget confirmed, taking it");
         wait.until(d -> "ACCEPTED".equals(api().get("/api/leads/" + leadId).then().statusCode(200).extract()
                 .path("status")));
