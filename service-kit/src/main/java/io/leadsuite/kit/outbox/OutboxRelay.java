@@ -3,6 +3,7 @@ package io.leadsuite.kit.outbox;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -55,6 +56,9 @@ public class OutboxRelay {
      * {@code idle_in_transaction_session_timeout} (30 s), and a broker outage costs the pool one connection at most.
      */
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
+    private static final CompletableFuture<Void> SETTLED = CompletableFuture.completedFuture(null);
+    /** The longest a pass waits for an unsettled first message before it tries again with another. */
+    private static final Duration MAX_PROBE_WAIT = Duration.ofSeconds(30);
 
     private final MutinyEmitter<JsonObject> emitter;
     private final Pool pool;
@@ -68,6 +72,12 @@ public class OutboxRelay {
     private final String address;
 
     private WokenPoller poller;
+    /** The first message of the latest pass, until the broker has settled it (accepted or refused). */
+    private volatile CompletableFuture<Void> probe = SETTLED;
+    private volatile long probeSentAt;
+    private volatile Duration probeWait = SEND_TIMEOUT;
+    /** Whether a pass was skipped for the unsettled first message: its settlement then wakes the relay. */
+    private volatile boolean waiting;
 
     public OutboxRelay(@Channel(CHANNEL) MutinyEmitter<JsonObject> emitter, Pool pool, Vertx vertx,
             OutboxConfig config, PipelineMetrics metrics,
@@ -92,10 +102,7 @@ public class OutboxRelay {
             LOG.info("Outbox relay disabled on this replica");
             return;
         }
-        poller = WokenPoller.start(vertx, "Outbox relay", config.pollInterval(),
-                () -> pool.withTransaction(this::relayBatch)
-                        .onFailure().invoke(failure -> metrics.sendFailed())
-                        .map(sent -> sent == config.batchSize()))
+        poller = WokenPoller.start(vertx, "Outbox relay", config.pollInterval(), this::pass)
                 .listen(PgConnectOptions.fromUri(dbUrl.replaceFirst("^vertx-reactive:", ""))
                         .setUser(dbUser).setPassword(dbPassword), "outbox_message");
     }
@@ -111,6 +118,41 @@ public class OutboxRelay {
         if (poller != null) {
             poller.wake();
         }
+    }
+
+    /**
+     * One pass, unless the broker has not yet settled the first message of an earlier one: then it is away, and the
+     * pass waits for it (woken when it is settled) instead of sending more.
+     * <p>
+     * Why: while the broker is unreachable, every message handed to the AMQP connector starts its own attempt to
+     * connect, retried until it succeeds (SmallRye AMQP 4.31: the sender asks the connection holder for a connection per
+     * message, and the holder does not share an attempt in progress), and each such attempt that finally succeeds keeps
+     * its connection open. A relay that went on sending every pass during a one-minute outage under load left over a
+     * thousand connections per replica when the broker came back, and the broker ran out of heap (found by the long
+     * fault run). Sending a pass's first message alone and waiting for it to be settled before the next pass bounds
+     * that to the messages in flight when the broker went away, plus one per wait. A first message the connector took
+     * on a connection that then died may never be settled, and the connector reconnects an outgoing channel only
+     * when it is given a message: so the wait ends after {@link #SEND_TIMEOUT}, doubling while the broker stays away,
+     * up to {@link #MAX_PROBE_WAIT}, and the pass then tries with another first message.
+     */
+    private Uni<Boolean> pass() {
+        CompletableFuture<Void> pending = probe;
+        if (!pending.isDone()) {
+            if (System.nanoTime() - probeSentAt >= probeWait.toNanos()) {
+                probeWait = probeWait.multipliedBy(2).compareTo(MAX_PROBE_WAIT) > 0 ? MAX_PROBE_WAIT
+                        : probeWait.multipliedBy(2);
+                return relay();
+            }
+            waiting = true;
+            return Uni.createFrom().item(false);
+        }
+        return relay();
+    }
+
+    private Uni<Boolean> relay() {
+        return pool.withTransaction(this::relayBatch)
+                .onFailure().invoke(failure -> metrics.sendFailed())
+                .map(sent -> sent == config.batchSize());
     }
 
     private Uni<Integer> relayBatch(SqlConnection connection) {
@@ -142,10 +184,7 @@ public class OutboxRelay {
                                     + "from outbox_message where id = any($1)")
                                     .execute(Tuple.of(unreadable.toArray(Long[]::new))).replaceWithVoid();
                     return parkUnreadable
-                            .chain(() -> Multi.createFrom().iterable(sendable)
-                                    .onItem().transformToUni(this::send).merge(64)
-                                    .collect().last()
-                                    .ifNoItem().after(SEND_TIMEOUT).fail())
+                            .chain(() -> sendAll(sendable).ifNoItem().after(SEND_TIMEOUT).fail())
                             .chain(() -> connection.preparedQuery("delete from outbox_message where id = any($1)")
                                     .execute(Tuple.of(all.toArray(Long[]::new))))
                             .invoke(() -> {
@@ -154,6 +193,30 @@ public class OutboxRelay {
                             })
                             .replaceWith(all.size());
                 });
+    }
+
+    /**
+     * The first message alone, then the others, up to 64 at once, in outbox order (each is handed to the channel when
+     * its turn to be sent comes, so they leave on the link in that order). Waiting for the first costs a pass one broker
+     * round trip; it is what tells a pass whether the broker is there before it hands over more (see {@link #pass()}).
+     */
+    private Uni<Void> sendAll(List<Row> rows) {
+        if (rows.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        probe = settled;
+        probeSentAt = System.nanoTime();
+        settled.whenComplete((ignored, failure) -> {
+            if (waiting) {
+                waiting = false;
+                wake();
+            }
+        });
+        return send(rows.get(0), settled).chain(() -> rows.size() == 1 ? Uni.createFrom().voidItem()
+                : Multi.createFrom().iterable(rows.subList(1, rows.size()))
+                        .onItem().transformToUni(row -> send(row, null)).merge(64)
+                        .collect().last().replaceWithVoid());
     }
 
     private static boolean isJsonObject(String payload) {
@@ -171,7 +234,7 @@ public class OutboxRelay {
      * connector's own tracing is off ({@code mp.messaging.connector.smallrye-amqp.tracing-enabled=false}): it would
      * start its span from the relay's context, which belongs to no trace.
      */
-    private Uni<Void> send(Row row) {
+    private Uni<Void> send(Row row, CompletableFuture<Void> settled) {
         String messageId = row.getUUID("message_id").toString();
         OutgoingAmqpMetadata.OutgoingAmqpMetadataBuilder metadata = OutgoingAmqpMetadata.builder()
                 .withMessageId(messageId)
@@ -195,8 +258,21 @@ public class OutboxRelay {
         if (sent != null) {
             metadata.withApplicationProperty(MessageTraces.TRACEPARENT, sent);
         }
-        Uni<Void> send = emitter.sendMessage(Message.of(new JsonObject(row.getString("payload")),
-                Metadata.of(metadata.build())));
+        Message<JsonObject> message = Message.of(new JsonObject(row.getString("payload")),
+                Metadata.of(metadata.build()));
+        if (settled != null) {
+            // settled by the broker's answer, whether or not this pass still waits for it (its time-out only stops
+            // the wait; the connector keeps the message and sends it when it has a connection)
+            message = message.withAck(() -> {
+                probeWait = SEND_TIMEOUT;
+                settled.complete(null);
+                return SETTLED;
+            }).withNack(failure -> {
+                settled.complete(null);
+                return SETTLED;
+            });
+        }
+        Uni<Void> send = emitter.sendMessage(message);
         return span == null ? send : send.onTermination().invoke((done, failure, cancelled) -> {
             if (failure != null) {
                 span.setStatus(StatusCode.ERROR, failure.toString());
