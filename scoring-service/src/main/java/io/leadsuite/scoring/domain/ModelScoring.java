@@ -72,9 +72,8 @@ public final class ModelScoring {
     }
 
     /** Applies one interaction as of its own time and returns the hits it added (possibly none). */
-    public List<Hit> apply(InteractionFacts interaction) {
-        return record(interaction, interaction.occurredAt()).added().stream()
-                .map(h -> new Hit(h.ruleId(), h.points())).toList();
+    public List<ActiveHit> apply(InteractionFacts interaction) {
+        return record(interaction, interaction.occurredAt()).added();
     }
 
     /** Applies one interaction at {@code now}: what it added, and the older windowed hits it displaced. */

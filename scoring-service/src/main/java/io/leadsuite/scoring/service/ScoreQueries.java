@@ -13,7 +13,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.scoring.domain.LeadScore;
-import io.leadsuite.scoring.domain.RuleHit;
 import io.leadsuite.scoring.domain.RuleKind;
 import io.leadsuite.scoring.domain.ScoreHistoryEntry;
 import io.leadsuite.scoring.domain.ScoringModel;
@@ -86,28 +85,14 @@ public class ScoreQueries {
                 .chain(model -> LeadScore.<LeadScore> findById(new LeadScore.Key(leadId, modelId))
                         .onItem().ifNull()
                         .failWith(() -> ProblemException.notFound("Score of lead " + leadId + " under model", modelId))
-                        .chain(score -> RuleHit.<RuleHit> list("leadId = ?1 and modelId = ?2 order by occurredAt, id",
-                                leadId, modelId)
-                                .chain(hits -> types(hits).map(types -> {
-                                    Map<String, String> kinds = new java.util.HashMap<>();
-                                    ModelCatalog.toDefinition(model).rules()
-                                            .forEach(r -> kinds.put(r.id(), r.kind().name()));
-                                    return new Explanation(leadId, modelId, model.name, score.score, score.grade,
-                                            score.salesReady, hits.stream().map(h -> new HitView(h.ruleId,
-                                                    kinds.get(h.ruleId), h.interactionId,
-                                                    h.interactionId == null ? null : types.get(h.interactionId),
-                                                    h.points, h.occurredAt, h.expiresAt)).toList());
-                                }))));
-    }
-
-    private static Uni<Map<String, String>> types(List<RuleHit> hits) {
-        List<String> ids = hits.stream().map(h -> h.interactionId).filter(java.util.Objects::nonNull).distinct()
-                .toList();
-        if (ids.isEmpty()) {
-            return Uni.createFrom().item(Map.of());
-        }
-        return io.leadsuite.scoring.domain.Interaction.<io.leadsuite.scoring.domain.Interaction> list("id in ?1", ids)
-                .map(list -> list.stream().collect(Collectors.toMap(i -> i.id, i -> i.type)));
+                        .chain(score -> ScoreStore.explainedHits(leadId, modelId).map(hits -> {
+                            Map<String, String> kinds = new java.util.HashMap<>();
+                            ModelCatalog.toDefinition(model).rules().forEach(r -> kinds.put(r.id(), r.kind().name()));
+                            return new Explanation(leadId, modelId, model.name, score.score, score.grade,
+                                    score.salesReady, hits.stream().map(h -> new HitView(h.hit().ruleId(),
+                                            kinds.get(h.hit().ruleId()), h.hit().interactionId(), h.interactionType(),
+                                            h.hit().points(), h.hit().occurredAt(), h.hit().expiresAt())).toList());
+                        })));
     }
 
     /** Every change of the lead's standing under any model, oldest first, a page at a time; 404 for an unknown lead. */

@@ -97,6 +97,19 @@ final class ScoreStore {
                 .replaceWith(stored);
     }
 
+    /** A hit behind a score, with the type of its interaction (null for a fact). */
+    record ExplainedHit(ActiveHit hit, String interactionType) {
+    }
+
+    /** The lead's hits under the model, oldest first, each with its interaction's type, in one query. */
+    static Uni<List<ExplainedHit>> explainedHits(UUID leadId, UUID modelId) {
+        return SessionSql.select("select h.rule_id, h.interaction_id, h.points, h.occurred_at, h.expires_at, i.type "
+                + "from rule_hit h left join interaction i on i.id = h.interaction_id "
+                + "where h.lead_id = $1 and h.model_id = $2 order by h.occurred_at, h.id", leadId, modelId)
+                .map(rows -> rows.stream().map(h -> new ExplainedHit(new ActiveHit((String) h[0], (String) h[1],
+                        (Integer) h[2], instant(h[3]), instant(h[4])), (String) h[5])).toList());
+    }
+
     /**
      * Records each (interaction, lead) in interaction_application in multi-row statements; yields the pairs
      * ({@code interactionId|leadId}) that were new, the only ones to apply.

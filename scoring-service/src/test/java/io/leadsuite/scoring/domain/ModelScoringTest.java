@@ -40,6 +40,11 @@ class ModelScoringTest {
         return new ScoringRule(id, RuleKind.BEHAVIOUR, type, attribute, operator, value, points, maxTimes, null);
     }
 
+    /** The hits as "rule:points", what a hit says about the score. */
+    private static List<String> rulesAndPoints(List<ActiveHit> hits) {
+        return hits.stream().map(hit -> hit.ruleId() + ":" + hit.points()).toList();
+    }
+
     private static InteractionFacts interaction(String spec) {
         // "TYPE" or "TYPE url=..."
         String[] parts = spec.split(" ", 2);
@@ -87,11 +92,11 @@ class ModelScoringTest {
     void scoresSequences(String name, List<String> interactions, int score, String grade, boolean salesReady,
             int hitCount) {
         ModelScoring scoring = ModelScoring.fresh(DEFAULT);
-        List<Hit> hits = new ArrayList<>();
+        List<ActiveHit> hits = new ArrayList<>();
         interactions.forEach(spec -> hits.addAll(scoring.apply(interaction(spec))));
         assertEquals(new Standing(score, grade, salesReady), scoring.standing());
         assertEquals(hitCount, hits.size());
-        assertEquals(score, hits.stream().mapToInt(Hit::points).sum(), "the score is the sum of the hits");
+        assertEquals(score, hits.stream().mapToInt(ActiveHit::points).sum(), "the score is the sum of the hits");
     }
 
     @ParameterizedTest(name = "score {0} -> grade {1}, sales-ready {2}")
@@ -115,9 +120,9 @@ class ModelScoringTest {
         // the lead already has 4 forms and 2 pricing visits counted
         ModelScoring scoring = new ModelScoring(DEFAULT, 72,
                 Map.of("form-submitted", 4, "pricing-page-visited", 3, "page-visited", 2));
-        assertEquals(List.of(new Hit("form-submitted", 10)), scoring.apply(interaction("FORM_SUBMITTED")));
+        assertEquals(List.of("form-submitted:10"), rulesAndPoints(scoring.apply(interaction("FORM_SUBMITTED"))));
         assertEquals(List.of(), scoring.apply(interaction("FORM_SUBMITTED")));
-        assertEquals(List.of(new Hit("page-visited", 1)), scoring.apply(interaction("PAGE_VISITED url=/pricing")));
+        assertEquals(List.of("page-visited:1"), rulesAndPoints(scoring.apply(interaction("PAGE_VISITED url=/pricing"))));
         assertEquals(83, scoring.score());
     }
 
