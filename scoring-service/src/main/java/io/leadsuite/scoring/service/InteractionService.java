@@ -10,8 +10,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.leadsuite.scoring.domain.CompiledModel;
 import io.leadsuite.scoring.domain.ContactRef;
-import io.leadsuite.scoring.domain.ModelDefinition;
 import io.leadsuite.scoring.service.LeadScorer.Application;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -143,9 +143,9 @@ public class InteractionService {
                     }
                 } else {
                     UUID contact = input.contactId() != null ? input.contactId() : contactsByEmail.get(input.email());
-                    String topic = input.topic() == null ? null : ModelDefinition.normaliseTopic(input.topic());
+                    String topic = input.topic() == null ? null : CompiledModel.normaliseTopic(input.topic());
                     for (Object[] row : leadsByContact.getOrDefault(contact, List.of())) {
-                        if (topic == null || topic.equals(ModelDefinition.normaliseTopic((String) row[2]))) {
+                        if (topic == null || topic.equals(CompiledModel.normaliseTopic((String) row[2]))) {
                             leads.add((UUID) row[0]);
                         }
                     }

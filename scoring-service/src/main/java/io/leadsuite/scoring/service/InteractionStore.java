@@ -10,9 +10,9 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.leadsuite.kit.sql.SessionSql;
+import io.leadsuite.scoring.domain.CompiledModel;
 import io.leadsuite.scoring.domain.Interaction;
 import io.leadsuite.scoring.domain.InteractionFacts;
-import io.leadsuite.scoring.domain.ModelDefinition;
 import io.leadsuite.scoring.domain.TrackedLead;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -109,7 +109,7 @@ public class InteractionStore {
                 + "and (i.topic is null or lower(trim(i.topic)) = ?4))) "
                 + "and not exists (select 1 from InteractionApplication a where a.interactionId = i.id "
                 + "and a.leadId = ?1) order by i.occurredAt, i.receivedAt, i.id",
-                leadId, contactId, email == null ? "" : email, ModelDefinition.normaliseTopic(topic))
+                leadId, contactId, email == null ? "" : email, CompiledModel.normaliseTopic(topic))
                 .map(list -> list.stream().map(InteractionStore::facts).toList());
     }
 

@@ -17,10 +17,10 @@ import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.ScoreChanged;
 import io.leadsuite.kit.outbox.Outbox;
 import io.leadsuite.scoring.config.ScoringClock;
+import io.leadsuite.scoring.domain.CompiledModel;
 import io.leadsuite.scoring.domain.ContactRef;
-import io.leadsuite.scoring.domain.HitChanges;
 import io.leadsuite.scoring.domain.InteractionFacts;
-import io.leadsuite.scoring.domain.ModelDefinition;
+import io.leadsuite.scoring.domain.RuleHitChanges;
 import io.leadsuite.scoring.domain.ScoreCard;
 import io.leadsuite.scoring.domain.ScoreHistoryEntry;
 import io.leadsuite.scoring.domain.TrackedLead;
@@ -97,7 +97,7 @@ public class LeadScorer {
         }
         Instant now = clock.now();
         Map<UUID, Scored> scored = new LinkedHashMap<>();
-        HitChanges changes = new HitChanges();
+        RuleHitChanges changes = new RuleHitChanges();
         List<Boolean> changed = new ArrayList<>();
         return models.published().chain(definitions -> ScoreStore.lockOpen(ordered)
                 .chain(locked -> locked.isEmpty() ? Uni.createFrom().voidItem()
@@ -138,11 +138,11 @@ public class LeadScorer {
      * Opens the lead's score card: rebuilds from its applied interactions the scores of models whose version changed
      * (or that newly admit it), then drops expired hits and re-evaluates the attribute rules.
      */
-    private static Uni<ScoreCard> open(TrackedLead lead, ScoreStore.Stored stored, List<ModelDefinition> definitions,
-            Instant now, HitChanges changes) {
+    private static Uni<ScoreCard> open(TrackedLead lead, ScoreStore.Stored stored, List<CompiledModel> definitions,
+            Instant now, RuleHitChanges changes) {
         ScoreCard card = ScoreCard.open(lead.leadId, lead.topic, definitions, stored.scoresOf(lead.leadId),
                 stored.hitsOf(lead.leadId));
-        List<ModelDefinition> rebuild = card.toRebuild();
+        List<CompiledModel> rebuild = card.toRebuild();
         Uni<Void> rebuilt = rebuild.isEmpty() ? Uni.createFrom().voidItem()
                 : ScoreStore.appliedInteractions(lead.leadId).chain(interactions -> each(rebuild,
                         model -> ScoreStore.replaceHits(lead.leadId, model.id(), card.rebuild(model, interactions, now),
@@ -156,7 +156,7 @@ public class LeadScorer {
     private static Envelope<ScoreChanged> scoreChanged(TrackedLead lead, ScoreCard card, Instant now) {
         List<ScoreChanged.ModelScore> snapshot = new ArrayList<>();
         for (ScoreCard.Outcome outcome : card.outcomes()) {
-            ModelDefinition model = outcome.model();
+            CompiledModel model = outcome.model();
             snapshot.add(new ScoreChanged.ModelScore(model.id(), model.version(), model.name(),
                     outcome.after().score(), outcome.after().grade(), model.salesReadyThreshold(),
                     outcome.after().salesReady()));

@@ -10,8 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.scoring.domain.CompiledModel;
 import io.leadsuite.scoring.domain.GradeBand;
-import io.leadsuite.scoring.domain.ModelDefinition;
 import io.leadsuite.scoring.domain.Operator;
 import io.leadsuite.scoring.domain.RuleKind;
 import io.leadsuite.scoring.domain.ScoringModel;
@@ -21,7 +21,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** Reads scoring models, and turns stored models into the rule engine's {@link ModelDefinition}s. */
+/** Reads scoring models, and turns stored models into the rule engine's {@link CompiledModel}s. */
 @ApplicationScoped
 public class ModelCatalog {
 
@@ -42,12 +42,12 @@ public class ModelCatalog {
     }
 
     /** The published models, in a stable order. Needs a session (the caller's). */
-    public Uni<List<ModelDefinition>> published() {
+    public Uni<List<CompiledModel>> published() {
         return ScoringModel.<ScoringModel> list("status = ?1 order by createdAt, id", ScoringModel.PUBLISHED)
-                .map(models -> models.stream().map(ModelCatalog::toDefinition).toList());
+                .map(models -> models.stream().map(ModelCatalog::compile).toList());
     }
 
-    public static ModelDefinition toDefinition(ScoringModel model) {
+    public static CompiledModel compile(ScoringModel model) {
         List<String> topics = new ArrayList<>();
         JsonArray scopeTopics = model.scope().getJsonArray("topics");
         if (scopeTopics != null) {
@@ -65,7 +65,7 @@ public class ModelCatalog {
                 rules.add(rule);
             }
         }
-        return new ModelDefinition(model.id, model.name, model.version, topics, model.salesReadyThreshold, grades,
+        return new CompiledModel(model.id, model.name, model.version, topics, model.salesReadyThreshold, grades,
                 rules);
     }
 

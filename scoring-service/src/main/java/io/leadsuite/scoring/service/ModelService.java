@@ -8,9 +8,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.scoring.config.ScoringClock;
-import io.leadsuite.scoring.domain.ModelSpec;
 import io.leadsuite.scoring.domain.RescoreJob;
 import io.leadsuite.scoring.domain.ScoringModel;
+import io.leadsuite.scoring.domain.ScoringModelInput;
 import io.leadsuite.scoring.domain.ScoringModelVersion;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -43,7 +43,7 @@ public class ModelService {
 
     @WithTransaction
     public Uni<ModelState> create(JsonObject body) {
-        ModelSpec spec = validate(body);
+        ScoringModelInput spec = validate(body);
         ScoringModel model = new ScoringModel();
         model.id = UUID.randomUUID();
         model.status = ScoringModel.DRAFT;
@@ -63,7 +63,7 @@ public class ModelService {
     /** Edits a draft in place; for a published model, writes (or rewrites) its next version as a draft. */
     @WithTransaction
     public Uni<ModelState> update(UUID id, JsonObject body) {
-        ModelSpec spec = validate(body);
+        ScoringModelInput spec = validate(body);
         return lock(id).chain(model -> switch (model.status) {
             case ScoringModel.DRAFT -> ScoringModelVersion.<ScoringModelVersion> findById(
                     new ScoringModelVersion.Key(id, model.version)).chain(version -> {
@@ -191,8 +191,8 @@ public class ModelService {
                 model.id, model.version, ScoringModel.DRAFT).firstResult();
     }
 
-    private static ModelSpec validate(JsonObject body) {
-        ModelSpec.Result result = ModelSpec.read(body);
+    private static ScoringModelInput validate(JsonObject body) {
+        ScoringModelInput.Result result = ScoringModelInput.read(body);
         if (!result.valid()) {
             throw ProblemException.unprocessable("The scoring model is not valid: " + result.violations().size()
                     + " problem(s)",

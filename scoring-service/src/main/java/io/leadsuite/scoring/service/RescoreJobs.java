@@ -12,7 +12,7 @@ import org.jboss.logging.Logger;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.scoring.config.ScoringClock;
 import io.leadsuite.scoring.config.ScoringConfig;
-import io.leadsuite.scoring.domain.ModelDefinition;
+import io.leadsuite.scoring.domain.CompiledModel;
 import io.leadsuite.scoring.domain.RescoreJob;
 import io.leadsuite.scoring.domain.ScoreHistoryEntry;
 import io.leadsuite.scoring.domain.ScoringModel;
@@ -100,7 +100,7 @@ public class RescoreJobs {
                         job.startedAt = now;
                         job.state = RescoreJob.RUNNING;
                         return ScoringModel.<ScoringModel> findById(job.modelId)
-                                .chain(model -> candidates(job, ModelCatalog.toDefinition(model), START,
+                                .chain(model -> candidates(job, ModelCatalog.compile(model), START,
                                         Integer.MAX_VALUE))
                                 .map(all -> {
                                     job.total = all.size();
@@ -127,7 +127,7 @@ public class RescoreJobs {
                         return finish(job, "superseded by version " + model.version);
                     }
                     UUID from = job.cursorLeadId == null ? START : job.cursorLeadId;
-                    return candidates(job, ModelCatalog.toDefinition(model), from, config.rescore().batchSize())
+                    return candidates(job, ModelCatalog.compile(model), from, config.rescore().batchSize())
                             .chain(ids -> {
                                 if (ids.isEmpty()) {
                                     return finish(job, null);
@@ -152,7 +152,7 @@ public class RescoreJobs {
         return Panache.withTransaction(() -> RescoreJob.<RescoreJob> findById(id,
                 jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
                 .chain(job -> ScoringModel.<ScoringModel> findById(job.modelId)
-                        .chain(model -> candidates(job, ModelCatalog.toDefinition(model),
+                        .chain(model -> candidates(job, ModelCatalog.compile(model),
                                 job.cursorLeadId == null ? START : job.cursorLeadId, config.rescore().batchSize()))
                         .map(ids -> {
                             if (ids.isEmpty()) {
@@ -179,7 +179,7 @@ public class RescoreJobs {
      * The open leads after {@code after} (in id order) that the job affects: for a published model those its scope
      * admits and those with a score under it; for a retired model those with a score under it.
      */
-    private static Uni<List<UUID>> candidates(RescoreJob job, ModelDefinition model, UUID after, int limit) {
+    private static Uni<List<UUID>> candidates(RescoreJob job, CompiledModel model, UUID after, int limit) {
         List<Object> params = new ArrayList<>();
         params.add(after);
         params.add(job.modelId);
@@ -192,7 +192,7 @@ public class RescoreJobs {
             } else {
                 sql.append(" or lower(trim(t.topic)) in (");
                 for (int i = 0; i < model.topics().size(); i++) {
-                    params.add(ModelDefinition.normaliseTopic(model.topics().get(i)));
+                    params.add(CompiledModel.normaliseTopic(model.topics().get(i)));
                     sql.append(i == 0 ? "" : ", ").append('?').append(params.size());
                 }
                 sql.append(')');

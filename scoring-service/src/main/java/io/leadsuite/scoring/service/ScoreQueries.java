@@ -36,7 +36,7 @@ public class ScoreQueries {
      * never).
      */
     @Schema(name = "RuleHit")
-    public record HitView(String ruleId, @Schema(implementation = RuleKind.class) String kind, String interactionId,
+    public record RuleHitView(String ruleId, @Schema(implementation = RuleKind.class) String kind, String interactionId,
             String interactionType, int points,
             Instant occurredAt, Instant expiresAt) {
     }
@@ -57,7 +57,7 @@ public class ScoreQueries {
     /** Why a lead has its score under a model: the score is the sum of the hits' points. */
     @Schema(name = "ScoreExplanation")
     public record Explanation(UUID leadId, UUID modelId, String modelName, int score, String grade, boolean salesReady,
-            List<HitView> hits) {
+            List<RuleHitView> hits) {
     }
 
     /** The lead's scores under the published models; 404 when the lead is unknown. */
@@ -87,9 +87,9 @@ public class ScoreQueries {
                         .failWith(() -> ProblemException.notFound("Score of lead " + leadId + " under model", modelId))
                         .chain(score -> ScoreStore.explainedHits(leadId, modelId).map(hits -> {
                             Map<String, String> kinds = new java.util.HashMap<>();
-                            ModelCatalog.toDefinition(model).rules().forEach(r -> kinds.put(r.id(), r.kind().name()));
+                            ModelCatalog.compile(model).rules().forEach(r -> kinds.put(r.id(), r.kind().name()));
                             return new Explanation(leadId, modelId, model.name, score.score, score.grade,
-                                    score.salesReady, hits.stream().map(h -> new HitView(h.hit().ruleId(),
+                                    score.salesReady, hits.stream().map(h -> new RuleHitView(h.hit().ruleId(),
                                             kinds.get(h.hit().ruleId()), h.hit().interactionId(), h.interactionType(),
                                             h.hit().points(), h.hit().occurredAt(), h.hit().expiresAt())).toList());
                         })));

@@ -17,14 +17,14 @@ import java.util.function.Function;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.leadsuite.kit.sql.SessionSql;
-import io.leadsuite.scoring.domain.ActiveHit;
+import io.leadsuite.scoring.domain.CompiledModel;
 import io.leadsuite.scoring.domain.ContactRef;
-import io.leadsuite.scoring.domain.HitChanges;
-import io.leadsuite.scoring.domain.HitChanges.LeadHit;
 import io.leadsuite.scoring.domain.Interaction;
 import io.leadsuite.scoring.domain.InteractionFacts;
 import io.leadsuite.scoring.domain.LeadScore;
-import io.leadsuite.scoring.domain.ModelDefinition;
+import io.leadsuite.scoring.domain.RuleHit;
+import io.leadsuite.scoring.domain.RuleHitChanges;
+import io.leadsuite.scoring.domain.RuleHitChanges.LeadHit;
 import io.leadsuite.scoring.domain.ScoreCard;
 import io.leadsuite.scoring.domain.ScoreHistoryEntry;
 import io.leadsuite.scoring.domain.Standing;
@@ -44,7 +44,7 @@ final class ScoreStore {
     }
 
     /** What is stored about a set of locked leads: score rows and live hits by lead, contacts by id. */
-    record Stored(Map<UUID, List<LeadScore>> rows, Map<UUID, Map<UUID, List<ActiveHit>>> hits,
+    record Stored(Map<UUID, List<LeadScore>> rows, Map<UUID, Map<UUID, List<RuleHit>>> hits,
             Map<UUID, ContactRef> contacts) {
 
         Map<UUID, ScoreCard.StoredScore> scoresOf(UUID leadId) {
@@ -56,7 +56,7 @@ final class ScoreStore {
             return scores;
         }
 
-        Map<UUID, List<ActiveHit>> hitsOf(UUID leadId) {
+        Map<UUID, List<RuleHit>> hitsOf(UUID leadId) {
             return hits.getOrDefault(leadId, Map.of());
         }
     }
@@ -90,7 +90,7 @@ final class ScoreStore {
                         + "expires_at from rule_hit where lead_id = any($1)", (Object) ids.toArray(UUID[]::new)))
                 .invoke(list -> list.forEach(h -> stored.hits().computeIfAbsent((UUID) h[0], k -> new HashMap<>())
                         .computeIfAbsent((UUID) h[1], k -> new ArrayList<>())
-                        .add(new ActiveHit((String) h[2], (String) h[3], (Integer) h[4], instant(h[5]),
+                        .add(new RuleHit((String) h[2], (String) h[3], (Integer) h[4], instant(h[5]),
                                 instant(h[6])))))
                 .chain(() -> Panache.getSession().chain(session -> session.find(ContactRef.class, contactIds.toArray())))
                 .invoke(list -> list.stream().filter(Objects::nonNull).forEach(c -> stored.contacts().put(c.contactId, c)))
@@ -98,7 +98,7 @@ final class ScoreStore {
     }
 
     /** A hit behind a score, with the type of its interaction (null for a fact). */
-    record ExplainedHit(ActiveHit hit, String interactionType) {
+    record ExplainedHit(RuleHit hit, String interactionType) {
     }
 
     /** The lead's hits under the model, oldest first, each with its interaction's type, in one query. */
@@ -106,7 +106,7 @@ final class ScoreStore {
         return SessionSql.select("select h.rule_id, h.interaction_id, h.points, h.occurred_at, h.expires_at, i.type "
                 + "from rule_hit h left join interaction i on i.id = h.interaction_id "
                 + "where h.lead_id = $1 and h.model_id = $2 order by h.occurred_at, h.id", leadId, modelId)
-                .map(rows -> rows.stream().map(h -> new ExplainedHit(new ActiveHit((String) h[0], (String) h[1],
+                .map(rows -> rows.stream().map(h -> new ExplainedHit(new RuleHit((String) h[0], (String) h[1],
                         (Integer) h[2], instant(h[3]), instant(h[4])), (String) h[5])).toList());
     }
 
@@ -137,7 +137,7 @@ final class ScoreStore {
     }
 
     /** Replaces the lead's hits under the model with these (a rebuilt score). */
-    static Uni<Void> replaceHits(UUID leadId, UUID modelId, List<ActiveHit> live, Instant now) {
+    static Uni<Void> replaceHits(UUID leadId, UUID modelId, List<RuleHit> live, Instant now) {
         return Panache.getSession()
                 .chain(session -> session.createNativeQuery("delete from rule_hit where lead_id = ?1 "
                         + "and model_id = ?2").setParameter(1, leadId).setParameter(2, modelId).executeUpdate())
@@ -145,7 +145,7 @@ final class ScoreStore {
     }
 
     /** Writes the hit changes of a unit of work: the deletions one by one, the insertions in multi-row statements. */
-    static Uni<Void> write(HitChanges changes, Instant now) {
+    static Uni<Void> write(RuleHitChanges changes, Instant now) {
         return each(changes.deletes(), ScoreStore::deleteHit)
                 .chain(() -> each(chunks(changes.inserts(), 500), chunk -> SessionSql.update("insert into rule_hit "
                         + "(lead_id, model_id, rule_id, interaction_id, points, occurred_at, recorded_at, expires_at) "
@@ -170,7 +170,7 @@ final class ScoreStore {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 
-    private static Uni<Void> insertHit(UUID leadId, UUID modelId, ActiveHit hit, Instant now) {
+    private static Uni<Void> insertHit(UUID leadId, UUID modelId, RuleHit hit, Instant now) {
         return Panache.getSession().chain(session -> session.createNativeQuery("insert into rule_hit (lead_id, "
                 + "model_id, rule_id, interaction_id, points, occurred_at, recorded_at, expires_at) values (?1, ?2, ?3, "
                 + "?4, ?5, ?6, ?7, ?8)")
@@ -186,7 +186,7 @@ final class ScoreStore {
     }
 
     private static Uni<Void> deleteHit(LeadHit row) {
-        ActiveHit hit = row.hit();
+        RuleHit hit = row.hit();
         boolean fact = hit.interactionId() == null;
         return Panache.getSession().chain(session -> {
             var query = session.createNativeQuery("delete from rule_hit where lead_id = ?1 and model_id = ?2 "
@@ -211,7 +211,7 @@ final class ScoreStore {
         stored.forEach(row -> rows.put(row.modelId, row));
         List<Uni<Void>> writes = new ArrayList<>();
         for (ScoreCard.Outcome outcome : card.outcomes()) {
-            ModelDefinition model = outcome.model();
+            CompiledModel model = outcome.model();
             Standing after = outcome.after();
             LeadScore row = rows.get(model.id());
             if (row == null) {

@@ -16,7 +16,7 @@ import io.vertx.core.json.JsonObject;
  * cast.
  */
 @MappedSuperclass
-public abstract class ModelContent extends PanacheEntityBase {
+public abstract class ScoringModelContent extends PanacheEntityBase {
 
     public String name;
     public String description;
@@ -33,7 +33,7 @@ public abstract class ModelContent extends PanacheEntityBase {
     public String rulesJson;
 
     /** Takes a validated model's content (the status stays). */
-    public void write(ModelSpec spec) {
+    public void write(ScoringModelInput spec) {
         name = spec.name();
         description = spec.description();
         scopeJson = spec.scopeJson().encode();
@@ -43,7 +43,7 @@ public abstract class ModelContent extends PanacheEntityBase {
     }
 
     /** Takes another row's content, its status included. */
-    public void copy(ModelContent from) {
+    public void copy(ScoringModelContent from) {
         name = from.name;
         description = from.description;
         status = from.status;

@@ -11,10 +11,10 @@ import java.util.Comparator;
  * @param occurredAt when the interaction happened (for a fact: when the rule started to hold)
  * @param expiresAt when a windowed hit stops counting; null when it never expires
  */
-public record ActiveHit(String ruleId, String interactionId, int points, Instant occurredAt, Instant expiresAt) {
+public record RuleHit(String ruleId, String interactionId, int points, Instant occurredAt, Instant expiresAt) {
 
     /** Oldest first; ties broken by interaction id, so every replay orders hits alike. */
-    public static final Comparator<ActiveHit> CHRONOLOGICAL = Comparator.comparing(ActiveHit::occurredAt)
+    public static final Comparator<RuleHit> CHRONOLOGICAL = Comparator.comparing(RuleHit::occurredAt)
             .thenComparing(h -> h.interactionId() == null ? "" : h.interactionId());
 
     public boolean expiredAt(Instant now) {
