@@ -15,10 +15,6 @@ import jakarta.persistence.Table;
 @Table(name = "scoring_model")
 public class ScoringModel extends ScoringModelContent {
 
-    public static final String DRAFT = "DRAFT";
-    public static final String PUBLISHED = "PUBLISHED";
-    public static final String RETIRED = "RETIRED";
-
     @Id
     public UUID id;
     public int version;

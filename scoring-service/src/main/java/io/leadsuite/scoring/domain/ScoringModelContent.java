@@ -1,6 +1,8 @@
 package io.leadsuite.scoring.domain;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.MappedSuperclass;
 
 import org.hibernate.annotations.ColumnTransformer;
@@ -20,7 +22,8 @@ public abstract class ScoringModelContent extends PanacheEntityBase {
 
     public String name;
     public String description;
-    public String status;
+    @Enumerated(EnumType.STRING)
+    public ModelStatus status;
     @Column(name = "scope")
     @ColumnTransformer(read = "cast(scope as text)", write = "cast(cast(? as text) as jsonb)")
     public String scopeJson;

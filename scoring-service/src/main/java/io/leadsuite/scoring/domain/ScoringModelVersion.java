@@ -19,8 +19,6 @@ import jakarta.persistence.Table;
 @IdClass(ScoringModelVersion.Key.class)
 public class ScoringModelVersion extends ScoringModelContent {
 
-    public static final String SUPERSEDED = "SUPERSEDED";
-
     @Id
     public UUID modelId;
     @Id

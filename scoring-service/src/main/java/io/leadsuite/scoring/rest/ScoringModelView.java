@@ -72,6 +72,6 @@ public record ScoringModelView(UUID id, String name, String description, Scope s
                     r.getInteger("maxTimes"), r.getInteger("windowDays"));
         }).toList();
         return new ScoringModelView(m.id, m.name, m.description, new Scope(topics), m.salesReadyThreshold, grades, rules,
-                m.status, m.version, null, m.createdAt, m.updatedAt);
+                m.status.name(), m.version, null, m.createdAt, m.updatedAt);
     }
 }

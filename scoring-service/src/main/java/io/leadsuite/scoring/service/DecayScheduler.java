@@ -10,7 +10,7 @@ import org.jboss.logging.Logger;
 
 import io.leadsuite.scoring.config.ScoringClock;
 import io.leadsuite.scoring.config.ScoringConfig;
-import io.leadsuite.scoring.domain.ScoreHistoryEntry;
+import io.leadsuite.scoring.domain.ScoreCause;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -76,7 +76,7 @@ public class DecayScheduler {
                     if (leads.isEmpty()) {
                         return Uni.createFrom().item(new LeadScorer.Refreshed(0, 0));
                     }
-                    return scorer.refresh(leads, ScoreHistoryEntry.DECAY)
+                    return scorer.refresh(leads, ScoreCause.DECAY)
                             .map(r -> new LeadScorer.Refreshed(leads.size(), r.changed()));
                 }));
     }

@@ -34,7 +34,7 @@ import io.leadsuite.kit.event.EventCodec.UnreadableEventException;
 import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.scoring.domain.ContactRef;
 import io.leadsuite.scoring.domain.InteractionTypes;
-import io.leadsuite.scoring.domain.ScoreHistoryEntry;
+import io.leadsuite.scoring.domain.ScoreCause;
 import io.leadsuite.scoring.domain.TrackedLead;
 import io.leadsuite.scoring.service.LeadScorer.Application;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -163,7 +163,7 @@ public class EventIntake {
                 .chain(taken -> !taken ? Uni.createFrom().voidItem()
                         : flush()
                                 .chain(() -> openLeadsOf(event.contactId()))
-                                .chain(leads -> catchUp(leads, ScoreHistoryEntry.ATTRIBUTES)));
+                                .chain(leads -> catchUp(leads, ScoreCause.ATTRIBUTES)));
     }
 
     /**
@@ -223,7 +223,7 @@ public class EventIntake {
                                 .setParameter(3, Instant.now()).executeUpdate())))
                 .chain(EventIntake::forgetLoaded)
                 .chain(() -> openLeadsOf(event.survivorId()))
-                .chain(leads -> catchUp(leads, ScoreHistoryEntry.ATTRIBUTES));
+                .chain(leads -> catchUp(leads, ScoreCause.ATTRIBUTES));
     }
 
     /**
@@ -359,7 +359,7 @@ public class EventIntake {
                         }))
                 .chain(changed -> !changed ? Uni.createFrom().voidItem()
                         : flush()
-                                .chain(() -> catchUp(List.of(leadId), ScoreHistoryEntry.ATTRIBUTES)));
+                                .chain(() -> catchUp(List.of(leadId), ScoreCause.ATTRIBUTES)));
     }
 
     private static boolean erased(ContactRef contact) {
@@ -516,10 +516,10 @@ public class EventIntake {
 
     /** Applies to each tracked, open lead the stored interactions not yet applied to it. */
     private Uni<Void> catchUp(List<UUID> leadIds) {
-        return catchUp(leadIds, ScoreHistoryEntry.INTERACTION);
+        return catchUp(leadIds, ScoreCause.INTERACTION);
     }
 
-    private Uni<Void> catchUp(List<UUID> leadIds, String cause) {
+    private Uni<Void> catchUp(List<UUID> leadIds, ScoreCause cause) {
         List<UUID> ordered = leadIds.stream().distinct().sorted(Comparator.comparing(UUID::toString)).toList();
         List<Application> applications = new ArrayList<>();
         return LeadScorer.each(ordered, leadId -> TrackedLead.<TrackedLead> findById(leadId,
@@ -531,7 +531,7 @@ public class EventIntake {
                                 .invoke(pending -> pending
                                         .forEach(facts -> applications.add(new Application(facts, leadId))))
                                 .replaceWithVoid()))
-                .chain(() -> ScoreHistoryEntry.INTERACTION.equals(cause) || !applications.isEmpty()
+                .chain(() -> cause == ScoreCause.INTERACTION || !applications.isEmpty()
                         ? scorer.apply(ordered, applications)
                         : scorer.refresh(ordered, cause).replaceWithVoid());
     }

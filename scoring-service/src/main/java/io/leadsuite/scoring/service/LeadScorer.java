@@ -22,6 +22,7 @@ import io.leadsuite.scoring.domain.ContactRef;
 import io.leadsuite.scoring.domain.InteractionFacts;
 import io.leadsuite.scoring.domain.RuleHitChanges;
 import io.leadsuite.scoring.domain.ScoreCard;
+import io.leadsuite.scoring.domain.ScoreCause;
 import io.leadsuite.scoring.domain.ScoreHistoryEntry;
 import io.leadsuite.scoring.domain.TrackedLead;
 import io.smallrye.mutiny.Uni;
@@ -77,18 +78,18 @@ public class LeadScorer {
      * (decay, facts, model versions). Leads that are not tracked or not open are left alone.
      */
     public Uni<Void> apply(Collection<UUID> leads, List<Application> applications) {
-        return run(leads, applications, ScoreHistoryEntry.INTERACTION).replaceWithVoid();
+        return run(leads, applications, ScoreCause.INTERACTION).replaceWithVoid();
     }
 
     /**
      * Brings the leads up to date without a new interaction: expired points, changed attributes, a new model version,
      * a retired model. {@code cause} is recorded in the score history.
      */
-    public Uni<Refreshed> refresh(Collection<UUID> leads, String cause) {
+    public Uni<Refreshed> refresh(Collection<UUID> leads, ScoreCause cause) {
         return run(leads, List.of(), cause);
     }
 
-    private Uni<Refreshed> run(Collection<UUID> leads, List<Application> applications, String cause) {
+    private Uni<Refreshed> run(Collection<UUID> leads, List<Application> applications, ScoreCause cause) {
         List<UUID> ids = new ArrayList<>(leads);
         applications.forEach(a -> ids.add(a.leadId()));
         List<UUID> ordered = ids.stream().distinct().sorted(Comparator.comparing(UUID::toString)).toList();

@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.scoring.domain.CompiledModel;
 import io.leadsuite.scoring.domain.GradeBand;
+import io.leadsuite.scoring.domain.ModelStatus;
 import io.leadsuite.scoring.domain.Operator;
 import io.leadsuite.scoring.domain.RuleKind;
 import io.leadsuite.scoring.domain.ScoringModel;
@@ -43,7 +44,7 @@ public class ModelCatalog {
 
     /** The published models, in a stable order. Needs a session (the caller's). */
     public Uni<List<CompiledModel>> published() {
-        return ScoringModel.<ScoringModel> list("status = ?1 order by createdAt, id", ScoringModel.PUBLISHED)
+        return ScoringModel.<ScoringModel> list("status = ?1 order by createdAt, id", ModelStatus.PUBLISHED)
                 .map(models -> models.stream().map(ModelCatalog::compile).toList());
     }
 

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.scoring.config.ScoringClock;
+import io.leadsuite.scoring.domain.ModelStatus;
 import io.leadsuite.scoring.domain.RescoreJob;
 import io.leadsuite.scoring.domain.ScoringModel;
 import io.leadsuite.scoring.domain.ScoringModelInput;
@@ -46,7 +47,7 @@ public class ModelService {
         ScoringModelInput spec = validate(body);
         ScoringModel model = new ScoringModel();
         model.id = UUID.randomUUID();
-        model.status = ScoringModel.DRAFT;
+        model.status = ModelStatus.DRAFT;
         model.version = 1;
         model.createdAt = clock.now();
         model.updatedAt = model.createdAt;
@@ -54,7 +55,7 @@ public class ModelService {
         ScoringModelVersion version = new ScoringModelVersion();
         version.modelId = model.id;
         version.version = 1;
-        version.status = ScoringModel.DRAFT;
+        version.status = ModelStatus.DRAFT;
         version.createdAt = model.createdAt;
         version.write(spec);
         return model.persist().chain(() -> version.persist()).replaceWith(() -> new ModelState(model, null));
@@ -65,20 +66,20 @@ public class ModelService {
     public Uni<ModelState> update(UUID id, JsonObject body) {
         ScoringModelInput spec = validate(body);
         return lock(id).chain(model -> switch (model.status) {
-            case ScoringModel.DRAFT -> ScoringModelVersion.<ScoringModelVersion> findById(
+            case DRAFT -> ScoringModelVersion.<ScoringModelVersion> findById(
                     new ScoringModelVersion.Key(id, model.version)).chain(version -> {
                         model.write(spec);
                         model.updatedAt = clock.now();
                         version.write(spec);
                         return Uni.createFrom().item(new ModelState(model, null));
                     });
-            case ScoringModel.PUBLISHED -> draftOf(model).chain(existing -> {
+            case PUBLISHED -> draftOf(model).chain(existing -> {
                 ScoringModelVersion draft = existing;
                 if (draft == null) {
                     draft = new ScoringModelVersion();
                     draft.modelId = id;
                     draft.version = model.version + 1;
-                    draft.status = ScoringModel.DRAFT;
+                    draft.status = ModelStatus.DRAFT;
                 }
                 draft.createdAt = clock.now();
                 draft.write(spec);
@@ -95,18 +96,18 @@ public class ModelService {
     @WithTransaction
     public Uni<Transition> publish(UUID id) {
         return lock(id).chain(model -> {
-            if (ScoringModel.RETIRED.equals(model.status)) {
+            if (model.status == ModelStatus.RETIRED) {
                 return Uni.createFrom().failure(ProblemException.conflict("Scoring model " + id + " is retired"));
             }
             return draftOf(model).chain(draft -> {
-                if (ScoringModel.DRAFT.equals(model.status)) {
+                if (model.status == ModelStatus.DRAFT) {
                     return ScoringModelVersion.<ScoringModelVersion> findById(
                             new ScoringModelVersion.Key(id, model.version)).chain(version -> {
-                                version.status = ScoringModel.PUBLISHED;
+                                version.status = ModelStatus.PUBLISHED;
                                 version.publishedAt = clock.now();
-                                model.status = ScoringModel.PUBLISHED;
+                                model.status = ModelStatus.PUBLISHED;
                                 model.updatedAt = version.publishedAt;
-                                return jobs.enqueue(model, RescoreJob.PUBLISH)
+                                return jobs.enqueue(model, RescoreJob.Kind.PUBLISH)
                                         .map(job -> new Transition(new ModelState(model, null), job));
                             });
                 }
@@ -117,14 +118,14 @@ public class ModelService {
                 return ScoringModelVersion.<ScoringModelVersion> findById(
                         new ScoringModelVersion.Key(id, model.version)).chain(current -> {
                             if (current != null) {
-                                current.status = ScoringModelVersion.SUPERSEDED;
+                                current.status = ModelStatus.SUPERSEDED;
                             }
-                            draft.status = ScoringModel.PUBLISHED;
+                            draft.status = ModelStatus.PUBLISHED;
                             draft.publishedAt = clock.now();
                             model.version = draft.version;
                             model.copy(draft);
                             model.updatedAt = draft.publishedAt;
-                            return jobs.enqueue(model, RescoreJob.PUBLISH)
+                            return jobs.enqueue(model, RescoreJob.Kind.PUBLISH)
                                     .map(job -> new Transition(new ModelState(model, null), job));
                         });
             });
@@ -135,22 +136,22 @@ public class ModelService {
     @WithTransaction
     public Uni<Transition> retire(UUID id) {
         return lock(id).chain(model -> {
-            if (ScoringModel.RETIRED.equals(model.status)) {
+            if (model.status == ModelStatus.RETIRED) {
                 return Uni.createFrom().failure(ProblemException.conflict("Scoring model " + id
                         + " is already retired"));
             }
-            boolean wasPublished = ScoringModel.PUBLISHED.equals(model.status);
+            boolean wasPublished = model.status == ModelStatus.PUBLISHED;
             return draftOf(model)
                     .chain(draft -> draft == null ? Uni.createFrom().voidItem() : draft.delete())
                     .chain(() -> ScoringModelVersion.<ScoringModelVersion> findById(
                             new ScoringModelVersion.Key(id, model.version)))
                     .chain(version -> {
                         if (version != null) {
-                            version.status = ScoringModel.RETIRED;
+                            version.status = ModelStatus.RETIRED;
                         }
-                        model.status = ScoringModel.RETIRED;
+                        model.status = ModelStatus.RETIRED;
                         model.updatedAt = clock.now();
-                        return wasPublished ? jobs.enqueue(model, RescoreJob.RETIRE)
+                        return wasPublished ? jobs.enqueue(model, RescoreJob.Kind.RETIRE)
                                 : Uni.createFrom().<RescoreJob> nullItem();
                     })
                     .map(job -> new Transition(new ModelState(model, null), job));
@@ -184,11 +185,11 @@ public class ModelService {
     }
 
     private static Uni<ScoringModelVersion> draftOf(ScoringModel model) {
-        if (!ScoringModel.PUBLISHED.equals(model.status)) {
+        if (model.status != ModelStatus.PUBLISHED) {
             return Uni.createFrom().nullItem();
         }
         return ScoringModelVersion.<ScoringModelVersion> find("modelId = ?1 and version > ?2 and status = ?3",
-                model.id, model.version, ScoringModel.DRAFT).firstResult();
+                model.id, model.version, ModelStatus.DRAFT).firstResult();
     }
 
     private static ScoringModelInput validate(JsonObject body) {

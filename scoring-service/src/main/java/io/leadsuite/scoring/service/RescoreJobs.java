@@ -14,7 +14,7 @@ import io.leadsuite.scoring.config.ScoringClock;
 import io.leadsuite.scoring.config.ScoringConfig;
 import io.leadsuite.scoring.domain.CompiledModel;
 import io.leadsuite.scoring.domain.RescoreJob;
-import io.leadsuite.scoring.domain.ScoreHistoryEntry;
+import io.leadsuite.scoring.domain.ScoreCause;
 import io.leadsuite.scoring.domain.ScoringModel;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -49,13 +49,13 @@ public class RescoreJobs {
     }
 
     /** Queues a job for the model as it now is; needs the caller's transaction. */
-    public Uni<RescoreJob> enqueue(ScoringModel model, String kind) {
+    public Uni<RescoreJob> enqueue(ScoringModel model, RescoreJob.Kind kind) {
         RescoreJob job = new RescoreJob();
         job.id = UUID.randomUUID();
         job.modelId = model.id;
         job.modelVersion = model.version;
         job.kind = kind;
-        job.state = RescoreJob.QUEUED;
+        job.state = RescoreJob.State.QUEUED;
         job.createdAt = clock.now();
         return job.persist().replaceWith(job);
     }
@@ -94,11 +94,11 @@ public class RescoreJobs {
                     return RescoreJob.<RescoreJob> findById(id).chain(job -> {
                         job.heartbeatAt = now;
                         if (job.startedAt != null) {
-                            job.state = RescoreJob.RUNNING;
+                            job.state = RescoreJob.State.RUNNING;
                             return Uni.createFrom().item(id);
                         }
                         job.startedAt = now;
-                        job.state = RescoreJob.RUNNING;
+                        job.state = RescoreJob.State.RUNNING;
                         return ScoringModel.<ScoringModel> findById(job.modelId)
                                 .chain(model -> candidates(job, ModelCatalog.compile(model), START,
                                         Integer.MAX_VALUE))
@@ -119,10 +119,10 @@ public class RescoreJobs {
         return Panache.withTransaction(() -> RescoreJob.<RescoreJob> findById(id,
                 jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
                 .chain(job -> ScoringModel.<ScoringModel> findById(job.modelId).chain(model -> {
-                    if (!RescoreJob.RUNNING.equals(job.state)) {
+                    if (job.state != RescoreJob.State.RUNNING) {
                         return Uni.createFrom().item(false);
                     }
-                    if (model.version != job.modelVersion && RescoreJob.PUBLISH.equals(job.kind)) {
+                    if (model.version != job.modelVersion && job.kind == RescoreJob.Kind.PUBLISH) {
                         // a newer version was published meanwhile: its own job re-scores these leads
                         return finish(job, "superseded by version " + model.version);
                     }
@@ -132,7 +132,7 @@ public class RescoreJobs {
                                 if (ids.isEmpty()) {
                                     return finish(job, null);
                                 }
-                                return scorer.refresh(ids, ScoreHistoryEntry.RESCORE).map(result -> {
+                                return scorer.refresh(ids, ScoreCause.RESCORE).map(result -> {
                                     job.done += ids.size();
                                     job.changed += result.changed();
                                     job.cursorLeadId = ids.get(ids.size() - 1);
@@ -166,7 +166,7 @@ public class RescoreJobs {
     }
 
     private Uni<Boolean> finish(RescoreJob job, String note) {
-        job.state = job.failed > 0 ? RescoreJob.FAILED : RescoreJob.DONE;
+        job.state = job.failed > 0 ? RescoreJob.State.FAILED : RescoreJob.State.DONE;
         job.error = job.failed > 0 ? job.failed + " lead(s) could not be re-scored" : note;
         job.finishedAt = clock.now();
         job.heartbeatAt = job.finishedAt;
@@ -186,7 +186,7 @@ public class RescoreJobs {
         StringBuilder sql = new StringBuilder("select cast(t.lead_id as text) from tracked_lead t where t.open "
                 + "and t.lead_id > ?1 and (exists (select 1 from lead_score s where s.lead_id = t.lead_id "
                 + "and s.model_id = ?2)");
-        if (RescoreJob.PUBLISH.equals(job.kind)) {
+        if (job.kind == RescoreJob.Kind.PUBLISH) {
             if (model.topics().isEmpty()) {
                 sql.append(" or true");
             } else {

@@ -13,6 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.scoring.domain.LeadScore;
+import io.leadsuite.scoring.domain.ModelStatus;
 import io.leadsuite.scoring.domain.RuleKind;
 import io.leadsuite.scoring.domain.ScoreHistoryEntry;
 import io.leadsuite.scoring.domain.ScoringModel;
@@ -64,7 +65,7 @@ public class ScoreQueries {
     @WithSession
     public Uni<List<ModelScoreView>> scores(UUID leadId) {
         return requireLead(leadId)
-                .chain(() -> ScoringModel.<ScoringModel> list("status", ScoringModel.PUBLISHED))
+                .chain(() -> ScoringModel.<ScoringModel> list("status", ModelStatus.PUBLISHED))
                 .chain(models -> {
                     Map<UUID, ScoringModel> byId = models.stream()
                             .collect(Collectors.toMap(m -> m.id, Function.identity()));
@@ -113,7 +114,7 @@ public class ScoreQueries {
                         cursor).page(0, limit + 1).list())
                 .map(rows -> {
                     List<HistoryView> items = rows.stream().limit(limit).map(h -> new HistoryView(h.id, h.modelId,
-                            h.modelVersion, h.score, h.grade, h.salesReady, h.cause, h.interactionId, h.at)).toList();
+                            h.modelVersion, h.score, h.grade, h.salesReady, h.cause.name(), h.interactionId, h.at)).toList();
                     String next = rows.size() > limit ? String.valueOf(items.get(items.size() - 1).id()) : null;
                     return new HistoryPage(items, next);
                 });

@@ -26,6 +26,7 @@ import io.leadsuite.scoring.domain.RuleHit;
 import io.leadsuite.scoring.domain.RuleHitChanges;
 import io.leadsuite.scoring.domain.RuleHitChanges.LeadHit;
 import io.leadsuite.scoring.domain.ScoreCard;
+import io.leadsuite.scoring.domain.ScoreCause;
 import io.leadsuite.scoring.domain.ScoreHistoryEntry;
 import io.leadsuite.scoring.domain.Standing;
 import io.leadsuite.scoring.domain.TrackedLead;
@@ -205,7 +206,7 @@ final class ScoreStore {
      * Writes the lead's score rows as the card left them (a new row per model that now scores the lead, the dropped
      * models' rows and hits deleted) and collects a history entry per changed standing.
      */
-    static Uni<Void> saveScores(UUID leadId, Collection<LeadScore> stored, ScoreCard card, String cause, Instant now,
+    static Uni<Void> saveScores(UUID leadId, Collection<LeadScore> stored, ScoreCard card, ScoreCause cause, Instant now,
             List<ScoreHistoryEntry> history) {
         Map<UUID, LeadScore> rows = new HashMap<>();
         stored.forEach(row -> rows.put(row.modelId, row));
@@ -263,7 +264,7 @@ final class ScoreStore {
                 chunk.stream().map(e -> e.score).toArray(Integer[]::new),
                 chunk.stream().map(e -> e.grade).toArray(String[]::new),
                 chunk.stream().map(e -> e.salesReady).toArray(Boolean[]::new),
-                chunk.stream().map(e -> e.cause).toArray(String[]::new),
+                chunk.stream().map(e -> e.cause.name()).toArray(String[]::new),
                 chunk.stream().map(e -> e.interactionId).toArray(String[]::new),
                 chunk.stream().map(e -> utc(e.at)).toArray(OffsetDateTime[]::new))
                 .replaceWithVoid());
