@@ -33,9 +33,11 @@ import io.leadsuite.contracts.LeadUpdated;
 import io.leadsuite.kit.event.EventCodec.UnreadableEventException;
 import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.scoring.domain.ContactRef;
+import io.leadsuite.scoring.domain.InteractionInput;
 import io.leadsuite.scoring.domain.InteractionTypes;
 import io.leadsuite.scoring.domain.ScoreCause;
 import io.leadsuite.scoring.domain.TrackedLead;
+import io.leadsuite.scoring.repository.InteractionRepository;
 import io.leadsuite.scoring.service.LeadScorer.Application;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -52,11 +54,11 @@ public class EventIntake {
     static final String ERASED = TrackedLead.ERASED;
 
     private final ScoringLocks locks;
-    private final InteractionStore interactions;
+    private final InteractionRepository interactions;
     private final LeadScorer scorer;
     private final java.time.Duration formCaptureWindow;
 
-    public EventIntake(ScoringLocks locks, InteractionStore interactions, LeadScorer scorer,
+    public EventIntake(ScoringLocks locks, InteractionRepository interactions, LeadScorer scorer,
             io.leadsuite.scoring.config.ScoringConfig config) {
         this.locks = locks;
         this.interactions = interactions;

@@ -12,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.leadsuite.scoring.domain.CompiledModel;
 import io.leadsuite.scoring.domain.ContactRef;
+import io.leadsuite.scoring.domain.InteractionInput;
+import io.leadsuite.scoring.repository.InteractionRepository;
 import io.leadsuite.scoring.service.LeadScorer.Application;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -28,10 +30,10 @@ import io.smallrye.mutiny.Uni;
 public class InteractionService {
 
     private final ScoringLocks locks;
-    private final InteractionStore store;
+    private final InteractionRepository store;
     private final LeadScorer scorer;
 
-    public InteractionService(ScoringLocks locks, InteractionStore store, LeadScorer scorer) {
+    public InteractionService(ScoringLocks locks, InteractionRepository store, LeadScorer scorer) {
         this.locks = locks;
         this.store = store;
         this.scorer = scorer;
@@ -81,7 +83,7 @@ public class InteractionService {
                     return targets(fresh).invoke(targets -> {
                         for (InteractionInput input : fresh) {
                             targets.getOrDefault(input.id(), List.of()).forEach(
-                                    lead -> applications.add(new Application(InteractionStore.facts(input), lead)));
+                                    lead -> applications.add(new Application(InteractionRepository.facts(input), lead)));
                         }
                     });
                 })

@@ -25,10 +25,11 @@ import io.leadsuite.scoring.domain.ScoreCard;
 import io.leadsuite.scoring.domain.ScoreCause;
 import io.leadsuite.scoring.domain.ScoreHistoryEntry;
 import io.leadsuite.scoring.domain.TrackedLead;
+import io.leadsuite.scoring.repository.TrackedLeadRepository;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Changes tracked leads' scores, incrementally, inside the caller's transaction: reads through {@link ScoreStore},
+ * Changes tracked leads' scores, incrementally, inside the caller's transaction: reads through {@link TrackedLeadRepository},
  * decides with the scoring algorithm ({@link ScoreCard}, one per lead), writes through the store and publishes
  * through the outbox. Every entry point locks the leads'
  * tracked_lead rows ({@code select ... for update}, in one order), loads each lead's live hits under every published
@@ -70,7 +71,7 @@ public class LeadScorer {
     }
 
     /** One locked lead in a unit of work: its row, its stored scores and its score card. */
-    private record Scored(TrackedLead lead, ScoreStore.Stored stored, ScoreCard card) {
+    private record Scored(TrackedLead lead, TrackedLeadRepository.Stored stored, ScoreCard card) {
     }
 
     /**
@@ -100,14 +101,14 @@ public class LeadScorer {
         Map<UUID, Scored> scored = new LinkedHashMap<>();
         RuleHitChanges changes = new RuleHitChanges();
         List<Boolean> changed = new ArrayList<>();
-        return models.published().chain(definitions -> ScoreStore.lockOpen(ordered)
+        return models.published().chain(definitions -> TrackedLeadRepository.lockOpen(ordered)
                 .chain(locked -> locked.isEmpty() ? Uni.createFrom().voidItem()
-                        : ScoreStore.load(locked).chain(stored -> each(locked, lead -> open(lead, stored,
+                        : TrackedLeadRepository.load(locked).chain(stored -> each(locked, lead -> open(lead, stored,
                                 definitions, now, changes).invoke(
                                         card -> scored.put(lead.leadId,
                                                 new Scored(lead, stored, card)))
                                 .replaceWithVoid()))))
-                .chain(() -> ScoreStore.recordApplications(
+                .chain(() -> TrackedLeadRepository.recordApplications(
                         applications.stream().filter(a -> scored.containsKey(a.leadId())).toList(), now))
                 .invoke(fresh -> {
                     for (Application application : applications) {
@@ -117,11 +118,11 @@ public class LeadScorer {
                         }
                     }
                 })
-                .chain(() -> ScoreStore.write(changes, now))
+                .chain(() -> TrackedLeadRepository.write(changes, now))
                 .chain(() -> {
                     List<ScoreHistoryEntry> history = new ArrayList<>();
                     List<Envelope<ScoreChanged>> events = new ArrayList<>();
-                    return each(List.copyOf(scored.values()), lead -> ScoreStore.saveScores(lead.lead().leadId,
+                    return each(List.copyOf(scored.values()), lead -> TrackedLeadRepository.saveScores(lead.lead().leadId,
                             lead.stored().rows().getOrDefault(lead.lead().leadId, List.of()), lead.card(), cause, now,
                             history).invoke(() -> {
                                 if (lead.card().changed()) {
@@ -129,7 +130,7 @@ public class LeadScorer {
                                     events.add(scoreChanged(lead.lead(), lead.card(), now));
                                 }
                             }))
-                            .chain(() -> ScoreStore.insertHistory(history))
+                            .chain(() -> TrackedLeadRepository.insertHistory(history))
                             .chain(() -> outbox.addAll(events));
                 })
                 .map(ignored -> new Refreshed(scored.size(), changed.size()));
@@ -139,14 +140,15 @@ public class LeadScorer {
      * Opens the lead's score card: rebuilds from its applied interactions the scores of models whose version changed
      * (or that newly admit it), then drops expired hits and re-evaluates the attribute rules.
      */
-    private static Uni<ScoreCard> open(TrackedLead lead, ScoreStore.Stored stored, List<CompiledModel> definitions,
+    private static Uni<ScoreCard> open(TrackedLead lead, TrackedLeadRepository.Stored stored, List<CompiledModel> definitions,
             Instant now, RuleHitChanges changes) {
         ScoreCard card = ScoreCard.open(lead.leadId, lead.topic, definitions, stored.scoresOf(lead.leadId),
                 stored.hitsOf(lead.leadId));
         List<CompiledModel> rebuild = card.toRebuild();
         Uni<Void> rebuilt = rebuild.isEmpty() ? Uni.createFrom().voidItem()
-                : ScoreStore.appliedInteractions(lead.leadId).chain(interactions -> each(rebuild,
-                        model -> ScoreStore.replaceHits(lead.leadId, model.id(), card.rebuild(model, interactions, now),
+                : TrackedLeadRepository.appliedInteractions(lead.leadId).chain(interactions -> each(rebuild,
+                        model -> TrackedLeadRepository.replaceHits(lead.leadId, model.id(),
+                                card.rebuild(model, interactions, now),
                                 now)));
         ContactRef contact = stored.contacts().get(lead.contactId);
         return rebuilt.invoke(() -> card.refreshFacts(contact == null ? Map.of() : contact.attributes(),
@@ -171,11 +173,11 @@ public class LeadScorer {
 
     /** The interactions applied to the lead, oldest first: what a from-scratch score is computed from. */
     public static Uni<List<InteractionFacts>> appliedInteractions(UUID leadId) {
-        return ScoreStore.appliedInteractions(leadId);
+        return TrackedLeadRepository.appliedInteractions(leadId);
     }
 
     /** Runs the steps one after another (never concurrently: they share the session). */
     static <T> Uni<Void> each(List<T> items, Function<T, Uni<Void>> step) {
-        return ScoreStore.each(items, step);
+        return TrackedLeadRepository.each(items, step);
     }
 }

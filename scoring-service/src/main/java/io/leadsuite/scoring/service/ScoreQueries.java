@@ -18,6 +18,7 @@ import io.leadsuite.scoring.domain.RuleKind;
 import io.leadsuite.scoring.domain.ScoreHistoryEntry;
 import io.leadsuite.scoring.domain.ScoringModel;
 import io.leadsuite.scoring.domain.TrackedLead;
+import io.leadsuite.scoring.repository.TrackedLeadRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 
@@ -86,7 +87,7 @@ public class ScoreQueries {
                 .chain(model -> LeadScore.<LeadScore> findById(new LeadScore.Key(leadId, modelId))
                         .onItem().ifNull()
                         .failWith(() -> ProblemException.notFound("Score of lead " + leadId + " under model", modelId))
-                        .chain(score -> ScoreStore.explainedHits(leadId, modelId).map(hits -> {
+                        .chain(score -> TrackedLeadRepository.explainedHits(leadId, modelId).map(hits -> {
                             Map<String, String> kinds = new java.util.HashMap<>();
                             ModelCatalog.compile(model).rules().forEach(r -> kinds.put(r.id(), r.kind().name()));
                             return new Explanation(leadId, modelId, model.name, score.score, score.grade,

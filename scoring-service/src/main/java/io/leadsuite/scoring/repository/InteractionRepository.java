@@ -1,4 +1,4 @@
-package io.leadsuite.scoring.service;
+package io.leadsuite.scoring.repository;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -13,6 +13,7 @@ import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.scoring.domain.CompiledModel;
 import io.leadsuite.scoring.domain.Interaction;
 import io.leadsuite.scoring.domain.InteractionFacts;
+import io.leadsuite.scoring.domain.InteractionInput;
 import io.leadsuite.scoring.domain.TrackedLead;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -20,7 +21,7 @@ import io.vertx.core.json.JsonObject;
 
 /** Stores interactions and finds those still to be applied to a lead. Needs the caller's transaction. */
 @ApplicationScoped
-public class InteractionStore {
+public class InteractionRepository {
 
     /** Stores the interaction unless its id is known; true when it was stored (false: a duplicate). */
     public Uni<Boolean> store(InteractionInput input) {
@@ -55,7 +56,7 @@ public class InteractionStore {
         Instant now = Instant.now();
         OffsetDateTime receivedAt = now.atOffset(ZoneOffset.UTC);
         // arrays, not a multi-row values list: one statement text whatever the chunk's size (see kit SessionSql)
-        return LeadScorer.each(chunks, chunk -> SessionSql.column(String.class, "insert into interaction (id, type, "
+        return TrackedLeadRepository.each(chunks, chunk -> SessionSql.column(String.class, "insert into interaction (id, type, "
                 + "contact_id, email, lead_id, topic, occurred_at, attributes, received_at) "
                 + "select i, t, c, e, l, tp, o, cast(a as jsonb), $9 from unnest($1::text[], $2::text[], $3::uuid[], "
                 + "$4::text[], $5::uuid[], $6::text[], $7::timestamptz[], $8::text[]) as u(i, t, c, e, l, tp, o, a) "
@@ -110,7 +111,7 @@ public class InteractionStore {
                 + "and not exists (select 1 from InteractionApplication a where a.interactionId = i.id "
                 + "and a.leadId = ?1) order by i.occurredAt, i.receivedAt, i.id",
                 leadId, contactId, email == null ? "" : email, CompiledModel.normaliseTopic(topic))
-                .map(list -> list.stream().map(InteractionStore::facts).toList());
+                .map(list -> list.stream().map(InteractionRepository::facts).toList());
     }
 
     public static InteractionFacts facts(Interaction interaction) {

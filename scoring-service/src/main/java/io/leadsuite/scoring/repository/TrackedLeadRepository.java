@@ -1,4 +1,4 @@
-package io.leadsuite.scoring.service;
+package io.leadsuite.scoring.repository;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -30,6 +30,7 @@ import io.leadsuite.scoring.domain.ScoreCause;
 import io.leadsuite.scoring.domain.ScoreHistoryEntry;
 import io.leadsuite.scoring.domain.Standing;
 import io.leadsuite.scoring.domain.TrackedLead;
+import io.leadsuite.scoring.service.LeadScorer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -39,16 +40,16 @@ import io.smallrye.mutiny.Uni;
  * hits and contacts, recording which interaction was applied to which lead, and writing hits, score rows and history
  * in multi-row statements. The algorithm that decides what to write is {@link ScoreCard}.
  */
-final class ScoreStore {
+public final class TrackedLeadRepository {
 
-    private ScoreStore() {
+    private TrackedLeadRepository() {
     }
 
     /** What is stored about a set of locked leads: score rows and live hits by lead, contacts by id. */
-    record Stored(Map<UUID, List<LeadScore>> rows, Map<UUID, Map<UUID, List<RuleHit>>> hits,
+    public record Stored(Map<UUID, List<LeadScore>> rows, Map<UUID, Map<UUID, List<RuleHit>>> hits,
             Map<UUID, ContactRef> contacts) {
 
-        Map<UUID, ScoreCard.StoredScore> scoresOf(UUID leadId) {
+        public Map<UUID, ScoreCard.StoredScore> scoresOf(UUID leadId) {
             Map<UUID, ScoreCard.StoredScore> scores = new HashMap<>();
             for (LeadScore row : rows.getOrDefault(leadId, List.of())) {
                 scores.put(row.modelId, new ScoreCard.StoredScore(row.modelId, row.modelVersion,
@@ -57,7 +58,7 @@ final class ScoreStore {
             return scores;
         }
 
-        Map<UUID, List<RuleHit>> hitsOf(UUID leadId) {
+        public Map<UUID, List<RuleHit>> hitsOf(UUID leadId) {
             return hits.getOrDefault(leadId, Map.of());
         }
     }
@@ -67,7 +68,7 @@ final class ScoreStore {
      * lock is a plain statement and the rows a load by ids (one statement with an array), not an HQL query with a
      * list parameter: Hibernate translates such a query again at every execution.
      */
-    static Uni<List<TrackedLead>> lockOpen(List<UUID> ids) {
+    public static Uni<List<TrackedLead>> lockOpen(List<UUID> ids) {
         UUID[] ordered = ids.toArray(UUID[]::new);
         return SessionSql.select("select lead_id from tracked_lead where lead_id = any($1) order by lead_id for update",
                 (Object) ordered)
@@ -76,7 +77,7 @@ final class ScoreStore {
     }
 
     /** The leads' score rows, live hits and contacts, in three queries. */
-    static Uni<Stored> load(List<TrackedLead> leads) {
+    public static Uni<Stored> load(List<TrackedLead> leads) {
         List<UUID> ids = leads.stream().map(l -> l.leadId).toList();
         List<UUID> contactIds = leads.stream().map(l -> l.contactId).distinct().toList();
         Stored stored = new Stored(new HashMap<>(), new HashMap<>(), new HashMap<>());
@@ -99,11 +100,11 @@ final class ScoreStore {
     }
 
     /** A hit behind a score, with the type of its interaction (null for a fact). */
-    record ExplainedHit(RuleHit hit, String interactionType) {
+    public record ExplainedHit(RuleHit hit, String interactionType) {
     }
 
     /** The lead's hits under the model, oldest first, each with its interaction's type, in one query. */
-    static Uni<List<ExplainedHit>> explainedHits(UUID leadId, UUID modelId) {
+    public static Uni<List<ExplainedHit>> explainedHits(UUID leadId, UUID modelId) {
         return SessionSql.select("select h.rule_id, h.interaction_id, h.points, h.occurred_at, h.expires_at, i.type "
                 + "from rule_hit h left join interaction i on i.id = h.interaction_id "
                 + "where h.lead_id = $1 and h.model_id = $2 order by h.occurred_at, h.id", leadId, modelId)
@@ -115,7 +116,7 @@ final class ScoreStore {
      * Records each (interaction, lead) in interaction_application in multi-row statements; yields the pairs
      * ({@code interactionId|leadId}) that were new, the only ones to apply.
      */
-    static Uni<Set<String>> recordApplications(List<LeadScorer.Application> applications, Instant now) {
+    public static Uni<Set<String>> recordApplications(List<LeadScorer.Application> applications, Instant now) {
         Set<String> fresh = new HashSet<>();
         List<List<LeadScorer.Application>> chunks = chunks(applications, 1000);
         // the rows reference interactions the unit of work may not have flushed yet
@@ -131,14 +132,14 @@ final class ScoreStore {
     }
 
     /** The interactions applied to the lead, oldest first: what a from-scratch score is computed from. */
-    static Uni<List<InteractionFacts>> appliedInteractions(UUID leadId) {
+    public static Uni<List<InteractionFacts>> appliedInteractions(UUID leadId) {
         return Interaction.<Interaction> list("from Interaction i where exists (select 1 from InteractionApplication a "
                 + "where a.interactionId = i.id and a.leadId = ?1) order by i.occurredAt, i.id", leadId)
-                .map(list -> list.stream().map(InteractionStore::facts).toList());
+                .map(list -> list.stream().map(InteractionRepository::facts).toList());
     }
 
     /** Replaces the lead's hits under the model with these (a rebuilt score). */
-    static Uni<Void> replaceHits(UUID leadId, UUID modelId, List<RuleHit> live, Instant now) {
+    public static Uni<Void> replaceHits(UUID leadId, UUID modelId, List<RuleHit> live, Instant now) {
         return Panache.getSession()
                 .chain(session -> session.createNativeQuery("delete from rule_hit where lead_id = ?1 "
                         + "and model_id = ?2").setParameter(1, leadId).setParameter(2, modelId).executeUpdate())
@@ -146,8 +147,8 @@ final class ScoreStore {
     }
 
     /** Writes the hit changes of a unit of work: the deletions one by one, the insertions in multi-row statements. */
-    static Uni<Void> write(RuleHitChanges changes, Instant now) {
-        return each(changes.deletes(), ScoreStore::deleteHit)
+    public static Uni<Void> write(RuleHitChanges changes, Instant now) {
+        return each(changes.deletes(), TrackedLeadRepository::deleteHit)
                 .chain(() -> each(chunks(changes.inserts(), 500), chunk -> SessionSql.update("insert into rule_hit "
                         + "(lead_id, model_id, rule_id, interaction_id, points, occurred_at, recorded_at, expires_at) "
                         + "select l, m, r, i, p, o, $7, e from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], "
@@ -206,7 +207,7 @@ final class ScoreStore {
      * Writes the lead's score rows as the card left them (a new row per model that now scores the lead, the dropped
      * models' rows and hits deleted) and collects a history entry per changed standing.
      */
-    static Uni<Void> saveScores(UUID leadId, Collection<LeadScore> stored, ScoreCard card, ScoreCause cause, Instant now,
+    public static Uni<Void> saveScores(UUID leadId, Collection<LeadScore> stored, ScoreCard card, ScoreCause cause, Instant now,
             List<ScoreHistoryEntry> history) {
         Map<UUID, LeadScore> rows = new HashMap<>();
         stored.forEach(row -> rows.put(row.modelId, row));
@@ -253,7 +254,7 @@ final class ScoreStore {
     }
 
     /** Writes the history entries in multi-row statements. */
-    static Uni<Void> insertHistory(List<ScoreHistoryEntry> history) {
+    public static Uni<Void> insertHistory(List<ScoreHistoryEntry> history) {
         return each(chunks(history, 500), chunk -> SessionSql.update("insert into lead_score_history (lead_id, "
                 + "model_id, model_version, score, grade, sales_ready, cause, interaction_id, at) select * from unnest("
                 + "$1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::text[], $6::boolean[], $7::text[], $8::text[], "
@@ -279,7 +280,7 @@ final class ScoreStore {
     }
 
     /** Runs the steps one after another (never concurrently: they share the session). */
-    static <T> Uni<Void> each(List<T> items, Function<T, Uni<Void>> step) {
+    public static <T> Uni<Void> each(List<T> items, Function<T, Uni<Void>> step) {
         if (items.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
