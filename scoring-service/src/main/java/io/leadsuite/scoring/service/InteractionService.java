@@ -11,11 +11,13 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.leadsuite.scoring.domain.CompiledModel;
-import io.leadsuite.scoring.domain.ContactRef;
+import io.leadsuite.scoring.domain.InteractionFacts;
 import io.leadsuite.scoring.domain.InteractionInput;
+import io.leadsuite.scoring.repository.ContactRefRepository;
 import io.leadsuite.scoring.repository.InteractionRepository;
+import io.leadsuite.scoring.repository.TrackedLeadRepository;
+import io.leadsuite.scoring.repository.TrackedLeadRepository.OpenLead;
 import io.leadsuite.scoring.service.LeadScorer.Application;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
@@ -31,11 +33,16 @@ public class InteractionService {
 
     private final ScoringLocks locks;
     private final InteractionRepository store;
+    private final TrackedLeadRepository trackedLeads;
+    private final ContactRefRepository contacts;
     private final LeadScorer scorer;
 
-    public InteractionService(ScoringLocks locks, InteractionRepository store, LeadScorer scorer) {
+    public InteractionService(ScoringLocks locks, InteractionRepository store, TrackedLeadRepository trackedLeads,
+            ContactRefRepository contacts, LeadScorer scorer) {
         this.locks = locks;
         this.store = store;
+        this.trackedLeads = trackedLeads;
+        this.contacts = contacts;
         this.scorer = scorer;
     }
 
@@ -83,7 +90,7 @@ public class InteractionService {
                     return targets(fresh).invoke(targets -> {
                         for (InteractionInput input : fresh) {
                             targets.getOrDefault(input.id(), List.of()).forEach(
-                                    lead -> applications.add(new Application(InteractionRepository.facts(input), lead)));
+                                    lead -> applications.add(new Application(InteractionFacts.of(input), lead)));
                         }
                     });
                 })
@@ -107,33 +114,29 @@ public class InteractionService {
         }
         Map<String, UUID> contactsByEmail = new HashMap<>();
         Set<UUID> openNamed = new java.util.HashSet<>();
-        Map<UUID, List<Object[]>> leadsByContact = new HashMap<>();
+        Map<UUID, List<OpenLead>> leadsByContact = new HashMap<>();
         Uni<Void> namedLeads = named.isEmpty() ? Uni.createFrom().voidItem()
-                : Panache.getSession().chain(session -> session.createSelectionQuery(
-                        "select t.leadId from TrackedLead t where t.leadId in ?1 and t.open = true", UUID.class)
-                        .setParameter(1, named).getResultList()).invoke(openNamed::addAll).replaceWithVoid();
+                : trackedLeads.openAmong(named).invoke(openNamed::addAll).replaceWithVoid();
         Uni<Void> byEmail = emails.isEmpty() ? Uni.createFrom().voidItem()
-                : ContactRef.<ContactRef> list("email in ?1 order by createdAt", emails)
+                : contacts.withEmails(emails)
                         .invoke(refs -> refs.forEach(ref -> contactsByEmail.put(ref.email, ref.contactId)))
                         .replaceWithVoid();
         return namedLeads.chain(() -> byEmail).chain(() -> {
-            Set<UUID> contacts = new java.util.HashSet<>();
+            Set<UUID> contactIds = new java.util.HashSet<>();
             for (InteractionInput input : inputs) {
                 if (input.leadId() == null) {
                     UUID contact = input.contactId() != null ? input.contactId() : contactsByEmail.get(input.email());
                     if (contact != null) {
-                        contacts.add(contact);
+                        contactIds.add(contact);
                     }
                 }
             }
-            if (contacts.isEmpty()) {
+            if (contactIds.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
-            return Panache.getSession().chain(session -> session.createSelectionQuery(
-                    "select t.leadId, t.contactId, t.topic from TrackedLead t where t.contactId in ?1 and t.open = true",
-                    Object[].class).setParameter(1, contacts).getResultList())
-                    .invoke(rows -> rows.forEach(
-                            row -> leadsByContact.computeIfAbsent((UUID) row[1], k -> new ArrayList<>()).add(row)))
+            return trackedLeads.openLeadsOfContacts(contactIds)
+                    .invoke(leads -> leads.forEach(
+                            lead -> leadsByContact.computeIfAbsent(lead.contactId(), k -> new ArrayList<>()).add(lead)))
                     .replaceWithVoid();
         }).map(ignored -> {
             Map<String, List<UUID>> targets = new HashMap<>();
@@ -146,9 +149,9 @@ public class InteractionService {
                 } else {
                     UUID contact = input.contactId() != null ? input.contactId() : contactsByEmail.get(input.email());
                     String topic = input.topic() == null ? null : CompiledModel.normaliseTopic(input.topic());
-                    for (Object[] row : leadsByContact.getOrDefault(contact, List.of())) {
-                        if (topic == null || topic.equals(CompiledModel.normaliseTopic((String) row[2]))) {
-                            leads.add((UUID) row[0]);
+                    for (OpenLead lead : leadsByContact.getOrDefault(contact, List.of())) {
+                        if (topic == null || topic.equals(CompiledModel.normaliseTopic(lead.topic()))) {
+                            leads.add(lead.leadId());
                         }
                     }
                 }

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,12 +18,15 @@ import io.leadsuite.kit.outbox.Outbox;
 import io.leadsuite.scoring.config.ScoringClock;
 import io.leadsuite.scoring.domain.CompiledModel;
 import io.leadsuite.scoring.domain.ContactRef;
+import io.leadsuite.scoring.domain.InteractionApplication;
 import io.leadsuite.scoring.domain.InteractionFacts;
 import io.leadsuite.scoring.domain.RuleHitChanges;
 import io.leadsuite.scoring.domain.ScoreCard;
 import io.leadsuite.scoring.domain.ScoreCause;
 import io.leadsuite.scoring.domain.ScoreHistoryEntry;
 import io.leadsuite.scoring.domain.TrackedLead;
+import io.leadsuite.scoring.repository.InteractionRepository;
+import io.leadsuite.scoring.repository.SessionSteps;
 import io.leadsuite.scoring.repository.TrackedLeadRepository;
 import io.smallrye.mutiny.Uni;
 
@@ -53,11 +55,16 @@ public class LeadScorer {
     static final String SOURCE = "scoring-service";
 
     private final ModelCatalog models;
+    private final TrackedLeadRepository trackedLeads;
+    private final InteractionRepository interactions;
     private final Outbox outbox;
     private final ScoringClock clock;
 
-    public LeadScorer(ModelCatalog models, Outbox outbox, ScoringClock clock) {
+    public LeadScorer(ModelCatalog models, TrackedLeadRepository trackedLeads, InteractionRepository interactions,
+            Outbox outbox, ScoringClock clock) {
         this.models = models;
+        this.trackedLeads = trackedLeads;
+        this.interactions = interactions;
         this.outbox = outbox;
         this.clock = clock;
     }
@@ -101,28 +108,30 @@ public class LeadScorer {
         Map<UUID, Scored> scored = new LinkedHashMap<>();
         RuleHitChanges changes = new RuleHitChanges();
         List<Boolean> changed = new ArrayList<>();
-        return models.published().chain(definitions -> TrackedLeadRepository.lockOpen(ordered)
+        return models.published().chain(definitions -> trackedLeads.lockOpen(ordered)
                 .chain(locked -> locked.isEmpty() ? Uni.createFrom().voidItem()
-                        : TrackedLeadRepository.load(locked).chain(stored -> each(locked, lead -> open(lead, stored,
+                        : trackedLeads.load(locked).chain(stored -> SessionSteps.each(locked, lead -> open(lead, stored,
                                 definitions, now, changes).invoke(
                                         card -> scored.put(lead.leadId,
                                                 new Scored(lead, stored, card)))
                                 .replaceWithVoid()))))
-                .chain(() -> TrackedLeadRepository.recordApplications(
-                        applications.stream().filter(a -> scored.containsKey(a.leadId())).toList(), now))
+                .chain(() -> trackedLeads.recordApplications(applications.stream()
+                        .filter(a -> scored.containsKey(a.leadId()))
+                        .map(a -> new InteractionApplication.Key(a.interaction().id(), a.leadId())).toList(), now))
                 .invoke(fresh -> {
                     for (Application application : applications) {
                         Scored lead = scored.get(application.leadId());
-                        if (lead != null && fresh.remove(application.interaction().id() + "|" + lead.lead().leadId)) {
+                        if (lead != null && fresh.remove(
+                                new InteractionApplication.Key(application.interaction().id(), lead.lead().leadId))) {
                             lead.card().apply(application.interaction(), now, changes);
                         }
                     }
                 })
-                .chain(() -> TrackedLeadRepository.write(changes, now))
+                .chain(() -> trackedLeads.write(changes, now))
                 .chain(() -> {
                     List<ScoreHistoryEntry> history = new ArrayList<>();
                     List<Envelope<ScoreChanged>> events = new ArrayList<>();
-                    return each(List.copyOf(scored.values()), lead -> TrackedLeadRepository.saveScores(lead.lead().leadId,
+                    return SessionSteps.each(List.copyOf(scored.values()), lead -> trackedLeads.saveScores(lead.lead().leadId,
                             lead.stored().rows().getOrDefault(lead.lead().leadId, List.of()), lead.card(), cause, now,
                             history).invoke(() -> {
                                 if (lead.card().changed()) {
@@ -130,7 +139,7 @@ public class LeadScorer {
                                     events.add(scoreChanged(lead.lead(), lead.card(), now));
                                 }
                             }))
-                            .chain(() -> TrackedLeadRepository.insertHistory(history))
+                            .chain(() -> trackedLeads.insertHistory(history))
                             .chain(() -> outbox.addAll(events));
                 })
                 .map(ignored -> new Refreshed(scored.size(), changed.size()));
@@ -140,14 +149,14 @@ public class LeadScorer {
      * Opens the lead's score card: rebuilds from its applied interactions the scores of models whose version changed
      * (or that newly admit it), then drops expired hits and re-evaluates the attribute rules.
      */
-    private static Uni<ScoreCard> open(TrackedLead lead, TrackedLeadRepository.Stored stored, List<CompiledModel> definitions,
+    private Uni<ScoreCard> open(TrackedLead lead, TrackedLeadRepository.Stored stored, List<CompiledModel> definitions,
             Instant now, RuleHitChanges changes) {
         ScoreCard card = ScoreCard.open(lead.leadId, lead.topic, definitions, stored.scoresOf(lead.leadId),
                 stored.hitsOf(lead.leadId));
         List<CompiledModel> rebuild = card.toRebuild();
         Uni<Void> rebuilt = rebuild.isEmpty() ? Uni.createFrom().voidItem()
-                : TrackedLeadRepository.appliedInteractions(lead.leadId).chain(interactions -> each(rebuild,
-                        model -> TrackedLeadRepository.replaceHits(lead.leadId, model.id(),
+                : interactions.appliedTo(lead.leadId).chain(interactions -> SessionSteps.each(rebuild,
+                        model -> trackedLeads.replaceHits(lead.leadId, model.id(),
                                 card.rebuild(model, interactions, now),
                                 now)));
         ContactRef contact = stored.contacts().get(lead.contactId);
@@ -169,15 +178,5 @@ public class LeadScorer {
         ScoreChanged payload = new ScoreChanged(lead.leadId, lead.contactId, snapshot, salesReady,
                 card.lastInteractionId());
         return Envelope.of(EventTypes.SCORE_CHANGED, SOURCE, now, lead.leadId, lead.nextSequence(), payload);
-    }
-
-    /** The interactions applied to the lead, oldest first: what a from-scratch score is computed from. */
-    public static Uni<List<InteractionFacts>> appliedInteractions(UUID leadId) {
-        return TrackedLeadRepository.appliedInteractions(leadId);
-    }
-
-    /** Runs the steps one after another (never concurrently: they share the session). */
-    static <T> Uni<Void> each(List<T> items, Function<T, Uni<Void>> step) {
-        return TrackedLeadRepository.each(items, step);
     }
 }

@@ -12,11 +12,11 @@ import org.jboss.logging.Logger;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.scoring.domain.CompiledModel;
 import io.leadsuite.scoring.domain.GradeBand;
-import io.leadsuite.scoring.domain.ModelStatus;
 import io.leadsuite.scoring.domain.Operator;
 import io.leadsuite.scoring.domain.RuleKind;
 import io.leadsuite.scoring.domain.ScoringModel;
 import io.leadsuite.scoring.domain.ScoringRule;
+import io.leadsuite.scoring.repository.ScoringModelRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
@@ -31,9 +31,15 @@ public class ModelCatalog {
 
     private static final Logger LOG = Logger.getLogger(ModelCatalog.class);
 
+    private final ScoringModelRepository models;
+
+    public ModelCatalog(ScoringModelRepository models) {
+        this.models = models;
+    }
+
     @WithSession
     public Uni<List<ScoringModel>> list() {
-        return ScoringModel.list("order by name, id");
+        return models.all();
     }
 
     @WithSession
@@ -44,8 +50,7 @@ public class ModelCatalog {
 
     /** The published models, in a stable order. Needs a session (the caller's). */
     public Uni<List<CompiledModel>> published() {
-        return ScoringModel.<ScoringModel> list("status = ?1 order by createdAt, id", ModelStatus.PUBLISHED)
-                .map(models -> models.stream().map(ModelCatalog::compile).toList());
+        return models.published().map(published -> published.stream().map(ModelCatalog::compile).toList());
     }
 
     public static CompiledModel compile(ScoringModel model) {

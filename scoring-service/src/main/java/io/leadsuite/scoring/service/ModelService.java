@@ -13,6 +13,7 @@ import io.leadsuite.scoring.domain.RescoreJob;
 import io.leadsuite.scoring.domain.ScoringModel;
 import io.leadsuite.scoring.domain.ScoringModelInput;
 import io.leadsuite.scoring.domain.ScoringModelVersion;
+import io.leadsuite.scoring.repository.ScoringModelRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -28,10 +29,12 @@ public class ModelService {
 
     private final ScoringClock clock;
     private final RescoreJobs jobs;
+    private final ScoringModelRepository models;
 
-    public ModelService(ScoringClock clock, RescoreJobs jobs) {
+    public ModelService(ScoringClock clock, RescoreJobs jobs, ScoringModelRepository models) {
         this.clock = clock;
         this.jobs = jobs;
+        this.models = models;
     }
 
     /** A model and, when it has one, its pending draft version. */
@@ -169,7 +172,7 @@ public class ModelService {
     public Uni<List<ScoringModelVersion>> versions(UUID id) {
         return ScoringModel.<ScoringModel> findById(id)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Scoring model", id))
-                .chain(model -> ScoringModelVersion.<ScoringModelVersion> list("modelId = ?1 order by version", id));
+                .chain(model -> models.versionsOf(id));
     }
 
     @WithSession
@@ -184,12 +187,8 @@ public class ModelService {
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Scoring model", id));
     }
 
-    private static Uni<ScoringModelVersion> draftOf(ScoringModel model) {
-        if (model.status != ModelStatus.PUBLISHED) {
-            return Uni.createFrom().nullItem();
-        }
-        return ScoringModelVersion.<ScoringModelVersion> find("modelId = ?1 and version > ?2 and status = ?3",
-                model.id, model.version, ModelStatus.DRAFT).firstResult();
+    private Uni<ScoringModelVersion> draftOf(ScoringModel model) {
+        return models.draftOf(model);
     }
 
     private static ScoringModelInput validate(JsonObject body) {

@@ -1,7 +1,6 @@
 package io.leadsuite.scoring.service;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -16,6 +15,8 @@ import io.leadsuite.scoring.domain.CompiledModel;
 import io.leadsuite.scoring.domain.RescoreJob;
 import io.leadsuite.scoring.domain.ScoreCause;
 import io.leadsuite.scoring.domain.ScoringModel;
+import io.leadsuite.scoring.repository.RescoreJobRepository;
+import io.leadsuite.scoring.repository.TrackedLeadRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.scheduler.Scheduled;
@@ -39,13 +40,16 @@ public class RescoreJobs {
     private final ScoringClock clock;
     private final ScoringConfig config;
     private final LeadScorer scorer;
-    private final ModelCatalog models;
+    private final RescoreJobRepository jobs;
+    private final TrackedLeadRepository trackedLeads;
 
-    public RescoreJobs(ScoringClock clock, ScoringConfig config, LeadScorer scorer, ModelCatalog models) {
+    public RescoreJobs(ScoringClock clock, ScoringConfig config, LeadScorer scorer, RescoreJobRepository jobs,
+            TrackedLeadRepository trackedLeads) {
         this.clock = clock;
         this.config = config;
         this.scorer = scorer;
-        this.models = models;
+        this.jobs = jobs;
+        this.trackedLeads = trackedLeads;
     }
 
     /** Queues a job for the model as it now is; needs the caller's transaction. */
@@ -82,15 +86,11 @@ public class RescoreJobs {
     private Uni<UUID> claim() {
         Instant now = clock.now();
         Instant stale = now.minus(config.rescore().staleAfter());
-        return Panache.withTransaction(() -> Panache.getSession()
-                .chain(session -> session.createNativeQuery("select cast(id as text) from rescore_job where "
-                        + "state = 'QUEUED' or (state = 'RUNNING' and heartbeat_at < ?1) order by created_at limit 1 "
-                        + "for update skip locked", String.class).setParameter(1, stale).getResultList())
-                .chain(ids -> {
-                    if (ids.isEmpty()) {
+        return Panache.withTransaction(() -> jobs.lockNextToRun(stale)
+                .chain(id -> {
+                    if (id == null) {
                         return Uni.createFrom().nullItem();
                     }
-                    UUID id = UUID.fromString(ids.get(0));
                     return RescoreJob.<RescoreJob> findById(id).chain(job -> {
                         job.heartbeatAt = now;
                         if (job.startedAt != null) {
@@ -179,32 +179,7 @@ public class RescoreJobs {
      * The open leads after {@code after} (in id order) that the job affects: for a published model those its scope
      * admits and those with a score under it; for a retired model those with a score under it.
      */
-    private static Uni<List<UUID>> candidates(RescoreJob job, CompiledModel model, UUID after, int limit) {
-        List<Object> params = new ArrayList<>();
-        params.add(after);
-        params.add(job.modelId);
-        StringBuilder sql = new StringBuilder("select cast(t.lead_id as text) from tracked_lead t where t.open "
-                + "and t.lead_id > ?1 and (exists (select 1 from lead_score s where s.lead_id = t.lead_id "
-                + "and s.model_id = ?2)");
-        if (job.kind == RescoreJob.Kind.PUBLISH) {
-            if (model.topics().isEmpty()) {
-                sql.append(" or true");
-            } else {
-                sql.append(" or lower(trim(t.topic)) in (");
-                for (int i = 0; i < model.topics().size(); i++) {
-                    params.add(CompiledModel.normaliseTopic(model.topics().get(i)));
-                    sql.append(i == 0 ? "" : ", ").append('?').append(params.size());
-                }
-                sql.append(')');
-            }
-        }
-        sql.append(") order by t.lead_id limit ").append(limit);
-        return Panache.getSession().chain(session -> {
-            var query = session.createNativeQuery(sql.toString(), String.class);
-            for (int i = 0; i < params.size(); i++) {
-                query.setParameter(i + 1, params.get(i));
-            }
-            return query.getResultList();
-        }).map(ids -> ids.stream().map(UUID::fromString).toList());
+    private Uni<List<UUID>> candidates(RescoreJob job, CompiledModel model, UUID after, int limit) {
+        return trackedLeads.openLeadsAffectedBy(model, job.kind == RescoreJob.Kind.PUBLISH, after, limit);
     }
 }

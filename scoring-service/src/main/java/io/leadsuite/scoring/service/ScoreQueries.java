@@ -13,11 +13,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.scoring.domain.LeadScore;
-import io.leadsuite.scoring.domain.ModelStatus;
 import io.leadsuite.scoring.domain.RuleKind;
-import io.leadsuite.scoring.domain.ScoreHistoryEntry;
 import io.leadsuite.scoring.domain.ScoringModel;
 import io.leadsuite.scoring.domain.TrackedLead;
+import io.leadsuite.scoring.repository.ScoringModelRepository;
 import io.leadsuite.scoring.repository.TrackedLeadRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -25,6 +24,14 @@ import io.smallrye.mutiny.Uni;
 /** Reads a lead's scores and the rule hits behind them. */
 @ApplicationScoped
 public class ScoreQueries {
+
+    private final TrackedLeadRepository trackedLeads;
+    private final ScoringModelRepository models;
+
+    public ScoreQueries(TrackedLeadRepository trackedLeads, ScoringModelRepository models) {
+        this.trackedLeads = trackedLeads;
+        this.models = models;
+    }
 
     /** A lead's score under one model. */
     @Schema(name = "ModelScore")
@@ -66,11 +73,11 @@ public class ScoreQueries {
     @WithSession
     public Uni<List<ModelScoreView>> scores(UUID leadId) {
         return requireLead(leadId)
-                .chain(() -> ScoringModel.<ScoringModel> list("status", ModelStatus.PUBLISHED))
-                .chain(models -> {
-                    Map<UUID, ScoringModel> byId = models.stream()
+                .chain(() -> models.published())
+                .chain(published -> {
+                    Map<UUID, ScoringModel> byId = published.stream()
                             .collect(Collectors.toMap(m -> m.id, Function.identity()));
-                    return LeadScore.<LeadScore> list("leadId = ?1 order by modelId", leadId)
+                    return trackedLeads.scoresOf(leadId)
                             .map(rows -> rows.stream().filter(r -> byId.containsKey(r.modelId))
                                     .map(r -> new ModelScoreView(r.modelId, byId.get(r.modelId).name, r.score, r.grade,
                                             r.salesReady, r.updatedAt))
@@ -87,7 +94,7 @@ public class ScoreQueries {
                 .chain(model -> LeadScore.<LeadScore> findById(new LeadScore.Key(leadId, modelId))
                         .onItem().ifNull()
                         .failWith(() -> ProblemException.notFound("Score of lead " + leadId + " under model", modelId))
-                        .chain(score -> TrackedLeadRepository.explainedHits(leadId, modelId).map(hits -> {
+                        .chain(score -> trackedLeads.explainedHits(leadId, modelId).map(hits -> {
                             Map<String, String> kinds = new java.util.HashMap<>();
                             ModelCatalog.compile(model).rules().forEach(r -> kinds.put(r.id(), r.kind().name()));
                             return new Explanation(leadId, modelId, model.name, score.score, score.grade,
@@ -111,8 +118,7 @@ public class ScoreQueries {
                     List.of(new io.leadsuite.kit.problem.Problem.FieldError("limit", "must be between 1 and 500")));
         }
         return requireLead(leadId)
-                .chain(() -> ScoreHistoryEntry.<ScoreHistoryEntry> find("leadId = ?1 and id > ?2 order by id", leadId,
-                        cursor).page(0, limit + 1).list())
+                .chain(() -> trackedLeads.historyOf(leadId, cursor, limit + 1))
                 .map(rows -> {
                     List<HistoryView> items = rows.stream().limit(limit).map(h -> new HistoryView(h.id, h.modelId,
                             h.modelVersion, h.score, h.grade, h.salesReady, h.cause.name(), h.interactionId, h.at)).toList();
