@@ -18,7 +18,7 @@ import io.leadsuite.scoring.repository.InteractionRepository;
 import io.leadsuite.scoring.repository.TrackedLeadRepository;
 import io.leadsuite.scoring.repository.TrackedLeadRepository.OpenLead;
 import io.leadsuite.scoring.service.LeadScorer.Application;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -50,52 +50,53 @@ public class InteractionService {
     public record Outcome(List<String> accepted, List<String> duplicates) {
     }
 
-    @WithTransaction
     public Uni<Outcome> submit(List<InteractionInput> inputs) {
-        Set<ScoringLocks.Key> keys = new LinkedHashSet<>();
-        for (InteractionInput input : inputs) {
-            if (input.leadId() != null) {
-                keys.add(ScoringLocks.lead(input.leadId()));
+        return Panache.withTransaction(() -> {
+            Set<ScoringLocks.Key> keys = new LinkedHashSet<>();
+            for (InteractionInput input : inputs) {
+                if (input.leadId() != null) {
+                    keys.add(ScoringLocks.lead(input.leadId()));
+                }
+                if (input.contactId() != null) {
+                    keys.add(ScoringLocks.contact(input.contactId()));
+                } else if (input.email() != null) {
+                    keys.add(ScoringLocks.email(input.email()));
+                }
             }
-            if (input.contactId() != null) {
-                keys.add(ScoringLocks.contact(input.contactId()));
-            } else if (input.email() != null) {
-                keys.add(ScoringLocks.email(input.email()));
-            }
-        }
-        List<String> accepted = new ArrayList<>();
-        List<String> duplicates = new ArrayList<>();
-        List<Application> applications = new ArrayList<>();
-        Set<String> erased = new java.util.HashSet<>();
-        return locks.acquire(keys)
-                .chain(() -> store.namingErased(inputs))
-                .chain(ofErased -> {
-                    erased.addAll(ofErased);
-                    return store.storeAll(inputs.stream().filter(i -> !erased.contains(i.id())).toList());
-                })
-                .chain(stored -> {
-                    Set<String> counted = new java.util.HashSet<>();
-                    List<InteractionInput> fresh = new ArrayList<>();
-                    for (InteractionInput input : inputs) {
-                        if (erased.contains(input.id()) && counted.add(input.id())) {
-                            // accepted and dropped: its contact was erased
-                            accepted.add(input.id());
-                        } else if (stored.contains(input.id()) && counted.add(input.id())) {
-                            accepted.add(input.id());
-                            fresh.add(input);
-                        } else {
-                            duplicates.add(input.id());
+            List<String> accepted = new ArrayList<>();
+            List<String> duplicates = new ArrayList<>();
+            List<Application> applications = new ArrayList<>();
+            Set<String> erased = new java.util.HashSet<>();
+            return locks.acquire(keys)
+                    .chain(() -> store.namingErased(inputs))
+                    .chain(ofErased -> {
+                        erased.addAll(ofErased);
+                        return store.storeAll(inputs.stream().filter(i -> !erased.contains(i.id())).toList());
+                    })
+                    .chain(stored -> {
+                        Set<String> counted = new java.util.HashSet<>();
+                        List<InteractionInput> fresh = new ArrayList<>();
+                        for (InteractionInput input : inputs) {
+                            if (erased.contains(input.id()) && counted.add(input.id())) {
+                                // accepted and dropped: its contact was erased
+                                accepted.add(input.id());
+                            } else if (stored.contains(input.id()) && counted.add(input.id())) {
+                                accepted.add(input.id());
+                                fresh.add(input);
+                            } else {
+                                duplicates.add(input.id());
+                            }
                         }
-                    }
-                    return targets(fresh).invoke(targets -> {
-                        for (InteractionInput input : fresh) {
-                            targets.getOrDefault(input.id(), List.of()).forEach(
-                                    lead -> applications.add(new Application(InteractionFacts.of(input), lead)));
-                        }
-                    });
-                })
-                .chain(() -> scorer.apply(List.of(), applications))
-                .replaceWith(() -> new Outcome(accepted, duplicates));
+                        return targets(fresh).invoke(targets -> {
+                            for (InteractionInput input : fresh) {
+                                targets.getOrDefault(input.id(), List.of()).forEach(
+                                        lead -> applications.add(new Application(InteractionFacts.of(input), lead)));
+                            }
+                        });
+                    })
+                    .chain(() -> scorer.apply(List.of(), applications))
+                    .replaceWith(() -> new Outcome(accepted, duplicates));
+        });
     }
 
     /**

@@ -17,7 +17,7 @@ import io.leadsuite.scoring.domain.RuleKind;
 import io.leadsuite.scoring.domain.ScoringModel;
 import io.leadsuite.scoring.domain.ScoringRule;
 import io.leadsuite.scoring.repository.ScoringModelRepository;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -37,15 +37,13 @@ public class ModelCatalog {
         this.models = models;
     }
 
-    @WithSession
     public Uni<List<ScoringModel>> list() {
-        return models.all();
+        return Panache.withSession(() -> models.all());
     }
 
-    @WithSession
     public Uni<ScoringModel> get(UUID id) {
-        return ScoringModel.<ScoringModel> findById(id)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Scoring model", id));
+        return Panache.withSession(() -> ScoringModel.<ScoringModel> findById(id)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("Scoring model", id)));
     }
 
     /** The published models, in a stable order. Needs a session (the caller's). */

@@ -14,8 +14,7 @@ import io.leadsuite.scoring.domain.ScoringModel;
 import io.leadsuite.scoring.domain.ScoringModelInput;
 import io.leadsuite.scoring.domain.ScoringModelVersion;
 import io.leadsuite.scoring.repository.ScoringModelRepository;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
@@ -45,60 +44,61 @@ public class ModelService {
     public record Transition(ModelState model, RescoreJob job) {
     }
 
-    @WithTransaction
     public Uni<ModelState> create(JsonObject body) {
-        ScoringModelInput spec = validate(body);
-        ScoringModel model = new ScoringModel();
-        model.id = UUID.randomUUID();
-        model.status = ModelStatus.DRAFT;
-        model.version = 1;
-        model.createdAt = clock.now();
-        model.updatedAt = model.createdAt;
-        model.write(spec);
-        ScoringModelVersion version = new ScoringModelVersion();
-        version.modelId = model.id;
-        version.version = 1;
-        version.status = ModelStatus.DRAFT;
-        version.createdAt = model.createdAt;
-        version.write(spec);
-        return model.persist().chain(() -> version.persist()).replaceWith(() -> new ModelState(model, null));
+        return Panache.withTransaction(() -> {
+            ScoringModelInput spec = validate(body);
+            ScoringModel model = new ScoringModel();
+            model.id = UUID.randomUUID();
+            model.status = ModelStatus.DRAFT;
+            model.version = 1;
+            model.createdAt = clock.now();
+            model.updatedAt = model.createdAt;
+            model.write(spec);
+            ScoringModelVersion version = new ScoringModelVersion();
+            version.modelId = model.id;
+            version.version = 1;
+            version.status = ModelStatus.DRAFT;
+            version.createdAt = model.createdAt;
+            version.write(spec);
+            return model.persist().chain(() -> version.persist()).replaceWith(() -> new ModelState(model, null));
+        });
     }
 
     /** Edits a draft in place; for a published model, writes (or rewrites) its next version as a draft. */
-    @WithTransaction
     public Uni<ModelState> update(UUID id, JsonObject body) {
-        ScoringModelInput spec = validate(body);
-        return lock(id).chain(model -> switch (model.status) {
-            case DRAFT -> ScoringModelVersion.<ScoringModelVersion> findById(
-                    new ScoringModelVersion.Key(id, model.version)).chain(version -> {
-                        model.write(spec);
-                        model.updatedAt = clock.now();
-                        version.write(spec);
-                        return Uni.createFrom().item(new ModelState(model, null));
-                    });
-            case PUBLISHED -> draftOf(model).chain(existing -> {
-                ScoringModelVersion draft = existing;
-                if (draft == null) {
-                    draft = new ScoringModelVersion();
-                    draft.modelId = id;
-                    draft.version = model.version + 1;
-                    draft.status = ModelStatus.DRAFT;
-                }
-                draft.createdAt = clock.now();
-                draft.write(spec);
-                ScoringModelVersion saved = draft;
-                return (existing == null ? draft.persist().replaceWithVoid() : Uni.createFrom().voidItem())
-                        .replaceWith(() -> new ModelState(model, saved));
+        return Panache.withTransaction(() -> {
+            ScoringModelInput spec = validate(body);
+            return lock(id).chain(model -> switch (model.status) {
+                case DRAFT -> ScoringModelVersion.<ScoringModelVersion> findById(
+                        new ScoringModelVersion.Key(id, model.version)).chain(version -> {
+                            model.write(spec);
+                            model.updatedAt = clock.now();
+                            version.write(spec);
+                            return Uni.createFrom().item(new ModelState(model, null));
+                        });
+                case PUBLISHED -> draftOf(model).chain(existing -> {
+                    ScoringModelVersion draft = existing;
+                    if (draft == null) {
+                        draft = new ScoringModelVersion();
+                        draft.modelId = id;
+                        draft.version = model.version + 1;
+                        draft.status = ModelStatus.DRAFT;
+                    }
+                    draft.createdAt = clock.now();
+                    draft.write(spec);
+                    ScoringModelVersion saved = draft;
+                    return (existing == null ? draft.persist().replaceWithVoid() : Uni.createFrom().voidItem())
+                            .replaceWith(() -> new ModelState(model, saved));
+                });
+                default -> Uni.createFrom().failure(ProblemException.conflict("Scoring model " + id
+                        + " is retired and can no longer be edited; create a new model instead"));
             });
-            default -> Uni.createFrom().failure(ProblemException.conflict("Scoring model " + id
-                    + " is retired and can no longer be edited; create a new model instead"));
         });
     }
 
     /** Publishes the draft (a new model, or the next version of a published one) and queues its re-scoring. */
-    @WithTransaction
     public Uni<Transition> publish(UUID id) {
-        return lock(id).chain(model -> {
+        return Panache.withTransaction(() -> lock(id).chain(model -> {
             if (model.status == ModelStatus.RETIRED) {
                 return Uni.createFrom().failure(ProblemException.conflict("Scoring model " + id + " is retired"));
             }
@@ -132,13 +132,12 @@ public class ModelService {
                                     .map(job -> new Transition(new ModelState(model, null), job));
                         });
             });
-        });
+        }));
     }
 
     /** Retires the model (and drops a pending draft); a published model's scores are withdrawn by a job. */
-    @WithTransaction
     public Uni<Transition> retire(UUID id) {
-        return lock(id).chain(model -> {
+        return Panache.withTransaction(() -> lock(id).chain(model -> {
             if (model.status == ModelStatus.RETIRED) {
                 return Uni.createFrom().failure(ProblemException.conflict("Scoring model " + id
                         + " is already retired"));
@@ -158,28 +157,26 @@ public class ModelService {
                                 : Uni.createFrom().<RescoreJob> nullItem();
                     })
                     .map(job -> new Transition(new ModelState(model, null), job));
-        });
+        }));
     }
 
-    @WithSession
     public Uni<ModelState> get(UUID id) {
-        return ScoringModel.<ScoringModel> findById(id)
+        return Panache.withSession(() -> ScoringModel.<ScoringModel> findById(id)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Scoring model", id))
-                .chain(model -> draftOf(model).map(draft -> new ModelState(model, draft)));
+                .chain(model -> draftOf(model).map(draft -> new ModelState(model, draft))));
     }
 
-    @WithSession
     public Uni<List<ScoringModelVersion>> versions(UUID id) {
-        return ScoringModel.<ScoringModel> findById(id)
+        return Panache.withSession(() -> ScoringModel.<ScoringModel> findById(id)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Scoring model", id))
-                .chain(model -> models.versionsOf(id));
+                .chain(model -> models.versionsOf(id)));
     }
 
-    @WithSession
     public Uni<ScoringModelVersion> version(UUID id, int version) {
-        return ScoringModelVersion.<ScoringModelVersion> findById(new ScoringModelVersion.Key(id, version))
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Version " + version + " of scoring model",
-                        id));
+        return Panache
+                .withSession(() -> ScoringModelVersion.<ScoringModelVersion> findById(new ScoringModelVersion.Key(id, version))
+                        .onItem().ifNull().failWith(() -> ProblemException.notFound("Version " + version + " of scoring model",
+                                id)));
     }
 
     private static Uni<ScoringModel> lock(UUID id) {

@@ -18,7 +18,6 @@ import io.leadsuite.scoring.domain.ScoringModel;
 import io.leadsuite.scoring.repository.RescoreJobRepository;
 import io.leadsuite.scoring.repository.TrackedLeadRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
@@ -64,10 +63,9 @@ public class RescoreJobs {
         return job.persist().replaceWith(job);
     }
 
-    @WithSession
     public Uni<RescoreJob> get(UUID id) {
-        return RescoreJob.<RescoreJob> findById(id)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Re-scoring job", id));
+        return Panache.withSession(() -> RescoreJob.<RescoreJob> findById(id)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("Re-scoring job", id)));
     }
 
     @Scheduled(every = "${leadsuite.scoring.rescore.poll-interval:2s}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

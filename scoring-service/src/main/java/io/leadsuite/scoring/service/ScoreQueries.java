@@ -18,7 +18,7 @@ import io.leadsuite.scoring.domain.ScoringModel;
 import io.leadsuite.scoring.domain.TrackedLead;
 import io.leadsuite.scoring.repository.ScoringModelRepository;
 import io.leadsuite.scoring.repository.TrackedLeadRepository;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /** Reads a lead's scores and the rule hits behind them. */
@@ -70,9 +70,8 @@ public class ScoreQueries {
     }
 
     /** The lead's scores under the published models; 404 when the lead is unknown. */
-    @WithSession
     public Uni<List<ModelScoreView>> scores(UUID leadId) {
-        return requireLead(leadId)
+        return Panache.withSession(() -> requireLead(leadId)
                 .chain(() -> models.published())
                 .chain(published -> {
                     Map<UUID, ScoringModel> byId = published.stream()
@@ -82,13 +81,12 @@ public class ScoreQueries {
                                     .map(r -> new ModelScoreView(r.modelId, byId.get(r.modelId).name, r.score, r.grade,
                                             r.salesReady, r.updatedAt))
                                     .toList());
-                });
+                }));
     }
 
     /** The hits behind the lead's score under the model, oldest first; 404 when either is unknown. */
-    @WithSession
     public Uni<Explanation> explanation(UUID leadId, UUID modelId) {
-        return requireLead(leadId)
+        return Panache.withSession(() -> requireLead(leadId)
                 .chain(() -> ScoringModel.<ScoringModel> findById(modelId))
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Scoring model", modelId))
                 .chain(model -> LeadScore.<LeadScore> findById(new LeadScore.Key(leadId, modelId))
@@ -101,30 +99,32 @@ public class ScoreQueries {
                                     score.salesReady, hits.stream().map(h -> new RuleHitView(h.hit().ruleId(),
                                             kinds.get(h.hit().ruleId()), h.hit().interactionId(), h.interactionType(),
                                             h.hit().points(), h.hit().occurredAt(), h.hit().expiresAt())).toList());
-                        })));
+                        }))));
     }
 
     /** Every change of the lead's standing under any model, oldest first, a page at a time; 404 for an unknown lead. */
-    @WithSession
     public Uni<HistoryPage> history(UUID leadId, int limit, String after) {
-        long cursor;
-        try {
-            cursor = after == null || after.isBlank() ? 0 : Long.parseLong(after.strip());
-        } catch (NumberFormatException e) {
-            throw ProblemException.badRequest("after must be a cursor returned as next");
-        }
-        if (limit < 1 || limit > 500) {
-            throw ProblemException.unprocessable("limit must be between 1 and 500",
-                    List.of(new io.leadsuite.kit.problem.Problem.FieldError("limit", "must be between 1 and 500")));
-        }
-        return requireLead(leadId)
-                .chain(() -> trackedLeads.historyOf(leadId, cursor, limit + 1))
-                .map(rows -> {
-                    List<HistoryView> items = rows.stream().limit(limit).map(h -> new HistoryView(h.id, h.modelId,
-                            h.modelVersion, h.score, h.grade, h.salesReady, h.cause.name(), h.interactionId, h.at)).toList();
-                    String next = rows.size() > limit ? String.valueOf(items.get(items.size() - 1).id()) : null;
-                    return new HistoryPage(items, next);
-                });
+        return Panache.withSession(() -> {
+            long cursor;
+            try {
+                cursor = after == null || after.isBlank() ? 0 : Long.parseLong(after.strip());
+            } catch (NumberFormatException e) {
+                throw ProblemException.badRequest("after must be a cursor returned as next");
+            }
+            if (limit < 1 || limit > 500) {
+                throw ProblemException.unprocessable("limit must be between 1 and 500",
+                        List.of(new io.leadsuite.kit.problem.Problem.FieldError("limit", "must be between 1 and 500")));
+            }
+            return requireLead(leadId)
+                    .chain(() -> trackedLeads.historyOf(leadId, cursor, limit + 1))
+                    .map(rows -> {
+                        List<HistoryView> items = rows.stream().limit(limit).map(h -> new HistoryView(h.id, h.modelId,
+                                h.modelVersion, h.score, h.grade, h.salesReady, h.cause.name(), h.interactionId, h.at))
+                                .toList();
+                        String next = rows.size() > limit ? String.valueOf(items.get(items.size() - 1).id()) : null;
+                        return new HistoryPage(items, next);
+                    });
+        });
     }
 
     private static Uni<Void> requireLead(UUID leadId) {
