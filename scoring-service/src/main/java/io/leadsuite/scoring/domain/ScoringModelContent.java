@@ -36,13 +36,13 @@ public abstract class ScoringModelContent extends PanacheEntityBase {
     public String rulesJson;
 
     /** Takes a validated model's content (the status stays). */
-    public void write(ScoringModelInput spec) {
-        name = spec.name();
-        description = spec.description();
-        scopeJson = spec.scopeJson().encode();
-        salesReadyThreshold = spec.salesReadyThreshold();
-        gradesJson = spec.gradesJson().encode();
-        rulesJson = spec.rulesJson().encode();
+    public void write(ScoringModelInput input) {
+        name = input.name();
+        description = input.description();
+        scopeJson = input.scopeJson().encode();
+        salesReadyThreshold = input.salesReadyThreshold();
+        gradesJson = input.gradesJson().encode();
+        rulesJson = input.rulesJson().encode();
     }
 
     /** Takes another row's content, its status included. */

@@ -39,7 +39,7 @@ public record ScoringModelInput(String name, String description, List<String> to
     }
 
     /** The model, or the problems that keep it from being one. */
-    public record Result(ScoringModelInput spec, List<Violation> violations) {
+    public record Result(ScoringModelInput input, List<Violation> violations) {
         public boolean valid() {
             return violations.isEmpty();
         }
@@ -350,7 +350,7 @@ public record ScoringModelInput(String name, String description, List<String> to
         }
     }
 
-    /** The spec as stored jsonb fields: scope, grades, rules. */
+    /** The input as stored jsonb fields: scope, grades, rules. */
     public JsonObject scopeJson() {
         return new JsonObject().put("topics", new JsonArray(new ArrayList<>(topics)));
     }

@@ -46,20 +46,20 @@ public class ModelService {
 
     public Uni<ModelState> create(JsonObject body) {
         return Panache.withTransaction(() -> {
-            ScoringModelInput spec = validate(body);
+            ScoringModelInput input = validate(body);
             ScoringModel model = new ScoringModel();
             model.id = UUID.randomUUID();
             model.status = ModelStatus.DRAFT;
             model.version = 1;
             model.createdAt = clock.now();
             model.updatedAt = model.createdAt;
-            model.write(spec);
+            model.write(input);
             ScoringModelVersion version = new ScoringModelVersion();
             version.modelId = model.id;
             version.version = 1;
             version.status = ModelStatus.DRAFT;
             version.createdAt = model.createdAt;
-            version.write(spec);
+            version.write(input);
             return model.persist().chain(() -> version.persist()).replaceWith(() -> new ModelState(model, null));
         });
     }
@@ -67,13 +67,13 @@ public class ModelService {
     /** Edits a draft in place; for a published model, writes (or rewrites) its next version as a draft. */
     public Uni<ModelState> update(UUID id, JsonObject body) {
         return Panache.withTransaction(() -> {
-            ScoringModelInput spec = validate(body);
+            ScoringModelInput input = validate(body);
             return lock(id).chain(model -> switch (model.status) {
                 case DRAFT -> ScoringModelVersion.<ScoringModelVersion> findById(
                         new ScoringModelVersion.Key(id, model.version)).chain(version -> {
-                            model.write(spec);
+                            model.write(input);
                             model.updatedAt = clock.now();
-                            version.write(spec);
+                            version.write(input);
                             return Uni.createFrom().item(new ModelState(model, null));
                         });
                 case PUBLISHED -> draftOf(model).chain(existing -> {
@@ -85,7 +85,7 @@ public class ModelService {
                         draft.status = ModelStatus.DRAFT;
                     }
                     draft.createdAt = clock.now();
-                    draft.write(spec);
+                    draft.write(input);
                     ScoringModelVersion saved = draft;
                     return (existing == null ? draft.persist().replaceWithVoid() : Uni.createFrom().voidItem())
                             .replaceWith(() -> new ModelState(model, saved));
@@ -196,6 +196,6 @@ public class ModelService {
                     result.violations().stream().map(v -> new FieldError(v.field(), v.message()))
                             .toList());
         }
-        return result.spec();
+        return result.input();
     }
 }

@@ -33,17 +33,17 @@ class ScoringModelInputTest {
     void aValidModelIsRead() {
         ScoringModelInput.Result result = ScoringModelInput.read(new JsonObject(VALID));
         assertTrue(result.valid(), result.violations().toString());
-        ScoringModelInput spec = result.spec();
-        assertEquals(5, spec.rules().size());
-        assertEquals("PAGE_VISITED", spec.rules().get(0).interactionType());
-        assertEquals(Operator.CONTAINS, spec.rules().get(0).operator());
-        assertEquals("rule-4", spec.rules().get(3).id(), "a rule without id gets one");
-        assertEquals(List.of("PT", "ES"), spec.rules().get(4).value());
+        ScoringModelInput input = result.input();
+        assertEquals(5, input.rules().size());
+        assertEquals("PAGE_VISITED", input.rules().get(0).interactionType());
+        assertEquals(Operator.CONTAINS, input.rules().get(0).operator());
+        assertEquals("rule-4", input.rules().get(3).id(), "a rule without id gets one");
+        assertEquals(List.of("PT", "ES"), input.rules().get(4).value());
         ScoringModelInput again = ScoringModelInput
-                .read(new JsonObject().put("name", spec.name()).put("scope", spec.scopeJson())
-                        .put("salesReadyThreshold", 60).put("grades", spec.gradesJson()).put("rules", spec.rulesJson()))
-                .spec();
-        assertEquals(spec, again, "what is stored reads back the same");
+                .read(new JsonObject().put("name", input.name()).put("scope", input.scopeJson())
+                        .put("salesReadyThreshold", 60).put("grades", input.gradesJson()).put("rules", input.rulesJson()))
+                .input();
+        assertEquals(input, again, "what is stored reads back the same");
     }
 
     static Stream<Arguments> invalid() {
