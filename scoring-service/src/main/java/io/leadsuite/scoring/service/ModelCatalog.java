@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.scoring.domain.CompiledModel;
 import io.leadsuite.scoring.domain.GradeBand;
 import io.leadsuite.scoring.domain.Operator;
@@ -37,13 +36,9 @@ public class ModelCatalog {
         this.models = models;
     }
 
+    /** Every model, by name, each as the version that scores (or the draft of a model never published). */
     public Uni<List<ScoringModel>> list() {
         return Panache.withSession(() -> models.all());
-    }
-
-    public Uni<ScoringModel> get(UUID id) {
-        return Panache.withSession(() -> ScoringModel.<ScoringModel> findById(id)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Scoring model", id)));
     }
 
     /** The published models, in a stable order. Needs a session (the caller's). */

@@ -5,7 +5,7 @@
  * boundaries:
  * <ul>
  * <li>requests: {@link InteractionService#submit}; {@link ModelService}'s create, update, publish and retire, and its
- * reads; {@link ModelCatalog}; {@link ScoreQueries}; {@link RescoreJobs#get};</li>
+ * reads; {@link ModelCatalog#list}; {@link ScoreQueries}; {@link RescoreJobs#get};</li>
  * <li>background work: one transaction per batch of {@link DecayScheduler}, per claim and per batch of
  * {@link RescoreJobs};</li>
  * <li>messages: the kit's {@code BatchConsumer} opens one per batch (one per message when a batch fails);
