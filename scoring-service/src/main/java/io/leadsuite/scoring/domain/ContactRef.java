@@ -12,7 +12,6 @@ import jakarta.persistence.Table;
 import org.hibernate.annotations.ColumnTransformer;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -65,20 +64,5 @@ public class ContactRef extends PanacheEntityBase {
 
     public Map<String, Object> attributes() {
         return attributesJson == null ? Map.of() : new JsonObject(attributesJson).getMap();
-    }
-
-    /**
-     * The contact's e-mail (null when unknown), read without making the row a managed entity: callers that then
-     * delete the row with a native statement must not leave an entity behind for the flush to update.
-     */
-    public static Uni<String> emailOf(UUID contactId) {
-        return io.quarkus.hibernate.reactive.panache.Panache.getSession().chain(session -> session
-                .createSelectionQuery("select c.email from ContactRef c where c.contactId = ?1", String.class)
-                .setParameter(1, contactId).getSingleResultOrNull());
-    }
-
-    /** The contact with this normalised e-mail (the newest, should there be several), or null. */
-    public static Uni<ContactRef> findByEmail(String email) {
-        return find("email = ?1 and erasedAt is null order by createdAt desc", email).firstResult();
     }
 }

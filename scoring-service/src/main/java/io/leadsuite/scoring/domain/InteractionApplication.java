@@ -34,6 +34,11 @@ public class InteractionApplication extends PanacheEntityBase {
         public Key() {
         }
 
+        public Key(String interactionId, UUID leadId) {
+            this.interactionId = interactionId;
+            this.leadId = leadId;
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof Key k && Objects.equals(interactionId, k.interactionId)

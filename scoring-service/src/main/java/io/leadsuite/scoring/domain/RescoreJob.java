@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
@@ -17,19 +19,28 @@ import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 @Table(name = "rescore_job")
 public class RescoreJob extends PanacheEntityBase {
 
-    public static final String PUBLISH = "PUBLISH";
-    public static final String RETIRE = "RETIRE";
-    public static final String QUEUED = "QUEUED";
-    public static final String RUNNING = "RUNNING";
-    public static final String DONE = "DONE";
-    public static final String FAILED = "FAILED";
+    /** What the job does: re-score after a publication, or withdraw the scores of a retired model. */
+    public enum Kind {
+        PUBLISH,
+        RETIRE
+    }
+
+    /** Where the job is: FAILED when it finished but some leads could not be re-scored. */
+    public enum State {
+        QUEUED,
+        RUNNING,
+        DONE,
+        FAILED
+    }
 
     @Id
     public UUID id;
     public UUID modelId;
     public int modelVersion;
-    public String kind;
-    public String state;
+    @Enumerated(EnumType.STRING)
+    public Kind kind;
+    @Enumerated(EnumType.STRING)
+    public State state;
     public int total;
     public int done;
     public int failed;

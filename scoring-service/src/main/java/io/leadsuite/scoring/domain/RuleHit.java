@@ -1,35 +1,23 @@
 package io.leadsuite.scoring.domain;
 
 import java.time.Instant;
-import java.util.UUID;
+import java.util.Comparator;
 
-import jakarta.persistence.Entity;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
-import jakarta.persistence.Id;
-import jakarta.persistence.Table;
+/**
+ * A rule hit that counts in a lead's score under a model.
+ *
+ * @param interactionId the interaction behind a BEHAVIOUR hit; null for a DEMOGRAPHIC or LEAD hit (a fact about the
+ *        contact or lead, not an event)
+ * @param occurredAt when the interaction happened (for a fact: when the rule started to hold)
+ * @param expiresAt when a windowed hit stops counting; null when it never expires
+ */
+public record RuleHit(String ruleId, String interactionId, int points, Instant occurredAt, Instant expiresAt) {
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+    /** Oldest first; ties broken by interaction id, so every replay orders hits alike. */
+    public static final Comparator<RuleHit> CHRONOLOGICAL = Comparator.comparing(RuleHit::occurredAt)
+            .thenComparing(h -> h.interactionId() == null ? "" : h.interactionId());
 
-/** A rule that fired for a lead under a model: the explanation of its score, which is the sum of its hits. */
-@Entity
-@Table(name = "rule_hit")
-public class RuleHit extends PanacheEntityBase {
-
-    @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
-    public Long id;
-    public UUID leadId;
-    public UUID modelId;
-    public String ruleId;
-    public String interactionId;
-    public int points;
-    public Instant occurredAt;
-    public Instant recordedAt;
-    /** When a hit of a windowed rule stops counting; null when it never does. */
-    public Instant expiresAt;
-
-    public ActiveHit active() {
-        return new ActiveHit(ruleId, interactionId, points, occurredAt, expiresAt);
+    public boolean expiredAt(Instant now) {
+        return expiresAt != null && !expiresAt.isAfter(now);
     }
 }

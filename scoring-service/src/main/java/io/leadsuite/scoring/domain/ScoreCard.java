@@ -21,7 +21,7 @@ import java.util.UUID;
  * <li>{@link #apply}: new interactions, in order;</li>
  * <li>{@link #outcomes()}: each model's standing after, and whether it changed.</li>
  * </ol>
- * Hit changes go to a {@link HitChanges} the caller writes.
+ * Hit changes go to a {@link RuleHitChanges} the caller writes.
  */
 public final class ScoreCard {
 
@@ -34,7 +34,7 @@ public final class ScoreCard {
      *
      * @param lastInteractionId the last interaction that changed the lead's hits under this model, or null
      */
-    public record Outcome(ModelDefinition model, Standing before, Standing after, String lastInteractionId) {
+    public record Outcome(CompiledModel model, Standing before, Standing after, String lastInteractionId) {
 
         public boolean changed() {
             return !Objects.equals(after, before);
@@ -42,10 +42,10 @@ public final class ScoreCard {
     }
 
     private final UUID leadId;
-    private final Map<UUID, ModelScoring> scorings = new LinkedHashMap<>();
+    private final Map<UUID, RunningScore> scorings = new LinkedHashMap<>();
     private final Map<UUID, Standing> before = new HashMap<>();
     private final Map<UUID, String> lastInteraction = new HashMap<>();
-    private final List<ModelDefinition> toRebuild = new ArrayList<>();
+    private final List<CompiledModel> toRebuild = new ArrayList<>();
     private final List<UUID> dropped = new ArrayList<>();
     private String lastInteractionId;
 
@@ -58,10 +58,10 @@ public final class ScoreCard {
      * @param stored the lead's stored scores by model id
      * @param hits the lead's live hits by model id
      */
-    public static ScoreCard open(UUID leadId, String topic, List<ModelDefinition> published,
-            Map<UUID, StoredScore> stored, Map<UUID, List<ActiveHit>> hits) {
+    public static ScoreCard open(UUID leadId, String topic, List<CompiledModel> published,
+            Map<UUID, StoredScore> stored, Map<UUID, List<RuleHit>> hits) {
         ScoreCard card = new ScoreCard(leadId);
-        for (ModelDefinition model : published) {
+        for (CompiledModel model : published) {
             if (!model.admits(topic)) {
                 continue;
             }
@@ -70,7 +70,7 @@ public final class ScoreCard {
             if (score == null || score.modelVersion() != model.version()) {
                 card.toRebuild.add(model);
             } else {
-                card.scorings.put(model.id(), ModelScoring.restore(model, hits.getOrDefault(model.id(), List.of())));
+                card.scorings.put(model.id(), RunningScore.restore(model, hits.getOrDefault(model.id(), List.of())));
             }
         }
         for (UUID model : stored.keySet()) {
@@ -86,7 +86,7 @@ public final class ScoreCard {
     }
 
     /** The models whose score must be rebuilt from the lead's applied interactions before anything else. */
-    public List<ModelDefinition> toRebuild() {
+    public List<CompiledModel> toRebuild() {
         return List.copyOf(toRebuild);
     }
 
@@ -100,9 +100,9 @@ public final class ScoreCard {
      *
      * @return the hits that count now: what the lead's stored hits under the model are replaced with
      */
-    public List<ActiveHit> rebuild(ModelDefinition model, List<InteractionFacts> interactions, Instant now) {
-        ModelScoring scoring = ModelScoring.fresh(model);
-        List<ActiveHit> live = new ArrayList<>();
+    public List<RuleHit> rebuild(CompiledModel model, List<InteractionFacts> interactions, Instant now) {
+        RunningScore scoring = RunningScore.fresh(model);
+        List<RuleHit> live = new ArrayList<>();
         for (InteractionFacts interaction : interactions) {
             ScoreDelta delta = scoring.record(interaction, now);
             live.addAll(delta.added());
@@ -115,16 +115,16 @@ public final class ScoreCard {
 
     /** Drops expired hits and evaluates the DEMOGRAPHIC and LEAD rules against the current attributes. */
     public void refreshFacts(Map<String, Object> contactFacts, Map<String, Object> leadFacts, Instant now,
-            HitChanges changes) {
-        for (ModelScoring scoring : scorings.values()) {
+            RuleHitChanges changes) {
+        for (RunningScore scoring : scorings.values()) {
             changes.add(leadId, scoring.model().id(), scoring.expire(now));
             changes.add(leadId, scoring.model().id(), scoring.evaluateFacts(contactFacts, leadFacts, now));
         }
     }
 
     /** Applies one interaction under every model (the caller made sure it counts for the lead, once). */
-    public void apply(InteractionFacts interaction, Instant now, HitChanges changes) {
-        for (ModelScoring scoring : scorings.values()) {
+    public void apply(InteractionFacts interaction, Instant now, RuleHitChanges changes) {
+        for (RunningScore scoring : scorings.values()) {
             ScoreDelta delta = scoring.record(interaction, now);
             if (!delta.isEmpty()) {
                 lastInteractionId = interaction.id();
@@ -137,7 +137,7 @@ public final class ScoreCard {
     /** Each scoring model's outcome, in a stable order (restored models first, then rebuilt ones). */
     public List<Outcome> outcomes() {
         List<Outcome> outcomes = new ArrayList<>();
-        for (ModelScoring scoring : scorings.values()) {
+        for (RunningScore scoring : scorings.values()) {
             UUID model = scoring.model().id();
             outcomes.add(new Outcome(scoring.model(), before.get(model), scoring.standing(),
                     lastInteraction.get(model)));

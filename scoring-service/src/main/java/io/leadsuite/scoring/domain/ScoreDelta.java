@@ -3,7 +3,7 @@ package io.leadsuite.scoring.domain;
 import java.util.List;
 
 /** What one step of a lead's scoring changed: hits that now count and hits that stopped counting. */
-public record ScoreDelta(List<ActiveHit> added, List<ActiveHit> removed) {
+public record ScoreDelta(List<RuleHit> added, List<RuleHit> removed) {
 
     public static final ScoreDelta NONE = new ScoreDelta(List.of(), List.of());
 
@@ -17,6 +17,6 @@ public record ScoreDelta(List<ActiveHit> added, List<ActiveHit> removed) {
     }
 
     public int points() {
-        return added.stream().mapToInt(ActiveHit::points).sum() - removed.stream().mapToInt(ActiveHit::points).sum();
+        return added.stream().mapToInt(RuleHit::points).sum() - removed.stream().mapToInt(RuleHit::points).sum();
     }
 }

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
@@ -16,15 +18,6 @@ import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 @Table(name = "lead_score_history")
 public class ScoreHistoryEntry extends PanacheEntityBase {
 
-    /** An interaction was scored. */
-    public static final String INTERACTION = "INTERACTION";
-    /** Windowed points expired. */
-    public static final String DECAY = "DECAY";
-    /** The model was published, edited or retired. */
-    public static final String RESCORE = "RESCORE";
-    /** A contact or lead attribute changed (DEMOGRAPHIC and LEAD rules), or the lead's topic. */
-    public static final String ATTRIBUTES = "ATTRIBUTES";
-
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
@@ -34,7 +27,8 @@ public class ScoreHistoryEntry extends PanacheEntityBase {
     public int score;
     public String grade;
     public boolean salesReady;
-    public String cause;
+    @Enumerated(EnumType.STRING)
+    public ScoreCause cause;
     public String interactionId;
     public Instant at;
 }

@@ -8,16 +8,12 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 /**
- * A scoring model: its id, the version in force (its content is that version's, see {@link ModelContent}) and its
+ * A scoring model: its id, the version in force (its content is that version's, see {@link ScoringModelContent}) and its
  * status (DRAFT until first published, PUBLISHED, RETIRED).
  */
 @Entity
 @Table(name = "scoring_model")
-public class ScoringModel extends ModelContent {
-
-    public static final String DRAFT = "DRAFT";
-    public static final String PUBLISHED = "PUBLISHED";
-    public static final String RETIRED = "RETIRED";
+public class ScoringModel extends ScoringModelContent {
 
     @Id
     public UUID id;

@@ -17,9 +17,7 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "scoring_model_version")
 @IdClass(ScoringModelVersion.Key.class)
-public class ScoringModelVersion extends ModelContent {
-
-    public static final String SUPERSEDED = "SUPERSEDED";
+public class ScoringModelVersion extends ScoringModelContent {
 
     @Id
     public UUID modelId;

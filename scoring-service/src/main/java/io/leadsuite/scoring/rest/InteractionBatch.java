@@ -15,8 +15,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.leadsuite.contracts.EmailAddress;
 import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.scoring.domain.InteractionInput;
 import io.leadsuite.scoring.domain.InteractionTypes;
-import io.leadsuite.scoring.service.InteractionInput;
 
 /**
  * Reads the body of {@code POST /interactions}: one interaction object or an array of up to {@value #MAX_ITEMS}. Each

@@ -48,7 +48,8 @@ public class JobResource {
             int failed, int changed, String error, Instant createdAt, Instant startedAt, Instant finishedAt){
 
         static JobView of(RescoreJob j) {
-            return new JobView(j.id, j.modelId, j.modelVersion, j.kind, j.state, j.total, j.done, j.failed, j.changed,
+            return new JobView(j.id, j.modelId, j.modelVersion, j.kind.name(), j.state.name(), j.total, j.done, j.failed,
+                    j.changed,
                     j.error, j.createdAt, j.startedAt, j.finishedAt);
         }
     }

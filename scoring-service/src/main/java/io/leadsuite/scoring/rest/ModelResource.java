@@ -88,23 +88,23 @@ public class ModelResource {
     }
 
     /**
-     * The body of creating or editing a model (read field by field by {@code ModelSpec}, which names every problem in
+     * The body of creating or editing a model (read field by field by {@code ScoringModelInput}, which names every problem in
      * a 422 rather than failing on the first).
      */
     @Schema(name = "ScoringModelDefinition")
-    public record ModelDefinition(@Schema(required = true) String name, String description, ModelView.Scope scope,
-            @Schema(required = true) Integer salesReadyThreshold, List<ModelView.Grade> grades,
-            List<ModelView.Rule> rules) {
+    public record ScoringModelRequest(@Schema(required = true) String name, String description, ScoringModelView.Scope scope,
+            @Schema(required = true) Integer salesReadyThreshold, List<ScoringModelView.Grade> grades,
+            List<ScoringModelView.Rule> rules) {
     }
 
     /** A page of models; {@code next} is null when there are no more. */
     @Schema(name = "ScoringModelPage")
-    public record Page(List<ModelView> items, String next) {
+    public record Page(List<ScoringModelView> items, String next) {
     }
 
     /** A model after publishing or retiring and the re-scoring job that follows (null when none is needed). */
     @Schema(name = "ScoringModelTransition")
-    public record TransitionView(ModelView model, JobResource.JobView job) {
+    public record TransitionView(ScoringModelView model, JobResource.JobView job) {
     }
 
     @GET
@@ -114,7 +114,7 @@ public class ModelResource {
     @APIResponse(responseCode = "200", description = "Every model (the list is short; one page)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Page.class), examples = @ExampleObject(name = "models", value = "{\"items\": ["
             + MODEL_VIEW_EXAMPLE + "], \"next\": null}")))
     public Uni<Page> list() {
-        return models.list().map(list -> new Page(list.stream().map(ModelView::of).toList(), null));
+        return models.list().map(list -> new Page(list.stream().map(ScoringModelView::of).toList(), null));
     }
 
     @GET
@@ -122,10 +122,10 @@ public class ModelResource {
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN, Roles.SALES, Roles.TELESALES })
     @Operation(operationId = "getScoringModel", summary = "Read a scoring model", description = "The version that scores; draftVersion names a "
             + "pending edit (GET .../versions/{version}).")
-    @APIResponse(responseCode = "200", description = "The model with its scope, grades and rules", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ModelView.class), examples = @ExampleObject(name = "model", value = MODEL_VIEW_EXAMPLE)))
+    @APIResponse(responseCode = "200", description = "The model with its scope, grades and rules", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScoringModelView.class), examples = @ExampleObject(name = "model", value = MODEL_VIEW_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such model")
-    public Uni<ModelView> get(@PathParam("id") UUID id) {
-        return service.get(id).map(ModelView::of);
+    public Uni<ScoringModelView> get(@PathParam("id") UUID id) {
+        return service.get(id).map(ScoringModelView::of);
     }
 
     @POST
@@ -138,13 +138,13 @@ public class ModelResource {
             + "decisionMaker). Operators EQUALS, CONTAINS, STARTS_WITH (text, ignoring case), IN (a list), "
             + "GREATER_OR_EQUAL (numbers). Grade bands lowest first, each from its minScore; the threshold lies "
             + "within them. A draft scores nothing until it is published.")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ModelDefinition.class), examples = @ExampleObject(name = "model", value = MODEL_EXAMPLE)))
-    @APIResponse(responseCode = "201", description = "Created (DRAFT, version 1); Location names it", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ModelView.class), examples = @ExampleObject(name = "model", value = MODEL_VIEW_EXAMPLE)))
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScoringModelRequest.class), examples = @ExampleObject(name = "model", value = MODEL_EXAMPLE)))
+    @APIResponse(responseCode = "201", description = "Created (DRAFT, version 1); Location names it", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScoringModelView.class), examples = @ExampleObject(name = "model", value = MODEL_VIEW_EXAMPLE)))
     @APIResponse(responseCode = "400", description = "Malformed JSON")
     @APIResponse(responseCode = "422", description = "Not a valid model; errors names every problem", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(name = "invalid", value = INVALID_EXAMPLE)))
     public Uni<Response> create(JsonNode body) {
         return service.create(object(body)).map(state -> Response.created(URI.create("/scoring/models/"
-                + state.model().id)).entity(ModelView.of(state)).build());
+                + state.model().id)).entity(ScoringModelView.of(state)).build());
     }
 
     @PUT
@@ -155,14 +155,14 @@ public class ModelResource {
             + "change under the scores it produced: the edit becomes its next version, a draft (returned, and kept "
             + "as draftVersion) that scores nothing until published; editing again rewrites that draft. A retired "
             + "model cannot be edited (409).")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ModelDefinition.class), examples = @ExampleObject(name = "model", value = MODEL_EXAMPLE)))
-    @APIResponse(responseCode = "200", description = "The draft as edited", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ModelView.class), examples = @ExampleObject(name = "draft", value = MODEL_VIEW_EXAMPLE)))
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScoringModelRequest.class), examples = @ExampleObject(name = "model", value = MODEL_EXAMPLE)))
+    @APIResponse(responseCode = "200", description = "The draft as edited", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScoringModelView.class), examples = @ExampleObject(name = "draft", value = MODEL_VIEW_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such model")
     @APIResponse(responseCode = "409", description = "The model is retired")
     @APIResponse(responseCode = "422", description = "Not a valid model; errors names every problem", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(name = "invalid", value = INVALID_EXAMPLE)))
-    public Uni<ModelView> update(@PathParam("id") UUID id, JsonNode body) {
+    public Uni<ScoringModelView> update(@PathParam("id") UUID id, JsonNode body) {
         return service.update(id, object(body))
-                .map(state -> state.draft() != null ? ModelView.of(state.draft()) : ModelView.of(state));
+                .map(state -> state.draft() != null ? ScoringModelView.of(state.draft()) : ScoringModelView.of(state));
     }
 
     @POST
@@ -200,21 +200,21 @@ public class ModelResource {
             + MODEL_VIEW_EXAMPLE + "], \"next\": null}")))
     @APIResponse(responseCode = "404", description = "No such model")
     public Uni<Page> versions(@PathParam("id") UUID id) {
-        return service.versions(id).map(list -> new Page(list.stream().map(ModelView::of).toList(), null));
+        return service.versions(id).map(list -> new Page(list.stream().map(ScoringModelView::of).toList(), null));
     }
 
     @GET
     @Path("/{id}/versions/{version}")
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN, Roles.SALES, Roles.TELESALES })
     @Operation(operationId = "getScoringModelVersion", summary = "One version of a model")
-    @APIResponse(responseCode = "200", description = "The version", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ModelView.class), examples = @ExampleObject(name = "version", value = MODEL_VIEW_EXAMPLE)))
+    @APIResponse(responseCode = "200", description = "The version", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScoringModelView.class), examples = @ExampleObject(name = "version", value = MODEL_VIEW_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such model or version")
-    public Uni<ModelView> version(@PathParam("id") UUID id, @PathParam("version") int version) {
-        return service.version(id, version).map(ModelView::of);
+    public Uni<ScoringModelView> version(@PathParam("id") UUID id, @PathParam("version") int version) {
+        return service.version(id, version).map(ScoringModelView::of);
     }
 
     private static Response transition(ModelService.Transition t) {
-        return Response.accepted(new TransitionView(ModelView.of(t.model()),
+        return Response.accepted(new TransitionView(ScoringModelView.of(t.model()),
                 t.job() == null ? null : JobResource.JobView.of(t.job()))).build();
     }
 

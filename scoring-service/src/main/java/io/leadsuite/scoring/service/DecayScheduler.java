@@ -1,8 +1,6 @@
 package io.leadsuite.scoring.service;
 
 import java.time.Instant;
-import java.util.List;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -10,7 +8,8 @@ import org.jboss.logging.Logger;
 
 import io.leadsuite.scoring.config.ScoringClock;
 import io.leadsuite.scoring.config.ScoringConfig;
-import io.leadsuite.scoring.domain.ScoreHistoryEntry;
+import io.leadsuite.scoring.domain.ScoreCause;
+import io.leadsuite.scoring.repository.TrackedLeadRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -31,11 +30,14 @@ public class DecayScheduler {
 
     private final ScoringClock clock;
     private final ScoringConfig config;
+    private final TrackedLeadRepository trackedLeads;
     private final LeadScorer scorer;
 
-    public DecayScheduler(ScoringClock clock, ScoringConfig config, LeadScorer scorer) {
+    public DecayScheduler(ScoringClock clock, ScoringConfig config, TrackedLeadRepository trackedLeads,
+            LeadScorer scorer) {
         this.clock = clock;
         this.config = config;
+        this.trackedLeads = trackedLeads;
         this.scorer = scorer;
     }
 
@@ -63,20 +65,12 @@ public class DecayScheduler {
 
     private Uni<LeadScorer.Refreshed> decayBatch() {
         Instant now = clock.now();
-        return Panache.withTransaction(() -> Panache.getSession()
-                .chain(session -> session.createNativeQuery("select cast(t.lead_id as text) from tracked_lead t "
-                        + "where t.open and exists (select 1 from rule_hit h where h.lead_id = t.lead_id "
-                        + "and h.expires_at <= ?1) order by t.lead_id limit ?2 for update of t skip locked",
-                        String.class)
-                        .setParameter(1, now)
-                        .setParameter(2, config.decay().batchSize())
-                        .getResultList())
-                .chain(ids -> {
-                    List<UUID> leads = ids.stream().map(UUID::fromString).toList();
+        return Panache.withTransaction(() -> trackedLeads.lockWithExpiredHits(now, config.decay().batchSize())
+                .chain(leads -> {
                     if (leads.isEmpty()) {
                         return Uni.createFrom().item(new LeadScorer.Refreshed(0, 0));
                     }
-                    return scorer.refresh(leads, ScoreHistoryEntry.DECAY)
+                    return scorer.refresh(leads, ScoreCause.DECAY)
                             .map(r -> new LeadScorer.Refreshed(leads.size(), r.changed()));
                 }));
     }

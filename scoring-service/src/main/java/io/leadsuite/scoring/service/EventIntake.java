@@ -31,11 +31,15 @@ import io.leadsuite.contracts.LeadOpportunity;
 import io.leadsuite.contracts.LeadStageChanged;
 import io.leadsuite.contracts.LeadUpdated;
 import io.leadsuite.kit.event.EventCodec.UnreadableEventException;
-import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.scoring.domain.ContactRef;
+import io.leadsuite.scoring.domain.InteractionInput;
 import io.leadsuite.scoring.domain.InteractionTypes;
-import io.leadsuite.scoring.domain.ScoreHistoryEntry;
+import io.leadsuite.scoring.domain.ScoreCause;
 import io.leadsuite.scoring.domain.TrackedLead;
+import io.leadsuite.scoring.repository.ContactRefRepository;
+import io.leadsuite.scoring.repository.InteractionRepository;
+import io.leadsuite.scoring.repository.SessionSteps;
+import io.leadsuite.scoring.repository.TrackedLeadRepository;
 import io.leadsuite.scoring.service.LeadScorer.Application;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -52,14 +56,18 @@ public class EventIntake {
     static final String ERASED = TrackedLead.ERASED;
 
     private final ScoringLocks locks;
-    private final InteractionStore interactions;
+    private final InteractionRepository interactions;
+    private final TrackedLeadRepository trackedLeads;
+    private final ContactRefRepository contacts;
     private final LeadScorer scorer;
     private final java.time.Duration formCaptureWindow;
 
-    public EventIntake(ScoringLocks locks, InteractionStore interactions, LeadScorer scorer,
-            io.leadsuite.scoring.config.ScoringConfig config) {
+    public EventIntake(ScoringLocks locks, InteractionRepository interactions, TrackedLeadRepository trackedLeads,
+            ContactRefRepository contacts, LeadScorer scorer, io.leadsuite.scoring.config.ScoringConfig config) {
         this.locks = locks;
         this.interactions = interactions;
+        this.trackedLeads = trackedLeads;
+        this.contacts = contacts;
         this.scorer = scorer;
         this.formCaptureWindow = config.formCaptureWindow();
     }
@@ -136,7 +144,7 @@ public class EventIntake {
                 })
                 .chain(taken -> !taken ? Uni.createFrom().voidItem()
                         : flush()
-                                .chain(() -> openLeadsOf(event.contactId()))
+                                .chain(() -> trackedLeads.openLeadsOf(event.contactId()))
                                 .chain(this::catchUp));
     }
 
@@ -162,8 +170,8 @@ public class EventIntake {
                 .chain(() -> takeSnapshot(event.contactId(), sequence, email, facts))
                 .chain(taken -> !taken ? Uni.createFrom().voidItem()
                         : flush()
-                                .chain(() -> openLeadsOf(event.contactId()))
-                                .chain(leads -> catchUp(leads, ScoreHistoryEntry.ATTRIBUTES)));
+                                .chain(() -> trackedLeads.openLeadsOf(event.contactId()))
+                                .chain(leads -> catchUp(leads, ScoreCause.ATTRIBUTES)));
     }
 
     /**
@@ -199,31 +207,14 @@ public class EventIntake {
         return locks.acquire(List.of(ScoringLocks.contact(event.survivorId()),
                 ScoringLocks.contact(event.duplicateId())))
                 .chain(EventIntake::flush)
-                .chain(() -> ContactRef.emailOf(event.duplicateId()))
-                .chain(duplicateEmail -> Panache.getSession().chain(session -> session.createNativeQuery(
-                        "update interaction set contact_id = ?1 where contact_id = ?2")
-                        .setParameter(1, event.survivorId()).setParameter(2, event.duplicateId()).executeUpdate()
-                        .chain(() -> duplicateEmail == null ? Uni.createFrom().item(0)
-                                : session.createNativeQuery("update interaction set contact_id = ?1 "
-                                        + "where contact_id is null and email = ?2")
-                                        .setParameter(1, event.survivorId()).setParameter(2, duplicateEmail)
-                                        .executeUpdate())
-                        .chain(() -> session.createNativeQuery("update tracked_lead set contact_id = ?1 "
-                                + "where contact_id = ?2")
-                                .setParameter(1, event.survivorId()).setParameter(2, event.duplicateId())
-                                .executeUpdate())
-                        // the duplicate's data lives on in the survivor: its own row becomes a tombstone, so that a
-                        // late or redelivered event about the duplicate cannot bring its personal data back
-                        .chain(() -> session.createNativeQuery("insert into contact_ref (contact_id, email, "
-                                + "attributes, created_at, updated_at, merged_into) values (?1, null, '{}', ?3, ?3, ?2) "
-                                + "on conflict (contact_id) do update set email = null, attributes = '{}', "
-                                + "updated_at = excluded.updated_at, merged_into = excluded.merged_into "
-                                + "where contact_ref.erased_at is null")
-                                .setParameter(1, event.duplicateId()).setParameter(2, event.survivorId())
-                                .setParameter(3, Instant.now()).executeUpdate())))
+                .chain(() -> contacts.emailOf(event.duplicateId()))
+                .chain(duplicateEmail -> interactions.moveToContact(event.duplicateId(), duplicateEmail,
+                        event.survivorId()))
+                .chain(() -> trackedLeads.moveToContact(event.duplicateId(), event.survivorId()))
+                .chain(() -> contacts.mergeInto(event.duplicateId(), event.survivorId(), Instant.now()))
                 .chain(EventIntake::forgetLoaded)
-                .chain(() -> openLeadsOf(event.survivorId()))
-                .chain(leads -> catchUp(leads, ScoreHistoryEntry.ATTRIBUTES));
+                .chain(() -> trackedLeads.openLeadsOf(event.survivorId()))
+                .chain(leads -> catchUp(leads, ScoreCause.ATTRIBUTES));
     }
 
     /**
@@ -238,30 +229,10 @@ public class EventIntake {
         UUID contact = event.contactId();
         return locks.acquire(List.of(ScoringLocks.contact(contact)))
                 .chain(EventIntake::flush)
-                .chain(() -> ContactRef.emailOf(contact))
-                .chain(known -> Panache.getSession().chain(session -> {
-                    String email = known == null ? "" : known;
-                    String erased = "(select i.id from interaction i where i.contact_id = ?1 or (i.contact_id is null "
-                            + "and i.email = ?2) or i.lead_id in (select t.lead_id from tracked_lead t "
-                            + "where t.contact_id = ?1))";
-                    String leads = "(select t.lead_id from tracked_lead t where t.contact_id = ?1)";
-                    return session.createNativeQuery("delete from rule_hit where lead_id in " + leads
-                            + " or interaction_id in " + erased).setParameter(1, contact).setParameter(2, email)
-                            .executeUpdate()
-                            .chain(() -> session.createNativeQuery("delete from interaction_application where lead_id in "
-                                    + leads + " or interaction_id in " + erased).setParameter(1, contact)
-                                    .setParameter(2, email).executeUpdate())
-                            .chain(() -> session.createNativeQuery("delete from interaction where id in " + erased)
-                                    .setParameter(1, contact).setParameter(2, email).executeUpdate())
-                            .chain(() -> session.createNativeQuery("delete from lead_score where lead_id in " + leads)
-                                    .setParameter(1, contact).executeUpdate())
-                            .chain(() -> session.createNativeQuery("delete from lead_score_history where lead_id in "
-                                    + leads).setParameter(1, contact).executeUpdate())
-                            .chain(() -> session.createNativeQuery("update tracked_lead set open = false, "
-                                    + "status = '" + ERASED + "', attributes = '{}' where contact_id = ?1")
-                                    .setParameter(1, contact).executeUpdate())
-                            .chain(() -> tombstone(session, contact, sequence));
-                }))
+                .chain(() -> contacts.emailOf(contact))
+                .chain(email -> interactions.deleteOfContact(contact, email))
+                .chain(() -> trackedLeads.eraseLeadsOf(contact))
+                .chain(() -> contacts.tombstone(contact, sequence, Instant.now()))
                 .chain(EventIntake::forgetLoaded);
     }
 
@@ -277,18 +248,6 @@ public class EventIntake {
      */
     private static Uni<Void> forgetLoaded() {
         return Panache.getSession().invoke(Mutiny.Session::clear).replaceWithVoid();
-    }
-
-    /** The contact's row without personal data, for good (erased, or merged into another). */
-    private static Uni<Integer> tombstone(Mutiny.Session session, UUID contact, long sequence) {
-        return session.createNativeQuery("insert into contact_ref (contact_id, email, attributes, created_at, "
-                + "updated_at, event_sequence, erased_at) values (?1, null, '{}', ?2, ?2, ?3, ?2) "
-                + "on conflict (contact_id) do update set email = null, attributes = '{}', "
-                + "updated_at = excluded.updated_at, "
-                + "event_sequence = greatest(contact_ref.event_sequence, excluded.event_sequence), "
-                + "erased_at = coalesce(contact_ref.erased_at, excluded.erased_at)")
-                .setParameter(1, contact).setParameter(2, Instant.now()).setParameter(3, Math.max(0, sequence))
-                .executeUpdate();
     }
 
     /**
@@ -359,7 +318,7 @@ public class EventIntake {
                         }))
                 .chain(changed -> !changed ? Uni.createFrom().voidItem()
                         : flush()
-                                .chain(() -> catchUp(List.of(leadId), ScoreHistoryEntry.ATTRIBUTES)));
+                                .chain(() -> catchUp(List.of(leadId), ScoreCause.ATTRIBUTES)));
     }
 
     private static boolean erased(ContactRef contact) {
@@ -371,12 +330,6 @@ public class EventIntake {
         lead.open = false;
         lead.status = ERASED;
         lead.attributesJson = "{}";
-    }
-
-    private static Uni<List<UUID>> openLeadsOf(UUID contactId) {
-        return Panache.getSession().chain(session -> session.createSelectionQuery(
-                "select t.leadId from TrackedLead t where t.contactId = ?1 and t.open = true", UUID.class)
-                .setParameter(1, contactId).getResultList());
     }
 
     private static Map<String, Object> leadFacts(LeadCreated event) {
@@ -406,44 +359,42 @@ public class EventIntake {
      */
     public Uni<Void> lockAll(List<Envelope<?>> events) {
         Set<ScoringLocks.Key> keys = new HashSet<>();
-        Set<UUID> contacts = new HashSet<>();
+        Set<UUID> contactIds = new HashSet<>();
         for (Envelope<?> event : events) {
             Object data = event.data();
             if (data instanceof LeadCreated e) {
-                leadKeys(keys, contacts, e.leadId(), e.contactId());
+                leadKeys(keys, contactIds, e.leadId(), e.contactId());
             } else if (data instanceof LeadCaptured e) {
-                leadKeys(keys, contacts, e.leadId(), e.contactId());
+                leadKeys(keys, contactIds, e.leadId(), e.contactId());
             } else if (data instanceof LeadUpdated e) {
-                leadKeys(keys, contacts, e.leadId(), e.contactId());
+                leadKeys(keys, contactIds, e.leadId(), e.contactId());
             } else if (data instanceof LeadStageChanged e) {
-                leadKeys(keys, contacts, e.leadId(), e.contactId());
+                leadKeys(keys, contactIds, e.leadId(), e.contactId());
             } else if (data instanceof LeadClosed e) {
-                leadKeys(keys, contacts, e.leadId(), e.contactId());
+                leadKeys(keys, contactIds, e.leadId(), e.contactId());
             } else if (data instanceof LeadAccepted e) {
-                leadKeys(keys, contacts, e.leadId(), e.contactId());
+                leadKeys(keys, contactIds, e.leadId(), e.contactId());
             } else if (data instanceof LeadOpportunity e) {
-                leadKeys(keys, contacts, e.leadId(), e.contactId());
+                leadKeys(keys, contactIds, e.leadId(), e.contactId());
             } else if (data instanceof ContactCreated e) {
-                leadKeys(keys, contacts, null, e.contactId());
+                leadKeys(keys, contactIds, null, e.contactId());
                 EmailAddress.normalise(e.email()).ifPresent(email -> keys.add(ScoringLocks.email(email)));
             } else if (data instanceof ContactUpdated e) {
-                leadKeys(keys, contacts, null, e.contactId());
+                leadKeys(keys, contactIds, null, e.contactId());
                 EmailAddress.normalise(e.email()).ifPresent(email -> keys.add(ScoringLocks.email(email)));
             } else if (data instanceof ContactMerged e) {
-                leadKeys(keys, contacts, null, e.survivorId());
-                leadKeys(keys, contacts, null, e.duplicateId());
+                leadKeys(keys, contactIds, null, e.survivorId());
+                leadKeys(keys, contactIds, null, e.duplicateId());
             } else if (data instanceof ContactErased e) {
-                leadKeys(keys, contacts, null, e.contactId());
+                leadKeys(keys, contactIds, null, e.contactId());
             }
         }
         if (keys.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        // the e-mails as values, not entities: a ContactRef read before its lock is held would stay in the session
-        // as a stale copy that later reads in the batch return (and a flush could write back)
-        Uni<List<String>> known = contacts.isEmpty() ? Uni.createFrom().item(List.of())
-                : SessionSql.column(String.class, "select email from contact_ref where contact_id = any($1) "
-                        + "and email is not null", (Object) contacts.toArray(UUID[]::new));
+        // the e-mails as values, not entities (see ContactRefRepository#emailsOf)
+        Uni<List<String>> known = contactIds.isEmpty() ? Uni.createFrom().item(List.of())
+                : contacts.emailsOf(contactIds);
         return known.chain(emails -> {
             emails.forEach(email -> keys.add(ScoringLocks.email(email)));
             return locks.acquire(keys).replaceWithVoid();
@@ -495,34 +446,20 @@ public class EventIntake {
         // and a post left out is never stored, so re-scoring from the stored interactions cannot count it either.
         // lead-service still records every post in the lead's history; the gateway and lead-service cannot see
         // whether a lead scored recently, and a per-visitor limit there does not stop posts from many addresses.
-        attributes.put(ANONYMOUS, true);
-        return Panache.getSession().chain(session -> session.createNativeQuery(
-                "select count(*) from interaction where lead_id = ?1 and type = ?2 and id <> ?3 "
-                        + "and attributes @> '{\"" + ANONYMOUS + "\": true}'::jsonb "
-                        + "and occurred_at > ?4 and occurred_at <= ?5",
-                Long.class)
-                .setParameter(1, leadId)
-                .setParameter(2, InteractionTypes.FORM_SUBMITTED)
-                .setParameter(3, input.id())
-                .setParameter(4, at.minus(formCaptureWindow))
-                .setParameter(5, at.plus(formCaptureWindow))
-                .getSingleResult())
-                .chain(counted -> ((Number) counted).longValue() > 0 ? Uni.createFrom().voidItem()
-                        : interactions.store(input).replaceWithVoid());
+        attributes.put(InteractionRepository.ANONYMOUS, true);
+        return interactions.anonymousPostNear(leadId, input.id(), at, formCaptureWindow)
+                .chain(posted -> posted ? Uni.createFrom().voidItem() : interactions.store(input).replaceWithVoid());
     }
-
-    /** The attribute that marks a FORM_SUBMITTED interaction from an anonymous public-form post. */
-    static final String ANONYMOUS = "anonymous";
 
     /** Applies to each tracked, open lead the stored interactions not yet applied to it. */
     private Uni<Void> catchUp(List<UUID> leadIds) {
-        return catchUp(leadIds, ScoreHistoryEntry.INTERACTION);
+        return catchUp(leadIds, ScoreCause.INTERACTION);
     }
 
-    private Uni<Void> catchUp(List<UUID> leadIds, String cause) {
+    private Uni<Void> catchUp(List<UUID> leadIds, ScoreCause cause) {
         List<UUID> ordered = leadIds.stream().distinct().sorted(Comparator.comparing(UUID::toString)).toList();
         List<Application> applications = new ArrayList<>();
-        return LeadScorer.each(ordered, leadId -> TrackedLead.<TrackedLead> findById(leadId,
+        return SessionSteps.each(ordered, leadId -> TrackedLead.<TrackedLead> findById(leadId,
                 LockModeType.PESSIMISTIC_WRITE)
                 .chain(lead -> lead == null || !lead.open ? Uni.createFrom().voidItem()
                         : ContactRef.<ContactRef> findById(lead.contactId)
@@ -531,7 +468,7 @@ public class EventIntake {
                                 .invoke(pending -> pending
                                         .forEach(facts -> applications.add(new Application(facts, leadId))))
                                 .replaceWithVoid()))
-                .chain(() -> ScoreHistoryEntry.INTERACTION.equals(cause) || !applications.isEmpty()
+                .chain(() -> cause == ScoreCause.INTERACTION || !applications.isEmpty()
                         ? scorer.apply(ordered, applications)
                         : scorer.refresh(ordered, cause).replaceWithVoid());
     }

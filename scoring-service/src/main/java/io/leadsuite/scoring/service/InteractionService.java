@@ -10,11 +10,15 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.leadsuite.scoring.domain.ContactRef;
-import io.leadsuite.scoring.domain.ModelDefinition;
+import io.leadsuite.scoring.domain.CompiledModel;
+import io.leadsuite.scoring.domain.InteractionFacts;
+import io.leadsuite.scoring.domain.InteractionInput;
+import io.leadsuite.scoring.repository.ContactRefRepository;
+import io.leadsuite.scoring.repository.InteractionRepository;
+import io.leadsuite.scoring.repository.TrackedLeadRepository;
+import io.leadsuite.scoring.repository.TrackedLeadRepository.OpenLead;
 import io.leadsuite.scoring.service.LeadScorer.Application;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -28,12 +32,17 @@ import io.smallrye.mutiny.Uni;
 public class InteractionService {
 
     private final ScoringLocks locks;
-    private final InteractionStore store;
+    private final InteractionRepository store;
+    private final TrackedLeadRepository trackedLeads;
+    private final ContactRefRepository contacts;
     private final LeadScorer scorer;
 
-    public InteractionService(ScoringLocks locks, InteractionStore store, LeadScorer scorer) {
+    public InteractionService(ScoringLocks locks, InteractionRepository store, TrackedLeadRepository trackedLeads,
+            ContactRefRepository contacts, LeadScorer scorer) {
         this.locks = locks;
         this.store = store;
+        this.trackedLeads = trackedLeads;
+        this.contacts = contacts;
         this.scorer = scorer;
     }
 
@@ -41,52 +50,53 @@ public class InteractionService {
     public record Outcome(List<String> accepted, List<String> duplicates) {
     }
 
-    @WithTransaction
     public Uni<Outcome> submit(List<InteractionInput> inputs) {
-        Set<ScoringLocks.Key> keys = new LinkedHashSet<>();
-        for (InteractionInput input : inputs) {
-            if (input.leadId() != null) {
-                keys.add(ScoringLocks.lead(input.leadId()));
+        return Panache.withTransaction(() -> {
+            Set<ScoringLocks.Key> keys = new LinkedHashSet<>();
+            for (InteractionInput input : inputs) {
+                if (input.leadId() != null) {
+                    keys.add(ScoringLocks.lead(input.leadId()));
+                }
+                if (input.contactId() != null) {
+                    keys.add(ScoringLocks.contact(input.contactId()));
+                } else if (input.email() != null) {
+                    keys.add(ScoringLocks.email(input.email()));
+                }
             }
-            if (input.contactId() != null) {
-                keys.add(ScoringLocks.contact(input.contactId()));
-            } else if (input.email() != null) {
-                keys.add(ScoringLocks.email(input.email()));
-            }
-        }
-        List<String> accepted = new ArrayList<>();
-        List<String> duplicates = new ArrayList<>();
-        List<Application> applications = new ArrayList<>();
-        Set<String> erased = new java.util.HashSet<>();
-        return locks.acquire(keys)
-                .chain(() -> store.namingErased(inputs))
-                .chain(ofErased -> {
-                    erased.addAll(ofErased);
-                    return store.storeAll(inputs.stream().filter(i -> !erased.contains(i.id())).toList());
-                })
-                .chain(stored -> {
-                    Set<String> counted = new java.util.HashSet<>();
-                    List<InteractionInput> fresh = new ArrayList<>();
-                    for (InteractionInput input : inputs) {
-                        if (erased.contains(input.id()) && counted.add(input.id())) {
-                            // accepted and dropped: its contact was erased
-                            accepted.add(input.id());
-                        } else if (stored.contains(input.id()) && counted.add(input.id())) {
-                            accepted.add(input.id());
-                            fresh.add(input);
-                        } else {
-                            duplicates.add(input.id());
+            List<String> accepted = new ArrayList<>();
+            List<String> duplicates = new ArrayList<>();
+            List<Application> applications = new ArrayList<>();
+            Set<String> erased = new java.util.HashSet<>();
+            return locks.acquire(keys)
+                    .chain(() -> store.namingErased(inputs))
+                    .chain(ofErased -> {
+                        erased.addAll(ofErased);
+                        return store.storeAll(inputs.stream().filter(i -> !erased.contains(i.id())).toList());
+                    })
+                    .chain(stored -> {
+                        Set<String> counted = new java.util.HashSet<>();
+                        List<InteractionInput> fresh = new ArrayList<>();
+                        for (InteractionInput input : inputs) {
+                            if (erased.contains(input.id()) && counted.add(input.id())) {
+                                // accepted and dropped: its contact was erased
+                                accepted.add(input.id());
+                            } else if (stored.contains(input.id()) && counted.add(input.id())) {
+                                accepted.add(input.id());
+                                fresh.add(input);
+                            } else {
+                                duplicates.add(input.id());
+                            }
                         }
-                    }
-                    return targets(fresh).invoke(targets -> {
-                        for (InteractionInput input : fresh) {
-                            targets.getOrDefault(input.id(), List.of()).forEach(
-                                    lead -> applications.add(new Application(InteractionStore.facts(input), lead)));
-                        }
-                    });
-                })
-                .chain(() -> scorer.apply(List.of(), applications))
-                .replaceWith(() -> new Outcome(accepted, duplicates));
+                        return targets(fresh).invoke(targets -> {
+                            for (InteractionInput input : fresh) {
+                                targets.getOrDefault(input.id(), List.of()).forEach(
+                                        lead -> applications.add(new Application(InteractionFacts.of(input), lead)));
+                            }
+                        });
+                    })
+                    .chain(() -> scorer.apply(List.of(), applications))
+                    .replaceWith(() -> new Outcome(accepted, duplicates));
+        });
     }
 
     /**
@@ -105,33 +115,29 @@ public class InteractionService {
         }
         Map<String, UUID> contactsByEmail = new HashMap<>();
         Set<UUID> openNamed = new java.util.HashSet<>();
-        Map<UUID, List<Object[]>> leadsByContact = new HashMap<>();
+        Map<UUID, List<OpenLead>> leadsByContact = new HashMap<>();
         Uni<Void> namedLeads = named.isEmpty() ? Uni.createFrom().voidItem()
-                : Panache.getSession().chain(session -> session.createSelectionQuery(
-                        "select t.leadId from TrackedLead t where t.leadId in ?1 and t.open = true", UUID.class)
-                        .setParameter(1, named).getResultList()).invoke(openNamed::addAll).replaceWithVoid();
+                : trackedLeads.openAmong(named).invoke(openNamed::addAll).replaceWithVoid();
         Uni<Void> byEmail = emails.isEmpty() ? Uni.createFrom().voidItem()
-                : ContactRef.<ContactRef> list("email in ?1 order by createdAt", emails)
+                : contacts.withEmails(emails)
                         .invoke(refs -> refs.forEach(ref -> contactsByEmail.put(ref.email, ref.contactId)))
                         .replaceWithVoid();
         return namedLeads.chain(() -> byEmail).chain(() -> {
-            Set<UUID> contacts = new java.util.HashSet<>();
+            Set<UUID> contactIds = new java.util.HashSet<>();
             for (InteractionInput input : inputs) {
                 if (input.leadId() == null) {
                     UUID contact = input.contactId() != null ? input.contactId() : contactsByEmail.get(input.email());
                     if (contact != null) {
-                        contacts.add(contact);
+                        contactIds.add(contact);
                     }
                 }
             }
-            if (contacts.isEmpty()) {
+            if (contactIds.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
-            return Panache.getSession().chain(session -> session.createSelectionQuery(
-                    "select t.leadId, t.contactId, t.topic from TrackedLead t where t.contactId in ?1 and t.open = true",
-                    Object[].class).setParameter(1, contacts).getResultList())
-                    .invoke(rows -> rows.forEach(
-                            row -> leadsByContact.computeIfAbsent((UUID) row[1], k -> new ArrayList<>()).add(row)))
+            return trackedLeads.openLeadsOfContacts(contactIds)
+                    .invoke(leads -> leads.forEach(
+                            lead -> leadsByContact.computeIfAbsent(lead.contactId(), k -> new ArrayList<>()).add(lead)))
                     .replaceWithVoid();
         }).map(ignored -> {
             Map<String, List<UUID>> targets = new HashMap<>();
@@ -143,10 +149,10 @@ public class InteractionService {
                     }
                 } else {
                     UUID contact = input.contactId() != null ? input.contactId() : contactsByEmail.get(input.email());
-                    String topic = input.topic() == null ? null : ModelDefinition.normaliseTopic(input.topic());
-                    for (Object[] row : leadsByContact.getOrDefault(contact, List.of())) {
-                        if (topic == null || topic.equals(ModelDefinition.normaliseTopic((String) row[2]))) {
-                            leads.add((UUID) row[0]);
+                    String topic = input.topic() == null ? null : CompiledModel.normaliseTopic(input.topic());
+                    for (OpenLead lead : leadsByContact.getOrDefault(contact, List.of())) {
+                        if (topic == null || topic.equals(CompiledModel.normaliseTopic(lead.topic()))) {
+                            leads.add(lead.leadId());
                         }
                     }
                 }

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,17 +16,22 @@ import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.ScoreChanged;
 import io.leadsuite.kit.outbox.Outbox;
 import io.leadsuite.scoring.config.ScoringClock;
+import io.leadsuite.scoring.domain.CompiledModel;
 import io.leadsuite.scoring.domain.ContactRef;
-import io.leadsuite.scoring.domain.HitChanges;
+import io.leadsuite.scoring.domain.InteractionApplication;
 import io.leadsuite.scoring.domain.InteractionFacts;
-import io.leadsuite.scoring.domain.ModelDefinition;
+import io.leadsuite.scoring.domain.RuleHitChanges;
 import io.leadsuite.scoring.domain.ScoreCard;
+import io.leadsuite.scoring.domain.ScoreCause;
 import io.leadsuite.scoring.domain.ScoreHistoryEntry;
 import io.leadsuite.scoring.domain.TrackedLead;
+import io.leadsuite.scoring.repository.InteractionRepository;
+import io.leadsuite.scoring.repository.SessionSteps;
+import io.leadsuite.scoring.repository.TrackedLeadRepository;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Changes tracked leads' scores, incrementally, inside the caller's transaction: reads through {@link ScoreStore},
+ * Changes tracked leads' scores, incrementally, inside the caller's transaction: reads through {@link TrackedLeadRepository},
  * decides with the scoring algorithm ({@link ScoreCard}, one per lead), writes through the store and publishes
  * through the outbox. Every entry point locks the leads'
  * tracked_lead rows ({@code select ... for update}, in one order), loads each lead's live hits under every published
@@ -51,11 +55,16 @@ public class LeadScorer {
     static final String SOURCE = "scoring-service";
 
     private final ModelCatalog models;
+    private final TrackedLeadRepository trackedLeads;
+    private final InteractionRepository interactions;
     private final Outbox outbox;
     private final ScoringClock clock;
 
-    public LeadScorer(ModelCatalog models, Outbox outbox, ScoringClock clock) {
+    public LeadScorer(ModelCatalog models, TrackedLeadRepository trackedLeads, InteractionRepository interactions,
+            Outbox outbox, ScoringClock clock) {
         this.models = models;
+        this.trackedLeads = trackedLeads;
+        this.interactions = interactions;
         this.outbox = outbox;
         this.clock = clock;
     }
@@ -69,7 +78,7 @@ public class LeadScorer {
     }
 
     /** One locked lead in a unit of work: its row, its stored scores and its score card. */
-    private record Scored(TrackedLead lead, ScoreStore.Stored stored, ScoreCard card) {
+    private record Scored(TrackedLead lead, TrackedLeadRepository.Stored stored, ScoreCard card) {
     }
 
     /**
@@ -77,18 +86,18 @@ public class LeadScorer {
      * (decay, facts, model versions). Leads that are not tracked or not open are left alone.
      */
     public Uni<Void> apply(Collection<UUID> leads, List<Application> applications) {
-        return run(leads, applications, ScoreHistoryEntry.INTERACTION).replaceWithVoid();
+        return run(leads, applications, ScoreCause.INTERACTION).replaceWithVoid();
     }
 
     /**
      * Brings the leads up to date without a new interaction: expired points, changed attributes, a new model version,
      * a retired model. {@code cause} is recorded in the score history.
      */
-    public Uni<Refreshed> refresh(Collection<UUID> leads, String cause) {
+    public Uni<Refreshed> refresh(Collection<UUID> leads, ScoreCause cause) {
         return run(leads, List.of(), cause);
     }
 
-    private Uni<Refreshed> run(Collection<UUID> leads, List<Application> applications, String cause) {
+    private Uni<Refreshed> run(Collection<UUID> leads, List<Application> applications, ScoreCause cause) {
         List<UUID> ids = new ArrayList<>(leads);
         applications.forEach(a -> ids.add(a.leadId()));
         List<UUID> ordered = ids.stream().distinct().sorted(Comparator.comparing(UUID::toString)).toList();
@@ -97,30 +106,32 @@ public class LeadScorer {
         }
         Instant now = clock.now();
         Map<UUID, Scored> scored = new LinkedHashMap<>();
-        HitChanges changes = new HitChanges();
+        RuleHitChanges changes = new RuleHitChanges();
         List<Boolean> changed = new ArrayList<>();
-        return models.published().chain(definitions -> ScoreStore.lockOpen(ordered)
+        return models.published().chain(definitions -> trackedLeads.lockOpen(ordered)
                 .chain(locked -> locked.isEmpty() ? Uni.createFrom().voidItem()
-                        : ScoreStore.load(locked).chain(stored -> each(locked, lead -> open(lead, stored,
+                        : trackedLeads.load(locked).chain(stored -> SessionSteps.each(locked, lead -> open(lead, stored,
                                 definitions, now, changes).invoke(
                                         card -> scored.put(lead.leadId,
                                                 new Scored(lead, stored, card)))
                                 .replaceWithVoid()))))
-                .chain(() -> ScoreStore.recordApplications(
-                        applications.stream().filter(a -> scored.containsKey(a.leadId())).toList(), now))
+                .chain(() -> trackedLeads.recordApplications(applications.stream()
+                        .filter(a -> scored.containsKey(a.leadId()))
+                        .map(a -> new InteractionApplication.Key(a.interaction().id(), a.leadId())).toList(), now))
                 .invoke(fresh -> {
                     for (Application application : applications) {
                         Scored lead = scored.get(application.leadId());
-                        if (lead != null && fresh.remove(application.interaction().id() + "|" + lead.lead().leadId)) {
+                        if (lead != null && fresh.remove(
+                                new InteractionApplication.Key(application.interaction().id(), lead.lead().leadId))) {
                             lead.card().apply(application.interaction(), now, changes);
                         }
                     }
                 })
-                .chain(() -> ScoreStore.write(changes, now))
+                .chain(() -> trackedLeads.write(changes, now))
                 .chain(() -> {
                     List<ScoreHistoryEntry> history = new ArrayList<>();
                     List<Envelope<ScoreChanged>> events = new ArrayList<>();
-                    return each(List.copyOf(scored.values()), lead -> ScoreStore.saveScores(lead.lead().leadId,
+                    return SessionSteps.each(List.copyOf(scored.values()), lead -> trackedLeads.saveScores(lead.lead().leadId,
                             lead.stored().rows().getOrDefault(lead.lead().leadId, List.of()), lead.card(), cause, now,
                             history).invoke(() -> {
                                 if (lead.card().changed()) {
@@ -128,7 +139,7 @@ public class LeadScorer {
                                     events.add(scoreChanged(lead.lead(), lead.card(), now));
                                 }
                             }))
-                            .chain(() -> ScoreStore.insertHistory(history))
+                            .chain(() -> trackedLeads.insertHistory(history))
                             .chain(() -> outbox.addAll(events));
                 })
                 .map(ignored -> new Refreshed(scored.size(), changed.size()));
@@ -138,14 +149,15 @@ public class LeadScorer {
      * Opens the lead's score card: rebuilds from its applied interactions the scores of models whose version changed
      * (or that newly admit it), then drops expired hits and re-evaluates the attribute rules.
      */
-    private static Uni<ScoreCard> open(TrackedLead lead, ScoreStore.Stored stored, List<ModelDefinition> definitions,
-            Instant now, HitChanges changes) {
+    private Uni<ScoreCard> open(TrackedLead lead, TrackedLeadRepository.Stored stored, List<CompiledModel> definitions,
+            Instant now, RuleHitChanges changes) {
         ScoreCard card = ScoreCard.open(lead.leadId, lead.topic, definitions, stored.scoresOf(lead.leadId),
                 stored.hitsOf(lead.leadId));
-        List<ModelDefinition> rebuild = card.toRebuild();
+        List<CompiledModel> rebuild = card.toRebuild();
         Uni<Void> rebuilt = rebuild.isEmpty() ? Uni.createFrom().voidItem()
-                : ScoreStore.appliedInteractions(lead.leadId).chain(interactions -> each(rebuild,
-                        model -> ScoreStore.replaceHits(lead.leadId, model.id(), card.rebuild(model, interactions, now),
+                : interactions.appliedTo(lead.leadId).chain(interactions -> SessionSteps.each(rebuild,
+                        model -> trackedLeads.replaceHits(lead.leadId, model.id(),
+                                card.rebuild(model, interactions, now),
                                 now)));
         ContactRef contact = stored.contacts().get(lead.contactId);
         return rebuilt.invoke(() -> card.refreshFacts(contact == null ? Map.of() : contact.attributes(),
@@ -156,7 +168,7 @@ public class LeadScorer {
     private static Envelope<ScoreChanged> scoreChanged(TrackedLead lead, ScoreCard card, Instant now) {
         List<ScoreChanged.ModelScore> snapshot = new ArrayList<>();
         for (ScoreCard.Outcome outcome : card.outcomes()) {
-            ModelDefinition model = outcome.model();
+            CompiledModel model = outcome.model();
             snapshot.add(new ScoreChanged.ModelScore(model.id(), model.version(), model.name(),
                     outcome.after().score(), outcome.after().grade(), model.salesReadyThreshold(),
                     outcome.after().salesReady()));
@@ -166,15 +178,5 @@ public class LeadScorer {
         ScoreChanged payload = new ScoreChanged(lead.leadId, lead.contactId, snapshot, salesReady,
                 card.lastInteractionId());
         return Envelope.of(EventTypes.SCORE_CHANGED, SOURCE, now, lead.leadId, lead.nextSequence(), payload);
-    }
-
-    /** The interactions applied to the lead, oldest first: what a from-scratch score is computed from. */
-    public static Uni<List<InteractionFacts>> appliedInteractions(UUID leadId) {
-        return ScoreStore.appliedInteractions(leadId);
-    }
-
-    /** Runs the steps one after another (never concurrently: they share the session). */
-    static <T> Uni<Void> each(List<T> items, Function<T, Uni<Void>> step) {
-        return ScoreStore.each(items, step);
     }
 }

@@ -9,19 +9,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.scoring.domain.CompiledModel;
 import io.leadsuite.scoring.domain.GradeBand;
-import io.leadsuite.scoring.domain.ModelDefinition;
 import io.leadsuite.scoring.domain.Operator;
 import io.leadsuite.scoring.domain.RuleKind;
 import io.leadsuite.scoring.domain.ScoringModel;
 import io.leadsuite.scoring.domain.ScoringRule;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.leadsuite.scoring.repository.ScoringModelRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** Reads scoring models, and turns stored models into the rule engine's {@link ModelDefinition}s. */
+/** Reads scoring models, and turns stored models into the rule engine's {@link CompiledModel}s. */
 @ApplicationScoped
 public class ModelCatalog {
 
@@ -30,24 +30,23 @@ public class ModelCatalog {
 
     private static final Logger LOG = Logger.getLogger(ModelCatalog.class);
 
-    @WithSession
-    public Uni<List<ScoringModel>> list() {
-        return ScoringModel.list("order by name, id");
+    private final ScoringModelRepository models;
+
+    public ModelCatalog(ScoringModelRepository models) {
+        this.models = models;
     }
 
-    @WithSession
-    public Uni<ScoringModel> get(UUID id) {
-        return ScoringModel.<ScoringModel> findById(id)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Scoring model", id));
+    /** Every model, by name, each as the version that scores (or the draft of a model never published). */
+    public Uni<List<ScoringModel>> list() {
+        return Panache.withSession(() -> models.all());
     }
 
     /** The published models, in a stable order. Needs a session (the caller's). */
-    public Uni<List<ModelDefinition>> published() {
-        return ScoringModel.<ScoringModel> list("status = ?1 order by createdAt, id", ScoringModel.PUBLISHED)
-                .map(models -> models.stream().map(ModelCatalog::toDefinition).toList());
+    public Uni<List<CompiledModel>> published() {
+        return models.published().map(published -> published.stream().map(ModelCatalog::compile).toList());
     }
 
-    public static ModelDefinition toDefinition(ScoringModel model) {
+    public static CompiledModel compile(ScoringModel model) {
         List<String> topics = new ArrayList<>();
         JsonArray scopeTopics = model.scope().getJsonArray("topics");
         if (scopeTopics != null) {
@@ -65,7 +64,7 @@ public class ModelCatalog {
                 rules.add(rule);
             }
         }
-        return new ModelDefinition(model.id, model.name, model.version, topics, model.salesReadyThreshold, grades,
+        return new CompiledModel(model.id, model.name, model.version, topics, model.salesReadyThreshold, grades,
                 rules);
     }
 

@@ -8,12 +8,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.scoring.config.ScoringClock;
-import io.leadsuite.scoring.domain.ModelSpec;
+import io.leadsuite.scoring.domain.ModelStatus;
 import io.leadsuite.scoring.domain.RescoreJob;
 import io.leadsuite.scoring.domain.ScoringModel;
+import io.leadsuite.scoring.domain.ScoringModelInput;
 import io.leadsuite.scoring.domain.ScoringModelVersion;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.leadsuite.scoring.repository.ScoringModelRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
@@ -27,10 +28,12 @@ public class ModelService {
 
     private final ScoringClock clock;
     private final RescoreJobs jobs;
+    private final ScoringModelRepository models;
 
-    public ModelService(ScoringClock clock, RescoreJobs jobs) {
+    public ModelService(ScoringClock clock, RescoreJobs jobs, ScoringModelRepository models) {
         this.clock = clock;
         this.jobs = jobs;
+        this.models = models;
     }
 
     /** A model and, when it has one, its pending draft version. */
@@ -41,72 +44,73 @@ public class ModelService {
     public record Transition(ModelState model, RescoreJob job) {
     }
 
-    @WithTransaction
     public Uni<ModelState> create(JsonObject body) {
-        ModelSpec spec = validate(body);
-        ScoringModel model = new ScoringModel();
-        model.id = UUID.randomUUID();
-        model.status = ScoringModel.DRAFT;
-        model.version = 1;
-        model.createdAt = clock.now();
-        model.updatedAt = model.createdAt;
-        model.write(spec);
-        ScoringModelVersion version = new ScoringModelVersion();
-        version.modelId = model.id;
-        version.version = 1;
-        version.status = ScoringModel.DRAFT;
-        version.createdAt = model.createdAt;
-        version.write(spec);
-        return model.persist().chain(() -> version.persist()).replaceWith(() -> new ModelState(model, null));
+        return Panache.withTransaction(() -> {
+            ScoringModelInput input = validate(body);
+            ScoringModel model = new ScoringModel();
+            model.id = UUID.randomUUID();
+            model.status = ModelStatus.DRAFT;
+            model.version = 1;
+            model.createdAt = clock.now();
+            model.updatedAt = model.createdAt;
+            model.write(input);
+            ScoringModelVersion version = new ScoringModelVersion();
+            version.modelId = model.id;
+            version.version = 1;
+            version.status = ModelStatus.DRAFT;
+            version.createdAt = model.createdAt;
+            version.write(input);
+            return model.persist().chain(() -> version.persist()).replaceWith(() -> new ModelState(model, null));
+        });
     }
 
     /** Edits a draft in place; for a published model, writes (or rewrites) its next version as a draft. */
-    @WithTransaction
     public Uni<ModelState> update(UUID id, JsonObject body) {
-        ModelSpec spec = validate(body);
-        return lock(id).chain(model -> switch (model.status) {
-            case ScoringModel.DRAFT -> ScoringModelVersion.<ScoringModelVersion> findById(
-                    new ScoringModelVersion.Key(id, model.version)).chain(version -> {
-                        model.write(spec);
-                        model.updatedAt = clock.now();
-                        version.write(spec);
-                        return Uni.createFrom().item(new ModelState(model, null));
-                    });
-            case ScoringModel.PUBLISHED -> draftOf(model).chain(existing -> {
-                ScoringModelVersion draft = existing;
-                if (draft == null) {
-                    draft = new ScoringModelVersion();
-                    draft.modelId = id;
-                    draft.version = model.version + 1;
-                    draft.status = ScoringModel.DRAFT;
-                }
-                draft.createdAt = clock.now();
-                draft.write(spec);
-                ScoringModelVersion saved = draft;
-                return (existing == null ? draft.persist().replaceWithVoid() : Uni.createFrom().voidItem())
-                        .replaceWith(() -> new ModelState(model, saved));
+        return Panache.withTransaction(() -> {
+            ScoringModelInput input = validate(body);
+            return lock(id).chain(model -> switch (model.status) {
+                case DRAFT -> ScoringModelVersion.<ScoringModelVersion> findById(
+                        new ScoringModelVersion.Key(id, model.version)).chain(version -> {
+                            model.write(input);
+                            model.updatedAt = clock.now();
+                            version.write(input);
+                            return Uni.createFrom().item(new ModelState(model, null));
+                        });
+                case PUBLISHED -> draftOf(model).chain(existing -> {
+                    ScoringModelVersion draft = existing;
+                    if (draft == null) {
+                        draft = new ScoringModelVersion();
+                        draft.modelId = id;
+                        draft.version = model.version + 1;
+                        draft.status = ModelStatus.DRAFT;
+                    }
+                    draft.createdAt = clock.now();
+                    draft.write(input);
+                    ScoringModelVersion saved = draft;
+                    return (existing == null ? draft.persist().replaceWithVoid() : Uni.createFrom().voidItem())
+                            .replaceWith(() -> new ModelState(model, saved));
+                });
+                default -> Uni.createFrom().failure(ProblemException.conflict("Scoring model " + id
+                        + " is retired and can no longer be edited; create a new model instead"));
             });
-            default -> Uni.createFrom().failure(ProblemException.conflict("Scoring model " + id
-                    + " is retired and can no longer be edited; create a new model instead"));
         });
     }
 
     /** Publishes the draft (a new model, or the next version of a published one) and queues its re-scoring. */
-    @WithTransaction
     public Uni<Transition> publish(UUID id) {
-        return lock(id).chain(model -> {
-            if (ScoringModel.RETIRED.equals(model.status)) {
+        return Panache.withTransaction(() -> lock(id).chain(model -> {
+            if (model.status == ModelStatus.RETIRED) {
                 return Uni.createFrom().failure(ProblemException.conflict("Scoring model " + id + " is retired"));
             }
             return draftOf(model).chain(draft -> {
-                if (ScoringModel.DRAFT.equals(model.status)) {
+                if (model.status == ModelStatus.DRAFT) {
                     return ScoringModelVersion.<ScoringModelVersion> findById(
                             new ScoringModelVersion.Key(id, model.version)).chain(version -> {
-                                version.status = ScoringModel.PUBLISHED;
+                                version.status = ModelStatus.PUBLISHED;
                                 version.publishedAt = clock.now();
-                                model.status = ScoringModel.PUBLISHED;
+                                model.status = ModelStatus.PUBLISHED;
                                 model.updatedAt = version.publishedAt;
-                                return jobs.enqueue(model, RescoreJob.PUBLISH)
+                                return jobs.enqueue(model, RescoreJob.Kind.PUBLISH)
                                         .map(job -> new Transition(new ModelState(model, null), job));
                             });
                 }
@@ -117,65 +121,62 @@ public class ModelService {
                 return ScoringModelVersion.<ScoringModelVersion> findById(
                         new ScoringModelVersion.Key(id, model.version)).chain(current -> {
                             if (current != null) {
-                                current.status = ScoringModelVersion.SUPERSEDED;
+                                current.status = ModelStatus.SUPERSEDED;
                             }
-                            draft.status = ScoringModel.PUBLISHED;
+                            draft.status = ModelStatus.PUBLISHED;
                             draft.publishedAt = clock.now();
                             model.version = draft.version;
                             model.copy(draft);
                             model.updatedAt = draft.publishedAt;
-                            return jobs.enqueue(model, RescoreJob.PUBLISH)
+                            return jobs.enqueue(model, RescoreJob.Kind.PUBLISH)
                                     .map(job -> new Transition(new ModelState(model, null), job));
                         });
             });
-        });
+        }));
     }
 
     /** Retires the model (and drops a pending draft); a published model's scores are withdrawn by a job. */
-    @WithTransaction
     public Uni<Transition> retire(UUID id) {
-        return lock(id).chain(model -> {
-            if (ScoringModel.RETIRED.equals(model.status)) {
+        return Panache.withTransaction(() -> lock(id).chain(model -> {
+            if (model.status == ModelStatus.RETIRED) {
                 return Uni.createFrom().failure(ProblemException.conflict("Scoring model " + id
                         + " is already retired"));
             }
-            boolean wasPublished = ScoringModel.PUBLISHED.equals(model.status);
+            boolean wasPublished = model.status == ModelStatus.PUBLISHED;
             return draftOf(model)
                     .chain(draft -> draft == null ? Uni.createFrom().voidItem() : draft.delete())
                     .chain(() -> ScoringModelVersion.<ScoringModelVersion> findById(
                             new ScoringModelVersion.Key(id, model.version)))
                     .chain(version -> {
                         if (version != null) {
-                            version.status = ScoringModel.RETIRED;
+                            version.status = ModelStatus.RETIRED;
                         }
-                        model.status = ScoringModel.RETIRED;
+                        model.status = ModelStatus.RETIRED;
                         model.updatedAt = clock.now();
-                        return wasPublished ? jobs.enqueue(model, RescoreJob.RETIRE)
+                        return wasPublished ? jobs.enqueue(model, RescoreJob.Kind.RETIRE)
                                 : Uni.createFrom().<RescoreJob> nullItem();
                     })
                     .map(job -> new Transition(new ModelState(model, null), job));
-        });
+        }));
     }
 
-    @WithSession
     public Uni<ModelState> get(UUID id) {
-        return ScoringModel.<ScoringModel> findById(id)
+        return Panache.withSession(() -> ScoringModel.<ScoringModel> findById(id)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Scoring model", id))
-                .chain(model -> draftOf(model).map(draft -> new ModelState(model, draft)));
+                .chain(model -> draftOf(model).map(draft -> new ModelState(model, draft))));
     }
 
-    @WithSession
     public Uni<List<ScoringModelVersion>> versions(UUID id) {
-        return ScoringModel.<ScoringModel> findById(id)
+        return Panache.withSession(() -> ScoringModel.<ScoringModel> findById(id)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Scoring model", id))
-                .chain(model -> ScoringModelVersion.<ScoringModelVersion> list("modelId = ?1 order by version", id));
+                .chain(model -> models.versionsOf(id)));
     }
 
-    @WithSession
     public Uni<ScoringModelVersion> version(UUID id, int version) {
-        return ScoringModelVersion.<ScoringModelVersion> findById(new ScoringModelVersion.Key(id, version))
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Version " + version + " of scoring model",
-                        id));
+        return Panache
+                .withSession(() -> ScoringModelVersion.<ScoringModelVersion> findById(new ScoringModelVersion.Key(id, version))
+                        .onItem().ifNull().failWith(() -> ProblemException.notFound("Version " + version + " of scoring model",
+                                id)));
     }
 
     private static Uni<ScoringModel> lock(UUID id) {
@@ -183,22 +184,18 @@ public class ModelService {
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Scoring model", id));
     }
 
-    private static Uni<ScoringModelVersion> draftOf(ScoringModel model) {
-        if (!ScoringModel.PUBLISHED.equals(model.status)) {
-            return Uni.createFrom().nullItem();
-        }
-        return ScoringModelVersion.<ScoringModelVersion> find("modelId = ?1 and version > ?2 and status = ?3",
-                model.id, model.version, ScoringModel.DRAFT).firstResult();
+    private Uni<ScoringModelVersion> draftOf(ScoringModel model) {
+        return models.draftOf(model);
     }
 
-    private static ModelSpec validate(JsonObject body) {
-        ModelSpec.Result result = ModelSpec.read(body);
+    private static ScoringModelInput validate(JsonObject body) {
+        ScoringModelInput.Result result = ScoringModelInput.read(body);
         if (!result.valid()) {
             throw ProblemException.unprocessable("The scoring model is not valid: " + result.violations().size()
                     + " problem(s)",
                     result.violations().stream().map(v -> new FieldError(v.field(), v.message()))
                             .toList());
         }
-        return result.spec();
+        return result.input();
     }
 }

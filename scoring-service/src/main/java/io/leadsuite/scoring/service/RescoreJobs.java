@@ -1,7 +1,6 @@
 package io.leadsuite.scoring.service;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -12,12 +11,13 @@ import org.jboss.logging.Logger;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.scoring.config.ScoringClock;
 import io.leadsuite.scoring.config.ScoringConfig;
-import io.leadsuite.scoring.domain.ModelDefinition;
+import io.leadsuite.scoring.domain.CompiledModel;
 import io.leadsuite.scoring.domain.RescoreJob;
-import io.leadsuite.scoring.domain.ScoreHistoryEntry;
+import io.leadsuite.scoring.domain.ScoreCause;
 import io.leadsuite.scoring.domain.ScoringModel;
+import io.leadsuite.scoring.repository.RescoreJobRepository;
+import io.leadsuite.scoring.repository.TrackedLeadRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
@@ -39,31 +39,33 @@ public class RescoreJobs {
     private final ScoringClock clock;
     private final ScoringConfig config;
     private final LeadScorer scorer;
-    private final ModelCatalog models;
+    private final RescoreJobRepository jobs;
+    private final TrackedLeadRepository trackedLeads;
 
-    public RescoreJobs(ScoringClock clock, ScoringConfig config, LeadScorer scorer, ModelCatalog models) {
+    public RescoreJobs(ScoringClock clock, ScoringConfig config, LeadScorer scorer, RescoreJobRepository jobs,
+            TrackedLeadRepository trackedLeads) {
         this.clock = clock;
         this.config = config;
         this.scorer = scorer;
-        this.models = models;
+        this.jobs = jobs;
+        this.trackedLeads = trackedLeads;
     }
 
     /** Queues a job for the model as it now is; needs the caller's transaction. */
-    public Uni<RescoreJob> enqueue(ScoringModel model, String kind) {
+    public Uni<RescoreJob> enqueue(ScoringModel model, RescoreJob.Kind kind) {
         RescoreJob job = new RescoreJob();
         job.id = UUID.randomUUID();
         job.modelId = model.id;
         job.modelVersion = model.version;
         job.kind = kind;
-        job.state = RescoreJob.QUEUED;
+        job.state = RescoreJob.State.QUEUED;
         job.createdAt = clock.now();
         return job.persist().replaceWith(job);
     }
 
-    @WithSession
     public Uni<RescoreJob> get(UUID id) {
-        return RescoreJob.<RescoreJob> findById(id)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Re-scoring job", id));
+        return Panache.withSession(() -> RescoreJob.<RescoreJob> findById(id)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("Re-scoring job", id)));
     }
 
     @Scheduled(every = "${leadsuite.scoring.rescore.poll-interval:2s}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -82,25 +84,21 @@ public class RescoreJobs {
     private Uni<UUID> claim() {
         Instant now = clock.now();
         Instant stale = now.minus(config.rescore().staleAfter());
-        return Panache.withTransaction(() -> Panache.getSession()
-                .chain(session -> session.createNativeQuery("select cast(id as text) from rescore_job where "
-                        + "state = 'QUEUED' or (state = 'RUNNING' and heartbeat_at < ?1) order by created_at limit 1 "
-                        + "for update skip locked", String.class).setParameter(1, stale).getResultList())
-                .chain(ids -> {
-                    if (ids.isEmpty()) {
+        return Panache.withTransaction(() -> jobs.lockNextToRun(stale)
+                .chain(id -> {
+                    if (id == null) {
                         return Uni.createFrom().nullItem();
                     }
-                    UUID id = UUID.fromString(ids.get(0));
                     return RescoreJob.<RescoreJob> findById(id).chain(job -> {
                         job.heartbeatAt = now;
                         if (job.startedAt != null) {
-                            job.state = RescoreJob.RUNNING;
+                            job.state = RescoreJob.State.RUNNING;
                             return Uni.createFrom().item(id);
                         }
                         job.startedAt = now;
-                        job.state = RescoreJob.RUNNING;
+                        job.state = RescoreJob.State.RUNNING;
                         return ScoringModel.<ScoringModel> findById(job.modelId)
-                                .chain(model -> candidates(job, ModelCatalog.toDefinition(model), START,
+                                .chain(model -> candidates(job, ModelCatalog.compile(model), START,
                                         Integer.MAX_VALUE))
                                 .map(all -> {
                                     job.total = all.size();
@@ -119,20 +117,20 @@ public class RescoreJobs {
         return Panache.withTransaction(() -> RescoreJob.<RescoreJob> findById(id,
                 jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
                 .chain(job -> ScoringModel.<ScoringModel> findById(job.modelId).chain(model -> {
-                    if (!RescoreJob.RUNNING.equals(job.state)) {
+                    if (job.state != RescoreJob.State.RUNNING) {
                         return Uni.createFrom().item(false);
                     }
-                    if (model.version != job.modelVersion && RescoreJob.PUBLISH.equals(job.kind)) {
+                    if (model.version != job.modelVersion && job.kind == RescoreJob.Kind.PUBLISH) {
                         // a newer version was published meanwhile: its own job re-scores these leads
                         return finish(job, "superseded by version " + model.version);
                     }
                     UUID from = job.cursorLeadId == null ? START : job.cursorLeadId;
-                    return candidates(job, ModelCatalog.toDefinition(model), from, config.rescore().batchSize())
+                    return candidates(job, ModelCatalog.compile(model), from, config.rescore().batchSize())
                             .chain(ids -> {
                                 if (ids.isEmpty()) {
                                     return finish(job, null);
                                 }
-                                return scorer.refresh(ids, ScoreHistoryEntry.RESCORE).map(result -> {
+                                return scorer.refresh(ids, ScoreCause.RESCORE).map(result -> {
                                     job.done += ids.size();
                                     job.changed += result.changed();
                                     job.cursorLeadId = ids.get(ids.size() - 1);
@@ -152,7 +150,7 @@ public class RescoreJobs {
         return Panache.withTransaction(() -> RescoreJob.<RescoreJob> findById(id,
                 jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
                 .chain(job -> ScoringModel.<ScoringModel> findById(job.modelId)
-                        .chain(model -> candidates(job, ModelCatalog.toDefinition(model),
+                        .chain(model -> candidates(job, ModelCatalog.compile(model),
                                 job.cursorLeadId == null ? START : job.cursorLeadId, config.rescore().batchSize()))
                         .map(ids -> {
                             if (ids.isEmpty()) {
@@ -166,7 +164,7 @@ public class RescoreJobs {
     }
 
     private Uni<Boolean> finish(RescoreJob job, String note) {
-        job.state = job.failed > 0 ? RescoreJob.FAILED : RescoreJob.DONE;
+        job.state = job.failed > 0 ? RescoreJob.State.FAILED : RescoreJob.State.DONE;
         job.error = job.failed > 0 ? job.failed + " lead(s) could not be re-scored" : note;
         job.finishedAt = clock.now();
         job.heartbeatAt = job.finishedAt;
@@ -179,32 +177,7 @@ public class RescoreJobs {
      * The open leads after {@code after} (in id order) that the job affects: for a published model those its scope
      * admits and those with a score under it; for a retired model those with a score under it.
      */
-    private static Uni<List<UUID>> candidates(RescoreJob job, ModelDefinition model, UUID after, int limit) {
-        List<Object> params = new ArrayList<>();
-        params.add(after);
-        params.add(job.modelId);
-        StringBuilder sql = new StringBuilder("select cast(t.lead_id as text) from tracked_lead t where t.open "
-                + "and t.lead_id > ?1 and (exists (select 1 from lead_score s where s.lead_id = t.lead_id "
-                + "and s.model_id = ?2)");
-        if (RescoreJob.PUBLISH.equals(job.kind)) {
-            if (model.topics().isEmpty()) {
-                sql.append(" or true");
-            } else {
-                sql.append(" or lower(trim(t.topic)) in (");
-                for (int i = 0; i < model.topics().size(); i++) {
-                    params.add(ModelDefinition.normaliseTopic(model.topics().get(i)));
-                    sql.append(i == 0 ? "" : ", ").append('?').append(params.size());
-                }
-                sql.append(')');
-            }
-        }
-        sql.append(") order by t.lead_id limit ").append(limit);
-        return Panache.getSession().chain(session -> {
-            var query = session.createNativeQuery(sql.toString(), String.class);
-            for (int i = 0; i < params.size(); i++) {
-                query.setParameter(i + 1, params.get(i));
-            }
-            return query.getResultList();
-        }).map(ids -> ids.stream().map(UUID::fromString).toList());
+    private Uni<List<UUID>> candidates(RescoreJob job, CompiledModel model, UUID after, int limit) {
+        return trackedLeads.openLeadsAffectedBy(model, job.kind == RescoreJob.Kind.PUBLISH, after, limit);
     }
 }

@@ -13,17 +13,25 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.scoring.domain.LeadScore;
-import io.leadsuite.scoring.domain.RuleHit;
 import io.leadsuite.scoring.domain.RuleKind;
-import io.leadsuite.scoring.domain.ScoreHistoryEntry;
 import io.leadsuite.scoring.domain.ScoringModel;
 import io.leadsuite.scoring.domain.TrackedLead;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.leadsuite.scoring.repository.ScoringModelRepository;
+import io.leadsuite.scoring.repository.TrackedLeadRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /** Reads a lead's scores and the rule hits behind them. */
 @ApplicationScoped
 public class ScoreQueries {
+
+    private final TrackedLeadRepository trackedLeads;
+    private final ScoringModelRepository models;
+
+    public ScoreQueries(TrackedLeadRepository trackedLeads, ScoringModelRepository models) {
+        this.trackedLeads = trackedLeads;
+        this.models = models;
+    }
 
     /** A lead's score under one model. */
     @Schema(name = "ModelScore")
@@ -37,7 +45,7 @@ public class ScoreQueries {
      * never).
      */
     @Schema(name = "RuleHit")
-    public record HitView(String ruleId, @Schema(implementation = RuleKind.class) String kind, String interactionId,
+    public record RuleHitView(String ruleId, @Schema(implementation = RuleKind.class) String kind, String interactionId,
             String interactionType, int points,
             Instant occurredAt, Instant expiresAt) {
     }
@@ -58,80 +66,65 @@ public class ScoreQueries {
     /** Why a lead has its score under a model: the score is the sum of the hits' points. */
     @Schema(name = "ScoreExplanation")
     public record Explanation(UUID leadId, UUID modelId, String modelName, int score, String grade, boolean salesReady,
-            List<HitView> hits) {
+            List<RuleHitView> hits) {
     }
 
     /** The lead's scores under the published models; 404 when the lead is unknown. */
-    @WithSession
     public Uni<List<ModelScoreView>> scores(UUID leadId) {
-        return requireLead(leadId)
-                .chain(() -> ScoringModel.<ScoringModel> list("status", ScoringModel.PUBLISHED))
-                .chain(models -> {
-                    Map<UUID, ScoringModel> byId = models.stream()
+        return Panache.withSession(() -> requireLead(leadId)
+                .chain(() -> models.published())
+                .chain(published -> {
+                    Map<UUID, ScoringModel> byId = published.stream()
                             .collect(Collectors.toMap(m -> m.id, Function.identity()));
-                    return LeadScore.<LeadScore> list("leadId = ?1 order by modelId", leadId)
+                    return trackedLeads.scoresOf(leadId)
                             .map(rows -> rows.stream().filter(r -> byId.containsKey(r.modelId))
                                     .map(r -> new ModelScoreView(r.modelId, byId.get(r.modelId).name, r.score, r.grade,
                                             r.salesReady, r.updatedAt))
                                     .toList());
-                });
+                }));
     }
 
     /** The hits behind the lead's score under the model, oldest first; 404 when either is unknown. */
-    @WithSession
     public Uni<Explanation> explanation(UUID leadId, UUID modelId) {
-        return requireLead(leadId)
+        return Panache.withSession(() -> requireLead(leadId)
                 .chain(() -> ScoringModel.<ScoringModel> findById(modelId))
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Scoring model", modelId))
                 .chain(model -> LeadScore.<LeadScore> findById(new LeadScore.Key(leadId, modelId))
                         .onItem().ifNull()
                         .failWith(() -> ProblemException.notFound("Score of lead " + leadId + " under model", modelId))
-                        .chain(score -> RuleHit.<RuleHit> list("leadId = ?1 and modelId = ?2 order by occurredAt, id",
-                                leadId, modelId)
-                                .chain(hits -> types(hits).map(types -> {
-                                    Map<String, String> kinds = new java.util.HashMap<>();
-                                    ModelCatalog.toDefinition(model).rules()
-                                            .forEach(r -> kinds.put(r.id(), r.kind().name()));
-                                    return new Explanation(leadId, modelId, model.name, score.score, score.grade,
-                                            score.salesReady, hits.stream().map(h -> new HitView(h.ruleId,
-                                                    kinds.get(h.ruleId), h.interactionId,
-                                                    h.interactionId == null ? null : types.get(h.interactionId),
-                                                    h.points, h.occurredAt, h.expiresAt)).toList());
-                                }))));
-    }
-
-    private static Uni<Map<String, String>> types(List<RuleHit> hits) {
-        List<String> ids = hits.stream().map(h -> h.interactionId).filter(java.util.Objects::nonNull).distinct()
-                .toList();
-        if (ids.isEmpty()) {
-            return Uni.createFrom().item(Map.of());
-        }
-        return io.leadsuite.scoring.domain.Interaction.<io.leadsuite.scoring.domain.Interaction> list("id in ?1", ids)
-                .map(list -> list.stream().collect(Collectors.toMap(i -> i.id, i -> i.type)));
+                        .chain(score -> trackedLeads.explainedHits(leadId, modelId).map(hits -> {
+                            Map<String, String> kinds = new java.util.HashMap<>();
+                            ModelCatalog.compile(model).rules().forEach(r -> kinds.put(r.id(), r.kind().name()));
+                            return new Explanation(leadId, modelId, model.name, score.score, score.grade,
+                                    score.salesReady, hits.stream().map(h -> new RuleHitView(h.hit().ruleId(),
+                                            kinds.get(h.hit().ruleId()), h.hit().interactionId(), h.interactionType(),
+                                            h.hit().points(), h.hit().occurredAt(), h.hit().expiresAt())).toList());
+                        }))));
     }
 
     /** Every change of the lead's standing under any model, oldest first, a page at a time; 404 for an unknown lead. */
-    @WithSession
     public Uni<HistoryPage> history(UUID leadId, int limit, String after) {
-        long cursor;
-        try {
-            cursor = after == null || after.isBlank() ? 0 : Long.parseLong(after.strip());
-        } catch (NumberFormatException e) {
-            throw ProblemException.badRequest("after must be a cursor returned as next");
-        }
-        if (limit < 1 || limit > 500) {
-            throw ProblemException.unprocessable("limit must be between 1 and 500",
-                    List.of(new io.leadsuite.kit.problem.Problem.FieldError("limit", "must be between 1 and 500")));
-        }
-        return requireLead(leadId)
-                .chain(() -> ScoreHistoryEntry.<ScoreHistoryEntry> find("leadId = ?1 and id > ?2 order by id", leadId,
-                        cursor).page(0, limit + 1).list())
-                .map(rows -> {
-                    List<HistoryView> items = rows.stream().limit(limit).map(h -> new HistoryView(h.id, h.modelId,
-                            h.modelVersion, h.score, h.grade, h.salesReady, h.cause, h.interactionId, h.at)).toList();
-                    String next = rows.size() > limit ? String.valueOf(items.get(items.size() - 1).id()) : null;
-                    return new HistoryPage(items, next);
-                });
+        return Panache.withSession(() -> {
+            long cursor;
+            try {
+                cursor = after == null || after.isBlank() ? 0 : Long.parseLong(after.strip());
+            } catch (NumberFormatException e) {
+                throw ProblemException.badRequest("after must be a cursor returned as next");
+            }
+            if (limit < 1 || limit > 500) {
+                throw ProblemException.unprocessable("limit must be between 1 and 500",
+                        List.of(new io.leadsuite.kit.problem.Problem.FieldError("limit", "must be between 1 and 500")));
+            }
+            return requireLead(leadId)
+                    .chain(() -> trackedLeads.historyOf(leadId, cursor, limit + 1))
+                    .map(rows -> {
+                        List<HistoryView> items = rows.stream().limit(limit).map(h -> new HistoryView(h.id, h.modelId,
+                                h.modelVersion, h.score, h.grade, h.salesReady, h.cause.name(), h.interactionId, h.at))
+                                .toList();
+                        String next = rows.size() > limit ? String.valueOf(items.get(items.size() - 1).id()) : null;
+                        return new HistoryPage(items, next);
+                    });
+        });
     }
 
     private static Uni<Void> requireLead(UUID leadId) {

@@ -35,9 +35,9 @@ class RuleEngineTest {
         return new ScoringRule(id, RuleKind.BEHAVIOUR, type, attribute, op, value, points, maxTimes, windowDays);
     }
 
-    private static ModelDefinition model(int threshold, List<GradeBand> grades, List<String> topics,
+    private static CompiledModel model(int threshold, List<GradeBand> grades, List<String> topics,
             ScoringRule... rules) {
-        return new ModelDefinition(UUID.randomUUID(), "m", 1, topics, threshold, grades, List.of(rules));
+        return new CompiledModel(UUID.randomUUID(), "m", 1, topics, threshold, grades, List.of(rules));
     }
 
     private static InteractionFacts at(String id, String type, double day, Map<String, Object> attributes) {
@@ -70,11 +70,11 @@ class RuleEngineTest {
     @ParameterizedTest(name = "{0} {1} vs {2} -> {3}")
     @MethodSource("operators")
     void eachOperatorOnInteractionsAndFacts(Operator op, Object value, Object actual, boolean fires) {
-        ModelDefinition m = model(1000, List.of(), List.of(),
+        CompiledModel m = model(1000, List.of(), List.of(),
                 behaviour("r", "PAGE_VISITED", "a", op, value, 7, null, null),
                 new ScoringRule("d", RuleKind.DEMOGRAPHIC, null, "a", op, value, 3, null, null),
                 new ScoringRule("l", RuleKind.LEAD, null, "a", op, value, 2, null, null));
-        ModelScoring scoring = ModelScoring.fresh(m);
+        RunningScore scoring = RunningScore.fresh(m);
         scoring.record(at("i", "PAGE_VISITED", 0, Map.of("a", actual)), day(0));
         assertEquals(fires ? 7 : 0, scoring.score(), "behaviour rule");
         Map<String, Object> facts = Map.of("a", actual);
@@ -142,9 +142,9 @@ class RuleEngineTest {
     @MethodSource("sequences")
     void capsWindowsAndNegativePoints(String name, List<ScoringRule> rules, List<Step> steps, double evaluatedDay,
             int expected) {
-        ModelDefinition m = model(1000, List.of(), List.of(), rules.toArray(ScoringRule[]::new));
-        ModelScoring incremental = ModelScoring.fresh(m);
-        List<ActiveHit> live = new ArrayList<>();
+        CompiledModel m = model(1000, List.of(), List.of(), rules.toArray(ScoringRule[]::new));
+        RunningScore incremental = RunningScore.fresh(m);
+        List<RuleHit> live = new ArrayList<>();
         for (Step s : steps) {
             apply(live, incremental.expire(day(s.nowDay())));
             apply(live, incremental.record(at(s.interactionId(), s.type(), s.occurredDay(), Map.of()),
@@ -152,18 +152,18 @@ class RuleEngineTest {
         }
         apply(live, incremental.expire(day(evaluatedDay)));
         assertEquals(expected, incremental.score());
-        assertEquals(expected, live.stream().mapToInt(ActiveHit::points).sum(), "the score is the sum of live hits");
+        assertEquals(expected, live.stream().mapToInt(RuleHit::points).sum(), "the score is the sum of live hits");
         assertEquals(expected, fromScratch(m, steps, day(evaluatedDay)).score(), "equals the score from scratch");
-        assertEquals(expected, ModelScoring.restore(m, live).score(), "a restored state has the same score");
+        assertEquals(expected, RunningScore.restore(m, live).score(), "a restored state has the same score");
     }
 
-    private static void apply(List<ActiveHit> live, ScoreDelta delta) {
+    private static void apply(List<RuleHit> live, ScoreDelta delta) {
         live.addAll(delta.added());
         live.removeAll(delta.removed());
     }
 
-    private static ModelScoring fromScratch(ModelDefinition m, List<Step> steps, Instant now) {
-        ModelScoring scoring = ModelScoring.fresh(m);
+    private static RunningScore fromScratch(CompiledModel m, List<Step> steps, Instant now) {
+        RunningScore scoring = RunningScore.fresh(m);
         steps.stream().sorted((a, b) -> Double.compare(a.occurredDay(), b.occurredDay()))
                 .forEach(s -> scoring.record(at(s.interactionId(), s.type(), s.occurredDay(), Map.of()), now));
         scoring.expire(now);
@@ -172,17 +172,17 @@ class RuleEngineTest {
 
     @Test
     void expiredHitsAreReportedWithTheirExpiry() {
-        ModelDefinition m = model(15, List.of(new GradeBand("Cold", 0), new GradeBand("Hot", 15)), List.of(),
+        CompiledModel m = model(15, List.of(new GradeBand("Cold", 0), new GradeBand("Hot", 15)), List.of(),
                 behaviour("visit", "PAGE_VISITED", null, null, null, 10, null, 7),
                 behaviour("form", "FORM_SUBMITTED", null, null, null, 10, null, null));
-        ModelScoring scoring = ModelScoring.fresh(m);
+        RunningScore scoring = RunningScore.fresh(m);
         ScoreDelta visit = scoring.record(at("v", "PAGE_VISITED", 0, Map.of()), day(0));
         assertEquals(day(7), visit.added().get(0).expiresAt());
         scoring.record(at("f", "FORM_SUBMITTED", 1, Map.of()), day(1));
         assertEquals(new Standing(20, "Hot", true), scoring.standing());
         assertEquals(day(7), scoring.nextExpiry());
         ScoreDelta decayed = scoring.expire(day(7));
-        assertEquals(List.of("v"), decayed.removed().stream().map(ActiveHit::interactionId).toList());
+        assertEquals(List.of("v"), decayed.removed().stream().map(RuleHit::interactionId).toList());
         assertEquals(new Standing(10, "Cold", false), scoring.standing(), "fell back below the threshold");
         assertNull(scoring.nextExpiry());
         assertEquals(ScoreDelta.NONE, scoring.expire(day(100)));
@@ -206,7 +206,7 @@ class RuleEngineTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("facts")
     void demographicAndLeadRules(String name, Map<String, Object> contact, Map<String, Object> lead, int expected) {
-        ModelDefinition m = model(100, List.of(), List.of(),
+        CompiledModel m = model(100, List.of(), List.of(),
                 new ScoringRule("director", RuleKind.DEMOGRAPHIC, null, "jobTitle", Operator.CONTAINS, "director", 15,
                         null, null),
                 new ScoringRule("iberia", RuleKind.DEMOGRAPHIC, null, "country", Operator.IN, List.of("PT", "ES"), 5,
@@ -215,7 +215,7 @@ class RuleEngineTest {
                         null),
                 new ScoringRule("quarter", RuleKind.LEAD, null, "timeframe", Operator.EQUALS, "this_quarter", 10, null,
                         null));
-        ModelScoring scoring = ModelScoring.fresh(m);
+        RunningScore scoring = RunningScore.fresh(m);
         scoring.evaluateFacts(contact, lead, T0);
         assertEquals(expected, scoring.score());
         assertEquals(ScoreDelta.NONE, scoring.evaluateFacts(contact, lead, T0.plusSeconds(5)), "nothing counts twice");
@@ -223,9 +223,9 @@ class RuleEngineTest {
 
     @Test
     void aFactThatStopsHoldingTakesItsPointsAway() {
-        ModelDefinition m = model(10, List.of(), List.of(), new ScoringRule("director", RuleKind.DEMOGRAPHIC, null,
+        CompiledModel m = model(10, List.of(), List.of(), new ScoringRule("director", RuleKind.DEMOGRAPHIC, null,
                 "jobTitle", Operator.CONTAINS, "director", 15, null, null));
-        ModelScoring scoring = ModelScoring.fresh(m);
+        RunningScore scoring = RunningScore.fresh(m);
         scoring.evaluateFacts(Map.of("jobTitle", "Director"), Map.of(), T0);
         assertEquals(15, scoring.score());
         ScoreDelta promotedAway = scoring.evaluateFacts(Map.of("jobTitle", "Engineer"), Map.of(), day(1));
@@ -260,14 +260,14 @@ class RuleEngineTest {
 
     @Test
     void severalModelsScoreTheSameInteractionsEachByItsOwnRules() {
-        ModelDefinition engagement = model(20, List.of(), List.of(),
+        CompiledModel engagement = model(20, List.of(), List.of(),
                 behaviour("any-click", "EMAIL_CLICKED", null, null, null, 5, null, null));
-        ModelDefinition campaign = model(8, List.of(), List.of("solar-panels"),
+        CompiledModel campaign = model(8, List.of(), List.of("solar-panels"),
                 behaviour("spring-click", "EMAIL_CLICKED", "campaign", Operator.EQUALS, "spring", 8, 1, null));
-        Map<ModelDefinition, ModelScoring> scorings = new LinkedHashMap<>();
-        for (ModelDefinition m : List.of(engagement, campaign)) {
+        Map<CompiledModel, RunningScore> scorings = new LinkedHashMap<>();
+        for (CompiledModel m : List.of(engagement, campaign)) {
             if (m.admits("Solar-Panels")) {
-                scorings.put(m, ModelScoring.fresh(m));
+                scorings.put(m, RunningScore.fresh(m));
             }
         }
         List<InteractionFacts> interactions = List.of(at("1", "EMAIL_CLICKED", 0, Map.of("campaign", "spring")),

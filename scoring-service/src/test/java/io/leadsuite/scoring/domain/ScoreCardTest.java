@@ -19,10 +19,10 @@ class ScoreCardTest {
     private static final Instant NOW = Instant.parse("2026-03-01T10:15:30Z");
     private static final UUID LEAD = UUID.randomUUID();
 
-    private static final ModelDefinition SOLAR = model(1);
+    private static final CompiledModel SOLAR = model(1);
 
-    private static ModelDefinition model(int version) {
-        return new ModelDefinition(UUID.nameUUIDFromBytes("solar".getBytes()), "Solar", version, List.of("solar"), 10,
+    private static CompiledModel model(int version) {
+        return new CompiledModel(UUID.nameUUIDFromBytes("solar".getBytes()), "Solar", version, List.of("solar"), 10,
                 List.of(new GradeBand("D", 0), new GradeBand("A", 10)),
                 List.of(new ScoringRule("open", RuleKind.BEHAVIOUR, "EMAIL_OPENED", null, null, null, 4, null, null),
                         new ScoringRule("click", RuleKind.BEHAVIOUR, "EMAIL_CLICKED", null, null, null, 3, null, 1),
@@ -38,12 +38,12 @@ class ScoreCardTest {
     void aModelWithoutAStoredScoreIsRebuiltFromTheAppliedInteractions() {
         ScoreCard card = ScoreCard.open(LEAD, "solar", List.of(SOLAR), Map.of(), Map.of());
         assertEquals(List.of(SOLAR), card.toRebuild());
-        List<ActiveHit> live = card.rebuild(SOLAR, List.of(interaction("a", "EMAIL_OPENED", NOW.minusSeconds(60)),
+        List<RuleHit> live = card.rebuild(SOLAR, List.of(interaction("a", "EMAIL_OPENED", NOW.minusSeconds(60)),
                 interaction("b", "EMAIL_CLICKED", NOW.minus(Duration.ofDays(2))),
                 interaction("c", "PAGE_VISITED", NOW)), NOW);
         // the click is older than its one-day window: it does not count any more
-        assertEquals(List.of("a"), live.stream().map(ActiveHit::interactionId).toList());
-        HitChanges changes = new HitChanges();
+        assertEquals(List.of("a"), live.stream().map(RuleHit::interactionId).toList());
+        RuleHitChanges changes = new RuleHitChanges();
         card.refreshFacts(Map.of(), Map.of("budget", 2000), NOW, changes);
         assertEquals(List.of("budget"), changes.inserts().stream().map(h -> h.hit().ruleId()).toList());
         ScoreCard.Outcome outcome = card.outcomes().get(0);
@@ -54,13 +54,13 @@ class ScoreCardTest {
 
     @Test
     void aRestoredScoreMovesByTheAppliedInteractionOnly() {
-        ActiveHit opened = new ActiveHit("open", "a", 4, NOW.minusSeconds(600), null);
-        ActiveHit budget = new ActiveHit("budget", null, 5, NOW.minusSeconds(600), null);
+        RuleHit opened = new RuleHit("open", "a", 4, NOW.minusSeconds(600), null);
+        RuleHit budget = new RuleHit("budget", null, 5, NOW.minusSeconds(600), null);
         ScoreCard card = ScoreCard.open(LEAD, "solar", List.of(SOLAR),
                 Map.of(SOLAR.id(), new ScoreCard.StoredScore(SOLAR.id(), 1, new Standing(9, "D", false))),
                 Map.of(SOLAR.id(), List.of(opened, budget)));
         assertEquals(List.of(), card.toRebuild());
-        HitChanges changes = new HitChanges();
+        RuleHitChanges changes = new RuleHitChanges();
         card.refreshFacts(Map.of(), Map.of("budget", 2000), NOW, changes);
         assertEquals(List.of(), changes.inserts(), "the budget rule still holds: nothing to write");
         card.apply(interaction("b", "EMAIL_CLICKED", NOW), NOW, changes);
@@ -75,12 +75,12 @@ class ScoreCardTest {
 
     @Test
     void expiredHitsAndAttributesThatStopHoldingLowerTheScore() {
-        ActiveHit click = new ActiveHit("click", "b", 3, NOW.minus(Duration.ofDays(2)), NOW.minus(Duration.ofDays(1)));
-        ActiveHit budget = new ActiveHit("budget", null, 5, NOW.minusSeconds(600), null);
+        RuleHit click = new RuleHit("click", "b", 3, NOW.minus(Duration.ofDays(2)), NOW.minus(Duration.ofDays(1)));
+        RuleHit budget = new RuleHit("budget", null, 5, NOW.minusSeconds(600), null);
         ScoreCard card = ScoreCard.open(LEAD, "solar", List.of(SOLAR),
                 Map.of(SOLAR.id(), new ScoreCard.StoredScore(SOLAR.id(), 1, new Standing(8, "D", false))),
                 Map.of(SOLAR.id(), List.of(click, budget)));
-        HitChanges changes = new HitChanges();
+        RuleHitChanges changes = new RuleHitChanges();
         card.refreshFacts(Map.of(), Map.of("budget", 10), NOW, changes);
         assertEquals(List.of("click", "budget"), changes.deletes().stream().map(h -> h.hit().ruleId()).toList());
         assertEquals(new Standing(0, "D", false), card.outcomes().get(0).after());
@@ -90,7 +90,7 @@ class ScoreCardTest {
     @Test
     void aScoreOfAnOlderVersionIsRebuiltAndOneOfAModelThatNoLongerScoresTheLeadIsDropped() {
         UUID retired = UUID.randomUUID();
-        ModelDefinition second = model(2);
+        CompiledModel second = model(2);
         ScoreCard card = ScoreCard.open(LEAD, "solar", List.of(second),
                 Map.of(second.id(), new ScoreCard.StoredScore(second.id(), 1, new Standing(4, "D", false)),
                         retired, new ScoreCard.StoredScore(retired, 3, new Standing(7, null, false))),
@@ -112,13 +112,13 @@ class ScoreCardTest {
 
     @Test
     void aHitAddedAndRemovedInOneUnitIsNeverWritten() {
-        HitChanges changes = new HitChanges();
+        RuleHitChanges changes = new RuleHitChanges();
         UUID model = UUID.randomUUID();
-        ActiveHit fresh = new ActiveHit("open", "x", 4, NOW, null);
-        ActiveHit stored = new ActiveHit("open", "y", 4, NOW, null);
+        RuleHit fresh = new RuleHit("open", "x", 4, NOW, null);
+        RuleHit stored = new RuleHit("open", "y", 4, NOW, null);
         changes.add(LEAD, model, new ScoreDelta(List.of(fresh), List.of()));
         changes.add(LEAD, model, new ScoreDelta(List.of(), List.of(fresh, stored)));
         assertEquals(List.of(), changes.inserts());
-        assertEquals(List.of(new HitChanges.LeadHit(LEAD, model, stored)), changes.deletes());
+        assertEquals(List.of(new RuleHitChanges.LeadHit(LEAD, model, stored)), changes.deletes());
     }
 }

@@ -24,7 +24,7 @@ class ScoringModelMappingTest {
             ScoringModel model = new ScoringModel();
             model.id = id;
             model.name = "Mapping check";
-            model.status = ScoringModel.DRAFT;
+            model.status = ModelStatus.DRAFT;
             model.scopeJson = "{\"topics\": [\"solar-panels\"]}";
             model.salesReadyThreshold = 30;
             model.gradesJson = "[{\"name\": \"D\", \"minScore\": 0}]";

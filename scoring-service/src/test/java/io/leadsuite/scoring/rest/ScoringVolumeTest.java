@@ -25,9 +25,9 @@ import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 import io.agroal.api.AgroalDataSource;
+import io.leadsuite.scoring.domain.CompiledModel;
 import io.leadsuite.scoring.domain.InteractionFacts;
-import io.leadsuite.scoring.domain.ModelDefinition;
-import io.leadsuite.scoring.domain.ModelScoring;
+import io.leadsuite.scoring.domain.RunningScore;
 import io.leadsuite.scoring.domain.ScoringModel;
 import io.leadsuite.scoring.service.ModelCatalog;
 import io.quarkus.test.junit.QuarkusTest;
@@ -137,7 +137,7 @@ class ScoringVolumeTest {
         assertEquals(INTERACTIONS, count("select count(*) from interaction where id like ?", like),
                 "every interaction stored once");
 
-        ModelDefinition model = defaultModel();
+        CompiledModel model = defaultModel();
         Map<UUID, Integer> stored = new HashMap<>();
         Map<UUID, Integer> hitSums = new HashMap<>();
         try (Connection c = db.getConnection()) {
@@ -157,7 +157,7 @@ class ScoringVolumeTest {
             Instant at = Instant.now();
             int nonZero = 0;
             for (int i = 0; i < LEADS; i++) {
-                ModelScoring scratch = ModelScoring.fresh(model);
+                RunningScore scratch = RunningScore.fresh(model);
                 for (InteractionFacts facts : storedFor(c, leads.get(i), contacts.get(i))) {
                     scratch.record(facts, at);
                 }
@@ -188,7 +188,7 @@ class ScoringVolumeTest {
         return list;
     }
 
-    private ModelDefinition defaultModel() throws SQLException {
+    private CompiledModel defaultModel() throws SQLException {
         try (Connection c = db.getConnection();
                 PreparedStatement s = c.prepareStatement("select name, version, "
                         + "cast(scope as text), sales_ready_threshold, cast(grades as text), cast(rules as text) "
@@ -204,7 +204,7 @@ class ScoringVolumeTest {
                 m.salesReadyThreshold = r.getInt(4);
                 m.gradesJson = r.getString(5);
                 m.rulesJson = r.getString(6);
-                return ModelCatalog.toDefinition(m);
+                return ModelCatalog.compile(m);
             }
         }
     }

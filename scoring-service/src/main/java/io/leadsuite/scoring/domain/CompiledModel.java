@@ -10,10 +10,10 @@ import java.util.UUID;
  *
  * @param topics the scope: the lead topics the model scores; empty for every topic
  */
-public record ModelDefinition(UUID id, String name, int version, List<String> topics, int salesReadyThreshold,
+public record CompiledModel(UUID id, String name, int version, List<String> topics, int salesReadyThreshold,
         List<GradeBand> grades, List<ScoringRule> rules) {
 
-    public ModelDefinition {
+    public CompiledModel {
         topics = topics == null ? List.of() : List.copyOf(topics);
         grades = grades == null ? List.of()
                 : grades.stream().sorted(Comparator.comparingInt(GradeBand::minScore)).toList();

@@ -10,22 +10,22 @@ import java.util.UUID;
  * The rule-hit changes of one unit of work, collected to be written at its end: a hit added and removed within the
  * unit is never written; the others are the rows to insert (in the order they were added) and to delete.
  */
-public final class HitChanges {
+public final class RuleHitChanges {
 
     /** A hit of a lead under a model. */
-    public record LeadHit(UUID leadId, UUID modelId, ActiveHit hit) {
+    public record LeadHit(UUID leadId, UUID modelId, RuleHit hit) {
     }
 
     private final Map<String, LeadHit> inserts = new LinkedHashMap<>();
     private final List<LeadHit> deletes = new ArrayList<>();
 
     public void add(UUID leadId, UUID modelId, ScoreDelta delta) {
-        for (ActiveHit removed : delta.removed()) {
+        for (RuleHit removed : delta.removed()) {
             if (inserts.remove(key(leadId, modelId, removed)) == null) {
                 deletes.add(new LeadHit(leadId, modelId, removed));
             }
         }
-        for (ActiveHit added : delta.added()) {
+        for (RuleHit added : delta.added()) {
             inserts.put(key(leadId, modelId, added), new LeadHit(leadId, modelId, added));
         }
     }
@@ -40,7 +40,7 @@ public final class HitChanges {
         return List.copyOf(deletes);
     }
 
-    private static String key(UUID leadId, UUID modelId, ActiveHit hit) {
+    private static String key(UUID leadId, UUID modelId, RuleHit hit) {
         return leadId + "|" + modelId + "|" + hit.ruleId() + "|" + hit.interactionId();
     }
 }

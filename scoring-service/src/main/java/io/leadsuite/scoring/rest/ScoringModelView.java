@@ -17,7 +17,7 @@ import io.leadsuite.scoring.service.ModelService;
  * published); {@code draftVersion} names a pending edit of a published model, readable under {@code /versions}.
  */
 @Schema(name = "ScoringModel")
-public record ModelView(UUID id, String name, String description, Scope scope, int salesReadyThreshold,
+public record ScoringModelView(UUID id, String name, String description, Scope scope, int salesReadyThreshold,
         List<Grade> grades, List<Rule> rules,
         @Schema(enumeration = {
                 "DRAFT", "PUBLISHED", "RETIRED", "SUPERSEDED" }) String status,
@@ -42,20 +42,20 @@ public record ModelView(UUID id, String name, String description, Scope scope, i
             Integer points, Integer maxTimes, Integer windowDays) {
     }
 
-    static ModelView of(ModelService.ModelState state) {
-        ModelView view = of(state.model());
+    static ScoringModelView of(ModelService.ModelState state) {
+        ScoringModelView view = of(state.model());
         if (state.draft() == null) {
             return view;
         }
-        return new ModelView(view.id, view.name, view.description, view.scope, view.salesReadyThreshold, view.grades,
+        return new ScoringModelView(view.id, view.name, view.description, view.scope, view.salesReadyThreshold, view.grades,
                 view.rules, view.status, view.version, state.draft().version, view.createdAt, view.updatedAt);
     }
 
-    static ModelView of(ScoringModelVersion version) {
+    static ScoringModelView of(ScoringModelVersion version) {
         return of(version.asModel(null));
     }
 
-    static ModelView of(ScoringModel m) {
+    static ScoringModelView of(ScoringModel m) {
         io.vertx.core.json.JsonArray scopeTopics = m.scope().getJsonArray("topics");
         List<String> topics = scopeTopics == null ? List.of() : scopeTopics.stream().map(String::valueOf).toList();
         List<Grade> grades = m.grades().stream().map(g -> (io.vertx.core.json.JsonObject) g)
@@ -71,7 +71,7 @@ public record ModelView(UUID id, String name, String description, Scope scope, i
                     r.getString("attribute"), r.getString("operator"), value, r.getInteger("points"),
                     r.getInteger("maxTimes"), r.getInteger("windowDays"));
         }).toList();
-        return new ModelView(m.id, m.name, m.description, new Scope(topics), m.salesReadyThreshold, grades, rules,
-                m.status, m.version, null, m.createdAt, m.updatedAt);
+        return new ScoringModelView(m.id, m.name, m.description, new Scope(topics), m.salesReadyThreshold, grades, rules,
+                m.status.name(), m.version, null, m.createdAt, m.updatedAt);
     }
 }

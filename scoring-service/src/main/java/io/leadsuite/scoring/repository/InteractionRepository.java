@@ -1,5 +1,6 @@
-package io.leadsuite.scoring.service;
+package io.leadsuite.scoring.repository;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -10,17 +11,22 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.leadsuite.kit.sql.SessionSql;
+import io.leadsuite.scoring.domain.CompiledModel;
 import io.leadsuite.scoring.domain.Interaction;
 import io.leadsuite.scoring.domain.InteractionFacts;
-import io.leadsuite.scoring.domain.ModelDefinition;
+import io.leadsuite.scoring.domain.InteractionInput;
+import io.leadsuite.scoring.domain.InteractionTypes;
 import io.leadsuite.scoring.domain.TrackedLead;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
-/** Stores interactions and finds those still to be applied to a lead. Needs the caller's transaction. */
+/**
+ * The queries of interactions ({@code interaction}): stores them, finds those still to be applied to a lead and those
+ * applied, moves and deletes them with their contact. Needs the caller's transaction.
+ */
 @ApplicationScoped
-public class InteractionStore {
+public class InteractionRepository {
 
     /** Stores the interaction unless its id is known; true when it was stored (false: a duplicate). */
     public Uni<Boolean> store(InteractionInput input) {
@@ -55,7 +61,7 @@ public class InteractionStore {
         Instant now = Instant.now();
         OffsetDateTime receivedAt = now.atOffset(ZoneOffset.UTC);
         // arrays, not a multi-row values list: one statement text whatever the chunk's size (see kit SessionSql)
-        return LeadScorer.each(chunks, chunk -> SessionSql.column(String.class, "insert into interaction (id, type, "
+        return SessionSteps.each(chunks, chunk -> SessionSql.column(String.class, "insert into interaction (id, type, "
                 + "contact_id, email, lead_id, topic, occurred_at, attributes, received_at) "
                 + "select i, t, c, e, l, tp, o, cast(a as jsonb), $9 from unnest($1::text[], $2::text[], $3::uuid[], "
                 + "$4::text[], $5::uuid[], $6::text[], $7::timestamptz[], $8::text[]) as u(i, t, c, e, l, tp, o, a) "
@@ -109,20 +115,75 @@ public class InteractionStore {
                 + "and (i.topic is null or lower(trim(i.topic)) = ?4))) "
                 + "and not exists (select 1 from InteractionApplication a where a.interactionId = i.id "
                 + "and a.leadId = ?1) order by i.occurredAt, i.receivedAt, i.id",
-                leadId, contactId, email == null ? "" : email, ModelDefinition.normaliseTopic(topic))
-                .map(list -> list.stream().map(InteractionStore::facts).toList());
+                leadId, contactId, email == null ? "" : email, CompiledModel.normaliseTopic(topic))
+                .map(list -> list.stream().map(InteractionFacts::of).toList());
     }
 
-    public static InteractionFacts facts(Interaction interaction) {
-        Map<String, Object> attributes = new java.util.HashMap<>();
-        if (interaction.attributesJson != null) {
-            interaction.attributes().forEach(e -> attributes.put(e.getKey(),
-                    e.getValue() instanceof io.vertx.core.json.JsonArray list ? list.getList() : e.getValue()));
-        }
-        return new InteractionFacts(interaction.id, interaction.type, interaction.occurredAt, attributes);
+    /** The interactions applied to the lead, oldest first: what a from-scratch score is computed from. */
+    public Uni<List<InteractionFacts>> appliedTo(UUID leadId) {
+        return Interaction.<Interaction> list("from Interaction i where exists (select 1 from InteractionApplication a "
+                + "where a.interactionId = i.id and a.leadId = ?1) order by i.occurredAt, i.id", leadId)
+                .map(list -> list.stream().map(InteractionFacts::of).toList());
     }
 
-    public static InteractionFacts facts(InteractionInput input) {
-        return new InteractionFacts(input.id(), input.type(), input.occurredAt(), input.attributes());
+    /**
+     * Whether the lead has another anonymous FORM_SUBMITTED interaction (a public-form post) within {@code window}
+     * either side of {@code at}.
+     */
+    public Uni<Boolean> anonymousPostNear(UUID leadId, String exceptId, Instant at, Duration window) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                "select count(*) from interaction where lead_id = ?1 and type = ?2 and id <> ?3 "
+                        + "and attributes @> '{\"" + ANONYMOUS + "\": true}'::jsonb "
+                        + "and occurred_at > ?4 and occurred_at <= ?5",
+                Long.class)
+                .setParameter(1, leadId)
+                .setParameter(2, InteractionTypes.FORM_SUBMITTED)
+                .setParameter(3, exceptId)
+                .setParameter(4, at.minus(window))
+                .setParameter(5, at.plus(window))
+                .getSingleResult())
+                .map(counted -> ((Number) counted).longValue() > 0);
+    }
+
+    /** The attribute that marks a FORM_SUBMITTED interaction from an anonymous public-form post. */
+    public static final String ANONYMOUS = "anonymous";
+
+    /**
+     * The duplicate contact's interactions now name the survivor: those naming it by id, and those naming it only by
+     * its e-mail ({@code duplicateEmail}, null when unknown).
+     */
+    public Uni<Void> moveToContact(UUID duplicateId, String duplicateEmail, UUID survivorId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                "update interaction set contact_id = ?1 where contact_id = ?2")
+                .setParameter(1, survivorId).setParameter(2, duplicateId).executeUpdate()
+                .chain(() -> duplicateEmail == null ? Uni.createFrom().item(0)
+                        : session.createNativeQuery("update interaction set contact_id = ?1 "
+                                + "where contact_id is null and email = ?2")
+                                .setParameter(1, survivorId).setParameter(2, duplicateEmail)
+                                .executeUpdate()))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Erasure: deletes the contact's interactions (naming it by id, by its e-mail, or naming one of its leads) with
+     * their applications and rule hits, and every application and rule hit of its leads.
+     *
+     * @param email the contact's normalised e-mail, or null when unknown
+     */
+    public Uni<Void> deleteOfContact(UUID contactId, String email) {
+        String known = email == null ? "" : email;
+        String erased = "(select i.id from interaction i where i.contact_id = ?1 or (i.contact_id is null "
+                + "and i.email = ?2) or i.lead_id in (select t.lead_id from tracked_lead t "
+                + "where t.contact_id = ?1))";
+        String leads = "(select t.lead_id from tracked_lead t where t.contact_id = ?1)";
+        return Panache.getSession().chain(session -> session.createNativeQuery("delete from rule_hit where lead_id in "
+                + leads + " or interaction_id in " + erased).setParameter(1, contactId).setParameter(2, known)
+                .executeUpdate()
+                .chain(() -> session.createNativeQuery("delete from interaction_application where lead_id in "
+                        + leads + " or interaction_id in " + erased).setParameter(1, contactId)
+                        .setParameter(2, known).executeUpdate())
+                .chain(() -> session.createNativeQuery("delete from interaction where id in " + erased)
+                        .setParameter(1, contactId).setParameter(2, known).executeUpdate()))
+                .replaceWithVoid();
     }
 }

@@ -1,6 +1,8 @@
 package io.leadsuite.scoring.domain;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.MappedSuperclass;
 
 import org.hibernate.annotations.ColumnTransformer;
@@ -16,11 +18,12 @@ import io.vertx.core.json.JsonObject;
  * cast.
  */
 @MappedSuperclass
-public abstract class ModelContent extends PanacheEntityBase {
+public abstract class ScoringModelContent extends PanacheEntityBase {
 
     public String name;
     public String description;
-    public String status;
+    @Enumerated(EnumType.STRING)
+    public ModelStatus status;
     @Column(name = "scope")
     @ColumnTransformer(read = "cast(scope as text)", write = "cast(cast(? as text) as jsonb)")
     public String scopeJson;
@@ -33,17 +36,17 @@ public abstract class ModelContent extends PanacheEntityBase {
     public String rulesJson;
 
     /** Takes a validated model's content (the status stays). */
-    public void write(ModelSpec spec) {
-        name = spec.name();
-        description = spec.description();
-        scopeJson = spec.scopeJson().encode();
-        salesReadyThreshold = spec.salesReadyThreshold();
-        gradesJson = spec.gradesJson().encode();
-        rulesJson = spec.rulesJson().encode();
+    public void write(ScoringModelInput input) {
+        name = input.name();
+        description = input.description();
+        scopeJson = input.scopeJson().encode();
+        salesReadyThreshold = input.salesReadyThreshold();
+        gradesJson = input.gradesJson().encode();
+        rulesJson = input.rulesJson().encode();
     }
 
     /** Takes another row's content, its status included. */
-    public void copy(ModelContent from) {
+    public void copy(ScoringModelContent from) {
         name = from.name;
         description = from.description;
         status = from.status;

@@ -20,40 +20,40 @@ import java.util.Map;
  * counting when it no longer holds ({@link #evaluateFacts}).</li>
  * </ul>
  */
-public final class ModelScoring {
+public final class RunningScore {
 
-    private final ModelDefinition model;
+    private final CompiledModel model;
     private final Map<String, ScoringRule> rulesById = new HashMap<>();
     /** How often each rule without window has counted (its hits are not needed). */
     private final Map<String, Integer> timesCounted;
     /** The live hits of each windowed rule, oldest first. */
-    private final Map<String, List<ActiveHit>> windowed = new HashMap<>();
+    private final Map<String, List<RuleHit>> windowed = new HashMap<>();
     /** The DEMOGRAPHIC and LEAD rules that hold, with their hit. */
-    private final Map<String, ActiveHit> facts = new LinkedHashMap<>();
+    private final Map<String, RuleHit> facts = new LinkedHashMap<>();
     private int score;
 
     /**
      * @param score the lead's current score under the model (the sum of its earlier hits)
      * @param timesCounted how often each rule (by id) has counted for the lead so far
      */
-    public ModelScoring(ModelDefinition model, int score, Map<String, Integer> timesCounted) {
+    public RunningScore(CompiledModel model, int score, Map<String, Integer> timesCounted) {
         this.model = model;
         this.score = score;
         this.timesCounted = new HashMap<>(timesCounted == null ? Map.of() : timesCounted);
         model.rules().forEach(rule -> rulesById.put(rule.id(), rule));
     }
 
-    public static ModelScoring fresh(ModelDefinition model) {
-        return new ModelScoring(model, 0, Map.of());
+    public static RunningScore fresh(CompiledModel model) {
+        return new RunningScore(model, 0, Map.of());
     }
 
     /**
      * The state a lead's stored hits describe. Hits of rules the model no longer has are left out (and so do not
      * count): the caller re-scores such a lead from scratch.
      */
-    public static ModelScoring restore(ModelDefinition model, List<ActiveHit> hits) {
-        ModelScoring scoring = fresh(model);
-        for (ActiveHit hit : hits) {
+    public static RunningScore restore(CompiledModel model, List<RuleHit> hits) {
+        RunningScore scoring = fresh(model);
+        for (RuleHit hit : hits) {
             ScoringRule rule = scoring.rulesById.get(hit.ruleId());
             if (rule == null) {
                 continue;
@@ -67,25 +67,24 @@ public final class ModelScoring {
                 scoring.timesCounted.merge(rule.id(), 1, Integer::sum);
             }
         }
-        scoring.windowed.values().forEach(list -> list.sort(ActiveHit.CHRONOLOGICAL));
+        scoring.windowed.values().forEach(list -> list.sort(RuleHit.CHRONOLOGICAL));
         return scoring;
     }
 
     /** Applies one interaction as of its own time and returns the hits it added (possibly none). */
-    public List<Hit> apply(InteractionFacts interaction) {
-        return record(interaction, interaction.occurredAt()).added().stream()
-                .map(h -> new Hit(h.ruleId(), h.points())).toList();
+    public List<RuleHit> apply(InteractionFacts interaction) {
+        return record(interaction, interaction.occurredAt()).added();
     }
 
     /** Applies one interaction at {@code now}: what it added, and the older windowed hits it displaced. */
     public ScoreDelta record(InteractionFacts interaction, Instant now) {
-        List<ActiveHit> added = new ArrayList<>();
-        List<ActiveHit> removed = new ArrayList<>();
+        List<RuleHit> added = new ArrayList<>();
+        List<RuleHit> removed = new ArrayList<>();
         for (ScoringRule rule : model.rules()) {
             if (!rule.matches(interaction)) {
                 continue;
             }
-            ActiveHit hit = new ActiveHit(rule.id(), interaction.id(), rule.points(), interaction.occurredAt(),
+            RuleHit hit = new RuleHit(rule.id(), interaction.id(), rule.points(), interaction.occurredAt(),
                     rule.expiresAt(interaction.occurredAt()));
             if (rule.windowDays() == null) {
                 int times = timesCounted.getOrDefault(rule.id(), 0);
@@ -98,11 +97,11 @@ public final class ModelScoring {
             if (hit.expiredAt(now) || !rule.allowsAnotherAfter(0)) {
                 continue;
             }
-            List<ActiveHit> live = windowed.computeIfAbsent(rule.id(), k -> new ArrayList<>());
+            List<RuleHit> live = windowed.computeIfAbsent(rule.id(), k -> new ArrayList<>());
             live.add(hit);
-            live.sort(ActiveHit.CHRONOLOGICAL);
+            live.sort(RuleHit.CHRONOLOGICAL);
             if (rule.maxTimes() != null && live.size() > rule.maxTimes()) {
-                ActiveHit oldest = live.remove(0);
+                RuleHit oldest = live.remove(0);
                 if (oldest == hit) {
                     continue; // older than every hit that counts: it does not count
                 }
@@ -115,8 +114,8 @@ public final class ModelScoring {
 
     /** Drops the windowed hits that have expired at {@code now}. */
     public ScoreDelta expire(Instant now) {
-        List<ActiveHit> removed = new ArrayList<>();
-        for (List<ActiveHit> live : windowed.values()) {
+        List<RuleHit> removed = new ArrayList<>();
+        for (List<RuleHit> live : windowed.values()) {
             live.removeIf(hit -> {
                 if (hit.expiredAt(now)) {
                     removed.add(hit);
@@ -133,16 +132,16 @@ public final class ModelScoring {
      * that starts to hold adds a hit (dated {@code now}), one that stops holding removes its hit.
      */
     public ScoreDelta evaluateFacts(Map<String, Object> contact, Map<String, Object> lead, Instant now) {
-        List<ActiveHit> added = new ArrayList<>();
-        List<ActiveHit> removed = new ArrayList<>();
+        List<RuleHit> added = new ArrayList<>();
+        List<RuleHit> removed = new ArrayList<>();
         for (ScoringRule rule : model.rules()) {
             if (rule.kind() == RuleKind.BEHAVIOUR) {
                 continue;
             }
             boolean holds = rule.matchesFacts(rule.kind() == RuleKind.DEMOGRAPHIC ? contact : lead);
-            ActiveHit current = facts.get(rule.id());
+            RuleHit current = facts.get(rule.id());
             if (holds && current == null) {
-                ActiveHit hit = new ActiveHit(rule.id(), null, rule.points(), now, null);
+                RuleHit hit = new RuleHit(rule.id(), null, rule.points(), now, null);
                 facts.put(rule.id(), hit);
                 added.add(hit);
             } else if (!holds && current != null) {
@@ -153,7 +152,7 @@ public final class ModelScoring {
         return account(added, removed);
     }
 
-    private ScoreDelta account(List<ActiveHit> added, List<ActiveHit> removed) {
+    private ScoreDelta account(List<RuleHit> added, List<RuleHit> removed) {
         if (added.isEmpty() && removed.isEmpty()) {
             return ScoreDelta.NONE;
         }
@@ -164,11 +163,11 @@ public final class ModelScoring {
 
     /** The earliest instant at which a live hit expires, or null. */
     public Instant nextExpiry() {
-        return windowed.values().stream().flatMap(List::stream).map(ActiveHit::expiresAt)
+        return windowed.values().stream().flatMap(List::stream).map(RuleHit::expiresAt)
                 .min(Instant::compareTo).orElse(null);
     }
 
-    public ModelDefinition model() {
+    public CompiledModel model() {
         return model;
     }
 

@@ -1,4 +1,4 @@
-package io.leadsuite.scoring.service;
+package io.leadsuite.scoring.domain;
 
 import java.time.Instant;
 import java.util.Map;
@@ -7,7 +7,7 @@ import java.util.UUID;
 /**
  * A validated interaction, ready to store.
  *
- * @param type normalised (see {@link io.leadsuite.scoring.domain.InteractionTypes})
+ * @param type normalised (see {@link InteractionTypes})
  * @param email normalised, or null; used only when {@code contactId} is null
  * @param topic trimmed, or null for every topic
  * @param attributes scalars (text, numbers, booleans) or lists of them

@@ -19,12 +19,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** A lead's running score under a model: several rules, caps, negative points, grade bands and the threshold. */
-class ModelScoringTest {
+class RunningScoreTest {
 
     private static final Instant AT = Instant.parse("2026-03-01T10:15:30Z");
 
     /** The default model of V1__scoring.sql. */
-    static final ModelDefinition DEFAULT = new ModelDefinition(UUID.randomUUID(), "Default engagement", 1, List.of(),
+    static final CompiledModel DEFAULT = new CompiledModel(UUID.randomUUID(), "Default engagement", 1, List.of(),
             50, List.of(new GradeBand("A", 75), new GradeBand("D", 0), new GradeBand("C", 25), new GradeBand("B", 50)),
             List.of(behaviour("form-submitted", "FORM_SUBMITTED", null, null, null, 10, 5),
                     behaviour("email-opened", "EMAIL_OPENED", null, null, null, 2, 10),
@@ -38,6 +38,11 @@ class ModelScoringTest {
     private static ScoringRule behaviour(String id, String type, String attribute, Operator operator, Object value,
             int points, Integer maxTimes) {
         return new ScoringRule(id, RuleKind.BEHAVIOUR, type, attribute, operator, value, points, maxTimes, null);
+    }
+
+    /** The hits as "rule:points", what a hit says about the score. */
+    private static List<String> rulesAndPoints(List<RuleHit> hits) {
+        return hits.stream().map(hit -> hit.ruleId() + ":" + hit.points()).toList();
     }
 
     private static InteractionFacts interaction(String spec) {
@@ -86,12 +91,12 @@ class ModelScoringTest {
     @MethodSource("sequences")
     void scoresSequences(String name, List<String> interactions, int score, String grade, boolean salesReady,
             int hitCount) {
-        ModelScoring scoring = ModelScoring.fresh(DEFAULT);
-        List<Hit> hits = new ArrayList<>();
+        RunningScore scoring = RunningScore.fresh(DEFAULT);
+        List<RuleHit> hits = new ArrayList<>();
         interactions.forEach(spec -> hits.addAll(scoring.apply(interaction(spec))));
         assertEquals(new Standing(score, grade, salesReady), scoring.standing());
         assertEquals(hitCount, hits.size());
-        assertEquals(score, hits.stream().mapToInt(Hit::points).sum(), "the score is the sum of the hits");
+        assertEquals(score, hits.stream().mapToInt(RuleHit::points).sum(), "the score is the sum of the hits");
     }
 
     @ParameterizedTest(name = "score {0} -> grade {1}, sales-ready {2}")
@@ -103,34 +108,34 @@ class ModelScoringTest {
 
     @Test
     void aScoreBelowEveryBandGetsTheLowestBand() {
-        ModelDefinition model = new ModelDefinition(UUID.randomUUID(), "m", 1, List.of(), 100,
+        CompiledModel model = new CompiledModel(UUID.randomUUID(), "m", 1, List.of(), 100,
                 List.of(new GradeBand("Hot", 80), new GradeBand("Warm", 40), new GradeBand("Cold", 10)), List.of());
         assertEquals("Cold", model.gradeFor(0));
         assertEquals("Warm", model.gradeFor(40));
-        assertNull(new ModelDefinition(UUID.randomUUID(), "m", 1, null, 1, null, null).gradeFor(5));
+        assertNull(new CompiledModel(UUID.randomUUID(), "m", 1, null, 1, null, null).gradeFor(5));
     }
 
     @Test
     void capsCountWhatTheLeadAlreadyHas() {
         // the lead already has 4 forms and 2 pricing visits counted
-        ModelScoring scoring = new ModelScoring(DEFAULT, 72,
+        RunningScore scoring = new RunningScore(DEFAULT, 72,
                 Map.of("form-submitted", 4, "pricing-page-visited", 3, "page-visited", 2));
-        assertEquals(List.of(new Hit("form-submitted", 10)), scoring.apply(interaction("FORM_SUBMITTED")));
+        assertEquals(List.of("form-submitted:10"), rulesAndPoints(scoring.apply(interaction("FORM_SUBMITTED"))));
         assertEquals(List.of(), scoring.apply(interaction("FORM_SUBMITTED")));
-        assertEquals(List.of(new Hit("page-visited", 1)), scoring.apply(interaction("PAGE_VISITED url=/pricing")));
+        assertEquals(List.of("page-visited:1"), rulesAndPoints(scoring.apply(interaction("PAGE_VISITED url=/pricing"))));
         assertEquals(83, scoring.score());
     }
 
     @Test
     void aRuleCappedAtZeroNeverCounts() {
-        ModelDefinition model = new ModelDefinition(UUID.randomUUID(), "m", 1, List.of(), 10, List.of(),
+        CompiledModel model = new CompiledModel(UUID.randomUUID(), "m", 1, List.of(), 10, List.of(),
                 List.of(behaviour("never", "EMAIL_OPENED", null, null, null, 5, 0)));
-        assertEquals(List.of(), ModelScoring.fresh(model).apply(interaction("EMAIL_OPENED")));
+        assertEquals(List.of(), RunningScore.fresh(model).apply(interaction("EMAIL_OPENED")));
     }
 
     @Test
     void scopeAdmitsTopicsIgnoringCase() {
-        ModelDefinition scoped = new ModelDefinition(UUID.randomUUID(), "solar", 1, List.of("Solar-Panels"), 10,
+        CompiledModel scoped = new CompiledModel(UUID.randomUUID(), "solar", 1, List.of("Solar-Panels"), 10,
                 List.of(), List.of());
         assertTrue(scoped.admits(" solar-panels "));
         assertFalse(scoped.admits("heat-pumps"));

@@ -1,4 +1,4 @@
-package io.leadsuite.scoring.service;
+package io.leadsuite.scoring.repository;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;

@@ -14,7 +14,7 @@ import io.vertx.core.json.JsonObject;
  * A scoring model as a client writes it (create or edit), validated: {@link #read} reports every problem at once,
  * each naming its field ({@code rules[2].operator}), so a client can fix them all in one go.
  */
-public record ModelSpec(String name, String description, List<String> topics, int salesReadyThreshold,
+public record ScoringModelInput(String name, String description, List<String> topics, int salesReadyThreshold,
         List<GradeBand> grades, List<ScoringRule> rules) {
 
     public static final int MAX_NAME = 200;
@@ -39,7 +39,7 @@ public record ModelSpec(String name, String description, List<String> topics, in
     }
 
     /** The model, or the problems that keep it from being one. */
-    public record Result(ModelSpec spec, List<Violation> violations) {
+    public record Result(ScoringModelInput input, List<Violation> violations) {
         public boolean valid() {
             return violations.isEmpty();
         }
@@ -64,7 +64,7 @@ public record ModelSpec(String name, String description, List<String> topics, in
         if (!errors.isEmpty()) {
             return new Result(null, List.copyOf(errors));
         }
-        return new Result(new ModelSpec(name.strip(), description, topics, threshold, grades, rules), List.of());
+        return new Result(new ScoringModelInput(name.strip(), description, topics, threshold, grades, rules), List.of());
     }
 
     private static List<String> topics(Object scope, List<Violation> errors) {
@@ -94,7 +94,7 @@ public record ModelSpec(String name, String description, List<String> topics, in
             String field = "scope.topics[" + i + "]";
             if (!(topic instanceof String s) || s.isBlank() || s.length() > 200 || s.indexOf('\u0000') >= 0) {
                 errors.add(new Violation(field, "must be a non-blank text of at most 200 characters"));
-            } else if (!seen.add(ModelDefinition.normaliseTopic(s))) {
+            } else if (!seen.add(CompiledModel.normaliseTopic(s))) {
                 errors.add(new Violation(field, "repeats the topic '" + s.strip() + "'"));
             } else {
                 topics.add(s.strip());
@@ -350,7 +350,7 @@ public record ModelSpec(String name, String description, List<String> topics, in
         }
     }
 
-    /** The spec as stored jsonb fields: scope, grades, rules. */
+    /** The input as stored jsonb fields: scope, grades, rules. */
     public JsonObject scopeJson() {
         return new JsonObject().put("topics", new JsonArray(new ArrayList<>(topics)));
     }

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.vertx.core.json.JsonObject;
 
 /** Validation of a scoring model as a client writes it: every problem is named with its field. */
-class ModelSpecTest {
+class ScoringModelInputTest {
 
     private static final String VALID = """
             {"name": "Solar", "scope": {"topics": ["solar-panels"]}, "salesReadyThreshold": 60,
@@ -31,18 +31,19 @@ class ModelSpecTest {
 
     @Test
     void aValidModelIsRead() {
-        ModelSpec.Result result = ModelSpec.read(new JsonObject(VALID));
+        ScoringModelInput.Result result = ScoringModelInput.read(new JsonObject(VALID));
         assertTrue(result.valid(), result.violations().toString());
-        ModelSpec spec = result.spec();
-        assertEquals(5, spec.rules().size());
-        assertEquals("PAGE_VISITED", spec.rules().get(0).interactionType());
-        assertEquals(Operator.CONTAINS, spec.rules().get(0).operator());
-        assertEquals("rule-4", spec.rules().get(3).id(), "a rule without id gets one");
-        assertEquals(List.of("PT", "ES"), spec.rules().get(4).value());
-        ModelSpec again = ModelSpec.read(new JsonObject().put("name", spec.name()).put("scope", spec.scopeJson())
-                .put("salesReadyThreshold", 60).put("grades", spec.gradesJson()).put("rules", spec.rulesJson()))
-                .spec();
-        assertEquals(spec, again, "what is stored reads back the same");
+        ScoringModelInput input = result.input();
+        assertEquals(5, input.rules().size());
+        assertEquals("PAGE_VISITED", input.rules().get(0).interactionType());
+        assertEquals(Operator.CONTAINS, input.rules().get(0).operator());
+        assertEquals("rule-4", input.rules().get(3).id(), "a rule without id gets one");
+        assertEquals(List.of("PT", "ES"), input.rules().get(4).value());
+        ScoringModelInput again = ScoringModelInput
+                .read(new JsonObject().put("name", input.name()).put("scope", input.scopeJson())
+                        .put("salesReadyThreshold", 60).put("grades", input.gradesJson()).put("rules", input.rulesJson()))
+                .input();
+        assertEquals(input, again, "what is stored reads back the same");
     }
 
     static Stream<Arguments> invalid() {
@@ -72,19 +73,19 @@ class ModelSpecTest {
     void eachProblemIsNamed(String name, String pointer, String value, String field) {
         JsonObject json = new JsonObject(VALID);
         set(json, pointer, value == null ? null : new JsonObject("{\"v\": " + value + "}").getValue("v"));
-        ModelSpec.Result result = ModelSpec.read(json);
+        ScoringModelInput.Result result = ScoringModelInput.read(json);
         assertTrue(result.violations().stream().anyMatch(v -> v.field().equals(field)),
                 field + " in " + result.violations());
     }
 
     @Test
     void everyProblemIsReportedAtOnce() {
-        ModelSpec.Result result = ModelSpec.read(new JsonObject("""
+        ScoringModelInput.Result result = ScoringModelInput.read(new JsonObject("""
                 {"name": "", "salesReadyThreshold": -10,
                  "grades": [{"name": "A", "minScore": 50}, {"name": "B", "minScore": 50}],
                  "rules": [{"interactionType": "NOPE", "points": 1}, {"operator": "LIKE", "attribute": "x", "value": 1,
                  "points": 1, "windowDays": -1}]}"""));
-        List<String> fields = result.violations().stream().map(ModelSpec.Violation::field).toList();
+        List<String> fields = result.violations().stream().map(ScoringModelInput.Violation::field).toList();
         assertEquals(List.of("name", "grades[1].minScore", "salesReadyThreshold", "rules[0].interactionType",
                 "rules[1].operator", "rules[1].windowDays"), fields);
     }

@@ -1,0 +1,68 @@
+package io.leadsuite.scoring.repository;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.leadsuite.kit.sql.SessionSql;
+import io.leadsuite.scoring.domain.ContactRef;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/** The queries of scoring's contact projection ({@link ContactRef}, table {@code contact_ref}). */
+@ApplicationScoped
+public class ContactRefRepository {
+
+    /**
+     * The contact's e-mail (null when unknown), read without making the row a managed entity: callers that then
+     * change the row with a native statement must not leave an entity behind for the flush to update.
+     */
+    public Uni<String> emailOf(UUID contactId) {
+        return Panache.getSession().chain(session -> session
+                .createSelectionQuery("select c.email from ContactRef c where c.contactId = ?1", String.class)
+                .setParameter(1, contactId).getSingleResultOrNull());
+    }
+
+    /**
+     * The e-mails known for these contacts, as values, not entities: a row read before its lock is held would stay in
+     * the session as a stale copy that later reads in the batch return (and a flush could write back).
+     */
+    public Uni<List<String>> emailsOf(Collection<UUID> contactIds) {
+        return SessionSql.column(String.class, "select email from contact_ref where contact_id = any($1) "
+                + "and email is not null", (Object) contactIds.toArray(UUID[]::new));
+    }
+
+    /** The contacts with these normalised e-mails, oldest first (a later one wins when an e-mail repeats). */
+    public Uni<List<ContactRef>> withEmails(Collection<String> emails) {
+        return ContactRef.list("email in ?1 order by createdAt", emails);
+    }
+
+    /**
+     * Makes the duplicate's row a tombstone that points at the survivor, unless it is an erasure's tombstone already:
+     * its data lives on in the survivor, and a late or redelivered event about the duplicate cannot bring it back.
+     */
+    public Uni<Integer> mergeInto(UUID duplicateId, UUID survivorId, Instant now) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("insert into contact_ref (contact_id, "
+                + "email, attributes, created_at, updated_at, merged_into) values (?1, null, '{}', ?3, ?3, ?2) "
+                + "on conflict (contact_id) do update set email = null, attributes = '{}', "
+                + "updated_at = excluded.updated_at, merged_into = excluded.merged_into "
+                + "where contact_ref.erased_at is null")
+                .setParameter(1, duplicateId).setParameter(2, survivorId)
+                .setParameter(3, now).executeUpdate());
+    }
+
+    /** The contact's row without personal data, for good (erased). */
+    public Uni<Integer> tombstone(UUID contactId, long sequence, Instant now) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("insert into contact_ref (contact_id, "
+                + "email, attributes, created_at, updated_at, event_sequence, erased_at) values (?1, null, '{}', ?2, ?2, "
+                + "?3, ?2) on conflict (contact_id) do update set email = null, attributes = '{}', "
+                + "updated_at = excluded.updated_at, "
+                + "event_sequence = greatest(contact_ref.event_sequence, excluded.event_sequence), "
+                + "erased_at = coalesce(contact_ref.erased_at, excluded.erased_at)")
+                .setParameter(1, contactId).setParameter(2, now).setParameter(3, Math.max(0, sequence))
+                .executeUpdate());
+    }
+}
