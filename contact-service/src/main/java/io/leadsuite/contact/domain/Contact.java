@@ -75,9 +75,9 @@ public class Contact extends PanacheEntityBase {
      * How incoming details update a contact, for a merge patch and an import row alike. Names, phone, company, job
      * title, industry and country: an incoming value replaces the stored one, an incoming null clears it or leaves it
      * as {@code blanks} says. Marketing consent changes only when the details name it ({@code consent} not null) and
-     * it differs: given or withdrawn at {@code consentGivenAt} (or {@code now} when that is null), from the details' source.
-     * The e-mail is not taken: it is the contact's identity, changed only once it is known to belong to no other
-     * contact. Nothing else changes (not {@code updatedAt}, version or sequence).
+     * it differs: given or withdrawn at {@code consentGivenAt} (or {@code now} when that is null), from the details'
+     * source. The e-mail is not taken: it is the contact's identity, changed only once it is known to belong to no
+     * other contact. Nothing else changes (not {@code updatedAt}, version or sequence).
      *
      * @return the fields that changed, in the order of {@link #FIELDS}; empty when nothing did
      */

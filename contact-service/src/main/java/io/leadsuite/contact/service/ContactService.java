@@ -68,7 +68,7 @@ public class ContactService {
     public record ConsentChange(boolean marketing, Instant at, String source) {
     }
 
-    /** Runs of the match-or-create statement before giving up (503); in the race tests a lost race settled on the 2nd run. */
+    /** Runs of match-or-create before giving up (503); in the race tests a lost race settled on the 2nd run. */
     static final int MATCH_ATTEMPTS = 5;
 
     /**
