@@ -19,11 +19,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.leadsuite.kit.testing.HangUps;
 import io.leadsuite.kit.testing.TestTokens;
@@ -39,11 +40,23 @@ class ClientHangUpIT {
 
     private static final String MARKETING = TestTokens.forRoles("marketing");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    // the per-caller rate limit would answer most of the burst with 429 before it reached a service; the AMQP
-    // client retries every second instead of every ten, so the broker's return is noticed quickly
-    @RegisterExtension
-    static final SuiteExtension SUITE = new SuiteExtension(Map.of("LEADSUITE_GATEWAY_RATE_LIMIT_PER_MINUTE",
-            "100000000", "MP_MESSAGING_CONNECTOR_SMALLRYE_AMQP_RECONNECT_INTERVAL", "1"));
+    private static Suite suite;
+
+    @BeforeAll
+    static void startSuite() throws Exception {
+        // the per-caller rate limit would answer most of the burst with 429 before it reached a service; the AMQP
+        // client retries every second instead of every ten, so the broker's return is noticed quickly
+        suite = new Suite(Map.of("LEADSUITE_GATEWAY_RATE_LIMIT_PER_MINUTE", "100000000",
+                "MP_MESSAGING_CONNECTOR_SMALLRYE_AMQP_RECONNECT_INTERVAL", "1"));
+        suite.startAll();
+    }
+
+    @AfterAll
+    static void stopSuite() {
+        if (suite != null) {
+            suite.close();
+        }
+    }
 
     private static String captureBody(String email) {
         return "{\"email\": \"" + email + "\", \"firstName\": \"Ana\", \"topic\": \"solar-panels\", "
@@ -89,7 +102,7 @@ class ClientHangUpIT {
     void withTheBrokerDownCapturesAnswerAtOnceAndTheirEventsFlowWhenItIsBack() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<String> leads = new ArrayList<>();
-        SUITE.suite().killBroker();
+        suite.killBroker();
         try {
             for (int i = 0; i < 10; i++) {
                 HttpResponse<String> response = captureWithin2s("outage-" + run + "-" + i + "@example.com");
@@ -102,7 +115,7 @@ class ClientHangUpIT {
                 given().baseUri("http://localhost:" + port).get("/q/health/live").then().statusCode(200);
             }
         } finally {
-            SUITE.suite().startBroker();
+            suite.startBroker();
         }
         // the outbox held lead.created; once relayed, scoring-service scores the capture and lead-service shows it
         // (behind what is left of the burst's events on a slow machine)
@@ -131,7 +144,7 @@ class ClientHangUpIT {
     }
 
     private static List<String> sessions(String condition) throws Exception {
-        Map<String, String> env = SUITE.suite().env();
+        Map<String, String> env = suite.env();
         List<String> found = new ArrayList<>();
         for (String service : List.of("contact", "lead", "scoring")) {
             String role = service + "_service";

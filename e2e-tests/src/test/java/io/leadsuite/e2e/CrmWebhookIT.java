@@ -33,7 +33,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -58,8 +57,7 @@ class CrmWebhookIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final org.hamcrest.Matcher<Integer> SUCCESS = org.hamcrest.Matchers
             .both(org.hamcrest.Matchers.greaterThanOrEqualTo(200)).and(org.hamcrest.Matchers.lessThan(300));
-    @RegisterExtension
-    static final SuiteExtension SUITE = new SuiteExtension();
+    private static Suite suite;
     private static Crm crm;
     private static String salesReadyLead;
     private static final String HAND_OFF = "/webhooks/hand-off";
@@ -67,6 +65,8 @@ class CrmWebhookIT {
 
     @BeforeAll
     static void start() throws Exception {
+        suite = new Suite();
+        suite.startAll();
         crm = new Crm();
         crm.up();
     }
@@ -75,6 +75,9 @@ class CrmWebhookIT {
     static void stop() {
         if (crm != null) {
             crm.down();
+        }
+        if (suite != null) {
+            suite.close();
         }
     }
 

@@ -19,9 +19,9 @@ import java.util.Objects;
 import java.util.TreeSet;
 import java.util.UUID;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -73,15 +73,23 @@ import io.leadsuite.kit.testing.TestTokens;
  */
 class OpenApiClientIT {
 
-    @RegisterExtension
-    static final SuiteExtension SUITE = new SuiteExtension();
+    private static Suite suite;
     private static ApiClient marketing;
     private static ApiClient crm;
 
     @BeforeAll
-    static void clients() {
+    static void startSuite() throws Exception {
+        suite = new Suite();
+        suite.startAll();
         marketing = client(TestTokens.forRoles("marketing"));
         crm = client(TestTokens.forRoles("crm"));
+    }
+
+    @AfterAll
+    static void stopSuite() {
+        if (suite != null) {
+            suite.close();
+        }
     }
 
     /** The generated client on the gateway, with a bearer token on every request. */

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.leadsuite.kit.testing.TestTokens;
 import io.restassured.http.ContentType;
@@ -27,14 +28,25 @@ class PublicFormIT {
     private static final String MARKETING = TestTokens.forRoles("marketing");
     private static final String KEY = "e2e-form-key-0123456789";
     private static final String ORIGIN = "https://www.example.com";
+    private static Suite suite;
 
-    @RegisterExtension
-    static final SuiteExtension SUITE = new SuiteExtension(Map.of("LEADSUITE_GATEWAY_FORMS_SITES_EXAMPLE_KEY", KEY,
-            "LEADSUITE_GATEWAY_FORMS_SITES_EXAMPLE_ORIGIN", ORIGIN,
-            "LEADSUITE_GATEWAY_FORMS_SITES_EXAMPLE_SOURCE_REF", "form-42",
-            "LEADSUITE_GATEWAY_CORS_ORIGINS", ORIGIN,
-            // the test client is the edge here; each post names its visitor
-            "LEADSUITE_GATEWAY_TRUSTED_PROXIES", "127.0.0.1/32"));
+    @BeforeAll
+    static void startSuite() throws Exception {
+        suite = new Suite(Map.of("LEADSUITE_GATEWAY_FORMS_SITES_EXAMPLE_KEY", KEY,
+                "LEADSUITE_GATEWAY_FORMS_SITES_EXAMPLE_ORIGIN", ORIGIN,
+                "LEADSUITE_GATEWAY_FORMS_SITES_EXAMPLE_SOURCE_REF", "form-42",
+                "LEADSUITE_GATEWAY_CORS_ORIGINS", ORIGIN,
+                // the test client is the edge here; each post names its visitor
+                "LEADSUITE_GATEWAY_TRUSTED_PROXIES", "127.0.0.1/32"));
+        suite.startAll();
+    }
+
+    @AfterAll
+    static void stopSuite() {
+        if (suite != null) {
+            suite.close();
+        }
+    }
 
     private static Response post(String email, int visitor) {
         Response response = null;

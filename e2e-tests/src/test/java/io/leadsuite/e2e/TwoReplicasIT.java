@@ -32,8 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -66,11 +67,25 @@ class TwoReplicasIT {
     private static final int[] LEAD_PORTS = { Suite.LEAD, Suite.LEAD_2 };
     private static final int[] SCORING_PORTS = { Suite.SCORING, Suite.SCORING_2 };
 
-    // the load below comes from one client: the gateway's per-caller limit must not answer it with 429
-    @RegisterExtension
-    static final SuiteExtension SUITE = new SuiteExtension(Map.of("LEADSUITE_GATEWAY_RATE_LIMIT_PER_MINUTE",
-            "100000000")).starting("contact-service", "lead-service", "scoring-service", Suite.LEAD_SERVICE_2,
-                    Suite.SCORING_SERVICE_2, "gateway");
+    private static Suite suite;
+
+    @BeforeAll
+    static void startSuite() throws Exception {
+        // the load below comes from one client: the gateway's per-caller limit must not answer it with 429
+        suite = new Suite(Map.of("LEADSUITE_GATEWAY_RATE_LIMIT_PER_MINUTE", "100000000"));
+        long started = System.nanoTime();
+        suite.start("contact-service", "lead-service", "scoring-service", Suite.LEAD_SERVICE_2,
+                Suite.SCORING_SERVICE_2, "gateway");
+        System.out.printf("[e2e] contact, gateway, lead x2, scoring x2 ready in %d ms%n",
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
+    @AfterAll
+    static void stopSuite() {
+        if (suite != null) {
+            suite.close();
+        }
+    }
 
     /** One captured lead and what the test sent for it. */
     static final class Lead {
@@ -106,7 +121,7 @@ class TwoReplicasIT {
 
     @Test
     void perLeadOrderHoldsWithTwoReplicasOfEachConsumerAcrossRedeliveries() throws Exception {
-        long dlqAddedBefore = SUITE.suite().queueStat("DLQ").added();
+        long dlqAddedBefore = suite.queueStat("DLQ").added();
         ScoringModel model = ScoringModel.published(given().baseUri("http://localhost:" + Suite.GATEWAY).auth()
                 .oauth2(TOKEN).contentType(ContentType.JSON));
 
@@ -132,8 +147,8 @@ class TwoReplicasIT {
         load.add(lifecycle);
         load.forEach(Thread::start);
         await().atMost(Duration.ofSeconds(120)).until(() -> sent.get() >= phaseOne * 2 / 5 || !alive(load));
-        SUITE.suite().kill(Suite.LEAD_SERVICE_2);
-        SUITE.suite().kill(Suite.SCORING_SERVICE_2);
+        suite.kill(Suite.LEAD_SERVICE_2);
+        suite.kill(Suite.SCORING_SERVICE_2);
         System.out.printf("[e2e] lead-service-2 and scoring-service-2 killed (SIGKILL) after %d of %d submissions%n",
                 sent.get(), phaseOne);
         join(load);
@@ -141,7 +156,7 @@ class TwoReplicasIT {
                 ROUNDS_BEFORE_RESTART - 1, Duration.ofNanos(System.nanoTime() - loadStarted).toMillis(),
                 failovers.get());
 
-        SUITE.suite().start(Suite.LEAD_SERVICE_2, Suite.SCORING_SERVICE_2);
+        suite.start(Suite.LEAD_SERVICE_2, Suite.SCORING_SERVICE_2);
         System.out.println("[e2e] lead-service-2 and scoring-service-2 started again");
         List<Thread> more = senders(rounds.subList(ROUNDS_BEFORE_RESTART, ROUNDS));
         more.add(thread("lifecycle-2", () -> {
@@ -288,7 +303,7 @@ class TwoReplicasIT {
                 }
             }
         }
-        long dlqAdded = SUITE.suite().queueStat("DLQ").added() - dlqAddedBefore;
+        long dlqAdded = suite.queueStat("DLQ").added() - dlqAddedBefore;
         assertEquals(0, dlqAdded, "messages moved to the DLQ during the test");
         System.out.printf("[e2e] %d leads, %d interactions: scores = sum of hits = expected = lead-service's, "
                 + "sequences equal (%d score.changed in all), histories chained, %d fell back below the "
@@ -560,7 +575,7 @@ class TwoReplicasIT {
     }
 
     private static Connection db(String service) throws SQLException {
-        Map<String, String> env = SUITE.suite().env();
+        Map<String, String> env = suite.env();
         String role = service + "_service";
         return DriverManager.getConnection("jdbc:postgresql://" + env.getOrDefault("LEADSUITE_DB_HOST", "127.0.0.1")
                 + ":" + env.get("LEADSUITE_DB_PORT") + "/" + service, role, role);
