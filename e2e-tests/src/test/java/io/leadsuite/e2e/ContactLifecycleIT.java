@@ -11,9 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.leadsuite.kit.testing.TestTokens;
 import io.restassured.http.ContentType;
@@ -28,21 +27,10 @@ import io.restassured.specification.RequestSpecification;
  */
 class ContactLifecycleIT {
 
+    @RegisterExtension
+    static final SuiteExtension SUITE = new SuiteExtension();
+
     private static final String MARKETING = TestTokens.forRoles("marketing");
-    private static Suite suite;
-
-    @BeforeAll
-    static void startSuite() throws Exception {
-        suite = new Suite();
-        suite.startAll();
-    }
-
-    @AfterAll
-    static void stopSuite() {
-        if (suite != null) {
-            suite.close();
-        }
-    }
 
     private static RequestSpecification gateway() {
         return given().baseUri("http://localhost:" + Suite.GATEWAY).auth().oauth2(MARKETING)

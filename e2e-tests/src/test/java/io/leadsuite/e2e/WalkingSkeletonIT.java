@@ -15,12 +15,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.leadsuite.kit.testing.TestTokens;
 import io.restassured.http.ContentType;
@@ -35,23 +34,11 @@ import io.restassured.specification.RequestSpecification;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WalkingSkeletonIT {
 
+    @RegisterExtension
+    static final SuiteExtension SUITE = new SuiteExtension();
+
     private static final String MARKETING = TestTokens.forRoles("marketing");
     private static final String CRM = TestTokens.forRoles("crm");
-    private static Suite suite;
-
-    @BeforeAll
-    static void startSuite() throws Exception {
-        suite = new Suite();
-        Duration took = suite.startAll();
-        System.out.printf("[e2e] suite of four services ready in %d ms%n", took.toMillis());
-    }
-
-    @AfterAll
-    static void stopSuite() {
-        if (suite != null) {
-            suite.close();
-        }
-    }
 
     private static RequestSpecification gateway(String token) {
         return given().baseUri("http://localhost:" + Suite.GATEWAY).auth().oauth2(token)
@@ -199,11 +186,11 @@ class WalkingSkeletonIT {
         });
         sender.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> sent.get() >= interactions.size() / 3);
-        suite.kill("lead-service");
+        SUITE.suite().kill("lead-service");
         System.out.printf("[e2e] lead-service killed (SIGKILL) after %d of %d interactions%n", sent.get(),
                 interactions.size());
         Thread.sleep(1500);
-        suite.start("lead-service");
+        SUITE.suite().start("lead-service");
         System.out.printf("[e2e] lead-service restarted after %d interactions%n", sent.get());
         sender.join(Duration.ofSeconds(60).toMillis());
 

@@ -1,20 +1,20 @@
 package io.leadsuite.contact.domain;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
-import jakarta.persistence.ColumnResult;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
-import jakarta.persistence.SqlResultSetMapping;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
-import io.smallrye.mutiny.Uni;
 
 /**
  * A person, unique by normalised e-mail. A merged duplicate keeps only its e-mail (so a capture naming it finds the
@@ -22,39 +22,25 @@ import io.smallrye.mutiny.Uni;
  */
 @Entity
 @Table(name = "contact")
-// The typed columns of the match-or-create statement (ContactService.MATCH_OR_CREATE): "created", then the contact.
-@SqlResultSetMapping(name = Contact.MATCH_MAPPING, columns = {
-        @ColumnResult(name = "created", type = Boolean.class),
-        @ColumnResult(name = "id", type = UUID.class),
-        @ColumnResult(name = "email", type = String.class),
-        @ColumnResult(name = "first_name", type = String.class),
-        @ColumnResult(name = "last_name", type = String.class),
-        @ColumnResult(name = "phone", type = String.class),
-        @ColumnResult(name = "company", type = String.class),
-        @ColumnResult(name = "job_title", type = String.class),
-        @ColumnResult(name = "industry", type = String.class),
-        @ColumnResult(name = "country", type = String.class),
-        @ColumnResult(name = "consent_marketing", type = Boolean.class),
-        @ColumnResult(name = "consent_at", type = Instant.class),
-        @ColumnResult(name = "consent_source", type = String.class),
-        @ColumnResult(name = "status", type = String.class),
-        @ColumnResult(name = "merged_into", type = UUID.class),
-        @ColumnResult(name = "merged_at", type = Instant.class),
-        @ColumnResult(name = "erased_at", type = Instant.class),
-        @ColumnResult(name = "event_sequence", type = Long.class),
-        @ColumnResult(name = "created_at", type = Instant.class),
-        @ColumnResult(name = "updated_at", type = Instant.class),
-        @ColumnResult(name = "version", type = Long.class) })
 public class Contact extends PanacheEntityBase {
-
-    /** The result mapping of match-or-create: {@code created}, then the columns in the order above. */
-    public static final String MATCH_MAPPING = "Contact.match";
 
     public enum Status {
         ACTIVE,
         MERGED,
         ERASED
     }
+
+    /** What an incoming null does to a field when details are taken in ({@link #take}). */
+    public enum Blanks {
+        /** A merge patch: the details are the contact's whole new state, so a null clears the field. */
+        CLEAR,
+        /** An import row: an empty cell says nothing, so a null leaves the field as it is. */
+        KEEP
+    }
+
+    /** The fields a change can name, in the order {@code contact.updated} lists them. */
+    public static final List<String> FIELDS = List.of("email", "firstName", "lastName", "phone", "company", "jobTitle",
+            "industry", "country", "consent");
 
     @Id
     public UUID id;
@@ -85,8 +71,40 @@ public class Contact extends PanacheEntityBase {
     @Version
     public long version;
 
-    public static Uni<Contact> findByEmail(String normalisedEmail) {
-        return find("email", normalisedEmail).firstResult();
+    /**
+     * How incoming details update a contact, for a merge patch and an import row alike. Names, phone, company, job
+     * title, industry and country: an incoming value replaces the stored one, an incoming null clears it or leaves it
+     * as {@code blanks} says. Marketing consent changes only when the details name it ({@code consent} not null) and
+     * it differs: given or withdrawn at {@code consentGivenAt} (or {@code now} when that is null), from the details'
+     * source. The e-mail is not taken: it is the contact's identity, changed only once it is known to belong to no
+     * other contact. Nothing else changes (not {@code updatedAt}, version or sequence).
+     *
+     * @return the fields that changed, in the order of {@link #FIELDS}; empty when nothing did
+     */
+    public List<String> take(ContactDetails incoming, Blanks blanks, Instant consentGivenAt, Instant now) {
+        List<String> changed = new ArrayList<>();
+        firstName = take("firstName", firstName, incoming.firstName(), blanks, changed);
+        lastName = take("lastName", lastName, incoming.lastName(), blanks, changed);
+        phone = take("phone", phone, incoming.phone(), blanks, changed);
+        company = take("company", company, incoming.company(), blanks, changed);
+        jobTitle = take("jobTitle", jobTitle, incoming.jobTitle(), blanks, changed);
+        industry = take("industry", industry, incoming.industry(), blanks, changed);
+        country = take("country", country, incoming.country(), blanks, changed);
+        if (incoming.consent() != null && incoming.consent() != consentMarketing) {
+            consentMarketing = incoming.consent();
+            consentAt = consentGivenAt != null ? consentGivenAt : now;
+            consentSource = incoming.consentSource();
+            changed.add("consent");
+        }
+        return changed;
+    }
+
+    private static String take(String field, String stored, String incoming, Blanks blanks, List<String> changed) {
+        if (incoming == null && blanks == Blanks.KEEP || Objects.equals(stored, incoming)) {
+            return stored;
+        }
+        changed.add(field);
+        return incoming;
     }
 
     public long nextEventSequence() {

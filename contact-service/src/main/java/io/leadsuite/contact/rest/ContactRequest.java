@@ -5,7 +5,7 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-import io.leadsuite.contact.service.ContactDetails;
+import io.leadsuite.contact.domain.ContactDetails;
 
 /**
  * Body of {@code POST /contacts} and {@code POST /contacts/match}. The e-mail is trimmed and lower-cased, the phone

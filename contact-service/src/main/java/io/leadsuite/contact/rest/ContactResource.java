@@ -48,7 +48,6 @@ import io.leadsuite.contracts.Roles;
 import io.leadsuite.kit.idempotency.IdempotentRequests;
 import io.leadsuite.kit.problem.Problem;
 import io.leadsuite.kit.problem.ProblemException;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 @Path("/contacts")
@@ -132,10 +131,9 @@ public class ContactResource {
             SecurityContext security) {
         IdempotentRequests.Request keyed = idempotency.request("contacts.create", security.getUserPrincipal().getName(),
                 key, request);
-        // the contact and the remembered answer commit together
-        return idempotency.answer(keyed, () -> Panache.withTransaction(() -> contacts.create(request.toDetails())
-                .map(c -> new IdempotentRequests.Answer(201, ContactView.of(c), URI.create("/contacts/" + c.id)))
-                .call(answer -> idempotency.remember(keyed, answer))));
+        // the contact and the remembered answer commit together, in the one transaction the kit opens for the request
+        return idempotency.answerInTransaction(keyed, () -> contacts.create(request.toDetails())
+                .map(c -> new IdempotentRequests.Answer(201, ContactView.of(c), URI.create("/contacts/" + c.id))));
     }
 
     @POST

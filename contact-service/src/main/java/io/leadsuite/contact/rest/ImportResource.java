@@ -28,6 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.Cancellable;
 
+import io.leadsuite.contact.repository.ImportJobRepository;
 import io.leadsuite.contact.service.imports.ImportJobs;
 import io.leadsuite.contracts.Roles;
 import io.leadsuite.kit.problem.Problem;
@@ -71,9 +72,9 @@ public class ImportResource {
             int total, int processed, int created, int updated,
             @Schema(description = "rows that matched a contact and changed nothing") int unchanged, int failed,
             @Schema(description = "why the job FAILED") String failure, java.time.Instant createdAt,
-            java.time.Instant startedAt, java.time.Instant finishedAt, List<ImportJobs.LineError> errors){
+            java.time.Instant startedAt, java.time.Instant finishedAt, List<ImportJobRepository.LineError> errors){
 
-        static JobView of(ImportJobs.Job j) {
+        static JobView of(ImportJobRepository.Job j) {
             return new JobView(j.id(), j.state(), j.total(), j.processed(), j.created(), j.updated(), j.unchanged(),
                     j.failed(), j.failure(), j.createdAt(), j.startedAt(), j.finishedAt(), j.errors());
         }

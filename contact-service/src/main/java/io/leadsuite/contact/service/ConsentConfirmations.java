@@ -12,16 +12,15 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.FlushModeType;
-import jakarta.persistence.LockModeType;
 
 import io.leadsuite.contact.config.ContactConfig;
 import io.leadsuite.contact.domain.Contact;
+import io.leadsuite.contact.domain.ContactDetails;
 import io.leadsuite.contact.event.ContactEvents;
+import io.leadsuite.contact.repository.ContactRepository;
 import io.leadsuite.contracts.ConsentConfirmationRequested;
 import io.leadsuite.kit.domain.InvalidValues;
 import io.leadsuite.kit.domain.Violation;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
@@ -37,13 +36,16 @@ public class ConsentConfirmations {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private final ContactRepository contacts;
+    private final ContactService matching;
     private final ContactEvents events;
-    private final ContactService contacts;
     private final ContactConfig config;
 
-    public ConsentConfirmations(ContactEvents events, ContactService contacts, ContactConfig config) {
-        this.events = events;
+    public ConsentConfirmations(ContactRepository contacts, ContactService matching, ContactEvents events,
+            ContactConfig config) {
         this.contacts = contacts;
+        this.matching = matching;
+        this.events = events;
         this.config = config;
     }
 
@@ -58,22 +60,18 @@ public class ConsentConfirmations {
         ContactDetails withoutConsent = new ContactDetails(details.email(), details.firstName(), details.lastName(),
                 details.phone(), details.company(), details.jobTitle(), details.industry(), details.country(), false,
                 null);
-        return contacts.matchOrCreate(withoutConsent).chain(match -> {
+        return matching.match(withoutConsent).chain(match -> {
             Contact c = match.contact();
             if (!asked || !c.active() || c.consentMarketing) {
                 return Uni.createFrom().item(match);
             }
-            return Panache.getSession().chain(session -> session.createNativeQuery(
-                    "select count(*) from consent_confirmation where contact_id = ?1 and expires_at > ?2", Long.class)
-                    .setFlushMode(FlushModeType.COMMIT)
-                    .setParameter(1, c.id).setParameter(2, Instant.now()).getSingleResult())
-                    .chain(open -> {
-                        if (((Number) open).longValue() > 0) {
-                            c.consentPending = true;
-                            return Uni.createFrom().item(match);
-                        }
-                        return request(c, details.consentSource()).replaceWith(match);
-                    });
+            return contacts.openConfirmations(c.id, Instant.now()).chain(open -> {
+                if (open > 0) {
+                    c.consentPending = true;
+                    return Uni.createFrom().item(match);
+                }
+                return request(c, details.consentSource()).replaceWith(match);
+            });
         });
     }
 
@@ -88,28 +86,17 @@ public class ConsentConfirmations {
         byte[] random = new byte[32];
         RANDOM.nextBytes(random);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        return Panache.getSession().chain(session -> session.createNativeQuery(
-                "update contact set consent_pending = true, event_sequence = event_sequence + 1, "
-                        + "version = version + 1, updated_at = ?2 where id = ?1 returning event_sequence",
-                Long.class)
-                .setFlushMode(FlushModeType.COMMIT)
-                .setParameter(1, contact.id).setParameter(2, now)
-                .getSingleResult()
-                .chain(sequence -> session.createNativeQuery("insert into consent_confirmation (token_hash, "
-                        + "contact_id, source, created_at, expires_at) values (?1, ?2, ?3, ?4, ?5)")
-                        .setFlushMode(FlushModeType.COMMIT)
-                        .setParameter(1, hash(token)).setParameter(2, contact.id).setParameter(3, source)
-                        .setParameter(4, now).setParameter(5, expiresAt)
-                        .executeUpdate()
+        return contacts.markConsentPending(contact.id, now)
+                .chain(sequence -> contacts.addConfirmation(hash(token), contact.id, source, now, expiresAt)
                         .chain(() -> {
                             contact.consentPending = true;
-                            contact.eventSequence = ((Number) sequence).longValue();
+                            contact.eventSequence = sequence;
                             contact.version++;
                             contact.updatedAt = now;
                             return events.publishConfirmationRequested(contact.id, contact.eventSequence, now,
                                     new ConsentConfirmationRequested(contact.id, contact.email, token, expiresAt,
                                             source));
-                        })));
+                        }));
     }
 
     /**
@@ -122,30 +109,23 @@ public class ConsentConfirmations {
     public Uni<UUID> confirm(String token) {
         String hash = hash(token);
         Instant now = Instant.now();
-        return Panache.getSession().chain(session -> session.createNativeQuery(
-                "delete from consent_confirmation where token_hash = ?1 returning contact_id, source, expires_at",
-                Object[].class)
-                .setParameter(1, hash).getResultList()
-                .chain(rows -> {
-                    if (rows.isEmpty() || ContactService.toInstant(rows.get(0)[2]).isBefore(now)) {
-                        throw refused();
-                    }
-                    UUID contactId = (UUID) rows.get(0)[0];
-                    String source = (String) rows.get(0)[1];
-                    return Contact.<Contact> findById(contactId, LockModeType.PESSIMISTIC_WRITE)
-                            .chain(c -> c != null && c.status == Contact.Status.MERGED && c.mergedInto != null
-                                    ? Contact.<Contact> findById(c.mergedInto, LockModeType.PESSIMISTIC_WRITE)
-                                    : Uni.createFrom().item(c))
-                            .chain(c -> {
-                                if (c == null || !c.active()) {
-                                    throw refused();
-                                }
-                                return session.createNativeQuery(
-                                        "delete from consent_confirmation where contact_id = ?1")
-                                        .setParameter(1, contactId).executeUpdate()
-                                        .chain(() -> apply(c, source, now));
-                            });
-                }));
+        return contacts.takeConfirmation(hash).chain(confirmation -> {
+            if (confirmation == null || confirmation.expiresAt().isBefore(now)) {
+                throw refused();
+            }
+            UUID contactId = confirmation.contactId();
+            return contacts.lock(contactId)
+                    .chain(c -> c != null && c.status == Contact.Status.MERGED && c.mergedInto != null
+                            ? contacts.lock(c.mergedInto)
+                            : Uni.createFrom().item(c))
+                    .chain(c -> {
+                        if (c == null || !c.active()) {
+                            throw refused();
+                        }
+                        return contacts.deleteConfirmations(contactId)
+                                .chain(() -> apply(c, confirmation.source(), now));
+                    });
+        });
     }
 
     private Uni<UUID> apply(Contact c, String source, Instant now) {

@@ -6,6 +6,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.leadsuite.contact.config.ContactConfig;
+import io.leadsuite.contact.domain.ContactDetails;
 import io.leadsuite.contact.domain.Normaliser;
 import io.leadsuite.kit.problem.Problem;
 import io.leadsuite.kit.problem.ProblemException;

@@ -7,10 +7,9 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.hibernate.LockMode;
-
 import io.leadsuite.contact.domain.Contact;
 import io.leadsuite.contact.event.ContactEvents;
+import io.leadsuite.contact.repository.ContactRepository;
 import io.leadsuite.kit.problem.Problem;
 import io.leadsuite.kit.problem.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -26,9 +25,11 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class MergeService {
 
+    private final ContactRepository contacts;
     private final ContactEvents events;
 
-    public MergeService(ContactEvents events) {
+    public MergeService(ContactRepository contacts, ContactEvents events) {
+        this.contacts = contacts;
         this.events = events;
     }
 
@@ -46,13 +47,11 @@ public class MergeService {
         // lock both rows, always in the same order, so two merges of the same pair cannot interleave or deadlock
         UUID first = survivorId.compareTo(duplicateId) < 0 ? survivorId : duplicateId;
         UUID second = first.equals(survivorId) ? duplicateId : survivorId;
-        return Panache.getSession().chain(s -> s.find(Contact.class, first, LockMode.PESSIMISTIC_WRITE)
-                .chain(a -> s.find(Contact.class, second, LockMode.PESSIMISTIC_WRITE)
-                        .chain(b -> {
-                            Contact survivor = first.equals(survivorId) ? a : b;
-                            Contact duplicate = first.equals(survivorId) ? b : a;
-                            return merge(survivorId, survivor, duplicateId, duplicate);
-                        })));
+        return contacts.lock(first).chain(a -> contacts.lock(second).chain(b -> {
+            Contact survivor = first.equals(survivorId) ? a : b;
+            Contact duplicate = first.equals(survivorId) ? b : a;
+            return merge(survivorId, survivor, duplicateId, duplicate);
+        }));
     }
 
     private Uni<Merged> merge(UUID survivorId, Contact survivor, UUID duplicateId, Contact duplicate) {
@@ -105,24 +104,15 @@ public class MergeService {
         if (!changed.isEmpty()) {
             survivor.updatedAt = now;
         }
-        return Panache.getSession().chain(s -> s.createNativeQuery(
-                "update consent_change set contact_id = ?1 where contact_id = ?2")
-                .setParameter(1, survivor.id).setParameter(2, duplicate.id).executeUpdate()
-                // earlier duplicates of the duplicate now point straight at the survivor
-                .chain(() -> s.createNativeQuery("update contact set merged_into = ?1, version = version + 1 "
-                        + "where merged_into = ?2 and status = 'MERGED'")
-                        .setParameter(1, survivor.id).setParameter(2, duplicate.id).executeUpdate())
+        return contacts.mergeInto(survivor.id, duplicate.id)
                 .chain(() -> consentLost
-                        ? s.createNativeQuery("insert into consent_change (contact_id, marketing, at, source) "
-                                + "values (?1, false, ?2, ?3)")
-                                .setParameter(1, survivor.id).setParameter(2, now)
-                                .setParameter(3, survivor.consentSource).executeUpdate()
-                        : Uni.createFrom().item(0))
+                        ? contacts.recordConsent(survivor.id, false, now, survivor.consentSource)
+                        : Uni.createFrom().voidItem())
                 .chain(() -> events.publishMerged(survivor, duplicate, now))
                 .chain(() -> changed.isEmpty() ? Uni.createFrom().voidItem()
                         : events.publishUpdated(survivor, changed, now))
-                .chain(() -> s.flush())
-                .replaceWith(new Merged(survivor, true)));
+                .chain(() -> Panache.getSession().chain(s -> s.flush()))
+                .replaceWith(new Merged(survivor, true));
     }
 
     private static String fill(String field, String survivor, String duplicate, List<String> changed) {

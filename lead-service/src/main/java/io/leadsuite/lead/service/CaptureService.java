@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.hibernate.exception.ConstraintViolationException;
 
+import io.leadsuite.kit.sql.UniqueViolation;
 import io.leadsuite.lead.client.ContactDirectory;
 import io.leadsuite.lead.client.ContactServiceClient.ContactDetails;
 import io.leadsuite.lead.service.LeadService.CaptureCommand;
@@ -52,7 +53,7 @@ public class CaptureService {
                                 .map(recorded -> new CaptureResult(match.contact().id(), recorded.lead().id,
                                         match.created(), recorded.created()))
                                 .call(result -> inTransaction.apply(result))))
-                        .onFailure(CaptureService::isUniqueViolation).retry().atMost(2))
+                        .onFailure(UniqueViolation::in).retry().atMost(2))
                 .invoke(metrics::captured);
     }
 

@@ -13,6 +13,7 @@ import io.leadsuite.kit.domain.Violation;
 import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.kit.sql.SessionSql;
+import io.leadsuite.kit.sql.UniqueViolation;
 import io.leadsuite.lead.domain.Flow;
 import io.leadsuite.lead.domain.FlowValidator;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -119,7 +120,7 @@ public class FlowCatalog {
                             .executeUpdate())
                             .replaceWith(versioned);
                 }))
-                .onFailure(CaptureService::isUniqueViolation)
+                .onFailure(UniqueViolation::in)
                 .transform(e -> ProblemException.conflict("Flow " + id + " was changed at the same time; retry"))
                 .map(this::remember);
     }

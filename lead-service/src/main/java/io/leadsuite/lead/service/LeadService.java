@@ -23,6 +23,7 @@ import io.leadsuite.contracts.ScoreChanged;
 import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.kit.sql.SessionSql;
+import io.leadsuite.kit.sql.UniqueViolation;
 import io.leadsuite.lead.campaign.Campaigns;
 import io.leadsuite.lead.domain.Cause;
 import io.leadsuite.lead.domain.Flow;
@@ -389,7 +390,7 @@ public class LeadService {
                         "Unknown flow " + command.flow(), List.of(new FieldError("flow", "no such flow"))))
                 .chain(flow -> topics.resolve(command.topic(), "topic")
                         .chain(topic -> open(command, topic, flow, now, actor))))
-                .onFailure(CaptureService::isUniqueViolation)
+                .onFailure(UniqueViolation::in)
                 .transform(e -> ProblemException.conflict("The contact already has an open lead on this topic"));
     }
 
@@ -432,7 +433,7 @@ public class LeadService {
     public Uni<Lead> reopen(UUID id, Long ifMatch, String reason, Actor actor) {
         return change(id, ifMatch, false, (lead, flows, now) -> lead.reopen(flows.current(), flows.origin(),
                 actor.name(), reason, now))
-                .onFailure(CaptureService::isUniqueViolation).transform(e -> ProblemException
+                .onFailure(UniqueViolation::in).transform(e -> ProblemException
                         .conflict("The contact has another open lead on this topic; it cannot be reopened"));
     }
 
@@ -444,7 +445,7 @@ public class LeadService {
                         .replaceWithVoid();
         return topicKnown.chain(() -> change(id, ifMatch, false, (lead, flows, now) -> lead.update(patch, actor.name(),
                 now)))
-                .onFailure(CaptureService::isUniqueViolation).transform(e -> ProblemException
+                .onFailure(UniqueViolation::in).transform(e -> ProblemException
                         .conflict("The contact already has an open lead on that topic"));
     }
 

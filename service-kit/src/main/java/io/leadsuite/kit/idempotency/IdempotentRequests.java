@@ -68,6 +68,17 @@ public class IdempotentRequests {
                 .onFailure(KeyTakenException.class).retry().atMost(2);
     }
 
+    /**
+     * Answers a keyed request in one transaction that this opens: {@code firstTime} does the request's work in it
+     * (without a transaction of its own) and its answer is remembered in it, so the key is only ever stored together
+     * with its effect. A repeat after a racing request took the key runs in a new transaction. Without a key, the
+     * same transaction and nothing remembered.
+     */
+    public Uni<Response> answerInTransaction(Request request, Supplier<Uni<Answer>> firstTime) {
+        return answer(request, () -> Panache.withTransaction(
+                () -> firstTime.get().call(answer -> remember(request, answer))));
+    }
+
     private static Response respond(Answer answer) {
         Response.ResponseBuilder builder = Response.status(answer.status()).entity(answer.body());
         if (answer.location() != null) {

@@ -9,46 +9,32 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.agroal.api.AgroalDataSource;
+import io.leadsuite.contact.config.ContactConfig;
+import io.leadsuite.contact.repository.ImportJobRepository;
 import io.leadsuite.kit.csv.ColumnMapping;
 import io.leadsuite.kit.csv.CsvReader;
 import io.leadsuite.kit.problem.Problem;
 import io.leadsuite.kit.problem.ProblemException;
 
 /**
- * Import jobs as stored (JDBC, blocking: call from a worker thread). The upload streams the CSV record by record into
- * {@code import_row} with PostgreSQL COPY, together with the job, in one transaction: the job exists with all its rows
- * or not at all. Only mapped columns are stored.
+ * Import jobs: the upload, a job's progress and its cancellation (JDBC, blocking: call from a worker thread; the
+ * import is the service's JDBC exception, see the service package). The upload streams the CSV record by record into
+ * the job's rows with PostgreSQL COPY, together with the job, in one transaction: the job exists with all its rows or
+ * not at all. Only mapped columns are stored.
  */
 @ApplicationScoped
 public class ImportJobs {
-
-    /** A job's progress as {@code GET /contacts/imports/{id}} shows it. */
-    public record Job(UUID id, String state, int total, int processed, int created, int updated, int unchanged,
-            int failed, String failure, Instant createdAt, Instant startedAt, Instant finishedAt,
-            List<LineError> errors) {
-    }
-
-    public record LineError(int line, String message) {
-    }
 
     /**
      * The columns of a contact import, recognised by header, case-insensitively: {@code email},
@@ -59,11 +45,13 @@ public class ImportJobs {
             "email", "no e-mail column: name one 'email' or map it with map=email:<header>");
 
     private final AgroalDataSource db;
+    private final ImportJobRepository jobs;
     private final ObjectMapper mapper;
-    private final io.leadsuite.contact.config.ContactConfig.Imports config;
+    private final ContactConfig.Imports config;
 
-    public ImportJobs(AgroalDataSource db, ObjectMapper mapper, io.leadsuite.contact.config.ContactConfig config) {
+    public ImportJobs(AgroalDataSource db, ImportJobRepository jobs, ObjectMapper mapper, ContactConfig config) {
         this.db = db;
+        this.jobs = jobs;
         this.mapper = mapper;
         this.config = config.imports();
     }
@@ -84,21 +72,13 @@ public class ImportJobs {
                             List.of(new Problem.FieldError("header", "the first line must name the columns")));
                 }
                 ColumnMapping columns = ColumnMapping.resolve(FIELDS, header.fields(), mapping);
-                try (PreparedStatement s = c.prepareStatement(
-                        "insert into import_job (id, state, total) values (?, 'QUEUED', 0)")) {
-                    s.setObject(1, id);
-                    s.executeUpdate();
-                }
-                int total = copyRows(c, id, csv, columns);
+                jobs.insertQueued(c, id);
+                int total = jobs.copyRows(c, id, () -> next(csv, columns));
                 if (total == 0) {
                     throw ProblemException.unprocessable("The CSV has no data rows",
                             List.of(new Problem.FieldError("body", "no rows after the header")));
                 }
-                try (PreparedStatement s = c.prepareStatement("update import_job set total = ? where id = ?")) {
-                    s.setInt(1, total);
-                    s.setObject(2, id);
-                    s.executeUpdate();
-                }
+                jobs.setTotal(c, id, total);
                 c.commit();
                 return id;
             } catch (RuntimeException | IOException | SQLException e) {
@@ -114,51 +94,24 @@ public class ImportJobs {
         }
     }
 
-    private int copyRows(Connection c, UUID id, CsvReader csv, ColumnMapping columns)
-            throws SQLException, IOException {
-        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI()
-                .copyIn("copy import_row (job_id, line, data, error) from stdin");
-        int total = 0;
-        try {
-            StringBuilder batch = new StringBuilder(256 * 1024);
-            String job = id.toString();
-            CsvReader.Row row;
-            while ((row = csv.next()) != null) {
-                if (row.blank()) {
-                    continue;
-                }
-                total++;
-                String data = null;
-                String error = row.error();
-                if (error == null) {
-                    Map<String, String> values = columns.apply(row.fields());
-                    if (values == null) {
-                        error = "expected " + columns.width() + " fields as in the header, found "
-                                + row.fields().size();
-                    } else {
-                        data = json(values);
-                    }
-                }
-                batch.append(job).append('\t').append(row.line()).append('\t');
-                appendCopyValue(batch, data);
-                batch.append('\t');
-                appendCopyValue(batch, error);
-                batch.append('\n');
-                if (batch.length() > 200 * 1024) {
-                    byte[] bytes = batch.toString().getBytes(StandardCharsets.UTF_8);
-                    copy.writeToCopy(bytes, 0, bytes.length);
-                    batch.setLength(0);
-                }
-            }
-            byte[] bytes = batch.toString().getBytes(StandardCharsets.UTF_8);
-            copy.writeToCopy(bytes, 0, bytes.length);
-            copy.endCopy();
-            return total;
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
+    /** The next non-blank record as a row to store: its mapped fields as JSON, or why it cannot be read. */
+    private ImportJobRepository.Row next(CsvReader csv, ColumnMapping columns) throws IOException {
+        CsvReader.Row row;
+        do {
+            row = csv.next();
+        } while (row != null && row.blank());
+        if (row == null) {
+            return null;
         }
+        if (row.error() != null) {
+            return new ImportJobRepository.Row(row.line(), null, row.error());
+        }
+        Map<String, String> values = columns.apply(row.fields());
+        if (values == null) {
+            return new ImportJobRepository.Row(row.line(), null,
+                    "expected " + columns.width() + " fields as in the header, found " + row.fields().size());
+        }
+        return new ImportJobRepository.Row(row.line(), json(values), null);
     }
 
     private String json(Map<String, String> values) {
@@ -169,56 +122,14 @@ public class ImportJobs {
         }
     }
 
-    /** COPY text format: \N for null, backslash escapes for backslash, tab, CR, LF. */
-    static void appendCopyValue(StringBuilder out, String value) {
-        if (value == null) {
-            out.append("\\N");
-            return;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char ch = value.charAt(i);
-            switch (ch) {
-                case '\\' -> out.append("\\\\");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\u0000' -> {
-                    // PostgreSQL text cannot hold NUL; JSON-encoded data never contains one
-                }
-                default -> out.append(ch);
-            }
-        }
-    }
-
     /** The job and its reported failed lines, in line order; 404 when unknown. */
-    public Job find(UUID id) {
+    public ImportJobRepository.Job find(UUID id) {
         try (Connection c = db.getConnection()) {
-            Job job;
-            try (PreparedStatement s = c.prepareStatement("select state, total, processed, created, updated, "
-                    + "unchanged, failed, failure, created_at, started_at, finished_at from import_job where id = ?")) {
-                s.setObject(1, id);
-                try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) {
-                        throw ProblemException.notFound("Import job", id);
-                    }
-                    job = new Job(id, rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getInt(5),
-                            rs.getInt(6), rs.getInt(7), rs.getString(8), instant(rs, 9), instant(rs, 10),
-                            instant(rs, 11), List.of());
-                }
+            ImportJobRepository.Job job = jobs.find(c, id);
+            if (job == null) {
+                throw ProblemException.notFound("Import job", id);
             }
-            List<LineError> errors = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement(
-                    "select line, message from import_error where job_id = ? order by line")) {
-                s.setObject(1, id);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        errors.add(new LineError(rs.getInt(1), rs.getString(2)));
-                    }
-                }
-            }
-            return new Job(job.id(), job.state(), job.total(), job.processed(), job.created(), job.updated(),
-                    job.unchanged(), job.failed(), job.failure(), job.createdAt(), job.startedAt(), job.finishedAt(),
-                    List.copyOf(errors));
+            return job;
         } catch (SQLException e) {
             throw new IllegalStateException("Reading the import failed", e);
         }
@@ -228,33 +139,19 @@ public class ImportJobs {
      * Cancels a queued or running job: no further chunk starts (a chunk being processed commits first, then the
      * worker stops); its remaining rows are deleted. Cancelling a cancelled job changes nothing; a finished one: 409.
      */
-    public Job cancel(UUID id) {
+    public ImportJobRepository.Job cancel(UUID id) {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
-                String state;
-                try (PreparedStatement s = c.prepareStatement("select state from import_job where id = ? for update")) {
-                    s.setObject(1, id);
-                    try (ResultSet rs = s.executeQuery()) {
-                        if (!rs.next()) {
-                            throw ProblemException.notFound("Import job", id);
-                        }
-                        state = rs.getString(1);
-                    }
+                String state = jobs.lockState(c, id);
+                if (state == null) {
+                    throw ProblemException.notFound("Import job", id);
                 }
                 if (state.equals("DONE") || state.equals("FAILED")) {
                     throw ProblemException.conflict("The import already ended: " + state).with("state", state);
                 }
                 if (!state.equals("CANCELLED")) {
-                    try (PreparedStatement s = c.prepareStatement("update import_job set state = 'CANCELLED', "
-                            + "finished_at = now(), lease_until = null where id = ?")) {
-                        s.setObject(1, id);
-                        s.executeUpdate();
-                    }
-                    try (PreparedStatement s = c.prepareStatement("delete from import_row where job_id = ?")) {
-                        s.setObject(1, id);
-                        s.executeUpdate();
-                    }
+                    jobs.cancel(c, id);
                 }
                 c.commit();
             } catch (RuntimeException | SQLException e) {
@@ -265,10 +162,5 @@ public class ImportJobs {
             throw new IllegalStateException("Cancelling the import failed", e);
         }
         return find(id);
-    }
-
-    static Instant instant(ResultSet rs, int column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
     }
 }

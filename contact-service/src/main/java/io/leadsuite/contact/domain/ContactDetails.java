@@ -1,4 +1,4 @@
-package io.leadsuite.contact.service;
+package io.leadsuite.contact.domain;
 
 /**
  * What a caller knows about a person when creating, matching or importing a contact, as given (not yet normalised).
