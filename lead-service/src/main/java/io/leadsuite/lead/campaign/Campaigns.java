@@ -3,14 +3,20 @@ package io.leadsuite.lead.campaign;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.FlushModeType;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
+import io.leadsuite.contracts.ScoreChanged;
 import io.leadsuite.kit.domain.InvalidValues;
 import io.leadsuite.kit.domain.StateConflict;
 import io.leadsuite.kit.domain.Violation;
@@ -66,6 +72,7 @@ public class Campaigns {
             BigDecimal influencedRevenue, BigDecimal pipelineRevenue) {
     }
 
+    private static final Logger LOG = Logger.getLogger(Campaigns.class);
     private static final String COLUMNS = "id, name, channel, starts_on, ends_on, cost, created_at, updated_at, version";
 
     private final Unknown unknown;
@@ -75,33 +82,96 @@ public class Campaigns {
     }
 
     /**
-     * The campaign a capture, import row or interaction names, in the caller's transaction: by its id, or by its name
-     * whatever the case and surrounding blanks. Otherwise (REGISTER) a campaign of that name joins the list, or
-     * (REFUSE) the command is refused naming {@code field}.
+     * The campaign a capture or import row names, in the caller's transaction: by its id, or by its name whatever the
+     * case and surrounding blanks. Otherwise (REGISTER) a campaign of that name joins the list, or (REFUSE) the
+     * command is refused naming {@code field}.
      */
     public Uni<UUID> resolve(String campaign, String field) {
         String name = campaign.strip();
+        return find(name).chain(found -> {
+            if (found != null) {
+                return Uni.createFrom().item(found);
+            }
+            if (unknown == Unknown.REFUSE) {
+                return Uni.createFrom().failure(new InvalidValues("Unknown campaign '" + name + "'",
+                        List.of(new Violation(field, "no campaign has this id or name (GET /campaigns); "
+                                + "create it with POST /campaigns"))));
+            }
+            return register(name);
+        });
+    }
+
+    /**
+     * Adds the campaigns that score updates name and the list does not have yet (REGISTER; nothing under REFUSE), in
+     * the caller's transaction, one after the other by lower-cased name: a consumer calls it before it locks leads,
+     * as a capture resolves its campaign before it locks its lead, so that two transactions adding the same names
+     * wait for each other in one order instead of deadlocking.
+     */
+    public Uni<Void> registerNamed(Collection<String> campaigns) {
+        if (unknown == Unknown.REFUSE || campaigns.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<String> names = campaigns.stream().map(String::strip).filter(name -> !name.isEmpty())
+                .collect(Collectors.toMap(name -> name.toLowerCase(Locale.ROOT), name -> name, (a, b) -> a,
+                        TreeMap::new))
+                .values().stream().toList();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (String name : names) {
+            chain = chain.chain(() -> find(name).chain(found -> found != null ? Uni.createFrom().voidItem()
+                    : register(name).replaceWithVoid()));
+        }
+        return chain;
+    }
+
+    /**
+     * Records that the interactions scoring applied to the lead touched the campaigns they named, in the caller's
+     * transaction; a touch already recorded (a redelivery, a repeat in another update) is not recorded again. A
+     * campaign that is not in the list is added with its name (REGISTER) or, under REFUSE, the touch is left out and
+     * logged: scoring accepted the interaction long before and its points count, so an unknown name never costs the
+     * interaction, and the list does not grow from what tracking systems send.
+     */
+    public Uni<Void> touchedByInteractions(UUID lead, List<ScoreChanged.CampaignTouch> touches) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (ScoreChanged.CampaignTouch touch : touches) {
+            String name = touch.campaign() == null ? "" : touch.campaign().strip();
+            if (name.isEmpty()) {
+                continue;
+            }
+            chain = chain.chain(() -> find(name)
+                    .chain(found -> found != null || unknown == Unknown.REFUSE ? Uni.createFrom().item(found)
+                            : register(name))
+                    .chain(campaign -> {
+                        if (campaign == null) {
+                            LOG.infof("Interaction %s named campaign '%s', which is not in the list "
+                                    + "(leadsuite.campaigns.unknown=REFUSE): no touch recorded for lead %s",
+                                    touch.interactionId(), name, lead);
+                            return Uni.createFrom().voidItem();
+                        }
+                        return touch(campaign, lead, TouchKind.INTERACTION, touch.interactionId(),
+                                touch.occurredAt());
+                    }));
+        }
+        return chain;
+    }
+
+    /** The campaign of this id or name (any case), or null; in the caller's session. */
+    private static Uni<UUID> find(String name) {
         UUID id = uuidOrNull(name);
         return Panache.getSession().chain(s -> s.createNativeQuery("select id from campaign where id = ?1 or "
                 + "lower(name) = lower(?2) order by (id = ?1) desc limit 1", UUID.class)
                 .setParameter(1, id == null ? new UUID(0, 0) : id).setParameter(2, name)
-                .setFlushMode(FlushModeType.COMMIT).getResultList()
-                .chain(found -> {
-                    if (!found.isEmpty()) {
-                        return Uni.createFrom().item(found.get(0));
-                    }
-                    if (unknown == Unknown.REFUSE) {
-                        return Uni.createFrom().failure(new InvalidValues("Unknown campaign '" + name + "'",
-                                List.of(new Violation(field, "no campaign has this id or name (GET /campaigns); "
-                                        + "create it with POST /campaigns"))));
-                    }
-                    return s.createNativeQuery("insert into campaign (id, name) values (?1, ?2) on conflict "
-                            + "(lower(name)) do nothing").setParameter(1, UUID.randomUUID())
-                            .setParameter(2, name).setFlushMode(FlushModeType.COMMIT).executeUpdate()
-                            .chain(() -> s.createNativeQuery("select id from campaign where lower(name) = lower(?1)",
-                                    UUID.class).setParameter(1, name).setFlushMode(FlushModeType.COMMIT)
-                                    .getSingleResult());
-                }));
+                .setFlushMode(FlushModeType.COMMIT).getResultList())
+                .map(found -> found.isEmpty() ? null : found.get(0));
+    }
+
+    /** Adds a campaign of only this name (another transaction may add it at the same time); its id. */
+    private static Uni<UUID> register(String name) {
+        return Panache.getSession().chain(s -> s.createNativeQuery("insert into campaign (id, name) values (?1, ?2) "
+                + "on conflict (lower(name)) do nothing").setParameter(1, UUID.randomUUID())
+                .setParameter(2, name).setFlushMode(FlushModeType.COMMIT).executeUpdate()
+                .chain(() -> s.createNativeQuery("select id from campaign where lower(name) = lower(?1)",
+                        UUID.class).setParameter(1, name).setFlushMode(FlushModeType.COMMIT)
+                        .getSingleResult()));
     }
 
     /** Records that the campaign touched the lead, in the caller's transaction; an interaction touches once. */

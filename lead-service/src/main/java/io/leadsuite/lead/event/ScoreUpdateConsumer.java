@@ -1,5 +1,7 @@
 package io.leadsuite.lead.event;
 
+import java.util.Objects;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -12,6 +14,7 @@ import io.leadsuite.contracts.ScoreChanged;
 import io.leadsuite.kit.consumer.BatchConsumers;
 import io.leadsuite.kit.inbox.EventHandlers;
 import io.leadsuite.kit.inbox.Inbox;
+import io.leadsuite.lead.campaign.Campaigns;
 import io.leadsuite.lead.nurture.NurtureService;
 import io.leadsuite.lead.service.LeadService;
 import io.quarkus.runtime.StartupEvent;
@@ -29,13 +32,18 @@ public class ScoreUpdateConsumer {
     private final EventHandlers handlers;
     private final Multi<Message<JsonObject>> messages;
 
-    public ScoreUpdateConsumer(Inbox inbox, LeadService leads, NurtureService nurture,
+    public ScoreUpdateConsumer(Inbox inbox, LeadService leads, NurtureService nurture, Campaigns campaigns,
             @Channel("score-updates") Multi<Message<JsonObject>> messages) {
         this.messages = messages;
         this.handlers = inbox.handlers(EventTypes.SCORE_UPDATES)
                 .on(EventTypes.SCORE_CHANGED, ScoreChanged.class,
                         update -> leads.applyScoreUpdate(update).chain(() -> nurture.scoreApplied(update)))
-                .lockFirst(updates -> leads.lockAll(updates.stream().map(Envelope::subject).toList()));
+                // the campaigns the batch names first, then its leads: the order a capture takes them in
+                .lockFirst(updates -> campaigns.registerNamed(updates.stream()
+                        .filter(update -> update.data() instanceof ScoreChanged)
+                        .flatMap(update -> ((ScoreChanged) update.data()).campaignTouches().stream())
+                        .map(ScoreChanged.CampaignTouch::campaign).filter(Objects::nonNull).toList())
+                        .chain(() -> leads.lockAll(updates.stream().map(Envelope::subject).toList())));
     }
 
     void start(@Observes StartupEvent event, BatchConsumers consumers) {
