@@ -3,12 +3,8 @@ package io.leadsuite.lead.campaign;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
-import java.util.TreeMap;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.FlushModeType;
@@ -29,8 +25,9 @@ import io.smallrye.mutiny.Uni;
  * Marketing campaigns (name, channel, period, cost) that captures, import rows and interactions name, by id or by
  * name in any case. A lead keeps the campaign it came from; every capture or interaction that names a campaign is a
  * touch of it, and a campaign's results are read from its touches: its members (contacts), leads and the revenue they
- * won. A campaign that is not in the list is, by {@code leadsuite.campaigns.unknown}, added to it with only its name
- * (REGISTER, the default) or refused (REFUSE: 422 naming the field), as topics are.
+ * won. A campaign that a capture or import row names and that is not in the list is, by
+ * {@code leadsuite.campaigns.unknown}, added to it with only its name (REGISTER, the default) or refused (REFUSE: 422
+ * naming the field), as topics are; an interaction touches only campaigns in the list.
  */
 @ApplicationScoped
 public class Campaigns {
@@ -102,33 +99,13 @@ public class Campaigns {
     }
 
     /**
-     * Adds the campaigns that score updates name and the list does not have yet (REGISTER; nothing under REFUSE), in
-     * the caller's transaction, one after the other by lower-cased name: a consumer calls it before it locks leads,
-     * as a capture resolves its campaign before it locks its lead, so that two transactions adding the same names
-     * wait for each other in one order instead of deadlocking.
-     */
-    public Uni<Void> registerNamed(Collection<String> campaigns) {
-        if (unknown == Unknown.REFUSE || campaigns.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        List<String> names = campaigns.stream().map(String::strip).filter(name -> !name.isEmpty())
-                .collect(Collectors.toMap(name -> name.toLowerCase(Locale.ROOT), name -> name, (a, b) -> a,
-                        TreeMap::new))
-                .values().stream().toList();
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (String name : names) {
-            chain = chain.chain(() -> find(name).chain(found -> found != null ? Uni.createFrom().voidItem()
-                    : register(name).replaceWithVoid()));
-        }
-        return chain;
-    }
-
-    /**
      * Records that the interactions scoring applied to the lead touched the campaigns they named, in the caller's
-     * transaction; a touch already recorded (a redelivery, a repeat in another update) is not recorded again. A
-     * campaign that is not in the list is added with its name (REGISTER) or, under REFUSE, the touch is left out and
-     * logged: scoring accepted the interaction long before and its points count, so an unknown name never costs the
-     * interaction, and the list does not grow from what tracking systems send.
+     * transaction; a touch already recorded (a redelivery, a repeat in another update) is not recorded again. Only
+     * campaigns in the list are touched, whatever {@code leadsuite.campaigns.unknown} says (it governs what staff,
+     * forms and imports enter): an interaction's attributes are free text from a tracking system, and a campaign made
+     * of one would outlive the erasure of the person it was about, while scoring erases the interaction itself. A name
+     * that is not in the list costs the interaction nothing (scoring accepted it and its points count); it touches no
+     * campaign.
      */
     public Uni<Void> touchedByInteractions(UUID lead, List<ScoreChanged.CampaignTouch> touches) {
         Uni<Void> chain = Uni.createFrom().voidItem();
@@ -137,19 +114,14 @@ public class Campaigns {
             if (name.isEmpty()) {
                 continue;
             }
-            chain = chain.chain(() -> find(name)
-                    .chain(found -> found != null || unknown == Unknown.REFUSE ? Uni.createFrom().item(found)
-                            : register(name))
-                    .chain(campaign -> {
-                        if (campaign == null) {
-                            LOG.infof("Interaction %s named campaign '%s', which is not in the list "
-                                    + "(leadsuite.campaigns.unknown=REFUSE): no touch recorded for lead %s",
-                                    touch.interactionId(), name, lead);
-                            return Uni.createFrom().voidItem();
-                        }
-                        return touch(campaign, lead, TouchKind.INTERACTION, touch.interactionId(),
-                                touch.occurredAt());
-                    }));
+            chain = chain.chain(() -> find(name).chain(campaign -> {
+                if (campaign == null) {
+                    LOG.debugf("Interaction %s named a campaign that is not in the list: no touch for lead %s",
+                            touch.interactionId(), lead);
+                    return Uni.createFrom().voidItem();
+                }
+                return touch(campaign, lead, TouchKind.INTERACTION, touch.interactionId(), touch.occurredAt());
+            }));
         }
         return chain;
     }

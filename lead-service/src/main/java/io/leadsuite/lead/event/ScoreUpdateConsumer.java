@@ -1,7 +1,5 @@
 package io.leadsuite.lead.event;
 
-import java.util.Objects;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -14,7 +12,6 @@ import io.leadsuite.contracts.ScoreChanged;
 import io.leadsuite.kit.consumer.BatchConsumers;
 import io.leadsuite.kit.inbox.EventHandlers;
 import io.leadsuite.kit.inbox.Inbox;
-import io.leadsuite.lead.campaign.Campaigns;
 import io.leadsuite.lead.nurture.NurtureService;
 import io.leadsuite.lead.service.LeadService;
 import io.quarkus.runtime.StartupEvent;
@@ -32,18 +29,13 @@ public class ScoreUpdateConsumer {
     private final EventHandlers handlers;
     private final Multi<Message<JsonObject>> messages;
 
-    public ScoreUpdateConsumer(Inbox inbox, LeadService leads, NurtureService nurture, Campaigns campaigns,
+    public ScoreUpdateConsumer(Inbox inbox, LeadService leads, NurtureService nurture,
             @Channel("score-updates") Multi<Message<JsonObject>> messages) {
         this.messages = messages;
         this.handlers = inbox.handlers(EventTypes.SCORE_UPDATES)
                 .on(EventTypes.SCORE_CHANGED, ScoreChanged.class,
                         update -> leads.applyScoreUpdate(update).chain(() -> nurture.scoreApplied(update)))
-                // the campaigns the batch names first, then its leads: the order a capture takes them in
-                .lockFirst(updates -> campaigns.registerNamed(updates.stream()
-                        .filter(update -> update.data() instanceof ScoreChanged)
-                        .flatMap(update -> ((ScoreChanged) update.data()).campaignTouches().stream())
-                        .map(ScoreChanged.CampaignTouch::campaign).filter(Objects::nonNull).toList())
-                        .chain(() -> leads.lockAll(updates.stream().map(Envelope::subject).toList())));
+                .lockFirst(updates -> leads.lockAll(updates.stream().map(Envelope::subject).toList()));
     }
 
     void start(@Observes StartupEvent event, BatchConsumers consumers) {

@@ -51,7 +51,7 @@ class CampaignsRefusedTest {
 
     /**
      * An interaction was accepted by scoring long before lead-service hears of its campaign: an unknown one is left
-     * out (not added to the list), a known one is touched, and the score counts either way.
+     * out (not added to the list, as under REGISTER), a known one is touched, and the score counts either way.
      */
     @Test
     void anInteractionNamingAnUnknownCampaignStillScoresAndTouchesOnlyKnownOnes() {
