@@ -10,7 +10,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.FlushModeType;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
+import io.leadsuite.contracts.ScoreChanged;
 import io.leadsuite.kit.domain.InvalidValues;
 import io.leadsuite.kit.domain.StateConflict;
 import io.leadsuite.kit.domain.Violation;
@@ -23,8 +25,9 @@ import io.smallrye.mutiny.Uni;
  * Marketing campaigns (name, channel, period, cost) that captures, import rows and interactions name, by id or by
  * name in any case. A lead keeps the campaign it came from; every capture or interaction that names a campaign is a
  * touch of it, and a campaign's results are read from its touches: its members (contacts), leads and the revenue they
- * won. A campaign that is not in the list is, by {@code leadsuite.campaigns.unknown}, added to it with only its name
- * (REGISTER, the default) or refused (REFUSE: 422 naming the field), as topics are.
+ * won. A campaign that a capture or import row names and that is not in the list is, by
+ * {@code leadsuite.campaigns.unknown}, added to it with only its name (REGISTER, the default) or refused (REFUSE: 422
+ * naming the field), as topics are; an interaction touches only campaigns in the list.
  */
 @ApplicationScoped
 public class Campaigns {
@@ -66,6 +69,7 @@ public class Campaigns {
             BigDecimal influencedRevenue, BigDecimal pipelineRevenue) {
     }
 
+    private static final Logger LOG = Logger.getLogger(Campaigns.class);
     private static final String COLUMNS = "id, name, channel, starts_on, ends_on, cost, created_at, updated_at, version";
 
     private final Unknown unknown;
@@ -75,33 +79,71 @@ public class Campaigns {
     }
 
     /**
-     * The campaign a capture, import row or interaction names, in the caller's transaction: by its id, or by its name
-     * whatever the case and surrounding blanks. Otherwise (REGISTER) a campaign of that name joins the list, or
-     * (REFUSE) the command is refused naming {@code field}.
+     * The campaign a capture or import row names, in the caller's transaction: by its id, or by its name whatever the
+     * case and surrounding blanks. Otherwise (REGISTER) a campaign of that name joins the list, or (REFUSE) the
+     * command is refused naming {@code field}.
      */
     public Uni<UUID> resolve(String campaign, String field) {
         String name = campaign.strip();
+        return find(name).chain(found -> {
+            if (found != null) {
+                return Uni.createFrom().item(found);
+            }
+            if (unknown == Unknown.REFUSE) {
+                return Uni.createFrom().failure(new InvalidValues("Unknown campaign '" + name + "'",
+                        List.of(new Violation(field, "no campaign has this id or name (GET /campaigns); "
+                                + "create it with POST /campaigns"))));
+            }
+            return register(name);
+        });
+    }
+
+    /**
+     * Records that the interactions scoring applied to the lead touched the campaigns they named, in the caller's
+     * transaction; a touch already recorded (a redelivery, a repeat in another update) is not recorded again. Only
+     * campaigns in the list are touched, whatever {@code leadsuite.campaigns.unknown} says (it governs what staff,
+     * forms and imports enter): an interaction's attributes are free text from a tracking system, and a campaign made
+     * of one would outlive the erasure of the person it was about, while scoring erases the interaction itself. A name
+     * that is not in the list costs the interaction nothing (scoring accepted it and its points count); it touches no
+     * campaign.
+     */
+    public Uni<Void> touchedByInteractions(UUID lead, List<ScoreChanged.CampaignTouch> touches) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (ScoreChanged.CampaignTouch touch : touches) {
+            String name = touch.campaign() == null ? "" : touch.campaign().strip();
+            if (name.isEmpty()) {
+                continue;
+            }
+            chain = chain.chain(() -> find(name).chain(campaign -> {
+                if (campaign == null) {
+                    LOG.debugf("Interaction %s named a campaign that is not in the list: no touch for lead %s",
+                            touch.interactionId(), lead);
+                    return Uni.createFrom().voidItem();
+                }
+                return touch(campaign, lead, TouchKind.INTERACTION, touch.interactionId(), touch.occurredAt());
+            }));
+        }
+        return chain;
+    }
+
+    /** The campaign of this id or name (any case), or null; in the caller's session. */
+    private static Uni<UUID> find(String name) {
         UUID id = uuidOrNull(name);
         return Panache.getSession().chain(s -> s.createNativeQuery("select id from campaign where id = ?1 or "
                 + "lower(name) = lower(?2) order by (id = ?1) desc limit 1", UUID.class)
                 .setParameter(1, id == null ? new UUID(0, 0) : id).setParameter(2, name)
-                .setFlushMode(FlushModeType.COMMIT).getResultList()
-                .chain(found -> {
-                    if (!found.isEmpty()) {
-                        return Uni.createFrom().item(found.get(0));
-                    }
-                    if (unknown == Unknown.REFUSE) {
-                        return Uni.createFrom().failure(new InvalidValues("Unknown campaign '" + name + "'",
-                                List.of(new Violation(field, "no campaign has this id or name (GET /campaigns); "
-                                        + "create it with POST /campaigns"))));
-                    }
-                    return s.createNativeQuery("insert into campaign (id, name) values (?1, ?2) on conflict "
-                            + "(lower(name)) do nothing").setParameter(1, UUID.randomUUID())
-                            .setParameter(2, name).setFlushMode(FlushModeType.COMMIT).executeUpdate()
-                            .chain(() -> s.createNativeQuery("select id from campaign where lower(name) = lower(?1)",
-                                    UUID.class).setParameter(1, name).setFlushMode(FlushModeType.COMMIT)
-                                    .getSingleResult());
-                }));
+                .setFlushMode(FlushModeType.COMMIT).getResultList())
+                .map(found -> found.isEmpty() ? null : found.get(0));
+    }
+
+    /** Adds a campaign of only this name (another transaction may add it at the same time); its id. */
+    private static Uni<UUID> register(String name) {
+        return Panache.getSession().chain(s -> s.createNativeQuery("insert into campaign (id, name) values (?1, ?2) "
+                + "on conflict (lower(name)) do nothing").setParameter(1, UUID.randomUUID())
+                .setParameter(2, name).setFlushMode(FlushModeType.COMMIT).executeUpdate()
+                .chain(() -> s.createNativeQuery("select id from campaign where lower(name) = lower(?1)",
+                        UUID.class).setParameter(1, name).setFlushMode(FlushModeType.COMMIT)
+                        .getSingleResult()));
     }
 
     /** Records that the campaign touched the lead, in the caller's transaction; an interaction touches once. */

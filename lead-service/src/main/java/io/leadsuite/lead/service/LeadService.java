@@ -137,7 +137,8 @@ public class LeadService {
 
     /**
      * Applies a {@code score.changed}: stores the snapshot unless a newer one was applied already, and records the
-     * lifecycle moves it causes. Runs in the consumer's transaction.
+     * lifecycle moves it causes. The campaigns its interactions named are touches of them whatever the sequence (each
+     * once). Runs in the consumer's transaction.
      */
     @WithTransaction
     public Uni<Void> applyScoreUpdate(Envelope<ScoreChanged> update) {
@@ -162,7 +163,8 @@ public class LeadService {
                     LOG.debugf("Stale score.changed %s (sequence %d <= %d) for lead %s ignored", update.id(),
                             update.sequence(), lead.scoreSequence, lead.id);
                 }
-                return events.changed(lead, result.changes(), now);
+                return events.changed(lead, result.changes(), now)
+                        .chain(() -> campaigns.touchedByInteractions(lead.id, update.data().campaignTouches()));
             });
         });
     }
