@@ -34,7 +34,7 @@ import org.jboss.resteasy.reactive.server.Cancellable;
 import io.leadsuite.contracts.Roles;
 import io.leadsuite.kit.problem.Problem;
 import io.leadsuite.kit.problem.ProblemException;
-import io.leadsuite.lead.imports.LeadImports;
+import io.leadsuite.lead.service.imports.LeadImports;
 import io.smallrye.mutiny.Uni;
 
 /** Lead imports from CSV, processed in the background (CONTRACT.md, "Lead import"). */

@@ -1,0 +1,173 @@
+package io.leadsuite.lead.service.imports;
+
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.leadsuite.kit.csv.ColumnMapping;
+import io.leadsuite.kit.csv.CsvReader;
+import io.leadsuite.kit.problem.Problem;
+import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.lead.config.LeadImportConfig;
+import io.leadsuite.lead.service.RowValues;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+
+/**
+ * Lead imports as the API sees them: an upload is read (on a worker thread), stored as a QUEUED job and handed to this
+ * replica's {@link LeadImportWorker} with its rows and the uploader's token; its progress, failed lines and cancel.
+ */
+@ApplicationScoped
+public class LeadImports {
+
+    /** A job's progress as {@code GET /leads/imports/{id}} shows it. */
+    public record Job(UUID id, String state, int total, int processed, int created, int updated, int unchanged,
+            int failed, int leadsCreated, int leadsTouched, String failure, Instant createdAt, Instant startedAt,
+            Instant finishedAt, List<LineError> errors) {
+    }
+
+    public record LineError(int line, String message) {
+    }
+
+    static final String INTERRUPTED = "interrupted: the replica working on it stopped; the lines counted in "
+            + "'processed' went in, import the others again";
+
+    private final LeadImportWorker worker;
+    private final LeadImportConfig config;
+    private final Vertx vertx;
+
+    public LeadImports(LeadImportWorker worker, LeadImportConfig config, Vertx vertx) {
+        this.worker = worker;
+        this.config = config;
+        this.vertx = vertx;
+    }
+
+    /**
+     * Reads the CSV and queues the job; 400 when the body is not UTF-8, 422 when the header cannot be mapped, there is
+     * no data row or there are too many.
+     *
+     * @param authorization the uploader's {@code Authorization} header: the import creates contacts on their behalf
+     */
+    public Uni<UUID> upload(byte[] body, List<String> mapping, char delimiter, String authorization, String actor) {
+        UUID id = UUID.randomUUID();
+        return vertx.executeBlocking(() -> read(body, mapping, delimiter, "IMPORT " + id))
+                .chain(rows -> Panache.withTransaction(() -> Panache.getSession()
+                        .chain(s -> s.createNativeQuery("insert into lead_import_job (id, state, total, created_by, "
+                                + "lease_until) values (?1, 'QUEUED', ?2, ?3, ?4)")
+                                .setParameter(1, id).setParameter(2, rows.size()).setParameter(3, actor)
+                                .setParameter(4, Instant.now().plus(config.lease())).executeUpdate()))
+                        .invoke(() -> worker.enqueue(id, authorization, actor, rows)))
+                .replaceWith(id);
+    }
+
+    List<LeadImportRow> read(byte[] body, List<String> mapping, char delimiter, String consentSource) {
+        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CsvReader csv = new CsvReader(new InputStreamReader(new java.io.ByteArrayInputStream(body), decoder),
+                delimiter, config.maxFieldLength(), config.maxLineLength());
+        try {
+            CsvReader.Row header = csv.next();
+            if (header == null || header.error() != null || header.blank()) {
+                throw ProblemException.unprocessable("The CSV has no header row",
+                        List.of(new Problem.FieldError("header", "the first line must name the columns")));
+            }
+            ColumnMapping columns = ColumnMapping.resolve(LeadImportRow.FIELDS, header.fields(), mapping);
+            List<LeadImportRow> rows = new ArrayList<>();
+            CsvReader.Row row;
+            while ((row = csv.next()) != null) {
+                if (row.blank()) {
+                    continue;
+                }
+                if (rows.size() == config.maxRows()) {
+                    throw ProblemException.unprocessable("The CSV has more than " + config.maxRows() + " rows",
+                            List.of(new Problem.FieldError("body", "at most " + config.maxRows()
+                                    + " rows per import; split the file")));
+                }
+                if (row.error() != null) {
+                    rows.add(LeadImportRow.unreadable(row.line(), row.error()));
+                    continue;
+                }
+                Map<String, String> values = columns.apply(row.fields());
+                rows.add(values == null
+                        ? LeadImportRow.unreadable(row.line(), "expected " + columns.width()
+                                + " fields as in the header, found " + row.fields().size())
+                        : LeadImportRow.of(row.line(), values, consentSource));
+            }
+            if (rows.isEmpty()) {
+                throw ProblemException.unprocessable("The CSV has no data rows",
+                        List.of(new Problem.FieldError("body", "no rows after the header")));
+            }
+            return rows;
+        } catch (CharacterCodingException e) {
+            throw ProblemException.badRequest("The CSV is not valid UTF-8");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The job and its reported failed lines, in line order; 404 when unknown. */
+    public Uni<Job> find(UUID id) {
+        // a job whose replica stopped renewing its lease will not go on: say so
+        return Panache.withTransaction(() -> Panache.getSession()
+                .chain(s -> s.createNativeQuery("update lead_import_job set state = 'FAILED', failure = ?2, "
+                        + "finished_at = now(), lease_until = null where id = ?1 and state in ('QUEUED', 'RUNNING') "
+                        + "and lease_until < now()").setParameter(1, id).setParameter(2, INTERRUPTED).executeUpdate()
+                        .chain(() -> s.createNativeQuery("select state, total, processed, created, updated, unchanged, "
+                                + "failed, leads_created, leads_touched, failure, created_at, started_at, finished_at "
+                                + "from lead_import_job where id = ?1", Object[].class).setParameter(1, id)
+                                .getResultList())
+                        .chain(jobs -> {
+                            if (jobs.isEmpty()) {
+                                return Uni.createFrom().failure(ProblemException.notFound("Import job", id));
+                            }
+                            Object[] j = jobs.get(0);
+                            return s.createNativeQuery("select line, message from lead_import_error where job_id = ?1 "
+                                    + "order by line", Object[].class).setParameter(1, id).getResultList()
+                                    .map(errors -> new Job(id, (String) j[0], integer(j[1]), integer(j[2]),
+                                            integer(j[3]), integer(j[4]), integer(j[5]), integer(j[6]), integer(j[7]),
+                                            integer(j[8]), (String) j[9], RowValues.instant(j[10]), RowValues.instant(j[11]),
+                                            RowValues.instant(j[12]), errors.stream()
+                                                    .map(e -> new LineError(integer(e[0]), (String) e[1])).toList()));
+                        })));
+    }
+
+    /**
+     * Cancels a queued or running job: no further chunk starts (one being processed commits first). Cancelling a
+     * cancelled job changes nothing; one that ended: 409.
+     */
+    public Uni<Job> cancel(UUID id) {
+        return Panache.withTransaction(() -> Panache.getSession()
+                .chain(s -> s.createNativeQuery("select state from lead_import_job where id = ?1 for update",
+                        String.class).setParameter(1, id).getResultList()
+                        .chain(states -> {
+                            if (states.isEmpty()) {
+                                return Uni.createFrom().failure(ProblemException.notFound("Import job", id));
+                            }
+                            String state = states.get(0);
+                            if (state.equals("DONE") || state.equals("FAILED")) {
+                                return Uni.createFrom().failure(ProblemException
+                                        .conflict("The import already ended: " + state).with("state", state));
+                            }
+                            return s.createNativeQuery("update lead_import_job set state = 'CANCELLED', finished_at = "
+                                    + "coalesce(finished_at, now()), lease_until = null where id = ?1")
+                                    .setParameter(1, id).executeUpdate().replaceWithVoid();
+                        })))
+                .invoke(() -> worker.drop(id))
+                .chain(() -> find(id));
+    }
+
+    static int integer(Object value) {
+        return ((Number) value).intValue();
+    }
+}
