@@ -13,6 +13,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.leadsuite.lead.domain.Flow;
 import io.leadsuite.lead.domain.LeadStatus;
+import io.leadsuite.lead.repository.RowValues;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;

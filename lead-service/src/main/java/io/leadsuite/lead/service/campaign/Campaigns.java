@@ -15,7 +15,7 @@ import io.leadsuite.kit.domain.InvalidValues;
 import io.leadsuite.kit.domain.StateConflict;
 import io.leadsuite.kit.domain.Violation;
 import io.leadsuite.kit.problem.ProblemException;
-import io.leadsuite.lead.service.RowValues;
+import io.leadsuite.lead.repository.RowValues;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 

@@ -19,7 +19,7 @@ import io.leadsuite.kit.csv.CsvReader;
 import io.leadsuite.kit.problem.Problem;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.lead.config.LeadImportConfig;
-import io.leadsuite.lead.service.RowValues;
+import io.leadsuite.lead.repository.RowValues;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;

@@ -14,7 +14,7 @@ import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.lead.domain.TopicSlug;
-import io.leadsuite.lead.service.RowValues;
+import io.leadsuite.lead.repository.RowValues;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 

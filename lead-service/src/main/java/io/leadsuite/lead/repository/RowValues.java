@@ -1,4 +1,4 @@
-package io.leadsuite.lead.service;
+package io.leadsuite.lead.repository;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
