@@ -7,13 +7,11 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-import io.leadsuite.lead.service.webhook.WebhookDeliveryWorker;
-import io.leadsuite.lead.service.webhook.WebhookService;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
 /**
  * One event to deliver to one subscription: PENDING until the target answers 2xx (DELIVERED), or CANCELLED when the
- * subscription is deleted first. Written by {@link WebhookService#fanOut}, worked by {@link WebhookDeliveryWorker}.
+ * subscription is deleted first. Written by the webhook service's fan-out, worked by its delivery worker.
  */
 @Entity
 @Table(name = "webhook_delivery")

@@ -4,7 +4,9 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 
 /** Columns of a native query's row as the domain reads them (the driver gives several types for one SQL type). */
 public final class RowValues {
@@ -22,6 +24,9 @@ public final class RowValues {
         }
         if (value instanceof java.sql.Timestamp ts) {
             return ts.toInstant();
+        }
+        if (value instanceof LocalDateTime utc) {
+            return utc.toInstant(ZoneOffset.UTC);
         }
         return (Instant) value;
     }

@@ -24,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.Cancellable;
 
 import io.leadsuite.contracts.Roles;
+import io.leadsuite.lead.repository.TopicRepository.Topic;
 import io.leadsuite.lead.service.topic.Topics;
 import io.smallrye.mutiny.Uni;
 
@@ -49,7 +50,7 @@ public class TopicResource {
     }
 
     @Schema(name = "TopicList")
-    public record TopicList(List<Topics.Topic> items) {
+    public record TopicList(List<Topic> items) {
     }
 
     @GET
@@ -69,9 +70,9 @@ public class TopicResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIN)
     @Operation(operationId = "putTopic", summary = "Add a topic or give it another display name (admin)")
-    @APIResponse(responseCode = "200", description = "The topic", content = @Content(schema = @Schema(implementation = Topics.Topic.class), examples = @ExampleObject(name = "topic", value = TOPIC_EXAMPLE)))
+    @APIResponse(responseCode = "200", description = "The topic", content = @Content(schema = @Schema(implementation = Topic.class), examples = @ExampleObject(name = "topic", value = TOPIC_EXAMPLE)))
     @APIResponse(responseCode = "422", description = "The id is not a slug (lower-case words joined by dashes), or no name")
-    public Uni<Topics.Topic> put(@PathParam("id") String id, @NotNull @Valid TopicRequest request) {
+    public Uni<Topic> put(@PathParam("id") String id, @NotNull @Valid TopicRequest request) {
         return topics.put(id, request.name());
     }
 }

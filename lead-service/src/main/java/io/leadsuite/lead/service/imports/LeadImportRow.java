@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 import io.leadsuite.kit.csv.ColumnMapping;
 import io.leadsuite.lead.client.ContactServiceClient.ContactDetails;
-import io.leadsuite.lead.rest.CaptureRequest.LeadSource;
+import io.leadsuite.lead.domain.LeadSource;
 
 /**
  * One data row of a lead import, read: the person (for contact-service's match-or-create, which checks and normalises

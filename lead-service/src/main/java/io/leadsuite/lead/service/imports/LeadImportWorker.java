@@ -18,6 +18,7 @@ import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.lead.client.ContactDirectory;
 import io.leadsuite.lead.client.ContactServiceClient.ContactMatch;
 import io.leadsuite.lead.config.LeadImportConfig;
+import io.leadsuite.lead.repository.LeadImportJobRepository;
 import io.leadsuite.lead.service.LeadService;
 import io.leadsuite.lead.service.LeadService.CaptureCommand;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -68,10 +69,13 @@ public class LeadImportWorker {
     private final LeadService leads;
     private final LeadImportConfig config;
     private final Vertx vertx;
+    private final LeadImportJobRepository jobs;
     private final ConcurrentLinkedDeque<Pending> queue = new ConcurrentLinkedDeque<>();
     private WokenPoller poller;
 
-    public LeadImportWorker(ContactDirectory contacts, LeadService leads, LeadImportConfig config, Vertx vertx) {
+    public LeadImportWorker(ContactDirectory contacts, LeadService leads, LeadImportConfig config, Vertx vertx,
+            LeadImportJobRepository jobs) {
+        this.jobs = jobs;
         this.contacts = contacts;
         this.leads = leads;
         this.config = config;
@@ -127,11 +131,7 @@ public class LeadImportWorker {
                     : "processing failed repeatedly: " + failure.getClass().getSimpleName()
                             + (failure instanceof ProblemException p ? " " + p.status() : "");
             LOG.errorf("Import %s failed: %s", job.id, reason);
-            return Panache.withTransaction(() -> Panache.getSession().chain(s -> s.createNativeQuery(
-                    "update lead_import_job set state = 'FAILED', failure = ?2, finished_at = now(), lease_until = null "
-                            + "where id = ?1 and state in ('QUEUED', 'RUNNING')")
-                    .setParameter(1, job.id).setParameter(2, reason).executeUpdate()))
-                    .replaceWith(!queue.isEmpty());
+            return Panache.withTransaction(() -> jobs.end(job.id, reason)).replaceWith(!queue.isEmpty());
         });
     }
 
@@ -139,10 +139,7 @@ public class LeadImportWorker {
         List<LeadImportRow> rows = job.rows.subList(job.position,
                 Math.min(job.rows.size(), job.position + config.chunkSize()));
         if (rows.isEmpty()) {
-            return Panache.withTransaction(() -> Panache.getSession().chain(s -> s.createNativeQuery(
-                    "update lead_import_job set state = 'DONE', finished_at = now(), lease_until = null "
-                            + "where id = ?1 and state in ('QUEUED', 'RUNNING')")
-                    .setParameter(1, job.id).executeUpdate()))
+            return Panache.withTransaction(() -> jobs.end(job.id, null))
                     .invoke(() -> LOG.infof("Import %s: done, %d rows", job.id, job.rows.size()))
                     .replaceWith(false);
         }
@@ -169,59 +166,47 @@ public class LeadImportWorker {
                 .forEach(m -> errors.add(new LeadImportJobError(m.row().line(), m.error())));
         errors.sort(Comparator.comparingInt(LeadImportJobError::line));
         int[] counts = new int[4]; // contacts created, contacts matched, leads created, leads touched
-        return Panache.withTransaction(() -> Panache.getSession().chain(s -> s.createNativeQuery(
-                "select state from lead_import_job where id = ?1 for update", String.class).setParameter(1, job.id)
-                .getResultList().chain(states -> {
-                    if (states.isEmpty() || !(states.get(0).equals("QUEUED") || states.get(0).equals("RUNNING"))) {
-                        LOG.infof("Import %s: %s, stopped", job.id, states.isEmpty() ? "gone" : states.get(0));
-                        queue.remove(job);
-                        return Uni.createFrom().item(false);
-                    }
-                    Uni<Void> done = Uni.createFrom().voidItem();
-                    for (Matched m : inOrder) {
-                        if (m.match() == null) {
-                            continue;
-                        }
-                        LeadImportRow row = m.row();
-                        done = done.chain(() -> leads.recordCapture(new CaptureCommand(m.match().contact().id(),
-                                row.topic(), row.source(), row.sourceRef(), row.campaign()), job.actor)
-                                .invoke(recorded -> {
-                                    counts[m.match().created() ? 0 : 1]++;
-                                    counts[recorded.created() ? 2 : 3]++;
-                                }).replaceWithVoid()
-                                // a topic or campaign the service refuses (REFUSE) is the line's error; it is refused
-                                // before anything is written
-                                .onFailure(f -> f instanceof InvalidValues || refusedRow(f)).recoverWithUni(refused -> {
-                                    errors.add(new LeadImportJobError(row.line(), refused instanceof InvalidValues i
-                                            ? describe(i)
-                                            : describe((ProblemException) refused)));
-                                    return Uni.createFrom().voidItem();
-                                }));
-                    }
-                    int room = Math.max(0, config.maxReportedErrors() - job.reported);
-                    done = done.chain(() -> {
-                        errors.sort(Comparator.comparingInt(LeadImportJobError::line));
-                        Uni<Void> written = Uni.createFrom().voidItem();
-                        for (LeadImportJobError e : errors.subList(0, Math.min(room, errors.size()))) {
-                            written = written.chain(() -> s.createNativeQuery("insert into lead_import_error (job_id, "
-                                    + "line, message) values (?1, ?2, ?3) on conflict do nothing")
-                                    .setParameter(1, job.id).setParameter(2, e.line()).setParameter(3, e.message())
-                                    .executeUpdate().replaceWithVoid());
-                        }
-                        return written;
-                    });
-                    return done.chain(() -> s.createNativeQuery("update lead_import_job set state = 'RUNNING', "
-                            + "started_at = coalesce(started_at, now()), processed = processed + ?2, "
-                            + "created = created + ?3, unchanged = unchanged + ?4, failed = failed + ?5, "
-                            + "leads_created = leads_created + ?6, leads_touched = leads_touched + ?7, "
-                            + "lease_until = ?8 where id = ?1")
-                            .setParameter(1, job.id).setParameter(2, rows.size()).setParameter(3, counts[0])
-                            .setParameter(4, counts[1]).setParameter(5, errors.size()).setParameter(6, counts[2])
-                            .setParameter(7, counts[3]).setParameter(8, Instant.now().plus(config.lease()))
-                            .executeUpdate())
-                            .invoke(() -> job.reported += Math.min(room, errors.size()))
-                            .replaceWith(true);
-                })));
+        return Panache.withTransaction(() -> jobs.lockState(job.id).chain(state -> {
+            if (state.isEmpty() || !(state.get().equals("QUEUED") || state.get().equals("RUNNING"))) {
+                LOG.infof("Import %s: %s, stopped", job.id, state.orElse("gone"));
+                queue.remove(job);
+                return Uni.createFrom().item(false);
+            }
+            Uni<Void> done = Uni.createFrom().voidItem();
+            for (Matched m : inOrder) {
+                if (m.match() == null) {
+                    continue;
+                }
+                LeadImportRow row = m.row();
+                done = done.chain(() -> leads.recordCapture(new CaptureCommand(m.match().contact().id(),
+                        row.topic(), row.source(), row.sourceRef(), row.campaign()), job.actor)
+                        .invoke(recorded -> {
+                            counts[m.match().created() ? 0 : 1]++;
+                            counts[recorded.created() ? 2 : 3]++;
+                        }).replaceWithVoid()
+                        // a topic or campaign the service refuses (REFUSE) is the line's error; it is refused
+                        // before anything is written
+                        .onFailure(f -> f instanceof InvalidValues || refusedRow(f)).recoverWithUni(refused -> {
+                            errors.add(new LeadImportJobError(row.line(), refused instanceof InvalidValues i
+                                    ? describe(i)
+                                    : describe((ProblemException) refused)));
+                            return Uni.createFrom().voidItem();
+                        }));
+            }
+            int room = Math.max(0, config.maxReportedErrors() - job.reported);
+            done = done.chain(() -> {
+                errors.sort(Comparator.comparingInt(LeadImportJobError::line));
+                Uni<Void> written = Uni.createFrom().voidItem();
+                for (LeadImportJobError e : errors.subList(0, Math.min(room, errors.size()))) {
+                    written = written.chain(() -> jobs.reportError(job.id, e.line(), e.message()));
+                }
+                return written;
+            });
+            return done.chain(() -> jobs.progress(job.id, rows.size(), counts[0], counts[1], errors.size(),
+                    counts[2], counts[3], Instant.now().plus(config.lease())))
+                    .invoke(() -> job.reported += Math.min(room, errors.size()))
+                    .replaceWith(true);
+        }));
     }
 
     /** A line's own problem (400, 422: an invalid e-mail, phone or country), not contact-service being away. */

@@ -19,7 +19,8 @@ import io.leadsuite.kit.csv.CsvReader;
 import io.leadsuite.kit.problem.Problem;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.lead.config.LeadImportConfig;
-import io.leadsuite.lead.repository.RowValues;
+import io.leadsuite.lead.repository.LeadImportJobRepository;
+import io.leadsuite.lead.repository.LeadImportJobRepository.Job;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -31,23 +32,16 @@ import io.vertx.mutiny.core.Vertx;
 @ApplicationScoped
 public class LeadImports {
 
-    /** A job's progress as {@code GET /leads/imports/{id}} shows it. */
-    public record Job(UUID id, String state, int total, int processed, int created, int updated, int unchanged,
-            int failed, int leadsCreated, int leadsTouched, String failure, Instant createdAt, Instant startedAt,
-            Instant finishedAt, List<LineError> errors) {
-    }
-
-    public record LineError(int line, String message) {
-    }
-
     static final String INTERRUPTED = "interrupted: the replica working on it stopped; the lines counted in "
             + "'processed' went in, import the others again";
 
     private final LeadImportWorker worker;
     private final LeadImportConfig config;
     private final Vertx vertx;
+    private final LeadImportJobRepository jobs;
 
-    public LeadImports(LeadImportWorker worker, LeadImportConfig config, Vertx vertx) {
+    public LeadImports(LeadImportWorker worker, LeadImportConfig config, Vertx vertx, LeadImportJobRepository jobs) {
+        this.jobs = jobs;
         this.worker = worker;
         this.config = config;
         this.vertx = vertx;
@@ -62,11 +56,8 @@ public class LeadImports {
     public Uni<UUID> upload(byte[] body, List<String> mapping, char delimiter, String authorization, String actor) {
         UUID id = UUID.randomUUID();
         return vertx.executeBlocking(() -> read(body, mapping, delimiter, "IMPORT " + id))
-                .chain(rows -> Panache.withTransaction(() -> Panache.getSession()
-                        .chain(s -> s.createNativeQuery("insert into lead_import_job (id, state, total, created_by, "
-                                + "lease_until) values (?1, 'QUEUED', ?2, ?3, ?4)")
-                                .setParameter(1, id).setParameter(2, rows.size()).setParameter(3, actor)
-                                .setParameter(4, Instant.now().plus(config.lease())).executeUpdate()))
+                .chain(rows -> Panache.withTransaction(() -> jobs.create(id, rows.size(), actor,
+                        Instant.now().plus(config.lease())))
                         .invoke(() -> worker.enqueue(id, authorization, actor, rows)))
                 .replaceWith(id);
     }
@@ -119,27 +110,8 @@ public class LeadImports {
     /** The job and its reported failed lines, in line order; 404 when unknown. */
     public Uni<Job> find(UUID id) {
         // a job whose replica stopped renewing its lease will not go on: say so
-        return Panache.withTransaction(() -> Panache.getSession()
-                .chain(s -> s.createNativeQuery("update lead_import_job set state = 'FAILED', failure = ?2, "
-                        + "finished_at = now(), lease_until = null where id = ?1 and state in ('QUEUED', 'RUNNING') "
-                        + "and lease_until < now()").setParameter(1, id).setParameter(2, INTERRUPTED).executeUpdate()
-                        .chain(() -> s.createNativeQuery("select state, total, processed, created, updated, unchanged, "
-                                + "failed, leads_created, leads_touched, failure, created_at, started_at, finished_at "
-                                + "from lead_import_job where id = ?1", Object[].class).setParameter(1, id)
-                                .getResultList())
-                        .chain(jobs -> {
-                            if (jobs.isEmpty()) {
-                                return Uni.createFrom().failure(ProblemException.notFound("Import job", id));
-                            }
-                            Object[] j = jobs.get(0);
-                            return s.createNativeQuery("select line, message from lead_import_error where job_id = ?1 "
-                                    + "order by line", Object[].class).setParameter(1, id).getResultList()
-                                    .map(errors -> new Job(id, (String) j[0], integer(j[1]), integer(j[2]),
-                                            integer(j[3]), integer(j[4]), integer(j[5]), integer(j[6]), integer(j[7]),
-                                            integer(j[8]), (String) j[9], RowValues.instant(j[10]), RowValues.instant(j[11]),
-                                            RowValues.instant(j[12]), errors.stream()
-                                                    .map(e -> new LineError(integer(e[0]), (String) e[1])).toList()));
-                        })));
+        return Panache.withTransaction(() -> jobs.failIfAbandoned(id, INTERRUPTED).chain(() -> jobs.find(id)))
+                .map(job -> job.orElseThrow(() -> ProblemException.notFound("Import job", id)));
     }
 
     /**
@@ -147,27 +119,19 @@ public class LeadImports {
      * cancelled job changes nothing; one that ended: 409.
      */
     public Uni<Job> cancel(UUID id) {
-        return Panache.withTransaction(() -> Panache.getSession()
-                .chain(s -> s.createNativeQuery("select state from lead_import_job where id = ?1 for update",
-                        String.class).setParameter(1, id).getResultList()
-                        .chain(states -> {
-                            if (states.isEmpty()) {
-                                return Uni.createFrom().failure(ProblemException.notFound("Import job", id));
-                            }
-                            String state = states.get(0);
-                            if (state.equals("DONE") || state.equals("FAILED")) {
-                                return Uni.createFrom().failure(ProblemException
-                                        .conflict("The import already ended: " + state).with("state", state));
-                            }
-                            return s.createNativeQuery("update lead_import_job set state = 'CANCELLED', finished_at = "
-                                    + "coalesce(finished_at, now()), lease_until = null where id = ?1")
-                                    .setParameter(1, id).executeUpdate().replaceWithVoid();
-                        })))
+        return Panache.withTransaction(() -> jobs.lockState(id).chain(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().failure(ProblemException.notFound("Import job", id));
+            }
+            String state = found.get();
+            if (state.equals("DONE") || state.equals("FAILED")) {
+                return Uni.createFrom().failure(ProblemException
+                        .conflict("The import already ended: " + state).with("state", state));
+            }
+            return jobs.cancel(id);
+        }))
                 .invoke(() -> worker.drop(id))
                 .chain(() -> find(id));
     }
 
-    static int integer(Object value) {
-        return ((Number) value).intValue();
-    }
 }

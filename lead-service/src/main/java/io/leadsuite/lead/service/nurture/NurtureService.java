@@ -10,7 +10,6 @@ import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.persistence.FlushModeType;
 
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
@@ -23,6 +22,7 @@ import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.lead.config.NurtureConfig;
 import io.leadsuite.lead.domain.Lead;
 import io.leadsuite.lead.domain.NurtureTrigger;
+import io.leadsuite.lead.repository.NurtureRepository;
 import io.leadsuite.lead.service.LeadEvents;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -58,9 +58,11 @@ public class NurtureService {
     private final RecentCopy<List<NurtureTrigger>> enabledTriggers = new RecentCopy<>(TRIGGERS_MAX_AGE);
     private final Vertx vertx;
     private final NurtureConfig config;
+    private final NurtureRepository repository;
     private WokenPoller scanner;
 
-    public NurtureService(LeadEvents events, Vertx vertx, NurtureConfig config) {
+    public NurtureService(LeadEvents events, Vertx vertx, NurtureConfig config, NurtureRepository repository) {
+        this.repository = repository;
         this.events = events;
         this.vertx = vertx;
         this.config = config;
@@ -214,61 +216,33 @@ public class NurtureService {
     }
 
     private Uni<Void> gradeBand(NurtureTrigger t, Lead lead, boolean inBand, long sequence) {
-        return Panache.getSession().chain(session -> {
-            if (!inBand) {
-                return session.createNativeQuery(
-                        "delete from nurture_grade_state where trigger_id = ?1 and lead_id = ?2")
-                        .setParameter(1, t.id).setParameter(2, lead.id).executeUpdate().replaceWithVoid();
-            }
-            return session.createNativeQuery("insert into nurture_grade_state (trigger_id, lead_id) values (?1, ?2) "
-                    + "on conflict do nothing").setParameter(1, t.id).setParameter(2, lead.id).executeUpdate()
-                    .chain(entered -> entered == 0 ? Uni.createFrom().voidItem()
-                            : emit(t, lead, "grade:" + t.grade + ":" + sequence, "reached grade " + t.grade));
-        });
+        if (!inBand) {
+            return repository.leftBand(t.id, lead.id);
+        }
+        return repository.inBand(t.id, lead.id).chain(entered -> !entered ? Uni.createFrom().voidItem()
+                : emit(t, lead, "grade:" + t.grade + ":" + sequence, "reached grade " + t.grade));
     }
 
     private Uni<Void> emit(NurtureTrigger t, Lead lead, String occurrence, String detail) {
         Instant now = Instant.now();
         // a journey or e-mail system acts on lead.nurture: only for a contact with confirmed marketing consent (as
         // contact-service last reported it; consent from a public web form counts once the person confirmed it)
-        return Panache.getSession().chain(session -> session.createNativeQuery("insert into nurture_emission "
-                + "(trigger_id, lead_id, occurrence, emitted_at) select ?1, ?2, ?3, ?4 where exists (select 1 from "
-                + "contact_country c where c.contact_id = ?5 and c.marketing_consent) on conflict do nothing")
-                .setParameter(1, t.id).setParameter(2, lead.id).setParameter(3, occurrence).setParameter(4, now)
-                .setParameter(5, lead.contactId)
-                .setFlushMode(FlushModeType.COMMIT).executeUpdate())
-                .chain(inserted -> inserted == 0 ? Uni.createFrom().voidItem()
+        return repository.emitted(t.id, lead.id, lead.contactId, occurrence, now)
+                .chain(emitted -> !emitted ? Uni.createFrom().voidItem()
                         : events.recorded(lead, null, EventTypes.LEAD_NURTURE, now, new LeadNurture(lead.id,
                                 lead.contactId, lead.topic, t.id, t.name, t.kind, detail)));
     }
 
     /** Fires NO_ACTIVITY triggers for one batch of idle open leads; answers how many it found. */
     Uni<Integer> scanInactive() {
-        return Panache.withTransaction(() -> Panache.getSession().chain(session -> session.createNativeQuery("""
-                select t.id as trigger_id, l.id as lead_id,
-                       cast(extract(epoch from l.updated_at) * 1000 as bigint) as idle_since
-                  from nurture_trigger t
-                  join lead l on l.status in ('OPEN', 'ACCEPTED')
-                   and l.updated_at < now() - make_interval(days => t.inactive_days)
-                   and (t.topics is null or l.topic = any(string_to_array(t.topics, ',')))
-                   and exists (select 1 from contact_country c where c.contact_id = l.contact_id
-                       and c.marketing_consent)
-                 where t.enabled and t.kind = 'NO_ACTIVITY'
-                   and not exists (select 1 from nurture_emission e where e.trigger_id = t.id and e.lead_id = l.id
-                       and e.occurrence = 'idle-since:' || cast(extract(epoch from l.updated_at) * 1000 as bigint))
-                 order by l.updated_at limit ?1
-                 for update of l skip locked""", Object[].class).setParameter(1, config.batchSize()).getResultList()
-                .chain(rows -> {
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (Object[] row : rows) {
-                        UUID triggerId = (UUID) row[0];
-                        UUID leadId = (UUID) row[1];
-                        long idleSince = ((Number) row[2]).longValue();
-                        chain = chain.chain(() -> NurtureTrigger.<NurtureTrigger> findById(triggerId)
-                                .chain(t -> Lead.<Lead> findById(leadId).chain(lead -> emit(t, lead,
-                                        "idle-since:" + idleSince, "no activity for " + t.inactiveDays + " days"))));
-                    }
-                    return chain.replaceWith(rows.size());
-                })));
+        return Panache.withTransaction(() -> repository.takeIdle(config.batchSize()).chain(idle -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (NurtureRepository.Idle found : idle) {
+                chain = chain.chain(() -> NurtureTrigger.<NurtureTrigger> findById(found.triggerId())
+                        .chain(t -> Lead.<Lead> findById(found.leadId()).chain(lead -> emit(t, lead,
+                                "idle-since:" + found.idleSince(), "no activity for " + t.inactiveDays + " days"))));
+            }
+            return chain.replaceWith(idle.size());
+        }));
     }
 }

@@ -9,18 +9,18 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.FlushModeType;
 
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.LeadAssigned;
 import io.leadsuite.kit.cache.RecentCopy;
 import io.leadsuite.kit.problem.Problem;
 import io.leadsuite.kit.problem.ProblemException;
-import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.lead.domain.Cause;
 import io.leadsuite.lead.domain.Lead;
 import io.leadsuite.lead.domain.LeadHistoryEntry;
 import io.leadsuite.lead.domain.RoutingRule;
+import io.leadsuite.lead.repository.ContactRepository;
+import io.leadsuite.lead.repository.RoutingRuleRepository;
 import io.leadsuite.lead.service.LeadEvents;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -48,8 +48,13 @@ public class RoutingService {
     /** The enabled rules in the order they are tried, read on every stage entry. */
     private final RecentCopy<List<RoutingRule>> enabledRules = new RecentCopy<>(RULES_MAX_AGE);
 
-    public RoutingService(LeadEvents events) {
+    private final RoutingRuleRepository repository;
+    private final ContactRepository contacts;
+
+    public RoutingService(LeadEvents events, RoutingRuleRepository repository, ContactRepository contacts) {
         this.events = events;
+        this.repository = repository;
+        this.contacts = contacts;
     }
 
     /** A rule as the API writes it. */
@@ -177,9 +182,7 @@ public class RoutingService {
                     // the contact's country only when a rule asks for one
                     Uni<String> country = rules.stream().noneMatch(r -> r.countries != null)
                             ? Uni.createFrom().nullItem()
-                            : SessionSql.column(String.class,
-                                    "select country from contact_country where contact_id = $1", lead.contactId)
-                                    .map(countries -> countries.isEmpty() ? null : countries.get(0));
+                            : contacts.country(lead.contactId);
                     return country.chain(c -> rules.stream().filter(r -> r.matches(lead, stage, c)).findFirst()
                             .map(rule -> assign(lead, rule, stage)).orElse(Uni.createFrom().voidItem()));
                 });
@@ -188,11 +191,7 @@ public class RoutingService {
     private Uni<Void> assign(Lead lead, RoutingRule rule, String stage) {
         List<String> members = rule.memberList();
         Uni<String> owner = members.isEmpty() ? Uni.createFrom().nullItem()
-                // the rule row stays locked until commit: replicas routing at once take turns, never the same turn
-                : Panache.getSession().chain(session -> session.createNativeQuery(
-                        "update routing_rule set next_member = next_member + 1 where id = ?1 returning next_member - 1",
-                        Integer.class).setParameter(1, rule.id).setFlushMode(FlushModeType.COMMIT).getSingleResult()
-                        .map(turn -> members.get(Math.floorMod(turn, members.size()))));
+                : repository.takeTurn(rule.id).map(turn -> members.get(Math.floorMod(turn, members.size())));
         return owner.chain(chosen -> {
             Instant now = Instant.now();
             lead.team = rule.team;

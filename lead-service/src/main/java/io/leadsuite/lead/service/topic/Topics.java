@@ -1,21 +1,20 @@
 package io.leadsuite.lead.service.topic;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.FlushModeType;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
-import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.lead.domain.TopicSlug;
-import io.leadsuite.lead.repository.RowValues;
+import io.leadsuite.lead.repository.TopicRepository;
+import io.leadsuite.lead.repository.TopicRepository.Topic;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -33,17 +32,15 @@ public class Topics {
         REFUSE
     }
 
-    public record Topic(String id, String name, Instant createdAt, Instant updatedAt) {
-    }
-
     public static final Pattern ID = Pattern.compile("^[a-z0-9]+(-[a-z0-9]+)*$");
-    /** {@link TopicSlug} in SQL, of a column. */
-    private static final String SLUG_SQL = "trim(both '-' from regexp_replace(lower(%s), '[[:space:]._-]+', '-', 'g'))";
 
     private final Unknown unknown;
+    private final TopicRepository repository;
 
-    public Topics(@ConfigProperty(name = "leadsuite.topics.unknown", defaultValue = "REGISTER") Unknown unknown) {
+    public Topics(@ConfigProperty(name = "leadsuite.topics.unknown", defaultValue = "REGISTER") Unknown unknown,
+            TopicRepository repository) {
         this.unknown = unknown;
+        this.repository = repository;
     }
 
     /**
@@ -57,29 +54,22 @@ public class Topics {
     public Uni<String> resolve(String topic, String field) {
         String lower = topic.strip().toLowerCase(Locale.ROOT);
         String slug = TopicSlug.of(topic);
-        return Panache.getSession().chain(s -> SessionSql.column(String.class, "select id from topic where id = $1 "
-                + "or lower(name) = $1 or " + SLUG_SQL.formatted("id") + " = $2 or " + SLUG_SQL.formatted("name")
-                + " = $2 order by (id = $1) desc, (lower(name) = $1) desc, id limit 1", lower, slug)
-                .chain(found -> {
-                    if (!found.isEmpty()) {
-                        return Uni.createFrom().item(found.get(0));
-                    }
-                    if (unknown == Unknown.REFUSE) {
-                        return Uni.createFrom().failure(ProblemException.unprocessable("Unknown topic '" + topic.strip()
-                                + "'",
-                                List.of(new FieldError(field, "not in the list of topics (GET /topics); an "
-                                        + "admin adds it with PUT /topics/" + (slug.isEmpty() ? "<id>" : slug)))));
-                    }
-                    return s.createNativeQuery("insert into topic (id, name) values (?1, ?2) on conflict (id) do "
-                            + "nothing").setParameter(1, lower).setParameter(2, topic.strip())
-                            .setFlushMode(FlushModeType.COMMIT).executeUpdate().replaceWith(lower);
-                }));
+        return repository.find(lower, slug).chain(found -> {
+            if (found.isPresent()) {
+                return Uni.createFrom().item(found.get());
+            }
+            if (unknown == Unknown.REFUSE) {
+                return Uni.createFrom().failure(ProblemException.unprocessable("Unknown topic '" + topic.strip() + "'",
+                        List.of(new FieldError(field, "not in the list of topics (GET /topics); an admin adds it with "
+                                + "PUT /topics/" + (slug.isEmpty() ? "<id>" : slug)))));
+            }
+            return repository.register(lower, topic.strip()).replaceWith(lower);
+        });
     }
 
+    @WithSession
     public Uni<List<Topic>> list() {
-        return Panache.withSession(() -> Panache.getSession().chain(s -> s.createNativeQuery(
-                "select id, name, created_at, updated_at from topic order by id", Object[].class).getResultList()))
-                .map(rows -> rows.stream().map(Topics::topic).toList());
+        return repository.list();
     }
 
     /** Adds a topic or renames it (admin); the id must be a slug. */
@@ -88,14 +78,6 @@ public class Topics {
             throw ProblemException.unprocessable("Not a topic id: '" + id + "'", List.of(new FieldError("id",
                     "lower-case letters and digits in words joined by single dashes, e.g. solar-panels")));
         }
-        return Panache.withTransaction(() -> Panache.getSession().chain(s -> s.createNativeQuery(
-                "insert into topic (id, name) values (?1, ?2) on conflict (id) do update set name = excluded.name, "
-                        + "updated_at = now() returning id, name, created_at, updated_at",
-                Object[].class).setParameter(1, id).setParameter(2, name.strip()).getSingleResult()))
-                .map(Topics::topic);
-    }
-
-    private static Topic topic(Object[] row) {
-        return new Topic((String) row[0], (String) row[1], RowValues.instant(row[2]), RowValues.instant(row[3]));
+        return Panache.withTransaction(() -> repository.put(id, name.strip()));
     }
 }

@@ -116,6 +116,10 @@ public class WebhookDeliveryWorker {
         }
     }
 
+    // The one place lead-service works on the Vert.x pool instead of a Hibernate Reactive session (see service's
+    // package-info): a round posts up to 16 deliveries at once and records each attempt in a short transaction of its
+    // own as its answer arrives. A session belongs to the Vert.x context it was opened on and runs one statement at a
+    // time, so 16 concurrent transactions on the poller's context cannot share it; pool connections can.
     private Uni<Integer> round() {
         long leaseSeconds = config.timeout().toSeconds() * 2 + 30;
         return pool.withTransaction(connection -> connection.preparedQuery(CLAIM)

@@ -10,7 +10,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.FlushModeType;
 
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.kit.problem.Problem;
@@ -19,9 +18,9 @@ import io.leadsuite.lead.config.WebhookConfig;
 import io.leadsuite.lead.domain.WebhookAttempt;
 import io.leadsuite.lead.domain.WebhookDelivery;
 import io.leadsuite.lead.domain.WebhookSubscription;
+import io.leadsuite.lead.repository.WebhookRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
@@ -36,9 +35,11 @@ public class WebhookService {
 
     private final TargetGuard guard;
     private final WebhookConfig config;
+    private final WebhookRepository repository;
 
-    public WebhookService(TargetGuard guard, WebhookConfig config) {
+    public WebhookService(TargetGuard guard, WebhookConfig config, WebhookRepository repository) {
         this.guard = guard;
+        this.repository = repository;
         this.config = config;
     }
 
@@ -135,15 +136,11 @@ public class WebhookService {
     }
 
     /** Deletes the subscription: no further deliveries, pending ones cancelled, the log kept. */
-    @WithTransaction
     public Uni<Void> delete(UUID id, Requester requester) {
-        return find(id, requester).chain(subscription -> {
+        return Panache.withTransaction(() -> find(id, requester).chain(subscription -> {
             subscription.deletedAt = Instant.now();
-            return Panache.getSession().chain(session -> session.createNativeQuery(
-                    "update webhook_delivery set state = 'CANCELLED', leased_until = null "
-                            + "where subscription_id = ?1 and state = 'PENDING'")
-                    .setParameter(1, id).executeUpdate());
-        }).replaceWithVoid();
+            return repository.cancelPending(id);
+        })).replaceWithVoid();
     }
 
     /** The subscription's deliveries, newest first, each with its attempts; after a delivery id. */
@@ -182,20 +179,6 @@ public class WebhookService {
         if (!event.type().startsWith("lead.")) {
             return Uni.createFrom().voidItem();
         }
-        return Panache.getSession().chain(session -> session.createNativeQuery(
-                "insert into webhook_delivery (subscription_id, event_id, event_type, lead_id, sequence, payload, "
-                        + "state, next_attempt_at, created_at) "
-                        + "select s.id, ?1, ?2, ?3, ?4, ?5, 'PENDING', now(), now() from webhook_subscription s "
-                        + "where s.deleted_at is null and ?2 = any(string_to_array(s.events, ',')) "
-                        + "on conflict (subscription_id, event_id) do nothing")
-                .setParameter(1, event.id())
-                .setParameter(2, event.type())
-                .setParameter(3, event.subject())
-                .setParameter(4, event.sequence())
-                .setParameter(5, raw)
-                // touches no entity's table: no need to flush the session first
-                .setFlushMode(FlushModeType.COMMIT)
-                .executeUpdate())
-                .replaceWithVoid();
+        return repository.fanOut(event.id(), event.type(), event.subject(), event.sequence(), raw);
     }
 }
