@@ -47,8 +47,9 @@ public class FlowCatalog {
     }
 
     /** One version of a flow, in a session of its own. */
+    @WithSession
     public Uni<Flow> version(String id, int version) {
-        return Panache.withSession(() -> get(id, version));
+        return get(id, version);
     }
 
     /** The newest version of every flow. */
