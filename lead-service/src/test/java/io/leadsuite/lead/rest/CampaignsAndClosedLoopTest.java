@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.ScoreChanged;
+import io.leadsuite.lead.service.campaign.Campaigns;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
