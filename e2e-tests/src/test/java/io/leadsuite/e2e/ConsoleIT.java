@@ -48,7 +48,8 @@ import io.restassured.specification.RequestSpecification;
  * lead appear on the board live and its score change live, the board's filters answered by the API, a refused move
  * explained, a move made, the score's explanation, the contact page, the model editor (a draft edited, published and
  * retired), the work queue (claim, sales-ready), a lead import and a contact import whose progress bars finish with
- * their per-line errors, a sales user's refused and accepted acceptance, and a contact merged and erased. Every step
+ * their per-line errors, a campaign created and edited (its 412 and 409 shown) with its results, the closed-loop report
+ * with its CSV downloaded, a sales user's refused and accepted acceptance, and a contact merged and erased. Every step
  * waits on the page's state, never on time. Screenshots go to target/console-screenshots.
  * <p>
  * Chromium and chromedriver are Debian's ({@code chromium}, {@code chromium-driver}; scripts/test.sh installs them
@@ -63,6 +64,8 @@ class ConsoleIT {
     private static final Duration PATIENCE = Duration.ofSeconds(45);
     private static final String AMQ = "AUTOMATED_MARKETING_QUALIFICATION";
     private static final Path SHOTS = Path.of("target", "console-screenshots");
+    /** Where the browser saves downloads (the closed-loop report's CSV): a directory of this run's own. */
+    private static final Path DOWNLOADS = Path.of("target", "console-downloads-" + UUID.randomUUID()).toAbsolutePath();
 
     private static FakeIdentityProvider identityProvider;
     private static Suite suite;
@@ -73,6 +76,7 @@ class ConsoleIT {
     private static final String TOPIC = "console-" + UUID.randomUUID().toString().substring(0, 8);
     private static String leadId;
     private static String contactId;
+    private static String campaignId;
 
     @BeforeAll
     static void start() throws Exception {
@@ -103,6 +107,9 @@ class ConsoleIT {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(chromedriver)).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
+        Files.createDirectories(DOWNLOADS);
+        driver.executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow", "downloadPath",
+                DOWNLOADS.toString()));
         // views redraw on live events: an element found a moment ago may be replaced, so the waits look it up again
         wait = new WebDriverWait(driver, PATIENCE, Duration.ofMillis(25));
         wait.ignoring(StaleElementReferenceException.class);
@@ -242,7 +249,8 @@ class ConsoleIT {
         List<String> screens = driver.findElements(By.cssSelector(".topbar nav a")).stream().map(WebElement::getText)
                 .toList();
         // marketing and telesales see every screen; a crm-only token would see the pipeline alone
-        assertEquals(List.of("Pipeline", "Work queue", "Contacts", "Imports", "Scoring models", "Funnel"), screens);
+        assertEquals(List.of("Pipeline", "Work queue", "Contacts", "Imports", "Scoring models", "Funnel", "Campaigns",
+                "Closed loop"), screens);
         assertTrue(driver.findElement(By.cssSelector(".who .user")).getText().contains("marketing-telesales-user"));
         // kept for the session: a reload stays signed in
         driver.navigate().refresh();
@@ -520,13 +528,138 @@ class ConsoleIT {
         shot("11b-contact-import-done");
     }
 
-    /** A sales-only caller sees no imports and no sales-ready flag (telesales'); the pipeline and the lead stay. */
+    /**
+     * Marketing creates a campaign in the console and edits it: a save over someone else's change is the API's 412
+     * (the current version can then be loaded), a name another campaign has its 409; the campaign's results count the
+     * lead a capture brought and the lead an interaction named it for.
+     */
     @Test
     @Order(10)
+    void aCampaignIsCreatedEditedWithItsConflictsShownAndItsResultsCountCapturesAndInteractions() throws IOException {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String name = "Console fair " + run;
+        driver.get(base + "/#/campaigns");
+        click(By.id("campaign-new"));
+        visible(By.id("campaign-name")).sendKeys(name);
+        driver.findElement(By.id("campaign-channel")).sendKeys("EVENT");
+        driver.findElement(By.id("campaign-cost")).sendKeys("1500");
+        shot("22-campaign-new");
+        click(By.id("campaign-save"));
+        wait.until(ExpectedConditions.urlMatches("#/campaigns/[0-9a-f-]{36}$"));
+        campaignId = driver.getCurrentUrl().substring(driver.getCurrentUrl().lastIndexOf('/') + 1);
+        wait.until(ExpectedConditions.attributeToBe(By.id("campaign-version"), "data-version", "0"));
+        Map<String, Object> created = api().get("/api/campaigns/" + campaignId).then().statusCode(200).extract()
+                .as(Map.class);
+        assertEquals(List.of(name, "EVENT", 1500.0), List.of(created.get("name"), created.get("channel"),
+                ((Number) created.get("cost")).doubleValue()));
+        driver.get(base + "/#/campaigns");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#campaigns tr[data-campaign-id='" + campaignId + "']"), name));
+
+        // someone else saves first: this editor's version is stale, the API's 412 is shown and the edits stay
+        driver.get(base + "/#/campaigns/" + campaignId);
+        wait.until(ExpectedConditions.attributeToBe(By.id("campaign-version"), "data-version", "0"));
+        api().header("If-Match", "\"0\"").body(Map.of("name", name, "channel", "TRADE_SHOW", "cost", 1500))
+                .put("/api/campaigns/" + campaignId).then().statusCode(200);
+        WebElement cost = visible(By.id("campaign-cost"));
+        cost.clear();
+        cost.sendKeys("2000");
+        click(By.id("campaign-save"));
+        WebElement stale = visible(By.cssSelector("#campaign-answer .problem[data-status='412']"));
+        assertTrue(stale.getText().contains("version 1"), stale.getText());
+        assertEquals("2000", driver.findElement(By.id("campaign-cost")).getAttribute("value"));
+        shot("23-campaign-412");
+        click(By.id("campaign-reload"));
+        wait.until(ExpectedConditions.attributeToBe(By.id("campaign-version"), "data-version", "1"));
+        wait.until(ExpectedConditions.attributeToBe(By.id("campaign-channel"), "value", "TRADE_SHOW"));
+
+        // another campaign's name, in another case: 409
+        String other = "Console webinar " + run;
+        api().body(Map.of("name", other)).post("/api/campaigns").then().statusCode(201);
+        WebElement nameField = visible(By.id("campaign-name"));
+        nameField.clear();
+        nameField.sendKeys(other.toUpperCase());
+        click(By.id("campaign-save"));
+        visible(By.cssSelector("#campaign-answer .problem[data-status='409']"));
+        shot("24-campaign-409");
+        nameField = driver.findElement(By.id("campaign-name"));
+        nameField.clear();
+        nameField.sendKeys(name);
+        cost = driver.findElement(By.id("campaign-cost"));
+        cost.clear();
+        cost.sendKeys("2000");
+        click(By.id("campaign-save"));
+        wait.until(ExpectedConditions.attributeToBe(By.id("campaign-version"), "data-version", "2"));
+        assertEquals(2000.0, ((Number) api().get("/api/campaigns/" + campaignId).then().statusCode(200).extract()
+                .path("cost")).doubleValue());
+
+        // a capture that names it (its lead comes from it) and an interaction that names it for the test's lead
+        Captures.post(ConsoleIT::api, Map.of("email", "fair." + run + "@example.com", "firstName", "Fay", "lastName",
+                "Fair", "topic", TOPIC, "source", "EVENT", "campaign", name.toLowerCase())).then().statusCode(201);
+        api().body(Map.of("id", "console-brochure-" + run, "type", "CUSTOM:brochure-download", "contactId",
+                contactId, "occurredAt", Instant.now().toString(), "attributes", Map.of("campaign", campaignId)))
+                .post("/api/interactions").then().statusCode(202);
+        wait.until(d -> ((Number) api().get("/api/campaigns/" + campaignId).then().statusCode(200).extract()
+                .path("results.leads")).intValue() == 2);
+        // the editor shows the results it read: open the campaign again from the list
+        driver.get(base + "/#/campaigns");
+        click(By.cssSelector("#campaigns tr[data-campaign-id='" + campaignId + "'] a"));
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("#campaign-results dd[data-field=leads]"), "2"));
+        assertEquals("1", driver.findElement(By.cssSelector("#campaign-results dd[data-field=sourcedLeads]"))
+                .getText());
+        assertEquals("2", driver.findElement(By.cssSelector("#campaign-results dd[data-field=members]")).getText());
+        shot("25-campaign-results");
+    }
+
+    /**
+     * The closed-loop report by campaign for the last 30 days: the campaign's row, and the same report as a CSV file
+     * downloaded from the page; by source it has a row per source.
+     */
+    @Test
+    @Order(11)
+    void theClosedLoopReportShowsTheCampaignsRowAndDownloadsItsCsv() throws IOException {
+        driver.get(base + "/#/report");
+        new Select(visible(By.id("report-by"))).selectByValue("campaign");
+        String from = visible(By.id("report-from")).getAttribute("value");
+        String to = driver.findElement(By.id("report-to")).getAttribute("value");
+        wait.until(ExpectedConditions.attributeToBe(By.id("report"), "data-loaded", "campaign|" + from + "|" + to));
+        String name = api().get("/api/campaigns/" + campaignId).then().statusCode(200).extract().path("name");
+        By row = By.cssSelector("#report-table tr[data-key='" + name + "']");
+        assertEquals("1", driver.findElement(row).findElement(By.cssSelector("td[data-col=Leads]")).getText());
+        shot("26-closed-loop-report");
+
+        WebElement csv = visible(By.id("report-csv"));
+        String file = "closed-loop-by-campaign-" + from + "-to-" + to + ".csv";
+        assertEquals(file, csv.getAttribute("download"));
+        assertTrue(csv.getAttribute("href").startsWith("blob:"), csv.getAttribute("href"));
+        Path downloaded = DOWNLOADS.resolve(file);
+        Files.deleteIfExists(downloaded);
+        csv.click();
+        wait.until(d -> Files.exists(downloaded) && !Files.exists(DOWNLOADS.resolve(file + ".crdownload")));
+        List<String> lines = Files.readAllLines(downloaded);
+        assertTrue(lines.get(0).startsWith("key,leads,mql,sal,sql,opportunities,won,lost,"), lines.get(0));
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith(name + ",1,")), () -> String.join("\n", lines));
+
+        new Select(driver.findElement(By.id("report-by"))).selectByValue("source");
+        wait.until(ExpectedConditions.attributeToBe(By.id("report"), "data-loaded", "source|" + from + "|" + to));
+        visible(By.cssSelector("#report-table tr[data-key='EVENT']"));
+        wait.until(ExpectedConditions.attributeContains(By.id("report-csv"), "download", "closed-loop-by-source-"));
+    }
+
+    /** A sales-only caller sees no imports and no sales-ready flag (telesales'); the pipeline and the lead stay. */
+    @Test
+    @Order(12)
     void anotherRoleSeesOnlyWhatItMayUse() throws IOException {
         signInAs(SALES);
-        assertEquals(List.of("Pipeline", "Work queue", "Contacts", "Scoring models", "Funnel"),
+        assertEquals(List.of("Pipeline", "Work queue", "Contacts", "Scoring models", "Funnel", "Campaigns",
+                "Closed loop"),
                 driver.findElements(By.cssSelector(".topbar nav a")).stream().map(WebElement::getText).toList());
+        // sales reads a campaign and its results; marketing and admin edit it
+        driver.get(base + "/#/campaigns/" + campaignId);
+        visible(By.cssSelector("#campaign-results dd[data-field=leads]"));
+        assertTrue(driver.findElements(By.id("campaign-save")).isEmpty());
+        assertTrue(driver.findElements(By.id("campaign-new")).isEmpty());
+        assertEquals(false, visible(By.id("campaign-name")).isEnabled());
         driver.get(base + "/#/leads/" + leadId);
         visible(By.id("lead-move"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".actions"), "Disqualify"));
@@ -541,7 +674,7 @@ class ConsoleIT {
      * lead is accepted from the queue and is then theirs in the sales flow's first stage.
      */
     @Test
-    @Order(11)
+    @Order(13)
     void aSalesUserAcceptsASalesReadyLeadAndSeesItsStage() throws IOException {
         String cold = Captures.post(ConsoleIT::api, Map.of("email", "cold." + UUID.randomUUID() + "@example.com",
                 "topic", TOPIC, "source", "MARKETING_FORM")).then().statusCode(201).extract().path("leadId");
@@ -585,7 +718,7 @@ class ConsoleIT {
 
     /** Marketing merges a duplicate into a contact (its lead moves over) and erases the contact, confirming by e-mail. */
     @Test
-    @Order(12)
+    @Order(14)
     void aContactIsMergedWithADuplicateAndThenErasedAfterConfirmation() throws IOException {
         signInAs(TOKEN);
         String suffix = UUID.randomUUID().toString().substring(0, 8);
@@ -633,7 +766,7 @@ class ConsoleIT {
      * provider redeems the code only with the verifier of the challenge the console sent. The pasted token stays.
      */
     @Test
-    @Order(13)
+    @Order(15)
     void signInWithTheIdentityProviderByAuthorisationCodeWithPkce() throws IOException {
         click(By.cssSelector(".who button"));
         visible(By.id("token"));
@@ -651,7 +784,8 @@ class ConsoleIT {
         assertEquals(base + "/", grant.redirectUri());
         assertEquals("openid", grant.scope());
         assertEquals(1, identityProvider.redeemed.size());
-        assertEquals(List.of("Pipeline", "Work queue", "Contacts", "Scoring models", "Funnel"),
+        assertEquals(List.of("Pipeline", "Work queue", "Contacts", "Scoring models", "Funnel", "Campaigns",
+                "Closed loop"),
                 driver.findElements(By.cssSelector(".topbar nav a")).stream().map(WebElement::getText).toList());
         visible(By.cssSelector("#live-state.live-live"));
         shot("21-signed-in-with-identity-provider");
@@ -659,7 +793,7 @@ class ConsoleIT {
 
     /** Nothing the console did raised a script error in the browser (refused API calls are answers, not errors). */
     @Test
-    @Order(14)
+    @Order(16)
     void noScriptErrors() {
         List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())

@@ -28,7 +28,9 @@ import io.restassured.specification.RequestSpecification;
  * a CRM would: a form capture (INQUIRY), scoring (AUTOMATED_MARKETING_QUALIFICATION), interactions until sales-ready
  * (TELEPROSPECTING_ACCEPTANCE), telesales' qualification (TELEPROSPECTING_QUALIFICATION), a sales user's acceptance
  * (SALES_ACCEPTANCE); then the switch to the sales flow (QUALIFY, DEVELOP, PROPOSE, CLOSE) with the CRM's
- * opportunity, and WON. One history, oldest first, spans both flows; the funnel of each flow counts its part.
+ * opportunity, and WON. One history, oldest first, spans both flows; the funnel of each flow counts its part. The won
+ * revenue flows back to the campaign the form named (its source) and to the campaign an interaction named (its
+ * influence).
  */
 class SalesAcceptanceIT {
 
@@ -95,7 +97,11 @@ class SalesAcceptanceIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> leadScore(leadId) > 0);
         assertEquals("AUTOMATED_MARKETING_QUALIFICATION", lead(leadId).getString("stage"));
 
-        // 3. TELEPROSPECTING_ACCEPTANCE: interactions until the default model's threshold
+        // 3. TELEPROSPECTING_ACCEPTANCE: interactions until the default model's threshold; one clicked the e-mail of
+        // a webinar campaign, named as the e-mail system writes it
+        String webinar = "Heat pump webinar " + UUID.randomUUID();
+        String webinarId = gateway(MARKETING).body(Map.of("name", webinar, "channel", "EMAIL")).post("/api/campaigns")
+                .then().statusCode(201).extract().path("id");
         ScoringModel model = ScoringModel.published(gateway(MARKETING));
         int clicks = model.interactionsToReach("EMAIL_CLICKED", model.threshold - leadScore(leadId));
         List<Map<String, Object>> batch = new ArrayList<>();
@@ -105,6 +111,10 @@ class SalesAcceptanceIT {
             item.put("type", "EMAIL_CLICKED");
             item.put("contactId", contactId);
             item.put("occurredAt", Instant.now().toString());
+            if (i == 0) {
+                item.put("attributes", Map.of("url", "https://example.com/webinar", "campaign",
+                        webinar.toUpperCase(java.util.Locale.ROOT)));
+            }
             batch.add(item);
         }
         gateway(MARKETING).body(batch).post("/api/interactions").then().statusCode(202);
@@ -156,8 +166,10 @@ class SalesAcceptanceIT {
                 .statusCode(409).contentType("application/problem+json");
 
         // the history: one list across both flows, oldest first
-        List<Map<String, Object>> history = gateway(MARKETING).get("/api/leads/" + leadId + "/history?limit=200")
-                .then().statusCode(200).extract().jsonPath().getList("items");
+        JsonPath historyPage = gateway(MARKETING).get("/api/leads/" + leadId + "/history?limit=200").then()
+                .statusCode(200).extract().jsonPath();
+        System.out.printf("[e2e] history of lead %s as JSON:%n%s%n", leadId, historyPage.prettify());
+        List<Map<String, Object>> history = historyPage.getList("items");
         history.forEach(e -> System.out.printf("[e2e] history: %-14s %-24s -> %-34s %-15s %-6s %-16s %s%n",
                 e.get("kind"), e.get("from"), e.get("to"), e.get("flow"), e.get("cause"), e.get("actor"),
                 e.get("reason")));
@@ -224,6 +236,19 @@ class SalesAcceptanceIT {
         assertEquals(List.of(1, 1, 1), List.of(results.getInt("results.members"), results.getInt("results.leads"),
                 results.getInt("results.wonLeads")));
         assertEquals(11800.0, results.getDouble("results.influencedRevenue"));
+
+        // the webinar's e-mail was clicked on the way: its results count the lead as influenced, not sourced
+        await().atMost(Duration.ofSeconds(30)).until(() -> gateway(MARKETING).get("/api/campaigns/" + webinarId)
+                .then().statusCode(200).extract().jsonPath().getInt("results.leads") == 1);
+        JsonPath influenced = gateway(MARKETING).get("/api/campaigns/" + webinarId).then().statusCode(200).extract()
+                .jsonPath();
+        assertEquals(List.of(1, 1, 0, 1), List.of(influenced.getInt("results.members"),
+                influenced.getInt("results.leads"), influenced.getInt("results.sourcedLeads"),
+                influenced.getInt("results.wonLeads")));
+        assertEquals(11800.0, influenced.getDouble("results.influencedRevenue"));
+        assertEquals(0.0, influenced.getDouble("results.sourcedRevenue"));
+        assertEquals(List.of(), gateway(MARKETING).queryParam("campaign", webinarId).get("/api/leads").then()
+                .statusCode(200).extract().jsonPath().getList("items"), "it sourced no lead");
         gateway(TELESALES).get("/api/reports/closed-loop").then().statusCode(403)
                 .contentType("application/problem+json");
     }

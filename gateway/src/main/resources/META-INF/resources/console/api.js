@@ -87,10 +87,10 @@ export function whenUnauthorised(fn) {
   onUnauthorised = fn;
 }
 
-/** Calls /api{path}; JSON in and out; throws ApiError for any status >= 400. A 401 ends the session (except for
- * the sign-in's probe, whose refusal is shown on the sign-in form). */
-export async function api(method, path, { body, contentType, headers = {}, signal, probe = false } = {}) {
-  const init = { method, headers: { Accept: 'application/json', ...headers }, signal };
+/** Calls /api{path}; JSON in and out (or the text of another type it accepts, e.g. text/csv); throws ApiError for any
+ * status >= 400. A 401 ends the session (except for the sign-in's probe, whose refusal is shown on the sign-in form). */
+export async function api(method, path, { body, contentType, accept = 'application/json', headers = {}, signal, probe = false } = {}) {
+  const init = { method, headers: { Accept: accept, ...headers }, signal };
   if (session.token) init.headers.Authorization = `Bearer ${session.token}`;
   if (body !== undefined) {
     if (contentType) {
@@ -103,6 +103,7 @@ export async function api(method, path, { body, contentType, headers = {}, signa
   }
   const response = await fetch(`/api${path}`, init);
   const text = await response.text();
+  if (response.ok && accept !== 'application/json') return text;
   let data = null;
   if (text) {
     try {

@@ -10,6 +10,8 @@ import { renderContacts, renderContact } from './contact.js';
 import { renderQueue } from './queue.js';
 import { renderModels, renderModel } from './models.js';
 import { renderFunnel } from './funnel.js';
+import { renderCampaigns, renderCampaign, CAMPAIGN_ROLES } from './campaigns.js';
+import { renderReport } from './report.js';
 import { consoleConfig, beginSignIn, completeSignIn } from './oidc.js';
 
 /** The screens, the roles that may see each (the gateway's role table), and their routes. */
@@ -20,11 +22,14 @@ const SCREENS = [
   { path: 'imports', label: 'Imports', roles: ['marketing', 'admin'], render: renderImports },
   { path: 'models', label: 'Scoring models', roles: STAFF, render: renderModels },
   { path: 'funnel', label: 'Funnel', roles: STAFF, render: renderFunnel },
+  { path: 'campaigns', label: 'Campaigns', roles: CAMPAIGN_ROLES, render: renderCampaigns },
+  { path: 'report', label: 'Closed loop', roles: CAMPAIGN_ROLES, render: renderReport },
 ];
 const DETAILS = [
   { pattern: /^leads\/([0-9a-f-]{36})$/, roles: ALL, render: renderLead, nav: 'board' },
   { pattern: /^contacts\/([0-9a-f-]{36})$/, roles: ALL, render: renderContact, nav: 'contacts' },
   { pattern: /^models\/([0-9a-f-]{36}|new)$/, roles: STAFF, render: renderModel, nav: 'models' },
+  { pattern: /^campaigns\/([0-9a-f-]{36}|new)$/, roles: CAMPAIGN_ROLES, render: renderCampaign, nav: 'campaigns' },
 ];
 
 const app = document.getElementById('app');

@@ -77,7 +77,8 @@ class ConsoleTest {
             }
         }
         assertTrue(seen.containsAll(Set.of("app.js", "api.js", "live.js", "board.js", "lead.js", "imports.js",
-                "contact.js", "queue.js", "models.js", "funnel.js", "leads.js", "dom.js")), seen.toString());
+                "contact.js", "queue.js", "models.js", "funnel.js", "leads.js", "dom.js", "campaigns.js", "report.js")),
+                seen.toString());
         given().get("/console/console.css").then().statusCode(200).contentType(startsWith("text/css"));
         given().get("/console/nothing-here.js").then().statusCode(404);
     }

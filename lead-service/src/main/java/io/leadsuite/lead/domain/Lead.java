@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -123,18 +125,25 @@ public class Lead extends PanacheEntityBase {
     /**
      * Applies a score snapshot with its per-lead sequence. A snapshot not newer than the last applied one is stale
      * and changes nothing. On an open lead, the first score starts automated qualification and crossing a threshold
-     * makes the lead sales-ready (by SCORE) and moves it on, as the flow's automation says.
+     * makes the lead sales-ready (by SCORE) and moves it on, as the flow's automation says. A snapshot whose
+     * standings (each model's score, grade, sales-readiness) are the ones the lead has, which scoring sends when the
+     * interactions it applied named campaigns but moved no score, is taken (its sequence, model names and thresholds)
+     * and moves nothing: a lead recycled while its score stayed above the threshold is not made sales-ready again.
      */
     public ScoreApplication applyScores(long sequence, List<LeadScore> snapshot, boolean anySalesReady, Flow flow,
             Instant at) {
         if (sequence <= scoreSequence) {
             return ScoreApplication.STALE;
         }
+        boolean unchanged = standings(snapshot).equals(standings(scores));
         scoreSequence = sequence;
         scores = new ArrayList<>(snapshot);
         LeadScore top = snapshot.stream().max(java.util.Comparator.comparingInt(LeadScore::score)).orElse(null);
         topScore = top == null ? null : top.score();
         topGrade = top == null ? null : top.grade();
+        if (unchanged) {
+            return new ScoreApplication(true, List.of());
+        }
         updatedAt = at;
         List<LeadChange> changes = new ArrayList<>();
         if (!status.isOpen()) {
@@ -155,6 +164,15 @@ public class Lead extends PanacheEntityBase {
             }
         }
         return new ScoreApplication(true, changes);
+    }
+
+    /** Each model's score, grade and sales-readiness. */
+    private static Set<List<Object>> standings(List<LeadScore> scores) {
+        Set<List<Object>> standings = new HashSet<>();
+        for (LeadScore s : scores == null ? List.<LeadScore> of() : scores) {
+            standings.add(Arrays.asList(s.modelId(), s.score(), s.grade(), s.salesReady()));
+        }
+        return standings;
     }
 
     private List<LeadChange> becomeSalesReady(Cause cause, String actor, String reason, Flow flow, Instant at) {

@@ -7,7 +7,9 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-import io.leadsuite.lead.client.ContactServiceClient.ContactDetails;
+import io.leadsuite.lead.domain.LeadSource;
+import io.leadsuite.lead.service.CaptureService.Person;
+import io.leadsuite.lead.service.CaptureService.Submission;
 
 /** A web-form or lead-gen submission (CONTRACT.md, "Capture"). */
 @Schema(name = "CaptureRequest", example = """
@@ -28,21 +30,9 @@ public record CaptureRequest(
         @Schema(description = "the campaign the submission came from, by id or name (GET /campaigns)") @Size(max = 200) String campaign,
         Boolean consent) {
 
-    /** Where a lead came from. */
-    public enum LeadSource {
-        MARKETING_PAGE,
-        MARKETING_FORM,
-        CUSTOMER_JOURNEY,
-        EMAIL,
-        LINKEDIN,
-        EVENT,
-        IMPORT,
-        MANUAL,
-        CRM
-    }
-
-    ContactDetails person() {
-        return new ContactDetails(email, firstName, lastName, phone, company, jobTitle, null, country, consent,
-                sourceRef == null ? source.name() : source.name() + " " + sourceRef);
+    /** @param anonymous posted by an anonymous visitor through a public web form */
+    Submission submission(boolean anonymous) {
+        return new Submission(new Person(email, firstName, lastName, phone, company, jobTitle, country, consent), topic,
+                source, sourceRef, campaign, anonymous);
     }
 }

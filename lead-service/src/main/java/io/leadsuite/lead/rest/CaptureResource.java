@@ -33,10 +33,10 @@ import io.smallrye.mutiny.Uni;
 @Cancellable(false)
 public class CaptureResource {
 
-    private final CaptureService captures;
+    private final IdempotentCapture captures;
     private final IdempotentRequests idempotency;
 
-    public CaptureResource(CaptureService captures, IdempotentRequests idempotency) {
+    public CaptureResource(IdempotentCapture captures, IdempotentRequests idempotency) {
         this.captures = captures;
         this.idempotency = idempotency;
     }
@@ -64,12 +64,9 @@ public class CaptureResource {
                     + "answer again, with nothing counted twice (a key belongs to the caller that sent it)") @HeaderParam(IdempotentRequests.HEADER) String key,
             SecurityContext security) {
         boolean form = security.isUserInRole(Roles.FORM);
-        IdempotentRequests.Request keyed = idempotency.request("captures", security.getUserPrincipal().getName(), key,
-                request);
-        return idempotency.answer(keyed, () -> captures.capture(request.person(), request.topic(),
-                request.source().name(), request.sourceRef(), request.campaign(), security.getUserPrincipal().getName(),
-                form, result -> idempotency.remember(keyed, answer(result, form)))
-                .map(result -> answer(result, form)));
+        String caller = security.getUserPrincipal().getName();
+        IdempotentRequests.Request keyed = idempotency.request("captures", caller, key, request);
+        return captures.capture(keyed, request.submission(form), caller, result -> answer(result, form));
     }
 
     /** The whole answer to a public web form: received, and nothing about the person or the lead. */

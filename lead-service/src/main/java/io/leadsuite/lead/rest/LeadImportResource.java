@@ -34,7 +34,9 @@ import org.jboss.resteasy.reactive.server.Cancellable;
 import io.leadsuite.contracts.Roles;
 import io.leadsuite.kit.problem.Problem;
 import io.leadsuite.kit.problem.ProblemException;
-import io.leadsuite.lead.imports.LeadImports;
+import io.leadsuite.lead.repository.LeadImportJobRepository.Job;
+import io.leadsuite.lead.repository.LeadImportJobRepository.LineError;
+import io.leadsuite.lead.service.imports.LeadImports;
 import io.smallrye.mutiny.Uni;
 
 /** Lead imports from CSV, processed in the background (CONTRACT.md, "Lead import"). */
@@ -82,9 +84,9 @@ public class LeadImportResource {
             @Schema(description = "leads created") int leadsCreated,
             @Schema(description = "open leads of the contact and topic that the row touched, as a second capture does") int leadsTouched,
             @Schema(description = "why the job FAILED", nullable = true) String failure, Instant createdAt,
-            Instant startedAt, Instant finishedAt, List<LeadImports.LineError> errors){
+            Instant startedAt, Instant finishedAt, List<LineError> errors){
 
-        static JobView of(LeadImports.Job j) {
+        static JobView of(Job j) {
             return new JobView(j.id(), j.state(), j.total(), j.processed(), j.created(), j.updated(), j.unchanged(),
                     j.failed(), j.leadsCreated(), j.leadsTouched(), j.failure(), j.createdAt(), j.startedAt(),
                     j.finishedAt(), j.errors());

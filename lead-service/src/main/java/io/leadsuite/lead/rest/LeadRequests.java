@@ -13,7 +13,7 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-import io.leadsuite.lead.rest.CaptureRequest.LeadSource;
+import io.leadsuite.lead.domain.LeadSource;
 
 /** Request bodies of the lead lifecycle and CRM routes. */
 public final class LeadRequests {

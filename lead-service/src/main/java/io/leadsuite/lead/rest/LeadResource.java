@@ -51,7 +51,12 @@ import io.leadsuite.lead.domain.Cause;
 import io.leadsuite.lead.domain.Lead;
 import io.leadsuite.lead.domain.LeadHistoryEntry;
 import io.leadsuite.lead.domain.LeadPatch;
+import io.leadsuite.lead.domain.LeadSource;
 import io.leadsuite.lead.domain.LeadStatus;
+import io.leadsuite.lead.repository.LeadRepository.LeadFilter;
+import io.leadsuite.lead.repository.LeadRepository.LeadSort;
+import io.leadsuite.lead.repository.LeadRepository.ListCursor;
+import io.leadsuite.lead.repository.LeadRepository.Listed;
 import io.leadsuite.lead.service.FunnelService;
 import io.leadsuite.lead.service.LeadService;
 import io.smallrye.mutiny.Uni;
@@ -169,10 +174,10 @@ public class LeadResource {
         }
         if (source != null) {
             try {
-                CaptureRequest.LeadSource.valueOf(source);
+                LeadSource.valueOf(source);
             } catch (IllegalArgumentException e) {
                 throw ProblemException.badRequest("'source' must be one of "
-                        + List.of(CaptureRequest.LeadSource.values()));
+                        + List.of(LeadSource.values()));
             }
         }
         Integer min = integer("minScore", minScore);
@@ -180,13 +185,13 @@ public class LeadResource {
         if (min != null && max != null && min > max) {
             throw ProblemException.badRequest("'minScore' must not be above 'maxScore'");
         }
-        LeadService.LeadSort order = sort(sort);
-        LeadService.LeadFilter filter = new LeadService.LeadFilter(contactId, stage, parsedStatus, salesReady, team,
+        LeadSort order = sort(sort);
+        LeadFilter filter = new LeadFilter(contactId, stage, parsedStatus, salesReady, team,
                 topic, owner, grade, min, max, source, campaign, optionalInstant("createdFrom", createdFrom),
                 optionalInstant("createdTo", createdTo), optionalInstant("activeFrom", activeFrom),
                 optionalInstant("activeTo", activeTo));
         return leads.list(filter, order, ListCursors.parse(after, order), limit + 1).map(found -> {
-            List<LeadService.Listed> page = found.stream().limit(limit).toList();
+            List<Listed> page = found.stream().limit(limit).toList();
             List<LeadView> items = page.stream().map(l -> LeadView.of(l.lead())).toList();
             return new LeadPage(items, found.size() > limit ? ListCursors.of(page.get(page.size() - 1), order) : null);
         });
@@ -207,16 +212,16 @@ public class LeadResource {
         return value == null || value.isBlank() ? null : instant(name, value);
     }
 
-    private static LeadService.LeadSort sort(String sort) {
+    private static LeadSort sort(String sort) {
         if (sort == null || sort.isBlank()) {
-            return LeadService.LeadSort.ID;
+            return LeadSort.ID;
         }
         return switch (sort.strip()) {
-            case "score" -> LeadService.LeadSort.SCORE;
-            case "-score" -> LeadService.LeadSort.SCORE_DESC;
-            case "createdAt" -> LeadService.LeadSort.CREATED;
-            case "-createdAt" -> LeadService.LeadSort.CREATED_DESC;
-            case "slaDue" -> LeadService.LeadSort.SLA_DUE;
+            case "score" -> LeadSort.SCORE;
+            case "-score" -> LeadSort.SCORE_DESC;
+            case "createdAt" -> LeadSort.CREATED;
+            case "-createdAt" -> LeadSort.CREATED_DESC;
+            case "slaDue" -> LeadSort.SLA_DUE;
             default -> throw ProblemException.badRequest("'sort' must be one of score, -score, createdAt, -createdAt, "
                     + "slaDue");
         };
@@ -224,8 +229,8 @@ public class LeadResource {
 
     /** The list's cursors: the last id when sorted by id (as before sorts existed), else its sort key and id. */
     static final class ListCursors {
-        static String of(LeadService.Listed last, LeadService.LeadSort sort) {
-            if (sort == LeadService.LeadSort.ID) {
+        static String of(Listed last, LeadSort sort) {
+            if (sort == LeadSort.ID) {
                 return last.lead().id.toString();
             }
             String raw = last.key() + "|" + last.lead().id;
@@ -233,17 +238,17 @@ public class LeadResource {
                     .encodeToString(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
 
-        static LeadService.ListCursor parse(String after, LeadService.LeadSort sort) {
+        static ListCursor parse(String after, LeadSort sort) {
             if (after == null) {
                 return null;
             }
-            if (sort == LeadService.LeadSort.ID) {
-                return new LeadService.ListCursor(null, parseUuidCursor(after));
+            if (sort == LeadSort.ID) {
+                return new ListCursor(null, parseUuidCursor(after));
             }
             try {
                 String[] parts = new String(java.util.Base64.getUrlDecoder().decode(after),
                         java.nio.charset.StandardCharsets.UTF_8).split("\\|");
-                return new LeadService.ListCursor(Long.parseLong(parts[0]), UUID.fromString(parts[1]));
+                return new ListCursor(Long.parseLong(parts[0]), UUID.fromString(parts[1]));
             } catch (RuntimeException e) {
                 throw ProblemException.badRequest("'after' is not a cursor this list returned (with this sort)");
             }

@@ -10,8 +10,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.leadsuite.lead.domain.Lead;
 import io.leadsuite.lead.domain.LeadScore;
+import io.leadsuite.lead.domain.LeadSource;
 import io.leadsuite.lead.domain.LeadStatus;
-import io.leadsuite.lead.rest.CaptureRequest.LeadSource;
 
 /** The lead as the API shows it (CONTRACT.md, "Leads"); {@code version} is also its ETag. */
 public record LeadView(UUID id, UUID contactId, String topic, @Schema(implementation = LeadSource.class) String source,

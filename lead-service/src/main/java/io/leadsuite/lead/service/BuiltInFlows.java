@@ -32,6 +32,8 @@ public class BuiltInFlows {
 
     private static final Logger LOG = Logger.getLogger(BuiltInFlows.class);
 
+    // On the Vert.x pool, blocking (see service's package-info): it runs once at start-up on the main thread, before
+    // the first request, where there is no Vert.x context for a Hibernate Reactive session.
     void install(@Observes StartupEvent event, Pool pool, ObjectMapper mapper) {
         for (String resource : RESOURCES) {
             String json = read(resource);

@@ -1,72 +1,70 @@
 package io.leadsuite.lead.service;
 
 import java.util.UUID;
-import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.hibernate.exception.ConstraintViolationException;
-
-import io.leadsuite.kit.sql.UniqueViolation;
 import io.leadsuite.lead.client.ContactDirectory;
 import io.leadsuite.lead.client.ContactServiceClient.ContactDetails;
+import io.leadsuite.lead.client.ContactServiceClient.ContactMatch;
+import io.leadsuite.lead.domain.LeadSource;
 import io.leadsuite.lead.service.LeadService.CaptureCommand;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.pgclient.PgException;
 
 /**
  * A web-form or lead-gen submission: contact-service matches or creates the contact by e-mail, then the lead is
  * created or touched. Safe to race: both steps are atomic on their own unique keys.
+ * <p>
+ * Two steps, because the first is another service's: {@link #matchContact} runs outside any transaction,
+ * {@link #record} in the caller's. The caller owns that one transaction (a capture's is opened by the wrapper that
+ * also stores its Idempotency-Key answer in it) and runs it again when it lost a race on the one-open-lead-per-topic
+ * index ({@link io.leadsuite.kit.sql.UniqueViolation}); the second run finds the winner's lead.
  */
 @ApplicationScoped
 public class CaptureService {
 
     private final ContactDirectory contacts;
     private final LeadService leads;
-    private final LeadMetrics metrics;
 
-    public CaptureService(ContactDirectory contacts, LeadService leads, LeadMetrics metrics) {
+    public CaptureService(ContactDirectory contacts, LeadService leads) {
         this.contacts = contacts;
         this.leads = leads;
-        this.metrics = metrics;
+    }
+
+    /** The person a submission names, as the form or lead-gen source sent it. */
+    public record Person(String email, String firstName, String lastName, String phone, String company,
+            String jobTitle, String country, Boolean consent) {
+    }
+
+    /**
+     * @param campaign the campaign it came from, by id or name, or null
+     * @param anonymous an anonymous visitor's post through a public web form: scoring counts it once per lead per
+     *        window (the capture's {@code anonymous} flag)
+     */
+    public record Submission(Person person, String topic, LeadSource source, String sourceRef, String campaign,
+            boolean anonymous) {
     }
 
     public record CaptureResult(UUID contactId, UUID leadId, boolean contactCreated, boolean leadCreated) {
     }
 
-    /**
-     * @param inTransaction runs inside the transaction that records the capture, with its result (the REST layer
-     *        remembers an Idempotency-Key answer there)
-     * @param anonymous an anonymous visitor's post through a public web form: scoring counts it once per lead per
-     *        window (the capture's {@code anonymous} flag)
-     */
-    public Uni<CaptureResult> capture(ContactDetails person, String topic, String source, String sourceRef,
-            String campaign, String actor, boolean anonymous, Function<CaptureResult, Uni<Void>> inTransaction) {
-        return contacts.matchOrCreate(person)
-                .onFailure().transform(ContactDirectory::unavailable)
-                .chain(match -> Uni.createFrom()
-                        .deferred(() -> Panache.withTransaction(() -> leads
-                                .recordCapture(new CaptureCommand(match.contact().id(), topic, source, sourceRef,
-                                        campaign, anonymous),
-                                        actor)
-                                .map(recorded -> new CaptureResult(match.contact().id(), recorded.lead().id,
-                                        match.created(), recorded.created()))
-                                .call(result -> inTransaction.apply(result))))
-                        .onFailure(UniqueViolation::in).retry().atMost(2))
-                .invoke(metrics::captured);
+    /** The contact of the submission, matched by e-mail or created (503 when contact-service is unavailable). */
+    public Uni<ContactMatch> matchContact(Submission submission) {
+        Person person = submission.person();
+        String consentSource = submission.sourceRef() == null ? submission.source().name()
+                : submission.source().name() + " " + submission.sourceRef();
+        return contacts.matchOrCreate(new ContactDetails(person.email(), person.firstName(), person.lastName(),
+                person.phone(), person.company(), person.jobTitle(), null, person.country(), person.consent(),
+                consentSource))
+                .onFailure().transform(ContactDirectory::unavailable);
     }
 
-    static boolean isUniqueViolation(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
-                return true;
-            }
-            if (t instanceof ConstraintViolationException cve
-                    && cve.getKind() == ConstraintViolationException.ConstraintKind.UNIQUE) {
-                return true;
-            }
-        }
-        return false;
+    /** Records the submission for the matched contact, in the caller's transaction. */
+    public Uni<CaptureResult> record(Submission submission, ContactMatch match, String actor) {
+        UUID contactId = match.contact().id();
+        return leads.recordCapture(new CaptureCommand(contactId, submission.topic(), submission.source().name(),
+                submission.sourceRef(), submission.campaign(), submission.anonymous()), actor)
+                .map(recorded -> new CaptureResult(contactId, recorded.lead().id, match.created(),
+                        recorded.created()));
     }
 }

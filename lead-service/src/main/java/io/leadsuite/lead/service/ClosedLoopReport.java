@@ -2,17 +2,19 @@ package io.leadsuite.lead.service;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import io.leadsuite.lead.domain.Flow;
 import io.leadsuite.lead.domain.LeadStatus;
+import io.leadsuite.lead.repository.RowValues;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -24,13 +26,18 @@ import io.smallrye.mutiny.Uni;
  * <ul>
  * <li>MQL: made sales-ready automatically, by score (a {@code SALES_READY} entry with cause SCORE);</li>
  * <li>SAL: accepted by sales or the CRM (an {@code ACCEPTED} entry: it entered the sales-acceptance stage);</li>
- * <li>SQL: qualified by sales: moved on from the sales flow's first stage (QUALIFY) to a stage other than where it
- * closes, or reported as an opportunity;</li>
- * <li>opportunity: an opportunity reported by the CRM, or a stage of the sales flow with status CONVERTED entered
- * (DEVELOP);</li>
+ * <li>SQL: qualified by sales: moved on, forward, from the stage sales accepted it into to a later stage that is not
+ * where it closes, or reported as an opportunity;</li>
+ * <li>opportunity: an opportunity reported by the CRM, or a stage with status CONVERTED entered (DEVELOP,
+ * OPPORTUNITY);</li>
  * <li>won, lost: the lead's status now, with its revenue.</li>
  * </ul>
- * The sales flow is the one the default flow's accepted leads switch to ({@code sales-lead}).
+ * Every flow counts, the way the second seed draws the steps: "when starting the Sales Qualified Lead stage the salesman
+ * takes over the lead to verify if the lead is an opportunity worth starting to work with". The stage sales accepts a
+ * lead into is, in a flow that is another flow's sales flow, its first stage ({@code sales-lead}'s QUALIFY: the first
+ * seed's sales team "further qualifying the lead" there after the switch), otherwise the flow's sales-acceptance stage
+ * (the {@code funnel}'s SALES_ACCEPTED, whose next stage is SALES_QUALIFIED); a flow whose accepted leads switch to a
+ * sales flow has none ({@code marketing-lead}). Each flow's newest version says which stages these are.
  */
 @ApplicationScoped
 public class ClosedLoopReport {
@@ -123,17 +130,21 @@ public class ClosedLoopReport {
 
     private static final String OPEN = "status in ('OPEN', 'ACCEPTED', 'CONVERTED')";
 
-    /** ?3 the sales flow, ?4 its first stage, ?5 its closing stages and ?6 its CONVERTED ones (comma-separated), ?7 now. */
+    /**
+     * ?3 the moves that qualify a lead ({@code flow|from|to}), ?4 the stages that are an opportunity ({@code flow|stage}),
+     * comma-separated, ?5 now.
+     */
     private static final String ROWS = """
             , marks as (
                 select h.lead_id,
                        min(h.at) filter (where h.kind = 'SALES_READY' and h.cause = 'SCORE') as mql_at,
                        min(h.at) filter (where h.kind = 'ACCEPTED') as sal_at,
-                       min(h.at) filter (where h.kind = 'STAGE_CHANGED' and h.flow_id = ?3 and h.from_stage = ?4
-                                         and h.to_stage <> all (string_to_array(?5, ','))) as qualified_at,
+                       min(h.at) filter (where h.kind = 'STAGE_CHANGED' and h.flow_id || '|' || h.from_stage || '|'
+                                                 || h.to_stage = any (string_to_array(?3, ','))) as qualified_at,
                        min(h.at) filter (where h.kind = 'OPPORTUNITY'
-                                            or h.kind = 'STAGE_CHANGED' and h.flow_id = ?3
-                                               and h.to_stage = any (string_to_array(?6, ','))) as opportunity_at,
+                                            or h.kind = 'STAGE_CHANGED'
+                                               and h.flow_id || '|' || h.to_stage = any (string_to_array(?4, ',')))
+                           as opportunity_at,
                        bool_or(h.kind = 'REJECTED') as rejected,
                        bool_or(h.kind = 'SLA_BREACHED') as breached
                 from lead_history h join cohort k on k.id = h.lead_id
@@ -143,7 +154,7 @@ public class ClosedLoopReport {
                        least(m.qualified_at, m.opportunity_at) as sql_at, m.opportunity_at,
                        case when k.status in ('WON', 'LOST') then k.closed_at end as closed_at,
                        coalesce(m.rejected, false) as rejected, coalesce(m.breached, false) as breached,
-                       extract(epoch from cast(?7 as timestamptz) - k.created_at) as age
+                       extract(epoch from cast(?5 as timestamptz) - k.created_at) as age
                 from cohort k left join marks m on m.lead_id = k.id
             )
             select key, count(*), count(mql_at), count(sal_at), count(sql_at), count(opportunity_at),
@@ -182,22 +193,18 @@ public class ClosedLoopReport {
             order by 1 nulls last, 3 desc, 2 nulls last""";
 
     private final FlowCatalog flows;
-    private final String defaultFlow;
 
-    public ClosedLoopReport(FlowCatalog flows,
-            @ConfigProperty(name = "leadsuite.leads.default-flow") String defaultFlow) {
+    public ClosedLoopReport(FlowCatalog flows) {
         this.flows = flows;
-        this.defaultFlow = defaultFlow;
     }
 
     @WithSession
     public Uni<Report> report(Instant from, Instant to, Dimension by) {
         String cohort = COHORT.formatted(by.column);
-        return salesFlow().chain(sales -> Panache.getSession().chain(s -> s
+        return flows.latest().chain(all -> Panache.getSession().chain(s -> s
                 .createNativeQuery(cohort + ROWS, Object[].class)
-                .setParameter(1, from).setParameter(2, to).setParameter(3, sales.id())
-                .setParameter(4, sales.firstStage().id()).setParameter(5, stages(sales, true))
-                .setParameter(6, stages(sales, false)).setParameter(7, Instant.now()).getResultList()
+                .setParameter(1, from).setParameter(2, to).setParameter(3, qualifyingMoves(all))
+                .setParameter(4, opportunityStages(all)).setParameter(5, Instant.now()).getResultList()
                 .chain(rows -> s.createNativeQuery(cohort + DISQUALIFICATIONS, Object[].class)
                         .setParameter(1, from).setParameter(2, to).getResultList()
                         .chain(disqualified -> s.createNativeQuery(cohort + REJECTIONS, Object[].class)
@@ -207,17 +214,30 @@ public class ClosedLoopReport {
                                         reasons(rejected)))))));
     }
 
-    /** The flow the default flow's accepted leads switch to; the default flow itself when it names none. */
-    private Uni<Flow> salesFlow() {
-        return flows.latest(defaultFlow)
-                .chain(flow -> flow.salesFlow() == null ? Uni.createFrom().item(flow) : flows.latest(flow.salesFlow()));
+    /**
+     * The moves that make a lead sales-qualified, as {@code flow|from|to}: in each flow, from the stage sales accepts
+     * a lead into to every later stage but where the flow closes (its close stage, its WON and LOST stages).
+     */
+    static String qualifyingMoves(List<Flow> flows) {
+        Set<String> salesFlows = flows.stream().map(Flow::salesFlow).filter(Objects::nonNull)
+                .collect(Collectors.toSet());
+        List<String> moves = new ArrayList<>();
+        for (Flow flow : flows) {
+            Optional<Flow.Stage> accepted = flow.salesFlow() != null ? Optional.empty()
+                    : salesFlows.contains(flow.id()) ? Optional.of(flow.firstStage()) : flow.salesAcceptanceStage();
+            accepted.ifPresent(from -> flow.stages().stream()
+                    .filter(to -> flow.position(to.id()) > flow.position(from.id()))
+                    .filter(to -> !to.id().equals(flow.closeStage()) && to.status() != LeadStatus.WON
+                            && to.status() != LeadStatus.LOST)
+                    .forEach(to -> moves.add(flow.id() + "|" + from.id() + "|" + to.id())));
+        }
+        return String.join(",", moves);
     }
 
-    /** The flow's closing stages (its close stage and those of status WON, LOST) or its CONVERTED ones, joined. */
-    private static String stages(Flow flow, boolean closing) {
-        return flow.stages().stream().filter(st -> closing
-                ? st.id().equals(flow.closeStage()) || st.status() == LeadStatus.WON || st.status() == LeadStatus.LOST
-                : st.status() == LeadStatus.CONVERTED).map(Flow.Stage::id).collect(Collectors.joining(","));
+    /** The stages that are an opportunity (status CONVERTED), as {@code flow|stage}. */
+    static String opportunityStages(List<Flow> flows) {
+        return flows.stream().flatMap(flow -> flow.stages().stream().filter(st -> st.status() == LeadStatus.CONVERTED)
+                .map(st -> flow.id() + "|" + st.id())).collect(Collectors.joining(","));
     }
 
     private static Row row(Object[] r) {

@@ -12,7 +12,6 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
-import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 import io.leadsuite.contracts.ContactErased;
@@ -21,11 +20,12 @@ import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.LeadUpdated;
 import io.leadsuite.kit.outbox.Outbox;
-import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.lead.domain.Cause;
 import io.leadsuite.lead.domain.Lead;
 import io.leadsuite.lead.domain.LeadHistoryEntry;
 import io.leadsuite.lead.domain.LeadStatus;
+import io.leadsuite.lead.repository.ContactRepository;
+import io.leadsuite.lead.repository.LeadRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
@@ -55,8 +55,13 @@ public class ContactChangesService {
 
     private final FlowCatalog flows;
     private final Outbox outbox;
+    private final ContactRepository contacts;
+    private final LeadRepository leadRows;
 
-    public ContactChangesService(FlowCatalog flows, Outbox outbox) {
+    public ContactChangesService(FlowCatalog flows, Outbox outbox, ContactRepository contacts,
+            LeadRepository leadRows) {
+        this.contacts = contacts;
+        this.leadRows = leadRows;
         this.flows = flows;
         this.outbox = outbox;
     }
@@ -125,12 +130,8 @@ public class ContactChangesService {
     public Uni<Void> erased(Envelope<ContactErased> event) {
         UUID contact = event.data().contactId();
         Instant now = Instant.now();
-        return Panache.getSession().chain(session -> lockContact(session, contact, true)
-                .chain(() -> session.createNativeQuery("insert into erased_contact (contact_id, erased_at) "
-                        + "values (?1, ?2) on conflict (contact_id) do nothing").setParameter(1, contact)
-                        .setParameter(2, now).executeUpdate())
-                .chain(() -> session.createNativeQuery("delete from contact_country where contact_id = ?1")
-                        .setParameter(1, contact).executeUpdate()))
+        return contacts.lock(contact, true)
+                .chain(() -> contacts.erased(contact, now))
                 .chain(() -> Lead.<Lead> find("contactId = ?1", Sort.by("id"), contact)
                         .withLock(LockModeType.PESSIMISTIC_WRITE).list())
                 .chain(leads -> leads.isEmpty() ? Uni.createFrom().voidItem() : eraseLeads(contact, leads, now));
@@ -143,19 +144,7 @@ public class ContactChangesService {
      * publishes lead.updated for each lead it closed.
      */
     private Uni<Void> eraseLeads(UUID contact, List<Lead> leads, Instant now) {
-        List<UUID> ids = leads.stream().map(l -> l.id).toList();
-        Uni<Void> chain = Panache.getSession().chain(session -> session.createNativeQuery(
-                "update lead_history set reason = null where lead_id in (?1) and reason is not null")
-                .setParameter(1, ids).executeUpdate()
-                .chain(() -> session.createNativeQuery("update webhook_delivery set payload = '{\"erased\":true}', "
-                        + "last_error = null, leased_until = null, state = case when state = 'PENDING' "
-                        + "then 'CANCELLED' else state end where lead_id in (?1)")
-                        .setParameter(1, ids).executeUpdate())
-                .chain(() -> session.createNativeQuery("delete from outbox_message where subject in (?1)")
-                        .setParameter(1, ids).executeUpdate())
-                .chain(() -> session.createNativeQuery("delete from outbox_dead_letter where subject in (?1)")
-                        .setParameter(1, ids).executeUpdate()))
-                .replaceWithVoid();
+        Uni<Void> chain = leadRows.erasePersonalData(leads.stream().map(l -> l.id).toList());
         List<Lead> closed = new ArrayList<>();
         for (Lead lead : leads) {
             if (lead.erase(now)) {
@@ -173,38 +162,11 @@ public class ContactChangesService {
     }
 
     /**
-     * Orders a capture for a contact and the contact's erasure (a transaction-scoped advisory lock on the contact id,
-     * shared by captures, exclusive for the erasure): a capture that began first commits its lead before the erasure
-     * looks for the contact's leads; one that comes second sees the tombstone. Without it, a capture racing the
-     * erasure could open a lead the erasure never sees.
-     */
-    static Uni<Void> lockContact(Mutiny.Session session, UUID contact, boolean exclusive) {
-        return SessionSql
-                .select(session, "select cast(" + (exclusive ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared")
-                        + "(hashtextextended($1, 0)) as text)", contact.toString())
-                .replaceWithVoid();
-    }
-
-    /** Whether the contact was erased; the caller holds {@link #lockContact} so the answer holds until it commits. */
-    static Uni<Boolean> isErased(Mutiny.Session session, UUID contact) {
-        return SessionSql.select(session, "select 1 from erased_contact where contact_id = $1", contact)
-                .map(rows -> !rows.isEmpty());
-    }
-
-    /**
      * The contact's country (routing reads it) and whether it has confirmed marketing consent (nurture triggers read
      * it), as contact-service last reported them; a later report wins.
      */
     public Uni<Void> contact(UUID contactId, String country, boolean marketingConsent, Instant at) {
-        // never for an erased contact: a late or redelivered contact.created / contact.updated brings nothing back
-        return Panache.getSession().chain(session -> session.createNativeQuery("insert into contact_country "
-                + "(contact_id, country, marketing_consent, updated_at) select ?1, ?2, ?4, ?3 where not exists "
-                + "(select 1 from erased_contact where contact_id = ?1) on conflict (contact_id) do update set "
-                + "country = excluded.country, marketing_consent = excluded.marketing_consent, "
-                + "updated_at = excluded.updated_at where contact_country.updated_at <= excluded.updated_at")
-                .setParameter(1, contactId)
-                .setParameter(2, country == null ? null : country.toUpperCase(java.util.Locale.ROOT))
-                .setParameter(3, at).setParameter(4, marketingConsent).executeUpdate()).replaceWithVoid();
+        return contacts.reported(contactId, country, marketingConsent, at);
     }
 
     private static int stageIndex(io.leadsuite.lead.domain.Flow flow, String stage) {

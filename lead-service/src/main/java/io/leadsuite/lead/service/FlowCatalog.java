@@ -12,10 +12,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadsuite.kit.domain.Violation;
 import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
-import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.kit.sql.UniqueViolation;
 import io.leadsuite.lead.domain.Flow;
 import io.leadsuite.lead.domain.FlowValidator;
+import io.leadsuite.lead.repository.FlowRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -29,9 +29,11 @@ public class FlowCatalog {
 
     private final ObjectMapper mapper;
     private final Map<String, Flow> byVersion = new ConcurrentHashMap<>();
+    private final FlowRepository repository;
 
-    public FlowCatalog(ObjectMapper mapper) {
+    public FlowCatalog(ObjectMapper mapper, FlowRepository repository) {
         this.mapper = mapper;
+        this.repository = repository;
     }
 
     /** The flow a lead runs under. Call inside a session. */
@@ -40,32 +42,21 @@ public class FlowCatalog {
         if (cached != null) {
             return Uni.createFrom().item(cached);
         }
-        return Panache.getSession()
-                .chain(s -> s.createNativeQuery("select cast(definition as text) from flow where id = ?1 and version = ?2",
-                        String.class)
-                        .setParameter(1, id).setParameter(2, version)
-                        .getResultList())
-                .map(rows -> {
-                    if (rows.isEmpty()) {
-                        throw ProblemException.notFound("Flow", id + " version " + version);
-                    }
-                    return remember(parse(rows.get(0)));
-                });
+        return repository.definition(id, version)
+                .map(definition -> remember(parse(definition.orElseThrow(
+                        () -> ProblemException.notFound("Flow", id + " version " + version)))));
     }
 
     /** One version of a flow, in a session of its own. */
+    @WithSession
     public Uni<Flow> version(String id, int version) {
-        return Panache.withSession(() -> get(id, version));
+        return get(id, version);
     }
 
     /** The newest version of every flow. */
     @WithSession
     public Uni<List<Flow>> latest() {
-        return Panache.getSession()
-                .chain(s -> s.createNativeQuery("select cast(definition as text) from flow f where version = "
-                        + "(select max(version) from flow g where g.id = f.id) order by id", String.class)
-                        .getResultList())
-                .map(rows -> rows.stream().map(this::parse).map(this::remember).toList());
+        return repository.latestDefinitions().map(rows -> rows.stream().map(this::parse).map(this::remember).toList());
     }
 
     /**
@@ -74,8 +65,7 @@ public class FlowCatalog {
      */
     @WithSession
     public Uni<Flow> latest(String id) {
-        return SessionSql.column(Integer.class, "select max(version) from flow where id = $1", id)
-                .map(versions -> versions.get(0))
+        return repository.latestVersion(id)
                 .chain(version -> {
                     if (version == null) {
                         return Uni.createFrom().failure(ProblemException.notFound("Flow", id));
@@ -103,22 +93,16 @@ public class FlowCatalog {
                             + String.join("; ", errors.stream().map(e -> e.field() + ": " + e.message()).toList()),
                     errors);
         }
-        return Panache.withTransaction(() -> salesFlowExists(candidate).chain(() -> Panache.getSession())
-                .chain(s -> s.createNativeQuery("select coalesce(max(version), 0) from flow where id = ?1",
-                        Integer.class).setParameter(1, id).getSingleResult())
-                .chain(max -> {
-                    Flow versioned = candidate.as(id, max + 1);
+        return Panache.withTransaction(() -> salesFlowExists(candidate).chain(() -> repository.latestVersion(id))
+                .chain(latest -> {
+                    Flow versioned = candidate.as(id, latest == null ? 1 : latest + 1);
                     String json;
                     try {
                         json = mapper.writeValueAsString(versioned);
                     } catch (JsonProcessingException e) {
                         throw new IllegalStateException(e);
                     }
-                    return Panache.getSession().chain(s -> s.createNativeQuery(
-                            "insert into flow (id, version, definition) values (?1, ?2, cast(cast(?3 as text) as jsonb))")
-                            .setParameter(1, id).setParameter(2, versioned.version()).setParameter(3, json)
-                            .executeUpdate())
-                            .replaceWith(versioned);
+                    return repository.insert(id, versioned.version(), json).replaceWith(versioned);
                 }))
                 .onFailure(UniqueViolation::in)
                 .transform(e -> ProblemException.conflict("Flow " + id + " was changed at the same time; retry"))
@@ -130,15 +114,12 @@ public class FlowCatalog {
         if (flow.salesFlow() == null) {
             return Uni.createFrom().voidItem();
         }
-        return Panache.getSession()
-                .chain(s -> s.createNativeQuery("select count(*) from flow where id = ?1", Long.class)
-                        .setParameter(1, flow.salesFlow()).getSingleResult())
-                .invoke(count -> {
-                    if (count == 0) {
-                        throw ProblemException.unprocessable("Unknown sales flow " + flow.salesFlow(),
-                                List.of(new FieldError("salesFlow", "no such flow")));
-                    }
-                }).replaceWithVoid();
+        return repository.exists(flow.salesFlow()).invoke(exists -> {
+            if (!exists) {
+                throw ProblemException.unprocessable("Unknown sales flow " + flow.salesFlow(),
+                        List.of(new FieldError("salesFlow", "no such flow")));
+            }
+        }).replaceWithVoid();
     }
 
     private Flow remember(Flow flow) {

@@ -7,10 +7,10 @@ import io.leadsuite.contracts.LeadCreated;
 import io.leadsuite.contracts.LeadStageChanged;
 import io.leadsuite.kit.event.EventCodec;
 import io.leadsuite.lead.domain.Lead;
-import io.leadsuite.lead.nurture.NurtureService;
-import io.leadsuite.lead.routing.RoutingService;
-import io.leadsuite.lead.sla.SlaService;
-import io.leadsuite.lead.webhook.WebhookService;
+import io.leadsuite.lead.service.nurture.NurtureService;
+import io.leadsuite.lead.service.routing.RoutingService;
+import io.leadsuite.lead.service.sla.SlaService;
+import io.leadsuite.lead.service.webhook.WebhookService;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -3,11 +3,8 @@ package io.leadsuite.lead.service;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -22,9 +19,7 @@ import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.ScoreChanged;
 import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
-import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.kit.sql.UniqueViolation;
-import io.leadsuite.lead.campaign.Campaigns;
 import io.leadsuite.lead.domain.Cause;
 import io.leadsuite.lead.domain.Flow;
 import io.leadsuite.lead.domain.Lead;
@@ -33,10 +28,16 @@ import io.leadsuite.lead.domain.LeadHistoryEntry;
 import io.leadsuite.lead.domain.LeadPatch;
 import io.leadsuite.lead.domain.LeadScore;
 import io.leadsuite.lead.domain.LeadStatus;
-import io.leadsuite.lead.topic.Topics;
+import io.leadsuite.lead.repository.ContactRepository;
+import io.leadsuite.lead.repository.LeadRepository;
+import io.leadsuite.lead.repository.LeadRepository.LeadFilter;
+import io.leadsuite.lead.repository.LeadRepository.LeadSort;
+import io.leadsuite.lead.repository.LeadRepository.ListCursor;
+import io.leadsuite.lead.repository.LeadRepository.Listed;
+import io.leadsuite.lead.service.campaign.Campaigns;
+import io.leadsuite.lead.service.topic.Topics;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
@@ -51,10 +52,15 @@ public class LeadService {
     private final LeadEvents events;
     private final Topics topics;
     private final Campaigns campaigns;
+    private final LeadRepository repository;
+    private final ContactRepository contacts;
     private final String defaultFlow;
 
     public LeadService(FlowCatalog flows, LeadEvents events, Topics topics, Campaigns campaigns,
+            LeadRepository repository, ContactRepository contacts,
             @ConfigProperty(name = "leadsuite.leads.default-flow") String defaultFlow) {
+        this.repository = repository;
+        this.contacts = contacts;
         this.flows = flows;
         this.events = events;
         this.topics = topics;
@@ -87,9 +93,9 @@ public class LeadService {
      * either way the submission lands in the lead's history and is published (lead.created or lead.captured), so
      * scoring counts it once. Two racing captures collide on the one-open-lead-per-topic index; the caller retries
      * the loser, which then finds the winner's lead. A campaign the capture names is the new lead's campaign and a
-     * touch of it either way; it is resolved first, so that a refused one writes nothing.
+     * touch of it either way; it is resolved first, so that a refused one writes nothing. Runs in the caller's
+     * transaction (the capture's, or an import job's).
      */
-    @WithTransaction
     public Uni<RecordedCapture> recordCapture(CaptureCommand command, String actor) {
         Uni<UUID> campaign = command.campaign() == null || command.campaign().isBlank()
                 ? Uni.createFrom().nullItem()
@@ -105,9 +111,8 @@ public class LeadService {
         Instant now = Instant.now();
         Capture capture = new Capture(UUID.randomUUID(), now, command.source(), command.sourceRef(),
                 command.anonymous());
-        return Panache.getSession().chain(session -> ContactChangesService
-                .lockContact(session, command.contactId(), false)
-                .chain(() -> ContactChangesService.isErased(session, command.contactId())))
+        return contacts.lock(command.contactId(), false)
+                .chain(() -> contacts.isErased(command.contactId()))
                 .invoke(erased -> {
                     if (erased) {
                         throw ProblemException.conflict("The contact was erased while the capture ran; send the "
@@ -137,9 +142,9 @@ public class LeadService {
 
     /**
      * Applies a {@code score.changed}: stores the snapshot unless a newer one was applied already, and records the
-     * lifecycle moves it causes. Runs in the consumer's transaction.
+     * lifecycle moves it causes. The campaigns its interactions named are touches of them whatever the sequence (each
+     * once). Runs in the consumer's transaction.
      */
-    @WithTransaction
     public Uni<Void> applyScoreUpdate(Envelope<ScoreChanged> update) {
         return Lead.<Lead> findById(update.subject(), LockModeType.PESSIMISTIC_WRITE).chain(lead -> {
             if (lead == null) {
@@ -162,7 +167,8 @@ public class LeadService {
                     LOG.debugf("Stale score.changed %s (sequence %d <= %d) for lead %s ignored", update.id(),
                             update.sequence(), lead.scoreSequence, lead.id);
                 }
-                return events.changed(lead, result.changes(), now);
+                return events.changed(lead, result.changes(), now)
+                        .chain(() -> campaigns.touchedByInteractions(lead.id, update.data().campaignTouches()));
             });
         });
     }
@@ -173,12 +179,7 @@ public class LeadService {
      * with another batch that locks them in another.
      */
     public Uni<Void> lockAll(Collection<UUID> ids) {
-        if (ids.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        // a plain statement: an HQL query with a list parameter is translated again at every execution
-        return SessionSql.select("select id from lead where id = any($1) order by id for update",
-                (Object) ids.stream().distinct().toArray(UUID[]::new)).replaceWithVoid();
+        return repository.lockAll(ids);
     }
 
     @WithSession
@@ -195,168 +196,10 @@ public class LeadService {
                         leadId, afterEntry).range(0, limit).list());
     }
 
-    /**
-     * Filters of the lead list (a work queue); null members do not filter. {@code grade}, {@code minScore} and
-     * {@code maxScore} look at the lead's highest score over its models (and that model's grade); {@code activeFrom}
-     * and {@code activeTo} at its last activity ({@code updatedAt}).
-     */
-    public record LeadFilter(UUID contactId, String stage, LeadStatus status, Boolean salesReady, String team,
-            String topic, String owner, String grade, Integer minScore, Integer maxScore, String source,
-            String campaign, Instant createdFrom, Instant createdTo, Instant activeFrom, Instant activeTo) {
-
-        public LeadFilter(UUID contactId, String stage, LeadStatus status, Boolean salesReady, String team,
-                String topic) {
-            this(contactId, stage, status, salesReady, team, topic, null, null, null, null, null, null, null, null,
-                    null, null);
-        }
-    }
-
-    /**
-     * Orders of the lead list. Each pages by a keyset cursor: the last item's sort key and id.
-     */
-    public enum LeadSort {
-        /** By id (the default: stable, no key). */
-        ID(null, false),
-        /** Lowest score first; leads without a score first of all. */
-        SCORE("coalesce(l.top_score, -2147483648)", false),
-        /** Highest score first; leads without a score last. */
-        SCORE_DESC("coalesce(l.top_score, -2147483648)", true),
-        /** Oldest first (the highest age). */
-        CREATED("cast(extract(epoch from l.created_at) * 1000000 as bigint)", false),
-        /** Newest first. */
-        CREATED_DESC("cast(extract(epoch from l.created_at) * 1000000 as bigint)", true),
-        /** The stage SLA due soonest first (overdue ones first of all); leads in a stage without an SLA last. */
-        SLA_DUE("coalesce(cast(extract(epoch from s.due_at) * 1000000 as bigint), 9223372036854775807)", false);
-
-        final String key;
-        final boolean descending;
-
-        LeadSort(String key, boolean descending) {
-            this.key = key;
-            this.descending = descending;
-        }
-    }
-
-    /** Where a page ends: the last lead's sort key (null when sorted by id) and id. */
-    public record ListCursor(Long key, UUID id) {
-    }
-
-    /** A lead of the list with its sort key, to make the next page's cursor from. */
-    public record Listed(Lead lead, Long key) {
-    }
-
-    /**
-     * Leads matching the filter, in the given order, after the cursor. (Without a cursor there is no lower bound:
-     * PostgreSQL orders uuids as unsigned bytes, so no Java UUID is a safe "smallest".)
-     */
+    /** Leads matching the filter, in the given order, after the cursor. */
     @WithSession
     public Uni<List<Listed>> list(LeadFilter filter, LeadSort sort, ListCursor after, int limit) {
-        List<String> where = new ArrayList<>();
-        List<Object> params = new ArrayList<>();
-        java.util.function.Function<Object, String> p = value -> {
-            params.add(value);
-            return "?" + params.size();
-        };
-        String key = sort.key == null ? "0" : sort.key;
-        if (after != null) {
-            if (sort.key == null) {
-                where.add("l.id > " + p.apply(after.id()));
-            } else {
-                String k = p.apply(after.key());
-                where.add("(" + key + (sort.descending ? " < " : " > ") + k + " or (" + key + " = " + k
-                        + " and l.id > " + p.apply(after.id()) + "))");
-            }
-        }
-        if (filter.contactId() != null) {
-            where.add("l.contact_id = " + p.apply(filter.contactId()));
-        }
-        if (filter.stage() != null) {
-            where.add("l.stage = " + p.apply(filter.stage()));
-        }
-        if (filter.status() != null) {
-            where.add("l.status = " + p.apply(filter.status().name()));
-        }
-        if (filter.salesReady() != null) {
-            where.add("l.sales_ready = " + p.apply(filter.salesReady()));
-        }
-        if (filter.team() != null) {
-            where.add("l.team = " + p.apply(filter.team()));
-        }
-        if (filter.topic() != null) {
-            where.add("l.topic = " + p.apply(normaliseTopic(filter.topic())));
-        }
-        if (filter.owner() != null) {
-            where.add("l.owner = " + p.apply(filter.owner()));
-        }
-        if (filter.grade() != null) {
-            where.add("l.top_grade = " + p.apply(filter.grade()));
-        }
-        if (filter.minScore() != null) {
-            where.add("l.top_score >= " + p.apply(filter.minScore()));
-        }
-        if (filter.maxScore() != null) {
-            where.add("l.top_score <= " + p.apply(filter.maxScore()));
-        }
-        if (filter.source() != null) {
-            where.add("l.source = " + p.apply(filter.source()));
-        }
-        if (filter.campaign() != null) {
-            String campaign = p.apply(filter.campaign().strip());
-            where.add("l.campaign_id = (select c.id from campaign c where c.id::text = " + campaign
-                    + " or lower(c.name) = lower(" + campaign + "))");
-        }
-        if (filter.createdFrom() != null) {
-            where.add("l.created_at >= " + p.apply(filter.createdFrom()));
-        }
-        if (filter.createdTo() != null) {
-            where.add("l.created_at < " + p.apply(filter.createdTo()));
-        }
-        if (filter.activeFrom() != null) {
-            where.add("l.updated_at >= " + p.apply(filter.activeFrom()));
-        }
-        if (filter.activeTo() != null) {
-            where.add("l.updated_at < " + p.apply(filter.activeTo()));
-        }
-        String sql = "select l.* from lead l"
-                + (sort == LeadSort.SLA_DUE
-                        ? " left join lead_stage_sla s on s.lead_id = l.id and s.stage = l.stage"
-                        : "")
-                + (where.isEmpty() ? "" : " where " + String.join(" and ", where))
-                + " order by " + (sort.key == null ? "" : key + (sort.descending ? " desc, " : ", ")) + "l.id"
-                + " limit " + p.apply(limit);
-        return Panache.getSession().chain(session -> {
-            var query = session.createNativeQuery(sql, Lead.class);
-            for (int i = 0; i < params.size(); i++) {
-                query.setParameter(i + 1, params.get(i));
-            }
-            return query.getResultList();
-        }).chain(found -> sort != LeadSort.SLA_DUE || found.isEmpty()
-                ? Uni.createFrom().item(found.stream().map(lead -> new Listed(lead, keyOf(lead, sort))).toList())
-                : slaKeys(found).map(keys -> found.stream()
-                        .map(lead -> new Listed(lead, keys.getOrDefault(lead.id, Long.MAX_VALUE))).toList()));
-    }
-
-    /** The SLA_DUE sort keys of the given leads: their running SLA's due time in microseconds. */
-    private static Uni<Map<UUID, Long>> slaKeys(List<Lead> leads) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("select s.lead_id, "
-                + "cast(extract(epoch from s.due_at) * 1000000 as bigint) from lead_stage_sla s join lead l on "
-                + "l.id = s.lead_id and s.stage = l.stage where s.lead_id in (?1)",
-                Object[].class).setParameter(1, leads.stream().map(l -> l.id).toList()).getResultList())
-                .map(rows -> {
-                    Map<UUID, Long> keys = new HashMap<>();
-                    rows.forEach(r -> keys.put((UUID) r[0], ((Number) r[1]).longValue()));
-                    return keys;
-                });
-    }
-
-    /** The sort key of a lead as the list's SQL computes it (for the next page's cursor). */
-    static Long keyOf(Lead lead, LeadSort sort) {
-        return switch (sort) {
-            case ID -> null;
-            case SCORE, SCORE_DESC -> lead.topScore == null ? (long) Integer.MIN_VALUE : (long) lead.topScore;
-            case CREATED, CREATED_DESC -> java.time.temporal.ChronoUnit.MICROS.between(Instant.EPOCH, lead.createdAt);
-            case SLA_DUE -> throw new IllegalStateException("read from lead_stage_sla");
-        };
+        return repository.list(filter, sort, after, limit);
     }
 
     /** Sales-ready leads not yet accepted, oldest first (by when they became sales-ready), after a cursor. */
@@ -439,12 +282,9 @@ public class LeadService {
 
     public Uni<Lead> update(UUID id, Long ifMatch, LeadPatch patch, Actor actor) {
         // a topic the patch names is one of the list (or joins it), as a capture's is
-        Uni<Void> topicKnown = patch.topic().isEmpty() ? Uni.createFrom().voidItem()
-                : Panache.withTransaction(() -> topics.resolve(patch.topic().get(), "topic"))
-                        .invoke(topicId -> patch.topic(topicId))
-                        .replaceWithVoid();
-        return topicKnown.chain(() -> change(id, ifMatch, false, (lead, flows, now) -> lead.update(patch, actor.name(),
-                now)))
+        return Panache.withTransaction(() -> (patch.topic().isEmpty() ? Uni.createFrom().voidItem()
+                : topics.resolve(patch.topic().get(), "topic").invoke(topicId -> patch.topic(topicId)).replaceWithVoid())
+                .chain(() -> changing(id, ifMatch, false, (lead, flows, now) -> lead.update(patch, actor.name(), now))))
                 .onFailure(UniqueViolation::in).transform(e -> ProblemException
                         .conflict("The contact already has an open lead on that topic"));
     }
@@ -505,7 +345,12 @@ public class LeadService {
      * repeated CRM call) records nothing.
      */
     private Uni<Lead> change(UUID id, Long ifMatch, boolean withSalesFlow, Action action) {
-        return Panache.withTransaction(() -> Lead.<Lead> findById(id, LockModeType.PESSIMISTIC_WRITE)
+        return Panache.withTransaction(() -> changing(id, ifMatch, withSalesFlow, action));
+    }
+
+    /** {@link #change} in the caller's transaction. */
+    private Uni<Lead> changing(UUID id, Long ifMatch, boolean withSalesFlow, Action action) {
+        return Lead.<Lead> findById(id, LockModeType.PESSIMISTIC_WRITE)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Lead", id))
                 .chain(lead -> {
                     lead.requireNotErased();
@@ -525,10 +370,7 @@ public class LeadService {
                                 .chain(() -> Panache.getSession().chain(s -> s.flush()))
                                 .replaceWith(lead);
                     });
-                }));
+                });
     }
 
-    static String normaliseTopic(String topic) {
-        return topic.strip().toLowerCase(java.util.Locale.ROOT);
-    }
 }

@@ -79,6 +79,33 @@ class LeadRulesTest {
         assertEquals("TELEPROSPECTING_ACCEPTANCE", kept.stage);
     }
 
+    /**
+     * A snapshot with the standings the lead has (scoring sends one when interactions named campaigns but moved no
+     * score) is taken and moves nothing: no first-score move, no sales-readiness again after a recycle.
+     */
+    @Test
+    void aSnapshotWithTheStandingsTheLeadHasMovesNothing() {
+        Lead unscored = Lead.open(UUID.randomUUID(), "solar", "MARKETING_FORM", null, MARKETING_LEAD, T0);
+        var none = unscored.applyScores(1, List.of(), false, MARKETING_LEAD, T0.plusSeconds(5));
+        assertTrue(none.applied());
+        assertEquals(List.of(), none.changes());
+        assertEquals("INQUIRY", unscored.stage);
+        assertEquals(1, unscored.scoreSequence);
+
+        Lead lead = salesReadyByScore(MARKETING_LEAD);
+        lead.recycle(MARKETING_LEAD, null, Cause.MANUAL, "sam", "Not now", T0.plusSeconds(600));
+        assertFalse(lead.salesReady);
+        var same = lead.applyScores(2, List.of(new LeadScore(MODEL, "Default (renamed)", 60, "A", 50, true)), true,
+                MARKETING_LEAD, T0.plusSeconds(900));
+        assertEquals(List.of(), same.changes());
+        assertFalse(lead.salesReady);
+        assertEquals("AUTOMATED_MARKETING_QUALIFICATION", lead.stage);
+        assertEquals("Default (renamed)", lead.scores.get(0).modelName());
+        // a standing that moves applies as before: the lead is sales-ready again
+        lead.applyScores(3, score(65), true, MARKETING_LEAD, T0.plusSeconds(960));
+        assertTrue(lead.salesReady);
+    }
+
     @Test
     void inTheFunnelTheLeadFallsBackToLead() {
         Lead lead = salesReadyByScore(FUNNEL);

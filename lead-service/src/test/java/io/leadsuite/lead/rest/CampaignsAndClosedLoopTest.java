@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.ScoreChanged;
+import io.leadsuite.lead.service.campaign.Campaigns;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -231,6 +232,12 @@ class CampaignsAndClosedLoopTest {
         assertTrue(lines.contains("'" + webinar + ",2,2,2,1,1,1,0,0.00,12000.50,1.0,1.0,0.5,1.0,1.0,0.5,"
                 + "0.0,0.0,0.0,0.0,0.0,0,1,0,0.0,1,0.0,1,0,0,0"), csv);
         assertEquals(report.getList("rows").size() + 1, lines.size());
+        System.out.printf("[closed-loop] by campaign, %s to %s:%n%s%n[closed-loop] as CSV:%n%s%n", from, to,
+                new JsonObject().put("by", "campaign").put("rows", List.of(a, b))
+                        .put("disqualificationReasons", reasons(report, "disqualificationReasons", expo))
+                        .put("rejectionReasons", reasons(report, "rejectionReasons", webinar)).encodePrettily(),
+                String.join("\n", lines.stream().filter(l -> l.startsWith("key,") || l.startsWith(expo + ",")
+                        || l.startsWith("'" + webinar + ",")).toList()));
 
         // by topic: the run's topic holds all six leads
         Map<String, Object> byTopic = row(report("by=topic&from=" + from + "&to=" + to), topic);
@@ -245,6 +252,114 @@ class CampaignsAndClosedLoopTest {
                 .statusCode(200).extract().asString());
         assertEquals(Map.of("members", 2, "leads", 2, "sourcedLeads", 2, "wonLeads", 1, "sourcedRevenue", 12000.5,
                 "influencedRevenue", 12000.5, "pipelineRevenue", 0.0), webinarRead.getMap("results"));
+    }
+
+    /** A score.changed as scoring publishes it: the lead's score of 80 under one model, and campaign touches. */
+    private void scoreChanged(String leadId, long sequence, ScoreChanged.CampaignTouch... touches) {
+        JsonPath lead = lead(leadId);
+        ScoreChanged data = new ScoreChanged(UUID.fromString(leadId), UUID.fromString(lead.getString("contactId")),
+                List.of(new ScoreChanged.ModelScore(MODEL, 1, "Default engagement", 80, "A", 50, true)), true, null,
+                List.of(touches));
+        scoreUpdates.sendAndAwait(JsonObject.mapFrom(Envelope.of(EventTypes.SCORE_CHANGED, "scoring-service",
+                Instant.now(), UUID.fromString(leadId), sequence, data)));
+    }
+
+    private static Map<String, Object> results(String campaignId) {
+        return decimals(given().auth().oauth2(MARKETING).get("/campaigns/" + campaignId).then().statusCode(200)
+                .extract().asString()).getMap("results");
+    }
+
+    private static List<Object> history(String leadId) {
+        return given().auth().oauth2(MARKETING).get("/leads/" + leadId + "/history?limit=200").then().statusCode(200)
+                .extract().jsonPath().getList("items");
+    }
+
+    private static String campaignNamed(String name) {
+        return given().auth().oauth2(MARKETING).get("/campaigns").then().statusCode(200).extract().jsonPath()
+                .getString("items.find { it.name == '" + name + "' }.id");
+    }
+
+    /**
+     * Interactions that name a campaign (scoring passes them on in score.changed) touch it: by name in any case or by
+     * id, a stale snapshot's touches count too, a repeated touch changes nothing, and the campaign's results count the
+     * lead, its contact and its won revenue as influenced. A name that is not in the list touches nothing and does not
+     * join it (an interaction's attributes are a tracking system's free text), and the update applies as ever.
+     */
+    @Test
+    void interactionsNamingACampaignTouchItAndItsResultsCountTheLead() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String newsletter = "Newsletter " + run;
+        String newsletterId = createCampaign("{\"name\": \"" + newsletter + "\", \"channel\": \"EMAIL\"}");
+        String fair = createCampaign("{\"name\": \"Fair " + run + "\"}");
+        String leadId = capture("i1." + run + "@example.com", "boilers-" + run, fair, 201);
+        Instant clicked = Instant.parse("2026-11-30T10:00:00Z");
+
+        // sales-ready by interactions that named the newsletter (in another case) and a campaign not in the list
+        scoreChanged(leadId, 1, new ScoreChanged.CampaignTouch("click-" + run, newsletter.toUpperCase(), clicked),
+                new ScoreChanged.CampaignTouch("visit-" + run, " Retargeting " + run + " ", clicked));
+        await().atMost(Duration.ofSeconds(20)).until(() -> lead(leadId).getBoolean("salesReady"));
+        assertEquals(Map.of("members", 1, "leads", 1, "sourcedLeads", 0, "wonLeads", 0, "sourcedRevenue", 0.0,
+                "influencedRevenue", 0.0, "pipelineRevenue", 0.0), results(newsletterId));
+        assertNull(campaignNamed("Retargeting " + run), "an interaction adds no campaign to the list");
+        // the lead keeps the campaign it came from
+        assertEquals(fair, lead(leadId).getString("campaign"));
+
+        // the same touches again (a repeat in a later update) and a stale update naming a third campaign by id
+        List<Object> history = history(leadId);
+        String webinar = createCampaign("{\"name\": \"Webinar " + run + "\"}");
+        scoreChanged(leadId, 2, new ScoreChanged.CampaignTouch("click-" + run, newsletter, clicked));
+        scoreChanged(leadId, 1, new ScoreChanged.CampaignTouch("watch-" + run, webinar, clicked));
+        await().atMost(Duration.ofSeconds(20)).until(() -> ((Number) results(webinar).get("leads")).intValue() == 1);
+        // the snapshot with the standings the lead had moved nothing
+        assertEquals(history, history(leadId));
+        assertEquals(Map.of("members", 1, "leads", 1, "sourcedLeads", 0, "wonLeads", 0, "sourcedRevenue", 0.0,
+                "influencedRevenue", 0.0, "pipelineRevenue", 0.0), results(newsletterId));
+
+        // won: the revenue is the newsletter's influence, the fair's source
+        ok(SALES, "/leads/" + leadId + "/accept", "{}");
+        ok(CRM, "/crm/leads/" + leadId + "/close", "{\"outcome\": \"WON\", \"revenue\": 7500}");
+        assertEquals(Map.of("members", 1, "leads", 1, "sourcedLeads", 0, "wonLeads", 1, "sourcedRevenue", 0.0,
+                "influencedRevenue", 7500.0, "pipelineRevenue", 0.0), results(newsletterId));
+        assertEquals(7500.0, ((Number) results(fair).get("sourcedRevenue")).doubleValue());
+    }
+
+    /**
+     * Sales-qualified in whichever flow: in the built-in {@code funnel} a lead accepted into SALES_ACCEPTED and moved on
+     * to SALES_QUALIFIED is an SQL, and its OPPORTUNITY stage an opportunity; a lead rejected back to LEAD is neither.
+     */
+    @Test
+    void theReportCountsSalesQualifiedLeadsOfTheFunnelFlow() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "funnel-" + run;
+        Instant from = Instant.now().minusSeconds(1);
+        String contactId = lead(capture("f0." + run + "@example.com", "kitchens", "Funnel fair " + run, 201))
+                .getString("contactId");
+        List<String> leads = new java.util.ArrayList<>();
+        for (String t : List.of(topic, topic + "-b")) {
+            leads.add(post(MARKETING, "/leads", "{\"contactId\": \"" + contactId + "\", \"topic\": \"" + t
+                    + "\", \"source\": \"MANUAL\", \"flow\": \"funnel\"}").then().statusCode(201).extract()
+                    .path("id"));
+        }
+        String qualified = leads.get(0);
+        String rejected = leads.get(1);
+        for (String lead : leads) {
+            salesReady(lead);
+            ok(SALES, "/leads/" + lead + "/accept", "{}");
+            assertEquals("SALES_ACCEPTED", lead(lead).getString("stage"));
+        }
+        given().auth().oauth2(SALES).contentType("application/merge-patch+json")
+                .body("{\"qualification\": {\"budget\": 9000, \"currency\": \"EUR\", "
+                        + "\"need\": \"A new kitchen\"}}")
+                .patch("/leads/" + qualified).then().statusCode(200);
+        move(qualified, "SALES_QUALIFIED");
+        move(qualified, "OPPORTUNITY");
+        ok(CRM, "/crm/leads/" + qualified + "/close", "{\"outcome\": \"WON\", \"revenue\": 9000}");
+        ok(CRM, "/crm/leads/" + rejected + "/reject", "{\"reason\": \"no answer\"}");
+        assertEquals("LEAD", lead(rejected).getString("stage"));
+
+        JsonPath report = report("by=topic&from=" + from + "&to=" + Instant.now().plusSeconds(1));
+        assertFigures(row(report, topic), 1, 1, 1, 1, 1, 1, 0, 0.0, 9000.0);
+        assertFigures(row(report, topic + "-b"), 1, 1, 1, 0, 0, 0, 0, 0.0, 0.0);
     }
 
     @Test

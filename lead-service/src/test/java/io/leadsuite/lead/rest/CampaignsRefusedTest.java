@@ -5,21 +5,32 @@ import static io.leadsuite.lead.rest.LeadImportTest.upload;
 import static io.leadsuite.lead.rest.LeadWorkflowTest.post;
 import static io.leadsuite.lead.rest.SalesAcceptanceTest.MARKETING;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.junit.jupiter.api.Test;
 
+import io.leadsuite.contracts.Envelope;
+import io.leadsuite.contracts.EventTypes;
+import io.leadsuite.contracts.ScoreChanged;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.vertx.core.json.JsonObject;
 
 /** With {@code leadsuite.campaigns.unknown=REFUSE}, a campaign that is not in the list is refused, naming the field. */
 @QuarkusTest
@@ -32,6 +43,38 @@ class CampaignsRefusedTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("leadsuite.campaigns.unknown", "REFUSE");
         }
+    }
+
+    @Inject
+    @Channel("test-score-updates")
+    MutinyEmitter<JsonObject> scoreUpdates;
+
+    /**
+     * An interaction was accepted by scoring long before lead-service hears of its campaign: an unknown one is left
+     * out (not added to the list, as under REGISTER), a known one is touched, and the score counts either way.
+     */
+    @Test
+    void anInteractionNamingAnUnknownCampaignStillScoresAndTouchesOnlyKnownOnes() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String known = post(MARKETING, "/campaigns", "{\"name\": \"Mailing " + run + "\"}").then().statusCode(201)
+                .extract().path("id");
+        JsonPath lead = given().auth().oauth2(MARKETING).contentType(ContentType.JSON)
+                .body(Map.of("email", "r6." + run + "@example.com", "topic", "boilers-" + run, "source", "EMAIL"))
+                .post("/captures").then().statusCode(201).extract().jsonPath();
+        String leadId = lead.getString("leadId");
+        Instant at = Instant.parse("2026-11-30T10:00:00Z");
+        ScoreChanged data = new ScoreChanged(UUID.fromString(leadId), UUID.fromString(lead.getString("contactId")),
+                List.of(new ScoreChanged.ModelScore(UUID.randomUUID(), 1, "Default engagement", 60, "B", 50, true)),
+                true, "open-" + run, List.of(new ScoreChanged.CampaignTouch("open-" + run, "Nowhere " + run, at),
+                        new ScoreChanged.CampaignTouch("click-" + run, "mailing " + run, at)));
+        scoreUpdates.sendAndAwait(JsonObject.mapFrom(Envelope.of(EventTypes.SCORE_CHANGED, "scoring-service",
+                Instant.now(), UUID.fromString(leadId), 1, data)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> given().auth().oauth2(MARKETING).get("/leads/" + leadId)
+                .then().extract().jsonPath().getBoolean("salesReady"));
+        assertEquals(1, given().auth().oauth2(MARKETING).get("/campaigns/" + known).then().statusCode(200).extract()
+                .jsonPath().getInt("results.leads"));
+        assertFalse(given().auth().oauth2(MARKETING).get("/campaigns").then().statusCode(200).extract().jsonPath()
+                .<String> getList("items.name").contains("Nowhere " + run));
     }
 
     @Test

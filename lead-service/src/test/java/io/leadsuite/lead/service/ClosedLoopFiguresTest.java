@@ -4,9 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.leadsuite.lead.domain.Flow;
 import io.leadsuite.lead.service.ClosedLoopReport.Conversion;
 import io.leadsuite.lead.service.ClosedLoopReport.Dimension;
 
@@ -48,5 +53,23 @@ class ClosedLoopFiguresTest {
                         .map(n -> Dimension.named(n).orElseThrow()).toList());
         assertEquals(java.util.Optional.empty(), Dimension.named("colour"));
         assertEquals(java.util.Optional.empty(), Dimension.named("l.source"));
+    }
+
+    /**
+     * Which history moves make a lead sales-qualified and which stages are an opportunity, in every built-in flow:
+     * out of the stage sales accepts a lead into, forward, to a stage that is not where it closes.
+     */
+    @Test
+    void theStepsOfSalesQualificationAndOpportunityFollowEachFlow() {
+        ObjectMapper mapper = new ObjectMapper();
+        List<Flow> flows = Stream.of("marketing-lead", "funnel", "sales-lead")
+                .map(id -> BuiltInFlows.parse(mapper, BuiltInFlows.read("flows/built-in/" + id + ".json"))).toList();
+        assertEquals(Set.of("funnel|SALES_ACCEPTED|SALES_QUALIFIED", "funnel|SALES_ACCEPTED|OPPORTUNITY",
+                "sales-lead|QUALIFY|DEVELOP", "sales-lead|QUALIFY|PROPOSE"),
+                Set.of(ClosedLoopReport.qualifyingMoves(flows).split(",")));
+        assertEquals(Set.of("funnel|OPPORTUNITY", "sales-lead|DEVELOP"),
+                Set.of(ClosedLoopReport.opportunityStages(flows).split(",")));
+        // a flow alone, whose accepted leads switch to a sales flow that is not there: nothing qualifies in it
+        assertEquals("", ClosedLoopReport.qualifyingMoves(flows.subList(0, 1)));
     }
 }

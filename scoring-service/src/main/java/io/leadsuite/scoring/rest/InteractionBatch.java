@@ -17,6 +17,7 @@ import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.scoring.domain.InteractionInput;
 import io.leadsuite.scoring.domain.InteractionTypes;
+import io.leadsuite.scoring.service.LeadScorer;
 
 /**
  * Reads the body of {@code POST /interactions}: one interaction object or an array of up to {@value #MAX_ITEMS}. Each
@@ -31,6 +32,8 @@ public final class InteractionBatch {
     static final int MAX_ATTRIBUTE_NAME = 100;
     static final int MAX_TEXT = 2000;
     static final int MAX_LIST = 100;
+    /** A campaign's id or name (lead-service's campaigns have names of at most this length). */
+    static final int MAX_CAMPAIGN = 200;
     /** Interactions happen in the past; a little clock skew is tolerated. */
     static final Duration FUTURE_TOLERANCE = Duration.ofDays(1);
     static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
@@ -108,6 +111,7 @@ public final class InteractionBatch {
         String topic = text(item, "topic", MAX_TOPIC, false, errors);
         Instant occurredAt = instant(item, "occurredAt", now, errors);
         Map<String, Object> attributes = attributes(item.get("attributes"), errors);
+        campaign(item, attributes, errors);
         if (!errors.isEmpty()) {
             rejected.add(new RejectedItem(index, id, errors));
             return;
@@ -178,6 +182,30 @@ public final class InteractionBatch {
             errors.add(new FieldError(field, "must be an ISO-8601 instant, e.g. 2026-03-01T10:15:30Z"));
             return null;
         }
+    }
+
+    /**
+     * The campaign the interaction came from: {@code attributes.campaign}, or {@code campaign} beside the attributes
+     * (the way a capture names it), which is stored as that attribute; text of at most {@value #MAX_CAMPAIGN}
+     * characters.
+     */
+    private static void campaign(JsonNode item, Map<String, Object> attributes, List<FieldError> errors) {
+        String field = "attributes." + LeadScorer.CAMPAIGN;
+        Object named = attributes.get(LeadScorer.CAMPAIGN);
+        if (named != null && !(named instanceof String text && text.length() <= MAX_CAMPAIGN)) {
+            errors.add(new FieldError(field, "must be a campaign's id or name: text of at most " + MAX_CAMPAIGN
+                    + " characters"));
+            return;
+        }
+        String campaign = text(item, LeadScorer.CAMPAIGN, MAX_CAMPAIGN, false, errors);
+        if (campaign == null || campaign.isBlank()) {
+            return;
+        }
+        if (named != null && !campaign.strip().equals(((String) named).strip())) {
+            errors.add(new FieldError(LeadScorer.CAMPAIGN, "must be the same as " + field + " when both are given"));
+            return;
+        }
+        attributes.put(LeadScorer.CAMPAIGN, campaign.strip());
     }
 
     private static Map<String, Object> attributes(JsonNode node, List<FieldError> errors) {

@@ -60,7 +60,11 @@ public class InteractionResource {
             @Schema(description = "only this lead; otherwise every open lead of the contact (of the topic)") UUID leadId,
             String topic,
             @Schema(description = "when it happened (default: now)") Instant occurredAt,
-            @Schema(description = "e.g. url, campaign; rules may test them") Map<String, Object> attributes) {
+            @Schema(description = "e.g. url, campaign; rules may test them. `campaign` (text, at most 200 characters) names "
+                    + "the campaign the interaction came from, by id or name (GET /campaigns): each lead it counts for "
+                    + "is a touch of that campaign (a name that is not in the list touches none)") Map<String, Object> attributes,
+            @Schema(maxLength = 200, description = "the same as attributes.campaign (stored there); when both are given "
+                    + "they must be equal") String campaign) {
     }
 
     /** What became of each item of a submission. */

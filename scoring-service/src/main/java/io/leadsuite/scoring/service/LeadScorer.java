@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,13 +47,16 @@ import io.smallrye.mutiny.Uni;
  * found there is skipped, so nothing counts twice;</li>
  * <li>writes score rows and history, and publishes one {@code score.changed} per lead (full snapshot, next per-lead
  * sequence) through the outbox when a score, grade or sales-readiness changed, or a model's score appeared or
- * went.</li>
+ * went, or an interaction applied named a campaign (lead-service records it as a touch of the campaign; the event
+ * carries the campaigns named, so an interaction that moves no score still reaches its campaign).</li>
  * </ul>
  */
 @ApplicationScoped
 public class LeadScorer {
 
     static final String SOURCE = "scoring-service";
+    /** The interaction attribute that names the campaign it came from (by id or name). */
+    public static final String CAMPAIGN = "campaign";
 
     private final ModelCatalog models;
     private final TrackedLeadRepository trackedLeads;
@@ -77,8 +81,12 @@ public class LeadScorer {
     public record Refreshed(int leads, int changed) {
     }
 
-    /** One locked lead in a unit of work: its row, its stored scores and its score card. */
-    private record Scored(TrackedLead lead, TrackedLeadRepository.Stored stored, ScoreCard card) {
+    /**
+     * One locked lead in a unit of work: its row, its stored scores, its score card and the campaigns the interactions
+     * applied to it named.
+     */
+    private record Scored(TrackedLead lead, TrackedLeadRepository.Stored stored, ScoreCard card,
+            List<ScoreChanged.CampaignTouch> touches) {
     }
 
     /**
@@ -113,7 +121,7 @@ public class LeadScorer {
                         : trackedLeads.load(locked).chain(stored -> SessionSteps.each(locked, lead -> open(lead, stored,
                                 definitions, now, changes).invoke(
                                         card -> scored.put(lead.leadId,
-                                                new Scored(lead, stored, card)))
+                                                new Scored(lead, stored, card, new ArrayList<>())))
                                 .replaceWithVoid()))))
                 .chain(() -> trackedLeads.recordApplications(applications.stream()
                         .filter(a -> scored.containsKey(a.leadId()))
@@ -124,6 +132,9 @@ public class LeadScorer {
                         if (lead != null && fresh.remove(
                                 new InteractionApplication.Key(application.interaction().id(), lead.lead().leadId))) {
                             lead.card().apply(application.interaction(), now, changes);
+                            campaignOf(application.interaction()).ifPresent(campaign -> lead.touches().add(
+                                    new ScoreChanged.CampaignTouch(application.interaction().id(), campaign,
+                                            application.interaction().occurredAt())));
                         }
                     }
                 })
@@ -136,7 +147,9 @@ public class LeadScorer {
                             history).invoke(() -> {
                                 if (lead.card().changed()) {
                                     changed.add(true);
-                                    events.add(scoreChanged(lead.lead(), lead.card(), now));
+                                }
+                                if (lead.card().changed() || !lead.touches().isEmpty()) {
+                                    events.add(scoreChanged(lead.lead(), lead.card(), lead.touches(), now));
                                 }
                             }))
                             .chain(() -> trackedLeads.insertHistory(history))
@@ -164,8 +177,21 @@ public class LeadScorer {
                 lead.attributes(), now, changes)).replaceWith(card);
     }
 
-    /** The lead's full snapshot, with its next score.changed sequence. */
-    private static Envelope<ScoreChanged> scoreChanged(TrackedLead lead, ScoreCard card, Instant now) {
+    /**
+     * The campaign an interaction names: its {@code campaign} attribute, when it is text that is not blank (the
+     * interaction's intake checked its length).
+     */
+    static Optional<String> campaignOf(InteractionFacts interaction) {
+        return interaction.attributes().get(CAMPAIGN) instanceof String campaign && !campaign.isBlank()
+                ? Optional.of(campaign.strip())
+                : Optional.empty();
+    }
+
+    /**
+     * The lead's full snapshot and the campaigns of the interactions applied, with its next score.changed sequence.
+     */
+    private static Envelope<ScoreChanged> scoreChanged(TrackedLead lead, ScoreCard card,
+            List<ScoreChanged.CampaignTouch> touches, Instant now) {
         List<ScoreChanged.ModelScore> snapshot = new ArrayList<>();
         for (ScoreCard.Outcome outcome : card.outcomes()) {
             CompiledModel model = outcome.model();
@@ -176,7 +202,7 @@ public class LeadScorer {
         lead.updatedAt = now;
         boolean salesReady = snapshot.stream().anyMatch(ScoreChanged.ModelScore::salesReady);
         ScoreChanged payload = new ScoreChanged(lead.leadId, lead.contactId, snapshot, salesReady,
-                card.lastInteractionId());
+                card.lastInteractionId(), touches);
         return Envelope.of(EventTypes.SCORE_CHANGED, SOURCE, now, lead.leadId, lead.nextSequence(), payload);
     }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -354,6 +355,56 @@ class ScoringFlowTest {
         awaitScoreChanged(lead, 16);
         List<Long> sequences = scoreChanges(lead).stream().map(e -> e.getLong("sequence")).sorted().toList();
         assertEquals(LongStreamRange.of(1, 16), sequences, "one event per change, sequence without gaps");
+    }
+
+    /**
+     * An interaction naming a campaign reaches lead-service in the score.changed of the lead it was applied to, also
+     * when it moves no score; a repeat of it names nothing again.
+     */
+    @Test
+    void theCampaignsOfAppliedInteractionsTravelInScoreChangedEvenWhenNoScoreMoves() {
+        UUID lead = UUID.randomUUID();
+        UUID contact = UUID.randomUUID();
+        publishLead(leadCreated(lead, contact, "solar-panels", capture()));
+        awaitScore(lead, 10);
+        awaitScoreChanged(lead, 10);
+
+        // no rule of the default model counts a brochure download: the score stays, the campaign still travels
+        String brochure = "brochure-" + lead;
+        String downloaded = "{\"id\": \"" + brochure + "\", \"type\": \"CUSTOM:brochure-download\", \"contactId\": \""
+                + contact + "\", \"occurredAt\": \"2026-11-30T09:00:00Z\", \"attributes\": {\"campaign\": \" Spring expo \"}}";
+        assertEquals(List.of(brochure), postInteractions(downloaded, 202).getList("accepted"));
+        JsonObject touched = events.await(EventTypes.SCORE_CHANGED, d -> lead.toString().equals(d.getString("leadId"))
+                && !d.getJsonArray("campaignTouches", new io.vertx.core.json.JsonArray()).isEmpty());
+        assertEquals(2L, touched.getLong("sequence"));
+        JsonObject data = touched.getJsonObject("data");
+        assertEquals(10, data.getJsonArray("scores").getJsonObject(0).getInteger("score"), "the score did not move");
+        assertEquals(List.of(Map.of("interactionId", brochure, "campaign", "Spring expo", "occurredAt",
+                "2026-11-30T09:00:00Z")), data.getJsonArray("campaignTouches").getList());
+
+        // the same interaction again is a duplicate: no further touch. A click naming the campaign beside its
+        // attributes (as a capture names it) scores and touches.
+        assertEquals(List.of(brochure), postInteractions(downloaded, 202).getList("duplicates"));
+        String click = "click-" + lead;
+        postInteractions("{\"id\": \"" + click + "\", \"type\": \"EMAIL_CLICKED\", \"contactId\": \"" + contact
+                + "\", \"campaign\": \"Autumn webinar\"}", 202);
+        JsonObject clicked = awaitScoreChanged(lead, 15);
+        assertEquals(List.of("Autumn webinar"), clicked.getJsonObject("data").getJsonArray("campaignTouches")
+                .stream().map(t -> ((JsonObject) t).getString("campaign")).toList());
+        assertEquals(List.of(1L, 2L, 3L), scoreChanges(lead).stream().map(e -> e.getLong("sequence")).sorted()
+                .toList(), "the repeat published nothing");
+
+        // a campaign that is not text, too long, or two different ones: the item is refused, naming the field
+        String tooLong = "x".repeat(201);
+        JsonPath refused = given().auth().oauth2(MARKETING).contentType(ContentType.JSON).body("[{\"id\": \"n-" + lead
+                + "\", \"type\": \"EMAIL_OPENED\", \"contactId\": \"" + contact + "\", \"attributes\": {\"campaign\": 42}}, "
+                + "{\"id\": \"l-" + lead + "\", \"type\": \"EMAIL_OPENED\", \"contactId\": \"" + contact
+                + "\", \"campaign\": \""
+                + tooLong + "\"}, {\"id\": \"d-" + lead + "\", \"type\": \"EMAIL_OPENED\", \"contactId\": \"" + contact
+                + "\", \"campaign\": \"A\", \"attributes\": {\"campaign\": \"B\"}}]")
+                .post("/interactions").then().statusCode(422).contentType("application/problem+json").extract()
+                .jsonPath();
+        assertEquals(List.of("[0].attributes.campaign", "[1].campaign", "[2].campaign"), refused.getList("errors.field"));
     }
 
     @Test

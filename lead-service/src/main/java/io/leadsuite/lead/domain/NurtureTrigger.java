@@ -1,0 +1,50 @@
+package io.leadsuite.lead.domain;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+
+/**
+ * A nurture trigger: STAGE_ENTERED (a stage), GRADE_REACHED (a grade band) or NO_ACTIVITY (days without a change),
+ * optionally only for some topics (comma-separated).
+ */
+@Entity
+@Table(name = "nurture_trigger")
+public class NurtureTrigger extends PanacheEntityBase {
+
+    @Schema(name = "NurtureTriggerKind")
+    public enum Kind {
+        STAGE_ENTERED,
+        GRADE_REACHED,
+        NO_ACTIVITY
+    }
+
+    @Id
+    public UUID id;
+    public String name;
+    public String kind;
+    public boolean enabled;
+    public String stage;
+    public String grade;
+    public Integer inactiveDays;
+    public String topics;
+    public Instant createdAt;
+    public Instant updatedAt;
+
+    public List<String> topicList() {
+        return topics == null ? List.of() : Arrays.asList(topics.split(","));
+    }
+
+    public boolean admits(String topic) {
+        return topics == null || topicList().contains(topic);
+    }
+}

@@ -1,0 +1,48 @@
+package io.leadsuite.lead.repository;
+
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.FlushModeType;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The SQL of webhook subscriptions and their deliveries beyond the entities' own finders. In the caller's transaction.
+ * (The delivery worker's claims and attempts run on the Vert.x pool: service's package-info says why.)
+ */
+@ApplicationScoped
+public class WebhookRepository {
+
+    /** The subscription's pending deliveries are cancelled. */
+    public Uni<Void> cancelPending(UUID subscriptionId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                "update webhook_delivery set state = 'CANCELLED', leased_until = null "
+                        + "where subscription_id = ?1 and state = 'PENDING'")
+                .setParameter(1, subscriptionId).executeUpdate())
+                .replaceWithVoid();
+    }
+
+    /**
+     * One pending delivery of the event per live subscription to its type; the unique (subscription, event) pair makes
+     * a second fan-out of one event create none.
+     */
+    public Uni<Void> fanOut(UUID eventId, String eventType, UUID leadId, long sequence, String payload) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                "insert into webhook_delivery (subscription_id, event_id, event_type, lead_id, sequence, payload, "
+                        + "state, next_attempt_at, created_at) "
+                        + "select s.id, ?1, ?2, ?3, ?4, ?5, 'PENDING', now(), now() from webhook_subscription s "
+                        + "where s.deleted_at is null and ?2 = any(string_to_array(s.events, ',')) "
+                        + "on conflict (subscription_id, event_id) do nothing")
+                .setParameter(1, eventId)
+                .setParameter(2, eventType)
+                .setParameter(3, leadId)
+                .setParameter(4, sequence)
+                .setParameter(5, payload)
+                // touches no entity's table: no need to flush the session first
+                .setFlushMode(FlushModeType.COMMIT)
+                .executeUpdate())
+                .replaceWithVoid();
+    }
+}

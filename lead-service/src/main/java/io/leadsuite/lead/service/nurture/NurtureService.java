@@ -1,0 +1,248 @@
+package io.leadsuite.lead.service.nurture;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.leadsuite.contracts.Envelope;
+import io.leadsuite.contracts.EventTypes;
+import io.leadsuite.contracts.LeadNurture;
+import io.leadsuite.contracts.ScoreChanged;
+import io.leadsuite.kit.cache.RecentCopy;
+import io.leadsuite.kit.poller.WokenPoller;
+import io.leadsuite.kit.problem.Problem;
+import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.lead.config.NurtureConfig;
+import io.leadsuite.lead.domain.Lead;
+import io.leadsuite.lead.domain.NurtureTrigger;
+import io.leadsuite.lead.repository.NurtureRepository;
+import io.leadsuite.lead.service.LeadEvents;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.panache.common.Sort;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+
+/**
+ * Nurture triggers and their firing. Each firing is an occurrence with a key, recorded in {@code nurture_emission}
+ * in the same transaction as the {@code lead.nurture} event in the outbox; the primary key makes a second emission of
+ * one occurrence impossible, from redeliveries and from replicas alike.
+ * <ul>
+ * <li>STAGE_ENTERED: on lead.created / lead.stage-changed into the stage (occurrence: the event id).</li>
+ * <li>GRADE_REACHED: on a score update that puts the lead into the grade band it was not in (occurrence: the grade and
+ * the score sequence); leaving the band and coming back is a new occurrence.</li>
+ * <li>NO_ACTIVITY: a periodic scan finds open leads unchanged for N days (occurrence: the time of the last change, so
+ * one spell of inactivity fires once).</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class NurtureService {
+
+    private static final Pattern STAGE = Pattern.compile("^[A-Z][A-Z0-9_]{0,63}$");
+    private static final Pattern WORD = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9 ._+-]{0,99}$");
+
+    /** How long another replica's trigger change may take to count here (this replica's own counts at once). */
+    static final Duration TRIGGERS_MAX_AGE = Duration.ofSeconds(1);
+
+    private final LeadEvents events;
+    /** The enabled triggers, read on every stage entry and score update. */
+    private final RecentCopy<List<NurtureTrigger>> enabledTriggers = new RecentCopy<>(TRIGGERS_MAX_AGE);
+    private final Vertx vertx;
+    private final NurtureConfig config;
+    private final NurtureRepository repository;
+    private WokenPoller scanner;
+
+    public NurtureService(LeadEvents events, Vertx vertx, NurtureConfig config, NurtureRepository repository) {
+        this.repository = repository;
+        this.events = events;
+        this.vertx = vertx;
+        this.config = config;
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (config.scanEnabled()) {
+            scanner = WokenPoller.start(vertx, "Nurture inactivity scan", config.scanInterval(),
+                    () -> scanInactive().map(found -> found == config.batchSize()));
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (scanner != null) {
+            scanner.stop();
+        }
+    }
+
+    public record TriggerDefinition(String name, NurtureTrigger.Kind kind, Boolean enabled, String stage, String grade,
+            Integer inactiveDays, List<String> topics) {
+    }
+
+    public static void validate(TriggerDefinition d) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        if (d.name() == null || d.name().isBlank() || d.name().length() > 200) {
+            errors.add(new Problem.FieldError("name", "must be 1 to 200 characters"));
+        }
+        if (d.kind() == null) {
+            errors.add(new Problem.FieldError("kind", "must be STAGE_ENTERED, GRADE_REACHED or NO_ACTIVITY"));
+        } else {
+            switch (d.kind()) {
+                case STAGE_ENTERED -> {
+                    if (d.stage() == null || !STAGE.matcher(d.stage()).matches()) {
+                        errors.add(new Problem.FieldError("stage", "a STAGE_ENTERED trigger names a stage id"));
+                    }
+                }
+                case GRADE_REACHED -> {
+                    if (d.grade() == null || !WORD.matcher(d.grade()).matches()) {
+                        errors.add(new Problem.FieldError("grade", "a GRADE_REACHED trigger names a grade"));
+                    }
+                }
+                case NO_ACTIVITY -> {
+                    if (d.inactiveDays() == null || d.inactiveDays() < 1 || d.inactiveDays() > 3650) {
+                        errors.add(new Problem.FieldError("inactiveDays",
+                                "a NO_ACTIVITY trigger needs 1 to 3650 days"));
+                    }
+                }
+            }
+        }
+        if (d.topics() != null && d.topics().stream().anyMatch(t -> t == null || !WORD.matcher(t).matches()
+                || t.contains(","))) {
+            errors.add(new Problem.FieldError("topics", "must be topics"));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.unprocessable("The nurture trigger is not valid", errors);
+        }
+    }
+
+    // each change drops the copy of the enabled triggers after it committed
+
+    public Uni<NurtureTrigger> create(TriggerDefinition d) {
+        NurtureTrigger trigger = new NurtureTrigger();
+        trigger.id = UUID.randomUUID();
+        trigger.createdAt = Instant.now();
+        apply(trigger, d);
+        return Panache.withTransaction(trigger::<NurtureTrigger> persist).invoke(enabledTriggers::invalidate);
+    }
+
+    public Uni<NurtureTrigger> replace(UUID id, TriggerDefinition d) {
+        return Panache.withTransaction(() -> find(id).map(t -> {
+            apply(t, d);
+            return t;
+        })).invoke(enabledTriggers::invalidate);
+    }
+
+    public Uni<Void> delete(UUID id) {
+        return Panache.withTransaction(() -> find(id).chain(t -> t.delete())).invoke(enabledTriggers::invalidate);
+    }
+
+    /** The enabled triggers of one kind. */
+    private Uni<List<NurtureTrigger>> enabled(NurtureTrigger.Kind kind) {
+        return enabledTriggers.get(() -> NurtureTrigger.<NurtureTrigger> find("enabled = true").list())
+                .map(all -> all.stream().filter(t -> kind.name().equals(t.kind)).toList());
+    }
+
+    @WithSession
+    public Uni<NurtureTrigger> get(UUID id) {
+        return find(id);
+    }
+
+    @WithSession
+    public Uni<List<NurtureTrigger>> list() {
+        return NurtureTrigger.<NurtureTrigger> findAll(Sort.by("createdAt").and("id")).list();
+    }
+
+    private static Uni<NurtureTrigger> find(UUID id) {
+        return NurtureTrigger.<NurtureTrigger> findById(id).onItem().ifNull()
+                .failWith(() -> ProblemException.notFound("Nurture trigger", id));
+    }
+
+    private static void apply(NurtureTrigger t, TriggerDefinition d) {
+        t.name = d.name().strip();
+        t.kind = d.kind().name();
+        t.enabled = d.enabled() == null || d.enabled();
+        t.stage = d.kind() == NurtureTrigger.Kind.STAGE_ENTERED ? d.stage() : null;
+        t.grade = d.kind() == NurtureTrigger.Kind.GRADE_REACHED ? d.grade().strip() : null;
+        t.inactiveDays = d.kind() == NurtureTrigger.Kind.NO_ACTIVITY ? d.inactiveDays() : null;
+        t.topics = d.topics() == null || d.topics().isEmpty() ? null
+                : String.join(",", d.topics().stream().map(s -> s.strip().toLowerCase(Locale.ROOT)).toList());
+        t.updatedAt = Instant.now();
+    }
+
+    /** A lead entered a stage (the stage event's id keys the occurrence), in the transaction that records it. */
+    public Uni<Void> stageEntered(Lead lead, String stage, UUID eventId) {
+        return enabled(NurtureTrigger.Kind.STAGE_ENTERED).chain(triggers -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (NurtureTrigger t : triggers) {
+                if (stage.equals(t.stage) && t.admits(lead.topic)) {
+                    chain = chain.chain(() -> emit(t, lead, "stage:" + eventId, "entered " + stage));
+                }
+            }
+            return chain;
+        });
+    }
+
+    /**
+     * After lead-service applied a score update (same transaction): fires GRADE_REACHED triggers whose band the lead
+     * has just entered. A stale update (not the lead's latest) changes nothing.
+     */
+    public Uni<Void> scoreApplied(Envelope<ScoreChanged> update) {
+        return enabled(NurtureTrigger.Kind.GRADE_REACHED).chain(triggers -> {
+            if (triggers.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            return Lead.<Lead> findById(update.subject()).chain(lead -> {
+                if (lead == null || lead.scoreSequence != update.sequence()) {
+                    return Uni.createFrom().voidItem();
+                }
+                Uni<Void> chain = Uni.createFrom().voidItem();
+                for (NurtureTrigger t : triggers) {
+                    if (!t.admits(lead.topic)) {
+                        continue;
+                    }
+                    boolean inBand = lead.scores.stream()
+                            .anyMatch(s -> s.grade() != null && s.grade().equalsIgnoreCase(t.grade));
+                    chain = chain.chain(() -> gradeBand(t, lead, inBand, update.sequence()));
+                }
+                return chain;
+            });
+        });
+    }
+
+    private Uni<Void> gradeBand(NurtureTrigger t, Lead lead, boolean inBand, long sequence) {
+        if (!inBand) {
+            return repository.leftBand(t.id, lead.id);
+        }
+        return repository.inBand(t.id, lead.id).chain(entered -> !entered ? Uni.createFrom().voidItem()
+                : emit(t, lead, "grade:" + t.grade + ":" + sequence, "reached grade " + t.grade));
+    }
+
+    private Uni<Void> emit(NurtureTrigger t, Lead lead, String occurrence, String detail) {
+        Instant now = Instant.now();
+        // a journey or e-mail system acts on lead.nurture: only for a contact with confirmed marketing consent (as
+        // contact-service last reported it; consent from a public web form counts once the person confirmed it)
+        return repository.emitted(t.id, lead.id, lead.contactId, occurrence, now)
+                .chain(emitted -> !emitted ? Uni.createFrom().voidItem()
+                        : events.recorded(lead, null, EventTypes.LEAD_NURTURE, now, new LeadNurture(lead.id,
+                                lead.contactId, lead.topic, t.id, t.name, t.kind, detail)));
+    }
+
+    /** Fires NO_ACTIVITY triggers for one batch of idle open leads; answers how many it found. */
+    Uni<Integer> scanInactive() {
+        return Panache.withTransaction(() -> repository.takeIdle(config.batchSize()).chain(idle -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (NurtureRepository.Idle found : idle) {
+                chain = chain.chain(() -> NurtureTrigger.<NurtureTrigger> findById(found.triggerId())
+                        .chain(t -> Lead.<Lead> findById(found.leadId()).chain(lead -> emit(t, lead,
+                                "idle-since:" + found.idleSince(), "no activity for " + t.inactiveDays + " days"))));
+            }
+            return chain.replaceWith(idle.size());
+        }));
+    }
+}

@@ -1,0 +1,209 @@
+package io.leadsuite.lead.service.routing;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.leadsuite.contracts.EventTypes;
+import io.leadsuite.contracts.LeadAssigned;
+import io.leadsuite.kit.cache.RecentCopy;
+import io.leadsuite.kit.problem.Problem;
+import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.lead.domain.Cause;
+import io.leadsuite.lead.domain.Lead;
+import io.leadsuite.lead.domain.LeadHistoryEntry;
+import io.leadsuite.lead.domain.RoutingRule;
+import io.leadsuite.lead.repository.ContactRepository;
+import io.leadsuite.lead.repository.RoutingRuleRepository;
+import io.leadsuite.lead.service.LeadEvents;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Routing rules (admin CRUD) and their application: when a lead enters a stage (lead.created, lead.stage-changed,
+ * in the transaction that records it), the first enabled rule by priority that matches assigns the team and, if it
+ * lists members, the next owner in turn. The assignment lands in the history (cause SYSTEM, actor routing) and is
+ * published as lead.assigned, in the same transaction.
+ */
+@ApplicationScoped
+public class RoutingService {
+
+    public static final String ACTOR = "routing";
+    private static final Pattern STAGE = Pattern.compile("^[A-Z][A-Z0-9_]{0,63}$");
+    private static final Pattern WORD = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9 ._@+-]{0,99}$");
+    private static final Pattern COUNTRY = Pattern.compile("^[A-Za-z]{2}$");
+
+    /** How long another replica's rule change may take to count here (this replica's own counts at once). */
+    static final Duration RULES_MAX_AGE = Duration.ofSeconds(1);
+
+    private final LeadEvents events;
+    /** The enabled rules in the order they are tried, read on every stage entry. */
+    private final RecentCopy<List<RoutingRule>> enabledRules = new RecentCopy<>(RULES_MAX_AGE);
+
+    private final RoutingRuleRepository repository;
+    private final ContactRepository contacts;
+
+    public RoutingService(LeadEvents events, RoutingRuleRepository repository, ContactRepository contacts) {
+        this.events = events;
+        this.repository = repository;
+        this.contacts = contacts;
+    }
+
+    /** A rule as the API writes it. */
+    public record RuleDefinition(String name, Integer priority, Boolean enabled, String flowId, String stage,
+            List<String> topics, List<String> grades, List<String> countries, Integer minScore, Integer maxScore,
+            String team, List<String> members) {
+    }
+
+    // each change drops the copy of the enabled rules after it committed
+
+    public Uni<RoutingRule> create(RuleDefinition definition) {
+        RoutingRule rule = new RoutingRule();
+        rule.id = UUID.randomUUID();
+        rule.createdAt = Instant.now();
+        apply(rule, validate(definition));
+        return Panache.withTransaction(rule::<RoutingRule> persist).invoke(enabledRules::invalidate);
+    }
+
+    public Uni<RoutingRule> replace(UUID id, RuleDefinition definition) {
+        RuleDefinition valid = validate(definition);
+        return Panache.withTransaction(() -> find(id).map(rule -> {
+            apply(rule, valid);
+            return rule;
+        })).invoke(enabledRules::invalidate);
+    }
+
+    public Uni<Void> delete(UUID id) {
+        return Panache.withTransaction(() -> find(id).chain(rule -> rule.delete())).invoke(enabledRules::invalidate);
+    }
+
+    @WithSession
+    public Uni<RoutingRule> get(UUID id) {
+        return find(id);
+    }
+
+    @WithSession
+    public Uni<List<RoutingRule>> list() {
+        return RoutingRule.<RoutingRule> findAll(Sort.by("priority").and("createdAt")).list();
+    }
+
+    private static Uni<RoutingRule> find(UUID id) {
+        return RoutingRule.<RoutingRule> findById(id).onItem().ifNull()
+                .failWith(() -> ProblemException.notFound("Routing rule", id));
+    }
+
+    private static void apply(RoutingRule rule, RuleDefinition d) {
+        rule.name = d.name().strip();
+        rule.priority = d.priority() == null ? 100 : d.priority();
+        rule.enabled = d.enabled() == null || d.enabled();
+        rule.flowId = blankToNull(d.flowId());
+        rule.stage = blankToNull(d.stage());
+        rule.topics = RoutingRule.join(d.topics() == null ? null
+                : d.topics().stream().map(t -> t.strip().toLowerCase(Locale.ROOT)).toList());
+        rule.grades = RoutingRule.join(d.grades());
+        rule.countries = RoutingRule.join(d.countries() == null ? null
+                : d.countries().stream().map(c -> c.toUpperCase(Locale.ROOT)).toList());
+        rule.minScore = d.minScore();
+        rule.maxScore = d.maxScore();
+        rule.team = d.team().strip();
+        rule.members = RoutingRule.join(d.members());
+        rule.updatedAt = Instant.now();
+    }
+
+    public static RuleDefinition validate(RuleDefinition d) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        if (d.name() == null || d.name().isBlank() || d.name().length() > 200) {
+            errors.add(new Problem.FieldError("name", "must be 1 to 200 characters"));
+        }
+        if (d.team() == null || !WORD.matcher(d.team().strip()).matches()) {
+            errors.add(new Problem.FieldError("team", "must name a team (letters, digits, . _ - @ +)"));
+        }
+        if (d.stage() != null && !d.stage().isBlank() && !STAGE.matcher(d.stage()).matches()) {
+            errors.add(new Problem.FieldError("stage", "must be a stage id (upper-case word, e.g. SALES_ACCEPTANCE)"));
+        }
+        if (d.minScore() != null && d.maxScore() != null && d.minScore() > d.maxScore()) {
+            errors.add(new Problem.FieldError("minScore", "must not be greater than maxScore"));
+        }
+        checkEach(d.topics(), WORD, "topics", "must be topics", errors);
+        checkEach(d.grades(), WORD, "grades", "must be grade names", errors);
+        checkEach(d.countries(), COUNTRY, "countries", "must be ISO 3166 alpha-2 codes", errors);
+        checkEach(d.members(), WORD, "members", "must be user names", errors);
+        if (d.priority() != null && (d.priority() < 0 || d.priority() > 1_000_000)) {
+            errors.add(new Problem.FieldError("priority", "must be between 0 and 1000000"));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.unprocessable("The routing rule is not valid", errors);
+        }
+        return d;
+    }
+
+    private static void checkEach(List<String> values, Pattern pattern, String field, String message,
+            List<Problem.FieldError> errors) {
+        if (values == null) {
+            return;
+        }
+        if (values.size() > 100) {
+            errors.add(new Problem.FieldError(field, "at most 100 entries"));
+        }
+        for (String value : values) {
+            if (value == null || !pattern.matcher(value.strip()).matches() || value.contains(",")) {
+                errors.add(new Problem.FieldError(field, message + ": '" + value + "' is not"));
+                return;
+            }
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    /**
+     * Routes the lead that entered {@code stage}, if it is still there and open: the first enabled rule by priority
+     * that matches. Runs in the transaction that records the stage entry (the lead is managed there).
+     */
+    public Uni<Void> stageEntered(Lead lead, String stage) {
+        if (!lead.status.isOpen() || !stage.equals(lead.stage)) {
+            return Uni.createFrom().voidItem();
+        }
+        return enabledRules.get(() -> RoutingRule.<RoutingRule> find("enabled = true",
+                Sort.by("priority").and("createdAt").and("id")).list())
+                .chain(rules -> {
+                    if (rules.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    // the contact's country only when a rule asks for one
+                    Uni<String> country = rules.stream().noneMatch(r -> r.countries != null)
+                            ? Uni.createFrom().nullItem()
+                            : contacts.country(lead.contactId);
+                    return country.chain(c -> rules.stream().filter(r -> r.matches(lead, stage, c)).findFirst()
+                            .map(rule -> assign(lead, rule, stage)).orElse(Uni.createFrom().voidItem()));
+                });
+    }
+
+    private Uni<Void> assign(Lead lead, RoutingRule rule, String stage) {
+        List<String> members = rule.memberList();
+        Uni<String> owner = members.isEmpty() ? Uni.createFrom().nullItem()
+                : repository.takeTurn(rule.id).map(turn -> members.get(Math.floorMod(turn, members.size())));
+        return owner.chain(chosen -> {
+            Instant now = Instant.now();
+            lead.team = rule.team;
+            if (chosen != null) {
+                lead.owner = chosen;
+            }
+            lead.updatedAt = now;
+            LeadHistoryEntry entry = LeadHistoryEntry.of(lead, now, LeadHistoryEntry.Kind.ASSIGNED, stage, stage,
+                    Cause.SYSTEM, ACTOR, "Rule '" + rule.name + "': team " + rule.team
+                            + (chosen == null ? "" : ", owner " + chosen));
+            return events.recorded(lead, entry, EventTypes.LEAD_ASSIGNED, now, new LeadAssigned(lead.id,
+                    lead.contactId, stage, lead.team, lead.owner, rule.id, rule.name));
+        });
+    }
+}

@@ -1,0 +1,130 @@
+package io.leadsuite.lead.service.sla;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.leadsuite.contracts.EventTypes;
+import io.leadsuite.contracts.LeadSlaBreached;
+import io.leadsuite.kit.poller.WokenPoller;
+import io.leadsuite.lead.config.SlaConfig;
+import io.leadsuite.lead.domain.Cause;
+import io.leadsuite.lead.domain.Lead;
+import io.leadsuite.lead.domain.LeadHistoryEntry;
+import io.leadsuite.lead.repository.StageSlaRepository;
+import io.leadsuite.lead.repository.StageSlaRepository.Breach;
+import io.leadsuite.lead.repository.StageSlaRepository.OverdueLead;
+import io.leadsuite.lead.service.FlowCatalog;
+import io.leadsuite.lead.service.LeadEvents;
+import io.leadsuite.lead.service.LeadMetrics;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+
+/**
+ * Stage SLAs: when a lead enters a stage whose flow gives it {@code slaHours}, its deadline is recorded (in the
+ * transaction that records the stage entry); a periodic scan takes overdue leads still in that stage with
+ * {@code FOR UPDATE SKIP LOCKED} (replicas share the work, none flags one twice, none waits for a lead that a request
+ * holds), marks them breached, writes a history line and publishes {@code lead.sla-breached}, once per stay in the
+ * stage.
+ */
+@ApplicationScoped
+public class SlaService {
+
+    public static final String ACTOR = "sla";
+
+    private final FlowCatalog flows;
+    private final Vertx vertx;
+    private final LeadEvents events;
+    private final SlaConfig config;
+    private final StageSlaRepository slas;
+    private final LeadMetrics metrics;
+    private WokenPoller scanner;
+
+    public SlaService(FlowCatalog flows, Vertx vertx, LeadEvents events, SlaConfig config, LeadMetrics metrics,
+            StageSlaRepository slas) {
+        this.slas = slas;
+        this.flows = flows;
+        this.vertx = vertx;
+        this.events = events;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (config.enabled()) {
+            scanner = WokenPoller.start(vertx, "SLA scan", config.scanInterval(),
+                    () -> scan().map(flagged -> flagged == config.batchSize()));
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (scanner != null) {
+            scanner.stop();
+        }
+    }
+
+    /**
+     * Records (or clears) the deadline of the stage the lead entered, if it is still in it.
+     *
+     * @param created the lead was just created: it has no deadline to clear
+     */
+    public Uni<Void> stageEntered(Lead lead, String stage, Instant at, boolean created) {
+        if (!stage.equals(lead.stage)) {
+            return Uni.createFrom().voidItem();
+        }
+        return flows.get(lead.flowId, lead.flowVersion).chain(flow -> {
+            Integer hours = flow.stage(stage).map(s -> s.slaHours()).orElse(null);
+            if (created && (hours == null || hours <= 0)) {
+                return Uni.createFrom().voidItem();
+            }
+            return hours == null || hours <= 0 ? slas.cleared(lead.id, at) : slas.entered(lead.id, stage, hours, at);
+        });
+    }
+
+    /** Open leads overdue in their current stage, longest overdue first; a null team does not filter. */
+    @WithSession
+    public Uni<List<OverdueLead>> overdue(String team, int limit) {
+        return slas.overdue(team, limit);
+    }
+
+    /** Flags one batch of overdue leads; answers how many. */
+    Uni<Integer> scan() {
+        return Panache.withTransaction(() -> slas.takeOverdue(config.batchSize()).chain(taken -> {
+            if (taken.isEmpty()) {
+                return Uni.createFrom().item(0);
+            }
+            Map<UUID, Breach> due = new LinkedHashMap<>();
+            taken.forEach(breach -> due.put(breach.leadId(), breach));
+            Instant now = Instant.now();
+            return slas.flagBreached(due.keySet(), now)
+                    .chain(() -> Lead.<Lead> list("id in ?1", due.keySet()))
+                    .chain(leads -> {
+                        Uni<Void> chain = Uni.createFrom().voidItem();
+                        for (Lead lead : leads) {
+                            chain = chain.chain(() -> breached(lead, due.get(lead.id), now));
+                        }
+                        return chain;
+                    })
+                    .replaceWith(due.size());
+        }))
+                // counted once the breaches are committed
+                .invoke(metrics::slaBreached);
+    }
+
+    private Uni<Void> breached(Lead lead, Breach sla, Instant now) {
+        LeadHistoryEntry entry = LeadHistoryEntry.of(lead, now, LeadHistoryEntry.Kind.SLA_BREACHED, sla.stage(),
+                sla.stage(), Cause.SYSTEM, ACTOR, "Overdue: in " + sla.stage() + " since " + sla.entered() + ", SLA "
+                        + sla.hours() + " h (due " + sla.due() + ")");
+        return events.recorded(lead, entry, EventTypes.LEAD_SLA_BREACHED, now, new LeadSlaBreached(lead.id,
+                lead.contactId, sla.stage(), lead.team, lead.owner, sla.hours(), sla.entered(), sla.due()));
+    }
+}
