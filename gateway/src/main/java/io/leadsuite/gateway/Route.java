@@ -112,7 +112,6 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
             Rule.of("POST", "/contacts/match", CAPTURERS),
             Rule.of("*", "/contacts/imports/{jobId}/.*", MARKETING_OR_ADMIN),
             Rule.of("GET", "/contacts/{id}", Roles.ALL),
-            Rule.of("GET", "/contacts/{id}/overview", Roles.ALL),
             Rule.of("PATCH", "/contacts/{id}", STAFF),
             Rule.of("DELETE", "/contacts/{id}", MARKETING_OR_ADMIN),
             Rule.of("POST", "/contacts/{id}/merge", MARKETING_OR_ADMIN),
