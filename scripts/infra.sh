@@ -117,7 +117,7 @@ start_postgres() {
     [ "$PROFILE" = test ] && extra="-c fsync=off -c full_page_writes=off"
     # The suite counts its statements (db-work: round trips per capture and per interaction in the benchmark).
     [ "$PROFILE" = suite ] && extra="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=10000"
-    as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_STATE/postgres.log" -w -t 60 \
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_STATE/postgres.log" -w -t 180 \
       -o "-p $PG_PORT -k $PG_SOCK -c listen_addresses=127.0.0.1 -c max_connections=300 $extra" start >/dev/null \
       || { tail -20 "$PG_STATE/postgres.log" >&2; die "PostgreSQL did not start"; }
     log "PostgreSQL started on 127.0.0.1:$PG_PORT"
@@ -195,8 +195,10 @@ start_artemis() {
   JAVA_ARGS="-XX:+UseG1GC -Xms64m -Xmx512m -Damqp.port=$AMQP_PORT -Ddata.dir=$BROKER/data --add-opens java.base/jdk.internal.misc=ALL-UNNAMED" \
     nohup "$BROKER/bin/artemis" run >"$BROKER/log/console.log" 2>&1 &
   echo $! >"$BROKER/broker.pid"
+  # Up to three minutes: after a crash the broker reloads its journal, and on a busy box (the fault runner's two
+  # replicas of everything) its JVM alone has taken 26 s to log its first line and the port 60 s to open.
   local i
-  for i in $(seq 1 120); do
+  for i in $(seq 1 360); do
     if port_open "$AMQP_PORT"; then
       log "Artemis started on 127.0.0.1:$AMQP_PORT (pid $(cat "$BROKER/broker.pid"))"
       return 0

@@ -182,7 +182,8 @@ final class Suite implements AutoCloseable {
     private void infra(String command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("bash", root.resolve("scripts/infra.sh").toString(), command, "test")
                 .redirectErrorStream(true).redirectOutput(logs.resolve("infra.log").toFile()).start();
-        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+        // longer than the script's own waits (the broker's port, PostgreSQL's start: three minutes each)
+        if (!p.waitFor(240, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("scripts/infra.sh " + command + " test failed; see " + logs);
         }
     }
