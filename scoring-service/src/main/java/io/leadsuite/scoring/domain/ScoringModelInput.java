@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import io.leadsuite.kit.domain.Violation;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -33,10 +34,6 @@ public record ScoringModelInput(String name, String description, List<String> to
     /** The lead attributes LEAD rules may test (kept up to date from lead events). */
     public static final Set<String> LEAD_ATTRIBUTES = Set.of("topic", "source", "sourceRef", "status", "stage",
             "team", "owner", "budget", "currency", "timeframe", "need", "decisionMaker");
-
-    /** One problem with the model, by field. */
-    public record Violation(String field, String message) {
-    }
 
     /** The model, or the problems that keep it from being one. */
     public record Result(ScoringModelInput input, List<Violation> violations) {

@@ -22,6 +22,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.Cancellable;
 
 import io.leadsuite.contracts.Roles;
+import io.leadsuite.kit.problem.Problem.FieldError;
+import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.scoring.service.ScoreQueries;
 import io.smallrye.mutiny.Uni;
 
@@ -85,6 +87,16 @@ public class LeadScoreResource {
     @APIResponse(responseCode = "422", description = "limit outside 1..500")
     public Uni<ScoreQueries.HistoryPage> history(@PathParam("id") UUID id,
             @QueryParam("limit") @DefaultValue("100") int limit, @QueryParam("after") String after) {
-        return scores.history(id, limit, after);
+        long cursor;
+        try {
+            cursor = after == null || after.isBlank() ? 0 : Long.parseLong(after.strip());
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest("after must be a cursor returned as next");
+        }
+        if (limit < 1 || limit > 500) {
+            throw ProblemException.unprocessable("limit must be between 1 and 500",
+                    List.of(new FieldError("limit", "must be between 1 and 500")));
+        }
+        return scores.history(id, limit, cursor);
     }
 }

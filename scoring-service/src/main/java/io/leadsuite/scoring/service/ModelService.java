@@ -5,8 +5,9 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.leadsuite.kit.problem.Problem.FieldError;
-import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.domain.InvalidValues;
+import io.leadsuite.kit.domain.NotFound;
+import io.leadsuite.kit.domain.StateConflict;
 import io.leadsuite.scoring.config.ScoringClock;
 import io.leadsuite.scoring.domain.ModelStatus;
 import io.leadsuite.scoring.domain.RescoreJob;
@@ -90,7 +91,7 @@ public class ModelService {
                     return (existing == null ? draft.persist().replaceWithVoid() : Uni.createFrom().voidItem())
                             .replaceWith(() -> new ModelState(model, saved));
                 });
-                default -> Uni.createFrom().failure(ProblemException.conflict("Scoring model " + id
+                default -> Uni.createFrom().failure(new StateConflict("Scoring model " + id
                         + " is retired and can no longer be edited; create a new model instead"));
             });
         });
@@ -100,7 +101,7 @@ public class ModelService {
     public Uni<Transition> publish(UUID id) {
         return Panache.withTransaction(() -> lock(id).chain(model -> {
             if (model.status == ModelStatus.RETIRED) {
-                return Uni.createFrom().failure(ProblemException.conflict("Scoring model " + id + " is retired"));
+                return Uni.createFrom().failure(new StateConflict("Scoring model " + id + " is retired"));
             }
             return draftOf(model).chain(draft -> {
                 if (model.status == ModelStatus.DRAFT) {
@@ -115,7 +116,7 @@ public class ModelService {
                             });
                 }
                 if (draft == null) {
-                    return Uni.createFrom().failure(ProblemException.conflict("Scoring model " + id
+                    return Uni.createFrom().failure(new StateConflict("Scoring model " + id
                             + " has no draft to publish: version " + model.version + " is already published"));
                 }
                 return ScoringModelVersion.<ScoringModelVersion> findById(
@@ -139,7 +140,7 @@ public class ModelService {
     public Uni<Transition> retire(UUID id) {
         return Panache.withTransaction(() -> lock(id).chain(model -> {
             if (model.status == ModelStatus.RETIRED) {
-                return Uni.createFrom().failure(ProblemException.conflict("Scoring model " + id
+                return Uni.createFrom().failure(new StateConflict("Scoring model " + id
                         + " is already retired"));
             }
             boolean wasPublished = model.status == ModelStatus.PUBLISHED;
@@ -162,26 +163,26 @@ public class ModelService {
 
     public Uni<ModelState> get(UUID id) {
         return Panache.withSession(() -> ScoringModel.<ScoringModel> findById(id)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Scoring model", id))
+                .onItem().ifNull().failWith(() -> new NotFound("Scoring model", id))
                 .chain(model -> draftOf(model).map(draft -> new ModelState(model, draft))));
     }
 
     public Uni<List<ScoringModelVersion>> versions(UUID id) {
         return Panache.withSession(() -> ScoringModel.<ScoringModel> findById(id)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Scoring model", id))
+                .onItem().ifNull().failWith(() -> new NotFound("Scoring model", id))
                 .chain(model -> models.versionsOf(id)));
     }
 
     public Uni<ScoringModelVersion> version(UUID id, int version) {
         return Panache
                 .withSession(() -> ScoringModelVersion.<ScoringModelVersion> findById(new ScoringModelVersion.Key(id, version))
-                        .onItem().ifNull().failWith(() -> ProblemException.notFound("Version " + version + " of scoring model",
+                        .onItem().ifNull().failWith(() -> new NotFound("Version " + version + " of scoring model",
                                 id)));
     }
 
     private static Uni<ScoringModel> lock(UUID id) {
         return ScoringModel.<ScoringModel> findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Scoring model", id));
+                .onItem().ifNull().failWith(() -> new NotFound("Scoring model", id));
     }
 
     private Uni<ScoringModelVersion> draftOf(ScoringModel model) {
@@ -191,10 +192,8 @@ public class ModelService {
     private static ScoringModelInput validate(JsonObject body) {
         ScoringModelInput.Result result = ScoringModelInput.read(body);
         if (!result.valid()) {
-            throw ProblemException.unprocessable("The scoring model is not valid: " + result.violations().size()
-                    + " problem(s)",
-                    result.violations().stream().map(v -> new FieldError(v.field(), v.message()))
-                            .toList());
+            throw new InvalidValues("The scoring model is not valid: " + result.violations().size() + " problem(s)",
+                    result.violations());
         }
         return result.input();
     }

@@ -8,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.domain.NotFound;
 import io.leadsuite.scoring.config.ScoringClock;
 import io.leadsuite.scoring.config.ScoringConfig;
 import io.leadsuite.scoring.domain.CompiledModel;
@@ -65,7 +65,7 @@ public class RescoreJobs {
 
     public Uni<RescoreJob> get(UUID id) {
         return Panache.withSession(() -> RescoreJob.<RescoreJob> findById(id)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Re-scoring job", id)));
+                .onItem().ifNull().failWith(() -> new NotFound("Re-scoring job", id)));
     }
 
     @Scheduled(every = "${leadsuite.scoring.rescore.poll-interval:2s}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

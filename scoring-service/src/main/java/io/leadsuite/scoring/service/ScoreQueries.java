@@ -11,7 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.domain.NotFound;
 import io.leadsuite.scoring.domain.LeadScore;
 import io.leadsuite.scoring.domain.RuleKind;
 import io.leadsuite.scoring.domain.ScoringModel;
@@ -88,10 +88,10 @@ public class ScoreQueries {
     public Uni<Explanation> explanation(UUID leadId, UUID modelId) {
         return Panache.withSession(() -> requireLead(leadId)
                 .chain(() -> ScoringModel.<ScoringModel> findById(modelId))
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Scoring model", modelId))
+                .onItem().ifNull().failWith(() -> new NotFound("Scoring model", modelId))
                 .chain(model -> LeadScore.<LeadScore> findById(new LeadScore.Key(leadId, modelId))
                         .onItem().ifNull()
-                        .failWith(() -> ProblemException.notFound("Score of lead " + leadId + " under model", modelId))
+                        .failWith(() -> new NotFound("Score of lead " + leadId + " under model", modelId))
                         .chain(score -> trackedLeads.explainedHits(leadId, modelId).map(hits -> {
                             Map<String, String> kinds = new java.util.HashMap<>();
                             ModelCatalog.compile(model).rules().forEach(r -> kinds.put(r.id(), r.kind().name()));
@@ -103,18 +103,8 @@ public class ScoreQueries {
     }
 
     /** Every change of the lead's standing under any model, oldest first, a page at a time; 404 for an unknown lead. */
-    public Uni<HistoryPage> history(UUID leadId, int limit, String after) {
+    public Uni<HistoryPage> history(UUID leadId, int limit, long cursor) {
         return Panache.withSession(() -> {
-            long cursor;
-            try {
-                cursor = after == null || after.isBlank() ? 0 : Long.parseLong(after.strip());
-            } catch (NumberFormatException e) {
-                throw ProblemException.badRequest("after must be a cursor returned as next");
-            }
-            if (limit < 1 || limit > 500) {
-                throw ProblemException.unprocessable("limit must be between 1 and 500",
-                        List.of(new io.leadsuite.kit.problem.Problem.FieldError("limit", "must be between 1 and 500")));
-            }
             return requireLead(leadId)
                     .chain(() -> trackedLeads.historyOf(leadId, cursor, limit + 1))
                     .map(rows -> {
@@ -129,7 +119,7 @@ public class ScoreQueries {
 
     private static Uni<Void> requireLead(UUID leadId) {
         return TrackedLead.<TrackedLead> findById(leadId)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Lead", leadId))
+                .onItem().ifNull().failWith(() -> new NotFound("Lead", leadId))
                 .replaceWithVoid();
     }
 }

@@ -85,7 +85,7 @@ class ScoringModelInputTest {
                  "grades": [{"name": "A", "minScore": 50}, {"name": "B", "minScore": 50}],
                  "rules": [{"interactionType": "NOPE", "points": 1}, {"operator": "LIKE", "attribute": "x", "value": 1,
                  "points": 1, "windowDays": -1}]}"""));
-        List<String> fields = result.violations().stream().map(ScoringModelInput.Violation::field).toList();
+        List<String> fields = result.violations().stream().map(io.leadsuite.kit.domain.Violation::field).toList();
         assertEquals(List.of("name", "grades[1].minScore", "salesReadyThreshold", "rules[0].interactionType",
                 "rules[1].operator", "rules[1].windowDays"), fields);
     }

@@ -1,6 +1,6 @@
 package io.leadsuite.scoring.service;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.List;
@@ -26,6 +26,8 @@ import io.quarkus.vertx.VertxContextSupport;
 @QuarkusTest
 class PlanCacheTest {
 
+    private static final int BATCHES = 40;
+
     @Inject
     Mutiny.SessionFactory sessions;
 
@@ -40,11 +42,16 @@ class PlanCacheTest {
         Statistics statistics = sessions.getStatistics();
         batch(); // warm
         long missesBefore = statistics.getQueryPlanCacheMissCount();
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < BATCHES; i++) {
             batch();
         }
-        assertEquals(0, statistics.getQueryPlanCacheMissCount() - missesBefore,
-                "plan cache misses in 20 batches of a lock and an inbox claim");
+        // The counter is the whole application's: a re-scoring job left by an earlier test, or a scheduled scan, may
+        // build a plan or two meanwhile (seen: 2 in 20 batches on a busy box). Each native select run through
+        // Hibernate misses every time, so a batch that did would add at least two misses (its lock and its claim):
+        // 2 x BATCHES at least, far above what runs beside it.
+        long misses = statistics.getQueryPlanCacheMissCount() - missesBefore;
+        assertTrue(misses < BATCHES, "plan cache misses in " + BATCHES + " batches of a lock and an inbox claim: "
+                + misses + " (a select that misses every time would make at least " + 2 * BATCHES + ")");
     }
 
     private void batch() throws Throwable {

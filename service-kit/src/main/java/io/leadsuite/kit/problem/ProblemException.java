@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.leadsuite.kit.domain.DomainException;
 import io.leadsuite.kit.domain.InvalidValues;
+import io.leadsuite.kit.domain.NotFound;
 import io.leadsuite.kit.domain.NotPermitted;
 
 /**
@@ -50,14 +51,16 @@ public class ProblemException extends RuntimeException {
 
     /**
      * The answer to a refusal of the domain: a state conflict ({@code StateConflict}) is a 409, invalid values a 422 naming
-     * each field, a
-     * change the actor may not make a 403; the refusal's facts become extension members.
+     * each field, a change the actor may not make a 403, a thing that does not exist a 404; the refusal's facts become
+     * extension members.
      */
     public static ProblemException of(DomainException refusal) {
         ProblemException problem;
         if (refusal instanceof InvalidValues invalid) {
             problem = unprocessable(invalid.getMessage(), invalid.violations().stream()
                     .map(v -> new Problem.FieldError(v.field(), v.message())).toList());
+        } else if (refusal instanceof NotFound missing) {
+            problem = notFound(missing.what(), missing.id());
         } else if (refusal instanceof NotPermitted) {
             problem = new ProblemException(403, "forbidden", "Forbidden", refusal.getMessage(), null);
         } else {
