@@ -30,7 +30,13 @@ import io.leadsuite.lead.domain.NurtureTrigger;
 import io.leadsuite.lead.service.nurture.NurtureService;
 import io.smallrye.mutiny.Uni;
 
-/** Nurture triggers (role {@code admin}): when to emit lead.nurture for a journey or e-mail system. */
+/**
+ * Nurture triggers (role {@code admin}): when to emit lead.nurture for a journey or e-mail system.
+ * <p>
+ * Repeated on purpose: the create/list/get/replace/delete methods have the same shape as {@link RoutingRuleResource}'s. Each
+ * operation carries its own OpenAPI id, summary and answers (the API document and the generated clients are read from
+ * them), which a shared generic resource could not give per subclass; what differs (the rules) lives in the service.
+ */
 @Path("/nurture-triggers")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Nurture triggers")

@@ -30,7 +30,13 @@ import io.leadsuite.lead.domain.RoutingRule;
 import io.leadsuite.lead.service.routing.RoutingService;
 import io.smallrye.mutiny.Uni;
 
-/** Routing rules (role {@code admin}): who gets a lead when it enters a stage. */
+/**
+ * Routing rules (role {@code admin}): who gets a lead when it enters a stage.
+ * <p>
+ * Repeated on purpose: the create/list/get/replace/delete methods have the same shape as {@link NurtureTriggerResource}'s. Each
+ * operation carries its own OpenAPI id, summary and answers (the API document and the generated clients are read from
+ * them), which a shared generic resource could not give per subclass; what differs (the rules) lives in the service.
+ */
 @Path("/routing-rules")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Routing")
