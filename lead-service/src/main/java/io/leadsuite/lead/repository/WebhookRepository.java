@@ -26,13 +26,16 @@ public class WebhookRepository {
 
     /**
      * One pending delivery of the event per live subscription to its type; the unique (subscription, event) pair makes
-     * a second fan-out of one event create none.
+     * a second fan-out of one event create none. A delivery behind a pending one of the same subscription and lead
+     * waits (it is not claimed) until the worker, having delivered that one, lets it go.
      */
     public Uni<Void> fanOut(UUID eventId, String eventType, UUID leadId, long sequence, String payload) {
         return Panache.getSession().chain(session -> session.createNativeQuery(
                 "insert into webhook_delivery (subscription_id, event_id, event_type, lead_id, sequence, payload, "
-                        + "state, next_attempt_at, created_at) "
-                        + "select s.id, ?1, ?2, ?3, ?4, ?5, 'PENDING', now(), now() from webhook_subscription s "
+                        + "state, waiting, next_attempt_at, created_at) "
+                        + "select s.id, ?1, ?2, ?3, ?4, ?5, 'PENDING', exists (select 1 from webhook_delivery e "
+                        + "where e.subscription_id = s.id and e.lead_id = ?3 and e.state = 'PENDING'), now(), now() "
+                        + "from webhook_subscription s "
                         + "where s.deleted_at is null and ?2 = any(string_to_array(s.events, ',')) "
                         + "on conflict (subscription_id, event_id) do nothing")
                 .setParameter(1, eventId)

@@ -33,7 +33,8 @@ import io.vertx.pgclient.PgConnectOptions;
 
 /**
  * Delivers pending webhook deliveries: takes a batch in a short transaction (at most the first pending delivery of
- * each subscription and lead, so one lead's events go out in order), leases it so no other replica takes it, POSTs
+ * each subscription and lead, so one lead's events go out in order; the ones behind it wait, unread by the claim,
+ * until it is delivered), leases it so no other replica takes it, POSTs
  * each, and records the attempt. A 2xx delivers; anything else (or no answer) is retried after an exponentially
  * growing, capped wait, for as long as it takes. Wakes on the commit-time {@code NOTIFY webhook_delivery} and polls as
  * a safety net. A replica that dies holding a lease leaves it to expire; the delivery is then taken again.
@@ -50,7 +51,7 @@ public class WebhookDeliveryWorker {
               from webhook_subscription s
              where s.id = d.subscription_id
                and d.id in (select c.id from webhook_delivery c
-                             where c.state = 'PENDING' and c.next_attempt_at <= now()
+                             where c.state = 'PENDING' and not c.waiting and c.next_attempt_at <= now()
                                and (c.leased_until is null or c.leased_until < now())
                                and not exists (select 1 from webhook_delivery e
                                                 where e.subscription_id = c.subscription_id
@@ -60,8 +61,36 @@ public class WebhookDeliveryWorker {
                              order by c.next_attempt_at, c.id
                              limit $1
                              for update of c skip locked)
-            returning d.id, d.event_id, d.payload, d.attempts, s.url, s.secret
+            returning d.id, d.event_id, d.payload, d.attempts, s.url, s.secret, d.subscription_id, d.lead_id
             """;
+
+    /** The next delivery of the (subscription, lead) after one was delivered stops waiting. */
+    private static final String RELEASE_NEXT = """
+            update webhook_delivery set waiting = false
+             where id = (select n.id from webhook_delivery n
+                          where n.subscription_id = $1 and n.lead_id = $2 and n.state = 'PENDING'
+                          order by n.sequence, n.id limit 1)
+               and waiting
+            """;
+
+    /**
+     * The safety net of {@link #RELEASE_NEXT}: a delivery the fan-out inserted as waiting while the one before it was
+     * being delivered (the release ran before the fan-out committed, so it could not see it) has nothing to wait for.
+     * Such a delivery is at most as old as the longest lead transaction; the net looks back {@link #REPAIR_WINDOW}.
+     */
+    private static final String REPAIR = """
+            update webhook_delivery c set waiting = false
+             where c.state = 'PENDING' and c.waiting and c.created_at > now() - make_interval(secs => $1)
+               and not exists (select 1 from webhook_delivery e
+                                where e.subscription_id = c.subscription_id
+                                  and e.lead_id = c.lead_id and e.state = 'PENDING'
+                                  and (e.sequence < c.sequence
+                                       or (e.sequence = c.sequence and e.id < c.id)))
+            """;
+    private static final Duration REPAIR_EVERY = Duration.ofSeconds(30);
+    private static final Duration REPAIR_WINDOW = Duration.ofMinutes(10);
+
+    private volatile long nextRepair = System.nanoTime();
 
     private final Pool pool;
     private final Vertx vertx;
@@ -107,7 +136,8 @@ public class WebhookDeliveryWorker {
         }
     }
 
-    record Claimed(long id, UUID eventId, String payload, int attempts, String url, String secret) {
+    record Claimed(long id, UUID eventId, String payload, int attempts, String url, String secret,
+            UUID subscriptionId, UUID leadId) {
     }
 
     record Outcome(Integer status, String error, long durationMs) {
@@ -121,6 +151,27 @@ public class WebhookDeliveryWorker {
     // own as its answer arrives. A session belongs to the Vert.x context it was opened on and runs one statement at a
     // time, so 16 concurrent transactions on the poller's context cannot share it; pool connections can.
     private Uni<Integer> round() {
+        return repairIfDue().chain(this::deliverBatch);
+    }
+
+    /** Every {@link #REPAIR_EVERY}, the deliveries left waiting for nothing stop waiting (see {@link #REPAIR}). */
+    private Uni<Void> repairIfDue() {
+        long now = System.nanoTime();
+        if (now - nextRepair < 0) {
+            return Uni.createFrom().voidItem();
+        }
+        nextRepair = now + REPAIR_EVERY.toNanos();
+        return pool.preparedQuery(REPAIR).execute(Tuple.of((double) REPAIR_WINDOW.toSeconds()))
+                .invoke(rows -> {
+                    if (rows.rowCount() > 0) {
+                        LOG.infof("%d webhook deliveries were waiting for a delivery already made; released",
+                                rows.rowCount());
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    private Uni<Integer> deliverBatch() {
         long leaseSeconds = config.timeout().toSeconds() * 2 + 30;
         return pool.withTransaction(connection -> connection.preparedQuery(CLAIM)
                 .execute(Tuple.of(config.batchSize(), (double) leaseSeconds)))
@@ -128,7 +179,8 @@ public class WebhookDeliveryWorker {
                     List<Claimed> claimed = new ArrayList<>();
                     for (Row row : rows) {
                         claimed.add(new Claimed(row.getLong("id"), row.getUUID("event_id"), row.getString("payload"),
-                                row.getInteger("attempts"), row.getString("url"), row.getString("secret")));
+                                row.getInteger("attempts"), row.getString("url"), row.getString("secret"),
+                                row.getUUID("subscription_id"), row.getUUID("lead_id")));
                     }
                     if (claimed.isEmpty()) {
                         return Uni.createFrom().item(0);
@@ -190,7 +242,9 @@ public class WebhookDeliveryWorker {
                     .chain(() -> connection.preparedQuery("update webhook_delivery set state = 'DELIVERED', "
                             + "delivered_at = now(), leased_until = null, last_status = $2, last_error = null "
                             + "where id = $1 and state = 'PENDING'")
-                            .execute(Tuple.of(delivery.id(), outcome.status()))))
+                            .execute(Tuple.of(delivery.id(), outcome.status())))
+                    .chain(() -> connection.preparedQuery(RELEASE_NEXT)
+                            .execute(Tuple.of(delivery.subscriptionId(), delivery.leadId()))))
                     .replaceWithVoid();
         }
         double backoff = backoff(delivery.attempts()).toMillis() / 1000.0;

@@ -90,7 +90,7 @@ class TargetGuardTest {
             TargetGuard.Checked checked = guard.check(url).await().atMost(Duration.ofSeconds(10));
             assertNull(checked.refusal());
             var delivery = new WebhookDeliveryWorker.Claimed(1, UUID.randomUUID(), "{}", 1, url,
-                    "0123456789abcdef");
+                    "0123456789abcdef", UUID.randomUUID(), UUID.randomUUID());
             int status = vertx.createHttpClient()
                     .request(WebhookDeliveryWorker.request(delivery, checked, Duration.ofSeconds(5), 1_700_000_000L))
                     .chain(request -> request.send(Buffer.buffer(delivery.payload())))

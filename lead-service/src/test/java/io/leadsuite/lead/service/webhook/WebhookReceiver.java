@@ -55,6 +55,11 @@ final class WebhookReceiver implements AutoCloseable {
         server.start();
     }
 
+    /** From now on every request is answered 204 (a receiver back after an outage). */
+    void recover() {
+        failFirst = 0;
+    }
+
     String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
     }

@@ -31,6 +31,9 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 @QuarkusTest
 @QuarkusTestResource(FakeContactService.class)
@@ -41,6 +44,9 @@ class WebhookTest {
     private static final String MARKETING = TestTokens.forRoles("marketing");
     private static final String SECRET = "whsec_" + UUID.randomUUID();
     private static final UUID MODEL = UUID.fromString("00000000-0000-0000-0000-0000000000bb");
+
+    @Inject
+    Pool pool;
 
     @Inject
     @Channel("test-score-updates")
@@ -137,6 +143,51 @@ class WebhookTest {
                 assertEquals(204, attempts.get(attempts.size() - 1).get("status"));
             } finally {
                 unsubscribe(id);
+            }
+        }
+    }
+
+    /**
+     * A receiver that is down leaves one delivery per lead trying; the ones behind it wait and the claim does not read
+     * them (before: every pending row behind a dead receiver was read by every claim, 125,000 rows and 1.6 s per claim
+     * in the long fault run, and the other subscribers starved). Another subscriber meanwhile gets its events; once the
+     * receiver is back, the waiting ones go, in order, once each.
+     */
+    @Test
+    void behindAReceiverThatIsDownTheLeadsOtherDeliveriesWaitAndOthersStillGetTheirs() throws Exception {
+        try (WebhookReceiver down = new WebhookReceiver(SECRET, Integer.MAX_VALUE);
+                WebhookReceiver up = new WebhookReceiver(SECRET, 0)) {
+            String[] types = { "lead.created", "lead.stage-changed", "lead.sales-ready" };
+            String downId = subscribe(down.url(), types);
+            String upId = subscribe(up.url(), types);
+            try {
+                String[] lead = capture();
+                score(lead[0], lead[1], 1, 10);
+                score(lead[0], lead[1], 2, 90);
+                await().atMost(Duration.ofSeconds(30)).until(() -> up.forLead(lead[0]).size() >= 4);
+                await().atMost(Duration.ofSeconds(10)).until(() -> down.requests.get() >= 2);
+
+                List<Row> pending = pool.preparedQuery("select sequence, waiting, attempts from webhook_delivery "
+                        + "where subscription_id = $1 and lead_id = $2 and state = 'PENDING' order by sequence")
+                        .execute(Tuple.of(UUID.fromString(downId), UUID.fromString(lead[0])))
+                        .await().atMost(Duration.ofSeconds(5)).stream().toList();
+                assertEquals(4, pending.size(), "all four events owed to the receiver that is down");
+                assertEquals(List.of(false, true, true, true), pending.stream().map(r -> r.getBoolean("waiting")).toList(),
+                        "the first is tried, the rest wait");
+                assertTrue(pending.get(0).getInteger("attempts") >= 2, "the first was retried");
+                assertTrue(pending.stream().skip(1).allMatch(r -> r.getInteger("attempts") == 0),
+                        "the waiting ones were never claimed");
+
+                down.recover();
+                await().atMost(Duration.ofSeconds(30)).until(() -> down.forLead(lead[0]).size() >= 4);
+                Thread.sleep(1000);
+                List<WebhookReceiver.Received> got = down.forLead(lead[0]);
+                List<Long> sequences = got.stream().map(r -> r.envelope().getLong("sequence")).toList();
+                assertEquals(4, got.size(), "each event once");
+                assertEquals(sequences.stream().sorted().toList(), sequences, "in per-lead order");
+            } finally {
+                unsubscribe(downId);
+                unsubscribe(upId);
             }
         }
     }
