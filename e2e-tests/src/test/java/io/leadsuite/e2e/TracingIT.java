@@ -29,7 +29,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 
 /**
- * Issue 16: one capture is one trace. The four services export their spans to a collector in the test (OTLP/HTTP);
+ * One capture is one trace. The four services export their spans to a collector in the test (OTLP/HTTP);
  * a capture sent through the gateway with a trace context of the test's own must come back as one tree: the gateway,
  * lead-service, contact-service (lead-service's REST client), lead-service's outbox relay publishing to the broker,
  * scoring-service's consumer applying it, scoring-service's relay publishing the score, and lead-service's consumer

@@ -148,8 +148,8 @@ public class ProblemMapper {
 
     /**
      * The database (or another service this request calls) dropped the connection, refused it or is shutting down
-     * (FaultsIT: PostgreSQL's immediate shutdown and a reset link answered 500 "unexpected", which clients are
-     * not told to repeat). Not a server bug but an outage: 503 with Retry-After. Whether the request was applied is unknown
+     * (found by FaultsIT: PostgreSQL's immediate shutdown and a reset link answered 500 "unexpected", which clients
+     * are not told to repeat). Not a server bug but an outage: 503 with Retry-After. Whether the request was applied is unknown
      * when the connection broke during the
      * commit, so the answer says to send the same request again: the same Idempotency-Key, the same interaction ids or
      * the same step make the repeat harmless.
@@ -165,7 +165,9 @@ public class ProblemMapper {
     /** The failure in the chain that says a connection (to the database, or another service) is gone, or null. */
     static Throwable connectionGone(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof io.vertx.sqlclient.ClosedConnectionException || t instanceof java.net.SocketException) {
+            // an IOException in a request's chain is the network's: Netty reports a reset link as a plain
+            // IOException("Connection reset by peer"), not a SocketException
+            if (t instanceof io.vertx.sqlclient.ClosedConnectionException || t instanceof java.io.IOException) {
                 return t;
             }
             // 08: connection exception; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import io.vertx.core.VertxException;
 
 /**
- * Issue 15 (FaultsIT): while the broker was down the outbox relay logged "Outbox relay failed, will retry: null" every
+ * Found by FaultsIT: while the broker was down the outbox relay logged "Outbox relay failed, will retry: null" every
  * 10 s, a time-out having no message. A failed pass is now logged with its type, its message and its cause's.
  */
 class WokenPollerTest {

@@ -31,8 +31,10 @@ class ProblemMapperTest {
     }
 
     /**
-     * Issue 15 (FaultsIT): with PostgreSQL shut down immediately, or the link to it reset, requests were answered 500
-     * "unexpected error", which clients do not repeat; the outcome is unknown, and a repeat is harmless.
+     * Found by FaultsIT: with PostgreSQL shut down immediately, or the link to it reset, requests were answered 500
+     * "unexpected error", which clients do not repeat; the outcome is unknown, and a repeat is harmless. The long run
+     * found one more shape: a transaction whose link was reset (Netty's plain IOException) and whose rollback then
+     * found the connection closed.
      */
     @Test
     void aLostDatabaseConnectionIsUnavailableToRetryNotAServerError() {
@@ -42,6 +44,8 @@ class ProblemMapperTest {
                 new RuntimeException(new ConnectException("Connection refused: /127.0.0.1:36432")),
                 new CompositeException(new HibernateException(new SocketException("Connection reset")),
                         new SocketException("Connection reset")),
+                new CompositeException(new java.io.IOException("Connection reset by peer"),
+                        new io.vertx.core.VertxException("Connection is not active now, current status: CLOSED", true)),
                 new PgException("terminating connection due to administrator command", "FATAL", "57P01", null),
                 new PgException("the database system is starting up", "FATAL", "57P03", null))) {
             Response response = mapper.unexpected(lost, null);
