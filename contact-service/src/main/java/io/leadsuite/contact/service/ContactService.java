@@ -25,8 +25,14 @@ import io.leadsuite.contact.domain.ContactDetails;
 import io.leadsuite.contact.domain.Normaliser;
 import io.leadsuite.contact.event.ContactEvents;
 import io.leadsuite.contact.repository.ContactRepository;
-import io.leadsuite.kit.problem.Problem;
-import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.domain.DomainException;
+import io.leadsuite.kit.domain.Erased;
+import io.leadsuite.kit.domain.InvalidValues;
+import io.leadsuite.kit.domain.NotFound;
+import io.leadsuite.kit.domain.RetryLater;
+import io.leadsuite.kit.domain.StaleVersion;
+import io.leadsuite.kit.domain.StateConflict;
+import io.leadsuite.kit.domain.Violation;
 import io.leadsuite.kit.sql.UniqueViolation;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -102,7 +108,7 @@ public class ContactService {
             // lost a race with a transaction that committed the e-mail after this statement began: look again
             LOG.debugf("match-or-create: no row on attempt %d (a concurrent insert of the e-mail), again", attempt);
             if (attempt >= MATCH_ATTEMPTS) {
-                return Uni.createFrom().failure(ProblemException.unavailable(
+                return Uni.createFrom().failure(new RetryLater(
                         "The contact could not be matched or created; retry"));
             }
             return match(details, id, consent, now, attempt + 1);
@@ -119,9 +125,9 @@ public class ContactService {
                 : Uni.createFrom().failure(taken(match.contact())));
     }
 
-    private static ProblemException taken(Contact existing) {
+    private static DomainException taken(Contact existing) {
         UUID existingId = existing.status == Contact.Status.MERGED ? existing.mergedInto : existing.id;
-        return ProblemException.conflict("A contact with this e-mail already exists: " + existingId)
+        return new StateConflict("A contact with this e-mail already exists: " + existingId)
                 .with("existingId", existingId);
     }
 
@@ -132,7 +138,7 @@ public class ContactService {
     }
 
     private Uni<Contact> found(UUID id) {
-        return contacts.find(id).onItem().ifNull().failWith(() -> ProblemException.notFound("Contact", id));
+        return contacts.find(id).onItem().ifNull().failWith(() -> new NotFound("Contact", id));
     }
 
     private Uni<Contact> followMerges(Contact contact) {
@@ -150,15 +156,15 @@ public class ContactService {
     @WithSession
     public Uni<Page> search(String q, String email, String company, int limit, String after) {
         if (limit < 1 || limit > MAX_LIMIT) {
-            throw ProblemException.unprocessable("limit must be between 1 and " + MAX_LIMIT,
-                    List.of(new Problem.FieldError("limit", "must be between 1 and " + MAX_LIMIT)));
+            throw new InvalidValues("limit must be between 1 and " + MAX_LIMIT,
+                    List.of(new Violation("limit", "must be between 1 and " + MAX_LIMIT)));
         }
         String text = Normaliser.text(q);
         String like = text == null ? null : "%" + likeEscape(text.toLowerCase(java.util.Locale.ROOT)) + "%";
         String normalised = email == null ? null
-                : Normaliser.email(email).orElseThrow(() -> ProblemException.unprocessable(
+                : Normaliser.email(email).orElseThrow(() -> new InvalidValues(
                         "The e-mail address is malformed",
-                        List.of(new Problem.FieldError("email", "must be a valid e-mail address"))));
+                        List.of(new Violation("email", "must be a valid e-mail address"))));
         Cursor cursor = after == null ? null : Cursor.decode(after);
         return contacts.search(like, normalised, Normaliser.text(company) == null ? null : company.strip(),
                 cursor == null ? null : cursor.createdAt(), cursor == null ? null : cursor.id(), limit + 1)
@@ -192,8 +198,8 @@ public class ContactService {
                 return new Cursor(Instant.EPOCH.plus(Long.parseLong(parts[1]), ChronoUnit.MICROS),
                         UUID.fromString(parts[2]));
             } catch (RuntimeException e) {
-                throw ProblemException.unprocessable("The cursor is not one this service issued",
-                        List.of(new Problem.FieldError("after", "not a valid cursor")));
+                throw new InvalidValues("The cursor is not one this service issued",
+                        List.of(new Violation("after", "not a valid cursor")));
             }
         }
     }
@@ -209,17 +215,14 @@ public class ContactService {
         return found(id).chain(contact -> {
             requireActive(contact);
             if (expectedVersion != null && expectedVersion != contact.version) {
-                throw new ProblemException(412, "precondition-failed", "Precondition failed",
-                        "The contact changed since version " + expectedVersion + "; it is now at version "
-                                + contact.version,
-                        null).with("currentVersion", contact.version);
+                throw new StaleVersion("The contact", expectedVersion, contact.version);
             }
             return applyPatch(contact, patch);
         });
     }
 
     private Uni<Contact> applyPatch(Contact contact, ObjectNode patch) {
-        List<Problem.FieldError> errors = new ArrayList<>();
+        List<Violation> errors = new ArrayList<>();
         Map<String, String> text = new LinkedHashMap<>();
         text.put("email", contact.email);
         text.put("firstName", contact.firstName);
@@ -239,23 +242,23 @@ public class ContactService {
             if (text.containsKey(field)) {
                 if (value.isNull()) {
                     if (field.equals("email")) {
-                        errors.add(new Problem.FieldError("email", "cannot be removed"));
+                        errors.add(new Violation("email", "cannot be removed"));
                     }
                     text.put(field, null);
                 } else if (!value.isTextual()) {
-                    errors.add(new Problem.FieldError(field, "must be a string or null"));
+                    errors.add(new Violation(field, "must be a string or null"));
                 } else {
                     text.put(field, value.textValue());
                 }
             } else if (field.equals("consent")) {
                 if (!value.isObject() || !value.path("marketing").isBoolean()) {
-                    errors.add(new Problem.FieldError("consent.marketing", "must be true or false"));
+                    errors.add(new Violation("consent.marketing", "must be true or false"));
                     continue;
                 }
                 consent = value.get("marketing").booleanValue();
                 JsonNode source = value.path("source");
                 if (!source.isMissingNode() && !source.isNull() && !source.isTextual()) {
-                    errors.add(new Problem.FieldError("consent.source", "must be a string"));
+                    errors.add(new Violation("consent.source", "must be a string"));
                 } else {
                     consentSource = source.isTextual() ? source.textValue() : null;
                 }
@@ -264,18 +267,18 @@ public class ContactService {
                     try {
                         consentAt = Instant.parse(at.textValue());
                     } catch (RuntimeException e) {
-                        errors.add(new Problem.FieldError("consent.at", "must be an ISO-8601 instant"));
+                        errors.add(new Violation("consent.at", "must be an ISO-8601 instant"));
                     }
                 } else if (!at.isMissingNode() && !at.isNull()) {
-                    errors.add(new Problem.FieldError("consent.at", "must be an ISO-8601 instant"));
+                    errors.add(new Violation("consent.at", "must be an ISO-8601 instant"));
                 }
                 if (consentAt != null && consentAt.isAfter(Instant.now().plusSeconds(60))) {
-                    errors.add(new Problem.FieldError("consent.at", "must not be in the future"));
+                    errors.add(new Violation("consent.at", "must not be in the future"));
                 }
             } else if (READ_ONLY.contains(field)) {
-                errors.add(new Problem.FieldError(field, "cannot be changed"));
+                errors.add(new Violation(field, "cannot be changed"));
             } else {
-                errors.add(new Problem.FieldError(field, "unknown field"));
+                errors.add(new Violation(field, "unknown field"));
             }
         }
         // a phone number already in E.164 stays as it is; a new national one is read in the (new) country
@@ -285,10 +288,10 @@ public class ContactService {
         if (errors.isEmpty() && checked.valid()) {
             return apply(contact, checked.details(), consentAt);
         }
-        List<Problem.FieldError> all = new ArrayList<>(errors);
+        List<Violation> all = new ArrayList<>(errors);
         checked.errors().stream().filter(e -> all.stream().noneMatch(x -> x.field().equals(e.field())))
                 .forEach(all::add);
-        return Uni.createFrom().failure(ProblemException.unprocessable("One or more fields are invalid", all));
+        return Uni.createFrom().failure(new InvalidValues("One or more fields are invalid", all));
     }
 
     private Uni<Contact> apply(Contact c, ContactDetails d, Instant consentAt) {
@@ -321,9 +324,9 @@ public class ContactService {
             return history.chain(() -> events.publishUpdated(c, changed, now))
                     .chain(() -> Panache.getSession().chain(s -> s.flush()))
                     .onFailure(UniqueViolation::in)
-                    .transform(e -> ProblemException.conflict("Another contact took this e-mail meanwhile"))
+                    .transform(e -> new StateConflict("Another contact took this e-mail meanwhile"))
                     .onFailure(ContactService::concurrentUpdate)
-                    .transform(e -> ProblemException.conflict("The contact was changed by another request at the "
+                    .transform(e -> new StateConflict("The contact was changed by another request at the "
                             + "same time; read it again and retry"))
                     .replaceWith(c);
         });
@@ -342,7 +345,7 @@ public class ContactService {
 
     private static void requireActive(Contact contact) {
         if (contact.status == Contact.Status.MERGED) {
-            throw ProblemException.conflict("Contact " + contact.id + " was merged into " + contact.mergedInto)
+            throw new StateConflict("Contact " + contact.id + " was merged into " + contact.mergedInto)
                     .with("mergedInto", contact.mergedInto);
         }
         if (contact.status == Contact.Status.ERASED) {
@@ -350,10 +353,8 @@ public class ContactService {
         }
     }
 
-    public static ProblemException gone(Contact contact) {
-        return new ProblemException(410, "erased", "Contact erased",
-                "Contact " + contact.id + " was erased on request; no personal data is kept", null)
-                .with("erasedAt", contact.erasedAt);
+    public static DomainException gone(Contact contact) {
+        return new Erased("Contact", contact.id).with("erasedAt", contact.erasedAt);
     }
 
     /** Every consent given or withdrawn for the contact (and for duplicates merged into it), in the order recorded. */

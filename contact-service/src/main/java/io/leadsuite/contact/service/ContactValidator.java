@@ -8,8 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.leadsuite.contact.config.ContactConfig;
 import io.leadsuite.contact.domain.ContactDetails;
 import io.leadsuite.contact.domain.Normaliser;
-import io.leadsuite.kit.problem.Problem;
-import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.domain.InvalidValues;
+import io.leadsuite.kit.domain.Violation;
 
 /**
  * Turns details as given into their normal form (see {@link Normaliser}) and checks lengths, collecting one error per
@@ -25,7 +25,7 @@ public class ContactValidator {
     }
 
     /** Normalised details, or a list of field errors (never both). */
-    public record Result(ContactDetails details, List<Problem.FieldError> errors) {
+    public record Result(ContactDetails details, List<Violation> errors) {
         public boolean valid() {
             return errors.isEmpty();
         }
@@ -35,33 +35,33 @@ public class ContactValidator {
     public ContactDetails normalise(ContactDetails raw) {
         Result result = check(raw);
         if (!result.valid()) {
-            throw ProblemException.unprocessable("One or more fields are invalid", result.errors());
+            throw new InvalidValues("One or more fields are invalid", result.errors());
         }
         return result.details();
     }
 
     public Result check(ContactDetails raw) {
-        List<Problem.FieldError> errors = new ArrayList<>();
+        List<Violation> errors = new ArrayList<>();
         String email = Normaliser.email(raw.email()).orElse(null);
         if (email == null) {
-            errors.add(new Problem.FieldError("email", "must be a valid e-mail address"));
+            errors.add(new Violation("email", "must be a valid e-mail address"));
         }
         String country = null;
         if (Normaliser.text(raw.country()) != null) {
             country = Normaliser.country(raw.country()).orElse(null);
             if (country == null) {
-                errors.add(new Problem.FieldError("country",
+                errors.add(new Violation("country",
                         "must be an ISO 3166 country: alpha-2 code, alpha-3 code or English name"));
             }
         }
         String phone = null;
         if (Normaliser.text(raw.phone()) != null) {
             if (raw.phone().length() > 40) {
-                errors.add(new Problem.FieldError("phone", "size must be between 0 and 40"));
+                errors.add(new Violation("phone", "size must be between 0 and 40"));
             } else {
                 phone = normaliser.phone(raw.phone(), country).orElse(null);
                 if (phone == null) {
-                    errors.add(new Problem.FieldError("phone", country == null
+                    errors.add(new Violation("phone", country == null
                             ? "must be a valid phone number in international form (+<country code> ...), "
                                     + "or give the contact's country"
                             : "must be a valid phone number"));
@@ -86,13 +86,13 @@ public class ContactValidator {
         return normaliser.phone(raw, country).orElse(null);
     }
 
-    static String sized(String field, String raw, int max, List<Problem.FieldError> errors) {
+    static String sized(String field, String raw, int max, List<Violation> errors) {
         String value = Normaliser.text(raw);
         if (value != null && value.length() > max) {
-            errors.add(new Problem.FieldError(field, "size must be between 0 and " + max));
+            errors.add(new Violation(field, "size must be between 0 and " + max));
         }
         if (value != null && value.indexOf('\u0000') >= 0) {
-            errors.add(new Problem.FieldError(field, "must not contain NUL characters"));
+            errors.add(new Violation(field, "must not contain NUL characters"));
         }
         return value;
     }

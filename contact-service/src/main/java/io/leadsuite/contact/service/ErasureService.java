@@ -10,7 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.leadsuite.contact.domain.Contact;
 import io.leadsuite.contact.event.ContactEvents;
 import io.leadsuite.contact.repository.ContactRepository;
-import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.domain.NotFound;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -37,7 +37,7 @@ public class ErasureService {
     @WithTransaction
     public Uni<Void> erase(UUID id) {
         return contacts.lock(id)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Contact", id))
+                .onItem().ifNull().failWith(() -> new NotFound("Contact", id))
                 .chain(contact -> {
                     if (contact.status == Contact.Status.ERASED) {
                         return Uni.createFrom().voidItem();

@@ -10,8 +10,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.leadsuite.contact.domain.Contact;
 import io.leadsuite.contact.event.ContactEvents;
 import io.leadsuite.contact.repository.ContactRepository;
-import io.leadsuite.kit.problem.Problem;
-import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.domain.InvalidValues;
+import io.leadsuite.kit.domain.NotFound;
+import io.leadsuite.kit.domain.StateConflict;
+import io.leadsuite.kit.domain.Violation;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -40,8 +42,8 @@ public class MergeService {
     @WithTransaction
     public Uni<Merged> merge(UUID survivorId, UUID duplicateId) {
         if (duplicateId == null || survivorId.equals(duplicateId)) {
-            throw ProblemException.unprocessable("A contact cannot be merged into itself",
-                    List.of(new Problem.FieldError("duplicateId", duplicateId == null ? "must not be null"
+            throw new InvalidValues("A contact cannot be merged into itself",
+                    List.of(new Violation("duplicateId", duplicateId == null ? "must not be null"
                             : "must differ from the survivor")));
         }
         // lock both rows, always in the same order, so two merges of the same pair cannot interleave or deadlock
@@ -56,29 +58,29 @@ public class MergeService {
 
     private Uni<Merged> merge(UUID survivorId, Contact survivor, UUID duplicateId, Contact duplicate) {
         if (survivor == null) {
-            throw ProblemException.notFound("Contact", survivorId);
+            throw new NotFound("Contact", survivorId);
         }
         if (survivor.status == Contact.Status.ERASED) {
             throw ContactService.gone(survivor);
         }
         if (survivor.status == Contact.Status.MERGED) {
-            throw ProblemException.conflict("Contact " + survivorId + " was itself merged into "
+            throw new StateConflict("Contact " + survivorId + " was itself merged into "
                     + survivor.mergedInto + "; merge into that contact").with("mergedInto", survivor.mergedInto);
         }
         if (duplicate == null) {
-            throw ProblemException.unprocessable("No such duplicate contact",
-                    List.of(new Problem.FieldError("duplicateId", "no contact with this id")));
+            throw new InvalidValues("No such duplicate contact",
+                    List.of(new Violation("duplicateId", "no contact with this id")));
         }
         if (duplicate.status == Contact.Status.MERGED) {
             if (survivorId.equals(duplicate.mergedInto)) {
                 return Uni.createFrom().item(new Merged(survivor, false));
             }
-            throw ProblemException.conflict("Contact " + duplicateId + " was already merged into "
+            throw new StateConflict("Contact " + duplicateId + " was already merged into "
                     + duplicate.mergedInto).with("mergedInto", duplicate.mergedInto);
         }
         if (duplicate.status == Contact.Status.ERASED) {
-            throw ProblemException.unprocessable("The duplicate was erased",
-                    List.of(new Problem.FieldError("duplicateId", "contact was erased")));
+            throw new InvalidValues("The duplicate was erased",
+                    List.of(new Violation("duplicateId", "contact was erased")));
         }
         Instant now = Instant.now();
         List<String> changed = new ArrayList<>();

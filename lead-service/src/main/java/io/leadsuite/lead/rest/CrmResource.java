@@ -32,6 +32,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.Cancellable;
 
 import io.leadsuite.contracts.Roles;
+import io.leadsuite.kit.domain.Erased;
+import io.leadsuite.kit.domain.NotFound;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.lead.client.ContactDirectory;
 import io.leadsuite.lead.client.ContactServiceClient.ContactSnapshot;
@@ -169,7 +171,7 @@ public class CrmResource {
 
     /** The contact no longer exists (404) or was erased (410): its lead stays in the feed without details. */
     private static boolean isGone(Throwable failure) {
-        return failure instanceof ProblemException problem && (problem.status() == 404 || problem.status() == 410);
+        return failure instanceof NotFound || failure instanceof Erased;
     }
 
     /** Opaque cursor of the feed: when the last lead became sales-ready, and its id. */

@@ -44,7 +44,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.leadsuite.contracts.Roles;
-import io.leadsuite.kit.problem.Problem.FieldError;
+import io.leadsuite.kit.domain.InvalidValues;
+import io.leadsuite.kit.domain.NotFound;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.lead.client.ContactDirectory;
 import io.leadsuite.lead.domain.Cause;
@@ -274,11 +275,10 @@ public class LeadResource {
     public Uni<RestResponse<LeadView>> create(@NotNull @Valid LeadRequests.NewLeadRequest request,
             SecurityContext security) {
         return contacts.get(request.contactId())
-                .onFailure(f -> f instanceof ProblemException p && p.status() == 404)
-                .transform(f -> ProblemException.unprocessable("Unknown contact " + request.contactId(),
-                        List.of(new FieldError("contactId", "no such contact"))))
-                .onFailure(f -> !(f instanceof ProblemException p && p.status() == 422))
-                .transform(ContactDirectory::unavailable)
+                .onFailure(NotFound.class)
+                .transform(f -> InvalidValues.of("Unknown contact " + request.contactId(), "contactId",
+                        "no such contact"))
+                .onFailure().transform(ContactDirectory::unavailable)
                 .chain(contact -> leads.create(new LeadService.NewLead(request.contactId(), request.topic(),
                         request.source().name(), request.sourceRef(), request.flow()), actor(security).name()))
                 .map(lead -> RestResponse.ResponseBuilder.<LeadView> created(URI.create("/leads/" + lead.id))

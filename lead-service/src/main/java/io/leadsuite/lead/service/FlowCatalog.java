@@ -9,9 +9,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.leadsuite.kit.domain.InvalidValues;
+import io.leadsuite.kit.domain.NotFound;
+import io.leadsuite.kit.domain.StateConflict;
 import io.leadsuite.kit.domain.Violation;
-import io.leadsuite.kit.problem.Problem.FieldError;
-import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.kit.sql.UniqueViolation;
 import io.leadsuite.lead.domain.Flow;
 import io.leadsuite.lead.domain.FlowValidator;
@@ -44,7 +45,7 @@ public class FlowCatalog {
         }
         return repository.definition(id, version)
                 .map(definition -> remember(parse(definition.orElseThrow(
-                        () -> ProblemException.notFound("Flow", id + " version " + version)))));
+                        () -> new NotFound("Flow", id + " version " + version)))));
     }
 
     /** One version of a flow, in a session of its own. */
@@ -68,7 +69,7 @@ public class FlowCatalog {
         return repository.latestVersion(id)
                 .chain(version -> {
                     if (version == null) {
-                        return Uni.createFrom().failure(ProblemException.notFound("Flow", id));
+                        return Uni.createFrom().failure(new NotFound("Flow", id));
                     }
                     return get(id, version);
                 });
@@ -81,17 +82,15 @@ public class FlowCatalog {
      */
     public Uni<Flow> save(String id, Flow definition) {
         if (definition.id() != null && !definition.id().equals(id)) {
-            throw ProblemException.unprocessable("The flow's id must match the path",
-                    List.of(new FieldError("id", "must be '" + id + "' (or left out)")));
+            throw InvalidValues.of("The flow's id must match the path", "id", "must be '" + id + "' (or left out)");
         }
         Flow candidate = definition.as(id, 1);
         List<Violation> violations = FlowValidator.validate(candidate);
         if (!violations.isEmpty()) {
-            List<FieldError> errors = violations.stream().map(v -> new FieldError(v.field(), v.message())).toList();
-            throw new ProblemException(422, "invalid-flow", "The flow cannot work",
-                    errors.size() + " problem(s) in flow " + id + ": "
-                            + String.join("; ", errors.stream().map(e -> e.field() + ": " + e.message()).toList()),
-                    errors);
+            throw InvalidValues.named("invalid-flow", "The flow cannot work",
+                    violations.size() + " problem(s) in flow " + id + ": "
+                            + String.join("; ", violations.stream().map(v -> v.field() + ": " + v.message()).toList()),
+                    violations);
         }
         return Panache.withTransaction(() -> salesFlowExists(candidate).chain(() -> repository.latestVersion(id))
                 .chain(latest -> {
@@ -105,7 +104,7 @@ public class FlowCatalog {
                     return repository.insert(id, versioned.version(), json).replaceWith(versioned);
                 }))
                 .onFailure(UniqueViolation::in)
-                .transform(e -> ProblemException.conflict("Flow " + id + " was changed at the same time; retry"))
+                .transform(e -> new StateConflict("Flow " + id + " was changed at the same time; retry"))
                 .map(this::remember);
     }
 
@@ -116,8 +115,7 @@ public class FlowCatalog {
         }
         return repository.exists(flow.salesFlow()).invoke(exists -> {
             if (!exists) {
-                throw ProblemException.unprocessable("Unknown sales flow " + flow.salesFlow(),
-                        List.of(new FieldError("salesFlow", "no such flow")));
+                throw InvalidValues.of("Unknown sales flow " + flow.salesFlow(), "salesFlow", "no such flow");
             }
         }).replaceWithVoid();
     }

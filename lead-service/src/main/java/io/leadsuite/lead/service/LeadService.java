@@ -17,8 +17,10 @@ import org.jboss.logging.Logger;
 import io.leadsuite.contracts.Capture;
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.ScoreChanged;
-import io.leadsuite.kit.problem.Problem.FieldError;
-import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.domain.InvalidValues;
+import io.leadsuite.kit.domain.NotFound;
+import io.leadsuite.kit.domain.StaleVersion;
+import io.leadsuite.kit.domain.StateConflict;
 import io.leadsuite.kit.sql.UniqueViolation;
 import io.leadsuite.lead.domain.Cause;
 import io.leadsuite.lead.domain.Flow;
@@ -115,7 +117,7 @@ public class LeadService {
                 .chain(() -> contacts.isErased(command.contactId()))
                 .invoke(erased -> {
                     if (erased) {
-                        throw ProblemException.conflict("The contact was erased while the capture ran; send the "
+                        throw new StateConflict("The contact was erased while the capture ran; send the "
                                 + "capture again to record it for a new contact");
                     }
                 })
@@ -184,14 +186,14 @@ public class LeadService {
 
     @WithSession
     public Uni<Lead> get(UUID id) {
-        return Lead.<Lead> findById(id).onItem().ifNull().failWith(() -> ProblemException.notFound("Lead", id));
+        return Lead.<Lead> findById(id).onItem().ifNull().failWith(() -> new NotFound("Lead", id));
     }
 
     /** History entries after the given entry id, oldest first; one more than asked tells whether there is a next. */
     @WithSession
     public Uni<List<LeadHistoryEntry>> history(UUID leadId, long afterEntry, int limit) {
         return Lead.<Lead> findById(leadId)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Lead", leadId))
+                .onItem().ifNull().failWith(() -> new NotFound("Lead", leadId))
                 .chain(lead -> LeadHistoryEntry.<LeadHistoryEntry> find("leadId = ?1 and id > ?2", Sort.by("id"),
                         leadId, afterEntry).range(0, limit).list());
     }
@@ -229,19 +231,19 @@ public class LeadService {
     public Uni<Lead> create(NewLead command, String actor) {
         Instant now = Instant.now();
         return Panache.withTransaction(() -> flows.latest(command.flow() == null ? defaultFlow : command.flow())
-                .onFailure(ProblemException.class).transform(e -> ProblemException.unprocessable(
-                        "Unknown flow " + command.flow(), List.of(new FieldError("flow", "no such flow"))))
+                .onFailure(NotFound.class).transform(e -> InvalidValues.of("Unknown flow " + command.flow(), "flow",
+                        "no such flow"))
                 .chain(flow -> topics.resolve(command.topic(), "topic")
                         .chain(topic -> open(command, topic, flow, now, actor))))
                 .onFailure(UniqueViolation::in)
-                .transform(e -> ProblemException.conflict("The contact already has an open lead on this topic"));
+                .transform(e -> new StateConflict("The contact already has an open lead on this topic"));
     }
 
     private Uni<Lead> open(NewLead command, String topic, Flow flow, Instant now, String actor) {
         return Lead.<Lead> find("contactId = ?1 and topic = ?2 and status in ?3", command.contactId(), topic,
                 OPEN_STATUSES).firstResult().chain(existing -> {
                     if (existing != null) {
-                        throw ProblemException.conflict("The contact already has an open lead on " + topic)
+                        throw new StateConflict("The contact already has an open lead on " + topic)
                                 .with("existingId", existing.id);
                     }
                     Lead lead = Lead.open(command.contactId(), topic, command.source(), command.sourceRef(), flow,
@@ -276,8 +278,8 @@ public class LeadService {
     public Uni<Lead> reopen(UUID id, Long ifMatch, String reason, Actor actor) {
         return change(id, ifMatch, false, (lead, flows, now) -> lead.reopen(flows.current(), flows.origin(),
                 actor.name(), reason, now))
-                .onFailure(UniqueViolation::in).transform(e -> ProblemException
-                        .conflict("The contact has another open lead on this topic; it cannot be reopened"));
+                .onFailure(UniqueViolation::in)
+                .transform(e -> new StateConflict("The contact has another open lead on this topic; it cannot be reopened"));
     }
 
     public Uni<Lead> update(UUID id, Long ifMatch, LeadPatch patch, Actor actor) {
@@ -285,8 +287,8 @@ public class LeadService {
         return Panache.withTransaction(() -> (patch.topic().isEmpty() ? Uni.createFrom().voidItem()
                 : topics.resolve(patch.topic().get(), "topic").invoke(topicId -> patch.topic(topicId)).replaceWithVoid())
                 .chain(() -> changing(id, ifMatch, false, (lead, flows, now) -> lead.update(patch, actor.name(), now))))
-                .onFailure(UniqueViolation::in).transform(e -> ProblemException
-                        .conflict("The contact already has an open lead on that topic"));
+                .onFailure(UniqueViolation::in)
+                .transform(e -> new StateConflict("The contact already has an open lead on that topic"));
     }
 
     /** Sales acceptance by a sales user (CONTRACT: 409 unless the lead is sales-ready). */
@@ -351,14 +353,11 @@ public class LeadService {
     /** {@link #change} in the caller's transaction. */
     private Uni<Lead> changing(UUID id, Long ifMatch, boolean withSalesFlow, Action action) {
         return Lead.<Lead> findById(id, LockModeType.PESSIMISTIC_WRITE)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Lead", id))
+                .onItem().ifNull().failWith(() -> new NotFound("Lead", id))
                 .chain(lead -> {
                     lead.requireNotErased();
                     if (ifMatch != null && ifMatch != lead.version) {
-                        return Uni.createFrom().failure(new ProblemException(412, "precondition-failed",
-                                "The lead was changed since you read it", "If-Match version " + ifMatch
-                                        + " is stale; the lead is at version " + lead.version + ". Read it again.",
-                                null).with("version", lead.version));
+                        return Uni.createFrom().failure(new StaleVersion("The lead", ifMatch, lead.version));
                     }
                     return flowsOf(lead, withSalesFlow).chain(related -> {
                         Instant now = Instant.now();

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import io.leadsuite.kit.problem.Problem;
-import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.domain.InvalidValues;
+import io.leadsuite.kit.domain.Violation;
 
 /**
  * Which CSV column feeds which field of an import. By default a column is recognised by its header,
@@ -65,13 +65,13 @@ public final class ColumnMapping {
      * file, no column for the required field).
      */
     public static ColumnMapping resolve(Fields fields, List<String> header, List<String> pairs) {
-        List<Problem.FieldError> errors = new ArrayList<>();
+        List<Violation> errors = new ArrayList<>();
         Map<String, String> explicit = new LinkedHashMap<>();
         for (String pair : pairs == null ? List.<String> of() : pairs) {
             int colon = pair.indexOf(':');
             String field = colon < 0 ? pair : pair.substring(0, colon).strip();
             if (colon < 0 || !fields.headers().containsKey(field)) {
-                errors.add(new Problem.FieldError("map", "'" + pair + "' is not field:Header with a field among "
+                errors.add(new Violation("map", "'" + pair + "' is not field:Header with a field among "
                         + fields.names()));
                 continue;
             }
@@ -86,7 +86,7 @@ public final class ColumnMapping {
             if (explicit.containsKey(field.getKey())) {
                 Integer index = byHeader.get(explicit.get(field.getKey()).toLowerCase(Locale.ROOT));
                 if (index == null) {
-                    errors.add(new Problem.FieldError("map", "no column '" + explicit.get(field.getKey())
+                    errors.add(new Violation("map", "no column '" + explicit.get(field.getKey())
                             + "' in the header"));
                 } else {
                     columns.put(field.getKey(), index);
@@ -102,10 +102,10 @@ public final class ColumnMapping {
             }
         }
         if (!columns.containsKey(fields.required()) && errors.isEmpty()) {
-            errors.add(new Problem.FieldError("header", fields.missing()));
+            errors.add(new Violation("header", fields.missing()));
         }
         if (!errors.isEmpty()) {
-            throw ProblemException.unprocessable("The CSV header cannot be mapped to " + fields.what(), errors);
+            throw new InvalidValues("The CSV header cannot be mapped to " + fields.what(), errors);
         }
         return new ColumnMapping(Map.copyOf(columns), header.size());
     }

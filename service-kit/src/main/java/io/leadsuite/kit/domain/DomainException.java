@@ -4,11 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A rule of the domain refused a command. The domain throws one of the four kinds and knows nothing of HTTP; the
- * edge ({@code io.leadsuite.kit.problem.ProblemMapper}) answers each kind with its problem+json status.
+ * A command was refused, or could not be carried out now. Services throw one of these kinds and know nothing of HTTP;
+ * the edge ({@code io.leadsuite.kit.problem.ProblemMapper}) answers each kind with its problem+json status.
  */
 public abstract sealed class DomainException extends RuntimeException permits StateConflict, InvalidValues,
-        NotPermitted, NotFound {
+        NotPermitted, NotFound, StaleVersion, Erased, Unreadable, RetryLater {
 
     private final Map<String, Object> facts = new LinkedHashMap<>();
 

@@ -5,9 +5,13 @@ import java.util.List;
 import java.util.Map;
 
 import io.leadsuite.kit.domain.DomainException;
+import io.leadsuite.kit.domain.Erased;
 import io.leadsuite.kit.domain.InvalidValues;
 import io.leadsuite.kit.domain.NotFound;
 import io.leadsuite.kit.domain.NotPermitted;
+import io.leadsuite.kit.domain.RetryLater;
+import io.leadsuite.kit.domain.StaleVersion;
+import io.leadsuite.kit.domain.Unreadable;
 
 /**
  * A domain failure that the client can act on. Thrown anywhere in a service; {@link ProblemMapper} turns it into a
@@ -50,19 +54,31 @@ public class ProblemException extends RuntimeException {
     }
 
     /**
-     * The answer to a refusal of the domain: a state conflict ({@code StateConflict}) is a 409, invalid values a 422 naming
-     * each field, a change the actor may not make a 403, a thing that does not exist a 404; the refusal's facts become
-     * extension members.
+     * The answer to a refusal of the domain: a state conflict ({@code StateConflict}) is a 409, invalid values a 422
+     * naming each field (under the refusal's own name when it has one), a change the actor may not make a 403, a thing
+     * that does not exist a 404, a stale version a 412, an erased thing a 410, unreadable input a 400 and a command to
+     * send again later a 503; the refusal's facts become extension members.
      */
     public static ProblemException of(DomainException refusal) {
         ProblemException problem;
         if (refusal instanceof InvalidValues invalid) {
-            problem = unprocessable(invalid.getMessage(), invalid.violations().stream()
-                    .map(v -> new Problem.FieldError(v.field(), v.message())).toList());
+            List<Problem.FieldError> errors = invalid.violations().stream()
+                    .map(v -> new Problem.FieldError(v.field(), v.message())).toList();
+            problem = invalid.name() == null ? unprocessable(invalid.getMessage(), errors)
+                    : new ProblemException(422, invalid.name(), invalid.title(), invalid.getMessage(), errors);
         } else if (refusal instanceof NotFound missing) {
             problem = notFound(missing.what(), missing.id());
         } else if (refusal instanceof NotPermitted) {
             problem = new ProblemException(403, "forbidden", "Forbidden", refusal.getMessage(), null);
+        } else if (refusal instanceof StaleVersion) {
+            problem = new ProblemException(412, "precondition-failed", "Precondition failed", refusal.getMessage(),
+                    null);
+        } else if (refusal instanceof Erased erased) {
+            problem = new ProblemException(410, "erased", erased.what() + " erased", refusal.getMessage(), null);
+        } else if (refusal instanceof Unreadable) {
+            problem = badRequest(refusal.getMessage());
+        } else if (refusal instanceof RetryLater) {
+            problem = unavailable(refusal.getMessage());
         } else {
             problem = conflict(refusal.getMessage());
         }

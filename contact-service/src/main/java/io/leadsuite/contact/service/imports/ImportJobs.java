@@ -24,8 +24,11 @@ import io.leadsuite.contact.config.ContactConfig;
 import io.leadsuite.contact.repository.ImportJobRepository;
 import io.leadsuite.kit.csv.ColumnMapping;
 import io.leadsuite.kit.csv.CsvReader;
-import io.leadsuite.kit.problem.Problem;
-import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.domain.InvalidValues;
+import io.leadsuite.kit.domain.NotFound;
+import io.leadsuite.kit.domain.StateConflict;
+import io.leadsuite.kit.domain.Unreadable;
+import io.leadsuite.kit.domain.Violation;
 
 /**
  * Import jobs: the upload, a job's progress and its cancellation (JDBC, blocking: call from a worker thread; the
@@ -68,15 +71,15 @@ public class ImportJobs {
             try {
                 CsvReader.Row header = csv.next();
                 if (header == null || header.error() != null || header.blank()) {
-                    throw ProblemException.unprocessable("The CSV has no header row",
-                            List.of(new Problem.FieldError("header", "the first line must name the columns")));
+                    throw new InvalidValues("The CSV has no header row",
+                            List.of(new Violation("header", "the first line must name the columns")));
                 }
                 ColumnMapping columns = ColumnMapping.resolve(FIELDS, header.fields(), mapping);
                 jobs.insertQueued(c, id);
                 int total = jobs.copyRows(c, id, () -> next(csv, columns));
                 if (total == 0) {
-                    throw ProblemException.unprocessable("The CSV has no data rows",
-                            List.of(new Problem.FieldError("body", "no rows after the header")));
+                    throw new InvalidValues("The CSV has no data rows",
+                            List.of(new Violation("body", "no rows after the header")));
                 }
                 jobs.setTotal(c, id, total);
                 c.commit();
@@ -86,7 +89,7 @@ public class ImportJobs {
                 throw e;
             }
         } catch (CharacterCodingException e) {
-            throw ProblemException.badRequest("The CSV is not valid UTF-8");
+            throw new Unreadable("The CSV is not valid UTF-8");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (SQLException e) {
@@ -127,7 +130,7 @@ public class ImportJobs {
         try (Connection c = db.getConnection()) {
             ImportJobRepository.Job job = jobs.find(c, id);
             if (job == null) {
-                throw ProblemException.notFound("Import job", id);
+                throw new NotFound("Import job", id);
             }
             return job;
         } catch (SQLException e) {
@@ -145,10 +148,10 @@ public class ImportJobs {
             try {
                 String state = jobs.lockState(c, id);
                 if (state == null) {
-                    throw ProblemException.notFound("Import job", id);
+                    throw new NotFound("Import job", id);
                 }
                 if (state.equals("DONE") || state.equals("FAILED")) {
-                    throw ProblemException.conflict("The import already ended: " + state).with("state", state);
+                    throw new StateConflict("The import already ended: " + state).with("state", state);
                 }
                 if (!state.equals("CANCELLED")) {
                     jobs.cancel(c, id);

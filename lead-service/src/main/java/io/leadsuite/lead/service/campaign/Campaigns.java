@@ -14,9 +14,10 @@ import org.jboss.logging.Logger;
 
 import io.leadsuite.contracts.ScoreChanged;
 import io.leadsuite.kit.domain.InvalidValues;
+import io.leadsuite.kit.domain.NotFound;
+import io.leadsuite.kit.domain.StaleVersion;
 import io.leadsuite.kit.domain.StateConflict;
 import io.leadsuite.kit.domain.Violation;
-import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.lead.repository.RowValues;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -181,15 +182,11 @@ public class Campaigns {
                 .getResultList()
                 .chain(versions -> {
                     if (versions.isEmpty()) {
-                        throw ProblemException.notFound("Campaign", id);
+                        throw new NotFound("Campaign", id);
                     }
                     long version = versions.get(0);
                     if (ifMatch != null && ifMatch != version) {
-                        throw new ProblemException(412, "precondition-failed", "The campaign was changed since you "
-                                + "read it",
-                                "If-Match version " + ifMatch + " is stale; the campaign is at version "
-                                        + version + ". Read it again.",
-                                null).with("version", version);
+                        throw new StaleVersion("The campaign", ifMatch, version);
                     }
                     return s.createNativeQuery("select id from campaign where lower(name) = lower(?1) and id <> ?2",
                             UUID.class).setParameter(1, definition.name().strip()).setParameter(2, id)
@@ -222,7 +219,7 @@ public class Campaigns {
                 .getResultList()))
                 .map(rows -> {
                     if (rows.isEmpty()) {
-                        throw ProblemException.notFound("Campaign", id);
+                        throw new NotFound("Campaign", id);
                     }
                     return campaign(rows.get(0));
                 });

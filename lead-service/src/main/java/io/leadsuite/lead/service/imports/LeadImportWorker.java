@@ -12,9 +12,10 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.leadsuite.kit.domain.DomainException;
 import io.leadsuite.kit.domain.InvalidValues;
+import io.leadsuite.kit.domain.NotPermitted;
 import io.leadsuite.kit.poller.WokenPoller;
-import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.lead.client.ContactDirectory;
 import io.leadsuite.lead.client.ContactServiceClient.ContactMatch;
 import io.leadsuite.lead.config.LeadImportConfig;
@@ -119,7 +120,7 @@ public class LeadImportWorker {
             return !queue.isEmpty();
         }).onFailure().recoverWithUni(failure -> {
             job.attempts++;
-            boolean refused = failure instanceof ProblemException p && (p.status() == 401 || p.status() == 403);
+            boolean refused = failure instanceof NotPermitted;
             if (!refused && job.attempts < MAX_ATTEMPTS) {
                 LOG.warnf("Import %s: chunk rolled back (%s), retrying", job.id, failure.getClass().getSimpleName());
                 return Uni.createFrom().item(false);
@@ -129,7 +130,7 @@ public class LeadImportWorker {
                     ? "contact-service refused the uploader's authorisation (an expired token?); the lines counted in "
                             + "'processed' went in, import the others again"
                     : "processing failed repeatedly: " + failure.getClass().getSimpleName()
-                            + (failure instanceof ProblemException p ? " " + p.status() : "");
+                            + (failure instanceof DomainException ? ": " + failure.getMessage() : "");
             LOG.errorf("Import %s failed: %s", job.id, reason);
             return Panache.withTransaction(() -> jobs.end(job.id, reason)).replaceWith(!queue.isEmpty());
         });
@@ -147,8 +148,8 @@ public class LeadImportWorker {
         return Multi.createFrom().iterable(readable)
                 .onItem().transformToUni(row -> contacts.matchOrCreate(job.authorization, row.person())
                         .map(match -> new Matched(row, match, null))
-                        .onFailure(LeadImportWorker::refusedRow)
-                        .recoverWithItem(failure -> new Matched(row, null, describe((ProblemException) failure))))
+                        .onFailure(InvalidValues.class)
+                        .recoverWithItem(failure -> new Matched(row, null, describe((InvalidValues) failure))))
                 .merge(config.concurrency())
                 .collect().asList()
                 .chain(matched -> record(job, rows, matched))
@@ -186,10 +187,8 @@ public class LeadImportWorker {
                         }).replaceWithVoid()
                         // a topic or campaign the service refuses (REFUSE) is the line's error; it is refused
                         // before anything is written
-                        .onFailure(f -> f instanceof InvalidValues || refusedRow(f)).recoverWithUni(refused -> {
-                            errors.add(new LeadImportJobError(row.line(), refused instanceof InvalidValues i
-                                    ? describe(i)
-                                    : describe((ProblemException) refused)));
+                        .onFailure(InvalidValues.class).recoverWithUni(refused -> {
+                            errors.add(new LeadImportJobError(row.line(), describe((InvalidValues) refused)));
                             return Uni.createFrom().voidItem();
                         }));
             }
@@ -209,23 +208,15 @@ public class LeadImportWorker {
         }));
     }
 
-    /** A line's own problem (400, 422: an invalid e-mail, phone or country), not contact-service being away. */
-    private static boolean refusedRow(Throwable failure) {
-        return failure instanceof ProblemException p && (p.status() == 400 || p.status() == 422);
-    }
-
-    /** The fields a domain rule refused and why. */
+    /**
+     * The fields a rule refused and why (a line's own problem: an invalid e-mail, phone or country, an unknown topic),
+     * field names and reasons, never values.
+     */
     private static String describe(InvalidValues refused) {
-        return String.join("; ", refused.violations().stream().map(v -> v.field() + ": " + v.message()).toList());
-    }
-
-    /** Field names and reasons, never values. */
-    private static String describe(ProblemException problem) {
-        var errors = problem.toProblem(null).errors();
-        if (errors == null || errors.isEmpty()) {
-            return "refused by contact-service (" + problem.status() + ")";
+        if (refused.violations().isEmpty()) {
+            return "refused: " + refused.getMessage();
         }
-        return String.join("; ", errors.stream().map(e -> e.field() + ": " + e.message()).toList());
+        return String.join("; ", refused.violations().stream().map(v -> v.field() + ": " + v.message()).toList());
     }
 
     private record LeadImportJobError(int line, String message) {

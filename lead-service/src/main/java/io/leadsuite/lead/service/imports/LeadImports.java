@@ -16,8 +16,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.leadsuite.kit.csv.ColumnMapping;
 import io.leadsuite.kit.csv.CsvReader;
-import io.leadsuite.kit.problem.Problem;
-import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.domain.InvalidValues;
+import io.leadsuite.kit.domain.NotFound;
+import io.leadsuite.kit.domain.StateConflict;
+import io.leadsuite.kit.domain.Unreadable;
+import io.leadsuite.kit.domain.Violation;
 import io.leadsuite.lead.config.LeadImportConfig;
 import io.leadsuite.lead.repository.LeadImportJobRepository;
 import io.leadsuite.lead.repository.LeadImportJobRepository.Job;
@@ -70,8 +73,8 @@ public class LeadImports {
         try {
             CsvReader.Row header = csv.next();
             if (header == null || header.error() != null || header.blank()) {
-                throw ProblemException.unprocessable("The CSV has no header row",
-                        List.of(new Problem.FieldError("header", "the first line must name the columns")));
+                throw new InvalidValues("The CSV has no header row",
+                        List.of(new Violation("header", "the first line must name the columns")));
             }
             ColumnMapping columns = ColumnMapping.resolve(LeadImportRow.FIELDS, header.fields(), mapping);
             List<LeadImportRow> rows = new ArrayList<>();
@@ -81,8 +84,8 @@ public class LeadImports {
                     continue;
                 }
                 if (rows.size() == config.maxRows()) {
-                    throw ProblemException.unprocessable("The CSV has more than " + config.maxRows() + " rows",
-                            List.of(new Problem.FieldError("body", "at most " + config.maxRows()
+                    throw new InvalidValues("The CSV has more than " + config.maxRows() + " rows",
+                            List.of(new Violation("body", "at most " + config.maxRows()
                                     + " rows per import; split the file")));
                 }
                 if (row.error() != null) {
@@ -96,12 +99,12 @@ public class LeadImports {
                         : LeadImportRow.of(row.line(), values, consentSource));
             }
             if (rows.isEmpty()) {
-                throw ProblemException.unprocessable("The CSV has no data rows",
-                        List.of(new Problem.FieldError("body", "no rows after the header")));
+                throw new InvalidValues("The CSV has no data rows",
+                        List.of(new Violation("body", "no rows after the header")));
             }
             return rows;
         } catch (CharacterCodingException e) {
-            throw ProblemException.badRequest("The CSV is not valid UTF-8");
+            throw new Unreadable("The CSV is not valid UTF-8");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -111,7 +114,7 @@ public class LeadImports {
     public Uni<Job> find(UUID id) {
         // a job whose replica stopped renewing its lease will not go on: say so
         return Panache.withTransaction(() -> jobs.failIfAbandoned(id, INTERRUPTED).chain(() -> jobs.find(id)))
-                .map(job -> job.orElseThrow(() -> ProblemException.notFound("Import job", id)));
+                .map(job -> job.orElseThrow(() -> new NotFound("Import job", id)));
     }
 
     /**
@@ -121,12 +124,11 @@ public class LeadImports {
     public Uni<Job> cancel(UUID id) {
         return Panache.withTransaction(() -> jobs.lockState(id).chain(found -> {
             if (found.isEmpty()) {
-                return Uni.createFrom().failure(ProblemException.notFound("Import job", id));
+                return Uni.createFrom().failure(new NotFound("Import job", id));
             }
             String state = found.get();
             if (state.equals("DONE") || state.equals("FAILED")) {
-                return Uni.createFrom().failure(ProblemException
-                        .conflict("The import already ended: " + state).with("state", state));
+                return Uni.createFrom().failure(new StateConflict("The import already ended: " + state).with("state", state));
             }
             return jobs.cancel(id);
         }))

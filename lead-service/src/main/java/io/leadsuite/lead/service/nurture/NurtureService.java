@@ -16,9 +16,10 @@ import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.LeadNurture;
 import io.leadsuite.contracts.ScoreChanged;
 import io.leadsuite.kit.cache.RecentCopy;
+import io.leadsuite.kit.domain.InvalidValues;
+import io.leadsuite.kit.domain.NotFound;
+import io.leadsuite.kit.domain.Violation;
 import io.leadsuite.kit.poller.WokenPoller;
-import io.leadsuite.kit.problem.Problem;
-import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.lead.config.NurtureConfig;
 import io.leadsuite.lead.domain.Lead;
 import io.leadsuite.lead.domain.NurtureTrigger;
@@ -86,27 +87,27 @@ public class NurtureService {
     }
 
     public static void validate(TriggerDefinition d) {
-        List<Problem.FieldError> errors = new ArrayList<>();
+        List<Violation> errors = new ArrayList<>();
         if (d.name() == null || d.name().isBlank() || d.name().length() > 200) {
-            errors.add(new Problem.FieldError("name", "must be 1 to 200 characters"));
+            errors.add(new Violation("name", "must be 1 to 200 characters"));
         }
         if (d.kind() == null) {
-            errors.add(new Problem.FieldError("kind", "must be STAGE_ENTERED, GRADE_REACHED or NO_ACTIVITY"));
+            errors.add(new Violation("kind", "must be STAGE_ENTERED, GRADE_REACHED or NO_ACTIVITY"));
         } else {
             switch (d.kind()) {
                 case STAGE_ENTERED -> {
                     if (d.stage() == null || !STAGE.matcher(d.stage()).matches()) {
-                        errors.add(new Problem.FieldError("stage", "a STAGE_ENTERED trigger names a stage id"));
+                        errors.add(new Violation("stage", "a STAGE_ENTERED trigger names a stage id"));
                     }
                 }
                 case GRADE_REACHED -> {
                     if (d.grade() == null || !WORD.matcher(d.grade()).matches()) {
-                        errors.add(new Problem.FieldError("grade", "a GRADE_REACHED trigger names a grade"));
+                        errors.add(new Violation("grade", "a GRADE_REACHED trigger names a grade"));
                     }
                 }
                 case NO_ACTIVITY -> {
                     if (d.inactiveDays() == null || d.inactiveDays() < 1 || d.inactiveDays() > 3650) {
-                        errors.add(new Problem.FieldError("inactiveDays",
+                        errors.add(new Violation("inactiveDays",
                                 "a NO_ACTIVITY trigger needs 1 to 3650 days"));
                     }
                 }
@@ -114,10 +115,10 @@ public class NurtureService {
         }
         if (d.topics() != null && d.topics().stream().anyMatch(t -> t == null || !WORD.matcher(t).matches()
                 || t.contains(","))) {
-            errors.add(new Problem.FieldError("topics", "must be topics"));
+            errors.add(new Violation("topics", "must be topics"));
         }
         if (!errors.isEmpty()) {
-            throw ProblemException.unprocessable("The nurture trigger is not valid", errors);
+            throw new InvalidValues("The nurture trigger is not valid", errors);
         }
     }
 
@@ -160,7 +161,7 @@ public class NurtureService {
 
     private static Uni<NurtureTrigger> find(UUID id) {
         return NurtureTrigger.<NurtureTrigger> findById(id).onItem().ifNull()
-                .failWith(() -> ProblemException.notFound("Nurture trigger", id));
+                .failWith(() -> new NotFound("Nurture trigger", id));
     }
 
     private static void apply(NurtureTrigger t, TriggerDefinition d) {

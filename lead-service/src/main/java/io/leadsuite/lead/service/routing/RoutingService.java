@@ -13,8 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.LeadAssigned;
 import io.leadsuite.kit.cache.RecentCopy;
-import io.leadsuite.kit.problem.Problem;
-import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.domain.InvalidValues;
+import io.leadsuite.kit.domain.NotFound;
+import io.leadsuite.kit.domain.Violation;
 import io.leadsuite.lead.domain.Cause;
 import io.leadsuite.lead.domain.Lead;
 import io.leadsuite.lead.domain.LeadHistoryEntry;
@@ -97,7 +98,7 @@ public class RoutingService {
 
     private static Uni<RoutingRule> find(UUID id) {
         return RoutingRule.<RoutingRule> findById(id).onItem().ifNull()
-                .failWith(() -> ProblemException.notFound("Routing rule", id));
+                .failWith(() -> new NotFound("Routing rule", id));
     }
 
     private static void apply(RoutingRule rule, RuleDefinition d) {
@@ -119,43 +120,43 @@ public class RoutingService {
     }
 
     public static RuleDefinition validate(RuleDefinition d) {
-        List<Problem.FieldError> errors = new ArrayList<>();
+        List<Violation> errors = new ArrayList<>();
         if (d.name() == null || d.name().isBlank() || d.name().length() > 200) {
-            errors.add(new Problem.FieldError("name", "must be 1 to 200 characters"));
+            errors.add(new Violation("name", "must be 1 to 200 characters"));
         }
         if (d.team() == null || !WORD.matcher(d.team().strip()).matches()) {
-            errors.add(new Problem.FieldError("team", "must name a team (letters, digits, . _ - @ +)"));
+            errors.add(new Violation("team", "must name a team (letters, digits, . _ - @ +)"));
         }
         if (d.stage() != null && !d.stage().isBlank() && !STAGE.matcher(d.stage()).matches()) {
-            errors.add(new Problem.FieldError("stage", "must be a stage id (upper-case word, e.g. SALES_ACCEPTANCE)"));
+            errors.add(new Violation("stage", "must be a stage id (upper-case word, e.g. SALES_ACCEPTANCE)"));
         }
         if (d.minScore() != null && d.maxScore() != null && d.minScore() > d.maxScore()) {
-            errors.add(new Problem.FieldError("minScore", "must not be greater than maxScore"));
+            errors.add(new Violation("minScore", "must not be greater than maxScore"));
         }
         checkEach(d.topics(), WORD, "topics", "must be topics", errors);
         checkEach(d.grades(), WORD, "grades", "must be grade names", errors);
         checkEach(d.countries(), COUNTRY, "countries", "must be ISO 3166 alpha-2 codes", errors);
         checkEach(d.members(), WORD, "members", "must be user names", errors);
         if (d.priority() != null && (d.priority() < 0 || d.priority() > 1_000_000)) {
-            errors.add(new Problem.FieldError("priority", "must be between 0 and 1000000"));
+            errors.add(new Violation("priority", "must be between 0 and 1000000"));
         }
         if (!errors.isEmpty()) {
-            throw ProblemException.unprocessable("The routing rule is not valid", errors);
+            throw new InvalidValues("The routing rule is not valid", errors);
         }
         return d;
     }
 
     private static void checkEach(List<String> values, Pattern pattern, String field, String message,
-            List<Problem.FieldError> errors) {
+            List<Violation> errors) {
         if (values == null) {
             return;
         }
         if (values.size() > 100) {
-            errors.add(new Problem.FieldError(field, "at most 100 entries"));
+            errors.add(new Violation(field, "at most 100 entries"));
         }
         for (String value : values) {
             if (value == null || !pattern.matcher(value.strip()).matches() || value.contains(",")) {
-                errors.add(new Problem.FieldError(field, message + ": '" + value + "' is not"));
+                errors.add(new Violation(field, message + ": '" + value + "' is not"));
                 return;
             }
         }

@@ -8,8 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import io.leadsuite.kit.problem.Problem.FieldError;
-import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.domain.InvalidValues;
+import io.leadsuite.kit.domain.Violation;
 import io.leadsuite.lead.domain.TopicSlug;
 import io.leadsuite.lead.repository.TopicRepository;
 import io.leadsuite.lead.repository.TopicRepository.Topic;
@@ -59,8 +59,8 @@ public class Topics {
                 return Uni.createFrom().item(found.get());
             }
             if (unknown == Unknown.REFUSE) {
-                return Uni.createFrom().failure(ProblemException.unprocessable("Unknown topic '" + topic.strip() + "'",
-                        List.of(new FieldError(field, "not in the list of topics (GET /topics); an admin adds it with "
+                return Uni.createFrom().failure(new InvalidValues("Unknown topic '" + topic.strip() + "'",
+                        List.of(new Violation(field, "not in the list of topics (GET /topics); an admin adds it with "
                                 + "PUT /topics/" + (slug.isEmpty() ? "<id>" : slug)))));
             }
             return repository.register(lower, topic.strip()).replaceWith(lower);
@@ -75,7 +75,7 @@ public class Topics {
     /** Adds a topic or renames it (admin); the id must be a slug. */
     public Uni<Topic> put(String id, String name) {
         if (!ID.matcher(id).matches() || id.length() > 100) {
-            throw ProblemException.unprocessable("Not a topic id: '" + id + "'", List.of(new FieldError("id",
+            throw new InvalidValues("Not a topic id: '" + id + "'", List.of(new Violation("id",
                     "lower-case letters and digits in words joined by single dashes, e.g. solar-panels")));
         }
         return Panache.withTransaction(() -> repository.put(id, name.strip()));

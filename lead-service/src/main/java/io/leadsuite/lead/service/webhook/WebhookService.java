@@ -12,8 +12,9 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.leadsuite.contracts.Envelope;
-import io.leadsuite.kit.problem.Problem;
-import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.domain.InvalidValues;
+import io.leadsuite.kit.domain.NotFound;
+import io.leadsuite.kit.domain.Violation;
 import io.leadsuite.lead.config.WebhookConfig;
 import io.leadsuite.lead.domain.WebhookAttempt;
 import io.leadsuite.lead.domain.WebhookDelivery;
@@ -55,27 +56,27 @@ public class WebhookService {
      * are 422s naming the field.
      */
     public Uni<WebhookSubscription> subscribe(NewSubscription request, String actor) {
-        List<Problem.FieldError> errors = new ArrayList<>();
+        List<Violation> errors = new ArrayList<>();
         String url = request.url() == null ? null : request.url().strip();
         if (url == null || url.isEmpty()) {
-            errors.add(new Problem.FieldError("url", "must not be blank"));
+            errors.add(new Violation("url", "must not be blank"));
         } else if (url.length() > MAX_URL_LENGTH) {
-            errors.add(new Problem.FieldError("url", "must be at most " + MAX_URL_LENGTH + " characters"));
+            errors.add(new Violation("url", "must be at most " + MAX_URL_LENGTH + " characters"));
         } else {
-            guard.malformed(url).ifPresent(m -> errors.add(new Problem.FieldError("url", m)));
+            guard.malformed(url).ifPresent(m -> errors.add(new Violation("url", m)));
         }
         String secret = request.secret();
         if (secret == null || secret.length() < config.minSecretLength() || secret.length() > MAX_SECRET_LENGTH) {
-            errors.add(new Problem.FieldError("secret", "must be " + config.minSecretLength() + " to "
+            errors.add(new Violation("secret", "must be " + config.minSecretLength() + " to "
                     + MAX_SECRET_LENGTH + " characters"));
         }
         LinkedHashSet<String> events = new LinkedHashSet<>();
         if (request.events() == null || request.events().isEmpty()) {
-            errors.add(new Problem.FieldError("events", "must name at least one event type, e.g. lead.sales-ready"));
+            errors.add(new Violation("events", "must name at least one event type, e.g. lead.sales-ready"));
         } else {
             for (String type : request.events()) {
                 if (type == null || !EVENT_TYPE.matcher(type).matches()) {
-                    errors.add(new Problem.FieldError("events", "'" + type + "' is not a lead event type "
+                    errors.add(new Violation("events", "'" + type + "' is not a lead event type "
                             + "(lead.created, lead.sales-ready, ...)"));
                 } else {
                     events.add(type);
@@ -83,12 +84,12 @@ public class WebhookService {
             }
         }
         if (!errors.isEmpty()) {
-            return Uni.createFrom().failure(ProblemException.unprocessable("The subscription is not valid", errors));
+            return Uni.createFrom().failure(new InvalidValues("The subscription is not valid", errors));
         }
         return guard.refusal(url).chain(refusal -> {
             if (refusal.isPresent()) {
-                return Uni.createFrom().failure(ProblemException.unprocessable("The webhook target is not allowed: "
-                        + refusal.get(), List.of(new Problem.FieldError("url", refusal.get()))));
+                return Uni.createFrom().failure(new InvalidValues("The webhook target is not allowed: "
+                        + refusal.get(), List.of(new Violation("url", refusal.get()))));
             }
             return store(url, secret, String.join(",", events), actor);
         });
@@ -132,7 +133,7 @@ public class WebhookService {
     private static Uni<WebhookSubscription> find(UUID id, Requester requester) {
         return WebhookSubscription.<WebhookSubscription> findById(id)
                 .onItem().transform(s -> s == null || s.deletedAt != null || !requester.owns(s) ? null : s)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Webhook subscription", id));
+                .onItem().ifNull().failWith(() -> new NotFound("Webhook subscription", id));
     }
 
     /** Deletes the subscription: no further deliveries, pending ones cancelled, the log kept. */
@@ -149,7 +150,7 @@ public class WebhookService {
         // a deleted subscription's log stays readable by its owner
         return WebhookSubscription.<WebhookSubscription> findById(subscriptionId)
                 .onItem().transform(s -> s == null || !requester.owns(s) ? null : s)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Webhook subscription", subscriptionId))
+                .onItem().ifNull().failWith(() -> new NotFound("Webhook subscription", subscriptionId))
                 .chain(s -> WebhookDelivery.<WebhookDelivery> find("subscriptionId = ?1 and id < ?2",
                         Sort.descending("id"), subscriptionId, beforeId == null ? Long.MAX_VALUE : beforeId)
                         .range(0, limit - 1).list())

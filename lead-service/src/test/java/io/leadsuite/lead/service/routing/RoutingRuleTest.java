@@ -1,6 +1,5 @@
 package io.leadsuite.lead.service.routing;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +9,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
-import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.domain.InvalidValues;
 import io.leadsuite.lead.domain.Lead;
 import io.leadsuite.lead.domain.LeadScore;
 import io.leadsuite.lead.domain.LeadStatus;
@@ -67,11 +66,10 @@ class RoutingRuleTest {
 
     @Test
     void invalidRulesNameEveryBadField() {
-        ProblemException problem = assertThrows(ProblemException.class, () -> RoutingService.validate(
+        InvalidValues refused = assertThrows(InvalidValues.class, () -> RoutingService.validate(
                 new RoutingService.RuleDefinition(" ", -1, true, null, "not a stage", List.of("a,b"), null,
                         List.of("PRT"), 10, 5, null, List.of(""))));
-        assertEquals(422, problem.status());
-        List<String> fields = problem.toProblem("/routing-rules").errors().stream().map(e -> e.field()).toList();
+        List<String> fields = refused.violations().stream().map(e -> e.field()).toList();
         assertTrue(fields.containsAll(List.of("name", "team", "stage", "minScore", "topics", "countries", "members",
                 "priority")), fields::toString);
     }
