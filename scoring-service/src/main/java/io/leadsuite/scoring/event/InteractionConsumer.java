@@ -16,7 +16,7 @@ import io.leadsuite.kit.consumer.BatchConsumers;
 import io.leadsuite.kit.event.EventCodec.UnreadableEventException;
 import io.leadsuite.scoring.config.ScoringClock;
 import io.leadsuite.scoring.domain.InteractionInput;
-import io.leadsuite.scoring.rest.InteractionBatch;
+import io.leadsuite.scoring.service.InteractionBatch;
 import io.leadsuite.scoring.service.InteractionService;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;

@@ -30,6 +30,7 @@ import io.leadsuite.contracts.Roles;
 import io.leadsuite.kit.problem.Problem.FieldError;
 import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.scoring.config.ScoringClock;
+import io.leadsuite.scoring.service.InteractionBatch;
 import io.leadsuite.scoring.service.InteractionService;
 import io.smallrye.mutiny.Uni;
 
@@ -97,17 +98,18 @@ public class InteractionResource {
     @APIResponse(responseCode = "422", description = "No item is valid (or none, or more than 1000)")
     public Uni<Response> submit(JsonNode body) {
         InteractionBatch batch = InteractionBatch.read(body, clock.now());
-        if (batch.valid.isEmpty()) {
+        List<RejectedItem> rejected = batch.rejected().stream().map(RejectedItem::of).toList();
+        if (batch.valid().isEmpty()) {
             List<FieldError> errors = new ArrayList<>();
-            for (RejectedItem r : batch.rejected) {
+            for (RejectedItem r : rejected) {
                 r.errors().forEach(e -> errors.add(new FieldError("[" + r.index() + "]"
                         + (e.field().isEmpty() ? "" : "." + e.field()), e.message())));
             }
             throw ProblemException.unprocessable("No interaction in the request is valid", errors)
-                    .with("rejected", batch.rejected);
+                    .with("rejected", rejected);
         }
-        return interactions.submit(batch.valid)
+        return interactions.submit(batch.valid())
                 .map(outcome -> Response.accepted(new SubmissionView(outcome.accepted(), outcome.duplicates(),
-                        batch.rejected)).build());
+                        rejected)).build());
     }
 }

@@ -1,4 +1,4 @@
-package io.leadsuite.scoring.rest;
+package io.leadsuite.scoring.service;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -13,19 +13,20 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.leadsuite.contracts.EmailAddress;
-import io.leadsuite.kit.problem.Problem.FieldError;
-import io.leadsuite.kit.problem.ProblemException;
+import io.leadsuite.kit.domain.InvalidValues;
+import io.leadsuite.kit.domain.Unreadable;
+import io.leadsuite.kit.domain.Violation;
 import io.leadsuite.scoring.domain.InteractionInput;
 import io.leadsuite.scoring.domain.InteractionTypes;
-import io.leadsuite.scoring.service.LeadScorer;
 
 /**
- * Reads the body of {@code POST /interactions}: one interaction object or an array of up to {@value #MAX_ITEMS}. Each
- * item is checked on its own, so a bad item is reported by its index and does not reject the good ones.
+ * Reads a submission of interactions, as {@code POST /interactions} and the interactions queue carry it: one
+ * interaction object or an array of up to {@value #MAX_ITEMS}. Each item is checked on its own, so a bad item is
+ * reported by its index and does not reject the good ones; a body that is no submission at all is refused whole.
  */
 public final class InteractionBatch {
 
-    static final int MAX_ITEMS = 1000;
+    public static final int MAX_ITEMS = 1000;
     static final int MAX_ID = 200;
     static final int MAX_TOPIC = 200;
     static final int MAX_ATTRIBUTES = 50;
@@ -38,8 +39,12 @@ public final class InteractionBatch {
     static final Duration FUTURE_TOLERANCE = Duration.ofDays(1);
     static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
 
-    final List<InteractionInput> valid = new ArrayList<>();
-    final List<RejectedItem> rejected = new ArrayList<>();
+    /** An item that was refused: its index in the submission, its id when it had one, and each broken rule. */
+    public record Rejected(int index, String id, List<Violation> violations) {
+    }
+
+    private final List<InteractionInput> valid = new ArrayList<>();
+    private final List<Rejected> rejected = new ArrayList<>();
 
     private InteractionBatch() {
     }
@@ -48,13 +53,13 @@ public final class InteractionBatch {
         return valid;
     }
 
-    public List<RejectedItem> rejected() {
+    public List<Rejected> rejected() {
         return rejected;
     }
 
     public static InteractionBatch read(JsonNode body, Instant now) {
         if (body == null || body.isMissingNode() || body.isNull()) {
-            throw ProblemException.badRequest("The body must be an interaction object or an array of them");
+            throw new Unreadable("The body must be an interaction object or an array of them");
         }
         List<JsonNode> items = new ArrayList<>();
         if (body.isArray()) {
@@ -62,15 +67,15 @@ public final class InteractionBatch {
         } else if (body.isObject()) {
             items.add(body);
         } else {
-            throw ProblemException.badRequest("The body must be an interaction object or an array of them");
+            throw new Unreadable("The body must be an interaction object or an array of them");
         }
         if (items.isEmpty()) {
-            throw ProblemException.unprocessable("The request holds no interaction",
-                    List.of(new FieldError("items", "at least one interaction is required")));
+            throw new InvalidValues("The request holds no interaction",
+                    List.of(new Violation("items", "at least one interaction is required")));
         }
         if (items.size() > MAX_ITEMS) {
-            throw ProblemException.unprocessable("At most " + MAX_ITEMS + " interactions per request",
-                    List.of(new FieldError("items", "at most " + MAX_ITEMS + " interactions per request")));
+            throw new InvalidValues("At most " + MAX_ITEMS + " interactions per request",
+                    List.of(new Violation("items", "at most " + MAX_ITEMS + " interactions per request")));
         }
         InteractionBatch batch = new InteractionBatch();
         for (int i = 0; i < items.size(); i++) {
@@ -80,9 +85,9 @@ public final class InteractionBatch {
     }
 
     private void readItem(int index, JsonNode item, Instant now) {
-        List<FieldError> errors = new ArrayList<>();
+        List<Violation> errors = new ArrayList<>();
         if (!item.isObject()) {
-            rejected.add(new RejectedItem(index, null, List.of(new FieldError("", "must be an interaction object"))));
+            rejected.add(new Rejected(index, null, List.of(new Violation("", "must be an interaction object"))));
             return;
         }
         String id = text(item, "id", MAX_ID, true, errors);
@@ -91,7 +96,7 @@ public final class InteractionBatch {
         if (rawType != null) {
             type = InteractionTypes.normalise(rawType).orElse(null);
             if (type == null) {
-                errors.add(new FieldError("type", "must be one of " + String.join(", ",
+                errors.add(new Violation("type", "must be one of " + String.join(", ",
                         InteractionTypes.STANDARD.stream().sorted().toList()) + " or CUSTOM:<name>"));
             }
         }
@@ -102,18 +107,18 @@ public final class InteractionBatch {
         if (rawEmail != null) {
             email = EmailAddress.normalise(rawEmail).orElse(null);
             if (email == null) {
-                errors.add(new FieldError("email", "must be a valid e-mail address"));
+                errors.add(new Violation("email", "must be a valid e-mail address"));
             }
         }
         if (contactId == null && rawEmail == null && !item.hasNonNull("contactId")) {
-            errors.add(new FieldError("contactId", "contactId or email is required"));
+            errors.add(new Violation("contactId", "contactId or email is required"));
         }
         String topic = text(item, "topic", MAX_TOPIC, false, errors);
         Instant occurredAt = instant(item, "occurredAt", now, errors);
         Map<String, Object> attributes = attributes(item.get("attributes"), errors);
         campaign(item, attributes, errors);
         if (!errors.isEmpty()) {
-            rejected.add(new RejectedItem(index, id, errors));
+            rejected.add(new Rejected(index, id, errors));
             return;
         }
         valid.add(new InteractionInput(id, type, contactId, contactId == null ? email : null, leadId,
@@ -121,35 +126,35 @@ public final class InteractionBatch {
                 attributes));
     }
 
-    private static String text(JsonNode item, String field, int max, boolean required, List<FieldError> errors) {
+    private static String text(JsonNode item, String field, int max, boolean required, List<Violation> errors) {
         JsonNode node = item.get(field);
         if (node == null || node.isNull()) {
             if (required) {
-                errors.add(new FieldError(field, "is required"));
+                errors.add(new Violation(field, "is required"));
             }
             return null;
         }
         if (!node.isTextual()) {
-            errors.add(new FieldError(field, "must be a string"));
+            errors.add(new Violation(field, "must be a string"));
             return null;
         }
         String value = node.textValue();
         if (required && value.isBlank()) {
-            errors.add(new FieldError(field, "must not be blank"));
+            errors.add(new Violation(field, "must not be blank"));
             return null;
         }
         if (value.length() > max) {
-            errors.add(new FieldError(field, "must be at most " + max + " characters"));
+            errors.add(new Violation(field, "must be at most " + max + " characters"));
             return null;
         }
         if (value.indexOf('\u0000') >= 0) {
-            errors.add(new FieldError(field, "must not contain NUL characters"));
+            errors.add(new Violation(field, "must not contain NUL characters"));
             return null;
         }
         return value;
     }
 
-    private static UUID uuid(JsonNode item, String field, List<FieldError> errors) {
+    private static UUID uuid(JsonNode item, String field, List<Violation> errors) {
         String value = text(item, field, 36, false, errors);
         if (value == null) {
             return null;
@@ -162,11 +167,11 @@ public final class InteractionBatch {
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        errors.add(new FieldError(field, "must be a UUID"));
+        errors.add(new Violation(field, "must be a UUID"));
         return null;
     }
 
-    private static Instant instant(JsonNode item, String field, Instant now, List<FieldError> errors) {
+    private static Instant instant(JsonNode item, String field, Instant now, List<Violation> errors) {
         String value = text(item, field, 40, false, errors);
         if (value == null) {
             return null;
@@ -174,12 +179,12 @@ public final class InteractionBatch {
         try {
             Instant at = Instant.parse(value.strip());
             if (at.isBefore(EARLIEST) || at.isAfter(now.plus(FUTURE_TOLERANCE))) {
-                errors.add(new FieldError(field, "must be an instant between 1970 and now"));
+                errors.add(new Violation(field, "must be an instant between 1970 and now"));
                 return null;
             }
             return at;
         } catch (DateTimeParseException e) {
-            errors.add(new FieldError(field, "must be an ISO-8601 instant, e.g. 2026-03-01T10:15:30Z"));
+            errors.add(new Violation(field, "must be an ISO-8601 instant, e.g. 2026-03-01T10:15:30Z"));
             return null;
         }
     }
@@ -189,11 +194,11 @@ public final class InteractionBatch {
      * (the way a capture names it), which is stored as that attribute; text of at most {@value #MAX_CAMPAIGN}
      * characters.
      */
-    private static void campaign(JsonNode item, Map<String, Object> attributes, List<FieldError> errors) {
+    private static void campaign(JsonNode item, Map<String, Object> attributes, List<Violation> errors) {
         String field = "attributes." + LeadScorer.CAMPAIGN;
         Object named = attributes.get(LeadScorer.CAMPAIGN);
         if (named != null && !(named instanceof String text && text.length() <= MAX_CAMPAIGN)) {
-            errors.add(new FieldError(field, "must be a campaign's id or name: text of at most " + MAX_CAMPAIGN
+            errors.add(new Violation(field, "must be a campaign's id or name: text of at most " + MAX_CAMPAIGN
                     + " characters"));
             return;
         }
@@ -202,23 +207,23 @@ public final class InteractionBatch {
             return;
         }
         if (named != null && !campaign.strip().equals(((String) named).strip())) {
-            errors.add(new FieldError(LeadScorer.CAMPAIGN, "must be the same as " + field + " when both are given"));
+            errors.add(new Violation(LeadScorer.CAMPAIGN, "must be the same as " + field + " when both are given"));
             return;
         }
         attributes.put(LeadScorer.CAMPAIGN, campaign.strip());
     }
 
-    private static Map<String, Object> attributes(JsonNode node, List<FieldError> errors) {
+    private static Map<String, Object> attributes(JsonNode node, List<Violation> errors) {
         Map<String, Object> attributes = new LinkedHashMap<>();
         if (node == null || node.isNull()) {
             return attributes;
         }
         if (!node.isObject()) {
-            errors.add(new FieldError("attributes", "must be an object"));
+            errors.add(new Violation("attributes", "must be an object"));
             return attributes;
         }
         if (node.size() > MAX_ATTRIBUTES) {
-            errors.add(new FieldError("attributes", "at most " + MAX_ATTRIBUTES + " attributes"));
+            errors.add(new Violation("attributes", "at most " + MAX_ATTRIBUTES + " attributes"));
             return attributes;
         }
         Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
@@ -227,7 +232,7 @@ public final class InteractionBatch {
             String name = entry.getKey();
             String field = "attributes." + name;
             if (name.isBlank() || name.length() > MAX_ATTRIBUTE_NAME || name.indexOf('\u0000') >= 0) {
-                errors.add(new FieldError("attributes", "names must be 1 to " + MAX_ATTRIBUTE_NAME
+                errors.add(new Violation("attributes", "names must be 1 to " + MAX_ATTRIBUTE_NAME
                         + " characters without NUL"));
                 continue;
             }
@@ -237,7 +242,7 @@ public final class InteractionBatch {
             }
             if (value.isArray()) {
                 if (value.size() > MAX_LIST) {
-                    errors.add(new FieldError(field, "at most " + MAX_LIST + " values"));
+                    errors.add(new Violation(field, "at most " + MAX_LIST + " values"));
                     continue;
                 }
                 List<Object> values = new ArrayList<>();
@@ -258,18 +263,18 @@ public final class InteractionBatch {
         return attributes;
     }
 
-    private static Object scalar(JsonNode value, String field, List<FieldError> errors) {
+    private static Object scalar(JsonNode value, String field, List<Violation> errors) {
         if (value.isTextual()) {
             String text = value.textValue();
             if (text.length() > MAX_TEXT || text.indexOf('\u0000') >= 0) {
-                errors.add(new FieldError(field, "must be at most " + MAX_TEXT + " characters without NUL"));
+                errors.add(new Violation(field, "must be at most " + MAX_TEXT + " characters without NUL"));
                 return null;
             }
             return text;
         }
         if (value.isNumber()) {
             if ((value.isDouble() || value.isFloat()) && !Double.isFinite(value.doubleValue())) {
-                errors.add(new FieldError(field, "must be a finite number"));
+                errors.add(new Violation(field, "must be a finite number"));
                 return null;
             }
             return value.numberValue();
@@ -277,7 +282,7 @@ public final class InteractionBatch {
         if (value.isBoolean()) {
             return value.booleanValue();
         }
-        errors.add(new FieldError(field, "must be a string, number, boolean or a list of them"));
+        errors.add(new Violation(field, "must be a string, number, boolean or a list of them"));
         return null;
     }
 }
