@@ -44,6 +44,34 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
     static final Set<String> MARKETING_SALES_OR_ADMIN = Set.of(Roles.MARKETING, Roles.SALES, Roles.ADMIN);
 
     /**
+     * A route group: the first path segment after {@code /api} ({@code lead-scores} is {@code /api/leads/{id}/scores}),
+     * the service that answers it, and the roles a path of the group needs when no rule of the table names it (a
+     * service may grow routes).
+     */
+    record Group(String name, Upstream upstream, Set<String> defaultRoles) {
+    }
+
+    /** Every route group, in the order the README lists them; the one list of them. */
+    static final List<Group> GROUPS = List.of(
+            new Group("captures", Upstream.LEAD_SERVICE, MARKETING_OR_ADMIN),
+            new Group("leads", Upstream.LEAD_SERVICE, Roles.ALL),
+            new Group("lead-scores", Upstream.SCORING_SERVICE, Roles.ALL),
+            new Group("contacts", Upstream.CONTACT_SERVICE, STAFF),
+            new Group("interactions", Upstream.SCORING_SERVICE, MARKETING_OR_ADMIN),
+            new Group("scoring", Upstream.SCORING_SERVICE, MARKETING_OR_ADMIN),
+            new Group("flows", Upstream.LEAD_SERVICE, ADMIN),
+            new Group("topics", Upstream.LEAD_SERVICE, ADMIN),
+            new Group("routing-rules", Upstream.LEAD_SERVICE, ADMIN),
+            new Group("nurture-triggers", Upstream.LEAD_SERVICE, ADMIN),
+            new Group("sla", Upstream.LEAD_SERVICE, STAFF),
+            new Group("campaigns", Upstream.LEAD_SERVICE, MARKETING_OR_ADMIN),
+            new Group("reports", Upstream.LEAD_SERVICE, MARKETING_SALES_OR_ADMIN),
+            new Group("crm", Upstream.LEAD_SERVICE, CRM_OR_ADMIN));
+
+    private static final java.util.Map<String, Group> GROUPS_BY_NAME = GROUPS.stream()
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(Group::name, g -> g));
+
+    /**
      * One line of the role table: a method ({@code *} for any), a path template on the service ({@code {x}} is one
      * path segment) and the roles of which the caller needs one. The first matching rule wins; a path of a known
      * group that no rule names takes its group's default (see {@link #groupDefault}).
@@ -141,24 +169,15 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
         }
         String rest = path.substring(API.length());
         String[] segments = rest.substring(1).split("/", -1);
-        Upstream upstream;
-        String group = segments[0];
-        switch (group) {
-            case "captures", "flows", "crm", "routing-rules", "nurture-triggers", "sla", "topics", "campaigns",
-                    "reports" ->
-                upstream = Upstream.LEAD_SERVICE;
-            case "leads" -> {
-                boolean scores = segments.length >= 3 && !segments[1].isEmpty() && segments[2].equals("scores");
-                upstream = scores ? Upstream.SCORING_SERVICE : Upstream.LEAD_SERVICE;
-                group = scores ? "lead-scores" : group;
-            }
-            case "contacts" -> upstream = Upstream.CONTACT_SERVICE;
-            case "interactions", "scoring" -> upstream = Upstream.SCORING_SERVICE;
-            default -> {
-                return Optional.empty();
-            }
+        Group group = segments[0].equals("lead-scores") ? null : GROUPS_BY_NAME.get(segments[0]);
+        if (group == null) {
+            return Optional.empty();
         }
-        return Optional.of(new Route(group, upstream, rest));
+        if (group.name().equals("leads") && segments.length >= 3 && !segments[1].isEmpty()
+                && segments[2].equals("scores")) {
+            group = GROUPS_BY_NAME.get("lead-scores");
+        }
+        return Optional.of(new Route(group.name(), group.upstream(), rest));
     }
 
     /** The first rule of the table that matches {@code method} on this route, or null. */
@@ -203,15 +222,7 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
 
     /** Paths of a group that the table does not name (a service may grow routes): the group's usual roles. */
     static Set<String> groupDefault(String group) {
-        return switch (group) {
-            case "crm" -> CRM_OR_ADMIN;
-            case "captures", "interactions", "scoring" -> MARKETING_OR_ADMIN;
-            case "routing-rules", "nurture-triggers", "flows", "topics" -> ADMIN;
-            case "sla" -> STAFF;
-            case "campaigns" -> MARKETING_OR_ADMIN;
-            case "reports" -> MARKETING_SALES_OR_ADMIN;
-            case "contacts" -> STAFF;
-            default -> Roles.ALL;
-        };
+        Group known = GROUPS_BY_NAME.get(group);
+        return known == null ? Roles.ALL : known.defaultRoles();
     }
 }

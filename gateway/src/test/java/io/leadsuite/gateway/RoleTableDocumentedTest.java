@@ -30,10 +30,6 @@ class RoleTableDocumentedTest {
     private static final List<String> ROLE_ORDER = List.of(Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN,
             Roles.CRM, Roles.FORM);
 
-    /** The route groups (the first segment under {@code /api}; {@code lead-scores} is {@code /api/leads/{id}/scores}). */
-    private static final List<String> GROUPS = List.of("captures", "leads", "lead-scores", "contacts", "interactions",
-            "scoring", "flows", "topics", "routing-rules", "nurture-triggers", "sla", "campaigns", "reports", "crm");
-
     @Test
     void theReadmeTableIsTheGatewaysTable() throws IOException {
         String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
@@ -60,8 +56,8 @@ class RoleTableDocumentedTest {
         table.append("\nA path of a known group that the table does not name (a service grew a route) is forwarded with its")
                 .append(" group's default roles:");
         String separator = " ";
-        for (String group : GROUPS) {
-            table.append(separator).append('`').append(group).append("` ").append(roles(Route.groupDefault(group)));
+        for (Route.Group group : Route.GROUPS) {
+            table.append(separator).append('`').append(group.name()).append("` ").append(roles(group.defaultRoles()));
             separator = "; ";
         }
         return table.append('.').toString().strip();
