@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -91,7 +92,8 @@ public class SuiteBench {
         SuiteBench bench = new SuiteBench(a.getOrDefault("gateway", "http://localhost:8080"), token);
         int concurrency = Integer.parseInt(a.getOrDefault("concurrency", "8"));
         double pgbench1 = Double.parseDouble(a.getOrDefault("pgbench1", "0"));
-        bench.warmUp();
+        bench.warmUp(Integer.parseInt(a.getOrDefault("warmup", "90")), concurrency, Integer.parseInt(a.getOrDefault(
+                "batch", "100")));
         Work.settled();
         Work before = Work.snapshot();
         int captureCount = Integer.parseInt(a.getOrDefault("captures", "2000"));
@@ -212,8 +214,44 @@ public class SuiteBench {
                 + "\",\"contactId\":\"" + contactOf.get(leadId) + "\",\"attributes\":{\"event\":\"bench\"}}";
     }
 
-    void warmUp() throws Exception {
-        System.out.println("warm-up: 50 captures and their scores");
+    /**
+     * Warm-up, not measured: {@code seconds} of captures and interaction batches from {@code concurrency} clients, then
+     * 50 captures whose scores must arrive. A freshly started suite spends its first minute compiling (JIT): measured
+     * from cold, a capture cost 122 ms of CPU in all processes and 35-37 ms two minutes of load later
+     * (benchmarks/RESULTS.md, 2026-12-04 night), so a short warm-up measured the compiler, not the pipeline.
+     */
+    void warmUp(int seconds, int concurrency, int batch) throws Exception {
+        System.out.printf(Locale.ROOT, "warm-up: %d s of captures and batches of %d interactions with %d clients, then 50"
+                + " captures and their scores%n", seconds, batch, concurrency);
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        AtomicInteger captured = new AtomicInteger();
+        AtomicInteger sent = new AtomicInteger();
+        List<Future<?>> workers = new ArrayList<>();
+        for (int w = 0; w < concurrency; w++) {
+            String client = "warm-" + run + "-" + w;
+            workers.add(pool.submit(() -> {
+                List<String> mine = new ArrayList<>();
+                for (int i = 0; System.nanoTime() < end; i++) {
+                    mine.add(capture(client + "-" + i + "@bench.example.com"));
+                    captured.incrementAndGet();
+                    if (mine.size() % 10 == 0) {
+                        StringJoiner json = new StringJoiner(",", "[", "]");
+                        for (int k = 0; k < batch; k++) {
+                            json.add(interaction(client + "-" + i + "-" + k, mine.get(k % mine.size())));
+                        }
+                        interactions(json.toString());
+                        sent.addAndGet(batch);
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> worker : workers) {
+            worker.get();
+        }
+        pool.shutdown();
+        System.out.printf(Locale.ROOT, "warm-up: %d captures and %d interactions sent%n", captured.get(), sent.get());
         List<String> warm = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             warm.add(capture("warm-" + i + "-" + run + "@bench.example.com"));
