@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -179,7 +180,9 @@ public class LeadRepository {
         if (filter.activeTo() != null) {
             where.add("l.updated_at < " + p.apply(filter.activeTo()));
         }
-        String sql = "select l.* from lead l"
+        // ids first, then the leads by Hibernate's multi-load (it names their columns): prepared statements are kept
+        // per connection, and a kept "select l.*" would fail on a column added under it by another replica's migration
+        String sql = "select l.id from lead l"
                 + (sort == LeadSort.SLA_DUE
                         ? " left join lead_stage_sla s on s.lead_id = l.id and s.stage = l.stage"
                         : "")
@@ -187,11 +190,14 @@ public class LeadRepository {
                 + " order by " + (sort.key == null ? "" : key + (sort.descending ? " desc, " : ", ")) + "l.id"
                 + " limit " + p.apply(limit);
         return Panache.getSession().chain(session -> {
-            var query = session.createNativeQuery(sql, Lead.class);
+            var query = session.createNativeQuery(sql, UUID.class);
             for (int i = 0; i < params.size(); i++) {
                 query.setParameter(i + 1, params.get(i));
             }
-            return query.getResultList();
+            return query.getResultList().chain(ids -> ids.isEmpty()
+                    ? Uni.createFrom().item(List.<Lead> of())
+                    : session.find(Lead.class, ids.toArray())
+                            .map(leads -> leads.stream().filter(Objects::nonNull).toList()));
         }).chain(found -> sort != LeadSort.SLA_DUE || found.isEmpty()
                 ? Uni.createFrom().item(found.stream().map(lead -> new Listed(lead, keyOf(lead, sort))).toList())
                 : slaKeys(found).map(keys -> found.stream()

@@ -28,6 +28,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
 
 /** The lead list as a work queue: filters by owner, grade, score, source, campaign and dates; sorts; paging. */
 @QuarkusTest
@@ -37,6 +38,9 @@ class WorkQueueTest {
     static final String MARKETING = TestTokens.forRoles("marketing");
     static final String ADMIN = TestTokens.forRoles("admin");
     private static final UUID MODEL = UUID.fromString("00000000-0000-0000-0000-0000000000dd");
+
+    @Inject
+    Pool pool;
 
     @Inject
     @Channel("test-score-updates")
@@ -138,6 +142,30 @@ class WorkQueueTest {
                 "minScore=9&maxScore=1", "sort=score&after=not-a-cursor", "activeTo=2026-13-01")) {
             given().auth().oauth2(MARKETING).get("/leads?" + bad).then().statusCode(400)
                     .contentType("application/problem+json");
+        }
+    }
+
+    /**
+     * The services keep prepared statements per connection. A column added to the lead table while the service runs
+     * (another replica's migration during a rolling deploy) must leave the list working on connections that ran it
+     * before: a kept "select l.*" would fail there with "cached plan must not change result type".
+     */
+    @Test
+    void aColumnAddedToLeadsUnderTheRunningServiceLeavesTheListWorking() {
+        String lead = capture("kept-" + UUID.randomUUID() + "@example.com", "solar-panels", "MARKETING_FORM");
+        String contactId = lead(lead).getString("contactId");
+        for (int i = 0; i < 40; i++) {
+            assertEquals(List.of(lead), ids("contactId=" + contactId));
+            assertEquals(List.of(lead), ids("contactId=" + contactId + "&sort=slaDue"));
+        }
+        pool.query("alter table lead add column kept_statement_probe text").execute().await().indefinitely();
+        try {
+            for (int i = 0; i < 40; i++) {
+                assertEquals(List.of(lead), ids("contactId=" + contactId));
+                assertEquals(List.of(lead), ids("contactId=" + contactId + "&sort=slaDue"));
+            }
+        } finally {
+            pool.query("alter table lead drop column kept_statement_probe").execute().await().indefinitely();
         }
     }
 }
