@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.Future;
@@ -27,13 +28,10 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 class Overview {
 
-    private final ApiGateway gateway;
-    private final GatewayConfig config;
-
-    Overview(ApiGateway gateway, GatewayConfig config) {
-        this.gateway = gateway;
-        this.config = config;
-    }
+    @Inject
+    ApiGateway gateway;
+    @Inject
+    GatewayConfig config;
 
     /** One part of the view: its JSON, or why it is missing. */
     record Part(Object json, int status, String reason) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.leadsuite.contact.domain.Contact;
 import io.leadsuite.contracts.ConsentConfirmationRequested;
@@ -26,11 +27,8 @@ public class ContactEvents {
 
     public static final String SOURCE = "contact-service";
 
-    private final Outbox outbox;
-
-    public ContactEvents(Outbox outbox) {
-        this.outbox = outbox;
-    }
+    @Inject
+    Outbox outbox;
 
     /** {@code contact.created} with the contact's next sequence (which it takes). */
     public static Envelope<ContactCreated> created(Contact c) {

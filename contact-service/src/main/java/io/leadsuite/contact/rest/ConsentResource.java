@@ -1,6 +1,7 @@
 package io.leadsuite.contact.rest;
 
 import jakarta.annotation.security.PermitAll;
+import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -36,11 +37,8 @@ import io.smallrye.mutiny.Uni;
 @Cancellable(false)
 public class ConsentResource {
 
-    private final ConsentConfirmations confirmations;
-
-    public ConsentResource(ConsentConfirmations confirmations) {
-        this.confirmations = confirmations;
-    }
+    @Inject
+    ConsentConfirmations confirmations;
 
     @Schema(name = "ConsentConfirmation", example = "{\"token\": \"q3Zb0r7mYHc9a1Xr0T2lJ8wE5kN4pV6sU9dG3fA1bC0\"}")
     public record Confirmation(@NotBlank @Size(max = 200) String token) {

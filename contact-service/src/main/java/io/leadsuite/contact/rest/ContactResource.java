@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -70,22 +71,18 @@ public class ContactResource {
              "status": 422, "detail": "One or more fields are invalid",
              "errors": [{"field": "phone", "message": "must be a valid phone number"}]}""";
 
-    private final ContactService contacts;
-    private final MergeService merges;
-    private final ErasureService erasures;
-    private final IdempotentRequests idempotency;
-    private final ObjectMapper mapper;
-    private final ConsentConfirmations confirmations;
-
-    public ContactResource(ContactService contacts, MergeService merges, ErasureService erasures,
-            IdempotentRequests idempotency, ObjectMapper mapper, ConsentConfirmations confirmations) {
-        this.confirmations = confirmations;
-        this.contacts = contacts;
-        this.merges = merges;
-        this.erasures = erasures;
-        this.idempotency = idempotency;
-        this.mapper = mapper;
-    }
+    @Inject
+    ContactService contacts;
+    @Inject
+    MergeService merges;
+    @Inject
+    ErasureService erasures;
+    @Inject
+    IdempotentRequests idempotency;
+    @Inject
+    ObjectMapper mapper;
+    @Inject
+    ConsentConfirmations confirmations;
 
     /** A page of contacts; {@code next} is null when there are no more. */
     @Schema(name = "ContactPage")

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -54,11 +55,8 @@ public class ImportResource {
             {"type": "https://leadsuite.io/problems/not-found", "title": "Import job not found", "status": 404,
              "detail": "Import job 3c1f5a8e-0b7d-4c1e-9f0a-6d2b8e4c7a10 does not exist"}""";
 
-    private final ImportJobs jobs;
-
-    public ImportResource(ImportJobs jobs) {
-        this.jobs = jobs;
-    }
+    @Inject
+    ImportJobs jobs;
 
     @Schema(name = "ImportAccepted")
     public record Accepted(UUID jobId) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.leadsuite.contact.config.ContactConfig;
 import io.leadsuite.contact.domain.Contact;
@@ -36,18 +37,14 @@ public class ConsentConfirmations {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final ContactRepository contacts;
-    private final ContactService matching;
-    private final ContactEvents events;
-    private final ContactConfig config;
-
-    public ConsentConfirmations(ContactRepository contacts, ContactService matching, ContactEvents events,
-            ContactConfig config) {
-        this.contacts = contacts;
-        this.matching = matching;
-        this.events = events;
-        this.config = config;
-    }
+    @Inject
+    ContactRepository contacts;
+    @Inject
+    ContactService matching;
+    @Inject
+    ContactEvents events;
+    @Inject
+    ContactConfig config;
 
     /**
      * Match-or-create for a capture from a public web form: the contact is created (or matched) without consent, and

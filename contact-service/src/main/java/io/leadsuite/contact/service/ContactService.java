@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -52,15 +53,12 @@ public class ContactService {
 
     private static final Logger LOG = Logger.getLogger(ContactService.class);
 
-    private final ContactRepository contacts;
-    private final ContactEvents events;
-    private final ContactValidator validator;
-
-    public ContactService(ContactRepository contacts, ContactEvents events, ContactValidator validator) {
-        this.contacts = contacts;
-        this.events = events;
-        this.validator = validator;
-    }
+    @Inject
+    ContactRepository contacts;
+    @Inject
+    ContactEvents events;
+    @Inject
+    ContactValidator validator;
 
     /** The result of match-or-create. */
     public record Match(Contact contact, boolean created) {

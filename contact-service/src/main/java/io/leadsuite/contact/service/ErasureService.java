@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.leadsuite.contact.domain.Contact;
 import io.leadsuite.contact.event.ContactEvents;
@@ -26,13 +27,10 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ErasureService {
 
-    private final ContactRepository contacts;
-    private final ContactEvents events;
-
-    public ErasureService(ContactRepository contacts, ContactEvents events) {
-        this.contacts = contacts;
-        this.events = events;
-    }
+    @Inject
+    ContactRepository contacts;
+    @Inject
+    ContactEvents events;
 
     @WithTransaction
     public Uni<Void> erase(UUID id) {

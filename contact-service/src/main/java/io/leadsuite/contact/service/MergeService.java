@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.leadsuite.contact.domain.Contact;
 import io.leadsuite.contact.event.ContactEvents;
@@ -27,13 +28,10 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class MergeService {
 
-    private final ContactRepository contacts;
-    private final ContactEvents events;
-
-    public MergeService(ContactRepository contacts, ContactEvents events) {
-        this.contacts = contacts;
-        this.events = events;
-    }
+    @Inject
+    ContactRepository contacts;
+    @Inject
+    ContactEvents events;
 
     /** The survivor after the merge, and whether this call did it (false: it was done before). */
     public record Merged(Contact survivor, boolean merged) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Digits;
@@ -50,11 +51,8 @@ public class CampaignResource {
              "startsOn": "2026-03-01", "endsOn": "2026-03-31", "cost": 12000.00,
              "createdAt": "2026-02-10T09:00:00Z", "updatedAt": "2026-02-10T09:00:00Z", "version": 0}""";
 
-    private final Campaigns campaigns;
-
-    public CampaignResource(Campaigns campaigns) {
-        this.campaigns = campaigns;
-    }
+    @Inject
+    Campaigns campaigns;
 
     @Schema(name = "CampaignRequest", example = """
             {"name": "Spring expo 2026", "channel": "EVENT", "startsOn": "2026-03-01", "endsOn": "2026-03-31",

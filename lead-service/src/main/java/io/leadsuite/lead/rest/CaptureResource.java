@@ -1,6 +1,7 @@
 package io.leadsuite.lead.rest;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -33,13 +34,10 @@ import io.smallrye.mutiny.Uni;
 @Cancellable(false)
 public class CaptureResource {
 
-    private final IdempotentCapture captures;
-    private final IdempotentRequests idempotency;
-
-    public CaptureResource(IdempotentCapture captures, IdempotentRequests idempotency) {
-        this.captures = captures;
-        this.idempotency = idempotency;
-    }
+    @Inject
+    IdempotentCapture captures;
+    @Inject
+    IdempotentRequests idempotency;
 
     @POST
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN, Roles.FORM })

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -53,13 +54,10 @@ import io.smallrye.mutiny.Uni;
 @Cancellable(false)
 public class CrmResource {
 
-    private final LeadService leads;
-    private final ContactDirectory contacts;
-
-    public CrmResource(LeadService leads, ContactDirectory contacts) {
-        this.leads = leads;
-        this.contacts = contacts;
-    }
+    @Inject
+    LeadService leads;
+    @Inject
+    ContactDirectory contacts;
 
     /** A sales-ready lead with its contact's details (null when the contact no longer exists). */
     public record SalesReadyLead(LeadView lead, ContactSnapshot contact) {

@@ -3,6 +3,7 @@ package io.leadsuite.lead.rest;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -56,11 +57,8 @@ public class FlowResource {
              "errors": [{"field": "stages[3]", "message": "stage HANDED_OVER cannot be reached from the first stage NEW"},
                         {"field": "transitions[1].teams", "message": "unknown team 'finance'; one of [marketing, sales, telesales]"}]}""";
 
-    private final FlowCatalog flows;
-
-    public FlowResource(FlowCatalog flows) {
-        this.flows = flows;
-    }
+    @Inject
+    FlowCatalog flows;
 
     @GET
     @Operation(operationId = "listFlows", summary = "The newest version of every flow")

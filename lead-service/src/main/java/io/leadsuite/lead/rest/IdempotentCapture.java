@@ -3,6 +3,7 @@ package io.leadsuite.lead.rest;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 
 import io.leadsuite.kit.idempotency.IdempotentRequests;
@@ -24,15 +25,12 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class IdempotentCapture {
 
-    private final CaptureService captures;
-    private final IdempotentRequests idempotency;
-    private final LeadMetrics metrics;
-
-    public IdempotentCapture(CaptureService captures, IdempotentRequests idempotency, LeadMetrics metrics) {
-        this.captures = captures;
-        this.idempotency = idempotency;
-        this.metrics = metrics;
-    }
+    @Inject
+    CaptureService captures;
+    @Inject
+    IdempotentRequests idempotency;
+    @Inject
+    LeadMetrics metrics;
 
     /**
      * @param keyed the request's key, or null without one

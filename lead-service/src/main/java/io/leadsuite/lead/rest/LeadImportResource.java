@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -61,11 +62,8 @@ public class LeadImportResource {
             {"type": "https://leadsuite.io/problems/conflict", "title": "Conflict", "status": 409,
              "detail": "The import already ended: DONE", "state": "DONE"}""";
 
-    private final LeadImports imports;
-
-    public LeadImportResource(LeadImports imports) {
-        this.imports = imports;
-    }
+    @Inject
+    LeadImports imports;
 
     @Schema(name = "LeadImportAccepted")
     public record Accepted(UUID jobId) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -44,11 +45,8 @@ import io.smallrye.mutiny.Uni;
 @Cancellable(false)
 public class NurtureTriggerResource {
 
-    private final NurtureService nurture;
-
-    public NurtureTriggerResource(NurtureService nurture) {
-        this.nurture = nurture;
-    }
+    @Inject
+    NurtureService nurture;
 
     @Schema(name = "NurtureTriggerRequest", example = """
             {"name": "Warm solar leads get the case-study journey", "kind": "GRADE_REACHED", "grade": "B",

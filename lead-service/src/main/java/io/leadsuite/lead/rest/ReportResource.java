@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -50,11 +51,8 @@ public class ReportResource {
             "ageing.open", "ageing.medianDays", "ageing.upTo7Days", "ageing.upTo30Days", "ageing.upTo90Days",
             "ageing.over90Days");
 
-    private final ClosedLoopReport closedLoop;
-
-    public ReportResource(ClosedLoopReport closedLoop) {
-        this.closedLoop = closedLoop;
-    }
+    @Inject
+    ClosedLoopReport closedLoop;
 
     @GET
     @Path("/closed-loop")

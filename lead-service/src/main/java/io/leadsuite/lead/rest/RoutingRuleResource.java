@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -44,11 +45,8 @@ import io.smallrye.mutiny.Uni;
 @Cancellable(false)
 public class RoutingRuleResource {
 
-    private final RoutingService routing;
-
-    public RoutingRuleResource(RoutingService routing) {
-        this.routing = routing;
-    }
+    @Inject
+    RoutingService routing;
 
     @Schema(name = "RoutingRuleRequest", example = """
             {"name": "Hot Iberian solar leads to the Lisbon desk", "priority": 10, "enabled": true,

@@ -1,6 +1,7 @@
 package io.leadsuite.lead.rest;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.DefaultValue;
@@ -27,11 +28,8 @@ import io.smallrye.mutiny.Uni;
 @Cancellable(false)
 public class SlaResource {
 
-    private final SlaService slas;
-
-    public SlaResource(SlaService slas) {
-        this.slas = slas;
-    }
+    @Inject
+    SlaService slas;
 
     @GET
     @Operation(operationId = "listOverdueLeads", summary = "Open leads overdue in their current stage, longest overdue first", description = "A lead is "

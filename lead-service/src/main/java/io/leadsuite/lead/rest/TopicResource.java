@@ -3,6 +3,7 @@ package io.leadsuite.lead.rest;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -39,11 +40,8 @@ public class TopicResource {
             {"id": "solar-panels", "name": "Solar panels", "createdAt": "2026-11-20T14:00:00Z",
              "updatedAt": "2026-12-03T10:00:00Z"}""";
 
-    private final Topics topics;
-
-    public TopicResource(Topics topics) {
-        this.topics = topics;
-    }
+    @Inject
+    Topics topics;
 
     @Schema(name = "TopicRequest", example = "{\"name\": \"Solar panels\"}")
     public record TopicRequest(@NotBlank @Size(max = 200) String name) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -49,11 +50,8 @@ import io.smallrye.mutiny.Uni;
 @Cancellable(false)
 public class WebhookResource {
 
-    private final WebhookService webhooks;
-
-    public WebhookResource(WebhookService webhooks) {
-        this.webhooks = webhooks;
-    }
+    @Inject
+    WebhookService webhooks;
 
     @Schema(name = "WebhookSubscriptionRequest", example = """
             {"url": "https://crm.example.com/hooks/leads", "secret": "whsec_5f1c0b7e9a2d4c3b8e6f",

@@ -3,6 +3,7 @@ package io.leadsuite.lead.service;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.leadsuite.lead.client.ContactDirectory;
 import io.leadsuite.lead.client.ContactServiceClient.ContactDetails;
@@ -23,13 +24,10 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class CaptureService {
 
-    private final ContactDirectory contacts;
-    private final LeadService leads;
-
-    public CaptureService(ContactDirectory contacts, LeadService leads) {
-        this.contacts = contacts;
-        this.leads = leads;
-    }
+    @Inject
+    ContactDirectory contacts;
+    @Inject
+    LeadService leads;
 
     /** The person a submission names, as the form or lead-gen source sent it. */
     public record Person(String email, String firstName, String lastName, String phone, String company,

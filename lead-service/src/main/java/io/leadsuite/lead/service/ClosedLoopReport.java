@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.leadsuite.lead.domain.Flow;
 import io.leadsuite.lead.domain.LeadStatus;
@@ -192,11 +193,8 @@ public class ClosedLoopReport {
             group by 1, 2
             order by 1 nulls last, 3 desc, 2 nulls last""";
 
-    private final FlowCatalog flows;
-
-    public ClosedLoopReport(FlowCatalog flows) {
-        this.flows = flows;
-    }
+    @Inject
+    FlowCatalog flows;
 
     @WithSession
     public Uni<Report> report(Instant from, Instant to, Dimension by) {

@@ -10,6 +10,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 
 import org.jboss.logging.Logger;
@@ -53,18 +54,14 @@ public class ContactChangesService {
     static final String CONTACT_ACTOR = "contact-service";
     private static final Logger LOG = Logger.getLogger(ContactChangesService.class);
 
-    private final FlowCatalog flows;
-    private final Outbox outbox;
-    private final ContactRepository contacts;
-    private final LeadRepository leadRows;
-
-    public ContactChangesService(FlowCatalog flows, Outbox outbox, ContactRepository contacts,
-            LeadRepository leadRows) {
-        this.contacts = contacts;
-        this.leadRows = leadRows;
-        this.flows = flows;
-        this.outbox = outbox;
-    }
+    @Inject
+    FlowCatalog flows;
+    @Inject
+    Outbox outbox;
+    @Inject
+    ContactRepository contacts;
+    @Inject
+    LeadRepository leadRows;
 
     public Uni<Void> merged(Envelope<ContactMerged> event) {
         UUID survivor = event.data().survivorId();

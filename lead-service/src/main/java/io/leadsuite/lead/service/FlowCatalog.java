@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,14 +29,11 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class FlowCatalog {
 
-    private final ObjectMapper mapper;
+    @Inject
+    ObjectMapper mapper;
     private final Map<String, Flow> byVersion = new ConcurrentHashMap<>();
-    private final FlowRepository repository;
-
-    public FlowCatalog(ObjectMapper mapper, FlowRepository repository) {
-        this.mapper = mapper;
-        this.repository = repository;
-    }
+    @Inject
+    FlowRepository repository;
 
     /** The flow a lead runs under. Call inside a session. */
     public Uni<Flow> get(String id, int version) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.leadsuite.lead.domain.Flow;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -22,11 +23,8 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class FunnelService {
 
-    private final FlowCatalog flows;
-
-    public FunnelService(FlowCatalog flows) {
-        this.flows = flows;
-    }
+    @Inject
+    FlowCatalog flows;
 
     /**
      * @param entered leads that entered the stage in the period (created in it, moved or reopened into it)

@@ -1,6 +1,7 @@
 package io.leadsuite.lead.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.LeadCreated;
@@ -23,20 +24,16 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class LeadEventReactions {
 
-    private final WebhookService webhooks;
-    private final RoutingService routing;
-    private final SlaService sla;
-    private final NurtureService nurture;
-    private final EventCodec codec;
-
-    public LeadEventReactions(WebhookService webhooks, RoutingService routing, SlaService sla, NurtureService nurture,
-            EventCodec codec) {
-        this.webhooks = webhooks;
-        this.routing = routing;
-        this.sla = sla;
-        this.nurture = nurture;
-        this.codec = codec;
-    }
+    @Inject
+    WebhookService webhooks;
+    @Inject
+    RoutingService routing;
+    @Inject
+    SlaService sla;
+    @Inject
+    NurtureService nurture;
+    @Inject
+    EventCodec codec;
 
     /** Runs after {@code event} of {@code lead} was written to the outbox, in the same transaction. */
     Uni<Void> followed(Lead lead, Envelope<?> event) {

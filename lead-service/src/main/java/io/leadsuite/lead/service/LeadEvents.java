@@ -3,6 +3,7 @@ package io.leadsuite.lead.service;
 import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.leadsuite.contracts.Capture;
 import io.leadsuite.contracts.Envelope;
@@ -35,15 +36,12 @@ public class LeadEvents {
 
     static final String SOURCE = "lead-service";
 
-    private final Outbox outbox;
-    private final LeadEventReactions reactions;
-    private final LeadMetrics metrics;
-
-    public LeadEvents(Outbox outbox, LeadEventReactions reactions, LeadMetrics metrics) {
-        this.outbox = outbox;
-        this.reactions = reactions;
-        this.metrics = metrics;
-    }
+    @Inject
+    Outbox outbox;
+    @Inject
+    LeadEventReactions reactions;
+    @Inject
+    LeadMetrics metrics;
 
     /**
      * An event that is not a change of the lead's own fields (an assignment, a nurture trigger, an SLA breach), with

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -41,14 +42,11 @@ import io.smallrye.mutiny.Uni;
 @Cancellable(false)
 public class InteractionResource {
 
-    private final InteractionService interactions;
+    @Inject
+    InteractionService interactions;
 
-    private final ScoringClock clock;
-
-    public InteractionResource(InteractionService interactions, ScoringClock clock) {
-        this.interactions = interactions;
-        this.clock = clock;
-    }
+    @Inject
+    ScoringClock clock;
 
     /** One interaction as submitted (read field by field by {@link InteractionBatch}, which rejects items one by one). */
     @Schema(name = "Interaction")

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -29,11 +30,8 @@ import io.smallrye.mutiny.Uni;
 @Cancellable(false)
 public class JobResource {
 
-    private final RescoreJobs jobs;
-
-    public JobResource(RescoreJobs jobs) {
-        this.jobs = jobs;
-    }
+    @Inject
+    RescoreJobs jobs;
 
     /**
      * A re-scoring job's progress: {@code total} leads to visit (known once RUNNING), {@code done}, {@code failed},

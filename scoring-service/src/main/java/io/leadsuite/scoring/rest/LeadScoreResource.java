@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -33,11 +34,8 @@ import io.smallrye.mutiny.Uni;
 @Cancellable(false)
 public class LeadScoreResource {
 
-    private final ScoreQueries scores;
-
-    public LeadScoreResource(ScoreQueries scores) {
-        this.scores = scores;
-    }
+    @Inject
+    ScoreQueries scores;
 
     @GET
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN, Roles.CRM })

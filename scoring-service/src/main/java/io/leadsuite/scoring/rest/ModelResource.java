@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -79,13 +80,10 @@ public class ModelResource {
               "modelVersion": 2, "kind": "PUBLISH", "state": "QUEUED", "total": 0, "done": 0, "failed": 0,
               "changed": 0, "createdAt": "2026-03-02T08:00:00Z"}}""";
 
-    private final ModelCatalog models;
-    private final ModelService service;
-
-    public ModelResource(ModelCatalog models, ModelService service) {
-        this.models = models;
-        this.service = service;
-    }
+    @Inject
+    ModelCatalog models;
+    @Inject
+    ModelService service;
 
     /**
      * The body of creating or editing a model (read field by field by {@code ScoringModelInput}, which names every problem in

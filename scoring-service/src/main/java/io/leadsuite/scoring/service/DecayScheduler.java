@@ -3,6 +3,7 @@ package io.leadsuite.scoring.service;
 import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -28,18 +29,14 @@ public class DecayScheduler {
     private static final Logger LOG = Logger.getLogger(DecayScheduler.class);
     private static final int MAX_BATCHES_PER_RUN = 50;
 
-    private final ScoringClock clock;
-    private final ScoringConfig config;
-    private final TrackedLeadRepository trackedLeads;
-    private final LeadScorer scorer;
-
-    public DecayScheduler(ScoringClock clock, ScoringConfig config, TrackedLeadRepository trackedLeads,
-            LeadScorer scorer) {
-        this.clock = clock;
-        this.config = config;
-        this.trackedLeads = trackedLeads;
-        this.scorer = scorer;
-    }
+    @Inject
+    ScoringClock clock;
+    @Inject
+    ScoringConfig config;
+    @Inject
+    TrackedLeadRepository trackedLeads;
+    @Inject
+    LeadScorer scorer;
 
     @Scheduled(every = "${leadsuite.scoring.decay.interval:30s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {

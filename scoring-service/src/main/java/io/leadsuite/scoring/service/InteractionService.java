@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.leadsuite.scoring.domain.CompiledModel;
 import io.leadsuite.scoring.domain.InteractionFacts;
@@ -31,20 +32,16 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class InteractionService {
 
-    private final ScoringLocks locks;
-    private final InteractionRepository store;
-    private final TrackedLeadRepository trackedLeads;
-    private final ContactRefRepository contacts;
-    private final LeadScorer scorer;
-
-    public InteractionService(ScoringLocks locks, InteractionRepository store, TrackedLeadRepository trackedLeads,
-            ContactRefRepository contacts, LeadScorer scorer) {
-        this.locks = locks;
-        this.store = store;
-        this.trackedLeads = trackedLeads;
-        this.contacts = contacts;
-        this.scorer = scorer;
-    }
+    @Inject
+    ScoringLocks locks;
+    @Inject
+    InteractionRepository store;
+    @Inject
+    TrackedLeadRepository trackedLeads;
+    @Inject
+    ContactRefRepository contacts;
+    @Inject
+    LeadScorer scorer;
 
     /** The ids that were new and those that had been seen before, in input order. */
     public record Outcome(List<String> accepted, List<String> duplicates) {

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
@@ -58,20 +59,16 @@ public class LeadScorer {
     /** The interaction attribute that names the campaign it came from (by id or name). */
     public static final String CAMPAIGN = "campaign";
 
-    private final ModelCatalog models;
-    private final TrackedLeadRepository trackedLeads;
-    private final InteractionRepository interactions;
-    private final Outbox outbox;
-    private final ScoringClock clock;
-
-    public LeadScorer(ModelCatalog models, TrackedLeadRepository trackedLeads, InteractionRepository interactions,
-            Outbox outbox, ScoringClock clock) {
-        this.models = models;
-        this.trackedLeads = trackedLeads;
-        this.interactions = interactions;
-        this.outbox = outbox;
-        this.clock = clock;
-    }
+    @Inject
+    ModelCatalog models;
+    @Inject
+    TrackedLeadRepository trackedLeads;
+    @Inject
+    InteractionRepository interactions;
+    @Inject
+    Outbox outbox;
+    @Inject
+    ScoringClock clock;
 
     /** An interaction to apply to a lead. */
     public record Application(InteractionFacts interaction, UUID leadId) {

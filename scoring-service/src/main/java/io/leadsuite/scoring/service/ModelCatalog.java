@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -30,11 +31,8 @@ public class ModelCatalog {
 
     private static final Logger LOG = Logger.getLogger(ModelCatalog.class);
 
-    private final ScoringModelRepository models;
-
-    public ModelCatalog(ScoringModelRepository models) {
-        this.models = models;
-    }
+    @Inject
+    ScoringModelRepository models;
 
     /** Every model, by name, each as the version that scores (or the draft of a model never published). */
     public Uni<List<ScoringModel>> list() {

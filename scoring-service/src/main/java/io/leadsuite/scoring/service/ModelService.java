@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.leadsuite.kit.domain.InvalidValues;
 import io.leadsuite.kit.domain.NotFound;
@@ -27,15 +28,12 @@ import io.vertx.core.json.JsonObject;
 @ApplicationScoped
 public class ModelService {
 
-    private final ScoringClock clock;
-    private final RescoreJobs jobs;
-    private final ScoringModelRepository models;
-
-    public ModelService(ScoringClock clock, RescoreJobs jobs, ScoringModelRepository models) {
-        this.clock = clock;
-        this.jobs = jobs;
-        this.models = models;
-    }
+    @Inject
+    ScoringClock clock;
+    @Inject
+    RescoreJobs jobs;
+    @Inject
+    ScoringModelRepository models;
 
     /** A model and, when it has one, its pending draft version. */
     public record ModelState(ScoringModel model, ScoringModelVersion draft) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -36,20 +37,16 @@ public class RescoreJobs {
     private static final Logger LOG = Logger.getLogger(RescoreJobs.class);
     private static final UUID START = new UUID(0, 0);
 
-    private final ScoringClock clock;
-    private final ScoringConfig config;
-    private final LeadScorer scorer;
-    private final RescoreJobRepository jobs;
-    private final TrackedLeadRepository trackedLeads;
-
-    public RescoreJobs(ScoringClock clock, ScoringConfig config, LeadScorer scorer, RescoreJobRepository jobs,
-            TrackedLeadRepository trackedLeads) {
-        this.clock = clock;
-        this.config = config;
-        this.scorer = scorer;
-        this.jobs = jobs;
-        this.trackedLeads = trackedLeads;
-    }
+    @Inject
+    ScoringClock clock;
+    @Inject
+    ScoringConfig config;
+    @Inject
+    LeadScorer scorer;
+    @Inject
+    RescoreJobRepository jobs;
+    @Inject
+    TrackedLeadRepository trackedLeads;
 
     /** Queues a job for the model as it now is; needs the caller's transaction. */
     public Uni<RescoreJob> enqueue(ScoringModel model, RescoreJob.Kind kind) {

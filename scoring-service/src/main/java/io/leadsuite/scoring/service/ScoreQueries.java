@@ -8,6 +8,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -25,13 +26,10 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ScoreQueries {
 
-    private final TrackedLeadRepository trackedLeads;
-    private final ScoringModelRepository models;
-
-    public ScoreQueries(TrackedLeadRepository trackedLeads, ScoringModelRepository models) {
-        this.trackedLeads = trackedLeads;
-        this.models = models;
-    }
+    @Inject
+    TrackedLeadRepository trackedLeads;
+    @Inject
+    ScoringModelRepository models;
 
     /** A lead's score under one model. */
     @Schema(name = "ModelScore")

@@ -3,6 +3,7 @@ package io.leadsuite.kit.event;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
@@ -21,11 +22,8 @@ public class EventCodec {
     /** Payload schema versions this code understands. */
     private static final Set<Integer> KNOWN_VERSIONS = Set.of(1);
 
-    private final ObjectMapper mapper;
-
-    public EventCodec(ObjectMapper mapper) {
-        this.mapper = mapper;
-    }
+    @Inject
+    ObjectMapper mapper;
 
     public String encode(Envelope<?> envelope) {
         try {

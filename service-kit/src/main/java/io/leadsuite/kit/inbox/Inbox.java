@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -27,13 +28,10 @@ public class Inbox {
 
     private static final Logger LOG = Logger.getLogger(Inbox.class);
 
-    private final EventCodec codec;
-    private final PipelineMetrics metrics;
-
-    public Inbox(EventCodec codec, PipelineMetrics metrics) {
-        this.codec = codec;
-        this.metrics = metrics;
-    }
+    @Inject
+    EventCodec codec;
+    @Inject
+    PipelineMetrics metrics;
 
     /** The start of a consumer's handlers for the messages of one address; add them with {@code on(...)}. */
     public EventHandlers handlers(String address) {

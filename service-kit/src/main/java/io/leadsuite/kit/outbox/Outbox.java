@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.FlushModeType;
 
 import io.leadsuite.contracts.Envelope;
@@ -38,11 +39,8 @@ public class Outbox {
             + "cast(?2 as text[]), cast(?3 as uuid[]), cast(?4 as bigint[]), cast(?5 as text[]), cast(?6 as text[])) "
             + "with ordinality as u(m, t, s, q, p, tp, ord) order by u.ord";
 
-    private final EventCodec codec;
-
-    public Outbox(EventCodec codec) {
-        this.codec = codec;
-    }
+    @Inject
+    EventCodec codec;
 
     /** Must be called inside a reactive transaction (a {@code @WithTransaction} method). */
     public Uni<Void> add(Envelope<?> event) {

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -66,22 +67,18 @@ public class LeadImportWorker {
     private record Matched(LeadImportRow row, ContactMatch match, String error) {
     }
 
-    private final ContactDirectory contacts;
-    private final LeadService leads;
-    private final LeadImportConfig config;
-    private final Vertx vertx;
-    private final LeadImportJobRepository jobs;
+    @Inject
+    ContactDirectory contacts;
+    @Inject
+    LeadService leads;
+    @Inject
+    LeadImportConfig config;
+    @Inject
+    Vertx vertx;
+    @Inject
+    LeadImportJobRepository jobs;
     private final ConcurrentLinkedDeque<Pending> queue = new ConcurrentLinkedDeque<>();
     private WokenPoller poller;
-
-    public LeadImportWorker(ContactDirectory contacts, LeadService leads, LeadImportConfig config, Vertx vertx,
-            LeadImportJobRepository jobs) {
-        this.jobs = jobs;
-        this.contacts = contacts;
-        this.leads = leads;
-        this.config = config;
-        this.vertx = vertx;
-    }
 
     void start(@Observes StartupEvent event) {
         poller = WokenPoller.start(vertx, "Lead import", config.pollInterval(), this::pass);

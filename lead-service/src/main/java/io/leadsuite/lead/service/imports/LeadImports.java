@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.leadsuite.kit.csv.ColumnMapping;
 import io.leadsuite.kit.csv.CsvReader;
@@ -38,17 +39,14 @@ public class LeadImports {
     static final String INTERRUPTED = "interrupted: the replica working on it stopped; the lines counted in "
             + "'processed' went in, import the others again";
 
-    private final LeadImportWorker worker;
-    private final LeadImportConfig config;
-    private final Vertx vertx;
-    private final LeadImportJobRepository jobs;
-
-    public LeadImports(LeadImportWorker worker, LeadImportConfig config, Vertx vertx, LeadImportJobRepository jobs) {
-        this.jobs = jobs;
-        this.worker = worker;
-        this.config = config;
-        this.vertx = vertx;
-    }
+    @Inject
+    LeadImportWorker worker;
+    @Inject
+    LeadImportConfig config;
+    @Inject
+    Vertx vertx;
+    @Inject
+    LeadImportJobRepository jobs;
 
     /**
      * Reads the CSV and queues the job; 400 when the body is not UTF-8, 422 when the header cannot be mapped, there is

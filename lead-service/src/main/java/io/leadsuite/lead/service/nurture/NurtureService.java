@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
@@ -54,20 +55,17 @@ public class NurtureService {
     /** How long another replica's trigger change may take to count here (this replica's own counts at once). */
     static final Duration TRIGGERS_MAX_AGE = Duration.ofSeconds(1);
 
-    private final LeadEvents events;
+    @Inject
+    LeadEvents events;
     /** The enabled triggers, read on every stage entry and score update. */
     private final RecentCopy<List<NurtureTrigger>> enabledTriggers = new RecentCopy<>(TRIGGERS_MAX_AGE);
-    private final Vertx vertx;
-    private final NurtureConfig config;
-    private final NurtureRepository repository;
+    @Inject
+    Vertx vertx;
+    @Inject
+    NurtureConfig config;
+    @Inject
+    NurtureRepository repository;
     private WokenPoller scanner;
-
-    public NurtureService(LeadEvents events, Vertx vertx, NurtureConfig config, NurtureRepository repository) {
-        this.repository = repository;
-        this.events = events;
-        this.vertx = vertx;
-        this.config = config;
-    }
 
     void start(@Observes StartupEvent event) {
         if (config.scanEnabled()) {

@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.LeadAssigned;
@@ -45,18 +46,15 @@ public class RoutingService {
     /** How long another replica's rule change may take to count here (this replica's own counts at once). */
     static final Duration RULES_MAX_AGE = Duration.ofSeconds(1);
 
-    private final LeadEvents events;
+    @Inject
+    LeadEvents events;
     /** The enabled rules in the order they are tried, read on every stage entry. */
     private final RecentCopy<List<RoutingRule>> enabledRules = new RecentCopy<>(RULES_MAX_AGE);
 
-    private final RoutingRuleRepository repository;
-    private final ContactRepository contacts;
-
-    public RoutingService(LeadEvents events, RoutingRuleRepository repository, ContactRepository contacts) {
-        this.events = events;
-        this.repository = repository;
-        this.contacts = contacts;
-    }
+    @Inject
+    RoutingRuleRepository repository;
+    @Inject
+    ContactRepository contacts;
 
     /** A rule as the API writes it. */
     public record RuleDefinition(String name, Integer priority, Boolean enabled, String flowId, String stage,

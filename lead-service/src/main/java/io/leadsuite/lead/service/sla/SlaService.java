@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.LeadSlaBreached;
@@ -41,23 +42,19 @@ public class SlaService {
 
     public static final String ACTOR = "sla";
 
-    private final FlowCatalog flows;
-    private final Vertx vertx;
-    private final LeadEvents events;
-    private final SlaConfig config;
-    private final StageSlaRepository slas;
-    private final LeadMetrics metrics;
+    @Inject
+    FlowCatalog flows;
+    @Inject
+    Vertx vertx;
+    @Inject
+    LeadEvents events;
+    @Inject
+    SlaConfig config;
+    @Inject
+    StageSlaRepository slas;
+    @Inject
+    LeadMetrics metrics;
     private WokenPoller scanner;
-
-    public SlaService(FlowCatalog flows, Vertx vertx, LeadEvents events, SlaConfig config, LeadMetrics metrics,
-            StageSlaRepository slas) {
-        this.slas = slas;
-        this.flows = flows;
-        this.vertx = vertx;
-        this.events = events;
-        this.config = config;
-        this.metrics = metrics;
-    }
 
     void start(@Observes StartupEvent event) {
         if (config.enabled()) {

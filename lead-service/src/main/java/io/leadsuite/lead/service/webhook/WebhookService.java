@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.kit.domain.InvalidValues;
@@ -34,15 +35,12 @@ public class WebhookService {
     static final int MAX_SECRET_LENGTH = 256;
     static final int MAX_URL_LENGTH = 2000;
 
-    private final TargetGuard guard;
-    private final WebhookConfig config;
-    private final WebhookRepository repository;
-
-    public WebhookService(TargetGuard guard, WebhookConfig config, WebhookRepository repository) {
-        this.guard = guard;
-        this.repository = repository;
-        this.config = config;
-    }
+    @Inject
+    TargetGuard guard;
+    @Inject
+    WebhookConfig config;
+    @Inject
+    WebhookRepository repository;
 
     public record NewSubscription(String url, String secret, List<String> events) {
     }
