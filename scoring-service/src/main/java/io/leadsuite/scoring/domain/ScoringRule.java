@@ -28,16 +28,7 @@ public record ScoringRule(String id, RuleKind kind, String interactionType, Stri
             return true;
         }
         Object actual = interaction.attributes().get(attribute);
-        if (actual == null) {
-            return false;
-        }
-        if (operator == null) {
-            return true;
-        }
-        if (actual instanceof Collection<?> values) {
-            return values.stream().anyMatch(v -> v != null && test(operator, v, value));
-        }
-        return test(operator, actual, value);
+        return actual != null && passes(actual);
     }
 
     /**
@@ -49,9 +40,14 @@ public record ScoringRule(String id, RuleKind kind, String interactionType, Stri
             return false;
         }
         Object actual = attributes.get(attribute);
-        if (actual == null || (actual instanceof String s && s.isBlank())) {
-            return false;
-        }
+        return actual != null && !(actual instanceof String s && s.isBlank()) && passes(actual);
+    }
+
+    /**
+     * Whether the value of the rule's attribute (present) passes its operator test: any value does without an operator;
+     * a list does when one of its values does.
+     */
+    private boolean passes(Object actual) {
         if (operator == null) {
             return true;
         }

@@ -1,6 +1,5 @@
 package io.leadsuite.scoring.domain;
 
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -8,14 +7,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-import org.hibernate.annotations.ColumnTransformer;
-
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -29,7 +24,7 @@ import io.vertx.core.json.JsonObject;
  */
 @Entity
 @Table(name = "tracked_lead")
-public class TrackedLead extends PanacheEntityBase {
+public class TrackedLead extends Projection {
 
     @Id
     public UUID leadId;
@@ -38,24 +33,12 @@ public class TrackedLead extends PanacheEntityBase {
     public boolean open;
     /** The lead's status as lead-service last told (OPEN, ACCEPTED, CONVERTED, WON, LOST, DISQUALIFIED). */
     public String status;
-    /** The lead attributes LEAD rules test ({@code attributes} jsonb, as JSON text). */
-    @Column(name = "attributes")
-    @ColumnTransformer(read = "cast(attributes as text)", write = "cast(cast(? as text) as jsonb)")
-    public String attributesJson = "{}";
     /** Sequence of the last {@code score.changed} published about this lead. */
     public long sequence;
-    /** Highest sequence of a lead event applied: the one that set contact and status. */
-    public long eventSequence;
     /** Sequence of the lead event that set the stage. */
     public long stageSequence;
     /** Sequence of the lead event that set the attribute set {@code lead.updated} carries. */
     public long attributesSequence;
-    public Instant createdAt;
-    public Instant updatedAt;
-
-    public Map<String, Object> attributes() {
-        return attributesJson == null ? Map.of() : new JsonObject(attributesJson).getMap();
-    }
 
     /** Closed leads (won, lost, disqualified, converted) are no longer scored. */
     public static boolean isOpenStatus(String status) {

@@ -20,7 +20,8 @@
  * once by its id. {@link InteractionInput} is one accepted and not yet stored; {@link InteractionFacts} is what rules
  * look at; {@link InteractionApplication} records that it was applied to a lead, so it never counts twice.</dd>
  * <dt>Tracked lead ({@link TrackedLead}) and contact reference ({@link ContactRef})</dt>
- * <dd>scoring's copies of lead-service's lead and contact-service's contact, changed only by newer events.</dd>
+ * <dd>scoring's copies of lead-service's lead and contact-service's contact, changed only by newer events; what the
+ * two keep alike is a {@link Projection}.</dd>
  * <dt>Rule hit ({@link RuleHit})</dt>
  * <dd>A rule's hit on a lead under a model: from an interaction (BEHAVIOUR), or from a fact about the contact or
  * the lead that holds (DEMOGRAPHIC, LEAD); worth the rule's points, until it expires (a windowed rule). A score is the

@@ -32,13 +32,13 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Scores")
 @Cancellable(false)
+@RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN, Roles.CRM })
 public class LeadScoreResource {
 
     @Inject
     ScoreQueries scores;
 
     @GET
-    @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN, Roles.CRM })
     @Operation(operationId = "getLeadScores", summary = "A lead's scores", description = "One entry per published model whose scope admits the lead.")
     @APIResponse(responseCode = "200", description = "The scores", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = ScoreQueries.ModelScoreView.class), examples = @ExampleObject(name = "scores", value = """
             [{"modelId": "00000000-0000-0000-0000-00000000d3fa", "modelName": "Default engagement", "score": 55,
@@ -50,7 +50,6 @@ public class LeadScoreResource {
 
     @GET
     @Path("/{modelId}/explanation")
-    @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN, Roles.CRM })
     @Operation(operationId = "getScoreExplanation", summary = "Why a lead has its score under a model", description = "The rule hits behind the score, "
             + "oldest first; the score is the sum of their points.")
     @APIResponse(responseCode = "200", description = "The explanation", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScoreQueries.Explanation.class), examples = @ExampleObject(name = "explanation", value = """
@@ -69,7 +68,6 @@ public class LeadScoreResource {
 
     @GET
     @Path("/history")
-    @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN, Roles.CRM })
     @Operation(operationId = "getScoreHistory", summary = "A lead's score history", description = "Every change of the lead's score, grade or "
             + "sales-readiness under any model, oldest first, with its cause: INTERACTION, DECAY (points expired), "
             + "RESCORE (a model was published or retired) or ATTRIBUTES (a contact or lead attribute changed).")

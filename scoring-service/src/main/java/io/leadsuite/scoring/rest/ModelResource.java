@@ -34,10 +34,15 @@ import io.leadsuite.scoring.service.ModelService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
+/**
+ * Scoring models and their versions. Changing a model is for marketing and admins (the roles of the class, so of every
+ * operation that names none of its own); reading one is open to sales and telesales too.
+ */
 @Path("/scoring/models")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Scoring models")
 @Cancellable(false)
+@RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
 public class ModelResource {
 
     static final String MODEL_EXAMPLE = """
@@ -66,6 +71,7 @@ public class ModelResource {
              "interactionType": "PAGE_VISITED", "attribute": "url", "operator": "CONTAINS", "value": "/pricing",
              "points": 20, "maxTimes": 3, "windowDays": 30}], "status": "PUBLISHED", "version": 2, "draftVersion": 3,
              "createdAt": "2026-03-01T10:15:30Z", "updatedAt": "2026-03-02T08:00:00Z"}""";
+    static final String MODEL_PAGE_EXAMPLE = "{\"items\": [" + MODEL_VIEW_EXAMPLE + "], \"next\": null}";
     static final String INVALID_EXAMPLE = """
             {"type": "https://leadsuite.io/problems/validation", "title": "Unprocessable content", "status": 422,
              "detail": "The scoring model is not valid: 3 problem(s)", "errors": [
@@ -109,8 +115,7 @@ public class ModelResource {
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN, Roles.SALES, Roles.TELESALES })
     @Operation(operationId = "listScoringModels", summary = "List the scoring models", description = "Drafts, published and retired models, each as the "
             + "version that scores (or the draft of a model never published).")
-    @APIResponse(responseCode = "200", description = "Every model (the list is short; one page)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Page.class), examples = @ExampleObject(name = "models", value = "{\"items\": ["
-            + MODEL_VIEW_EXAMPLE + "], \"next\": null}")))
+    @APIResponse(responseCode = "200", description = "Every model (the list is short; one page)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Page.class), examples = @ExampleObject(name = "models", value = MODEL_PAGE_EXAMPLE)))
     public Uni<Page> list() {
         return models.list().map(list -> new Page(list.stream().map(ScoringModelView::of).toList(), null));
     }
@@ -128,7 +133,6 @@ public class ModelResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
     @Operation(operationId = "createScoringModel", summary = "Create a scoring model (as a draft)", description = "Rules: BEHAVIOUR (interactionType, "
             + "optional attribute test, points, maxTimes, windowDays), DEMOGRAPHIC (a contact attribute: email, "
             + "firstName, lastName, company, jobTitle, industry, country, phone, marketingConsent) and LEAD (a lead "
@@ -148,7 +152,6 @@ public class ModelResource {
     @PUT
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
     @Operation(operationId = "updateScoringModel", summary = "Edit a scoring model", description = "A draft changes in place. A published model does not "
             + "change under the scores it produced: the edit becomes its next version, a draft (returned, and kept "
             + "as draftVersion) that scores nothing until published; editing again rewrites that draft. A retired "
@@ -165,7 +168,6 @@ public class ModelResource {
 
     @POST
     @Path("/{id}/publish")
-    @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
     @Operation(operationId = "publishScoringModel", summary = "Publish a model's draft", description = "A new model starts scoring; a published model's "
             + "draft version supersedes the version that scored. Either way a background job re-scores the leads "
             + "the model affects from their stored interactions (GET /scoring/jobs/{id}); live scoring goes on and "
@@ -177,9 +179,10 @@ public class ModelResource {
         return service.publish(id).map(ModelResource::transition);
     }
 
+    // Alike on purpose: publish and retire (like other services' actions on one resource) are separate operations of
+    // the API, each documented with its own answers; what they share in code is transition().
     @POST
     @Path("/{id}/retire")
-    @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
     @Operation(operationId = "retireScoringModel", summary = "Retire a model", description = "It stops scoring; a pending draft is dropped. A job withdraws "
             + "the leads' scores under it (each lead gets a score.changed without it).")
     @APIResponse(responseCode = "202", description = "Retired; the job (null for a model never published)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TransitionView.class), examples = @ExampleObject(name = "retired", value = TRANSITION_EXAMPLE)))
@@ -194,8 +197,7 @@ public class ModelResource {
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN, Roles.SALES, Roles.TELESALES })
     @Operation(operationId = "listScoringModelVersions", summary = "Every version of a model", description = "Oldest first: SUPERSEDED, PUBLISHED, DRAFT or "
             + "RETIRED. A published version never changes.")
-    @APIResponse(responseCode = "200", description = "The versions", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Page.class), examples = @ExampleObject(name = "versions", value = "{\"items\": ["
-            + MODEL_VIEW_EXAMPLE + "], \"next\": null}")))
+    @APIResponse(responseCode = "200", description = "The versions", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Page.class), examples = @ExampleObject(name = "versions", value = MODEL_PAGE_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such model")
     public Uni<Page> versions(@PathParam("id") UUID id) {
         return service.versions(id).map(list -> new Page(list.stream().map(ScoringModelView::of).toList(), null));

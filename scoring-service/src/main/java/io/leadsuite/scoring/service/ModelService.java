@@ -35,6 +35,8 @@ public class ModelService {
     @Inject
     ScoringModelRepository models;
 
+    // Alike on purpose: LeadScorer's dependencies and result records have the same form; the two share no logic.
+
     /** A model and, when it has one, its pending draft version. */
     public record ModelState(ScoringModel model, ScoringModelVersion draft) {
     }

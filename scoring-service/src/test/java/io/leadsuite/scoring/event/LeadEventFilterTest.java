@@ -28,12 +28,12 @@ class LeadEventFilterTest {
         for (String type : List.of(EventTypes.LEAD_CREATED, EventTypes.LEAD_CAPTURED, EventTypes.LEAD_UPDATED,
                 EventTypes.LEAD_STAGE_CHANGED, EventTypes.LEAD_CLOSED, EventTypes.LEAD_ACCEPTED,
                 EventTypes.LEAD_OPPORTUNITY)) {
-            assertTrue(LeadEventConsumer.applies(new JsonObject().put("type", type)), type);
+            assertTrue(ProjectionConsumer.applies(new JsonObject().put("type", type)), type);
         }
-        IGNORED.forEach(type -> assertFalse(LeadEventConsumer.applies(new JsonObject().put("type", type)), type));
+        IGNORED.forEach(type -> assertFalse(ProjectionConsumer.applies(new JsonObject().put("type", type)), type));
         // not an envelope: it goes on, so that the handlers fail it and it ends on the DLQ
-        assertTrue(LeadEventConsumer.applies(new JsonObject().put("id", "x")));
-        assertTrue(LeadEventConsumer.applies(null));
+        assertTrue(ProjectionConsumer.applies(new JsonObject().put("id", "x")));
+        assertTrue(ProjectionConsumer.applies(null));
     }
 
     @Test
@@ -48,7 +48,7 @@ class LeadEventFilterTest {
             }));
         }
         // a consumer with room for 5 unacknowledged messages gets 5 applied ones, whatever lies between them
-        AssertSubscriber<Message<JsonObject>> consumer = LeadEventConsumer.applied(Multi.createFrom().iterable(sent))
+        AssertSubscriber<Message<JsonObject>> consumer = ProjectionConsumer.applied(Multi.createFrom().iterable(sent))
                 .subscribe().withSubscriber(AssertSubscriber.create(5));
         consumer.awaitItems(5);
         assertEquals(List.of(99, 199, 299, 399, 499),
