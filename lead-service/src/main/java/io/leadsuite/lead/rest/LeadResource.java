@@ -8,6 +8,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -452,22 +454,20 @@ public class LeadResource {
         return command.apply(id, ifMatch(ifMatch), reason, actor(security)).map(LeadResource::withEtag);
     }
 
+    /** An ETag this service gives ({@code "3"}), weak or not, quoted or not: the version is the number in it. */
+    private static final Pattern VERSION_TAG = Pattern.compile("(?:W/)?\"?(\\d{1,18})\"?");
+
     /** The version an If-Match header names ({@code "3"}, {@code W/"3"} or {@code 3}); null for none or {@code *}. */
     public static Long ifMatch(String header) {
         if (header == null || header.isBlank() || header.strip().equals("*")) {
             return null;
         }
-        String value = header.strip();
-        if (value.startsWith("W/")) {
-            value = value.substring(2);
-        }
-        value = value.replace("\"", "");
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
+        Matcher tag = VERSION_TAG.matcher(header.strip());
+        if (!tag.matches()) {
             throw new ProblemException(412, "precondition-failed", "Precondition failed",
                     "If-Match '" + header + "' is not an ETag this service returned", null);
         }
+        return Long.valueOf(tag.group(1));
     }
 
     @GET
