@@ -144,6 +144,7 @@ public class CrmResource {
                 LeadResource.actor(security)).map(LeadResource::withEtag);
     }
 
+    // Alike on purpose: each CRM command is an HTTP operation of its own; their shared answers are in LeadAnswers
     @POST
     @Path("/leads/{id}/close")
     @Consumes(MediaType.APPLICATION_JSON)

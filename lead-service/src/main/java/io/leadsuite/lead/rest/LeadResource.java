@@ -349,6 +349,7 @@ public class LeadResource {
         return reasoned(leads::disqualify, id, request.reason(), ifMatch, security);
     }
 
+    // Alike on purpose: each lead command is an HTTP operation of its own (id, roles, answers); their call is reasoned()
     @POST
     @Path("/{id}/recycle")
     @Consumes(MediaType.APPLICATION_JSON)
