@@ -32,6 +32,8 @@ public class WebhookDelivery extends PanacheEntityBase {
     public long sequence;
     public String payload;
     public String state;
+    /** Behind an earlier pending delivery of the same subscription and lead: not tried until that one is delivered. */
+    public boolean waiting;
     public int attempts;
     public Instant nextAttemptAt;
     public Instant leasedUntil;

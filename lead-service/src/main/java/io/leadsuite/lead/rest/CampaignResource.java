@@ -136,7 +136,6 @@ public class CampaignResource {
     @APIResponse(responseCode = "200", description = "The campaign; ETag is its new version", content = @Content(schema = @Schema(implementation = Campaigns.Campaign.class), examples = @ExampleObject(name = "campaign", value = CAMPAIGN_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such campaign")
     @APIResponse(responseCode = "409", description = "Another campaign has that name (any case)")
-    @APIResponse(responseCode = "412", description = "If-Match names a stale version")
     @APIResponse(responseCode = "422", description = "Invalid fields")
     public Uni<Response> update(@PathParam("id") UUID id,
             @Parameter(description = "The campaign's `ETag` (or `version`) as last read; a stale one gives 412") @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,

@@ -17,6 +17,7 @@ import io.leadsuite.lead.service.CaptureService.Submission;
          "jobTitle": "IT Director", "country": "PT", "topic": "solar-panels",
          "source": "MARKETING_FORM", "sourceRef": "form-42", "campaign": "Spring expo 2026", "consent": true}""")
 public record CaptureRequest(
+        // Alike on purpose: contact-service's ContactRequest limits, so a person it would refuse is a 422 here
         @NotBlank @Size(max = 254) String email,
         @Size(max = 100) String firstName,
         @Size(max = 100) String lastName,

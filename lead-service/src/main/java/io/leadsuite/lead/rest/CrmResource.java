@@ -108,8 +108,6 @@ public class CrmResource {
             + "flow, switches to it (`sales-lead`: QUALIFY, DEVELOP, PROPOSE, CLOSE), keeping its history. A sales "
             + "user does the same with POST /leads/{id}/accept. Idempotent: the same crmLeadId again returns the lead "
             + "and changes nothing; another crmLeadId is a 409. Publishes lead.accepted and lead.stage-changed.")
-    @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LeadResource.LEAD_EXAMPLE)))
-    @APIResponse(responseCode = "404", description = "No such lead")
     @APIResponse(responseCode = "409", description = "Not a sales-ready open lead, or accepted already under another crmLeadId")
     @APIResponse(responseCode = "422", description = "crmLeadId missing")
     public Uni<RestResponse<LeadView>> accept(@PathParam("id") UUID id, @NotNull @Valid LeadRequests.AcceptRequest request,
@@ -124,8 +122,6 @@ public class CrmResource {
     @Operation(operationId = "crmRejectLead", summary = "Reject a lead: back to nurturing, with a reason", description = "No longer sales-ready, open, in the flow's nurture stage; leaves the feed until it becomes "
             + "sales-ready again. Idempotent: the same reason again changes nothing; another reason is a 409. "
             + "Publishes lead.rejected.")
-    @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LeadResource.LEAD_EXAMPLE)))
-    @APIResponse(responseCode = "404", description = "No such lead")
     @APIResponse(responseCode = "409", description = "Not a sales-ready or accepted lead, or rejected already for another reason")
     @APIResponse(responseCode = "422", description = "reason missing")
     public Uni<RestResponse<LeadView>> reject(@PathParam("id") UUID id,
@@ -140,8 +136,6 @@ public class CrmResource {
             + "moves there. Idempotent: the "
             + "same report again changes nothing; another opportunity id, or the same id with other figures, is a "
             + "409. Publishes lead.opportunity.")
-    @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LeadResource.LEAD_EXAMPLE)))
-    @APIResponse(responseCode = "404", description = "No such lead")
     @APIResponse(responseCode = "409", description = "Not accepted yet, or a conflicting opportunity")
     @APIResponse(responseCode = "422", description = "opportunityId missing, negative revenue")
     public Uni<RestResponse<LeadView>> opportunity(@PathParam("id") UUID id,
@@ -150,6 +144,7 @@ public class CrmResource {
                 LeadResource.actor(security)).map(LeadResource::withEtag);
     }
 
+    // Alike on purpose: each CRM command is an HTTP operation of its own; their shared answers are in LeadAnswers
     @POST
     @Path("/leads/{id}/close")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -157,8 +152,6 @@ public class CrmResource {
             + "(sales-lead: CLOSE), the lead moves there. "
             + "Idempotent: the same close again changes nothing; a different outcome, revenue or reason is a 409. "
             + "Publishes lead.closed.")
-    @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LeadResource.LEAD_EXAMPLE)))
-    @APIResponse(responseCode = "404", description = "No such lead")
     @APIResponse(responseCode = "409", description = "Not accepted, or closed already otherwise")
     @APIResponse(responseCode = "422", description = "outcome missing, negative revenue")
     public Uni<RestResponse<LeadView>> close(@PathParam("id") UUID id, @NotNull @Valid LeadRequests.CloseRequest request,

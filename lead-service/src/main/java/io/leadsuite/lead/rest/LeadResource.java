@@ -8,6 +8,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -259,7 +261,6 @@ public class LeadResource {
     @GET
     @Path("/{id}")
     @Operation(operationId = "getLead", summary = "Read a lead", description = "The `ETag` header (and `version`) is what `If-Match` takes on changes.")
-    @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such lead")
     public Uni<RestResponse<LeadView>> get(@PathParam("id") UUID id) {
         return leads.get(id).map(LeadResource::withEtag);
@@ -295,7 +296,6 @@ public class LeadResource {
     @APIResponse(responseCode = "200", description = "Moved; the lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
     @APIResponse(responseCode = "403", description = "None of the caller's teams may make this transition")
     @APIResponse(responseCode = "409", description = "The flow has no such transition from the lead's stage, or the lead is closed")
-    @APIResponse(responseCode = "412", description = "If-Match names a stale version")
     @APIResponse(responseCode = "422", description = "Guards not met: `errors` names each field (or `salesReady`) required", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(name = "guards", value = GUARD_EXAMPLE)))
     public Uni<RestResponse<LeadView>> transition(@PathParam("id") UUID id,
             @NotNull @Valid LeadRequests.TransitionRequest request,
@@ -311,13 +311,10 @@ public class LeadResource {
     @RolesAllowed({ Roles.TELESALES, Roles.ADMIN })
     @Operation(operationId = "markLeadSalesReady", summary = "Flag a lead sales-ready by hand (telesales)", description = "Recorded as MANUAL (`salesReadyBy`); the flow's sales-ready automation applies. "
             + "Already sales-ready: 200, nothing changes.")
-    @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
     @APIResponse(responseCode = "409", description = "The lead is not open, or already accepted")
-    @APIResponse(responseCode = "412", description = "If-Match names a stale version")
     public Uni<RestResponse<LeadView>> salesReady(@PathParam("id") UUID id, @Valid LeadRequests.ReasonRequest request,
             @Parameter(description = IF_MATCH) @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, SecurityContext security) {
-        return leads.markSalesReady(id, ifMatch(ifMatch), request == null ? null : request.reason(), actor(security))
-                .map(LeadResource::withEtag);
+        return reasoned(leads::markSalesReady, id, request == null ? null : request.reason(), ifMatch, security);
     }
 
     @POST
@@ -332,7 +329,6 @@ public class LeadResource {
     @APIResponse(responseCode = "200", description = "Accepted; the lead, now in the sales flow", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such lead")
     @APIResponse(responseCode = "409", description = "The lead is not sales-ready, not open, or was accepted by someone else")
-    @APIResponse(responseCode = "412", description = "If-Match names a stale version")
     @APIResponse(responseCode = "422", description = "Invalid fields, each named in `errors`")
     public Uni<RestResponse<LeadView>> accept(@PathParam("id") UUID id, @Valid LeadRequests.SalesAcceptRequest request,
             @Parameter(description = IF_MATCH) @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, SecurityContext security) {
@@ -345,28 +341,24 @@ public class LeadResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN })
     @Operation(operationId = "disqualifyLead", summary = "Disqualify a lead, with a reason, from any stage it is in", description = "Status DISQUALIFIED; publishes lead.closed.")
-    @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
     @APIResponse(responseCode = "409", description = "The lead is already closed")
-    @APIResponse(responseCode = "412", description = "If-Match names a stale version")
     @APIResponse(responseCode = "422", description = "No reason given")
     public Uni<RestResponse<LeadView>> disqualify(@PathParam("id") UUID id,
             @NotNull @Valid LeadRequests.RequiredReasonRequest request,
             @Parameter(description = IF_MATCH) @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, SecurityContext security) {
-        return leads.disqualify(id, ifMatch(ifMatch), request.reason(), actor(security)).map(LeadResource::withEtag);
+        return reasoned(leads::disqualify, id, request.reason(), ifMatch, security);
     }
 
+    // Alike on purpose: each lead command is an HTTP operation of its own (id, roles, answers); their call is reasoned()
     @POST
     @Path("/{id}/recycle")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.TELESALES, Roles.SALES, Roles.ADMIN })
     @Operation(operationId = "recycleLead", summary = "Send a lead back to nurturing", description = "To the flow's nurture stage, no longer sales-ready, open again if it was accepted.")
-    @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
     @APIResponse(responseCode = "409", description = "The lead is closed, converted, or already being nurtured")
-    @APIResponse(responseCode = "412", description = "If-Match names a stale version")
     public Uni<RestResponse<LeadView>> recycle(@PathParam("id") UUID id, @Valid LeadRequests.ReasonRequest request,
             @Parameter(description = IF_MATCH) @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, SecurityContext security) {
-        return leads.recycle(id, ifMatch(ifMatch), request == null ? null : request.reason(), actor(security))
-                .map(LeadResource::withEtag);
+        return reasoned(leads::recycle, id, request == null ? null : request.reason(), ifMatch, security);
     }
 
     @POST
@@ -374,13 +366,10 @@ public class LeadResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN })
     @Operation(operationId = "reopenLead", summary = "Reopen a disqualified or lost lead", description = "Open again, in the flow's nurture stage.")
-    @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
     @APIResponse(responseCode = "409", description = "The lead is not disqualified or lost, or the contact has another open lead on the topic")
-    @APIResponse(responseCode = "412", description = "If-Match names a stale version")
     public Uni<RestResponse<LeadView>> reopen(@PathParam("id") UUID id, @Valid LeadRequests.ReasonRequest request,
             @Parameter(description = IF_MATCH) @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, SecurityContext security) {
-        return leads.reopen(id, ifMatch(ifMatch), request == null ? null : request.reason(), actor(security))
-                .map(LeadResource::withEtag);
+        return reasoned(leads::reopen, id, request == null ? null : request.reason(), ifMatch, security);
     }
 
     @PATCH
@@ -394,9 +383,7 @@ public class LeadResource {
     @RequestBody(content = @Content(schema = @Schema(implementation = LeadRequests.PatchDoc.class), examples = @ExampleObject(name = "qualification", value = """
             {"qualification": {"budget": 15000, "currency": "EUR", "timeframe": "THIS_QUARTER",
              "need": "Replace an oil boiler", "decisionMaker": true}, "owner": "joao.telesales"}""")))
-    @APIResponse(responseCode = "200", description = "The lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
     @APIResponse(responseCode = "409", description = "The lead is closed, or another open lead of the contact has that topic")
-    @APIResponse(responseCode = "412", description = "If-Match names a stale version")
     @APIResponse(responseCode = "422", description = "Invalid members, each named in `errors`")
     public Uni<RestResponse<LeadView>> patch(@PathParam("id") UUID id, String body,
             @Parameter(description = IF_MATCH) @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, SecurityContext security)
@@ -456,22 +443,32 @@ public class LeadResource {
         return RestResponse.ResponseBuilder.ok(LeadView.of(lead)).header(HttpHeaders.ETAG, etag(lead)).build();
     }
 
+    /** A lead command that takes nothing but a reason: sales-ready, disqualify, recycle, reopen. */
+    @FunctionalInterface
+    interface ReasonedCommand {
+        Uni<Lead> apply(UUID id, Long ifMatch, String reason, LeadService.Actor actor);
+    }
+
+    /** Runs the command on the version If-Match names, as the caller; the lead it leaves, with its ETag. */
+    private static Uni<RestResponse<LeadView>> reasoned(ReasonedCommand command, UUID id, String reason,
+            String ifMatch, SecurityContext security) {
+        return command.apply(id, ifMatch(ifMatch), reason, actor(security)).map(LeadResource::withEtag);
+    }
+
+    /** An ETag this service gives ({@code "3"}), weak or not, quoted or not: the version is the number in it. */
+    private static final Pattern VERSION_TAG = Pattern.compile("(?:W/)?\"?(\\d{1,18})\"?");
+
     /** The version an If-Match header names ({@code "3"}, {@code W/"3"} or {@code 3}); null for none or {@code *}. */
     public static Long ifMatch(String header) {
         if (header == null || header.isBlank() || header.strip().equals("*")) {
             return null;
         }
-        String value = header.strip();
-        if (value.startsWith("W/")) {
-            value = value.substring(2);
-        }
-        value = value.replace("\"", "");
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
+        Matcher tag = VERSION_TAG.matcher(header.strip());
+        if (!tag.matches()) {
             throw new ProblemException(412, "precondition-failed", "Precondition failed",
                     "If-Match '" + header + "' is not an ETag this service returned", null);
         }
+        return Long.valueOf(tag.group(1));
     }
 
     @GET

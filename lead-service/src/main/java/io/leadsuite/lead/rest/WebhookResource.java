@@ -101,7 +101,7 @@ public class WebhookResource {
         static DeliveryView of(WebhookService.DeliveryLog log) {
             WebhookDelivery d = log.delivery();
             return new DeliveryView(d.id, d.eventId, d.eventType, d.leadId, d.sequence, d.state, d.attempts,
-                    d.createdAt, d.deliveredAt, d.nextAttemptAt, d.lastStatus, d.lastError,
+                    d.createdAt, d.deliveredAt, log.nextAttemptAt(), d.lastStatus, d.lastError,
                     log.attempts().stream().map(AttemptView::of).toList());
         }
     }

@@ -27,12 +27,17 @@ public record LeadImportRow(int line, ContactDetails person, String topic, Strin
 
     private static LinkedHashMap<String, List<String>> headers() {
         LinkedHashMap<String, List<String>> headers = ColumnMapping.contactHeaders();
-        headers.put("topic", List.of("topic"));
-        headers.put("source", List.of("source"));
-        headers.put("sourceRef", List.of("source_ref", "sourceref"));
-        headers.put("campaign", List.of("campaign"));
-        headers.put("consent", List.of("consent"));
+        for (String field : List.of("topic", "source", "sourceRef", "campaign", "consent")) {
+            headers.put(field, headerNames(field));
+        }
         return headers;
+    }
+
+    /** The header names a lead field's column goes by: its name in snake case and in lower case (source_ref, sourceref). */
+    static List<String> headerNames(String field) {
+        String lower = field.toLowerCase(Locale.ROOT);
+        String snake = field.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+        return snake.equals(lower) ? List.of(lower) : List.of(snake, lower);
     }
 
     /** A record that could not be read as a row (unterminated quotes, a wrong number of fields). */

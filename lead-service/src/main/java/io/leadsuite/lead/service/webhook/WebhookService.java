@@ -45,8 +45,11 @@ public class WebhookService {
     public record NewSubscription(String url, String secret, List<String> events) {
     }
 
-    /** A delivery with its attempts, for the log. */
-    public record DeliveryLog(WebhookDelivery delivery, List<WebhookAttempt> attempts) {
+    /**
+     * A delivery with its attempts, for the log, and when its next attempt is due: its own time, or for one waiting
+     * behind an earlier pending delivery of its lead, that one's (it goes once that one is delivered).
+     */
+    public record DeliveryLog(WebhookDelivery delivery, List<WebhookAttempt> attempts, Instant nextAttemptAt) {
     }
 
     /**
@@ -158,14 +161,32 @@ public class WebhookService {
                     }
                     List<Long> ids = deliveries.stream().map(d -> d.id).toList();
                     return WebhookAttempt.<WebhookAttempt> find("deliveryId in ?1", Sort.by("id"), ids).list()
-                            .map(attempts -> {
+                            .chain(attempts -> waitedFor(subscriptionId, deliveries).map(heads -> {
                                 Map<Long, List<WebhookAttempt>> byDelivery = attempts.stream()
                                         .collect(Collectors.groupingBy(a -> a.deliveryId));
                                 return deliveries.stream()
-                                        .map(d -> new DeliveryLog(d, byDelivery.getOrDefault(d.id, List.of())))
+                                        .map(d -> new DeliveryLog(d, byDelivery.getOrDefault(d.id, List.of()),
+                                                d.waiting ? heads.getOrDefault(d.leadId, d.nextAttemptAt)
+                                                        : d.nextAttemptAt))
                                         .toList();
-                            });
+                            }));
                 });
+    }
+
+    /**
+     * For each lead with a waiting delivery among these: the next attempt of the delivery it waits behind, the lead's
+     * first pending one that is not waiting (the one the worker tries).
+     */
+    private static Uni<Map<UUID, Instant>> waitedFor(UUID subscriptionId, List<WebhookDelivery> deliveries) {
+        List<UUID> leads = deliveries.stream().filter(d -> d.waiting).map(d -> d.leadId).distinct().toList();
+        if (leads.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return WebhookDelivery.<WebhookDelivery> find(
+                "subscriptionId = ?1 and leadId in ?2 and state = 'PENDING' and waiting = false",
+                Sort.by("sequence").and("id"), subscriptionId, leads).list()
+                .map(heads -> heads.stream().collect(Collectors.toMap(h -> h.leadId, h -> h.nextAttemptAt,
+                        (first, later) -> first)));
     }
 
     /**

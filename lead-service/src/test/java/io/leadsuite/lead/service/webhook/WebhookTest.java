@@ -178,6 +178,22 @@ class WebhookTest {
                 assertTrue(pending.stream().skip(1).allMatch(r -> r.getInteger("attempts") == 0),
                         "the waiting ones were never claimed");
 
+                // the log tells when a waiting delivery's next attempt is due: not before the one it waits behind is
+                // delivered, so at that one's next attempt (before: its own creation time, long past)
+                List<Map<String, Object>> log = given().auth().oauth2(CRM)
+                        .get("/crm/webhooks/" + downId + "/deliveries?limit=200").then().statusCode(200)
+                        .extract().jsonPath().<Map<String, Object>> getList("items").stream()
+                        .filter(d -> lead[0].equals(d.get("leadId")) && "PENDING".equals(d.get("state")))
+                        .sorted(java.util.Comparator.comparing(d -> ((Number) d.get("sequence")).longValue()))
+                        .toList();
+                assertEquals(4, log.size(), () -> "pending in the log: " + log);
+                Object headDue = log.get(0).get("nextAttemptAt");
+                assertTrue(Instant.parse((String) headDue).isAfter(Instant.parse((String) log.get(0).get("createdAt"))),
+                        () -> "the first was retried later: " + log.get(0));
+                for (Map<String, Object> waiting : log.subList(1, 4)) {
+                    assertEquals(headDue, waiting.get("nextAttemptAt"), () -> "due with the first: " + waiting);
+                }
+
                 down.recover();
                 await().atMost(Duration.ofSeconds(30)).until(() -> down.forLead(lead[0]).size() >= 4);
                 Thread.sleep(1000);
