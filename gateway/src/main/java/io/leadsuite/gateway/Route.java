@@ -94,6 +94,7 @@ public record Route(String group, Upstream upstream, String upstreamPath) {
     }
 
     /** The role table (README, "Routes and roles"); templates are the services' paths. */
+    // Alike on purpose: the table is data, one rule a line in the README's order (the first match wins)
     static final List<Rule> RULES = List.of(
             // lead-service
             Rule.of("POST", "/captures", CAPTURERS),

@@ -1,8 +1,8 @@
 package io.leadsuite.gateway;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -71,24 +71,8 @@ final class VerifiedTokens {
                 .ticker(ticker)
                 .executor(executor)
                 .<String, Caller> weigher((token, verified) -> weight(token))
-                .expireAfter(new Expiry<String, Caller>() {
-                    @Override
-                    public long expireAfterCreate(String token, Caller verified, long currentTime) {
-                        return TimeUnit.MILLISECONDS.toNanos(Math.max(0, verified.expiresAtMillis() - wallMillis.getAsLong()));
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String token, Caller verified, long currentTime,
-                            long currentDuration) {
-                        return expireAfterCreate(token, verified, currentTime);
-                    }
-
-                    @Override
-                    public long expireAfterRead(String token, Caller verified, long currentTime,
-                            long currentDuration) {
-                        return currentDuration;
-                    }
-                })
+                .expireAfter(Expiry.<String, Caller> writing((token, verified) -> Duration
+                        .ofMillis(Math.max(0, verified.expiresAtMillis() - wallMillis.getAsLong()))))
                 .build();
     }
 

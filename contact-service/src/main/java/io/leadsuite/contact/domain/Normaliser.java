@@ -1,6 +1,7 @@
 package io.leadsuite.contact.domain;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +20,13 @@ import io.leadsuite.contracts.EmailAddress;
 public final class Normaliser {
 
     private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
+    /** Common English names that differ from the JDK's display names, by alpha-2 code. */
+    private static final Map<String, List<String>> ENGLISH_ALIASES = Map.of(
+            "US", List.of("UNITED STATES OF AMERICA", "USA"),
+            "GB", List.of("UK", "GREAT BRITAIN", "ENGLAND"),
+            "NL", List.of("HOLLAND", "THE NETHERLANDS"),
+            "RU", List.of("RUSSIA"), "KR", List.of("SOUTH KOREA"), "KP", List.of("NORTH KOREA"),
+            "CZ", List.of("CZECH REPUBLIC"), "VN", List.of("VIETNAM"), "CI", List.of("IVORY COAST"));
     /** Upper-case alpha-2, alpha-3 and English name of every ISO 3166 country, to its alpha-2 code. */
     private static final Map<String, String> COUNTRIES = countries();
 
@@ -85,20 +93,7 @@ public final class Normaliser {
             }
             map.putIfAbsent(locale.getDisplayCountry(Locale.ENGLISH).toUpperCase(Locale.ROOT), alpha2);
         }
-        // common English names that differ from the JDK's display names
-        map.putIfAbsent("UNITED STATES OF AMERICA", "US");
-        map.putIfAbsent("USA", "US");
-        map.putIfAbsent("UK", "GB");
-        map.putIfAbsent("GREAT BRITAIN", "GB");
-        map.putIfAbsent("ENGLAND", "GB");
-        map.putIfAbsent("RUSSIA", "RU");
-        map.putIfAbsent("SOUTH KOREA", "KR");
-        map.putIfAbsent("NORTH KOREA", "KP");
-        map.putIfAbsent("CZECH REPUBLIC", "CZ");
-        map.putIfAbsent("HOLLAND", "NL");
-        map.putIfAbsent("THE NETHERLANDS", "NL");
-        map.putIfAbsent("VIETNAM", "VN");
-        map.putIfAbsent("IVORY COAST", "CI");
+        ENGLISH_ALIASES.forEach((alpha2, names) -> names.forEach(name -> map.putIfAbsent(name, alpha2)));
         return Map.copyOf(map);
     }
 }

@@ -308,9 +308,20 @@ public class ContactRepository {
     }
 
     /**
-     * Inserts new contacts (no consent, version 0) in one statement (unnest of arrays: a round trip per chunk, not
-     * per row). Fails when another transaction created one of the e-mails meanwhile: the caller rolls back and redoes
-     * the chunk, which then finds it.
+     * The rows an import writes, as a table with one array parameter a column (unnest of arrays: a round trip per
+     * chunk, not per row); {@link #bindImported} binds them.
+     */
+    private static final String IMPORTED_ROWS = "unnest(cast(? as uuid[]), cast(? as text[]), cast(? as text[]), "
+            + "cast(? as text[]), cast(? as text[]), cast(? as text[]), cast(? as text[]), cast(? as text[]), "
+            + "cast(? as text[]), cast(? as bigint[])) as u(id, email, fn, ln, ph, co, jt, ind, ctry, seq)";
+
+    /** The text columns of {@link #IMPORTED_ROWS}, in order. */
+    private static final List<Function<Contact, String>> IMPORTED_TEXTS = List.of(x -> x.email, x -> x.firstName,
+            x -> x.lastName, x -> x.phone, x -> x.company, x -> x.jobTitle, x -> x.industry, x -> x.country);
+
+    /**
+     * Inserts new contacts (no consent, version 0) in one statement. Fails when another transaction created one of
+     * the e-mails meanwhile: the caller rolls back and redoes the chunk, which then finds it.
      */
     public void insertImported(Connection c, List<Contact> fresh, Instant now) throws SQLException {
         if (fresh.isEmpty()) {
@@ -319,16 +330,10 @@ public class ContactRepository {
         try (PreparedStatement s = c.prepareStatement("insert into contact (id, email, first_name, last_name, "
                 + "phone, company, job_title, industry, country, consent_marketing, event_sequence, created_at, "
                 + "updated_at, version) select u.id, u.email, u.fn, u.ln, u.ph, u.co, u.jt, u.ind, u.ctry, false, "
-                + "u.seq, ?, ?, 0 from unnest(cast(? as uuid[]), cast(? as text[]), cast(? as text[]), "
-                + "cast(? as text[]), cast(? as text[]), cast(? as text[]), cast(? as text[]), cast(? as text[]), "
-                + "cast(? as text[]), cast(? as bigint[])) as u(id, email, fn, ln, ph, co, jt, ind, ctry, seq) "
-                + "on conflict (email) do nothing")) {
+                + "u.seq, ?, ?, 0 from " + IMPORTED_ROWS + " on conflict (email) do nothing")) {
             s.setObject(1, utc(now));
             s.setObject(2, utc(now));
-            s.setArray(3, c.createArrayOf("uuid", fresh.stream().map(x -> x.id).toArray()));
-            s.setArray(4, texts(c, fresh, x -> x.email));
-            int next = bindDemographics(s, c, fresh, 5);
-            s.setArray(next, c.createArrayOf("bigint", fresh.stream().map(x -> x.eventSequence).toArray()));
+            bindImported(s, c, fresh, 3);
             if (s.executeUpdate() != fresh.size()) {
                 throw new IllegalStateException("contact created concurrently");
             }
@@ -342,35 +347,22 @@ public class ContactRepository {
         }
         try (PreparedStatement s = c.prepareStatement("update contact set first_name = u.fn, last_name = u.ln, "
                 + "phone = u.ph, company = u.co, job_title = u.jt, industry = u.ind, country = u.ctry, "
-                + "event_sequence = u.seq, updated_at = ?, version = version + 1 from unnest(cast(? as uuid[]), "
-                + "cast(? as text[]), cast(? as text[]), cast(? as text[]), cast(? as text[]), cast(? as text[]), "
-                + "cast(? as text[]), cast(? as text[]), cast(? as bigint[])) as u(id, fn, ln, ph, co, jt, ind, ctry, "
-                + "seq) where contact.id = u.id")) {
+                + "event_sequence = u.seq, updated_at = ?, version = version + 1 from " + IMPORTED_ROWS
+                + " where contact.id = u.id")) {
             s.setObject(1, utc(now));
-            s.setArray(2, c.createArrayOf("uuid", changed.stream().map(x -> x.id).toArray()));
-            int next = bindDemographics(s, c, changed, 3);
-            s.setArray(next, c.createArrayOf("bigint", changed.stream().map(x -> x.eventSequence).toArray()));
+            bindImported(s, c, changed, 2);
             s.executeUpdate();
         }
     }
 
-    /**
-     * Binds the contacts' first names, last names, phones, companies, job titles, industries and countries as seven
-     * text arrays from parameter {@code from} on; answers the next parameter's index.
-     */
-    private static int bindDemographics(PreparedStatement s, Connection c, List<Contact> contacts, int from)
+    /** Binds the contacts as the columns of {@link #IMPORTED_ROWS}, from parameter {@code from} on. */
+    private static void bindImported(PreparedStatement s, Connection c, List<Contact> contacts, int from)
             throws SQLException {
-        List<Function<Contact, String>> fields = List.of(x -> x.firstName, x -> x.lastName, x -> x.phone,
-                x -> x.company, x -> x.jobTitle, x -> x.industry, x -> x.country);
-        for (Function<Contact, String> field : fields) {
-            s.setArray(from++, texts(c, contacts, field));
+        s.setArray(from++, c.createArrayOf("uuid", contacts.stream().map(x -> x.id).toArray()));
+        for (Function<Contact, String> field : IMPORTED_TEXTS) {
+            s.setArray(from++, c.createArrayOf("text", contacts.stream().map(field).toArray()));
         }
-        return from;
-    }
-
-    private static java.sql.Array texts(Connection c, List<Contact> contacts, Function<Contact, String> field)
-            throws SQLException {
-        return c.createArrayOf("text", contacts.stream().map(field).toArray());
+        s.setArray(from, c.createArrayOf("bigint", contacts.stream().map(x -> x.eventSequence).toArray()));
     }
 
     /** A detached contact (not in the session) from {@link #COLUMNS} starting at {@code from}. */

@@ -181,6 +181,7 @@ public class ContactResource {
 
     @GET
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN, Roles.CRM })
+    // Alike on purpose: operation descriptions are prose; only their string continuations look like the others
     @Operation(operationId = "searchContacts", summary = "Search contacts", description = "Active contacts, oldest first (by creation time, then id). "
             + "Filters combine: q (contained in e-mail, first name, last name, full name or company, "
             + "case-insensitive), email (exact, normalised), company (exact, case-insensitive). Pages by an opaque "

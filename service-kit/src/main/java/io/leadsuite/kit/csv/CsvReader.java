@@ -53,15 +53,11 @@ public final class CsvReader {
     }
 
     private int read() throws IOException {
-        if (position == limit) {
-            limit = in.read(buffer, 0, buffer.length);
-            position = 0;
-            if (limit <= 0) {
-                limit = 0;
-                return EOF;
-            }
+        int c = peek();
+        if (c != EOF) {
+            position++;
         }
-        return buffer[position++];
+        return c;
     }
 
     private int peek() throws IOException {

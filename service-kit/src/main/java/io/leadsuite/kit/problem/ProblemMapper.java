@@ -46,11 +46,15 @@ public class ProblemMapper {
         List<Problem.FieldError> errors = new ArrayList<>();
         e.getConstraintViolations().forEach(v -> errors.add(new Problem.FieldError(field(v.getPropertyPath()),
                 v.getMessage())));
-        return respond(new Problem(Problem.TYPE_BASE + "validation", "The request is not valid", 422,
-                "One or more fields are invalid", path(uri), errors));
+        return answer("validation", "The request is not valid", 422, "One or more fields are invalid", uri, errors);
     }
 
-    @ServerExceptionMapper(priority = 1)
+    /**
+     * Quarkus REST maps the subtypes {@link MismatchedInputException} and {@link JsonParseException} itself; naming
+     * them here takes over, so the body stays problem+json.
+     */
+    @ServerExceptionMapper(value = { JsonProcessingException.class, MismatchedInputException.class,
+            JsonParseException.class }, priority = 1)
     public Response unreadableJson(JsonProcessingException e, UriInfo uri) {
         String field = null;
         String message = e.getOriginalMessage();
@@ -74,43 +78,24 @@ public class ProblemMapper {
             message = "expected a " + mie.getTargetType().getSimpleName();
         }
         List<Problem.FieldError> errors = field == null ? null : List.of(new Problem.FieldError(field, message));
-        return respond(new Problem(Problem.TYPE_BASE + "malformed-body", "The request body cannot be read", 400,
-                field == null ? "Malformed JSON: " + message : "Field '" + field + "': " + message, path(uri),
-                errors));
+        return answer("malformed-body", "The request body cannot be read", 400,
+                field == null ? "Malformed JSON: " + message : "Field '" + field + "': " + message, uri, errors);
     }
 
-    /** Quarkus REST maps these subtypes itself; these take over so the body stays problem+json. */
-    @ServerExceptionMapper(priority = 1)
-    public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
-        return unreadableJson(e, uri);
-    }
-
-    @ServerExceptionMapper(priority = 1)
-    public Response unparseableJson(JsonParseException e, UriInfo uri) {
-        return unreadableJson(e, uri);
-    }
-
-    @ServerExceptionMapper
-    public Response unauthorized(UnauthorizedException e, UriInfo uri) {
-        return respond(new Problem(Problem.TYPE_BASE + "unauthorized", "Authentication required", 401,
-                "A valid bearer token is required", path(uri), null));
-    }
-
-    @ServerExceptionMapper
-    public Response authenticationFailed(AuthenticationFailedException e, UriInfo uri) {
-        return unauthorized(null, uri);
+    @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
+    public Response unauthorized(RuntimeException e, UriInfo uri) {
+        return answer("unauthorized", "Authentication required", 401, "A valid bearer token is required", uri, null);
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e, UriInfo uri) {
-        return respond(new Problem(Problem.TYPE_BASE + "forbidden", "Forbidden", 403,
-                "The token's roles do not allow this operation", path(uri), null));
+        return answer("forbidden", "Forbidden", 403, "The token's roles do not allow this operation", uri, null);
     }
 
     @ServerExceptionMapper
     public Response concurrentUpdate(StaleObjectStateException e, UriInfo uri) {
-        return respond(new Problem(Problem.TYPE_BASE + "conflict", "Concurrent update", 409,
-                "The resource was changed by another request; read it again and retry", path(uri), null));
+        return answer("conflict", "Concurrent update", 409,
+                "The resource was changed by another request; read it again and retry", uri, null);
     }
 
     /**
@@ -120,9 +105,8 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response lockContention(org.hibernate.exception.LockAcquisitionException e, UriInfo uri) {
         LOG.warnf("Lock contention on %s, answered 503: %s", path(uri), e.getMessage());
-        return Response.fromResponse(respond(new Problem(Problem.TYPE_BASE + "busy", "Busy", 503,
-                "Concurrent work on the same records aborted this request; nothing was stored, retry it",
-                path(uri), null))).header("Retry-After", "1").build();
+        return retryAfter(1, answer("busy", "Busy", 503,
+                "Concurrent work on the same records aborted this request; nothing was stored, retry it", uri, null));
     }
 
     @ServerExceptionMapper
@@ -131,8 +115,7 @@ public class ProblemMapper {
         String title = Response.Status.fromStatusCode(status) != null
                 ? Response.Status.fromStatusCode(status).getReasonPhrase()
                 : "Error";
-        return respond(new Problem(Problem.TYPE_BASE + "http-" + status, title, status, e.getMessage(), path(uri),
-                null));
+        return answer("http-" + status, title, status, e.getMessage(), uri, null);
     }
 
     @ServerExceptionMapper
@@ -142,8 +125,7 @@ public class ProblemMapper {
             return connectionLost(lost, uri);
         }
         LOG.errorf(e, "Unexpected failure on %s", path(uri));
-        return respond(new Problem(Problem.TYPE_BASE + "internal", "Internal error", 500,
-                "An unexpected error occurred; it has been logged", path(uri), null));
+        return answer("internal", "Internal error", 500, "An unexpected error occurred; it has been logged", uri, null);
     }
 
     /**
@@ -156,10 +138,10 @@ public class ProblemMapper {
      */
     Response connectionLost(Throwable cause, UriInfo uri) {
         LOG.warnf("Connection lost on %s, answered 503: %s", path(uri), cause);
-        return Response.fromResponse(respond(new Problem(Problem.TYPE_BASE + "unavailable", "Unavailable", 503,
+        return retryAfter(2, answer("unavailable", "Unavailable", 503,
                 "The database or a service this request needs could not be reached or dropped the connection; the "
                         + "request may or may not have been applied: send the same request again",
-                path(uri), null))).header("Retry-After", "2").build();
+                uri, null));
     }
 
     /** The failure in the chain that says a connection (to the database, or another service) is gone, or null. */
@@ -186,6 +168,17 @@ public class ProblemMapper {
             }
         }
         return null;
+    }
+
+    /** A problem of the kit's own {@code type} (under {@link Problem#TYPE_BASE}); {@code errors} may be null. */
+    private static Response answer(String type, String title, int status, String detail, UriInfo uri,
+            List<Problem.FieldError> errors) {
+        return respond(new Problem(Problem.TYPE_BASE + type, title, status, detail, path(uri), errors));
+    }
+
+    /** The answer with a {@code Retry-After} header: the client should send the same request again that much later. */
+    private static Response retryAfter(int seconds, Response answer) {
+        return Response.fromResponse(answer).header("Retry-After", String.valueOf(seconds)).build();
     }
 
     private static Response respond(Problem problem) {

@@ -1,11 +1,7 @@
 package io.leadsuite.kit.security;
 
-import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.function.LongSupplier;
-
-import javax.crypto.SecretKey;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,8 +17,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
-import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
-import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.JWTCallerPrincipalFactory;
 import io.smallrye.jwt.auth.principal.ParseException;
 
 /**
@@ -32,54 +27,37 @@ import io.smallrye.jwt.auth.principal.ParseException;
  * passed the full check of {@link DefaultJWTParser} are kept, matched by their exact text (the signature is part of
  * it), never beyond their expiry; a stateless JWT cannot be revoked earlier anyway.
  * <p>
- * Quarkus' bearer-token mechanism calls {@link #parse(String)}; every other method is the plain parser's. A Caffeine
- * cache bounded by memory, not by count ({@code leadsuite.security.verified-tokens.max-bytes}, each entry weighed by
- * its token's length), that evicts the least valuable entries one by one, never the whole cache.
+ * Quarkus' bearer-token mechanism calls {@link #parse(String)}; every other method is the plain parser's, inherited. A
+ * Caffeine cache bounded by memory, not by count ({@code leadsuite.security.verified-tokens.max-bytes}, each entry
+ * weighed by its token's length), that evicts the least valuable entries one by one, never the whole cache.
  */
 @Alternative
 @Priority(1)
 @ApplicationScoped
-public class VerifiedTokenParser implements JWTParser {
+public class VerifiedTokenParser extends DefaultJWTParser {
 
     /** Estimated bytes of one entry besides its token's text: the parsed claims and the cache's node. */
     static final int ENTRY_OVERHEAD_BYTES = 2048;
 
-    private final JWTParser verifier;
     private final Cache<String, JsonWebToken> verified;
 
     @Inject
-    public VerifiedTokenParser(DefaultJWTParser verifier,
+    public VerifiedTokenParser(
             @ConfigProperty(name = "leadsuite.security.verified-tokens.max-bytes", defaultValue = "4194304") long maxBytes) {
-        this(verifier, maxBytes, Ticker.systemTicker(), System::currentTimeMillis);
+        this(null, maxBytes, Ticker.systemTicker(), System::currentTimeMillis);
     }
 
-    VerifiedTokenParser(JWTParser verifier, long maxBytes, Ticker ticker, LongSupplier wallMillis) {
-        this.verifier = verifier;
+    /** @param principals the verifier (null: the one CDI injects, else the default one) */
+    VerifiedTokenParser(JWTCallerPrincipalFactory principals, long maxBytes, Ticker ticker, LongSupplier wallMillis) {
+        super(principals);
         this.verified = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
                 .ticker(ticker)
                 // maintenance on the calling thread, a few entries at a time, not handed to the common pool
                 .executor(Runnable::run)
                 .<String, JsonWebToken> weigher((token, jwt) -> 2 * token.length() + ENTRY_OVERHEAD_BYTES)
-                .expireAfter(new Expiry<String, JsonWebToken>() {
-                    @Override
-                    public long expireAfterCreate(String token, JsonWebToken jwt, long currentTime) {
-                        return TimeUnit.MILLISECONDS.toNanos(
-                                Math.max(0, jwt.getExpirationTime() * 1000 - wallMillis.getAsLong()));
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String token, JsonWebToken jwt, long currentTime,
-                            long currentDuration) {
-                        return expireAfterCreate(token, jwt, currentTime);
-                    }
-
-                    @Override
-                    public long expireAfterRead(String token, JsonWebToken jwt, long currentTime,
-                            long currentDuration) {
-                        return currentDuration;
-                    }
-                })
+                .expireAfter(Expiry.<String, JsonWebToken> writing((token, jwt) -> Duration
+                        .ofMillis(Math.max(0, jwt.getExpirationTime() * 1000 - wallMillis.getAsLong()))))
                 .build();
     }
 
@@ -90,51 +68,11 @@ public class VerifiedTokenParser implements JWTParser {
         if (known != null) {
             return known;
         }
-        JsonWebToken jwt = verifier.parse(token);
+        JsonWebToken jwt = super.parse(token);
         if (jwt.getExpirationTime() > 0) {
             verified.put(token, jwt);
         }
         return jwt;
-    }
-
-    @Override
-    public JsonWebToken parse(String token, JWTAuthContextInfo context) throws ParseException {
-        return verifier.parse(token, context);
-    }
-
-    @Override
-    public JsonWebToken verify(String token, PublicKey key) throws ParseException {
-        return verifier.verify(token, key);
-    }
-
-    @Override
-    public JsonWebToken verify(String token, SecretKey key) throws ParseException {
-        return verifier.verify(token, key);
-    }
-
-    @Override
-    public JsonWebToken verify(String token, String secret) throws ParseException {
-        return verifier.verify(token, secret);
-    }
-
-    @Override
-    public JsonWebToken decrypt(String token, PrivateKey key) throws ParseException {
-        return verifier.decrypt(token, key);
-    }
-
-    @Override
-    public JsonWebToken decrypt(String token, SecretKey key) throws ParseException {
-        return verifier.decrypt(token, key);
-    }
-
-    @Override
-    public JsonWebToken decrypt(String token, String secret) throws ParseException {
-        return verifier.decrypt(token, secret);
-    }
-
-    @Override
-    public JsonWebToken parseOnly(String token) throws ParseException {
-        return verifier.parseOnly(token);
     }
 
     /** Runs pending maintenance now (tests). */
