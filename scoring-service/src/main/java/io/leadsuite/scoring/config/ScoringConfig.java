@@ -33,9 +33,9 @@ public interface ScoringConfig {
     }
 
     interface Decay {
-        /** How often the decay scheduler looks for expired windowed points ({@code leadsuite.scoring.decay.interval}). */
+        /** How often decay looks for expired windowed points ({@code leadsuite.scoring.decay.interval}). */
         @WithDefault("30s")
-        String interval();
+        Duration interval();
 
         /** Leads lowered per transaction. */
         @WithDefault("200")
@@ -45,7 +45,7 @@ public interface ScoringConfig {
     interface Rescore {
         /** How often idle replicas look for a re-scoring job to work on. */
         @WithDefault("2s")
-        String pollInterval();
+        Duration pollInterval();
 
         /** Leads re-scored per transaction. */
         @WithDefault("100")

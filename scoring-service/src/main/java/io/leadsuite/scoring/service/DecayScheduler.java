@@ -3,16 +3,16 @@ package io.leadsuite.scoring.service;
 import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.jboss.logging.Logger;
-
+import io.leadsuite.kit.poller.Pollers;
 import io.leadsuite.scoring.config.ScoringClock;
 import io.leadsuite.scoring.config.ScoringConfig;
 import io.leadsuite.scoring.domain.ScoreCause;
 import io.leadsuite.scoring.repository.TrackedLeadRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -26,7 +26,6 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class DecayScheduler {
 
-    private static final Logger LOG = Logger.getLogger(DecayScheduler.class);
     private static final int MAX_BATCHES_PER_RUN = 50;
 
     @Inject
@@ -38,11 +37,12 @@ public class DecayScheduler {
     @Inject
     LeadScorer scorer;
 
-    @Scheduled(every = "${leadsuite.scoring.decay.interval:30s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> tick() {
-        return decayAll().replaceWithVoid()
-                .onFailure().invoke(e -> LOG.warnf(e, "Decay run failed; the next run retries"))
-                .onFailure().recoverWithNull().replaceWithVoid();
+    @Inject
+    Pollers pollers;
+
+    void start(@Observes StartupEvent event) {
+        // a run lowers up to MAX_BATCHES_PER_RUN batches itself, then waits for the next interval
+        pollers.start("Decay", config.decay().interval(), () -> decayAll().replaceWith(false));
     }
 
     /** Lowers every lead whose points have expired by now; yields how many leads' snapshots changed. */

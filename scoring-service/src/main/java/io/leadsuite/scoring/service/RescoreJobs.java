@@ -5,11 +5,13 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
 import io.leadsuite.kit.domain.NotFound;
+import io.leadsuite.kit.poller.Pollers;
 import io.leadsuite.scoring.config.ScoringClock;
 import io.leadsuite.scoring.config.ScoringConfig;
 import io.leadsuite.scoring.domain.CompiledModel;
@@ -19,7 +21,7 @@ import io.leadsuite.scoring.domain.ScoringModel;
 import io.leadsuite.scoring.repository.RescoreJobRepository;
 import io.leadsuite.scoring.repository.TrackedLeadRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -37,6 +39,8 @@ public class RescoreJobs {
     private static final Logger LOG = Logger.getLogger(RescoreJobs.class);
     private static final UUID START = new UUID(0, 0);
 
+    @Inject
+    Pollers pollers;
     @Inject
     ScoringClock clock;
     @Inject
@@ -65,11 +69,9 @@ public class RescoreJobs {
                 .onItem().ifNull().failWith(() -> new NotFound("Re-scoring job", id)));
     }
 
-    @Scheduled(every = "${leadsuite.scoring.rescore.poll-interval:2s}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> work() {
-        return runNext().replaceWithVoid()
-                .onFailure().invoke(e -> LOG.warnf(e, "Re-scoring failed; the job resumes at its next poll"))
-                .onFailure().recoverWithNull().replaceWithVoid();
+    void start(@Observes StartupEvent event) {
+        // after a job, straight on to the next one; a failed job resumes from its cursor at the next poll
+        pollers.start("Re-scoring", config.rescore().pollInterval(), this::runNext);
     }
 
     /** Claims the next job (if any) and works it to the end; true when there was one. */

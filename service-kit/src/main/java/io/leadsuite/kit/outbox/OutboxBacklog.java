@@ -5,13 +5,11 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.leadsuite.kit.poller.WokenPoller;
+import io.leadsuite.kit.poller.Pollers;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 
@@ -27,15 +25,14 @@ public class OutboxBacklog {
     private static final Logger LOG = Logger.getLogger(OutboxBacklog.class);
 
     private final Pool pool;
-    private final Vertx vertx;
+    private final Pollers pollers;
     private final OutboxConfig config;
     private volatile double waiting = Double.NaN;
     private volatile double oldestAgeSeconds = Double.NaN;
-    private WokenPoller poller;
 
-    public OutboxBacklog(Pool pool, Vertx vertx, OutboxConfig config, MeterRegistry registry) {
+    public OutboxBacklog(Pool pool, Pollers pollers, OutboxConfig config, MeterRegistry registry) {
         this.pool = pool;
-        this.vertx = vertx;
+        this.pollers = pollers;
         this.config = config;
         Gauge.builder("leadsuite.outbox.waiting", this, b -> b.waiting)
                 .description("Messages committed to the outbox and not yet accepted by the broker").register(registry);
@@ -44,13 +41,7 @@ public class OutboxBacklog {
     }
 
     void start(@Observes StartupEvent event) {
-        poller = WokenPoller.start(vertx, "Outbox backlog", config.backlogInterval(), this::count);
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (poller != null) {
-            poller.stop();
-        }
+        pollers.start("Outbox backlog", config.backlogInterval(), this::count);
     }
 
     private Uni<Boolean> count() {

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -15,13 +16,13 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 
 import io.leadsuite.kit.metrics.PipelineMetrics;
+import io.leadsuite.kit.poller.Pollers;
 import io.leadsuite.kit.poller.WokenPoller;
 import io.leadsuite.kit.tracing.MessageTraces;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -33,7 +34,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgConnectOptions;
 
 /**
  * Sends committed outbox messages to the broker, then deletes them. Wakes on PostgreSQL's commit-time
@@ -60,16 +60,23 @@ public class OutboxRelay {
     /** The longest a pass waits for an unsettled first message before it tries again with another. */
     private static final Duration MAX_PROBE_WAIT = Duration.ofSeconds(30);
 
-    private final MutinyEmitter<JsonObject> emitter;
-    private final Pool pool;
-    private final Vertx vertx;
-    private final OutboxConfig config;
-    private final PipelineMetrics metrics;
-    private final String dbUrl;
-    private final String dbUser;
-    private final String dbPassword;
-    private final Tracer tracer;
-    private final String address;
+    @Inject
+    @Channel(CHANNEL)
+    MutinyEmitter<JsonObject> emitter;
+    @Inject
+    Pool pool;
+    @Inject
+    Vertx vertx;
+    @Inject
+    Pollers pollers;
+    @Inject
+    OutboxConfig config;
+    @Inject
+    PipelineMetrics metrics;
+    @Inject
+    Tracer tracer;
+    @ConfigProperty(name = "mp.messaging.outgoing." + CHANNEL + ".address")
+    String address;
 
     private WokenPoller poller;
     /** The first message of the latest pass, until the broker has settled it (accepted or refused). */
@@ -79,38 +86,12 @@ public class OutboxRelay {
     /** Whether a pass was skipped for the unsettled first message: its settlement then wakes the relay. */
     private volatile boolean waiting;
 
-    public OutboxRelay(@Channel(CHANNEL) MutinyEmitter<JsonObject> emitter, Pool pool, Vertx vertx,
-            OutboxConfig config, PipelineMetrics metrics,
-            @ConfigProperty(name = "quarkus.datasource.reactive.url") String dbUrl,
-            @ConfigProperty(name = "quarkus.datasource.username") String dbUser,
-            @ConfigProperty(name = "quarkus.datasource.password") String dbPassword, Tracer tracer,
-            @ConfigProperty(name = "mp.messaging.outgoing." + CHANNEL + ".address") String address) {
-        this.emitter = emitter;
-        this.pool = pool;
-        this.vertx = vertx;
-        this.config = config;
-        this.metrics = metrics;
-        this.dbUrl = dbUrl;
-        this.dbUser = dbUser;
-        this.dbPassword = dbPassword;
-        this.tracer = tracer;
-        this.address = address;
-    }
-
     void start(@Observes StartupEvent event) {
         if (!config.enabled()) {
             LOG.info("Outbox relay disabled on this replica");
             return;
         }
-        poller = WokenPoller.start(vertx, "Outbox relay", config.pollInterval(), this::pass)
-                .listen(PgConnectOptions.fromUri(dbUrl.replaceFirst("^vertx-reactive:", ""))
-                        .setUser(dbUser).setPassword(dbPassword), "outbox_message");
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (poller != null) {
-            poller.stop();
-        }
+        poller = pollers.startListening("Outbox relay", config.pollInterval(), "outbox_message", this::pass);
     }
 
     /** Asks for a pass; if one is running, it goes round once more when it ends. */

@@ -12,18 +12,16 @@ import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
-import io.leadsuite.kit.poller.WokenPoller;
-import io.quarkus.runtime.ShutdownEvent;
+import io.leadsuite.kit.poller.Pollers;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Deletes rows that would otherwise only grow: applied message ids ({@code processed_message}), stored answers of
  * idempotent requests ({@code idempotent_request}), and whatever the service adds as {@link RetentionRule} beans. Runs
- * as a {@link WokenPoller} every {@link RetentionConfig#interval()}; each rule deletes in batches of
+ * as a poller ({@link Pollers}) every {@link RetentionConfig#interval()}; each rule deletes in batches of
  * {@link RetentionConfig#batchSize()} rows, one short transaction each, and the pass goes round again while a rule
  * still fills a batch.
  */
@@ -35,14 +33,13 @@ public class Retention {
     static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
 
     private final Pool pool;
-    private final Vertx vertx;
+    private final Pollers pollers;
     private final RetentionConfig config;
     private final List<RetentionRule> rules;
-    private WokenPoller poller;
 
-    public Retention(Pool pool, Vertx vertx, RetentionConfig config, Instance<RetentionRule> serviceRules) {
+    public Retention(Pool pool, Pollers pollers, RetentionConfig config, Instance<RetentionRule> serviceRules) {
         this.pool = pool;
-        this.vertx = vertx;
+        this.pollers = pollers;
         this.config = config;
         List<RetentionRule> all = new ArrayList<>();
         all.add(rule("processed messages", "delete from processed_message where message_id in (select message_id "
@@ -82,14 +79,8 @@ public class Retention {
             LOG.info("Retention job disabled on this replica");
             return;
         }
-        poller = WokenPoller.start(vertx, "Retention", config.interval(),
+        pollers.start("Retention", config.interval(),
                 () -> pass().map(deleted -> deleted.values().stream().anyMatch(n -> n >= config.batchSize())));
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (poller != null) {
-            poller.stop();
-        }
     }
 
     /** One batch of every rule, in order; the rows each deleted, by rule name. */

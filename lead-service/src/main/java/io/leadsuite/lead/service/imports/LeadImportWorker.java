@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import io.leadsuite.kit.domain.DomainException;
 import io.leadsuite.kit.domain.InvalidValues;
 import io.leadsuite.kit.domain.NotPermitted;
+import io.leadsuite.kit.poller.Pollers;
 import io.leadsuite.kit.poller.WokenPoller;
 import io.leadsuite.lead.client.ContactDirectory;
 import io.leadsuite.lead.client.ContactServiceClient.ContactMatch;
@@ -24,11 +25,9 @@ import io.leadsuite.lead.repository.LeadImportJobRepository;
 import io.leadsuite.lead.service.LeadService;
 import io.leadsuite.lead.service.LeadService.CaptureCommand;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 
 /**
  * Works through the lead imports this replica took, one chunk per transaction and one job after the other in turn:
@@ -74,20 +73,14 @@ public class LeadImportWorker {
     @Inject
     LeadImportConfig config;
     @Inject
-    Vertx vertx;
+    Pollers pollers;
     @Inject
     LeadImportJobRepository jobs;
     private final ConcurrentLinkedDeque<Pending> queue = new ConcurrentLinkedDeque<>();
     private WokenPoller poller;
 
     void start(@Observes StartupEvent event) {
-        poller = WokenPoller.start(vertx, "Lead import", config.pollInterval(), this::pass);
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (poller != null) {
-            poller.stop();
-        }
+        poller = pollers.start("Lead import", config.pollInterval(), this::pass);
     }
 
     /** @param actor the uploader: the leads' history names them as who created or touched each lead */

@@ -20,7 +20,7 @@ import io.leadsuite.kit.cache.RecentCopy;
 import io.leadsuite.kit.domain.InvalidValues;
 import io.leadsuite.kit.domain.NotFound;
 import io.leadsuite.kit.domain.Violation;
-import io.leadsuite.kit.poller.WokenPoller;
+import io.leadsuite.kit.poller.Pollers;
 import io.leadsuite.lead.config.NurtureConfig;
 import io.leadsuite.lead.domain.Lead;
 import io.leadsuite.lead.domain.NurtureTrigger;
@@ -29,10 +29,8 @@ import io.leadsuite.lead.service.LeadEvents;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Sort;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 
 /**
  * Nurture triggers and their firing. Each firing is an occurrence with a key, recorded in {@code nurture_emission}
@@ -60,23 +58,16 @@ public class NurtureService {
     /** The enabled triggers, read on every stage entry and score update. */
     private final RecentCopy<List<NurtureTrigger>> enabledTriggers = new RecentCopy<>(TRIGGERS_MAX_AGE);
     @Inject
-    Vertx vertx;
+    Pollers pollers;
     @Inject
     NurtureConfig config;
     @Inject
     NurtureRepository repository;
-    private WokenPoller scanner;
 
     void start(@Observes StartupEvent event) {
         if (config.scanEnabled()) {
-            scanner = WokenPoller.start(vertx, "Nurture inactivity scan", config.scanInterval(),
+            pollers.start("Nurture inactivity scan", config.scanInterval(),
                     () -> scanInactive().map(found -> found == config.batchSize()));
-        }
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (scanner != null) {
-            scanner.stop();
         }
     }
 

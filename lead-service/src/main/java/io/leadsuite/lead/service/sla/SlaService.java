@@ -12,7 +12,7 @@ import jakarta.inject.Inject;
 
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.LeadSlaBreached;
-import io.leadsuite.kit.poller.WokenPoller;
+import io.leadsuite.kit.poller.Pollers;
 import io.leadsuite.lead.config.SlaConfig;
 import io.leadsuite.lead.domain.Cause;
 import io.leadsuite.lead.domain.Lead;
@@ -25,10 +25,8 @@ import io.leadsuite.lead.service.LeadEvents;
 import io.leadsuite.lead.service.LeadMetrics;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 
 /**
  * Stage SLAs: when a lead enters a stage whose flow gives it {@code slaHours}, its deadline is recorded (in the
@@ -45,7 +43,7 @@ public class SlaService {
     @Inject
     FlowCatalog flows;
     @Inject
-    Vertx vertx;
+    Pollers pollers;
     @Inject
     LeadEvents events;
     @Inject
@@ -54,18 +52,11 @@ public class SlaService {
     StageSlaRepository slas;
     @Inject
     LeadMetrics metrics;
-    private WokenPoller scanner;
 
     void start(@Observes StartupEvent event) {
         if (config.enabled()) {
-            scanner = WokenPoller.start(vertx, "SLA scan", config.scanInterval(),
+            pollers.start("SLA scan", config.scanInterval(),
                     () -> scan().map(flagged -> flagged == config.batchSize()));
-        }
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (scanner != null) {
-            scanner.stop();
         }
     }
 

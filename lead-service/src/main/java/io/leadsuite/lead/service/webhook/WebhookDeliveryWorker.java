@@ -9,13 +9,12 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.leadsuite.kit.poller.Pollers;
 import io.leadsuite.kit.poller.WokenPoller;
 import io.leadsuite.lead.config.WebhookConfig;
 import io.leadsuite.lead.service.LeadMetrics;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -29,7 +28,6 @@ import io.vertx.mutiny.core.http.HttpClient;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgConnectOptions;
 
 /**
  * Delivers pending webhook deliveries: takes a batch in a short transaction (at most the first pending delivery of
@@ -94,27 +92,21 @@ public class WebhookDeliveryWorker {
 
     private final Pool pool;
     private final Vertx vertx;
+    private final Pollers pollers;
     private final TargetGuard guard;
     private final LeadMetrics metrics;
     private final WebhookConfig.Delivery config;
-    private final String dbUrl;
-    private final String dbUser;
-    private final String dbPassword;
     private HttpClient http;
     private WokenPoller poller;
 
-    public WebhookDeliveryWorker(Pool pool, Vertx vertx, TargetGuard guard, WebhookConfig config, LeadMetrics metrics,
-            @ConfigProperty(name = "quarkus.datasource.reactive.url") String dbUrl,
-            @ConfigProperty(name = "quarkus.datasource.username") String dbUser,
-            @ConfigProperty(name = "quarkus.datasource.password") String dbPassword) {
+    public WebhookDeliveryWorker(Pool pool, Vertx vertx, Pollers pollers, TargetGuard guard, WebhookConfig config,
+            LeadMetrics metrics) {
         this.pool = pool;
         this.vertx = vertx;
+        this.pollers = pollers;
         this.guard = guard;
         this.metrics = metrics;
         this.config = config.delivery();
-        this.dbUrl = dbUrl;
-        this.dbUser = dbUser;
-        this.dbPassword = dbPassword;
     }
 
     void start(@Observes StartupEvent event) {
@@ -125,15 +117,8 @@ public class WebhookDeliveryWorker {
         int timeout = (int) config.timeout().toMillis();
         http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(timeout).setMaxPoolSize(32)
                 .setKeepAlive(true));
-        poller = WokenPoller.start(vertx, "Webhook delivery", config.pollInterval(), () -> round().map(taken -> taken > 0))
-                .listen(PgConnectOptions.fromUri(dbUrl.replaceFirst("^vertx-reactive:", "")).setUser(dbUser)
-                        .setPassword(dbPassword), "webhook_delivery");
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (poller != null) {
-            poller.stop();
-        }
+        poller = pollers.startListening("Webhook delivery", config.pollInterval(), "webhook_delivery",
+                () -> round().map(taken -> taken > 0));
     }
 
     record Claimed(long id, UUID eventId, String payload, int attempts, String url, String secret,
