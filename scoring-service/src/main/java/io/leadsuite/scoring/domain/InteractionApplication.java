@@ -2,7 +2,6 @@ package io.leadsuite.scoring.domain;
 
 import java.io.Serializable;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.UUID;
 
 import jakarta.persistence.Entity;
@@ -27,27 +26,7 @@ public class InteractionApplication extends PanacheEntityBase {
     public UUID leadId;
     public Instant appliedAt;
 
-    public static class Key implements Serializable {
-        public String interactionId;
-        public UUID leadId;
-
-        public Key() {
-        }
-
-        public Key(String interactionId, UUID leadId) {
-            this.interactionId = interactionId;
-            this.leadId = leadId;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Objects.equals(interactionId, k.interactionId)
-                    && Objects.equals(leadId, k.leadId);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(interactionId, leadId);
-        }
+    /** The primary key: one application of an interaction to a lead. */
+    public record Key(String interactionId, UUID leadId) implements Serializable {
     }
 }

@@ -2,7 +2,6 @@ package io.leadsuite.scoring.domain;
 
 import java.io.Serializable;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.UUID;
 
 import jakarta.persistence.Entity;
@@ -18,6 +17,8 @@ import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 @IdClass(LeadScore.Key.class)
 public class LeadScore extends PanacheEntityBase {
 
+    // Alike on purpose: InteractionApplication and ScoringModelVersion declare their two-column keys so too; @IdClass
+    // needs each entity's own @Id fields, and the key record is what they could share.
     @Id
     public UUID leadId;
     @Id
@@ -29,26 +30,7 @@ public class LeadScore extends PanacheEntityBase {
     /** The version of the model this score was computed with. */
     public int modelVersion;
 
-    public static class Key implements Serializable {
-        public UUID leadId;
-        public UUID modelId;
-
-        public Key() {
-        }
-
-        public Key(UUID leadId, UUID modelId) {
-            this.leadId = leadId;
-            this.modelId = modelId;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Objects.equals(leadId, k.leadId) && Objects.equals(modelId, k.modelId);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(leadId, modelId);
-        }
+    /** The primary key: a lead under a model. */
+    public record Key(UUID leadId, UUID modelId) implements Serializable {
     }
 }

@@ -2,7 +2,6 @@ package io.leadsuite.scoring.domain;
 
 import java.io.Serializable;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.UUID;
 
 import jakarta.persistence.Entity;
@@ -37,26 +36,7 @@ public class ScoringModelVersion extends ScoringModelContent {
         return view;
     }
 
-    public static class Key implements Serializable {
-        public UUID modelId;
-        public int version;
-
-        public Key() {
-        }
-
-        public Key(UUID modelId, int version) {
-            this.modelId = modelId;
-            this.version = version;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Objects.equals(modelId, k.modelId) && version == k.version;
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(modelId, version);
-        }
+    /** The primary key: a model's version number. */
+    public record Key(UUID modelId, int version) implements Serializable {
     }
 }

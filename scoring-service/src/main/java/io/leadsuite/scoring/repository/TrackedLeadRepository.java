@@ -124,8 +124,8 @@ public class TrackedLeadRepository {
                 chunk -> SessionSql.select("insert into interaction_application (interaction_id, lead_id, applied_at) "
                         + "select i, l, $3 from unnest($1::text[], $2::uuid[]) as u(i, l) "
                         + "on conflict do nothing returning interaction_id, lead_id",
-                        chunk.stream().map(a -> a.interactionId).toArray(String[]::new),
-                        chunk.stream().map(a -> a.leadId).toArray(UUID[]::new),
+                        chunk.stream().map(InteractionApplication.Key::interactionId).toArray(String[]::new),
+                        chunk.stream().map(InteractionApplication.Key::leadId).toArray(UUID[]::new),
                         utc(now))
                         .invoke(rows -> rows.forEach(
                                 row -> fresh.add(new InteractionApplication.Key((String) row[0], (UUID) row[1]))))
