@@ -73,16 +73,9 @@ public record ScoringModelInput(String name, String description, List<String> to
             errors.add(new Violation("scope", "must be an object {\"topics\": [...]}"));
             return topics;
         }
-        Object list = object.getValue("topics");
-        if (list == null) {
-            return topics;
-        }
-        if (!(list instanceof JsonArray array)) {
-            errors.add(new Violation("scope.topics", "must be a list of topics (empty for every topic)"));
-            return topics;
-        }
-        if (array.size() > MAX_TOPICS) {
-            errors.add(new Violation("scope.topics", "at most " + MAX_TOPICS + " topics"));
+        JsonArray array = list(object.getValue("topics"), "scope.topics", "a list of topics (empty for every topic)",
+                MAX_TOPICS, "topics", errors);
+        if (array == null) {
             return topics;
         }
         Set<String> seen = new HashSet<>();
@@ -102,15 +95,9 @@ public record ScoringModelInput(String name, String description, List<String> to
 
     private static List<GradeBand> grades(Object value, List<Violation> errors) {
         List<GradeBand> grades = new ArrayList<>();
-        if (value == null) {
-            return grades;
-        }
-        if (!(value instanceof JsonArray array)) {
-            errors.add(new Violation("grades", "must be a list of {name, minScore}, lowest band first"));
-            return grades;
-        }
-        if (array.size() > MAX_GRADES) {
-            errors.add(new Violation("grades", "at most " + MAX_GRADES + " bands"));
+        JsonArray array = list(value, "grades", "a list of {name, minScore}, lowest band first", MAX_GRADES, "bands",
+                errors);
+        if (array == null) {
             return grades;
         }
         Set<String> names = new HashSet<>();
@@ -145,15 +132,8 @@ public record ScoringModelInput(String name, String description, List<String> to
 
     private static List<ScoringRule> rules(Object value, List<Violation> errors) {
         List<ScoringRule> rules = new ArrayList<>();
-        if (value == null) {
-            return rules;
-        }
-        if (!(value instanceof JsonArray array)) {
-            errors.add(new Violation("rules", "must be a list of rules"));
-            return rules;
-        }
-        if (array.size() > MAX_RULES) {
-            errors.add(new Violation("rules", "at most " + MAX_RULES + " rules"));
+        JsonArray array = list(value, "rules", "a list of rules", MAX_RULES, "rules", errors);
+        if (array == null) {
             return rules;
         }
         Set<String> ids = new HashSet<>();
@@ -172,6 +152,26 @@ public record ScoringModelInput(String name, String description, List<String> to
             }
         }
         return rules;
+    }
+
+    /**
+     * The list a field holds (topics, grade bands, rules), or null when it holds none: absent, not a list (reported as
+     * "must be {@code shape}") or longer than {@code max} (reported as "at most {@code max} {@code items}").
+     */
+    private static JsonArray list(Object value, String field, String shape, int max, String items,
+            List<Violation> errors) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof JsonArray array)) {
+            errors.add(new Violation(field, "must be " + shape));
+            return null;
+        }
+        if (array.size() > max) {
+            errors.add(new Violation(field, "at most " + max + " " + items));
+            return null;
+        }
+        return array;
     }
 
     private static ScoringRule rule(JsonObject json, String field, int index, List<Violation> errors) {
