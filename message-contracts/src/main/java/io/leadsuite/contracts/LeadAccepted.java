@@ -9,5 +9,5 @@ import java.util.UUID;
  * @param stage the stage the lead is in after the acceptance
  */
 public record LeadAccepted(UUID leadId, UUID contactId, String topic, String crmLeadId, String owner, String flow,
-        String stage, String status, String actor) {
+        String stage, String status, String actor) implements LeadEvent {
 }

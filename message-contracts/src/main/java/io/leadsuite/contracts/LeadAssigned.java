@@ -7,5 +7,5 @@ import java.util.UUID;
  * {@code stage}, to {@code team} and, when the rule names members, to {@code owner} (round-robin; null otherwise).
  */
 public record LeadAssigned(UUID leadId, UUID contactId, String stage, String team, String owner, UUID ruleId,
-        String ruleName) {
+        String ruleName) implements LeadEvent {
 }

@@ -11,5 +11,5 @@ import java.util.UUID;
  */
 public record LeadClosed(UUID leadId, UUID contactId, String topic, String outcome, BigDecimal revenue, String reason,
         String crmLeadId, String opportunityId, String flow, String stage, String status, String cause,
-        String actor) {
+        String actor) implements LeadEvent {
 }

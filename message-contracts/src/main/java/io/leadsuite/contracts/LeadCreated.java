@@ -8,5 +8,5 @@ import java.util.UUID;
  * @param capture the submission that created the lead, or null when the lead was created otherwise
  */
 public record LeadCreated(UUID leadId, UUID contactId, String topic, String source, String sourceRef, String flow,
-        String stage, String status, Capture capture) {
+        String stage, String status, Capture capture) implements LeadEvent {
 }

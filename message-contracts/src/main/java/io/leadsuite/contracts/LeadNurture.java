@@ -10,5 +10,5 @@ import java.util.UUID;
  * @param detail what occurred: the stage entered, the grade reached, or the days without activity
  */
 public record LeadNurture(UUID leadId, UUID contactId, String topic, UUID triggerId, String triggerName, String kind,
-        String detail) {
+        String detail) implements LeadEvent {
 }

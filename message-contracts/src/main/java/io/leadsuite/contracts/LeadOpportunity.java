@@ -10,5 +10,5 @@ import java.util.UUID;
  */
 public record LeadOpportunity(UUID leadId, UUID contactId, String topic, String crmLeadId, String opportunityId,
         BigDecimal estimatedRevenue, LocalDate estimatedClose, String flow, String stage, String status,
-        String actor) {
+        String actor) implements LeadEvent {
 }

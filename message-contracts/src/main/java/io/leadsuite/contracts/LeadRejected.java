@@ -9,5 +9,5 @@ import java.util.UUID;
  * @param stage the nurture stage the lead is in after the rejection
  */
 public record LeadRejected(UUID leadId, UUID contactId, String topic, String reason, String flow, String stage,
-        String status, String actor) {
+        String status, String actor) implements LeadEvent {
 }

@@ -8,5 +8,5 @@ import java.util.UUID;
  * @param by SCORE or MANUAL
  * @param stage the stage the lead is in after becoming sales-ready
  */
-public record LeadSalesReady(UUID leadId, UUID contactId, String topic, String by, String stage) {
+public record LeadSalesReady(UUID leadId, UUID contactId, String topic, String by, String stage) implements LeadEvent {
 }

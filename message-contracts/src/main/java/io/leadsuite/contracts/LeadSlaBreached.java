@@ -8,5 +8,5 @@ import java.util.UUID;
  * the stage's SLA ({@code slaHours}) allows; published once per stay in the stage.
  */
 public record LeadSlaBreached(UUID leadId, UUID contactId, String stage, String team, String owner, int slaHours,
-        Instant enteredAt, Instant dueAt) {
+        Instant enteredAt, Instant dueAt) implements LeadEvent {
 }

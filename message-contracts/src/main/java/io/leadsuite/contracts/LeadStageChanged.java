@@ -9,5 +9,5 @@ import java.util.UUID;
  * @param actor who made the change (user name, service name)
  */
 public record LeadStageChanged(UUID leadId, UUID contactId, String flow, String from, String to, String status,
-        String cause, String actor, String reason) {
+        String cause, String actor, String reason) implements LeadEvent {
 }

@@ -8,5 +8,6 @@ import java.util.UUID;
  * qualification, or its contact after a merge); carries the attributes scoring's lead rules read, after the change.
  */
 public record LeadUpdated(UUID leadId, UUID contactId, String topic, String source, String status, String team,
-        String owner, BigDecimal budget, String currency, String timeframe, String need, Boolean decisionMaker) {
+        String owner, BigDecimal budget, String currency, String timeframe, String need,
+        Boolean decisionMaker) implements LeadEvent {
 }

@@ -23,11 +23,9 @@ import io.leadsuite.contracts.ContactMerged;
 import io.leadsuite.contracts.ContactUpdated;
 import io.leadsuite.contracts.EmailAddress;
 import io.leadsuite.contracts.Envelope;
-import io.leadsuite.contracts.LeadAccepted;
 import io.leadsuite.contracts.LeadCaptured;
-import io.leadsuite.contracts.LeadClosed;
 import io.leadsuite.contracts.LeadCreated;
-import io.leadsuite.contracts.LeadOpportunity;
+import io.leadsuite.contracts.LeadEvent;
 import io.leadsuite.contracts.LeadStageChanged;
 import io.leadsuite.contracts.LeadUpdated;
 import io.leadsuite.kit.event.EventCodec.UnreadableEventException;
@@ -127,25 +125,15 @@ public class EventIntake {
      * leads.
      */
     public Uni<Void> contactCreated(ContactCreated event, long sequence) {
-        require(event.contactId() != null, "contact.created without contactId");
-        String email = EmailAddress.normalise(event.email())
-                .orElseThrow(() -> new UnreadableEventException("contact.created without a valid e-mail"));
-        return locks.acquire(List.of(ScoringLocks.contact(event.contactId()), ScoringLocks.email(email)))
-                .chain(() -> {
-                    Map<String, Object> facts = new LinkedHashMap<>();
-                    facts.put("email", email);
-                    facts.put("firstName", event.firstName());
-                    facts.put("lastName", event.lastName());
-                    facts.put("company", event.company());
-                    facts.put("jobTitle", event.jobTitle());
-                    facts.put("country", event.country());
-                    facts.put("marketingConsent", event.marketingConsent());
-                    return takeSnapshot(event.contactId(), sequence, email, facts);
-                })
-                .chain(taken -> !taken ? Uni.createFrom().voidItem()
-                        : flush()
-                                .chain(() -> trackedLeads.openLeadsOf(event.contactId()))
-                                .chain(this::catchUp));
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("firstName", event.firstName());
+        facts.put("lastName", event.lastName());
+        facts.put("company", event.company());
+        facts.put("jobTitle", event.jobTitle());
+        facts.put("country", event.country());
+        facts.put("marketingConsent", event.marketingConsent());
+        return contactSnapshot("contact.created", event.contactId(), event.email(), facts, sequence,
+                ScoreCause.INTERACTION);
     }
 
     /**
@@ -153,11 +141,7 @@ public class EventIntake {
      * its open leads and applies interactions that named its (possibly new) e-mail.
      */
     public Uni<Void> contactUpdated(ContactUpdated event, long sequence) {
-        require(event.contactId() != null, "contact.updated without contactId");
-        String email = EmailAddress.normalise(event.email())
-                .orElseThrow(() -> new UnreadableEventException("contact.updated without a valid e-mail"));
         Map<String, Object> facts = new LinkedHashMap<>();
-        facts.put("email", email);
         facts.put("firstName", event.firstName());
         facts.put("lastName", event.lastName());
         facts.put("phone", event.phone());
@@ -166,12 +150,26 @@ public class EventIntake {
         facts.put("industry", event.industry());
         facts.put("country", event.country());
         facts.put("marketingConsent", event.marketingConsent());
-        return locks.acquire(List.of(ScoringLocks.contact(event.contactId()), ScoringLocks.email(email)))
-                .chain(() -> takeSnapshot(event.contactId(), sequence, email, facts))
+        return contactSnapshot("contact.updated", event.contactId(), event.email(), facts, sequence,
+                ScoreCause.ATTRIBUTES);
+    }
+
+    /**
+     * Takes a contact event's snapshot (its facts and its e-mail, normalised); once taken, the contact's open leads
+     * catch up: the interactions that named the e-mail are applied and the rules re-evaluated, for {@code cause}.
+     */
+    private Uni<Void> contactSnapshot(String type, UUID contactId, String rawEmail, Map<String, Object> facts,
+            long sequence, ScoreCause cause) {
+        require(contactId != null, type + " without contactId");
+        String email = EmailAddress.normalise(rawEmail)
+                .orElseThrow(() -> new UnreadableEventException(type + " without a valid e-mail"));
+        facts.put("email", email);
+        return locks.acquire(List.of(ScoringLocks.contact(contactId), ScoringLocks.email(email)))
+                .chain(() -> takeSnapshot(contactId, sequence, email, facts))
                 .chain(taken -> !taken ? Uni.createFrom().voidItem()
                         : flush()
-                                .chain(() -> trackedLeads.openLeadsOf(event.contactId()))
-                                .chain(leads -> catchUp(leads, ScoreCause.ATTRIBUTES)));
+                                .chain(() -> trackedLeads.openLeadsOf(contactId))
+                                .chain(leads -> catchUp(leads, cause)));
     }
 
     /**
@@ -362,26 +360,12 @@ public class EventIntake {
         Set<UUID> contactIds = new HashSet<>();
         for (Envelope<?> event : events) {
             Object data = event.data();
-            if (data instanceof LeadCreated e) {
-                leadKeys(keys, contactIds, e.leadId(), e.contactId());
-            } else if (data instanceof LeadCaptured e) {
-                leadKeys(keys, contactIds, e.leadId(), e.contactId());
-            } else if (data instanceof LeadUpdated e) {
-                leadKeys(keys, contactIds, e.leadId(), e.contactId());
-            } else if (data instanceof LeadStageChanged e) {
-                leadKeys(keys, contactIds, e.leadId(), e.contactId());
-            } else if (data instanceof LeadClosed e) {
-                leadKeys(keys, contactIds, e.leadId(), e.contactId());
-            } else if (data instanceof LeadAccepted e) {
-                leadKeys(keys, contactIds, e.leadId(), e.contactId());
-            } else if (data instanceof LeadOpportunity e) {
+            if (data instanceof LeadEvent e) {
                 leadKeys(keys, contactIds, e.leadId(), e.contactId());
             } else if (data instanceof ContactCreated e) {
-                leadKeys(keys, contactIds, null, e.contactId());
-                EmailAddress.normalise(e.email()).ifPresent(email -> keys.add(ScoringLocks.email(email)));
+                contactKeys(keys, contactIds, e.contactId(), e.email());
             } else if (data instanceof ContactUpdated e) {
-                leadKeys(keys, contactIds, null, e.contactId());
-                EmailAddress.normalise(e.email()).ifPresent(email -> keys.add(ScoringLocks.email(email)));
+                contactKeys(keys, contactIds, e.contactId(), e.email());
             } else if (data instanceof ContactMerged e) {
                 leadKeys(keys, contactIds, null, e.survivorId());
                 leadKeys(keys, contactIds, null, e.duplicateId());
@@ -399,6 +383,11 @@ public class EventIntake {
             emails.forEach(email -> keys.add(ScoringLocks.email(email)));
             return locks.acquire(keys).replaceWithVoid();
         });
+    }
+
+    private static void contactKeys(Set<ScoringLocks.Key> keys, Set<UUID> contacts, UUID contactId, String email) {
+        leadKeys(keys, contacts, null, contactId);
+        EmailAddress.normalise(email).ifPresent(normalised -> keys.add(ScoringLocks.email(normalised)));
     }
 
     private static void leadKeys(Set<ScoringLocks.Key> keys, Set<UUID> contacts, UUID leadId, UUID contactId) {
