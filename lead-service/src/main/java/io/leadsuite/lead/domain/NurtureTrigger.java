@@ -16,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Table(name = "nurture_trigger")
 public class NurtureTrigger extends Definition {
 
+    // Alike on purpose: an entity with its own Kind enum, like LeadHistoryEntry; the two kinds share nothing
     @Schema(name = "NurtureTriggerKind")
     public enum Kind {
         STAGE_ENTERED,
