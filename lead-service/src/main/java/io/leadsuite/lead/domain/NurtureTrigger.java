@@ -1,17 +1,12 @@
 package io.leadsuite.lead.domain;
 
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
 /**
  * A nurture trigger: STAGE_ENTERED (a stage), GRADE_REACHED (a grade band) or NO_ACTIVITY (days without a change),
@@ -19,8 +14,9 @@ import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
  */
 @Entity
 @Table(name = "nurture_trigger")
-public class NurtureTrigger extends PanacheEntityBase {
+public class NurtureTrigger extends Definition {
 
+    // Alike on purpose: an entity with its own Kind enum, like LeadHistoryEntry; the two kinds share nothing
     @Schema(name = "NurtureTriggerKind")
     public enum Kind {
         STAGE_ENTERED,
@@ -28,17 +24,11 @@ public class NurtureTrigger extends PanacheEntityBase {
         NO_ACTIVITY
     }
 
-    @Id
-    public UUID id;
-    public String name;
     public String kind;
-    public boolean enabled;
     public String stage;
     public String grade;
     public Integer inactiveDays;
     public String topics;
-    public Instant createdAt;
-    public Instant updatedAt;
 
     public List<String> topicList() {
         return topics == null ? List.of() : Arrays.asList(topics.split(","));

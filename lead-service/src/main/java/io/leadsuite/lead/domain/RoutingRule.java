@@ -1,17 +1,12 @@
 package io.leadsuite.lead.domain;
 
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
-
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
 /**
  * A routing rule: conditions (flow, stage entered, topics, grades, countries, score range; null means any) and the
@@ -20,13 +15,9 @@ import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
  */
 @Entity
 @Table(name = "routing_rule")
-public class RoutingRule extends PanacheEntityBase {
+public class RoutingRule extends Definition {
 
-    @Id
-    public UUID id;
-    public String name;
     public int priority;
-    public boolean enabled;
     public String flowId;
     public String stage;
     public String topics;
@@ -38,8 +29,6 @@ public class RoutingRule extends PanacheEntityBase {
     public String members;
     /** Round-robin cursor; turned with an atomic update, never through this field. */
     public int nextMember;
-    public Instant createdAt;
-    public Instant updatedAt;
     @Version
     public long version;
 

@@ -49,6 +49,7 @@ public final class LeadRequests {
     public record RequiredReasonRequest(@NotBlank @Size(max = 1000) String reason) {
     }
 
+    // Alike on purpose: a body of two short fields like TransitionRequest; each route documents its own fields
     @Schema(name = "SalesAcceptRequest", example = """
             {"owner": "maria.santos", "reason": "Budget confirmed; taking it"}""")
     public record SalesAcceptRequest(

@@ -34,9 +34,9 @@ import io.smallrye.mutiny.Uni;
 /**
  * Nurture triggers (role {@code admin}): when to emit lead.nurture for a journey or e-mail system.
  * <p>
- * Repeated on purpose: the create/list/get/replace/delete methods have the same shape as {@link RoutingRuleResource}'s. Each
- * operation carries its own OpenAPI id, summary and answers (the API document and the generated clients are read from
- * them), which a shared generic resource could not give per subclass; what differs (the rules) lives in the service.
+ * Alike on purpose: the create/list/get/replace/delete methods have the same shape as {@link RoutingRuleResource}'s, since
+ * both are a {@code Definitions} kind; each operation carries its own path, OpenAPI id, summary and answers (the API
+ * document and the generated clients are read from them), so each stays written out here.
  */
 @Path("/nurture-triggers")
 @Produces(MediaType.APPLICATION_JSON)
@@ -86,7 +86,6 @@ public class NurtureTriggerResource {
     @APIResponse(responseCode = "201", description = "Created; Location names it", content = @Content(schema = @Schema(implementation = TriggerView.class)))
     @APIResponse(responseCode = "422", description = "A field is invalid (problem+json naming it)")
     public Uni<Response> create(@NotNull TriggerRequest request) {
-        NurtureService.validate(request.definition());
         return nurture.create(request.definition())
                 .map(t -> Response.created(URI.create("/nurture-triggers/" + t.id)).entity(TriggerView.of(t)).build());
     }
@@ -115,7 +114,6 @@ public class NurtureTriggerResource {
     @APIResponse(responseCode = "404", description = "No such trigger")
     @APIResponse(responseCode = "422", description = "A field is invalid")
     public Uni<TriggerView> replace(@PathParam("id") UUID id, @NotNull TriggerRequest request) {
-        NurtureService.validate(request.definition());
         return nurture.replace(id, request.definition()).map(TriggerView::of);
     }
 

@@ -1,8 +1,6 @@
 package io.leadsuite.lead.service.nurture;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -16,19 +14,16 @@ import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.LeadNurture;
 import io.leadsuite.contracts.ScoreChanged;
-import io.leadsuite.kit.cache.RecentCopy;
 import io.leadsuite.kit.domain.InvalidValues;
-import io.leadsuite.kit.domain.NotFound;
 import io.leadsuite.kit.domain.Violation;
 import io.leadsuite.kit.poller.Pollers;
 import io.leadsuite.lead.config.NurtureConfig;
 import io.leadsuite.lead.domain.Lead;
 import io.leadsuite.lead.domain.NurtureTrigger;
 import io.leadsuite.lead.repository.NurtureRepository;
+import io.leadsuite.lead.service.Definitions;
 import io.leadsuite.lead.service.LeadEvents;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.panache.common.Sort;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 
@@ -45,18 +40,12 @@ import io.smallrye.mutiny.Uni;
  * </ul>
  */
 @ApplicationScoped
-public class NurtureService {
+public class NurtureService extends Definitions<NurtureTrigger, NurtureService.TriggerDefinition> {
 
-    private static final Pattern STAGE = Pattern.compile("^[A-Z][A-Z0-9_]{0,63}$");
     private static final Pattern WORD = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9 ._+-]{0,99}$");
-
-    /** How long another replica's trigger change may take to count here (this replica's own counts at once). */
-    static final Duration TRIGGERS_MAX_AGE = Duration.ofSeconds(1);
 
     @Inject
     LeadEvents events;
-    /** The enabled triggers, read on every stage entry and score update. */
-    private final RecentCopy<List<NurtureTrigger>> enabledTriggers = new RecentCopy<>(TRIGGERS_MAX_AGE);
     @Inject
     Pollers pollers;
     @Inject
@@ -71,15 +60,16 @@ public class NurtureService {
         }
     }
 
+    public NurtureService() {
+        super(NurtureTrigger.class, NurtureTrigger::new, "Nurture trigger", "createdAt, id");
+    }
+
     public record TriggerDefinition(String name, NurtureTrigger.Kind kind, Boolean enabled, String stage, String grade,
-            Integer inactiveDays, List<String> topics) {
+            Integer inactiveDays, List<String> topics) implements Definitions.Written {
     }
 
     public static void validate(TriggerDefinition d) {
-        List<Violation> errors = new ArrayList<>();
-        if (d.name() == null || d.name().isBlank() || d.name().length() > 200) {
-            errors.add(new Violation("name", "must be 1 to 200 characters"));
-        }
+        List<Violation> errors = violations(d);
         if (d.kind() == null) {
             errors.add(new Violation("kind", "must be STAGE_ENTERED, GRADE_REACHED or NO_ACTIVITY"));
         } else {
@@ -111,58 +101,24 @@ public class NurtureService {
         }
     }
 
-    // each change drops the copy of the enabled triggers after it committed
-
-    public Uni<NurtureTrigger> create(TriggerDefinition d) {
-        NurtureTrigger trigger = new NurtureTrigger();
-        trigger.id = UUID.randomUUID();
-        trigger.createdAt = Instant.now();
-        apply(trigger, d);
-        return Panache.withTransaction(trigger::<NurtureTrigger> persist).invoke(enabledTriggers::invalidate);
-    }
-
-    public Uni<NurtureTrigger> replace(UUID id, TriggerDefinition d) {
-        return Panache.withTransaction(() -> find(id).map(t -> {
-            apply(t, d);
-            return t;
-        })).invoke(enabledTriggers::invalidate);
-    }
-
-    public Uni<Void> delete(UUID id) {
-        return Panache.withTransaction(() -> find(id).chain(t -> t.delete())).invoke(enabledTriggers::invalidate);
+    @Override
+    protected void check(TriggerDefinition written) {
+        validate(written);
     }
 
     /** The enabled triggers of one kind. */
     private Uni<List<NurtureTrigger>> enabled(NurtureTrigger.Kind kind) {
-        return enabledTriggers.get(() -> NurtureTrigger.<NurtureTrigger> find("enabled = true").list())
-                .map(all -> all.stream().filter(t -> kind.name().equals(t.kind)).toList());
+        return enabled().map(all -> all.stream().filter(t -> kind.name().equals(t.kind)).toList());
     }
 
-    @WithSession
-    public Uni<NurtureTrigger> get(UUID id) {
-        return find(id);
-    }
-
-    @WithSession
-    public Uni<List<NurtureTrigger>> list() {
-        return NurtureTrigger.<NurtureTrigger> findAll(Sort.by("createdAt").and("id")).list();
-    }
-
-    private static Uni<NurtureTrigger> find(UUID id) {
-        return NurtureTrigger.<NurtureTrigger> findById(id).onItem().ifNull()
-                .failWith(() -> new NotFound("Nurture trigger", id));
-    }
-
-    private static void apply(NurtureTrigger t, TriggerDefinition d) {
-        t.name = d.name().strip();
+    @Override
+    protected void apply(NurtureTrigger t, TriggerDefinition d) {
         t.kind = d.kind().name();
-        t.enabled = d.enabled() == null || d.enabled();
         t.stage = d.kind() == NurtureTrigger.Kind.STAGE_ENTERED ? d.stage() : null;
         t.grade = d.kind() == NurtureTrigger.Kind.GRADE_REACHED ? d.grade().strip() : null;
         t.inactiveDays = d.kind() == NurtureTrigger.Kind.NO_ACTIVITY ? d.inactiveDays() : null;
         t.topics = d.topics() == null || d.topics().isEmpty() ? null
                 : String.join(",", d.topics().stream().map(s -> s.strip().toLowerCase(Locale.ROOT)).toList());
-        t.updatedAt = Instant.now();
     }
 
     /** A lead entered a stage (the stage event's id keys the occurrence), in the transaction that records it. */

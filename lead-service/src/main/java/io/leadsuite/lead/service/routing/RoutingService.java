@@ -1,11 +1,8 @@
 package io.leadsuite.lead.service.routing;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,9 +10,7 @@ import jakarta.inject.Inject;
 
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.LeadAssigned;
-import io.leadsuite.kit.cache.RecentCopy;
 import io.leadsuite.kit.domain.InvalidValues;
-import io.leadsuite.kit.domain.NotFound;
 import io.leadsuite.kit.domain.Violation;
 import io.leadsuite.lead.domain.Cause;
 import io.leadsuite.lead.domain.Lead;
@@ -23,10 +18,8 @@ import io.leadsuite.lead.domain.LeadHistoryEntry;
 import io.leadsuite.lead.domain.RoutingRule;
 import io.leadsuite.lead.repository.ContactRepository;
 import io.leadsuite.lead.repository.RoutingRuleRepository;
+import io.leadsuite.lead.service.Definitions;
 import io.leadsuite.lead.service.LeadEvents;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -36,21 +29,14 @@ import io.smallrye.mutiny.Uni;
  * published as lead.assigned, in the same transaction.
  */
 @ApplicationScoped
-public class RoutingService {
+public class RoutingService extends Definitions<RoutingRule, RoutingService.RuleDefinition> {
 
     public static final String ACTOR = "routing";
-    private static final Pattern STAGE = Pattern.compile("^[A-Z][A-Z0-9_]{0,63}$");
     private static final Pattern WORD = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9 ._@+-]{0,99}$");
     private static final Pattern COUNTRY = Pattern.compile("^[A-Za-z]{2}$");
 
-    /** How long another replica's rule change may take to count here (this replica's own counts at once). */
-    static final Duration RULES_MAX_AGE = Duration.ofSeconds(1);
-
     @Inject
     LeadEvents events;
-    /** The enabled rules in the order they are tried, read on every stage entry. */
-    private final RecentCopy<List<RoutingRule>> enabledRules = new RecentCopy<>(RULES_MAX_AGE);
-
     @Inject
     RoutingRuleRepository repository;
     @Inject
@@ -59,50 +45,21 @@ public class RoutingService {
     /** A rule as the API writes it. */
     public record RuleDefinition(String name, Integer priority, Boolean enabled, String flowId, String stage,
             List<String> topics, List<String> grades, List<String> countries, Integer minScore, Integer maxScore,
-            String team, List<String> members) {
+            String team, List<String> members) implements Definitions.Written {
     }
 
-    // each change drops the copy of the enabled rules after it committed
-
-    public Uni<RoutingRule> create(RuleDefinition definition) {
-        RoutingRule rule = new RoutingRule();
-        rule.id = UUID.randomUUID();
-        rule.createdAt = Instant.now();
-        apply(rule, validate(definition));
-        return Panache.withTransaction(rule::<RoutingRule> persist).invoke(enabledRules::invalidate);
+    public RoutingService() {
+        super(RoutingRule.class, RoutingRule::new, "Routing rule", "priority, createdAt, id");
     }
 
-    public Uni<RoutingRule> replace(UUID id, RuleDefinition definition) {
-        RuleDefinition valid = validate(definition);
-        return Panache.withTransaction(() -> find(id).map(rule -> {
-            apply(rule, valid);
-            return rule;
-        })).invoke(enabledRules::invalidate);
+    @Override
+    protected void check(RuleDefinition written) {
+        validate(written);
     }
 
-    public Uni<Void> delete(UUID id) {
-        return Panache.withTransaction(() -> find(id).chain(rule -> rule.delete())).invoke(enabledRules::invalidate);
-    }
-
-    @WithSession
-    public Uni<RoutingRule> get(UUID id) {
-        return find(id);
-    }
-
-    @WithSession
-    public Uni<List<RoutingRule>> list() {
-        return RoutingRule.<RoutingRule> findAll(Sort.by("priority").and("createdAt")).list();
-    }
-
-    private static Uni<RoutingRule> find(UUID id) {
-        return RoutingRule.<RoutingRule> findById(id).onItem().ifNull()
-                .failWith(() -> new NotFound("Routing rule", id));
-    }
-
-    private static void apply(RoutingRule rule, RuleDefinition d) {
-        rule.name = d.name().strip();
+    @Override
+    protected void apply(RoutingRule rule, RuleDefinition d) {
         rule.priority = d.priority() == null ? 100 : d.priority();
-        rule.enabled = d.enabled() == null || d.enabled();
         rule.flowId = blankToNull(d.flowId());
         rule.stage = blankToNull(d.stage());
         rule.topics = RoutingRule.join(d.topics() == null ? null
@@ -114,14 +71,10 @@ public class RoutingService {
         rule.maxScore = d.maxScore();
         rule.team = d.team().strip();
         rule.members = RoutingRule.join(d.members());
-        rule.updatedAt = Instant.now();
     }
 
     public static RuleDefinition validate(RuleDefinition d) {
-        List<Violation> errors = new ArrayList<>();
-        if (d.name() == null || d.name().isBlank() || d.name().length() > 200) {
-            errors.add(new Violation("name", "must be 1 to 200 characters"));
-        }
+        List<Violation> errors = violations(d);
         if (d.team() == null || !WORD.matcher(d.team().strip()).matches()) {
             errors.add(new Violation("team", "must name a team (letters, digits, . _ - @ +)"));
         }
@@ -172,19 +125,17 @@ public class RoutingService {
         if (!lead.status.isOpen() || !stage.equals(lead.stage)) {
             return Uni.createFrom().voidItem();
         }
-        return enabledRules.get(() -> RoutingRule.<RoutingRule> find("enabled = true",
-                Sort.by("priority").and("createdAt").and("id")).list())
-                .chain(rules -> {
-                    if (rules.isEmpty()) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    // the contact's country only when a rule asks for one
-                    Uni<String> country = rules.stream().noneMatch(r -> r.countries != null)
-                            ? Uni.createFrom().nullItem()
-                            : contacts.country(lead.contactId);
-                    return country.chain(c -> rules.stream().filter(r -> r.matches(lead, stage, c)).findFirst()
-                            .map(rule -> assign(lead, rule, stage)).orElse(Uni.createFrom().voidItem()));
-                });
+        return enabled().chain(rules -> {
+            if (rules.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            // the contact's country only when a rule asks for one
+            Uni<String> country = rules.stream().noneMatch(r -> r.countries != null)
+                    ? Uni.createFrom().nullItem()
+                    : contacts.country(lead.contactId);
+            return country.chain(c -> rules.stream().filter(r -> r.matches(lead, stage, c)).findFirst()
+                    .map(rule -> assign(lead, rule, stage)).orElse(Uni.createFrom().voidItem()));
+        });
     }
 
     private Uni<Void> assign(Lead lead, RoutingRule rule, String stage) {
