@@ -5,6 +5,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -32,18 +33,15 @@ import io.vertx.core.json.JsonObject;
 @ApplicationScoped
 public class InteractionConsumer {
 
-    private final InteractionService interactions;
-    private final ObjectMapper mapper;
-    private final ScoringClock clock;
-    private final Multi<Message<JsonObject>> messages;
-
-    public InteractionConsumer(InteractionService interactions, ObjectMapper mapper, ScoringClock clock,
-            @Channel("interactions") Multi<Message<JsonObject>> messages) {
-        this.messages = messages;
-        this.interactions = interactions;
-        this.mapper = mapper;
-        this.clock = clock;
-    }
+    @Inject
+    InteractionService interactions;
+    @Inject
+    ObjectMapper mapper;
+    @Inject
+    ScoringClock clock;
+    @Inject
+    @Channel("interactions")
+    Multi<Message<JsonObject>> messages;
 
     void start(@Observes StartupEvent event, BatchConsumers consumers) {
         consumers.start("interactions", messages, this::applyAll);
