@@ -20,6 +20,9 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
+import org.hibernate.annotations.Mutability;
+import org.hibernate.type.descriptor.java.Immutability;
+
 import io.leadsuite.contracts.Roles;
 import io.leadsuite.kit.domain.InvalidValues;
 import io.leadsuite.kit.domain.NotPermitted;
@@ -56,8 +59,10 @@ public class Lead extends PanacheEntityBase {
     public Instant salesReadyAt;
     public String team;
     public String owner;
+    /** The latest snapshot of the lead's scores, one per model; unmodifiable, replaced whole. */
     @Convert(converter = LeadScoresConverter.class)
-    public List<LeadScore> scores = new ArrayList<>();
+    @Mutability(Immutability.class)
+    public List<LeadScore> scores = List.of();
     /** The highest score over the lead's models, and that model's grade (null before the first score). */
     public Integer topScore;
     public String topGrade;
@@ -137,7 +142,7 @@ public class Lead extends PanacheEntityBase {
         }
         boolean unchanged = standings(snapshot).equals(standings(scores));
         scoreSequence = sequence;
-        scores = new ArrayList<>(snapshot);
+        scores = List.copyOf(snapshot);
         LeadScore top = snapshot.stream().max(java.util.Comparator.comparingInt(LeadScore::score)).orElse(null);
         topScore = top == null ? null : top.score();
         topGrade = top == null ? null : top.grade();

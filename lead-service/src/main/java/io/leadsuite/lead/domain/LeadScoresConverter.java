@@ -1,6 +1,5 @@
 package io.leadsuite.lead.domain;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.persistence.AttributeConverter;
@@ -10,7 +9,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** Stores a lead's score snapshot as a JSON array in a text column. */
+/**
+ * Stores a lead's score snapshot as a JSON array in a text column. The snapshot is an unmodifiable list, replaced
+ * whole when a new one arrives, so Hibernate treats it as immutable ({@code @Mutability} on {@link Lead#scores}): it
+ * compares the lists to decide whether the row changed instead of copying each loaded snapshot through JSON.
+ */
 @Converter
 public class LeadScoresConverter implements AttributeConverter<List<LeadScore>, String> {
 
@@ -30,7 +33,7 @@ public class LeadScoresConverter implements AttributeConverter<List<LeadScore>, 
     @Override
     public List<LeadScore> convertToEntityAttribute(String column) {
         try {
-            return column == null ? new ArrayList<>() : new ArrayList<>(MAPPER.readValue(column, TYPE));
+            return column == null ? List.of() : List.copyOf(MAPPER.readValue(column, TYPE));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Stored scores cannot be read", e);
         }

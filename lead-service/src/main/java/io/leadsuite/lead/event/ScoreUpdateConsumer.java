@@ -1,5 +1,7 @@
 package io.leadsuite.lead.event;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -16,6 +18,7 @@ import io.leadsuite.lead.service.LeadService;
 import io.leadsuite.lead.service.nurture.NurtureService;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -35,10 +38,17 @@ public class ScoreUpdateConsumer {
         this.handlers = inbox.handlers(EventTypes.SCORE_UPDATES)
                 .on(EventTypes.SCORE_CHANGED, ScoreChanged.class,
                         update -> leads.applyScoreUpdate(update).chain(() -> nurture.scoreApplied(update)))
-                .lockFirst(updates -> leads.lockAll(updates.stream().map(Envelope::subject).toList()));
+                .lockFirst(updates -> leads.lockAndLoad(updates.stream().map(Envelope::subject).toList()))
+                // a batch's updates change the leads loaded above, written once at its end (one update per lead)
+                .settleOnce();
     }
 
     void start(@Observes StartupEvent event, BatchConsumers consumers) {
-        consumers.start("score-updates", messages, handlers::applyAll);
+        consumers.start("score-updates", messages, this::applyAll);
+    }
+
+    /** Applies a batch of messages as received, in the caller's transaction. */
+    Uni<Void> applyAll(List<JsonObject> batch) {
+        return handlers.applyAll(batch);
     }
 }

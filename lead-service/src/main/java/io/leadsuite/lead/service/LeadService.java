@@ -148,7 +148,8 @@ public class LeadService {
      * once). Runs in the consumer's transaction.
      */
     public Uni<Void> applyScoreUpdate(Envelope<ScoreChanged> update) {
-        return Lead.<Lead> findById(update.subject(), LockModeType.PESSIMISTIC_WRITE).chain(lead -> {
+        // the consumer locked and loaded its batch's leads first (lockAndLoad): found in the session, no statement
+        return Lead.<Lead> findById(update.subject()).chain(lead -> {
             if (lead == null) {
                 LOG.warnf("score.changed %s for unknown lead %s ignored", update.id(), update.subject());
                 return Uni.createFrom().voidItem();
@@ -176,12 +177,11 @@ public class LeadService {
     }
 
     /**
-     * Locks the given leads in id order, in the caller's transaction. A consumer that applies a batch of events calls
-     * it first: its effects then find their leads locked, instead of locking them in message order, which deadlocks
-     * with another batch that locks them in another.
+     * Locks the given leads in id order and loads them, in the caller's transaction (see
+     * {@link LeadRepository#lockAndLoad}).
      */
-    public Uni<Void> lockAll(Collection<UUID> ids) {
-        return repository.lockAll(ids);
+    public Uni<Void> lockAndLoad(Collection<UUID> ids) {
+        return repository.lockAndLoad(ids);
     }
 
     @WithSession

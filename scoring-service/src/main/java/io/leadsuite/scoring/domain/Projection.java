@@ -19,10 +19,14 @@ import io.vertx.core.json.JsonObject;
 @MappedSuperclass
 public abstract class Projection extends PanacheEntityBase {
 
-    /** The attributes rules test ({@code attributes} jsonb, as JSON text). */
+    /**
+     * The attributes rules test ({@code attributes} jsonb, as JSON text); null is stored as none ({@code {}}). No
+     * initial value on purpose: Hibernate's dirty tracking then took every loaded row for changed (the value read
+     * differs from the initial one), and each flush wrote back every tracked lead and contact it had loaded.
+     */
     @Column(name = "attributes")
-    @ColumnTransformer(read = "cast(attributes as text)", write = "cast(cast(? as text) as jsonb)")
-    public String attributesJson = "{}";
+    @ColumnTransformer(read = "cast(attributes as text)", write = "coalesce(cast(cast(? as text) as jsonb), '{}')")
+    public String attributesJson;
     /** Sequence of the newest event applied to the row (0: none, or only unnumbered ones). */
     public long eventSequence;
     public Instant createdAt;

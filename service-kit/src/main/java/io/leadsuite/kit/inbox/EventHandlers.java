@@ -38,16 +38,19 @@ public final class EventHandlers {
     private final Map<String, Handler<?>> byType;
     private final Function<List<Envelope<?>>, Uni<Void>> lockFirst;
     private final BiFunction<Envelope<Object>, JsonObject, Uni<Void>> otherwise;
+    /** Whether the session is written and emptied after each message (true) or once, after the batch. */
+    private final boolean settleEach;
 
     EventHandlers(String address, EventCodec codec, Inbox inbox, Map<String, Handler<?>> byType,
             Function<List<Envelope<?>>, Uni<Void>> lockFirst,
-            BiFunction<Envelope<Object>, JsonObject, Uni<Void>> otherwise) {
+            BiFunction<Envelope<Object>, JsonObject, Uni<Void>> otherwise, boolean settleEach) {
         this.address = address;
         this.codec = codec;
         this.inbox = inbox;
         this.byType = byType;
         this.lockFirst = lockFirst;
         this.otherwise = otherwise;
+        this.settleEach = settleEach;
     }
 
     /** What to do with one type: how to read its payload and its effect. */
@@ -67,7 +70,7 @@ public final class EventHandlers {
     public <T> EventHandlers on(String type, Class<T> payload, Function<Envelope<T>, Uni<Void>> effect) {
         Map<String, Handler<?>> more = new LinkedHashMap<>(byType);
         more.put(type, new Handler<>(payload, effect));
-        return new EventHandlers(address, codec, inbox, Map.copyOf(more), lockFirst, otherwise);
+        return new EventHandlers(address, codec, inbox, Map.copyOf(more), lockFirst, otherwise, settleEach);
     }
 
     /**
@@ -75,7 +78,7 @@ public final class EventHandlers {
      * data as read from JSON) and the body as received.
      */
     public EventHandlers otherwise(BiFunction<Envelope<Object>, JsonObject, Uni<Void>> effect) {
-        return new EventHandlers(address, codec, inbox, byType, lockFirst, effect);
+        return new EventHandlers(address, codec, inbox, byType, lockFirst, effect, settleEach);
     }
 
     /**
@@ -84,7 +87,19 @@ public final class EventHandlers {
      * locks in message order, and two transactions that do that deadlock.
      */
     public EventHandlers lockFirst(Function<List<Envelope<?>>, Uni<Void>> locks) {
-        return new EventHandlers(address, codec, inbox, byType, locks, otherwise);
+        return new EventHandlers(address, codec, inbox, byType, locks, otherwise, settleEach);
+    }
+
+    /**
+     * A copy whose messages share one session for the whole batch: what {@link #lockFirst} loaded and what each
+     * effect changed stay in it and are written once, after the last message (Hibernate sends the updates in
+     * statement batches, and an entity that several messages change is written once). By default the session is
+     * written and emptied after each message instead. Only for effects that read what an earlier message may have
+     * changed through the session (entities, queries, which flush first), never with plain SQL ({@code SessionSql}),
+     * which does not see changes not written yet.
+     */
+    public EventHandlers settleOnce() {
+        return new EventHandlers(address, codec, inbox, byType, lockFirst, otherwise, false);
     }
 
     /** Applies one message once, inside the caller's transaction. */
@@ -120,10 +135,11 @@ public final class EventHandlers {
                         .filter(message -> claimed.remove(message.envelope().id()))
                         .onItem().transformToUniAndConcatenate(message -> Uni.createFrom()
                                 .deferred(() -> run(message))
-                                .call(Inbox::settle)
+                                .call(() -> settleEach ? Inbox.settle() : Uni.createFrom().voidItem())
                                 .onFailure().invoke(failure -> LOG.debugf(failure, "Cannot apply %s %s on %s",
                                         message.envelope().type(), message.envelope().id(), address)))
-                        .collect().last().replaceWithVoid());
+                        .collect().last().replaceWithVoid()
+                        .call(() -> settleEach ? Uni.createFrom().voidItem() : Inbox.settle()));
     }
 
     @SuppressWarnings("unchecked")
