@@ -3,6 +3,7 @@ package io.leadsuite.scoring.domain;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -43,6 +44,11 @@ public record CompiledModel(UUID id, String name, int version, List<String> topi
             }
         }
         return band.name();
+    }
+
+    /** Whether a LEAD rule of the model tests one of these lead attributes. */
+    public boolean readsLeadFacts(Set<String> attributes) {
+        return rules.stream().anyMatch(r -> r.kind() == RuleKind.LEAD && attributes.contains(r.attribute()));
     }
 
     public boolean salesReady(int score) {

@@ -1,5 +1,6 @@
 package io.leadsuite.scoring.domain;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -65,15 +66,28 @@ public class TrackedLead extends Projection {
     }
 
     /**
+     * What applying a lead event changed in the projection.
+     *
+     * @param any whether anything changed
+     * @param scope whether what decides which models score the lead and which interactions count for it changed: its
+     *        contact, its topic, or whether it is open
+     * @param facts the attributes LEAD rules test (status and stage among them) whose value changed, appeared or went
+     */
+    public record Change(boolean any, boolean scope, Set<String> facts) {
+
+        public static final Change NONE = new Change(false, false, Set.of());
+    }
+
+    /**
      * Applies what the event says to each part of the projection it is newer for: contact and status when its
      * sequence is above {@link #eventSequence}, the stage above {@link #stageSequence}, the attribute set above
      * {@link #attributesSequence}. A lead whose contact was erased stays as it is.
      *
-     * @return whether the projection changed (contact, status, topic or an attribute); false for a stale event
+     * @return what changed: nothing for a stale event
      */
-    public boolean apply(LeadEvent event) {
+    public Change apply(LeadEvent event) {
         if (ERASED.equals(status)) {
-            return false;
+            return Change.NONE;
         }
         long seq = event.sequence();
         boolean unnumbered = seq <= 0;
@@ -110,12 +124,20 @@ public class TrackedLead extends Projection {
             }
             attributesSequence = Math.max(attributesSequence, seq);
         }
-        boolean changed = !Objects.equals(contactBefore, contactId) || !Objects.equals(statusBefore, status)
-                || !Objects.equals(topicBefore, topic) || openBefore != open || !before.equals(facts);
-        if (!before.equals(facts)) {
+        boolean scope = !Objects.equals(contactBefore, contactId) || !Objects.equals(topicBefore, topic)
+                || openBefore != open;
+        Set<String> changedFacts = new HashSet<>();
+        before.forEach((key, value) -> {
+            if (!Objects.equals(value, facts.get(key))) {
+                changedFacts.add(key);
+            }
+        });
+        facts.keySet().stream().filter(key -> !before.containsKey(key)).forEach(changedFacts::add);
+        if (!changedFacts.isEmpty()) {
             attributesJson = new JsonObject(facts).encode();
         }
-        return changed;
+        boolean any = scope || !Objects.equals(statusBefore, status) || !changedFacts.isEmpty();
+        return any ? new Change(true, scope, Set.copyOf(changedFacts)) : Change.NONE;
     }
 
     public long nextSequence() {

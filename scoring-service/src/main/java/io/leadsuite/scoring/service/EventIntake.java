@@ -288,7 +288,9 @@ public class EventIntake {
 
     /**
      * Applies the event to the lead's projection (each part only if the event is newer than what set it, see
-     * {@link TrackedLead#apply}), and brings its scores up to date when the projection changed.
+     * {@link TrackedLead#apply}), and brings its scores up to date when the projection changed in a way that can move
+     * them: a lead seen for the first time, or a new contact, topic or open state, catches up in full; changed
+     * attributes only re-score when a model that scores the lead tests one of them ({@link LeadScorer#refreshFacts}).
      */
     private Uni<Void> updateLead(UUID leadId, TrackedLead.LeadEvent event) {
         return lockLeadAndContact(leadId, event.contactId())
@@ -297,11 +299,15 @@ public class EventIntake {
                             Instant now = Instant.now();
                             if (existing != null) {
                                 // an erased contact's lead stays closed: apply changes nothing for it
-                                boolean changed = existing.apply(event);
-                                if (changed) {
-                                    existing.updatedAt = now;
+                                TrackedLead.Change change = existing.apply(event);
+                                if (!change.any()) {
+                                    return Uni.createFrom().voidItem();
                                 }
-                                return Uni.createFrom().item(changed);
+                                existing.updatedAt = now;
+                                return flush().chain(() -> change.scope()
+                                        ? catchUp(List.of(leadId), ScoreCause.ATTRIBUTES)
+                                        : scorer.refreshFacts(existing, change.facts(), ScoreCause.ATTRIBUTES)
+                                                .replaceWithVoid());
                             }
                             TrackedLead lead = new TrackedLead();
                             lead.leadId = leadId;
@@ -312,11 +318,9 @@ public class EventIntake {
                             }
                             lead.createdAt = now;
                             lead.updatedAt = now;
-                            return lead.persist().replaceWith(true);
-                        }))
-                .chain(changed -> !changed ? Uni.createFrom().voidItem()
-                        : flush()
-                                .chain(() -> catchUp(List.of(leadId), ScoreCause.ATTRIBUTES)));
+                            return lead.persist().chain(EventIntake::flush)
+                                    .chain(() -> catchUp(List.of(leadId), ScoreCause.ATTRIBUTES));
+                        }));
     }
 
     private static boolean erased(ContactRef contact) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -102,24 +103,43 @@ public class LeadScorer {
         return run(leads, List.of(), cause);
     }
 
+    /**
+     * Brings a lead up to date after a lead event changed only attributes of it ({@code facts}, its contact, topic
+     * and open state unchanged): only when a published model that scores it has a LEAD rule testing one of them.
+     * Otherwise none of its scores can change, and nothing is locked, read or written: not even the expired points
+     * or the newer model versions a refresh would also take care of, which the decay scan and the re-scoring jobs
+     * bring. A stage change that only the lead's score caused is the common case.
+     */
+    public Uni<Refreshed> refreshFacts(TrackedLead lead, Set<String> facts, ScoreCause cause) {
+        return models.published().chain(definitions -> definitions.stream()
+                .anyMatch(model -> model.admits(lead.topic) && model.readsLeadFacts(facts))
+                        ? run(definitions, List.of(lead.leadId), List.of(), cause)
+                        : Uni.createFrom().item(new Refreshed(0, 0)));
+    }
+
     private Uni<Refreshed> run(Collection<UUID> leads, List<Application> applications, ScoreCause cause) {
+        if (leads.isEmpty() && applications.isEmpty()) {
+            return Uni.createFrom().item(new Refreshed(0, 0));
+        }
+        return models.published().chain(definitions -> run(definitions, leads, applications, cause));
+    }
+
+    private Uni<Refreshed> run(List<CompiledModel> definitions, Collection<UUID> leads, List<Application> applications,
+            ScoreCause cause) {
         List<UUID> ids = new ArrayList<>(leads);
         applications.forEach(a -> ids.add(a.leadId()));
         List<UUID> ordered = ids.stream().distinct().sorted(Comparator.comparing(UUID::toString)).toList();
-        if (ordered.isEmpty()) {
-            return Uni.createFrom().item(new Refreshed(0, 0));
-        }
         Instant now = clock.now();
         Map<UUID, Scored> scored = new LinkedHashMap<>();
         RuleHitChanges changes = new RuleHitChanges();
         List<Boolean> changed = new ArrayList<>();
-        return models.published().chain(definitions -> trackedLeads.lockOpen(ordered)
+        return trackedLeads.lockOpen(ordered)
                 .chain(locked -> locked.isEmpty() ? Uni.createFrom().voidItem()
                         : trackedLeads.load(locked).chain(stored -> SessionSteps.each(locked, lead -> open(lead, stored,
                                 definitions, now, changes).invoke(
                                         card -> scored.put(lead.leadId,
                                                 new Scored(lead, stored, card, new ArrayList<>())))
-                                .replaceWithVoid()))))
+                                .replaceWithVoid())))
                 .chain(() -> trackedLeads.recordApplications(applications.stream()
                         .filter(a -> scored.containsKey(a.leadId()))
                         .map(a -> new InteractionApplication.Key(a.interaction().id(), a.leadId())).toList(), now))
