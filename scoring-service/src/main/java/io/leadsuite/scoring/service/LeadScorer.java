@@ -111,35 +111,34 @@ public class LeadScorer {
      * bring. A stage change that only the lead's score caused is the common case.
      */
     public Uni<Refreshed> refreshFacts(TrackedLead lead, Set<String> facts, ScoreCause cause) {
+        // the caller holds the lead's lock: the models are asked for after it, as in every run
         return models.published().chain(definitions -> definitions.stream()
                 .anyMatch(model -> model.admits(lead.topic) && model.readsLeadFacts(facts))
-                        ? run(definitions, List.of(lead.leadId), List.of(), cause)
+                        ? run(List.of(lead.leadId), List.of(), cause)
                         : Uni.createFrom().item(new Refreshed(0, 0)));
     }
 
     private Uni<Refreshed> run(Collection<UUID> leads, List<Application> applications, ScoreCause cause) {
-        if (leads.isEmpty() && applications.isEmpty()) {
-            return Uni.createFrom().item(new Refreshed(0, 0));
-        }
-        return models.published().chain(definitions -> run(definitions, leads, applications, cause));
-    }
-
-    private Uni<Refreshed> run(List<CompiledModel> definitions, Collection<UUID> leads, List<Application> applications,
-            ScoreCause cause) {
         List<UUID> ids = new ArrayList<>(leads);
         applications.forEach(a -> ids.add(a.leadId()));
         List<UUID> ordered = ids.stream().distinct().sorted(Comparator.comparing(UUID::toString)).toList();
+        if (ordered.isEmpty()) {
+            return Uni.createFrom().item(new Refreshed(0, 0));
+        }
         Instant now = clock.now();
         Map<UUID, Scored> scored = new LinkedHashMap<>();
         RuleHitChanges changes = new RuleHitChanges();
         List<Boolean> changed = new ArrayList<>();
+        // the published models once the leads are locked (ModelCatalog#PUBLISHED_MAX_AGE): a re-scoring job that
+        // went over one of these leads before cannot have used newer models than this run does
         return trackedLeads.lockOpen(ordered)
                 .chain(locked -> locked.isEmpty() ? Uni.createFrom().voidItem()
-                        : trackedLeads.load(locked).chain(stored -> SessionSteps.each(locked, lead -> open(lead, stored,
-                                definitions, now, changes).invoke(
-                                        card -> scored.put(lead.leadId,
-                                                new Scored(lead, stored, card, new ArrayList<>())))
-                                .replaceWithVoid())))
+                        : models.published().chain(definitions -> trackedLeads.load(locked)
+                                .chain(stored -> SessionSteps.each(locked, lead -> open(lead, stored, definitions, now,
+                                        changes).invoke(
+                                                card -> scored.put(lead.leadId,
+                                                        new Scored(lead, stored, card, new ArrayList<>())))
+                                        .replaceWithVoid()))))
                 .chain(() -> trackedLeads.recordApplications(applications.stream()
                         .filter(a -> scored.containsKey(a.leadId()))
                         .map(a -> new InteractionApplication.Key(a.interaction().id(), a.leadId())).toList(), now))

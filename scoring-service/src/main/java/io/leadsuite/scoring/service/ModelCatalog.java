@@ -1,5 +1,6 @@
 package io.leadsuite.scoring.service;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +11,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.leadsuite.kit.cache.RecentCopy;
 import io.leadsuite.scoring.domain.CompiledModel;
 import io.leadsuite.scoring.domain.GradeBand;
 import io.leadsuite.scoring.domain.Operator;
@@ -31,17 +33,38 @@ public class ModelCatalog {
 
     private static final Logger LOG = Logger.getLogger(ModelCatalog.class);
 
+    /**
+     * How old the copy of the published models a scoring run uses may be, measured when the run holds its leads'
+     * locks (it asks for the models after taking them). A publish or retire on this replica counts at once; on
+     * another, after this at most, and its re-scoring job waits {@link #JOB_DELAY} before it starts, so that no run
+     * with an older copy can follow the job on a lead it has re-scored.
+     */
+    static final Duration PUBLISHED_MAX_AGE = Duration.ofSeconds(1);
+    /** How long a re-scoring job waits after it was queued: every replica's copy is newer than its model by then. */
+    public static final Duration JOB_DELAY = PUBLISHED_MAX_AGE.multipliedBy(2);
+
     @Inject
     ScoringModelRepository models;
+
+    private final RecentCopy<List<CompiledModel>> published = new RecentCopy<>(PUBLISHED_MAX_AGE);
 
     /** Every model, by name, each as the version that scores (or the draft of a model never published). */
     public Uni<List<ScoringModel>> list() {
         return Panache.withSession(() -> models.all());
     }
 
-    /** The published models, in a stable order. Needs a session (the caller's). */
+    /**
+     * The published models, in a stable order: a copy at most {@link #PUBLISHED_MAX_AGE} old, read again in the
+     * caller's session when it is older. A scoring run asks for it after it has locked its leads.
+     */
     public Uni<List<CompiledModel>> published() {
-        return models.published().map(published -> published.stream().map(ModelCatalog::compile).toList());
+        return published.get(() -> models.published()
+                .map(list -> list.stream().map(ModelCatalog::compile).toList()));
+    }
+
+    /** This replica published or retired a model (committed): the next scoring run reads the models again. */
+    public void changed() {
+        published.invalidate();
     }
 
     public static CompiledModel compile(ScoringModel model) {

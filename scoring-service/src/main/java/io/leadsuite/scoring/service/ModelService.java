@@ -34,6 +34,8 @@ public class ModelService {
     RescoreJobs jobs;
     @Inject
     ScoringModelRepository models;
+    @Inject
+    ModelCatalog catalog;
 
     // Alike on purpose: LeadScorer's dependencies and result records have the same form; the two share no logic.
 
@@ -133,7 +135,7 @@ public class ModelService {
                                     .map(job -> new Transition(new ModelState(model, null), job));
                         });
             });
-        }));
+        })).invoke(catalog::changed);
     }
 
     /** Retires the model (and drops a pending draft); a published model's scores are withdrawn by a job. */
@@ -158,7 +160,7 @@ public class ModelService {
                                 : Uni.createFrom().<RescoreJob> nullItem();
                     })
                     .map(job -> new Transition(new ModelState(model, null), job));
-        }));
+        })).invoke(catalog::changed);
     }
 
     public Uni<ModelState> get(UUID id) {

@@ -31,7 +31,9 @@ import io.smallrye.mutiny.Uni;
  * .batch-size} leads walked in lead-id order, so live scoring never waits long for it; live scoring of a lead whose
  * score is from an older version re-scores that lead itself first, and the job then finds nothing to change there.
  * Only leads whose standing changed get a {@code score.changed}. Replicas claim jobs with {@code FOR UPDATE SKIP
- * LOCKED}; a job whose replica stopped (no heartbeat for {@code stale-after}) is resumed from its cursor by another.
+ * LOCKED}; a job whose replica stopped (no heartbeat for {@code stale-after}) is resumed from its cursor by another. A
+ * job starts {@link ModelCatalog#JOB_DELAY} after it was queued, once every replica's copy of the published models
+ * has its change.
  */
 @ApplicationScoped
 public class RescoreJobs {
@@ -83,7 +85,7 @@ public class RescoreJobs {
     private Uni<UUID> claim() {
         Instant now = clock.now();
         Instant stale = now.minus(config.rescore().staleAfter());
-        return Panache.withTransaction(() -> jobs.lockNextToRun(stale)
+        return Panache.withTransaction(() -> jobs.lockNextToRun(now.minus(ModelCatalog.JOB_DELAY), stale)
                 .chain(id -> {
                     if (id == null) {
                         return Uni.createFrom().nullItem();
