@@ -1,6 +1,7 @@
 package io.leadsuite.scoring.rest;
 
 import static io.leadsuite.scoring.rest.ScoringTestSupport.leadCreated;
+import static io.leadsuite.scoring.rest.ScoringTestSupport.post;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,12 +21,14 @@ import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 
 /**
- * A lead's stage change re-scores it only when a published model that scores the lead tests its stage (a LEAD rule):
- * otherwise none of its scores can change, and its score rows are not even read. The reads are PostgreSQL's count of
- * scans of {@code lead_score} in the transaction that applies the event.
+ * When scoring runs, and with which models: a lead's stage change re-scores it only when a published model that scores
+ * the lead tests its stage (a LEAD rule), otherwise none of its scores can change and its score rows are not even
+ * read (PostgreSQL's count of scans of {@code lead_score} in the transaction that applies the event); the runs use a
+ * recent copy of the published models, and a model published on this replica counts from the next interaction on, not
+ * only once its re-scoring job (which waits before it starts) reaches the lead.
  */
 @QuarkusTest
-class StageChangeScoringTest {
+class ScoringRunsTest {
 
     @Inject
     EventIntake intake;
@@ -37,11 +40,9 @@ class StageChangeScoringTest {
 
     @Test
     void aStageChangeReScoresOnlyUnderAModelThatTestsTheStage() throws Throwable {
-        String topic = "stage-" + UUID.randomUUID();
-        UUID lead = UUID.randomUUID();
-        UUID contact = UUID.randomUUID();
-        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(
-                () -> intake.leadCreated(leadCreated(lead, contact, topic).data(), 1)));
+        Tracked tracked = track("stage-");
+        UUID lead = tracked.lead();
+        UUID contact = tracked.contact();
 
         // only the default model scores the lead, and it has no LEAD rule
         assertEquals(0, stageChanged(lead, contact, "INQUIRY", "MQL", 2), "score rows read for a stage change");
@@ -50,11 +51,46 @@ class StageChangeScoringTest {
         String model = ScoringTestSupport.publishModel("""
                 {"name": "Stage", "scope": {"topics": ["%s"]}, "salesReadyThreshold": 100,
                  "rules": [{"id": "sql", "kind": "LEAD", "attribute": "stage", "operator": "EQUALS", "value": "SQL",
-                            "points": 10}]}""".formatted(topic));
+                            "points": 10}]}""".formatted(tracked.topic()));
         assertEquals(0, ScoringTestSupport.score(lead, model));
         assertTrue(stageChanged(lead, contact, "MQL", "SQL", 3) > 0, "a model tests the stage: the lead is re-scored");
         assertEquals(10, ScoringTestSupport.score(lead, model));
         assertEquals("SQL", stage(lead));
+    }
+
+    @Test
+    void aModelPublishedHereScoresTheNextInteraction() throws Throwable {
+        Tracked tracked = track("catalog-");
+        UUID lead = tracked.lead();
+        UUID contact = tracked.contact();
+        // scored under the models published so far: the copy of them is fresh
+        post("/interactions", opened(lead, contact, 1), 202);
+
+        String model = post("/scoring/models", """
+                {"name": "Opens", "scope": {"topics": ["%s"]}, "salesReadyThreshold": 100,
+                 "rules": [{"id": "open", "interactionType": "EMAIL_OPENED", "points": 1}]}""".formatted(tracked.topic()), 201)
+                .getString("id");
+        ScoringTestSupport.PUBLISHED.add(model);
+        post("/scoring/models/" + model + "/publish", "", 202);
+        // the next interaction scores the lead under the new model from all it did: both opens
+        post("/interactions", opened(lead, contact, 2), 202);
+        assertEquals(2, ScoringTestSupport.score(lead, model));
+    }
+
+    private static String opened(UUID lead, UUID contact, int n) {
+        return "{\"id\": \"catalog-" + lead + "-" + n + "\", \"type\": \"EMAIL_OPENED\", \"leadId\": \"" + lead
+                + "\", \"contactId\": \"" + contact + "\"}";
+    }
+
+    private record Tracked(UUID lead, UUID contact, String topic) {
+    }
+
+    /** A new lead of a new topic, made known as its lead.created does, in a transaction. */
+    private Tracked track(String topicPrefix) throws Throwable {
+        Tracked tracked = new Tracked(UUID.randomUUID(), UUID.randomUUID(), topicPrefix + UUID.randomUUID());
+        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> intake
+                .leadCreated(leadCreated(tracked.lead(), tracked.contact(), tracked.topic()).data(), 1)));
+        return tracked;
     }
 
     /** Applies a stage change in a transaction; yields how often it scanned {@code lead_score}. */
