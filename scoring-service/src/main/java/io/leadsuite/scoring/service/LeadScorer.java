@@ -106,9 +106,10 @@ public class LeadScorer {
     /**
      * Brings a lead up to date after a lead event changed only attributes of it ({@code facts}, its contact, topic
      * and open state unchanged): only when a published model that scores it has a LEAD rule testing one of them.
-     * Otherwise none of its scores can change, and nothing is locked, read or written: not even the expired points
-     * or the newer model versions a refresh would also take care of, which the decay scan and the re-scoring jobs
-     * bring. A stage change that only the lead's score caused is the common case.
+     * Otherwise none of its scores can change, and no scoring run starts (no score, hit or contact is read, nothing
+     * is written): not even for the expired points or the newer model versions a run would also take care of, which
+     * the decay scan and the re-scoring jobs bring. A stage change that only the lead's score caused is the common
+     * case.
      */
     public Uni<Refreshed> refreshFacts(TrackedLead lead, Set<String> facts, ScoreCause cause) {
         // the caller holds the lead's lock: the models are asked for after it, as in every run
