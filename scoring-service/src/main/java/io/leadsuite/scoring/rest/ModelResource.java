@@ -170,8 +170,9 @@ public class ModelResource {
     @Path("/{id}/publish")
     @Operation(operationId = "publishScoringModel", summary = "Publish a model's draft", description = "A new model starts scoring; a published model's "
             + "draft version supersedes the version that scored. Either way a background job re-scores the leads "
-            + "the model affects from their stored interactions (GET /scoring/jobs/{id}); live scoring goes on and "
-            + "uses the new version at once.")
+            + "the model affects from their stored interactions (GET /scoring/jobs/{id}); it starts two seconds "
+            + "after it is queued. Live scoring goes on and uses the new version at once on the replica that "
+            + "published it, within a second on the others.")
     @APIResponse(responseCode = "202", description = "Published; the re-scoring job is queued", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TransitionView.class), examples = @ExampleObject(name = "published", value = TRANSITION_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such model")
     @APIResponse(responseCode = "409", description = "Nothing to publish (no draft), or the model is retired")
@@ -183,8 +184,9 @@ public class ModelResource {
     // the API, each documented with its own answers; what they share in code is transition().
     @POST
     @Path("/{id}/retire")
-    @Operation(operationId = "retireScoringModel", summary = "Retire a model", description = "It stops scoring; a pending draft is dropped. A job withdraws "
-            + "the leads' scores under it (each lead gets a score.changed without it).")
+    @Operation(operationId = "retireScoringModel", summary = "Retire a model", description = "It stops scoring (on the other replicas within a second); a pending "
+            + "draft is dropped. A job, starting two seconds after it is queued, withdraws the leads' scores under it "
+            + "(each lead gets a score.changed without it).")
     @APIResponse(responseCode = "202", description = "Retired; the job (null for a model never published)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TransitionView.class), examples = @ExampleObject(name = "retired", value = TRANSITION_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such model")
     @APIResponse(responseCode = "409", description = "Already retired")
