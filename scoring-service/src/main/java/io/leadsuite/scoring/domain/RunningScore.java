@@ -49,11 +49,12 @@ public final class RunningScore {
 
     /**
      * The state a lead's stored hits describe. Hits of rules the model no longer has are left out (and so do not
-     * count): the caller re-scores such a lead from scratch.
+     * count): the caller re-scores such a lead from scratch. A counted rule ({@link StoredHits.Tally}) is one without
+     * window, as its hits were stored under this version of the model.
      */
-    public static RunningScore restore(CompiledModel model, List<RuleHit> hits) {
+    public static RunningScore restore(CompiledModel model, StoredHits hits) {
         RunningScore scoring = fresh(model);
-        for (RuleHit hit : hits) {
+        for (RuleHit hit : hits.live()) {
             ScoringRule rule = scoring.rulesById.get(hit.ruleId());
             if (rule == null) {
                 continue;
@@ -65,6 +66,12 @@ public final class RunningScore {
                 scoring.windowed.computeIfAbsent(rule.id(), k -> new ArrayList<>()).add(hit);
             } else {
                 scoring.timesCounted.merge(rule.id(), 1, Integer::sum);
+            }
+        }
+        for (StoredHits.Tally tally : hits.counted()) {
+            if (scoring.rulesById.containsKey(tally.ruleId())) {
+                scoring.score = Math.addExact(scoring.score, tally.points());
+                scoring.timesCounted.merge(tally.ruleId(), tally.times(), Integer::sum);
             }
         }
         scoring.windowed.values().forEach(list -> list.sort(RuleHit.CHRONOLOGICAL));

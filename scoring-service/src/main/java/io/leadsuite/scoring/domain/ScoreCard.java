@@ -56,10 +56,10 @@ public final class ScoreCard {
     /**
      * @param published the published models, in their stable order
      * @param stored the lead's stored scores by model id
-     * @param hits the lead's live hits by model id
+     * @param hits the lead's stored hits by model id
      */
     public static ScoreCard open(UUID leadId, String topic, List<CompiledModel> published,
-            Map<UUID, StoredScore> stored, Map<UUID, List<RuleHit>> hits) {
+            Map<UUID, StoredScore> stored, Map<UUID, StoredHits> hits) {
         ScoreCard card = new ScoreCard(leadId);
         for (CompiledModel model : published) {
             if (!model.admits(topic)) {
@@ -70,7 +70,7 @@ public final class ScoreCard {
             if (score == null || score.modelVersion() != model.version()) {
                 card.toRebuild.add(model);
             } else {
-                card.scorings.put(model.id(), RunningScore.restore(model, hits.getOrDefault(model.id(), List.of())));
+                card.scorings.put(model.id(), RunningScore.restore(model, hits.getOrDefault(model.id(), StoredHits.NONE)));
             }
         }
         for (UUID model : stored.keySet()) {

@@ -30,6 +30,7 @@ import io.leadsuite.scoring.domain.ScoreCard;
 import io.leadsuite.scoring.domain.ScoreCause;
 import io.leadsuite.scoring.domain.ScoreHistoryEntry;
 import io.leadsuite.scoring.domain.Standing;
+import io.leadsuite.scoring.domain.StoredHits;
 import io.leadsuite.scoring.domain.TrackedLead;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -44,8 +45,11 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class TrackedLeadRepository {
 
-    /** What is stored about a set of locked leads: score rows and live hits by lead, contacts by id. */
-    public record Stored(Map<UUID, List<LeadScore>> rows, Map<UUID, Map<UUID, List<RuleHit>>> hits,
+    /**
+     * What is stored about a set of locked leads: score rows by lead, hits by lead and model (those of rules without
+     * window counted, {@link StoredHits}), contacts by id.
+     */
+    public record Stored(Map<UUID, List<LeadScore>> rows, Map<UUID, Map<UUID, StoredHits>> hits,
             Map<UUID, ContactRef> contacts) {
 
         public Map<UUID, ScoreCard.StoredScore> scoresOf(UUID leadId) {
@@ -57,7 +61,7 @@ public class TrackedLeadRepository {
             return scores;
         }
 
-        public Map<UUID, List<RuleHit>> hitsOf(UUID leadId) {
+        public Map<UUID, StoredHits> hitsOf(UUID leadId) {
             return hits.getOrDefault(leadId, Map.of());
         }
     }
@@ -75,27 +79,57 @@ public class TrackedLeadRepository {
                 .map(leads -> leads.stream().filter(lead -> lead != null && lead.open).toList());
     }
 
-    /** The leads' score rows, live hits and contacts, in three queries. */
+    /**
+     * The leads' score rows, hits and contacts, in three queries. The hits of BEHAVIOUR rules without window are
+     * counted by the database (a hit without expiry that names an interaction is one of those: a windowed hit always
+     * has an expiry, a fact names no interaction): a lead collects them without bound, and a scoring run needs only
+     * how many there are and their points.
+     */
     public Uni<Stored> load(List<TrackedLead> leads) {
         List<UUID> ids = leads.stream().map(l -> l.leadId).toList();
         List<UUID> contactIds = leads.stream().map(l -> l.contactId).distinct().toList();
         Stored stored = new Stored(new HashMap<>(), new HashMap<>(), new HashMap<>());
+        Map<UUID, Map<UUID, List<RuleHit>>> live = new HashMap<>();
+        Map<UUID, Map<UUID, List<StoredHits.Tally>>> counted = new HashMap<>();
         return LeadScore.<LeadScore> list("leadId in ?1", ids)
                 .invoke(list -> list.forEach(r -> stored.rows().computeIfAbsent(r.leadId, k -> new ArrayList<>())
                         .add(r)))
-                // the hits as values, not entities: a lead collects hundreds, and every entity in the session is
-                // visited by each flush of the unit of work (thousands of them made one batch block an event loop
-                // for seconds)
-                // (and read with plain SQL: a query with a list parameter is translated again at every execution)
+                // the hits as values, not entities (every entity in the session is visited by each flush of the unit
+                // of work), read with plain SQL (a query with a list parameter is translated again at every execution)
                 .chain(() -> SessionSql.select("select lead_id, model_id, rule_id, interaction_id, points, occurred_at, "
-                        + "expires_at from rule_hit where lead_id = any($1)", (Object) ids.toArray(UUID[]::new)))
-                .invoke(list -> list.forEach(h -> stored.hits().computeIfAbsent((UUID) h[0], k -> new HashMap<>())
-                        .computeIfAbsent((UUID) h[1], k -> new ArrayList<>())
-                        .add(new RuleHit((String) h[2], (String) h[3], (Integer) h[4], instant(h[5]),
-                                instant(h[6])))))
+                        + "expires_at, null::int from rule_hit where lead_id = any($1) "
+                        + "and (expires_at is not null or interaction_id is null) "
+                        + "union all select lead_id, model_id, rule_id, null::text, sum(points)::int, null::timestamptz, "
+                        + "null::timestamptz, count(*)::int from rule_hit where lead_id = any($1) "
+                        + "and expires_at is null and interaction_id is not null group by lead_id, model_id, rule_id",
+                        (Object) ids.toArray(UUID[]::new)))
+                .invoke(list -> list.forEach(h -> {
+                    if (h[7] == null) {
+                        live.computeIfAbsent((UUID) h[0], k -> new HashMap<>())
+                                .computeIfAbsent((UUID) h[1], k -> new ArrayList<>())
+                                .add(new RuleHit((String) h[2], (String) h[3], (Integer) h[4], instant(h[5]),
+                                        instant(h[6])));
+                    } else {
+                        counted.computeIfAbsent((UUID) h[0], k -> new HashMap<>())
+                                .computeIfAbsent((UUID) h[1], k -> new ArrayList<>())
+                                .add(new StoredHits.Tally((String) h[2], (Integer) h[7], (Integer) h[4]));
+                    }
+                }))
+                .invoke(() -> ids.forEach(lead -> stored.hits().put(lead,
+                        byModel(live.getOrDefault(lead, Map.of()), counted.getOrDefault(lead, Map.of())))))
                 .chain(() -> Panache.getSession().chain(session -> session.find(ContactRef.class, contactIds.toArray())))
                 .invoke(list -> list.stream().filter(Objects::nonNull).forEach(c -> stored.contacts().put(c.contactId, c)))
                 .replaceWith(stored);
+    }
+
+    private static Map<UUID, StoredHits> byModel(Map<UUID, List<RuleHit>> live,
+            Map<UUID, List<StoredHits.Tally>> counted) {
+        Set<UUID> models = new HashSet<>(live.keySet());
+        models.addAll(counted.keySet());
+        Map<UUID, StoredHits> hits = new HashMap<>();
+        models.forEach(model -> hits.put(model, new StoredHits(live.getOrDefault(model, List.of()),
+                counted.getOrDefault(model, List.of()))));
+        return hits;
     }
 
     /** A hit behind a score, with the type of its interaction (null for a fact). */

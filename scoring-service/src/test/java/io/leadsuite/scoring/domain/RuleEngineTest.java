@@ -154,7 +154,32 @@ class RuleEngineTest {
         assertEquals(expected, incremental.score());
         assertEquals(expected, live.stream().mapToInt(RuleHit::points).sum(), "the score is the sum of live hits");
         assertEquals(expected, fromScratch(m, steps, day(evaluatedDay)).score(), "equals the score from scratch");
-        assertEquals(expected, RunningScore.restore(m, live).score(), "a restored state has the same score");
+        RunningScore restored = RunningScore.restore(m, StoredHits.of(live));
+        assertEquals(expected, restored.score(), "a restored state has the same score");
+        RunningScore tallied = RunningScore.restore(m, tallied(live));
+        assertEquals(expected, tallied.score(), "and one whose hits of rules without window are counted");
+        // what either restored state does with the same further interactions: the caps count alike
+        for (Step s : steps) {
+            InteractionFacts again = at(s.interactionId() + "-again", s.type(), evaluatedDay, Map.of());
+            restored.record(again, day(evaluatedDay));
+            tallied.record(again, day(evaluatedDay));
+            assertEquals(restored.score(), tallied.score(), "after " + again.id());
+        }
+    }
+
+    /** The hits as the store reads them: those of BEHAVIOUR rules without window counted per rule. */
+    private static StoredHits tallied(List<RuleHit> hits) {
+        List<RuleHit> live = new ArrayList<>();
+        Map<String, StoredHits.Tally> counted = new LinkedHashMap<>();
+        for (RuleHit hit : hits) {
+            if (hit.expiresAt() == null && hit.interactionId() != null) {
+                counted.merge(hit.ruleId(), new StoredHits.Tally(hit.ruleId(), 1, hit.points()),
+                        (a, b) -> new StoredHits.Tally(a.ruleId(), a.times() + 1, a.points() + b.points()));
+            } else {
+                live.add(hit);
+            }
+        }
+        return new StoredHits(live, List.copyOf(counted.values()));
     }
 
     private static void apply(List<RuleHit> live, ScoreDelta delta) {

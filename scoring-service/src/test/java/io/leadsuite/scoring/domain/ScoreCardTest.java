@@ -58,7 +58,7 @@ class ScoreCardTest {
         RuleHit budget = new RuleHit("budget", null, 5, NOW.minusSeconds(600), null);
         ScoreCard card = ScoreCard.open(LEAD, "solar", List.of(SOLAR),
                 Map.of(SOLAR.id(), new ScoreCard.StoredScore(SOLAR.id(), 1, new Standing(9, "D", false))),
-                Map.of(SOLAR.id(), List.of(opened, budget)));
+                Map.of(SOLAR.id(), StoredHits.of(List.of(opened, budget))));
         assertEquals(List.of(), card.toRebuild());
         RuleHitChanges changes = new RuleHitChanges();
         card.refreshFacts(Map.of(), Map.of("budget", 2000), NOW, changes);
@@ -79,7 +79,7 @@ class ScoreCardTest {
         RuleHit budget = new RuleHit("budget", null, 5, NOW.minusSeconds(600), null);
         ScoreCard card = ScoreCard.open(LEAD, "solar", List.of(SOLAR),
                 Map.of(SOLAR.id(), new ScoreCard.StoredScore(SOLAR.id(), 1, new Standing(8, "D", false))),
-                Map.of(SOLAR.id(), List.of(click, budget)));
+                Map.of(SOLAR.id(), StoredHits.of(List.of(click, budget))));
         RuleHitChanges changes = new RuleHitChanges();
         card.refreshFacts(Map.of(), Map.of("budget", 10), NOW, changes);
         assertEquals(List.of("click", "budget"), changes.deletes().stream().map(h -> h.hit().ruleId()).toList());
