@@ -37,8 +37,9 @@ import io.smallrye.mutiny.Uni;
  * Changes tracked leads' scores, incrementally, inside the caller's transaction: reads through {@link TrackedLeadRepository},
  * decides with the scoring algorithm ({@link ScoreCard}, one per lead), writes through the store and publishes
  * through the outbox. Every entry point locks the leads'
- * tracked_lead rows ({@code select ... for update}, in one order), loads each lead's live hits under every published
- * model whose scope admits it, and then:
+ * tracked_lead rows ({@code select ... for update}, in one order), loads each lead's hits under every published
+ * model whose scope admits it ({@link io.leadsuite.scoring.domain.StoredHits}: those of rules without window counted),
+ * and then:
  * <ul>
  * <li>re-scores the lead from its stored interactions under a model only when its score there was computed with an
  * older version of the model (or the model newly admits the lead), so live scoring never waits for a re-scoring
