@@ -40,18 +40,13 @@ class LeadScorerWritesTest {
 
     @Test
     void scoringAnInteractionRewritesNoContactRow() throws Throwable {
-        UUID contact = UUID.randomUUID();
-        UUID lead = UUID.randomUUID();
-        track(contact, lead);
-
+        Tracked tracked = track();
+        UUID contact = tracked.contact();
+        UUID lead = tracked.lead();
         for (int i = 0; i < 5; i++) {
             String contactBefore = rowVersion("contact_ref", "contact_id", contact);
             String leadBefore = rowVersion("tracked_lead", "lead_id", lead);
-            String id = "writes-" + lead + "-" + i;
-            InteractionService.Outcome outcome = VertxContextSupport.subscribeAndAwait(() -> interactions.submit(List.of(
-                    new InteractionInput(id, "EVENT_REGISTERED", contact, null, null, null,
-                            Instant.now(), Map.of()))));
-            assertEquals(1, outcome.accepted().size());
+            assertEquals(1, submit(contact, "writes-" + lead + "-" + i, "EVENT_REGISTERED").accepted().size());
             assertEquals(contactBefore, rowVersion("contact_ref", "contact_id", contact),
                     "interaction " + i + " rewrote the contact's row, which scoring only reads");
             assertNotEquals(leadBefore, rowVersion("tracked_lead", "lead_id", lead),
@@ -61,14 +56,11 @@ class LeadScorerWritesTest {
 
     @Test
     void hitsOfARuleWithoutWindowAreReadCountedAndTheirCapHoldsAcrossRuns() throws Throwable {
-        UUID contact = UUID.randomUUID();
-        UUID lead = UUID.randomUUID();
-        track(contact, lead);
+        Tracked tracked = track();
+        UUID lead = tracked.lead();
         // the default model: email-opened, 2 points, at most 10 times, no window; one scoring run per interaction
         for (int i = 0; i < 12; i++) {
-            String id = "counted-" + lead + "-" + i;
-            VertxContextSupport.subscribeAndAwait(() -> interactions.submit(List.of(new InteractionInput(id,
-                    "EMAIL_OPENED", contact, null, null, null, Instant.now(), Map.of()))));
+            submit(tracked.contact(), "counted-" + lead + "-" + i, "EMAIL_OPENED");
         }
         TrackedLeadRepository.Stored stored = VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(
                 () -> trackedLeads.lockOpen(List.of(lead)).chain(trackedLeads::load)));
@@ -82,7 +74,19 @@ class LeadScorerWritesTest {
                 "every hit is still stored");
     }
 
-    private static void track(UUID contact, UUID lead) throws Throwable {
+    /** One interaction of the contact, now, submitted as the API does: one scoring run. */
+    private InteractionService.Outcome submit(UUID contact, String id, String type) throws Throwable {
+        return VertxContextSupport.subscribeAndAwait(() -> interactions.submit(List.of(new InteractionInput(id, type,
+                contact, null, null, null, Instant.now(), Map.of()))));
+    }
+
+    /** A contact and an open lead of it, as scoring knows them from their events. */
+    private record Tracked(UUID contact, UUID lead) {
+    }
+
+    private static Tracked track() throws Throwable {
+        UUID contact = UUID.randomUUID();
+        UUID lead = UUID.randomUUID();
         Instant now = Instant.now();
         VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> {
             ContactRef ref = new ContactRef();
@@ -101,6 +105,7 @@ class LeadScorerWritesTest {
             tracked.updatedAt = now;
             return ref.persist().chain(tracked::persist);
         }));
+        return new Tracked(contact, lead);
     }
 
     private static String rowVersion(String table, String key, UUID id) throws Throwable {
