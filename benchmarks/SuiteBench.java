@@ -34,9 +34,10 @@ import java.util.regex.Pattern;
  * that holds (every answer 2xx, p99 under 1 s, everything visible in lead-service within 5 s after the last answer) is
  * searched from {@code capture-rate} / {@code interaction-rate}, up by a quarter or down by a third per step.</li>
  * <li><b>score latency</b> (freshness) at half the highest sustained interaction rate (or {@code rate} without the open
- * loop): single interactions at a steady rate; for each, the time from the gateway's 202 until lead-service's
- * database holds the new score on the lead (one observer reads all waiting leads in one statement every 2 ms);
- * p50/p95/p99.</li>
+ * loop), once for each request size in {@code fresh-batch} (1 by default: single interactions, one request each; with
+ * the open loop's {@code open-batch}, the same requests as the rate that was found): interactions at a steady rate;
+ * for each, the time from the gateway's 202 until lead-service's database holds the new score on the lead (one
+ * observer reads all waiting leads in one statement every 2 ms); p50/p95/p99.</li>
  * </ol>
  * Completion is read with SQL on lead-service's database (a psql session), never by polling through the gateway. Work
  * per capture and per interaction: transactions, rows written and statements per database, deliveries per broker
@@ -45,7 +46,7 @@ import java.util.regex.Pattern;
  *
  * Arguments (all optional): gateway=http://localhost:8080 token=... leads=200 captures=2000 interactions=20000
  * batch=100 concurrency=8 rate=40 samples=600 hold=60 capture-rate=20 interaction-rate=100 open-batch=10
- * pgbench1=(the 1-client pgbench figure, for the ratios)
+ * fresh-batch=1 (or a list, e.g. 1,50) pgbench1=(the 1-client pgbench figure, for the ratios)
  */
 public class SuiteBench {
 
@@ -130,7 +131,10 @@ public class SuiteBench {
         Work.settled();
         int samples = Math.max(Integer.parseInt(a.getOrDefault("samples", "600")), freshnessRate * 20);
         List<String> rest = leads.subList(scored.size(), leads.size());
-        bench.scoreLatency(rest, freshnessRate, Math.min(samples, rest.size() * 20));
+        for (String size : a.getOrDefault("fresh-batch", "1").split(",")) {
+            bench.scoreLatency(rest, freshnessRate, Math.min(samples, rest.size() * 20), Integer.parseInt(size.trim()));
+            Work.settled();
+        }
         // the run is only worth its figures if nothing was left behind or counted wrong
         Work.settled();
         Process check = new ProcessBuilder("bash", "scripts/infra.sh", "db-check", "suite").start();
@@ -337,7 +341,11 @@ public class SuiteBench {
         return count / seconds;
     }
 
-    void scoreLatency(List<String> leads, int rate, int samples) throws Exception {
+    /**
+     * {@code samples} interactions at {@code rate} per second in requests of {@code size} (each request names {@code size}
+     * different leads when there are that many), each timed from its request's 202 until its score is visible.
+     */
+    void scoreLatency(List<String> leads, int rate, int samples, int size) throws Exception {
         if (leads.isEmpty()) {
             return;
         }
@@ -379,21 +387,28 @@ public class SuiteBench {
             }
         });
         observer.start();
-        long periodNanos = 1_000_000_000L / rate;
+        // one request every `size` interactions' worth of the rate
+        long periodNanos = 1_000_000_000L * size / rate;
         long start = System.nanoTime();
         List<Future<?>> all = new ArrayList<>();
-        for (int i = 0; i < samples; i++) {
-            long due = start + i * periodNanos;
+        for (int first = 0; first < samples; first += size) {
+            long due = start + (first / size) * periodNanos;
             long wait = due - System.nanoTime();
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
-            int n = i;
-            String lead = leads.get(i % Math.min(leads.size(), samples));
-            int want = current.merge(lead, 10, Integer::sum);
+            List<Pending> request = new ArrayList<>();
+            StringBuilder body = new StringBuilder("[");
+            for (int n = first; n < Math.min(first + size, samples); n++) {
+                String lead = leads.get(n % Math.min(leads.size(), samples));
+                body.append(n == first ? "" : ",").append(interaction("l-" + run + "-" + size + "-" + n, lead));
+                request.add(new Pending(n, lead, current.merge(lead, 10, Integer::sum), 0));
+            }
+            String json = body.append(']').toString();
             all.add(pool.submit(() -> {
-                interactions("[" + interaction("l-" + run + "-" + n, lead) + "]");
-                pending.add(new Pending(n, lead, want, System.nanoTime()));
+                interactions(json);
+                long accepted = System.nanoTime();
+                request.forEach(p -> pending.add(new Pending(p.n(), p.lead(), p.want(), accepted)));
                 return null;
             }));
         }
@@ -403,8 +418,9 @@ public class SuiteBench {
         observer.join();
         pool.shutdown();
         System.out.printf(Locale.ROOT,
-                "latency: %d single interactions at %d/s, accepted (202) to new score visible on the lead: %s%s%n",
-                samples, rate, percentiles(latencies), lost.get() > 0 ? " (" + lost.get() + " not seen in 30 s)" : "");
+                "latency: %d interactions at %d/s in %s, accepted (202) to new score visible on the lead: %s%s%n",
+                samples, rate, size == 1 ? "single requests" : "requests of " + size, percentiles(latencies),
+                lost.get() > 0 ? " (" + lost.get() + " not seen in 30 s)" : "");
     }
 
     /**

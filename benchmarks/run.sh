@@ -7,6 +7,7 @@
 #
 #   benchmarks/run.sh [key=value ...]    keys: captures leads interactions batch concurrency rate samples gateway
 #                                        hold capture-rate interaction-rate open-batch (open loop; hold=0 skips it)
+#                                        fresh-batch (request sizes of the freshness phase, e.g. 1,50)
 #                                        warmup (seconds of load before measuring, 90 by default)
 #
 # Record what it prints in benchmarks/RESULTS.md with the date, the commit and what else ran on the machine.
