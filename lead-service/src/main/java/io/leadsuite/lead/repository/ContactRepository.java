@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.FlushModeType;
 
 import io.leadsuite.kit.sql.SessionSql;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -54,7 +55,9 @@ public class ContactRepository {
                 + "updated_at = excluded.updated_at where contact_country.updated_at <= excluded.updated_at")
                 .setParameter(1, contact)
                 .setParameter(2, country == null ? null : country.toUpperCase(Locale.ROOT))
-                .setParameter(3, at).setParameter(4, marketingConsent).executeUpdate()).replaceWithVoid();
+                .setParameter(3, at).setParameter(4, marketingConsent)
+                // reads and writes tables no entity maps: the session is not flushed (dirty-checked) first
+                .setFlushMode(FlushModeType.COMMIT).executeUpdate()).replaceWithVoid();
     }
 
     /** The contact was erased at {@code at}: its tombstone, and nothing kept about it. */

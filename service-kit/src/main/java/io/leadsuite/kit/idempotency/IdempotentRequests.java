@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.FlushModeType;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -167,6 +168,9 @@ public class IdempotentRequests {
                         .setParameter(5, body)
                         .setParameter(6, (int) RETENTION.toHours())
                         .setParameter(7, answer.location() == null ? null : answer.location().toString())
+                        // the key's own table: nothing pending in the session changes what this writes, so the
+                        // session is not flushed (dirty-checked) first; its changes are written at commit as ever
+                        .setFlushMode(FlushModeType.COMMIT)
                         .executeUpdate())
                 .invoke(written -> {
                     if (written == 0) {
