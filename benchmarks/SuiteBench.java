@@ -59,6 +59,7 @@ public class SuiteBench {
     final String gateway;
     final String token;
     final String run = Long.toString(System.currentTimeMillis(), 36);
+    static final AtomicInteger LATENCY_PHASES = new AtomicInteger();
     /** The contact of each captured lead: an interaction names both (scoring-service needs a contact or e-mail). */
     final Map<String, String> contactOf = new ConcurrentHashMap<>();
 
@@ -387,6 +388,8 @@ public class SuiteBench {
             }
         });
         observer.start();
+        // ids of their own in every latency phase (an id seen before counts once, and would never move a score)
+        String phase = "l-" + run + "-" + LATENCY_PHASES.incrementAndGet();
         // one request every `size` interactions' worth of the rate
         long periodNanos = 1_000_000_000L * size / rate;
         long start = System.nanoTime();
@@ -401,7 +404,7 @@ public class SuiteBench {
             StringBuilder body = new StringBuilder("[");
             for (int n = first; n < Math.min(first + size, samples); n++) {
                 String lead = leads.get(n % Math.min(leads.size(), samples));
-                body.append(n == first ? "" : ",").append(interaction("l-" + run + "-" + size + "-" + n, lead));
+                body.append(n == first ? "" : ",").append(interaction(phase + "-" + n, lead));
                 request.add(new Pending(n, lead, current.merge(lead, 10, Integer::sum), 0));
             }
             String json = body.append(']').toString();
