@@ -1,6 +1,8 @@
 package io.leadsuite.lead.repository;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,6 +40,15 @@ public class FlowRepository {
     public Uni<Integer> latestVersion(String id) {
         return SessionSql.column(Integer.class, "select max(version) from flow where id = $1", id)
                 .map(versions -> versions.get(0));
+    }
+
+    /** The number of every flow's newest version, by flow id. */
+    public Uni<Map<String, Integer>> latestVersions() {
+        return SessionSql.select("select id, max(version) from flow group by id").map(rows -> {
+            Map<String, Integer> versions = new HashMap<>();
+            rows.forEach(row -> versions.put((String) row[0], ((Number) row[1]).intValue()));
+            return versions;
+        });
     }
 
     /** Whether a flow with this id exists (in any version). */

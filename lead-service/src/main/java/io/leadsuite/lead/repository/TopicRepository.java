@@ -32,6 +32,18 @@ public class TopicRepository {
                 .map(found -> found.stream().findFirst());
     }
 
+    /** A topic's id with what a look-up compares: its lower-cased name and the slugs of its id and name. */
+    public record TopicKeys(String id, String lowerName, String idSlug, String nameSlug) {
+    }
+
+    /** Every topic's look-up keys, computed here as {@link #find} computes them. */
+    public Uni<List<TopicKeys>> keys() {
+        return SessionSql.select("select id, lower(name), " + SLUG_SQL.formatted("id") + ", "
+                + SLUG_SQL.formatted("name") + " from topic")
+                .map(rows -> rows.stream().map(row -> new TopicKeys((String) row[0], (String) row[1], (String) row[2],
+                        (String) row[3])).toList());
+    }
+
     /** Adds the topic unless its id is taken. */
     public Uni<Void> register(String id, String name) {
         return Panache.getSession().chain(s -> s.createNativeQuery("insert into topic (id, name) values (?1, ?2) "

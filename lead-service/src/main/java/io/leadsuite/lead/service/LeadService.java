@@ -131,7 +131,7 @@ public class LeadService {
                                 return events.captured(existing, capture, actor)
                                         .replaceWith(new RecordedCapture(existing, false));
                             }
-                            return flows.latest(defaultFlow).chain(flow -> {
+                            return flows.forNewLead(defaultFlow).chain(flow -> {
                                 Lead lead = Lead.open(command.contactId(), topic, command.source(), command.sourceRef(), flow,
                                         now);
                                 lead.campaignId = campaignId;
@@ -230,7 +230,7 @@ public class LeadService {
      */
     public Uni<Lead> create(NewLead command, String actor) {
         Instant now = Instant.now();
-        return Panache.withTransaction(() -> flows.latest(command.flow() == null ? defaultFlow : command.flow())
+        return Panache.withTransaction(() -> flows.forNewLead(command.flow() == null ? defaultFlow : command.flow())
                 .onFailure(NotFound.class).transform(e -> InvalidValues.of("Unknown flow " + command.flow(), "flow",
                         "no such flow"))
                 .chain(flow -> topics.resolve(command.topic(), "topic")

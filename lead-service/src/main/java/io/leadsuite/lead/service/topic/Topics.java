@@ -1,5 +1,6 @@
 package io.leadsuite.lead.service.topic;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -8,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.leadsuite.kit.cache.RecentCopy;
 import io.leadsuite.kit.domain.InvalidValues;
 import io.leadsuite.kit.domain.Violation;
 import io.leadsuite.lead.domain.TopicSlug;
@@ -34,7 +36,11 @@ public class Topics {
 
     public static final Pattern ID = Pattern.compile("^[a-z0-9]+(-[a-z0-9]+)*$");
 
+    /** How long a topic another replica adds or renames may take to count here (this replica's own count at once). */
+    static final Duration KNOWN_MAX_AGE = Duration.ofSeconds(1);
+
     private final Unknown unknown;
+    private final RecentCopy<TopicIndex> known = new RecentCopy<>(KNOWN_MAX_AGE);
     private final TopicRepository repository;
 
     public Topics(@ConfigProperty(name = "leadsuite.topics.unknown", defaultValue = "REGISTER") Unknown unknown,
@@ -54,17 +60,23 @@ public class Topics {
     public Uni<String> resolve(String topic, String field) {
         String lower = topic.strip().toLowerCase(Locale.ROOT);
         String slug = TopicSlug.of(topic);
-        return repository.find(lower, slug).chain(found -> {
-            if (found.isPresent()) {
-                return Uni.createFrom().item(found.get());
-            }
-            if (unknown == Unknown.REFUSE) {
-                return Uni.createFrom().failure(new InvalidValues("Unknown topic '" + topic.strip() + "'",
-                        List.of(new Violation(field, "not in the list of topics (GET /topics); an admin adds it with "
-                                + "PUT /topics/" + (slug.isEmpty() ? "<id>" : slug)))));
-            }
-            return repository.register(lower, topic.strip()).replaceWith(lower);
-        });
+        // the list from a recent copy (one statement a second, not one a capture); a topic not in it is looked up in
+        // the table, where another replica's new topic already is
+        return known.get(() -> repository.keys().map(TopicIndex::new))
+                .map(index -> index.find(lower, slug))
+                .chain(inCopy -> inCopy.isPresent() ? Uni.createFrom().item(inCopy)
+                        : repository.find(lower, slug))
+                .chain(found -> {
+                    if (found.isPresent()) {
+                        return Uni.createFrom().item(found.get());
+                    }
+                    if (unknown == Unknown.REFUSE) {
+                        return Uni.createFrom().failure(new InvalidValues("Unknown topic '" + topic.strip() + "'",
+                                List.of(new Violation(field, "not in the list of topics (GET /topics); an admin adds it with "
+                                        + "PUT /topics/" + (slug.isEmpty() ? "<id>" : slug)))));
+                    }
+                    return repository.register(lower, topic.strip()).invoke(known::invalidate).replaceWith(lower);
+                });
     }
 
     @WithSession
@@ -78,6 +90,6 @@ public class Topics {
             throw new InvalidValues("Not a topic id: '" + id + "'", List.of(new Violation("id",
                     "lower-case letters and digits in words joined by single dashes, e.g. solar-panels")));
         }
-        return Panache.withTransaction(() -> repository.put(id, name.strip()));
+        return Panache.withTransaction(() -> repository.put(id, name.strip())).invoke(known::invalidate);
     }
 }
