@@ -15,7 +15,6 @@ import java.util.UUID;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.FlushModeType;
 
 import org.hibernate.LockMode;
 
@@ -212,12 +211,10 @@ public class ContactRepository {
     /** Stores an open confirmation: the token's hash only. Does not flush the session first. */
     public Uni<Void> addConfirmation(String tokenHash, UUID contactId, String source, Instant createdAt,
             Instant expiresAt) {
-        return Panache.getSession().chain(s -> s.createNativeQuery("insert into consent_confirmation (token_hash, "
+        return SessionSql.executeWithoutFlush(s -> s.createNativeQuery("insert into consent_confirmation (token_hash, "
                 + "contact_id, source, created_at, expires_at) values (?1, ?2, ?3, ?4, ?5)")
-                .setFlushMode(FlushModeType.COMMIT)
                 .setParameter(1, tokenHash).setParameter(2, contactId).setParameter(3, source)
-                .setParameter(4, createdAt).setParameter(5, expiresAt)
-                .executeUpdate()).replaceWithVoid();
+                .setParameter(4, createdAt).setParameter(5, expiresAt)).replaceWithVoid();
     }
 
     /** A confirmation as it was stored, taken out by its token. */

@@ -5,7 +5,6 @@ import java.util.Locale;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.FlushModeType;
 
 import io.leadsuite.kit.sql.SessionSql;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -48,16 +47,15 @@ public class ContactRepository {
      * for an erased contact (a late or redelivered report brings nothing back).
      */
     public Uni<Void> reported(UUID contact, String country, boolean marketingConsent, Instant at) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("insert into contact_country "
+        // reads and writes tables no entity maps: the session is not flushed (dirty-checked) first
+        return SessionSql.executeWithoutFlush(session -> session.createNativeQuery("insert into contact_country "
                 + "(contact_id, country, marketing_consent, updated_at) select ?1, ?2, ?4, ?3 where not exists "
                 + "(select 1 from erased_contact where contact_id = ?1) on conflict (contact_id) do update set "
                 + "country = excluded.country, marketing_consent = excluded.marketing_consent, "
                 + "updated_at = excluded.updated_at where contact_country.updated_at <= excluded.updated_at")
                 .setParameter(1, contact)
                 .setParameter(2, country == null ? null : country.toUpperCase(Locale.ROOT))
-                .setParameter(3, at).setParameter(4, marketingConsent)
-                // reads and writes tables no entity maps: the session is not flushed (dirty-checked) first
-                .setFlushMode(FlushModeType.COMMIT).executeUpdate()).replaceWithVoid();
+                .setParameter(3, at).setParameter(4, marketingConsent)).replaceWithVoid();
     }
 
     /** The contact was erased at {@code at}: its tombstone, and nothing kept about it. */

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.FlushModeType;
 
+import io.leadsuite.kit.sql.SessionSql;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -42,12 +42,11 @@ public class NurtureRepository {
      * reported it); answers whether it is new (false for a repeated occurrence or without consent).
      */
     public Uni<Boolean> emitted(UUID triggerId, UUID leadId, UUID contactId, String occurrence, Instant at) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("insert into nurture_emission "
+        return SessionSql.executeWithoutFlush(session -> session.createNativeQuery("insert into nurture_emission "
                 + "(trigger_id, lead_id, occurrence, emitted_at) select ?1, ?2, ?3, ?4 where exists (select 1 from "
                 + "contact_country c where c.contact_id = ?5 and c.marketing_consent) on conflict do nothing")
                 .setParameter(1, triggerId).setParameter(2, leadId).setParameter(3, occurrence).setParameter(4, at)
-                .setParameter(5, contactId)
-                .setFlushMode(FlushModeType.COMMIT).executeUpdate())
+                .setParameter(5, contactId))
                 .map(inserted -> inserted > 0);
     }
 

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.FlushModeType;
 
+import io.leadsuite.kit.sql.SessionSql;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -47,22 +47,20 @@ public class StageSlaRepository {
      * earlier stay (never a later one).
      */
     public Uni<Void> entered(UUID leadId, String stage, int hours, Instant at) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("insert into lead_stage_sla (lead_id, "
+        return SessionSql.executeWithoutFlush(session -> session.createNativeQuery("insert into lead_stage_sla (lead_id, "
                 + "stage, sla_hours, entered_at, due_at) values (?1, ?2, ?3, ?4, ?5) on conflict (lead_id) do update set "
                 + "stage = excluded.stage, sla_hours = excluded.sla_hours, entered_at = excluded.entered_at, "
                 + "due_at = excluded.due_at, breached_at = null where lead_stage_sla.entered_at <= excluded.entered_at")
                 .setParameter(1, leadId).setParameter(2, stage).setParameter(3, hours).setParameter(4, at)
-                .setParameter(5, at.plus(Duration.ofHours(hours)))
-                .setFlushMode(FlushModeType.COMMIT).executeUpdate())
+                .setParameter(5, at.plus(Duration.ofHours(hours))))
                 .replaceWithVoid();
     }
 
     /** The lead entered a stage without an SLA at {@code at}: the deadline of an earlier stay goes. */
     public Uni<Void> cleared(UUID leadId, Instant at) {
-        return Panache.getSession().chain(session -> session
+        return SessionSql.executeWithoutFlush(session -> session
                 .createNativeQuery("delete from lead_stage_sla where lead_id = ?1 and entered_at <= ?2")
-                .setParameter(1, leadId).setParameter(2, at)
-                .setFlushMode(FlushModeType.COMMIT).executeUpdate())
+                .setParameter(1, leadId).setParameter(2, at))
                 .replaceWithVoid();
     }
 

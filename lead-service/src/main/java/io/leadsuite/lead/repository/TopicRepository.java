@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.FlushModeType;
 
 import io.leadsuite.kit.sql.SessionSql;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -46,9 +45,8 @@ public class TopicRepository {
 
     /** Adds the topic unless its id is taken. */
     public Uni<Void> register(String id, String name) {
-        return Panache.getSession().chain(s -> s.createNativeQuery("insert into topic (id, name) values (?1, ?2) "
-                + "on conflict (id) do nothing").setParameter(1, id).setParameter(2, name)
-                .setFlushMode(FlushModeType.COMMIT).executeUpdate())
+        return SessionSql.executeWithoutFlush(s -> s.createNativeQuery("insert into topic (id, name) values (?1, ?2) "
+                + "on conflict (id) do nothing").setParameter(1, id).setParameter(2, name))
                 .replaceWithVoid();
     }
 

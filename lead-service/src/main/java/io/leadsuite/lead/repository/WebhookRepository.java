@@ -3,8 +3,8 @@ package io.leadsuite.lead.repository;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.FlushModeType;
 
+import io.leadsuite.kit.sql.SessionSql;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -30,7 +30,9 @@ public class WebhookRepository {
      * waits (it is not claimed) until the worker, having delivered that one, lets it go.
      */
     public Uni<Void> fanOut(UUID eventId, String eventType, UUID leadId, long sequence, String payload) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(
+        // the deliveries this reads are written by statement too (here and by the worker, in its own transactions):
+        // nothing the session holds changes what this writes, so the session is not flushed first
+        return SessionSql.executeWithoutFlush(session -> session.createNativeQuery(
                 "insert into webhook_delivery (subscription_id, event_id, event_type, lead_id, sequence, payload, "
                         + "state, waiting, next_attempt_at, created_at) "
                         + "select s.id, ?1, ?2, ?3, ?4, ?5, 'PENDING', exists (select 1 from webhook_delivery e "
@@ -42,10 +44,7 @@ public class WebhookRepository {
                 .setParameter(2, eventType)
                 .setParameter(3, leadId)
                 .setParameter(4, sequence)
-                .setParameter(5, payload)
-                // touches no entity's table: no need to flush the session first
-                .setFlushMode(FlushModeType.COMMIT)
-                .executeUpdate())
+                .setParameter(5, payload))
                 .replaceWithVoid();
     }
 }

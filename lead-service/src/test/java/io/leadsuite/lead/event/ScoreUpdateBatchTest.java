@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.hibernate.FlushMode;
 import org.junit.jupiter.api.Test;
 
 import io.leadsuite.contracts.Envelope;
@@ -16,6 +17,7 @@ import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.ScoreChanged;
 import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.kit.testing.TestTokens;
+import io.leadsuite.lead.domain.Lead;
 import io.leadsuite.lead.rest.FakeContactService;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -28,7 +30,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * A batch of score updates is applied in order, message by message, and each lead it changes is written once, at the
- * end of the batch (the rows a transaction updated so far: PostgreSQL's {@code pg_stat_xact_user_tables}).
+ * end of the batch (the rows a transaction updated so far: PostgreSQL's {@code pg_stat_xact_user_tables}); the
+ * statements each message runs beside its entities (outbox, webhook fan-out, SLA) run without flushing the session.
  */
 @QuarkusTest
 @QuarkusTestResource(FakeContactService.class)
@@ -77,5 +80,30 @@ class ScoreUpdateBatchTest {
                 .jsonPath();
         assertEquals(60, after.getInt("scores.find { it.modelId == '" + MODEL + "' }.score"));
         assertEquals(true, after.getBoolean("salesReady"));
+    }
+
+    @Test
+    void aStatementThatNeedsNoFlushRunsInTheTransactionAndLeavesTheSessionsChangesForTheCommit() throws Throwable {
+        UUID lead = UUID.fromString(given().auth().oauth2(MARKETING).contentType(ContentType.JSON)
+                .body("{\"email\": \"flush." + UUID.randomUUID() + "@example.com\", \"topic\": \"solar-panels\", "
+                        + "\"source\": \"MARKETING_FORM\"}")
+                .post("/captures").then().statusCode(201).extract().jsonPath().getString("leadId"));
+
+        // the lead changed in the session, then a statement through the kit: it runs at once in the transaction, only
+        // its own row is written, the session's flush mode is back afterwards and its change is written at commit
+        Object[] seen = VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(
+                () -> Lead.<Lead> findById(lead).invoke(found -> found.need = "flush test")
+                        .chain(this::leadRowsUpdated)
+                        .chain(before -> SessionSql.executeWithoutFlush(s -> s.createNativeQuery(
+                                "update lead set team = 'statement' where id = ?1").setParameter(1, lead))
+                                .chain(changed -> leadRowsUpdated().chain(after -> Panache.getSession()
+                                        .map(s -> new Object[] { changed, after - before, s.getFlushMode() }))))));
+        assertEquals(1, seen[0], "the statement ran");
+        assertEquals(1L, seen[1], "only the statement's own row was written, not the session's change first");
+        assertEquals(FlushMode.AUTO, seen[2], "the session's flush mode is back");
+
+        JsonPath after = given().auth().oauth2(MARKETING).get("/leads/" + lead).then().statusCode(200).extract()
+                .jsonPath();
+        assertEquals("flush test", after.getString("qualification.need"), "the session's change is written at commit");
     }
 }

@@ -12,7 +12,6 @@ import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.FlushModeType;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -155,23 +154,21 @@ public class IdempotentRequests {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Answer cannot be stored", e);
         }
-        return Panache.getSession()
-                .chain(session -> session.createNativeQuery("insert into idempotent_request (operation, key, "
-                        + "request_hash, status, body, location) values (?1, ?2, ?3, ?4, ?5, cast(?7 as text)) on conflict (operation, key) "
-                        + "do update set request_hash = excluded.request_hash, status = excluded.status, "
-                        + "body = excluded.body, location = excluded.location, created_at = now() "
-                        + "where idempotent_request.created_at <= now() - make_interval(hours => ?6)")
-                        .setParameter(1, request.operation())
-                        .setParameter(2, request.key())
-                        .setParameter(3, request.hash())
-                        .setParameter(4, answer.status())
-                        .setParameter(5, body)
-                        .setParameter(6, (int) RETENTION.toHours())
-                        .setParameter(7, answer.location() == null ? null : answer.location().toString())
-                        // the key's own table: nothing pending in the session changes what this writes, so the
-                        // session is not flushed (dirty-checked) first; its changes are written at commit as ever
-                        .setFlushMode(FlushModeType.COMMIT)
-                        .executeUpdate())
+        // the key's own table: nothing pending in the session changes what this writes, so the session is not flushed
+        // (dirty-checked) first; its changes are written at commit as ever
+        return SessionSql.executeWithoutFlush(session -> session.createNativeQuery("insert into idempotent_request "
+                + "(operation, key, "
+                + "request_hash, status, body, location) values (?1, ?2, ?3, ?4, ?5, cast(?7 as text)) on conflict (operation, key) "
+                + "do update set request_hash = excluded.request_hash, status = excluded.status, "
+                + "body = excluded.body, location = excluded.location, created_at = now() "
+                + "where idempotent_request.created_at <= now() - make_interval(hours => ?6)")
+                .setParameter(1, request.operation())
+                .setParameter(2, request.key())
+                .setParameter(3, request.hash())
+                .setParameter(4, answer.status())
+                .setParameter(5, body)
+                .setParameter(6, (int) RETENTION.toHours())
+                .setParameter(7, answer.location() == null ? null : answer.location().toString()))
                 .invoke(written -> {
                     if (written == 0) {
                         throw new KeyTakenException();

@@ -8,12 +8,11 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.FlushModeType;
 
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.kit.event.EventCodec;
+import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.kit.tracing.MessageTraces;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -52,16 +51,16 @@ public class Outbox {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return Panache.getSession().chain(session -> {
+        // the outbox's own table: nothing the session holds changes what this writes, so it is not flushed first
+        return SessionSql.executeWithoutFlush(session -> {
             var query = session.createNativeQuery(INSERT);
-            query.setFlushMode(FlushModeType.COMMIT);
             query.setParameter(1, events.stream().map(Envelope::id).toArray(UUID[]::new));
             query.setParameter(2, events.stream().map(Envelope::type).toArray(String[]::new));
             query.setParameter(3, events.stream().map(Envelope::subject).toArray(UUID[]::new));
             query.setParameter(4, events.stream().map(Envelope::sequence).toArray(Long[]::new));
             query.setParameter(5, events.stream().map(codec::encode).toArray(String[]::new));
             query.setParameter(6, traceparents(events));
-            return query.executeUpdate();
+            return query;
         }).replaceWithVoid();
     }
 

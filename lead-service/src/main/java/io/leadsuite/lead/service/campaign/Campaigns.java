@@ -18,6 +18,7 @@ import io.leadsuite.kit.domain.NotFound;
 import io.leadsuite.kit.domain.StaleVersion;
 import io.leadsuite.kit.domain.StateConflict;
 import io.leadsuite.kit.domain.Violation;
+import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.lead.repository.RowValues;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -139,12 +140,11 @@ public class Campaigns {
 
     /** Adds a campaign of only this name (another transaction may add it at the same time); its id. */
     private static Uni<UUID> register(String name) {
-        return Panache.getSession().chain(s -> s.createNativeQuery("insert into campaign (id, name) values (?1, ?2) "
-                + "on conflict (lower(name)) do nothing").setParameter(1, UUID.randomUUID())
-                .setParameter(2, name).setFlushMode(FlushModeType.COMMIT).executeUpdate()
-                .chain(() -> s.createNativeQuery("select id from campaign where lower(name) = lower(?1)",
-                        UUID.class).setParameter(1, name).setFlushMode(FlushModeType.COMMIT)
-                        .getSingleResult()));
+        return SessionSql.executeWithoutFlush(s -> s.createNativeQuery("insert into campaign (id, name) values (?1, ?2) "
+                + "on conflict (lower(name)) do nothing").setParameter(1, UUID.randomUUID()).setParameter(2, name))
+                .chain(() -> Panache.getSession().chain(s -> s.createNativeQuery(
+                        "select id from campaign where lower(name) = lower(?1)", UUID.class).setParameter(1, name)
+                        .setFlushMode(FlushModeType.COMMIT).getSingleResult()));
     }
 
     /** Records that the campaign touched the lead, in the caller's transaction; an interaction touches once. */
