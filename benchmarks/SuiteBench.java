@@ -92,6 +92,12 @@ public class SuiteBench {
             throw new IllegalArgumentException("token=... or TOKEN is required (a token with the marketing role)");
         }
         SuiteBench bench = new SuiteBench(a.getOrDefault("gateway", "http://localhost:8080"), token);
+        // checked before the run, not after a quarter of an hour of it: every freshness request size is at least 1
+        List<Integer> freshSizes = java.util.Arrays.stream(a.getOrDefault("fresh-batch", "1").split(","))
+                .map(String::trim).map(Integer::parseInt).toList();
+        if (freshSizes.stream().anyMatch(size -> size < 1)) {
+            throw new IllegalArgumentException("fresh-batch: each request size must be at least 1, got " + freshSizes);
+        }
         int concurrency = Integer.parseInt(a.getOrDefault("concurrency", "8"));
         double pgbench1 = Double.parseDouble(a.getOrDefault("pgbench1", "0"));
         bench.warmUp(Integer.parseInt(a.getOrDefault("warmup", "90")), concurrency, Integer.parseInt(a.getOrDefault(
@@ -132,8 +138,8 @@ public class SuiteBench {
         Work.settled();
         int samples = Math.max(Integer.parseInt(a.getOrDefault("samples", "600")), freshnessRate * 20);
         List<String> rest = leads.subList(scored.size(), leads.size());
-        for (String size : a.getOrDefault("fresh-batch", "1").split(",")) {
-            bench.scoreLatency(rest, freshnessRate, Math.min(samples, rest.size() * 20), Integer.parseInt(size.trim()));
+        for (int size : freshSizes) {
+            bench.scoreLatency(rest, freshnessRate, Math.min(samples, rest.size() * 20), size);
             Work.settled();
         }
         // the run is only worth its figures if nothing was left behind or counted wrong
