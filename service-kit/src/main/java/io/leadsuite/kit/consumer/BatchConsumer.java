@@ -40,8 +40,10 @@ import io.vertx.core.json.JsonObject;
  * costs a transaction of its own (its BEGIN, inbox insert and COMMIT) and the consumer runs at the speed of one
  * round trip chain per message. Why not Mutiny's {@code group().intoLists().of(size, duration)}: it requests from the
  * connector without bound and fails when its downstream is busy, so a backlog would move from the broker into the heap.
- * Here the demand is explicit: at most {@code maxBatch} messages are requested and not yet acknowledged. While a batch
- * is applied, the next one gathers; an idle consumer waits {@code maxWait} after a first message for company.
+ * Here the demand is explicit: at most {@code maxBatch} messages are requested and not yet acknowledged (the
+ * connector's own prefetch below this, about 1,250 messages, is described at {@link ConsumerConfig#maxBatch()}).
+ * While a batch is applied, the next one gathers; an idle consumer waits {@code maxWait} after a first message for
+ * company.
  * <p>
  * Order: one batch at a time, its messages in arrival order, so the broker's order (per subject, with message
  * groups) is the order of application. A batch that fails is rolled back and applied again one message per

@@ -157,10 +157,9 @@ public class IdempotentRequests {
         // the key's own table: nothing pending in the session changes what this writes, so the session is not flushed
         // (dirty-checked) first; its changes are written at commit as ever
         return SessionSql.executeWithoutFlush(session -> session.createNativeQuery("insert into idempotent_request "
-                + "(operation, key, "
-                + "request_hash, status, body, location) values (?1, ?2, ?3, ?4, ?5, cast(?7 as text)) on conflict (operation, key) "
-                + "do update set request_hash = excluded.request_hash, status = excluded.status, "
-                + "body = excluded.body, location = excluded.location, created_at = now() "
+                + "(operation, key, request_hash, status, body, location) values (?1, ?2, ?3, ?4, ?5, cast(?7 as text)) "
+                + "on conflict (operation, key) do update set request_hash = excluded.request_hash, "
+                + "status = excluded.status, body = excluded.body, location = excluded.location, created_at = now() "
                 + "where idempotent_request.created_at <= now() - make_interval(hours => ?6)")
                 .setParameter(1, request.operation())
                 .setParameter(2, request.key())
