@@ -70,7 +70,7 @@ public class ContactChangesService {
             return Uni.createFrom().voidItem();
         }
         Instant now = Instant.now();
-        return Lead.<Lead> find("contactId in ?1", Sort.by("createdAt").and("id"), List.of(survivor, duplicate))
+        return Lead.<Lead> find("contactId in (?1, ?2)", Sort.by("createdAt").and("id"), survivor, duplicate)
                 .withLock(LockModeType.PESSIMISTIC_WRITE).list()
                 .chain(leads -> {
                     List<Lead> moving = leads.stream().filter(l -> l.contactId.equals(duplicate)).toList();

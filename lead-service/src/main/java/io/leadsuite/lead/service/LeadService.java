@@ -48,7 +48,11 @@ import io.smallrye.mutiny.Uni;
 public class LeadService {
 
     private static final Logger LOG = Logger.getLogger(LeadService.class);
-    private static final List<LeadStatus> OPEN_STATUSES = List.of(LeadStatus.OPEN, LeadStatus.ACCEPTED);
+    /**
+     * The contact's open lead on a topic. The open statuses are two parameters, not one list: a query with a list
+     * parameter is translated again at every execution (kit's {@code HqlIn}), and this one runs for every capture.
+     */
+    private static final String OPEN_ON_TOPIC = "contactId = ?1 and topic = ?2 and status in (?3, ?4)";
 
     private final FlowCatalog flows;
     private final LeadEvents events;
@@ -121,8 +125,8 @@ public class LeadService {
                                 + "capture again to record it for a new contact");
                     }
                 })
-                .chain(() -> Lead.<Lead> find("contactId = ?1 and topic = ?2 and status in ?3", command.contactId(),
-                        topic, OPEN_STATUSES)
+                .chain(() -> Lead.<Lead> find(OPEN_ON_TOPIC, command.contactId(), topic, LeadStatus.OPEN,
+                        LeadStatus.ACCEPTED)
                         .withLock(LockModeType.PESSIMISTIC_WRITE)
                         .firstResult()
                         .chain(existing -> {
@@ -240,8 +244,8 @@ public class LeadService {
     }
 
     private Uni<Lead> open(NewLead command, String topic, Flow flow, Instant now, String actor) {
-        return Lead.<Lead> find("contactId = ?1 and topic = ?2 and status in ?3", command.contactId(), topic,
-                OPEN_STATUSES).firstResult().chain(existing -> {
+        return Lead.<Lead> find(OPEN_ON_TOPIC, command.contactId(), topic, LeadStatus.OPEN,
+                LeadStatus.ACCEPTED).firstResult().chain(existing -> {
                     if (existing != null) {
                         throw new StateConflict("The contact already has an open lead on " + topic)
                                 .with("existingId", existing.id);

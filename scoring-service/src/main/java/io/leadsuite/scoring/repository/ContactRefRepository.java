@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.leadsuite.kit.sql.HqlIn;
 import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.scoring.domain.ContactRef;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -37,7 +38,7 @@ public class ContactRefRepository {
 
     /** The contacts with these normalised e-mails, oldest first (a later one wins when an e-mail repeats). */
     public Uni<List<ContactRef>> withEmails(Collection<String> emails) {
-        return ContactRef.list("email in ?1 order by createdAt", emails);
+        return ContactRef.list("email " + HqlIn.in(1, emails) + " order by createdAt", HqlIn.values(emails));
     }
 
     /**

@@ -18,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.hibernate.reactive.mutiny.Mutiny;
 
+import io.leadsuite.kit.sql.HqlIn;
 import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.scoring.domain.CompiledModel;
 import io.leadsuite.scoring.domain.ContactRef;
@@ -91,7 +92,7 @@ public class TrackedLeadRepository {
         Stored stored = new Stored(new HashMap<>(), new HashMap<>(), new HashMap<>());
         Map<UUID, Map<UUID, List<RuleHit>>> live = new HashMap<>();
         Map<UUID, Map<UUID, List<StoredHits.Tally>>> counted = new HashMap<>();
-        return LeadScore.<LeadScore> list("leadId in ?1", ids)
+        return LeadScore.<LeadScore> list("leadId " + HqlIn.in(1, ids), HqlIn.values(ids))
                 .invoke(list -> list.forEach(r -> stored.rows().computeIfAbsent(r.leadId, k -> new ArrayList<>())
                         .add(r)))
                 // the hits as values, not entities (every entity in the session is visited by each flush of the unit
@@ -311,9 +312,9 @@ public class TrackedLeadRepository {
 
     /** Which of these leads are tracked and open. */
     public Uni<List<UUID>> openAmong(Collection<UUID> leadIds) {
-        return Panache.getSession().chain(session -> session.createSelectionQuery(
-                "select t.leadId from TrackedLead t where t.leadId in ?1 and t.open = true", UUID.class)
-                .setParameter(1, leadIds).getResultList());
+        return Panache.getSession().map(session -> session.createSelectionQuery(
+                "select t.leadId from TrackedLead t where t.leadId " + HqlIn.in(1, leadIds) + " and t.open = true",
+                UUID.class)).chain(query -> HqlIn.bind(query, 1, leadIds).getResultList());
     }
 
     /** An open lead of a contact, with the topic that decides which interactions count for it. */
@@ -322,9 +323,11 @@ public class TrackedLeadRepository {
 
     /** The open leads of these contacts. */
     public Uni<List<OpenLead>> openLeadsOfContacts(Collection<UUID> contactIds) {
-        return Panache.getSession().chain(session -> session.createSelectionQuery(
-                "select t.leadId, t.contactId, t.topic from TrackedLead t where t.contactId in ?1 and t.open = true",
-                Object[].class).setParameter(1, contactIds).getResultList())
+        return Panache.getSession().map(session -> session.createSelectionQuery(
+                "select t.leadId, t.contactId, t.topic from TrackedLead t where t.contactId " + HqlIn.in(1, contactIds)
+                        + " and t.open = true",
+                Object[].class))
+                .chain(query -> HqlIn.bind(query, 1, contactIds).getResultList())
                 .map(rows -> rows.stream().map(row -> new OpenLead((UUID) row[0], (UUID) row[1], (String) row[2]))
                         .toList());
     }

@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.LeadSlaBreached;
 import io.leadsuite.kit.poller.Pollers;
+import io.leadsuite.kit.sql.HqlIn;
 import io.leadsuite.lead.config.SlaConfig;
 import io.leadsuite.lead.domain.Cause;
 import io.leadsuite.lead.domain.Lead;
@@ -94,7 +95,7 @@ public class SlaService {
             taken.forEach(breach -> due.put(breach.leadId(), breach));
             Instant now = Instant.now();
             return slas.flagBreached(due.keySet(), now)
-                    .chain(() -> Lead.<Lead> list("id in ?1", due.keySet()))
+                    .chain(() -> Lead.<Lead> list("id " + HqlIn.in(1, due.keySet()), HqlIn.values(due.keySet())))
                     .chain(leads -> {
                         Uni<Void> chain = Uni.createFrom().voidItem();
                         for (Lead lead : leads) {
