@@ -10,13 +10,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.leadsuite.kit.sql.SessionSql;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The versions of flows ({@code flow}): each (id, version) is written once with its definition as JSON and never
- * changes. In the caller's session or transaction.
+ * changes. In the caller's session or transaction; the built-in flows' install, at start-up, on the Vert.x pool.
  */
 @ApplicationScoped
 public class FlowRepository {
+
+    private final Pool pool;
+
+    public FlowRepository(Pool pool) {
+        this.pool = pool;
+    }
 
     /** The definition of one version of a flow, as JSON. */
     public Uni<Optional<String>> definition(String id, int version) {
@@ -69,5 +77,17 @@ public class FlowRepository {
                 .setParameter(1, id).setParameter(2, version).setParameter(3, definition)
                 .executeUpdate())
                 .replaceWithVoid();
+    }
+
+    /**
+     * Writes a version with its definition unless that version is there; whether it wrote it. For the built-in flows
+     * at start-up: on the Vert.x pool, in a statement of its own.
+     */
+    public Uni<Boolean> installIfAbsent(String id, int version, String definition) {
+        // the pool, not the session: at start-up there is no Vert.x context for a Hibernate Reactive session yet
+        return pool.preparedQuery("insert into flow (id, version, definition) values ($1, $2, $3::text::jsonb) "
+                + "on conflict (id, version) do nothing")
+                .execute(Tuple.of(id, version, definition))
+                .map(rows -> rows.rowCount() == 1);
     }
 }

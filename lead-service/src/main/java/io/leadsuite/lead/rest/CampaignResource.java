@@ -36,6 +36,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.Cancellable;
 
 import io.leadsuite.contracts.Roles;
+import io.leadsuite.lead.repository.CampaignRepository.Campaign;
+import io.leadsuite.lead.repository.CampaignRepository.Results;
 import io.leadsuite.lead.service.campaign.Campaigns;
 import io.smallrye.mutiny.Uni;
 
@@ -70,16 +72,16 @@ public class CampaignResource {
     }
 
     @Schema(name = "CampaignList")
-    public record CampaignList(List<Campaigns.Campaign> items) {
+    public record CampaignList(List<Campaign> items) {
     }
 
     /** A campaign with what it produced. */
     @Schema(name = "CampaignWithResults")
     public record CampaignWithResults(UUID id, String name, String channel, LocalDate startsOn, LocalDate endsOn,
             BigDecimal cost, java.time.Instant createdAt, java.time.Instant updatedAt, long version,
-            Campaigns.Results results) {
+            Results results) {
 
-        static CampaignWithResults of(Campaigns.Campaign c, Campaigns.Results results) {
+        static CampaignWithResults of(Campaign c, Results results) {
             return new CampaignWithResults(c.id(), c.name(), c.channel(), c.startsOn(), c.endsOn(), c.cost(),
                     c.createdAt(), c.updatedAt(), c.version(), results);
         }
@@ -89,7 +91,7 @@ public class CampaignResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
     @Operation(operationId = "createCampaign", summary = "Create a campaign", description = "Captures, lead-import rows and interactions then name it by id or by name (any case).")
-    @APIResponse(responseCode = "201", description = "Created; Location names it, ETag is its version", content = @Content(schema = @Schema(implementation = Campaigns.Campaign.class), examples = @ExampleObject(name = "campaign", value = CAMPAIGN_EXAMPLE)))
+    @APIResponse(responseCode = "201", description = "Created; Location names it, ETag is its version", content = @Content(schema = @Schema(implementation = Campaign.class), examples = @ExampleObject(name = "campaign", value = CAMPAIGN_EXAMPLE)))
     @APIResponse(responseCode = "409", description = "A campaign of that name (any case) exists; `existingId` names it")
     @APIResponse(responseCode = "422", description = "Invalid fields: no name, a negative cost, endsOn before startsOn")
     public Uni<Response> create(@NotNull @Valid CampaignRequest request) {
@@ -133,7 +135,7 @@ public class CampaignResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
     @Operation(operationId = "updateCampaign", summary = "Replace a campaign's name, channel, period and cost")
-    @APIResponse(responseCode = "200", description = "The campaign; ETag is its new version", content = @Content(schema = @Schema(implementation = Campaigns.Campaign.class), examples = @ExampleObject(name = "campaign", value = CAMPAIGN_EXAMPLE)))
+    @APIResponse(responseCode = "200", description = "The campaign; ETag is its new version", content = @Content(schema = @Schema(implementation = Campaign.class), examples = @ExampleObject(name = "campaign", value = CAMPAIGN_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such campaign")
     @APIResponse(responseCode = "409", description = "Another campaign has that name (any case)")
     @APIResponse(responseCode = "422", description = "Invalid fields")
@@ -144,7 +146,7 @@ public class CampaignResource {
                 .map(c -> Response.ok(c).header(HttpHeaders.ETAG, etag(c)).build());
     }
 
-    private static String etag(Campaigns.Campaign campaign) {
+    private static String etag(Campaign campaign) {
         return "\"" + campaign.version() + "\"";
     }
 }

@@ -15,9 +15,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.leadsuite.lead.domain.Flow;
+import io.leadsuite.lead.repository.FlowRepository;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Writes the built-in flows ({@code flows/built-in/*.json}) into the {@code flow} table at start-up. A (flow, version)
@@ -34,16 +33,13 @@ public class BuiltInFlows {
 
     // On the Vert.x pool, blocking (see service's package-info): it runs once at start-up on the main thread, before
     // the first request, where there is no Vert.x context for a Hibernate Reactive session.
-    void install(@Observes StartupEvent event, Pool pool, ObjectMapper mapper) {
+    void install(@Observes StartupEvent event, FlowRepository repository, ObjectMapper mapper) {
         for (String resource : RESOURCES) {
             String json = read(resource);
             Flow flow = parse(mapper, json);
-            int inserted = pool.preparedQuery("insert into flow (id, version, definition) values ($1, $2, $3::text::jsonb) "
-                    + "on conflict (id, version) do nothing")
-                    .execute(Tuple.of(flow.id(), flow.version(), json))
-                    .await().atMost(Duration.ofSeconds(30))
-                    .rowCount();
-            if (inserted == 1) {
+            boolean inserted = repository.installIfAbsent(flow.id(), flow.version(), json)
+                    .await().atMost(Duration.ofSeconds(30));
+            if (inserted) {
                 LOG.infof("Installed built-in flow %s version %d", flow.id(), flow.version());
             }
         }

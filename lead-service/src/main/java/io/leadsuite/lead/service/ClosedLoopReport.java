@@ -15,8 +15,10 @@ import jakarta.inject.Inject;
 
 import io.leadsuite.lead.domain.Flow;
 import io.leadsuite.lead.domain.LeadStatus;
-import io.leadsuite.lead.repository.RowValues;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import io.leadsuite.lead.repository.ReportRepository;
+import io.leadsuite.lead.repository.ReportRepository.CohortGroup;
+import io.leadsuite.lead.repository.ReportRepository.CohortKey;
+import io.leadsuite.lead.repository.ReportRepository.ReasonCount;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 
@@ -45,15 +47,15 @@ public class ClosedLoopReport {
 
     /** What the rows are grouped by. */
     public enum Dimension {
-        SOURCE("l.source"),
-        CAMPAIGN("c.name"),
-        TOPIC("l.topic"),
-        OWNER("l.owner");
+        SOURCE(CohortKey.SOURCE),
+        CAMPAIGN(CohortKey.CAMPAIGN),
+        TOPIC(CohortKey.TOPIC),
+        OWNER(CohortKey.OWNER);
 
-        final String column;
+        final CohortKey key;
 
-        Dimension(String column) {
-            this.column = column;
+        Dimension(CohortKey key) {
+            this.key = key;
         }
 
         /** The dimension a query parameter names (any case), if any. */
@@ -120,96 +122,20 @@ public class ClosedLoopReport {
             List<Reason> rejectionReasons) {
     }
 
-    /** The leads of the period with their key ({@code %s}: the dimension's column); ?1 from, ?2 to. */
-    private static final String COHORT = """
-            with cohort as (
-                select l.id, %s as key, l.created_at, l.closed_at, l.status, l.revenue, l.estimated_revenue
-                from lead l left join campaign c on c.id = l.campaign_id
-                where l.created_at >= ?1 and l.created_at < ?2
-            )
-            """;
-
-    private static final String OPEN = "status in ('OPEN', 'ACCEPTED', 'CONVERTED')";
-
-    /**
-     * ?3 the moves that qualify a lead ({@code flow|from|to}), ?4 the stages that are an opportunity ({@code flow|stage}),
-     * comma-separated, ?5 now.
-     */
-    private static final String ROWS = """
-            , marks as (
-                select h.lead_id,
-                       min(h.at) filter (where h.kind = 'SALES_READY' and h.cause = 'SCORE') as mql_at,
-                       min(h.at) filter (where h.kind = 'ACCEPTED') as sal_at,
-                       min(h.at) filter (where h.kind = 'STAGE_CHANGED' and h.flow_id || '|' || h.from_stage || '|'
-                                                 || h.to_stage = any (string_to_array(?3, ','))) as qualified_at,
-                       min(h.at) filter (where h.kind = 'OPPORTUNITY'
-                                            or h.kind = 'STAGE_CHANGED'
-                                               and h.flow_id || '|' || h.to_stage = any (string_to_array(?4, ',')))
-                           as opportunity_at,
-                       bool_or(h.kind = 'REJECTED') as rejected,
-                       bool_or(h.kind = 'SLA_BREACHED') as breached
-                from lead_history h join cohort k on k.id = h.lead_id
-                group by h.lead_id
-            ), facts as (
-                select k.key, k.created_at, k.status, k.revenue, k.estimated_revenue, m.mql_at, m.sal_at,
-                       least(m.qualified_at, m.opportunity_at) as sql_at, m.opportunity_at,
-                       case when k.status in ('WON', 'LOST') then k.closed_at end as closed_at,
-                       coalesce(m.rejected, false) as rejected, coalesce(m.breached, false) as breached,
-                       extract(epoch from cast(?5 as timestamptz) - k.created_at) as age
-                from cohort k left join marks m on m.lead_id = k.id
-            )
-            select key, count(*), count(mql_at), count(sal_at), count(sql_at), count(opportunity_at),
-                   count(*) filter (where status = 'WON'), count(*) filter (where status = 'LOST'),
-                   coalesce(sum(estimated_revenue) filter (where status in ('ACCEPTED', 'CONVERTED')), 0),
-                   coalesce(sum(revenue) filter (where status = 'WON'), 0),
-                   percentile_cont(0.5) within group (order by extract(epoch from mql_at - created_at)),
-                   percentile_cont(0.5) within group (order by extract(epoch from sal_at - mql_at)),
-                   percentile_cont(0.5) within group (order by extract(epoch from sql_at - sal_at)),
-                   percentile_cont(0.5) within group (order by extract(epoch from opportunity_at - sql_at)),
-                   percentile_cont(0.5) within group (order by extract(epoch from closed_at - opportunity_at)),
-                   count(*) filter (where status = 'DISQUALIFIED'), count(*) filter (where rejected),
-                   count(*) filter (where breached),
-                   count(*) filter (where {open}),
-                   percentile_cont(0.5) within group (order by age) filter (where {open}),
-                   count(*) filter (where {open} and age <= 7 * 86400),
-                   count(*) filter (where {open} and age > 7 * 86400 and age <= 30 * 86400),
-                   count(*) filter (where {open} and age > 30 * 86400 and age <= 90 * 86400),
-                   count(*) filter (where {open} and age > 90 * 86400)
-            from facts
-            group by key
-            order by key nulls last""".replace("{open}", OPEN);
-
-    private static final String DISQUALIFICATIONS = """
-            select k.key, substring(h.reason from '^Closed DISQUALIFIED: (.*)$'), count(*)
-            from lead_history h join cohort k on k.id = h.lead_id
-            where h.kind = 'CLOSED' and h.reason like 'Closed DISQUALIFIED%'
-            group by 1, 2
-            order by 1 nulls last, 3 desc, 2 nulls last""";
-
-    private static final String REJECTIONS = """
-            select k.key, h.reason, count(*)
-            from lead_history h join cohort k on k.id = h.lead_id
-            where h.kind = 'REJECTED'
-            group by 1, 2
-            order by 1 nulls last, 3 desc, 2 nulls last""";
-
     @Inject
     FlowCatalog flows;
+    @Inject
+    ReportRepository reports;
 
     @WithSession
     public Uni<Report> report(Instant from, Instant to, Dimension by) {
-        String cohort = COHORT.formatted(by.column);
-        return flows.latest().chain(all -> Panache.getSession().chain(s -> s
-                .createNativeQuery(cohort + ROWS, Object[].class)
-                .setParameter(1, from).setParameter(2, to).setParameter(3, qualifyingMoves(all))
-                .setParameter(4, opportunityStages(all)).setParameter(5, Instant.now()).getResultList()
-                .chain(rows -> s.createNativeQuery(cohort + DISQUALIFICATIONS, Object[].class)
-                        .setParameter(1, from).setParameter(2, to).getResultList()
-                        .chain(disqualified -> s.createNativeQuery(cohort + REJECTIONS, Object[].class)
-                                .setParameter(1, from).setParameter(2, to).getResultList()
+        return flows.latest().chain(all -> reports.closedLoopGroups(by.key, from, to, qualifyingMoves(all),
+                opportunityStages(all))
+                .chain(groups -> reports.disqualificationReasons(by.key, from, to)
+                        .chain(disqualified -> reports.rejectionReasons(by.key, from, to)
                                 .map(rejected -> new Report(from, to, by.name().toLowerCase(Locale.ROOT),
-                                        rows.stream().map(ClosedLoopReport::row).toList(), reasons(disqualified),
-                                        reasons(rejected)))))));
+                                        groups.stream().map(ClosedLoopReport::row).toList(), reasons(disqualified),
+                                        reasons(rejected))))));
     }
 
     /**
@@ -238,25 +164,19 @@ public class ClosedLoopReport {
                 .map(st -> flow.id() + "|" + st.id())).collect(Collectors.joining(","));
     }
 
-    private static Row row(Object[] r) {
-        long leads = RowValues.count(r[1]);
-        long mql = RowValues.count(r[2]);
-        long sal = RowValues.count(r[3]);
-        long sql = RowValues.count(r[4]);
-        long opportunities = RowValues.count(r[5]);
-        long won = RowValues.count(r[6]);
-        long breached = RowValues.count(r[17]);
-        return new Row((String) r[0], leads, mql, sal, sql, opportunities, won, RowValues.count(r[7]), RowValues.amount(r[8]),
-                RowValues.amount(r[9]), Conversion.of(leads, mql, sal, sql, opportunities, won),
-                new StageDays(Rates.days((Number) r[10]), Rates.days((Number) r[11]), Rates.days((Number) r[12]),
-                        Rates.days((Number) r[13]), Rates.days((Number) r[14])),
-                RowValues.count(r[15]), RowValues.count(r[16]), breached, Rates.rate(breached, leads),
-                new Ageing(RowValues.count(r[18]), Rates.days((Number) r[19]), RowValues.count(r[20]), RowValues.count(r[21]),
-                        RowValues.count(r[22]),
-                        RowValues.count(r[23])));
+    private static Row row(CohortGroup g) {
+        return new Row(g.key(), g.leads(), g.mql(), g.sal(), g.sql(), g.opportunities(), g.won(), g.lost(),
+                g.pipelineRevenue(), g.wonRevenue(),
+                Conversion.of(g.leads(), g.mql(), g.sal(), g.sql(), g.opportunities(), g.won()),
+                new StageDays(Rates.days(g.toMqlSeconds()), Rates.days(g.toSalSeconds()),
+                        Rates.days(g.toSqlSeconds()), Rates.days(g.toOpportunitySeconds()),
+                        Rates.days(g.toClosedSeconds())),
+                g.disqualified(), g.rejected(), g.slaBreached(), Rates.rate(g.slaBreached(), g.leads()),
+                new Ageing(g.open(), Rates.days(g.openMedianAgeSeconds()), g.openUpTo7Days(), g.openUpTo30Days(),
+                        g.openUpTo90Days(), g.openOver90Days()));
     }
 
-    private static List<Reason> reasons(List<Object[]> rows) {
-        return rows.stream().map(r -> new Reason((String) r[0], (String) r[1], RowValues.count(r[2]))).toList();
+    private static List<Reason> reasons(List<ReasonCount> counts) {
+        return counts.stream().map(r -> new Reason(r.key(), r.reason(), r.count())).toList();
     }
 }

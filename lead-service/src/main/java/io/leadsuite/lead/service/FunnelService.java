@@ -10,7 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.leadsuite.lead.domain.Flow;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import io.leadsuite.lead.repository.ReportRepository;
+import io.leadsuite.lead.repository.ReportRepository.StageMoves;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 
@@ -25,6 +26,8 @@ public class FunnelService {
 
     @Inject
     FlowCatalog flows;
+    @Inject
+    ReportRepository reports;
 
     /**
      * @param entered leads that entered the stage in the period (created in it, moved or reopened into it)
@@ -47,47 +50,28 @@ public class FunnelService {
 
     @WithSession
     public Uni<Funnel> funnel(String flowId, Instant from, Instant to) {
-        return flows.latest(flowId).chain(flow -> Panache.getSession().chain(s -> s.createNativeQuery("""
-                select h.to_stage, count(*) from lead_history h
-                where h.flow_id = ?1 and h.kind in ('CREATED', 'STAGE_CHANGED', 'REOPENED', 'FLOW_SWITCHED')
-                  and h.at >= ?2 and h.at < ?3
-                group by h.to_stage""", Object[].class)
-                .setParameter(1, flowId).setParameter(2, from).setParameter(3, to).getResultList()
-                .chain(entered -> s.createNativeQuery("""
-                        select h.from_stage, h.to_stage, count(*),
-                               percentile_cont(0.5) within group (order by h.seconds_in_stage)
-                        from lead_history h
-                        where (h.flow_id = ?1 and h.kind in ('STAGE_CHANGED', 'REOPENED') and h.from_stage <> h.to_stage
-                               or h.from_flow_id = ?1 and h.kind = 'FLOW_SWITCHED')
-                          and h.at >= ?2 and h.at < ?3
-                        group by grouping sets ((h.from_stage, h.to_stage), (h.from_stage))""", Object[].class)
-                        .setParameter(1, flowId).setParameter(2, from).setParameter(3, to).getResultList()
-                        .chain(moves -> s.createNativeQuery(
-                                "select stage, count(*) from lead where flow_id = ?1 group by stage", Object[].class)
-                                .setParameter(1, flowId).getResultList()
-                                .map(current -> build(flow, from, to, entered, moves, current))))));
+        return flows.latest(flowId).chain(flow -> reports.enteredByStage(flowId, from, to)
+                .chain(entered -> reports.movesOutOfStages(flowId, from, to)
+                        .chain(moves -> reports.currentByStage(flowId)
+                                .map(current -> build(flow, from, to, entered, moves, current)))));
     }
 
-    private static Funnel build(Flow flow, Instant from, Instant to, List<Object[]> enteredRows,
-            List<Object[]> moveRows, List<Object[]> currentRows) {
-        Map<String, Long> entered = new HashMap<>();
-        enteredRows.forEach(r -> entered.put((String) r[0], ((Number) r[1]).longValue()));
-        Map<String, Long> current = new HashMap<>();
-        currentRows.forEach(r -> current.put((String) r[0], ((Number) r[1]).longValue()));
+    private static Funnel build(Flow flow, Instant from, Instant to, Map<String, Long> entered,
+            List<StageMoves> moves, Map<String, Long> current) {
         Map<String, Long> left = new HashMap<>();
         Map<String, Double> median = new HashMap<>();
         List<Conversion> conversions = new ArrayList<>();
-        for (Object[] r : moveRows) {
-            String fromStage = (String) r[0];
-            long count = ((Number) r[2]).longValue();
-            if (r[1] == null) {
+        for (StageMoves m : moves) {
+            String fromStage = m.fromStage();
+            long count = m.count();
+            if (m.toStage() == null) {
                 left.put(fromStage, count);
-                if (r[3] != null) {
-                    median.put(fromStage, Rates.hours((Number) r[3]));
+                if (m.medianSecondsInStage() != null) {
+                    median.put(fromStage, Rates.hours(m.medianSecondsInStage()));
                 }
             } else {
                 long base = entered.getOrDefault(fromStage, 0L);
-                conversions.add(new Conversion(fromStage, (String) r[1], count, Rates.rate(count, base)));
+                conversions.add(new Conversion(fromStage, m.toStage(), count, Rates.rate(count, base)));
             }
         }
         List<String> order = flow.stages().stream().map(Flow.Stage::id).toList();

@@ -15,6 +15,10 @@
  * <p>
  * Deliberate exceptions, each named in a comment where it is: the webhook delivery worker records attempts on the
  * Vert.x pool (16 deliveries at once, and a Hibernate Reactive session serves one at a time), and the built-in flows
- * are installed on the pool at start-up (no Vert.x context for a session yet).
+ * are installed on the pool at start-up (no Vert.x context for a session yet); their statements, too, are in
+ * repository ({@code WebhookRepository}, {@code FlowRepository}).
+ * <p>
+ * A service holds no SQL: its native statements are in the repository of their aggregate (the HQL of Panache's
+ * finders aside).
  */
 package io.leadsuite.lead.service;

@@ -2,9 +2,6 @@ package io.leadsuite.lead.service.webhook;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -14,6 +11,8 @@ import org.jboss.logging.Logger;
 import io.leadsuite.kit.poller.Pollers;
 import io.leadsuite.kit.poller.WokenPoller;
 import io.leadsuite.lead.config.WebhookConfig;
+import io.leadsuite.lead.repository.WebhookRepository;
+import io.leadsuite.lead.repository.WebhookRepository.Claimed;
 import io.leadsuite.lead.service.LeadMetrics;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -25,9 +24,6 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Delivers pending webhook deliveries: takes a batch in a short transaction (at most the first pending delivery of
@@ -43,54 +39,12 @@ public class WebhookDeliveryWorker {
     private static final Logger LOG = Logger.getLogger(WebhookDeliveryWorker.class);
     private static final int MAX_ERROR_LENGTH = 500;
 
-    private static final String CLAIM = """
-            update webhook_delivery d
-               set leased_until = now() + make_interval(secs => $2), attempts = d.attempts + 1
-              from webhook_subscription s
-             where s.id = d.subscription_id
-               and d.id in (select c.id from webhook_delivery c
-                             where c.state = 'PENDING' and not c.waiting and c.next_attempt_at <= now()
-                               and (c.leased_until is null or c.leased_until < now())
-                               and not exists (select 1 from webhook_delivery e
-                                                where e.subscription_id = c.subscription_id
-                                                  and e.lead_id = c.lead_id and e.state = 'PENDING'
-                                                  and (e.sequence < c.sequence
-                                                       or (e.sequence = c.sequence and e.id < c.id)))
-                             order by c.next_attempt_at, c.id
-                             limit $1
-                             for update of c skip locked)
-            returning d.id, d.event_id, d.payload, d.attempts, s.url, s.secret, d.subscription_id, d.lead_id
-            """;
-
-    /** The next delivery of the (subscription, lead) after one was delivered stops waiting. */
-    private static final String RELEASE_NEXT = """
-            update webhook_delivery set waiting = false
-             where id = (select n.id from webhook_delivery n
-                          where n.subscription_id = $1 and n.lead_id = $2 and n.state = 'PENDING'
-                          order by n.sequence, n.id limit 1)
-               and waiting
-            """;
-
-    /**
-     * The safety net of {@link #RELEASE_NEXT}: a delivery the fan-out inserted as waiting while the one before it was
-     * being delivered (the release ran before the fan-out committed, so it could not see it) has nothing to wait for.
-     * Such a delivery is at most as old as the longest lead transaction; the net looks back {@link #REPAIR_WINDOW}.
-     */
-    private static final String REPAIR = """
-            update webhook_delivery c set waiting = false
-             where c.state = 'PENDING' and c.waiting and c.created_at > now() - make_interval(secs => $1)
-               and not exists (select 1 from webhook_delivery e
-                                where e.subscription_id = c.subscription_id
-                                  and e.lead_id = c.lead_id and e.state = 'PENDING'
-                                  and (e.sequence < c.sequence
-                                       or (e.sequence = c.sequence and e.id < c.id)))
-            """;
     private static final Duration REPAIR_EVERY = Duration.ofSeconds(30);
     private static final Duration REPAIR_WINDOW = Duration.ofMinutes(10);
 
     private volatile long nextRepair = System.nanoTime();
 
-    private final Pool pool;
+    private final WebhookRepository repository;
     private final Vertx vertx;
     private final Pollers pollers;
     private final TargetGuard guard;
@@ -99,9 +53,9 @@ public class WebhookDeliveryWorker {
     private HttpClient http;
     private WokenPoller poller;
 
-    public WebhookDeliveryWorker(Pool pool, Vertx vertx, Pollers pollers, TargetGuard guard, WebhookConfig config,
-            LeadMetrics metrics) {
-        this.pool = pool;
+    public WebhookDeliveryWorker(WebhookRepository repository, Vertx vertx, Pollers pollers, TargetGuard guard,
+            WebhookConfig config, LeadMetrics metrics) {
+        this.repository = repository;
         this.vertx = vertx;
         this.pollers = pollers;
         this.guard = guard;
@@ -121,36 +75,38 @@ public class WebhookDeliveryWorker {
                 () -> round().map(taken -> taken > 0));
     }
 
-    record Claimed(long id, UUID eventId, String payload, int attempts, String url, String secret,
-            UUID subscriptionId, UUID leadId) {
-    }
-
     record Outcome(Integer status, String error, long durationMs) {
         boolean delivered() {
             return status != null && status >= 200 && status < 300;
         }
     }
 
-    // The one place lead-service works on the Vert.x pool instead of a Hibernate Reactive session (see service's
-    // package-info): a round posts up to 16 deliveries at once and records each attempt in a short transaction of its
-    // own as its answer arrives. A session belongs to the Vert.x context it was opened on and runs one statement at a
-    // time, so 16 concurrent transactions on the poller's context cannot share it; pool connections can.
+    // Where lead-service works on the Vert.x pool instead of a Hibernate Reactive session (the delivery statements
+    // of WebhookRepository; see service's package-info): a round posts up to 16 deliveries at once and records each
+    // attempt in a short transaction of its own as its answer arrives. A session belongs to the Vert.x context it was
+    // opened on and runs one statement at a time, so 16 concurrent transactions on the poller's context cannot share
+    // it; pool connections can.
     private Uni<Integer> round() {
         return repairIfDue().chain(this::deliverBatch);
     }
 
-    /** Every {@link #REPAIR_EVERY}, the deliveries left waiting for nothing stop waiting (see {@link #REPAIR}). */
+    /**
+     * Every {@link #REPAIR_EVERY}, the deliveries of the last {@link #REPAIR_WINDOW} left waiting for nothing stop
+     * waiting: a delivery the fan-out inserted as waiting while the one before it was being delivered (the release ran
+     * before the fan-out committed, so it could not see it). Such a delivery is at most as old as the longest lead
+     * transaction.
+     */
     private Uni<Void> repairIfDue() {
         long now = System.nanoTime();
         if (now - nextRepair < 0) {
             return Uni.createFrom().voidItem();
         }
         nextRepair = now + REPAIR_EVERY.toNanos();
-        return pool.preparedQuery(REPAIR).execute(Tuple.of((double) REPAIR_WINDOW.toSeconds()))
-                .invoke(rows -> {
-                    if (rows.rowCount() > 0) {
+        return repository.releaseWaitingForNothing(REPAIR_WINDOW)
+                .invoke(released -> {
+                    if (released > 0) {
                         LOG.infof("%d webhook deliveries were waiting for a delivery already made; released",
-                                rows.rowCount());
+                                released);
                     }
                 })
                 .replaceWithVoid();
@@ -158,15 +114,8 @@ public class WebhookDeliveryWorker {
 
     private Uni<Integer> deliverBatch() {
         long leaseSeconds = config.timeout().toSeconds() * 2 + 30;
-        return pool.withTransaction(connection -> connection.preparedQuery(CLAIM)
-                .execute(Tuple.of(config.batchSize(), (double) leaseSeconds)))
-                .chain(rows -> {
-                    List<Claimed> claimed = new ArrayList<>();
-                    for (Row row : rows) {
-                        claimed.add(new Claimed(row.getLong("id"), row.getUUID("event_id"), row.getString("payload"),
-                                row.getInteger("attempts"), row.getString("url"), row.getString("secret"),
-                                row.getUUID("subscription_id"), row.getUUID("lead_id")));
-                    }
+        return repository.claim(config.batchSize(), leaseSeconds)
+                .chain(claimed -> {
                     if (claimed.isEmpty()) {
                         return Uni.createFrom().item(0);
                     }
@@ -218,31 +167,14 @@ public class WebhookDeliveryWorker {
 
     private Uni<Void> record(Claimed delivery, Outcome outcome) {
         metrics.webhookAttempt(outcome.delivered());
-        Tuple attempt = Tuple.of(delivery.id(), outcome.status(), truncate(outcome.error()), outcome.durationMs());
         if (outcome.delivered()) {
-            return pool.withTransaction(connection -> connection.preparedQuery(
-                    "insert into webhook_attempt (delivery_id, at, status, error, duration_ms) "
-                            + "values ($1, now(), $2, $3, $4)")
-                    .execute(attempt)
-                    .chain(() -> connection.preparedQuery("update webhook_delivery set state = 'DELIVERED', "
-                            + "delivered_at = now(), leased_until = null, last_status = $2, last_error = null "
-                            + "where id = $1 and state = 'PENDING'")
-                            .execute(Tuple.of(delivery.id(), outcome.status())))
-                    .chain(() -> connection.preparedQuery(RELEASE_NEXT)
-                            .execute(Tuple.of(delivery.subscriptionId(), delivery.leadId()))))
-                    .replaceWithVoid();
+            return repository.delivered(delivery, outcome.status(), truncate(outcome.error()), outcome.durationMs());
         }
         double backoff = backoff(delivery.attempts()).toMillis() / 1000.0;
         LOG.debugf("Webhook delivery %d (event %s) attempt %d failed: %s; next in %.1f s", delivery.id(),
                 delivery.eventId(), delivery.attempts(), outcome.error(), backoff);
-        return pool.withTransaction(connection -> connection.preparedQuery(
-                "insert into webhook_attempt (delivery_id, at, status, error, duration_ms) values ($1, now(), $2, $3, $4)")
-                .execute(attempt)
-                .chain(() -> connection.preparedQuery("update webhook_delivery set leased_until = null, "
-                        + "next_attempt_at = now() + make_interval(secs => $2), last_status = $3, last_error = $4 "
-                        + "where id = $1 and state = 'PENDING'")
-                        .execute(Tuple.of(delivery.id(), backoff, outcome.status(), truncate(outcome.error())))))
-                .replaceWithVoid();
+        return repository.failed(delivery, outcome.status(), truncate(outcome.error()), outcome.durationMs(),
+                backoff);
     }
 
     /** The wait after the n-th failed attempt: initial, doubling, capped. */

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
+import io.leadsuite.lead.repository.WebhookRepository;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpServer;
@@ -89,7 +90,7 @@ class TargetGuardTest {
 
             TargetGuard.Checked checked = guard.check(url).await().atMost(Duration.ofSeconds(10));
             assertNull(checked.refusal());
-            var delivery = new WebhookDeliveryWorker.Claimed(1, UUID.randomUUID(), "{}", 1, url,
+            var delivery = new WebhookRepository.Claimed(1, UUID.randomUUID(), "{}", 1, url,
                     "0123456789abcdef", UUID.randomUUID(), UUID.randomUUID());
             int status = vertx.createHttpClient()
                     .request(WebhookDeliveryWorker.request(delivery, checked, Duration.ofSeconds(5), 1_700_000_000L))

@@ -1,4 +1,4 @@
-package io.leadsuite.lead.service.webhook;
+package io.leadsuite.lead.repository;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
