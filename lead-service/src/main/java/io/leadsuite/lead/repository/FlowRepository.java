@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.leadsuite.kit.sql.SessionSql;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -20,11 +21,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class FlowRepository {
 
-    private final Pool pool;
-
-    public FlowRepository(Pool pool) {
-        this.pool = pool;
-    }
+    @Inject
+    Pool pool;
 
     /** The definition of one version of a flow, as JSON. */
     public Uni<Optional<String>> definition(String id, int version) {

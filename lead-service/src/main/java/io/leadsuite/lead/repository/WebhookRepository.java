@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.leadsuite.kit.sql.SessionSql;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -70,11 +71,8 @@ public class WebhookRepository {
                                        or (e.sequence = c.sequence and e.id < c.id)))
             """;
 
-    private final Pool pool;
-
-    public WebhookRepository(Pool pool) {
-        this.pool = pool;
-    }
+    @Inject
+    Pool pool;
 
     /** The subscription's pending deliveries are cancelled. */
     public Uni<Void> cancelPending(UUID subscriptionId) {
