@@ -17,9 +17,8 @@ import org.hibernate.reactive.mutiny.Mutiny;
  * takes one of eleven texts, each translated once. A longer list (imports, re-scoring pages) or an empty one binds
  * as one list parameter, as before.
  * <p>
- * Use: {@code "t.leadId " + HqlIn.in(1, ids) + " and t.open = ?" + HqlIn.next(1, ids)}, then bind
- * {@link #values(Collection)} from position 1 ({@link #bind}; for Panache's varargs,
- * {@link #parameters(Collection, Object...)}).
+ * Use: {@code "t.leadId " + HqlIn.in(1, ids)} (the {@code in} last among the parameters), then bind
+ * {@link #values(Collection)} from position 1: {@link #bind} on a query, or as Panache's varargs.
  */
 public final class HqlIn {
 
@@ -44,11 +43,6 @@ public final class HqlIn {
         return parameters.toString();
     }
 
-    /** The position of the first parameter after the {@code in} that starts at {@code first}. */
-    public static int next(int first, Collection<?> values) {
-        return first + (asList(values) ? 1 : padded(values.size()));
-    }
-
     /** The values to bind from the {@code in}'s first position: padded with the last, or the list as one value. */
     public static Object[] values(Collection<?> values) {
         if (asList(values)) {
@@ -64,15 +58,6 @@ public final class HqlIn {
             i++;
         }
         return bound;
-    }
-
-    /** The values of an {@code in} at position 1, then the parameters after it (Panache's varargs). */
-    public static Object[] parameters(Collection<?> values, Object... after) {
-        Object[] in = values(values);
-        Object[] all = new Object[in.length + after.length];
-        System.arraycopy(in, 0, all, 0, in.length);
-        System.arraycopy(after, 0, all, in.length, after.length);
-        return all;
     }
 
     /** Binds {@link #values(Collection)} from position {@code first}. */
