@@ -15,6 +15,8 @@ public interface ScoringConfig {
 
     Retention retention();
 
+    Intake intake();
+
     /**
      * Anonymous submissions of public web forms count for scoring once per lead within this window
      * ({@code leadsuite.scoring.form-capture-window}): the further ones in it are recorded in the lead's history by
@@ -22,6 +24,16 @@ public interface ScoringConfig {
      */
     @WithDefault("PT24H")
     Duration formCaptureWindow();
+
+    interface Intake {
+        /**
+         * The most interactions submitted over HTTP that one transaction applies together
+         * ({@code leadsuite.scoring.intake.max-batch}): submissions arriving while one is applied wait and go together
+         * in the next, up to this many interactions (a single larger submission goes alone).
+         */
+        @WithDefault("1000")
+        int maxBatch();
+    }
 
     interface Retention {
         /**

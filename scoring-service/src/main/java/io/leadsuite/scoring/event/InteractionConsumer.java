@@ -57,7 +57,7 @@ public class InteractionConsumer {
         for (JsonObject message : batch) {
             inputs.addAll(read(message));
         }
-        return inputs.isEmpty() ? Uni.createFrom().voidItem() : interactions.submit(inputs).replaceWithVoid();
+        return inputs.isEmpty() ? Uni.createFrom().voidItem() : interactions.apply(inputs).replaceWithVoid();
     }
 
     private List<InteractionInput> read(JsonObject message) {

@@ -137,6 +137,86 @@ class ScoringVolumeTest {
         assertEquals(INTERACTIONS, count("select count(*) from interaction where id like ?", like),
                 "every interaction stored once");
 
+        assertScoresAsFromScratch(topic, leads, contacts);
+    }
+
+    /**
+     * Sixteen clients at once post requests of 50 interactions over 200 leads, each interaction in two requests (so
+     * submissions that the service applies together name the same ids and leads): every id is accepted exactly once
+     * across all the answers and a duplicate in the other, and every lead's score is as from scratch and the sum of
+     * its hits.
+     */
+    @Test
+    void concurrentRequestsNamingTheSameIdsAndLeadsCountEachInteractionOnce() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "together-" + run;
+        int leadCount = 200;
+        List<UUID> leads = new ArrayList<>();
+        List<UUID> contacts = new ArrayList<>();
+        for (int i = 0; i < leadCount; i++) {
+            leads.add(UUID.randomUUID());
+            contacts.add(UUID.randomUUID());
+            leadEvents.sendAndAwait(JsonObject.mapFrom(ScoringTestSupport.leadCreated(leads.get(i), contacts.get(i),
+                    topic)));
+        }
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> count("select count(*) from tracked_lead where topic = ?", topic) == leadCount);
+
+        Random random = new Random(7);
+        Instant now = Instant.now();
+        List<JsonObject> all = new ArrayList<>();
+        for (int i = 0; i < 1600; i++) {
+            int l = random.nextInt(leadCount);
+            JsonObject interaction = new JsonObject().put("id", "together-" + run + "-" + i)
+                    .put("type", i % 3 == 0 ? "EMAIL_CLICKED" : "EVENT_REGISTERED")
+                    .put("contactId", contacts.get(l).toString())
+                    .put("occurredAt", now.minusSeconds(random.nextInt(3_600)).toString());
+            if (i % 2 == 0) {
+                interaction.put("leadId", leads.get(l).toString());
+            }
+            all.add(interaction);
+        }
+        // 64 requests of 50: the 1,600 interactions twice, the second time in another order and other company
+        List<List<JsonObject>> requests = new ArrayList<>();
+        List<JsonObject> shuffled = new ArrayList<>(all);
+        java.util.Collections.shuffle(shuffled, random);
+        for (List<JsonObject> round : List.of(all, shuffled)) {
+            for (int from = 0; from < round.size(); from += 50) {
+                requests.add(round.subList(from, from + 50));
+            }
+        }
+        java.util.Collections.shuffle(requests, random);
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(16);
+        List<java.util.concurrent.Future<io.restassured.path.json.JsonPath>> answers = new ArrayList<>();
+        try {
+            for (List<JsonObject> request : requests) {
+                String body = new JsonArray(request).encode();
+                answers.add(clients.submit(() -> post("/interactions", body, 202)));
+            }
+            Map<String, Integer> accepted = new HashMap<>();
+            Map<String, Integer> duplicates = new HashMap<>();
+            for (java.util.concurrent.Future<io.restassured.path.json.JsonPath> answer : answers) {
+                io.restassured.path.json.JsonPath json = answer.get(2, java.util.concurrent.TimeUnit.MINUTES);
+                json.<String> getList("accepted").forEach(id -> accepted.merge(id, 1, Integer::sum));
+                json.<String> getList("duplicates").forEach(id -> duplicates.merge(id, 1, Integer::sum));
+            }
+            assertEquals(all.size(), accepted.size(), "every interaction accepted");
+            assertTrue(accepted.values().stream().allMatch(n -> n == 1), "none accepted twice");
+            assertEquals(accepted.keySet(), duplicates.keySet(), "each a duplicate in its other request");
+            assertTrue(duplicates.values().stream().allMatch(n -> n == 1), "a duplicate once");
+        } finally {
+            clients.shutdownNow();
+        }
+        assertEquals(all.size(), count("select count(*) from interaction_application where interaction_id like ?",
+                "together-" + run + "-%"), "each applied once");
+        assertScoresAsFromScratch(topic, leads, contacts);
+    }
+
+    /**
+     * Every lead's score equals the score computed by the rule engine alone from its stored interactions, and the sum of its
+     * hits.
+     */
+    private void assertScoresAsFromScratch(String topic, List<UUID> leads, List<UUID> contacts) throws SQLException {
         CompiledModel model = defaultModel();
         Map<UUID, Integer> stored = new HashMap<>();
         Map<UUID, Integer> hitSums = new HashMap<>();
@@ -153,10 +233,10 @@ class ScoringVolumeTest {
                     }
                 }
             }
-            assertEquals(LEADS, stored.size(), "every lead has a score");
+            assertEquals(leads.size(), stored.size(), "every lead has a score");
             Instant at = Instant.now();
             int nonZero = 0;
-            for (int i = 0; i < LEADS; i++) {
+            for (int i = 0; i < leads.size(); i++) {
                 RunningScore scratch = RunningScore.fresh(model);
                 for (InteractionFacts facts : storedFor(c, leads.get(i), contacts.get(i))) {
                     scratch.record(facts, at);
@@ -166,7 +246,7 @@ class ScoringVolumeTest {
                 assertEquals(scratch.score(), hitSums.get(leads.get(i)), "lead " + i + ": the sum of its hits");
                 nonZero += scratch.score() != 0 ? 1 : 0;
             }
-            assertTrue(nonZero > LEADS / 2, "most leads scored something: " + nonZero);
+            assertTrue(nonZero > leads.size() / 2, "most leads scored something: " + nonZero);
         }
     }
 

@@ -1,0 +1,219 @@
+package io.leadsuite.kit.consumer;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
+
+import org.jboss.logging.Logger;
+
+import io.leadsuite.kit.tracing.MessageTraces;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Scope;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+/**
+ * Applies submissions that arrive at the same time in one transaction (a group commit): the HTTP counterpart of
+ * {@link BatchConsumer}. A submission arriving while no batch is being applied starts one at once (no waiting at a low
+ * rate); those arriving meanwhile gather and are applied together as soon as it commits, up to {@code maxWeight}
+ * (at least one submission a batch). Each caller gets its own outcome, in its own Vert.x context, after the commit.
+ * <p>
+ * Why: concurrent requests that each open a transaction pay a BEGIN, their lock set, every look-up and every write
+ * statement and a COMMIT each, and requests about the same subjects wait on each other's locks while holding a pooled
+ * connection. Gathered, they share all of that; under load the batches grow by themselves, because whatever arrives
+ * while one is applied joins the next.
+ * <p>
+ * Order: one batch at a time on this replica, its submissions in arrival order; the effect applies them as if one after
+ * another. A batch that fails is rolled back and its submissions applied again one per transaction, so a submission
+ * fails only on its own account.
+ * <p>
+ * Traces: the batch runs in the trace context of its first submission; the events the batch writes about a subject
+ * that a submission names ({@code subjects}) continue that submission's trace (see {@link MessageTraces}).
+ *
+ * @param <S> a submission
+ * @param <O> its outcome
+ */
+public final class GroupCommit<S, O> {
+
+    private static final Logger LOG = Logger.getLogger(GroupCommit.class);
+
+    /** How a batch is made a transaction: {@link Panache#withTransaction} in the services. */
+    @FunctionalInterface
+    public interface Transaction {
+        <T> Uni<T> run(Supplier<Uni<T>> work);
+    }
+
+    private record Waiting<S, O>(S submission, Context context, io.opentelemetry.context.Context trace,
+            UniEmitter<? super O> caller) {
+    }
+
+    private final String name;
+    private final Vertx vertx;
+    private final int maxWeight;
+    private final ToIntFunction<S> weight;
+    private final Function<S, ? extends Iterable<UUID>> subjects;
+    private final Function<List<S>, Uni<List<O>>> effect;
+    private final Transaction transaction;
+
+    private final ArrayDeque<Waiting<S, O>> waiting = new ArrayDeque<>();
+    private boolean applying;
+
+    /**
+     * @param name for the log
+     * @param maxWeight how much one batch may carry (the weights of its submissions together), unless its first
+     *        submission alone weighs more
+     * @param weight what a submission weighs (e.g. its number of items)
+     * @param subjects the subjects a submission names, whose events continue its trace
+     * @param effect applies submissions in order, inside the transaction it is called in, and yields their outcomes in
+     *        the same order; it fails when any of them cannot be applied
+     */
+    public GroupCommit(String name, Vertx vertx, int maxWeight, ToIntFunction<S> weight,
+            Function<S, ? extends Iterable<UUID>> subjects, Function<List<S>, Uni<List<O>>> effect) {
+        this(name, vertx, maxWeight, weight, subjects, effect, Panache::withTransaction);
+    }
+
+    GroupCommit(String name, Vertx vertx, int maxWeight, ToIntFunction<S> weight,
+            Function<S, ? extends Iterable<UUID>> subjects, Function<List<S>, Uni<List<O>>> effect,
+            Transaction transaction) {
+        this.name = name;
+        this.vertx = vertx;
+        this.maxWeight = Math.max(1, maxWeight);
+        this.weight = weight;
+        this.subjects = subjects;
+        this.effect = effect;
+        this.transaction = transaction;
+    }
+
+    /** Applies {@code submission} with whatever else arrives meanwhile; its outcome after the commit. */
+    public Uni<O> submit(S submission) {
+        return Uni.createFrom().emitter(caller -> {
+            Waiting<S, O> entry = new Waiting<>(submission, Vertx.currentContext(),
+                    io.opentelemetry.context.Context.current(), caller);
+            synchronized (this) {
+                waiting.addLast(entry);
+                if (!applying) {
+                    startBatch();
+                }
+            }
+        });
+    }
+
+    /** Submissions waiting for the batch being applied to commit. */
+    synchronized int waiting() {
+        return waiting.size();
+    }
+
+    /** Called holding the lock. */
+    private void startBatch() {
+        applying = true;
+        List<Waiting<S, O>> batch = new ArrayList<>();
+        int weighed = 0;
+        while (!waiting.isEmpty()) {
+            int next = weight.applyAsInt(waiting.peekFirst().submission());
+            if (!batch.isEmpty() && weighed + next > maxWeight) {
+                break;
+            }
+            batch.add(waiting.pollFirst());
+            weighed += next;
+        }
+        Context first = batch.get(0).context();
+        // Hibernate Reactive needs a duplicated context of its own, marked safe, for the session of this batch
+        Context context = VertxContext.createNewDuplicatedContext(first != null ? first : vertx.getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        context.runOnContext(ignored -> {
+            Scope scope = traceOf(batch).makeCurrent();
+            apply(batch).subscribe().with(done -> {
+                scope.close();
+                applied();
+            }, failure -> {
+                scope.close();
+                LOG.errorf(failure, "%s failed on a batch of %d", name, batch.size());
+                batch.forEach(entry -> fail(entry, failure));
+                applied();
+            });
+        });
+    }
+
+    private void applied() {
+        synchronized (this) {
+            applying = false;
+            if (!waiting.isEmpty()) {
+                startBatch();
+            }
+        }
+    }
+
+    private Uni<Void> apply(List<Waiting<S, O>> batch) {
+        List<S> submissions = batch.stream().map(Waiting::submission).toList();
+        return transaction.run(() -> effect.apply(submissions))
+                .invoke(outcomes -> {
+                    for (int i = 0; i < batch.size(); i++) {
+                        complete(batch.get(i), outcomes.get(i));
+                    }
+                })
+                .replaceWithVoid()
+                .onFailure().recoverWithUni(failure -> {
+                    if (batch.size() == 1) {
+                        fail(batch.get(0), failure);
+                        return Uni.createFrom().voidItem();
+                    }
+                    LOG.debugf("A batch of %d on %s failed (%s); applying its submissions one at a time", batch.size(),
+                            name, failure.toString());
+                    return Multi.createFrom().iterable(batch)
+                            .onItem().transformToUniAndConcatenate(entry -> transaction
+                                    .run(() -> effect.apply(List.of(entry.submission())))
+                                    .invoke(outcome -> complete(entry, outcome.get(0)))
+                                    .onFailure().recoverWithItem(alone -> {
+                                        fail(entry, alone);
+                                        return null;
+                                    }))
+                            .collect().last().replaceWithVoid();
+                });
+    }
+
+    /** The first submission's trace, with each named subject's events in the trace of the submission naming it. */
+    private io.opentelemetry.context.Context traceOf(List<Waiting<S, O>> batch) {
+        io.opentelemetry.context.Context first = batch.get(0).trace();
+        if (!Span.fromContext(first).getSpanContext().isValid()) {
+            return first;
+        }
+        Map<UUID, SpanContext> bySubject = new HashMap<>();
+        for (Waiting<S, O> entry : batch) {
+            SpanContext span = Span.fromContext(entry.trace()).getSpanContext();
+            if (span.isValid()) {
+                subjects.apply(entry.submission()).forEach(subject -> bySubject.putIfAbsent(subject, span));
+            }
+        }
+        return MessageTraces.withMessageSpans(first, bySubject);
+    }
+
+    private static <S, O> void complete(Waiting<S, O> entry, O outcome) {
+        onCallersContext(entry, () -> entry.caller().complete(outcome));
+    }
+
+    private static <S, O> void fail(Waiting<S, O> entry, Throwable failure) {
+        onCallersContext(entry, () -> entry.caller().fail(failure));
+    }
+
+    private static void onCallersContext(Waiting<?, ?> entry, Runnable action) {
+        Context context = entry.context();
+        if (context == null || Vertx.currentContext() == context) {
+            action.run();
+        } else {
+            context.runOnContext(v -> action.run());
+        }
+    }
+}
