@@ -23,7 +23,7 @@ public final class EmailAddress {
             return Optional.empty();
         }
         String candidate = raw.strip().toLowerCase(Locale.ROOT);
-        return SHAPE.matcher(candidate).matches() && candidate.length() <= 254 ? Optional.of(candidate)
+        return SHAPE.matcher(candidate).matches() && candidate.length() <= ContactLimits.EMAIL ? Optional.of(candidate)
                 : Optional.empty();
     }
 }

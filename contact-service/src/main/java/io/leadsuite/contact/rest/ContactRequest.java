@@ -6,6 +6,7 @@ import jakarta.validation.constraints.Size;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.leadsuite.contact.domain.ContactDetails;
+import io.leadsuite.contracts.ContactLimits;
 
 /**
  * Body of {@code POST /contacts} and {@code POST /contacts/match}. The e-mail is trimmed and lower-cased, the phone
@@ -17,16 +18,16 @@ import io.leadsuite.contact.domain.ContactDetails;
          "jobTitle": "IT Director", "phone": "912 345 678", "country": "Portugal", "consent": true,
          "consentSource": "form-42"}""")
 public record ContactRequest(
-        @NotBlank @Size(max = 254) String email,
-        @Size(max = 100) String firstName,
-        @Size(max = 100) String lastName,
-        @Size(max = 40) String phone,
-        @Size(max = 200) String company,
-        @Size(max = 200) String jobTitle,
-        @Size(max = 100) String industry,
-        @Size(max = 100) String country,
+        @NotBlank @Size(max = ContactLimits.EMAIL) String email,
+        @Size(max = ContactLimits.NAME) String firstName,
+        @Size(max = ContactLimits.NAME) String lastName,
+        @Size(max = ContactLimits.PHONE) String phone,
+        @Size(max = ContactLimits.COMPANY) String company,
+        @Size(max = ContactLimits.JOB_TITLE) String jobTitle,
+        @Size(max = ContactLimits.INDUSTRY) String industry,
+        @Size(max = ContactLimits.COUNTRY) String country,
         Boolean consent,
-        @Size(max = 200) String consentSource) {
+        @Size(max = ContactLimits.CONSENT_SOURCE) String consentSource) {
 
     ContactDetails toDetails() {
         return new ContactDetails(email, firstName, lastName, phone, company, jobTitle, industry, country, consent,

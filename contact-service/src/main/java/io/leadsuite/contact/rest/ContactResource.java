@@ -249,6 +249,7 @@ public class ContactResource {
         return erasures.erase(id).replaceWith(Response.noContent().build());
     }
 
+    // Alike on purpose: an operation's declaration (path, roles, id, prose, answers) is its own, as lead-service's
     @POST
     @Path("/{id}/merge")
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })

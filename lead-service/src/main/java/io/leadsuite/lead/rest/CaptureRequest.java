@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.leadsuite.contracts.ContactLimits;
 import io.leadsuite.lead.domain.LeadSource;
 import io.leadsuite.lead.service.CaptureService.Person;
 import io.leadsuite.lead.service.CaptureService.Submission;
@@ -17,13 +18,13 @@ import io.leadsuite.lead.service.CaptureService.Submission;
          "jobTitle": "IT Director", "country": "PT", "topic": "solar-panels",
          "source": "MARKETING_FORM", "sourceRef": "form-42", "campaign": "Spring expo 2026", "consent": true}""")
 public record CaptureRequest(
-        // Alike on purpose: contact-service's ContactRequest limits, so a person it would refuse is a 422 here
-        @NotBlank @Size(max = 254) String email,
-        @Size(max = 100) String firstName,
-        @Size(max = 100) String lastName,
-        @Size(max = 40) String phone,
-        @Size(max = 200) String company,
-        @Size(max = 200) String jobTitle,
+        // Alike on purpose: ContactRequest's fields and ContactLimits: what contact-service refuses is a 422 here
+        @NotBlank @Size(max = ContactLimits.EMAIL) String email,
+        @Size(max = ContactLimits.NAME) String firstName,
+        @Size(max = ContactLimits.NAME) String lastName,
+        @Size(max = ContactLimits.PHONE) String phone,
+        @Size(max = ContactLimits.COMPANY) String company,
+        @Size(max = ContactLimits.JOB_TITLE) String jobTitle,
         @Pattern(regexp = "^[A-Za-z]{2}$", message = "must be an ISO 3166 alpha-2 code") String country,
         @NotBlank @Size(max = 100) @Pattern(regexp = "^[A-Za-z0-9][A-Za-z0-9 ._-]*$", message = "letters, digits, blanks, dots, dashes and underscores") String topic,
         @NotNull LeadSource source,

@@ -54,6 +54,7 @@ import io.smallrye.mutiny.Uni;
 @Cancellable(false)
 public class CrmResource {
 
+    // Alike on purpose: injected services and page records, in the form of ContactService's; no shared logic
     @Inject
     LeadService leads;
     @Inject

@@ -49,6 +49,7 @@ import io.smallrye.mutiny.Uni;
 public class LeadImportResource {
 
     static final String CSV = "text/csv";
+    // Alike on purpose: contact-service's ImportResource answers in the same form; each service documents its own job
     static final String JOB_EXAMPLE = """
             {"jobId": "7d2e4c1a-5b3f-4e8a-9c0d-1f2a3b4c5d6e", "state": "RUNNING", "total": 10000, "processed": 4200,
              "created": 3900, "updated": 0, "unchanged": 280, "failed": 20, "leadsCreated": 4150, "leadsTouched": 30,
@@ -134,6 +135,7 @@ public class LeadImportResource {
                         .location(URI.create("/leads/imports/" + id)).entity(new Accepted(id)).build());
     }
 
+    // Alike on purpose: an operation's declaration (path, id, prose, answers) is its own, as scoring's are
     @GET
     @Path("/{jobId}")
     @Operation(operationId = "getLeadImport", summary = "A lead import's state and progress", description = "Counters advance chunk by chunk while it runs; errors lists each "

@@ -30,6 +30,7 @@ import io.leadsuite.lead.service.topic.Topics;
 import io.smallrye.mutiny.Uni;
 
 /** The managed list of topics (CONTRACT.md, "Topics"). */
+// Alike on purpose: head and list operation in the form of CampaignResource's; each documents its own list
 @Path("/topics")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Topics")

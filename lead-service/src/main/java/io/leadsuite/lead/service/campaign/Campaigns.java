@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -17,6 +18,7 @@ import io.leadsuite.kit.domain.NotFound;
 import io.leadsuite.kit.domain.StaleVersion;
 import io.leadsuite.kit.domain.StateConflict;
 import io.leadsuite.kit.domain.Violation;
+import io.leadsuite.lead.domain.UnknownNames;
 import io.leadsuite.lead.repository.CampaignRepository;
 import io.leadsuite.lead.repository.CampaignRepository.Campaign;
 import io.leadsuite.lead.repository.CampaignRepository.Results;
@@ -34,12 +36,6 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class Campaigns {
 
-    /** What happens to a campaign name that is not in the list. */
-    public enum Unknown {
-        REGISTER,
-        REFUSE
-    }
-
     /** How a campaign touched a lead. */
     public enum TouchKind {
         /** A capture or import row named it. */
@@ -54,14 +50,10 @@ public class Campaigns {
 
     private static final Logger LOG = Logger.getLogger(Campaigns.class);
 
-    private final Unknown unknown;
-    private final CampaignRepository repository;
-
-    public Campaigns(@ConfigProperty(name = "leadsuite.campaigns.unknown", defaultValue = "REGISTER") Unknown unknown,
-            CampaignRepository repository) {
-        this.unknown = unknown;
-        this.repository = repository;
-    }
+    @ConfigProperty(name = "leadsuite.campaigns.unknown", defaultValue = "REGISTER")
+    UnknownNames unknown;
+    @Inject
+    CampaignRepository repository;
 
     /**
      * The campaign a capture or import row names, in the caller's transaction: by its id, or by its name whatever the
@@ -74,7 +66,7 @@ public class Campaigns {
             if (found != null) {
                 return Uni.createFrom().item(found);
             }
-            if (unknown == Unknown.REFUSE) {
+            if (unknown == UnknownNames.REFUSE) {
                 return Uni.createFrom().failure(new InvalidValues("Unknown campaign '" + name + "'",
                         List.of(new Violation(field, "no campaign has this id or name (GET /campaigns); "
                                 + "create it with POST /campaigns"))));

@@ -54,6 +54,7 @@ public class SlaService {
     @Inject
     LeadMetrics metrics;
 
+    // Alike on purpose: each background pass starts its own poller when its config says so, as the nurture scan does
     void start(@Observes StartupEvent event) {
         if (config.enabled()) {
             pollers.start("SLA scan", config.scanInterval(),

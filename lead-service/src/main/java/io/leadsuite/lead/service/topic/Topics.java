@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -13,6 +14,7 @@ import io.leadsuite.kit.cache.RecentCopy;
 import io.leadsuite.kit.domain.InvalidValues;
 import io.leadsuite.kit.domain.Violation;
 import io.leadsuite.lead.domain.TopicSlug;
+import io.leadsuite.lead.domain.UnknownNames;
 import io.leadsuite.lead.repository.TopicRepository;
 import io.leadsuite.lead.repository.TopicRepository.Topic;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -28,26 +30,17 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class Topics {
 
-    /** What happens to a topic that is not in the list. */
-    public enum Unknown {
-        REGISTER,
-        REFUSE
-    }
-
     public static final Pattern ID = Pattern.compile("^[a-z0-9]+(-[a-z0-9]+)*$");
 
     /** How long a topic another replica adds or renames may take to count here (this replica's own count at once). */
     static final Duration KNOWN_MAX_AGE = Duration.ofSeconds(1);
 
-    private final Unknown unknown;
-    private final RecentCopy<TopicIndex> known = new RecentCopy<>(KNOWN_MAX_AGE);
-    private final TopicRepository repository;
+    @ConfigProperty(name = "leadsuite.topics.unknown", defaultValue = "REGISTER")
+    UnknownNames unknown;
+    @Inject
+    TopicRepository repository;
 
-    public Topics(@ConfigProperty(name = "leadsuite.topics.unknown", defaultValue = "REGISTER") Unknown unknown,
-            TopicRepository repository) {
-        this.unknown = unknown;
-        this.repository = repository;
-    }
+    private final RecentCopy<TopicIndex> known = new RecentCopy<>(KNOWN_MAX_AGE);
 
     /**
      * The topic id a lead of this topic gets, in the caller's transaction. A topic of the list matches by its id or
@@ -70,7 +63,7 @@ public class Topics {
                     if (found.isPresent()) {
                         return Uni.createFrom().item(found.get());
                     }
-                    if (unknown == Unknown.REFUSE) {
+                    if (unknown == UnknownNames.REFUSE) {
                         return Uni.createFrom().failure(new InvalidValues("Unknown topic '" + topic.strip() + "'",
                                 List.of(new Violation(field, "not in the list of topics (GET /topics); an admin adds it with "
                                         + "PUT /topics/" + (slug.isEmpty() ? "<id>" : slug)))));
