@@ -353,8 +353,11 @@ class ScoringFlowTest {
         assertEquals(16, defaultScore(lead));
         assertScoreIsSumOfHits(lead);
         awaitScoreChanged(lead, 16);
+        // requests that arrive together are applied in one transaction, which publishes one snapshot per lead: at most
+        // one event per request, numbered without gaps, the last with the final score
         List<Long> sequences = scoreChanges(lead).stream().map(e -> e.getLong("sequence")).sorted().toList();
-        assertEquals(LongStreamRange.of(1, 16), sequences, "one event per change, sequence without gaps");
+        assertTrue(!sequences.isEmpty() && sequences.size() <= 16, sequences::toString);
+        assertEquals(LongStreamRange.of(1, sequences.size()), sequences, "sequence without gaps");
     }
 
     /**
