@@ -12,6 +12,7 @@ import java.util.function.ToIntFunction;
 
 import org.jboss.logging.Logger;
 
+import io.leadsuite.kit.domain.RetryLater;
 import io.leadsuite.kit.tracing.MessageTraces;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -35,6 +36,10 @@ import io.vertx.core.Vertx;
  * statement and a COMMIT each, and requests about the same subjects wait on each other's locks while holding a pooled
  * connection. Gathered, they share all of that; under load the batches grow by themselves, because whatever arrives
  * while one is applied joins the next.
+ * <p>
+ * Back-pressure: while submissions weighing {@code maxWaiting} wait (the database is slow or unreachable and a batch
+ * hangs), a new one is refused at once with {@link RetryLater} (503 and Retry-After at the edge) instead of queueing
+ * in the heap behind it.
  * <p>
  * Order: one batch at a time on this replica, its submissions in arrival order; the effect applies them as if one after
  * another. A batch that fails is rolled back and its submissions applied again one per transaction, so a submission
@@ -63,18 +68,20 @@ public final class GroupCommit<S, O> {
     private final String name;
     private final Vertx vertx;
     private final int maxWeight;
+    private final int maxWaiting;
     private final ToIntFunction<S> weight;
     private final Function<S, ? extends Iterable<UUID>> subjects;
     private final Function<List<S>, Uni<List<O>>> effect;
     private final Transaction transaction;
 
     private final ArrayDeque<Waiting<S, O>> waiting = new ArrayDeque<>();
+    private int waitingWeight;
     private boolean applying;
 
     /**
      * @param name for the log
      * @param maxWeight how much one batch may carry (the weights of its submissions together), unless its first
-     *        submission alone weighs more
+     *        submission alone weighs more; ten times this may wait, more is refused
      * @param weight what a submission weighs (e.g. its number of items)
      * @param subjects the subjects a submission names, whose events continue its trace
      * @param effect applies submissions in order, inside the transaction it is called in, and yields their outcomes in
@@ -91,6 +98,7 @@ public final class GroupCommit<S, O> {
         this.name = name;
         this.vertx = vertx;
         this.maxWeight = Math.max(1, maxWeight);
+        this.maxWaiting = 10 * this.maxWeight;
         this.weight = weight;
         this.subjects = subjects;
         this.effect = effect;
@@ -102,11 +110,22 @@ public final class GroupCommit<S, O> {
         return Uni.createFrom().emitter(caller -> {
             Waiting<S, O> entry = new Waiting<>(submission, Vertx.currentContext(),
                     io.opentelemetry.context.Context.current(), caller);
+            int weighs = weight.applyAsInt(submission);
+            int refusedBehind = -1;
             synchronized (this) {
-                waiting.addLast(entry);
-                if (!applying) {
-                    startBatch();
+                if (!waiting.isEmpty() && waitingWeight + weighs > maxWaiting) {
+                    refusedBehind = waitingWeight;
+                } else {
+                    waiting.addLast(entry);
+                    waitingWeight += weighs;
+                    if (!applying) {
+                        startBatch();
+                    }
                 }
+            }
+            if (refusedBehind >= 0) {
+                caller.fail(new RetryLater(name + " is busy: " + refusedBehind
+                        + " items wait for the batch being applied to commit; try again shortly"));
             }
         });
     }
@@ -128,6 +147,7 @@ public final class GroupCommit<S, O> {
             }
             batch.add(waiting.pollFirst());
             weighed += next;
+            waitingWeight -= next;
         }
         Context first = batch.get(0).context();
         // Hibernate Reactive needs a duplicated context of its own, marked safe, for the session of this batch

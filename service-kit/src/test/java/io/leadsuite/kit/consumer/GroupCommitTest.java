@@ -177,4 +177,27 @@ class GroupCommitTest {
         assertEquals("6 applied", submitFrom(context, commit, 6, new ConcurrentHashMap<>()).get(10, TimeUnit.SECONDS));
         assertEquals(List.of(List.of(5), List.of(6)), transactions);
     }
+
+    @Test
+    void whileTenBatchesWorthWaitANewSubmissionIsRefusedAtOnceToBeRetried() throws Exception {
+        GroupCommit<Integer, String> commit = groupCommit(2);
+        Map<Integer, Context> completedOn = new ConcurrentHashMap<>();
+        Context context = vertx.getOrCreateContext();
+        CompletableFuture<Object> first = submitFrom(context, commit, 1, completedOn);
+        awaitTransactions(1);
+        List<CompletableFuture<Object>> waiting = new ArrayList<>();
+        for (int n = 30; n < 50; n++) {
+            waiting.add(submitFrom(context, commit, n, completedOn));
+        }
+        awaitWaiting(commit, 20);
+        Object refused = submitFrom(context, commit, 50, completedOn).get(10, TimeUnit.SECONDS);
+        assertInstanceOf(io.leadsuite.kit.domain.RetryLater.class, refused);
+        assertEquals(20, commit.waiting(), "the refused one does not wait");
+        firstMayFinish.complete(null);
+        assertEquals("1 applied", first.get(10, TimeUnit.SECONDS));
+        for (int i = 0; i < waiting.size(); i++) {
+            assertEquals((30 + i) + " applied", waiting.get(i).get(10, TimeUnit.SECONDS));
+        }
+        assertEquals(11, transactions.size(), "the twenty waiting ones in batches of two");
+    }
 }
