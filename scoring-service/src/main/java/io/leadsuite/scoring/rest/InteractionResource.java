@@ -77,7 +77,8 @@ public class InteractionResource {
     @Operation(operationId = "submitInteractions", summary = "Submit one interaction or a batch", description = "An array of up to 1000 "
             + "interactions (a single interaction object is accepted too, as a batch of one). Each is stored and applied to its leads' scores at once: the named lead, or every open lead of "
             + "the contact (of the topic, when given). An id seen before is a duplicate and never counts twice; an "
-            + "interaction whose lead or contact is not known yet is applied when it arrives.")
+            + "interaction whose lead or contact is not known yet is applied when it arrives. Requests that arrive "
+            + "together are applied in one transaction, in arrival order; each gets its own answer once that commits.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = InteractionRequest.class, maxItems = InteractionBatch.MAX_ITEMS), examples = {
             @ExampleObject(name = "batch", value = """
                     [{"id": "mail-7781-open", "type": "EMAIL_OPENED", "email": "ana@example.com",
@@ -94,6 +95,8 @@ public class InteractionResource {
     @APIResponse(responseCode = "401", description = "No valid token")
     @APIResponse(responseCode = "403", description = "The token's roles do not allow this")
     @APIResponse(responseCode = "422", description = "No item is valid (or none, or more than 1000)")
+    @APIResponse(responseCode = "503", description = "Busy: so many interactions wait to be applied on this replica that "
+            + "the request was not taken; nothing was stored. Send it again after Retry-After (its ids make a repeat harmless)")
     public Uni<Response> submit(JsonNode body) {
         InteractionBatch batch = InteractionBatch.read(body, clock.now());
         List<RejectedItem> rejected = batch.rejected().stream().map(RejectedItem::of).toList();

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.leadsuite.kit.domain.DomainException;
+import io.leadsuite.kit.domain.RetryLater;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -36,9 +37,11 @@ public class ProblemMapper {
         return respond(e.toProblem(path(uri)));
     }
 
+    /** A refusal of the domain; one that asks for the same command again later ({@link RetryLater}) says when. */
     @ServerExceptionMapper
     public Response refused(DomainException e, UriInfo uri) {
-        return respond(ProblemException.of(e).toProblem(path(uri)));
+        Response answer = respond(ProblemException.of(e).toProblem(path(uri)));
+        return e instanceof RetryLater ? retryAfter(1, answer) : answer;
     }
 
     @ServerExceptionMapper
