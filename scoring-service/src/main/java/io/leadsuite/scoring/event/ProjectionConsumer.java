@@ -1,6 +1,8 @@
 package io.leadsuite.scoring.event;
 
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,7 +38,9 @@ import io.vertx.core.json.JsonObject;
  * scoring-service's own durable queue, both alike: a batch is applied through the inbox, in one transaction with the
  * record of its message ids (so a redelivery changes nothing), after {@link EventIntake#lockAll} has taken the locks
  * of the whole batch; a failure is released as failed and redelivered by the broker (bounded, then the DLQ). Types
- * without an effect are acknowledged and ignored.
+ * without an effect are acknowledged and ignored. The leads that a batch's {@code lead.created} and
+ * {@code lead.captured} bring are scored together at the end of the batch, in one pass
+ * ({@link EventIntake#deferCatchUps}).
  * <ul>
  * <li>{@code contact-events} ({@link #contactEffects}): {@code contact.created} and {@code contact.updated} (the
  * e-mail interactions resolve by, and the demographic snapshot DEMOGRAPHIC rules test), {@code contact.merged}
@@ -65,6 +69,7 @@ public class ProjectionConsumer {
             EventTypes.LEAD_UPDATED, EventTypes.LEAD_STAGE_CHANGED, EventTypes.LEAD_CLOSED, EventTypes.LEAD_ACCEPTED,
             EventTypes.LEAD_OPPORTUNITY);
 
+    private final Map<String, EventHandlers> handlers = new ConcurrentHashMap<>();
     @Inject
     Inbox inbox;
     @Inject
@@ -84,8 +89,16 @@ public class ProjectionConsumer {
     /** Applies each batch of an address's channel (named after it) through the inbox, the batch's locks taken first. */
     private void consume(BatchConsumers consumers, String address, Multi<Message<JsonObject>> messages,
             UnaryOperator<EventHandlers> effects) {
-        EventHandlers handlers = effects.apply(inbox.handlers(address)).lockFirst(intake::lockAll);
+        EventHandlers handlers = effects.apply(inbox.handlers(address))
+                .lockFirst(batch -> intake.deferCatchUps().chain(() -> intake.lockAll(batch)))
+                .finishWith(intake::catchUpDeferred);
+        this.handlers.put(address, handlers);
         consumers.start(address, messages, handlers::applyAll);
+    }
+
+    /** The handlers of an address, as the consumer applies its batches with them (for tests that apply one). */
+    public EventHandlers handlersOf(String address) {
+        return handlers.get(address);
     }
 
     private EventHandlers contactEffects(EventHandlers handlers) {

@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -40,6 +42,7 @@ import io.leadsuite.scoring.repository.SessionSteps;
 import io.leadsuite.scoring.repository.TrackedLeadRepository;
 import io.leadsuite.scoring.service.LeadScorer.Application;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.common.vertx.ContextLocals;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
@@ -58,6 +61,8 @@ public class EventIntake {
     private final TrackedLeadRepository trackedLeads;
     private final ContactRefRepository contacts;
     private final LeadScorer scorer;
+    /** The Vert.x context local that holds a batch's deferred catch-ups ({@link #deferCatchUps}). */
+    private static final String DEFERRED = EventIntake.class.getName() + ".deferred";
     private final java.time.Duration formCaptureWindow;
 
     public EventIntake(ScoringLocks locks, InteractionRepository interactions, TrackedLeadRepository trackedLeads,
@@ -72,7 +77,8 @@ public class EventIntake {
 
     /**
      * Remembers the lead, records its capture (if any) as a FORM_SUBMITTED interaction, and applies every stored
-     * interaction that counts for it and was not applied yet (interactions may arrive before their lead).
+     * interaction that counts for it and was not applied yet (interactions may arrive before their lead): at the end of
+     * the batch when one was begun ({@link #deferCatchUps}).
      */
     public Uni<Void> leadCreated(LeadCreated event, long sequence) {
         require(event.leadId() != null && event.contactId() != null, "lead.created without leadId or contactId");
@@ -105,10 +111,13 @@ public class EventIntake {
                         })
                         .chain(() -> erased(contact) ? Uni.createFrom().voidItem()
                                 : storeCapture(event.leadId(), event.contactId(), event.topic(), event.capture()))
-                        .chain(() -> catchUp(List.of(event.leadId()))));
+                        .chain(() -> catchUpNowOrDeferred(event.leadId())));
     }
 
-    /** Records a further submission as a FORM_SUBMITTED interaction, scored now if the lead is known. */
+    /**
+     * Records a further submission as a FORM_SUBMITTED interaction, scored if the lead is known (at the end of the
+     * batch when one was begun, {@link #deferCatchUps}).
+     */
     public Uni<Void> leadCaptured(LeadCaptured event) {
         require(event.leadId() != null && event.contactId() != null && event.capture() != null,
                 "lead.captured without leadId, contactId or capture");
@@ -117,7 +126,49 @@ public class EventIntake {
         return lockLeadAndContact(event.leadId(), event.contactId())
                 .chain(contact -> erased(contact) ? Uni.createFrom().voidItem()
                         : storeCapture(event.leadId(), event.contactId(), event.topic(), event.capture())
-                                .chain(() -> catchUp(List.of(event.leadId()))));
+                                .chain(() -> catchUpNowOrDeferred(event.leadId())));
+    }
+
+    /**
+     * Starts a batch of events (a consumer's unit of work, on its own Vert.x context): from here until
+     * {@link #catchUpDeferred}, the leads that {@link #leadCreated} and {@link #leadCaptured} track or give a capture
+     * are caught up once, together, at the end of the batch, instead of once per event. Outside a batch (no deferral
+     * started) they are caught up at once.
+     */
+    public Uni<Void> deferCatchUps() {
+        ContextLocals.put(DEFERRED, new LinkedHashSet<UUID>());
+        return Uni.createFrom().voidItem();
+    }
+
+    /**
+     * Ends a batch begun by {@link #deferCatchUps}: applies the stored interactions that count for its deferred leads
+     * in one scoring pass for all of them (one lock statement, one read of their scores and hits, one write of each
+     * kind, one {@code score.changed} per lead whose score moved).
+     */
+    public Uni<Void> catchUpDeferred(List<Envelope<?>> applied) {
+        Set<UUID> deferred = ContextLocals.<Set<UUID>> get(DEFERRED).orElse(Set.of());
+        ContextLocals.remove(DEFERRED);
+        return deferred.isEmpty() ? Uni.createFrom().voidItem() : catchUp(List.copyOf(deferred));
+    }
+
+    /** Catches the lead up now, or at the end of the batch when one was begun ({@link #deferCatchUps}). */
+    private Uni<Void> catchUpNowOrDeferred(UUID leadId) {
+        Optional<Set<UUID>> deferred = ContextLocals.get(DEFERRED);
+        if (deferred.isPresent()) {
+            deferred.get().add(leadId);
+            return Uni.createFrom().voidItem();
+        }
+        return catchUp(List.of(leadId));
+    }
+
+    /**
+     * Catches up now a lead whose catch-up was deferred, before another event of the same batch changes it: what was
+     * captured while the lead was open counts, as it would have without the deferral.
+     */
+    private Uni<Void> catchUpIfDeferred(UUID leadId) {
+        Optional<Set<UUID>> deferred = ContextLocals.get(DEFERRED);
+        return deferred.isPresent() && deferred.get().remove(leadId) ? catchUp(List.of(leadId))
+                : Uni.createFrom().voidItem();
     }
 
     /**
@@ -294,6 +345,7 @@ public class EventIntake {
      */
     private Uni<Void> updateLead(UUID leadId, TrackedLead.LeadEvent event) {
         return lockLeadAndContact(leadId, event.contactId())
+                .call(() -> catchUpIfDeferred(leadId))
                 .chain(contact -> TrackedLead.<TrackedLead> findById(leadId, LockModeType.PESSIMISTIC_WRITE)
                         .chain(existing -> {
                             Instant now = Instant.now();

@@ -37,18 +37,20 @@ public final class EventHandlers {
     private final Inbox inbox;
     private final Map<String, Handler<?>> byType;
     private final Function<List<Envelope<?>>, Uni<Void>> lockFirst;
+    private final Function<List<Envelope<?>>, Uni<Void>> finish;
     private final BiFunction<Envelope<Object>, JsonObject, Uni<Void>> otherwise;
     /** Whether the session is written and emptied after each message (true) or once, after the batch. */
     private final boolean settleEach;
 
     EventHandlers(String address, EventCodec codec, Inbox inbox, Map<String, Handler<?>> byType,
-            Function<List<Envelope<?>>, Uni<Void>> lockFirst,
+            Function<List<Envelope<?>>, Uni<Void>> lockFirst, Function<List<Envelope<?>>, Uni<Void>> finish,
             BiFunction<Envelope<Object>, JsonObject, Uni<Void>> otherwise, boolean settleEach) {
         this.address = address;
         this.codec = codec;
         this.inbox = inbox;
         this.byType = byType;
         this.lockFirst = lockFirst;
+        this.finish = finish;
         this.otherwise = otherwise;
         this.settleEach = settleEach;
     }
@@ -70,7 +72,7 @@ public final class EventHandlers {
     public <T> EventHandlers on(String type, Class<T> payload, Function<Envelope<T>, Uni<Void>> effect) {
         Map<String, Handler<?>> more = new LinkedHashMap<>(byType);
         more.put(type, new Handler<>(payload, effect));
-        return new EventHandlers(address, codec, inbox, Map.copyOf(more), lockFirst, otherwise, settleEach);
+        return new EventHandlers(address, codec, inbox, Map.copyOf(more), lockFirst, finish, otherwise, settleEach);
     }
 
     /**
@@ -78,7 +80,7 @@ public final class EventHandlers {
      * data as read from JSON) and the body as received.
      */
     public EventHandlers otherwise(BiFunction<Envelope<Object>, JsonObject, Uni<Void>> effect) {
-        return new EventHandlers(address, codec, inbox, byType, lockFirst, effect, settleEach);
+        return new EventHandlers(address, codec, inbox, byType, lockFirst, finish, effect, settleEach);
     }
 
     /**
@@ -87,7 +89,16 @@ public final class EventHandlers {
      * locks in message order, and two transactions that do that deadlock.
      */
     public EventHandlers lockFirst(Function<List<Envelope<?>>, Uni<Void>> locks) {
-        return new EventHandlers(address, codec, inbox, byType, locks, otherwise, settleEach);
+        return new EventHandlers(address, codec, inbox, byType, locks, finish, otherwise, settleEach);
+    }
+
+    /**
+     * A copy that, after the last effect of a batch and in the same transaction, runs {@code work} once with the
+     * messages the batch applied (those not applied before), in order: for work that costs as much for many subjects as
+     * for one (a set-based pass), which the effects leave to it instead of doing it once per message.
+     */
+    public EventHandlers finishWith(Function<List<Envelope<?>>, Uni<Void>> work) {
+        return new EventHandlers(address, codec, inbox, byType, lockFirst, work, otherwise, settleEach);
     }
 
     /**
@@ -99,7 +110,7 @@ public final class EventHandlers {
      * which does not see changes not written yet.
      */
     public EventHandlers settleOnce() {
-        return new EventHandlers(address, codec, inbox, byType, lockFirst, otherwise, false);
+        return new EventHandlers(address, codec, inbox, byType, lockFirst, finish, otherwise, false);
     }
 
     /** Applies one message once, inside the caller's transaction. */
@@ -128,18 +139,23 @@ public final class EventHandlers {
         if (decoded.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return inbox.claim(decoded.stream().map(Decoded::envelope).toList())
-                .call(claimed -> lockFirst.apply(decoded.stream().map(Decoded::envelope)
-                        .filter(envelope -> claimed.contains(envelope.id())).toList()))
-                .chain(claimed -> Multi.createFrom().iterable(decoded)
-                        .filter(message -> claimed.remove(message.envelope().id()))
-                        .onItem().transformToUniAndConcatenate(message -> Uni.createFrom()
-                                .deferred(() -> run(message))
-                                .call(() -> settleEach ? Inbox.settle() : Uni.createFrom().voidItem())
-                                .onFailure().invoke(failure -> LOG.debugf(failure, "Cannot apply %s %s on %s",
-                                        message.envelope().type(), message.envelope().id(), address)))
-                        .collect().last().replaceWithVoid()
-                        .call(() -> settleEach ? Uni.createFrom().voidItem() : Inbox.settle()));
+        return inbox.claim(decoded.stream().map(Decoded::envelope).toList()).chain(claimed -> {
+            // in message order, each id once: a message the batch holds twice is applied at its first place
+            List<Decoded> fresh = decoded.stream().filter(message -> claimed.remove(message.envelope().id()))
+                    .toList();
+            List<Envelope<?>> applied = fresh.stream().<Envelope<?>> map(Decoded::envelope).toList();
+            return lockFirst.apply(applied)
+                    .chain(() -> Multi.createFrom().iterable(fresh)
+                            .onItem().transformToUniAndConcatenate(message -> Uni.createFrom()
+                                    .deferred(() -> run(message))
+                                    .call(() -> settleEach ? Inbox.settle() : Uni.createFrom().voidItem())
+                                    .onFailure().invoke(failure -> LOG.debugf(failure, "Cannot apply %s %s on %s",
+                                            message.envelope().type(), message.envelope().id(), address)))
+                            .collect().last().replaceWithVoid())
+                    .chain(() -> finish.apply(applied))
+                    // the batch's last writes, in either mode (each message's were settled after it)
+                    .call(Inbox::settle);
+        });
     }
 
     @SuppressWarnings("unchecked")

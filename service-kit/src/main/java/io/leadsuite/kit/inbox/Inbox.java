@@ -35,8 +35,8 @@ public class Inbox {
 
     /** The start of a consumer's handlers for the messages of one address; add them with {@code on(...)}. */
     public EventHandlers handlers(String address) {
-        return new EventHandlers(address, codec, this, Map.of(), claimed -> Uni.createFrom().voidItem(), null,
-                true);
+        return new EventHandlers(address, codec, this, Map.of(), claimed -> Uni.createFrom().voidItem(),
+                applied -> Uni.createFrom().voidItem(), null, true);
     }
 
     /**
