@@ -119,6 +119,8 @@ public class Lead extends PanacheEntityBase {
         lead.stageEnteredAt = now;
         lead.createdAt = now;
         lead.updatedAt = now;
+        // its first event, lead.created, takes sequence 1: written with the row, not by an update after it
+        lead.eventSequence = CREATED_SEQUENCE;
         return lead;
     }
 
@@ -586,6 +588,9 @@ public class Lead extends PanacheEntityBase {
         stageEnteredAt = at;
         updatedAt = at;
     }
+
+    /** The sequence of a lead's first event, {@code lead.created}, which {@link #open} reserves. */
+    public static final long CREATED_SEQUENCE = 1;
 
     public long nextEventSequence() {
         return ++eventSequence;

@@ -52,12 +52,13 @@ public class LeadEvents {
                 .chain(() -> publish(lead, type, at, payload));
     }
 
+    /** The lead's first event, of a lead just {@link Lead#open opened}: its sequence was reserved with its row. */
     public Uni<Void> created(Lead lead, Capture capture, String actor) {
         LeadCreated payload = new LeadCreated(lead.id, lead.contactId, lead.topic, lead.source, lead.sourceRef,
                 lead.flowId, lead.stage, lead.status.name(), capture);
         return history(LeadHistoryEntry.of(lead, lead.createdAt, Kind.CREATED, null, lead.stage, Cause.SYSTEM,
                 actor, capture == null ? "Created" : "Captured from " + describe(capture)))
-                .chain(() -> publish(lead, EventTypes.LEAD_CREATED, lead.createdAt, payload));
+                .chain(() -> publish(lead, Lead.CREATED_SEQUENCE, EventTypes.LEAD_CREATED, lead.createdAt, payload));
     }
 
     public Uni<Void> captured(Lead lead, Capture capture, String actor) {
@@ -185,7 +186,11 @@ public class LeadEvents {
     }
 
     private Uni<Void> publish(Lead lead, String type, Instant at, Object payload) {
-        Envelope<Object> event = Envelope.of(type, SOURCE, at, lead.id, lead.nextEventSequence(), payload);
+        return publish(lead, lead.nextEventSequence(), type, at, payload);
+    }
+
+    private Uni<Void> publish(Lead lead, long sequence, String type, Instant at, Object payload) {
+        Envelope<Object> event = Envelope.of(type, SOURCE, at, lead.id, sequence, payload);
         return outbox.add(event).chain(() -> reactions.followed(lead, event));
     }
 

@@ -1,6 +1,6 @@
 package io.leadsuite.scoring.rest;
 
-import static io.leadsuite.scoring.rest.ScoringTestSupport.publishModel;
+import static io.leadsuite.scoring.rest.ScoringTestSupport.publishOneRuleModel;
 import static io.leadsuite.scoring.rest.ScoringTestSupport.score;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -52,9 +52,7 @@ class CaptureBatchTest {
     @Test
     void theCapturesOfABatchAreScoredTogetherAtItsEnd() throws Throwable {
         String topic = "batch-" + UUID.randomUUID();
-        String model = publishModel("""
-                {"name": "Forms", "scope": {"topics": ["%s"]}, "salesReadyThreshold": 100,
-                 "rules": [{"id": "form", "interactionType": "FORM_SUBMITTED", "points": 5}]}""".formatted(topic));
+        String model = publishOneRuleModel(topic, "FORM_SUBMITTED", 5);
         UUID twice = UUID.randomUUID();
         UUID once = UUID.randomUUID();
         UUID closed = UUID.randomUUID();

@@ -66,6 +66,14 @@ final class ScoringTestSupport {
         return id;
     }
 
+    /** Publishes a model of one rule for one topic (sales-ready at 100): {@code points} per interaction of a type. */
+    static String publishOneRuleModel(String topic, String interactionType, int points) {
+        return publishModel("""
+                {"name": "%s", "scope": {"topics": ["%s"]}, "salesReadyThreshold": 100,
+                 "rules": [{"id": "only", "interactionType": "%s", "points": %d}]}""".formatted(interactionType,
+                topic, interactionType, points));
+    }
+
     /**
      * Retires what the tests published, so that later suites on the same database (the e2e tests in scripts/test.sh)
      * see only the default model.
