@@ -45,7 +45,7 @@ import java.util.regex.Pattern;
  * dead letters and messages still waiting.
  *
  * Arguments (all optional): gateway=http://localhost:8080 token=... leads=200 captures=2000 interactions=20000
- * batch=100 concurrency=8 rate=40 samples=600 hold=60 capture-rate=20 interaction-rate=100 open-batch=10
+ * batch=100 concurrency=8 rate=40 samples=600 warmup=90 warmup-max=600 hold=60 capture-rate=20 interaction-rate=100 open-batch=10
  * fresh-batch=1 (or a list, e.g. 1,50) pgbench1=(the 1-client pgbench figure, for the ratios)
  */
 public class SuiteBench {
@@ -100,8 +100,9 @@ public class SuiteBench {
         }
         int concurrency = Integer.parseInt(a.getOrDefault("concurrency", "8"));
         double pgbench1 = Double.parseDouble(a.getOrDefault("pgbench1", "0"));
-        bench.warmUp(Integer.parseInt(a.getOrDefault("warmup", "90")), concurrency, Integer.parseInt(a.getOrDefault(
-                "batch", "100")));
+        int warmup = Integer.parseInt(a.getOrDefault("warmup", "90"));
+        bench.warmUp(warmup, Math.max(warmup, Integer.parseInt(a.getOrDefault("warmup-max", "600"))), concurrency,
+                Integer.parseInt(a.getOrDefault("batch", "100")));
         Work.settled();
         Work before = Work.snapshot();
         int captureCount = Integer.parseInt(a.getOrDefault("captures", "2000"));
@@ -231,16 +232,54 @@ public class SuiteBench {
      * from cold, a capture cost 122 ms of CPU in all processes and 35-37 ms two minutes of load later
      * (benchmarks/RESULTS.md, 2026-12-04 night), so a short warm-up measured the compiler, not the pipeline.
      */
-    void warmUp(int seconds, int concurrency, int batch) throws Exception {
-        System.out.printf(Locale.ROOT, "warm-up: %d s of captures and batches of %d interactions with %d clients, then 50"
-                + " captures and their scores%n", seconds, batch, concurrency);
+    /**
+     * Warms the suite up: rounds of 30 s of captures and interaction batches from {@code concurrency} clients, at
+     * least {@code seconds} in all, then more rounds until the capture rate of a round is within 10 % of the round
+     * before (the JIT compilers of four JVMs keep a two-core machine busy for minutes after a start; a rate measured
+     * before they are done is a warm-up figure), at most {@code maxSeconds} in all.
+     */
+    void warmUp(int seconds, int maxSeconds, int concurrency, int batch) throws Exception {
+        System.out.printf(Locale.ROOT, "warm-up: at least %d s (at most %d s, until the capture rate of a 30 s round is "
+                + "within 10 %% of the round before) of captures and batches of %d interactions with %d clients, then "
+                + "50 captures and their scores%n", seconds, maxSeconds, batch, concurrency);
+        long started = System.nanoTime();
+        AtomicInteger captured = new AtomicInteger();
+        AtomicInteger sent = new AtomicInteger();
+        double before = 0;
+        for (int round = 0;; round++) {
+            long roundStart = System.nanoTime();
+            int roundSeconds = Math.max(1, Math.min(30, seconds));
+            int count = warmUpRound(round, roundSeconds, concurrency, batch, sent);
+            captured.addAndGet(count);
+            double rate = count / ((System.nanoTime() - roundStart) / 1e9);
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            System.out.printf(Locale.ROOT, "warm-up: round %d, %.0f captures/s (%.0f s in all)%n", round + 1, rate,
+                    elapsed);
+            boolean steady = before > 0 && Math.abs(rate - before) <= 0.1 * rate;
+            if (elapsed >= maxSeconds || (elapsed >= seconds && steady)) {
+                break;
+            }
+            before = rate;
+        }
+        System.out.printf(Locale.ROOT, "warm-up: %d captures and %d interactions sent%n", captured.get(), sent.get());
+        List<String> warm = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            warm.add(capture("warm-" + i + "-" + run + "@bench.example.com"));
+        }
+        for (String lead : warm) {
+            interactions("[" + interaction("warm-" + lead, lead) + "]");
+        }
+        awaitScores(warm, lead -> 20, Duration.ofSeconds(60));
+    }
+
+    /** One warm-up round: captures from each client, and a batch of interactions after every tenth. */
+    int warmUpRound(int round, int seconds, int concurrency, int batch, AtomicInteger sent) throws Exception {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         AtomicInteger captured = new AtomicInteger();
-        AtomicInteger sent = new AtomicInteger();
         List<Future<?>> workers = new ArrayList<>();
         for (int w = 0; w < concurrency; w++) {
-            String client = "warm-" + run + "-" + w;
+            String client = "warm-" + run + "-" + round + "-" + w;
             workers.add(pool.submit(() -> {
                 List<String> mine = new ArrayList<>();
                 for (int i = 0; System.nanoTime() < end; i++) {
@@ -262,15 +301,7 @@ public class SuiteBench {
             worker.get();
         }
         pool.shutdown();
-        System.out.printf(Locale.ROOT, "warm-up: %d captures and %d interactions sent%n", captured.get(), sent.get());
-        List<String> warm = new ArrayList<>();
-        for (int i = 0; i < 50; i++) {
-            warm.add(capture("warm-" + i + "-" + run + "@bench.example.com"));
-        }
-        for (String lead : warm) {
-            interactions("[" + interaction("warm-" + lead, lead) + "]");
-        }
-        awaitScores(warm, lead -> 20, Duration.ofSeconds(60));
+        return captured.get();
     }
 
     List<String> captures(int count, int concurrency) throws Exception {
