@@ -37,12 +37,13 @@ import io.vertx.core.Vertx;
  * connection. Gathered, they share all of that; under load the batches grow by themselves, because whatever arrives
  * while one is applied joins the next.
  * <p>
- * Back-pressure: while submissions weighing {@code maxWaiting} wait (the database is slow or unreachable and a batch
+ * Back-pressure: while submissions weighing ten batches' worth per lane wait (the database is slow or unreachable and a batch
  * hangs), a new one is refused at once with {@link RetryLater} (503 and Retry-After at the edge) instead of queueing
  * in the heap behind it.
  * <p>
- * Order: one batch at a time on this replica, its submissions in arrival order; the effect applies them as if one after
- * another. A batch that fails is rolled back and its submissions applied again one per transaction, so a submission
+ * Order: one batch at a time on this replica (one lane; {@link #oneAfterAnother} may have more), its submissions in
+ * arrival order; the effect applies them as if one after another. A batch that fails is rolled back and its submissions applied
+ * again one per transaction, so a submission
  * fails only on its own account.
  * <p>
  * Traces: the batch runs in the trace context of its first submission; the events the batch writes about a subject
@@ -69,14 +70,16 @@ public final class GroupCommit<S, O> {
     private final Vertx vertx;
     private final int maxWeight;
     private final int maxWaiting;
+    private final int lanes;
     private final ToIntFunction<S> weight;
     private final Function<S, ? extends Iterable<UUID>> subjects;
-    private final Function<List<S>, Uni<List<O>>> effect;
+    private final Function<List<Waiting<S, O>>, Uni<List<O>>> effect;
     private final Transaction transaction;
 
     private final ArrayDeque<Waiting<S, O>> waiting = new ArrayDeque<>();
     private int waitingWeight;
-    private boolean applying;
+    /** Batches being applied (at most {@code lanes}). */
+    private int applying;
 
     /**
      * @param name for the log
@@ -95,14 +98,56 @@ public final class GroupCommit<S, O> {
     GroupCommit(String name, Vertx vertx, int maxWeight, ToIntFunction<S> weight,
             Function<S, ? extends Iterable<UUID>> subjects, Function<List<S>, Uni<List<O>>> effect,
             Transaction transaction) {
+        this(name, vertx, maxWeight, weight, subjects, transaction, 1,
+                batch -> effect.apply(batch.stream().map(Waiting::submission).toList()));
+    }
+
+    private GroupCommit(String name, Vertx vertx, int maxWeight, ToIntFunction<S> weight,
+            Function<S, ? extends Iterable<UUID>> subjects, Transaction transaction, int lanes,
+            Function<List<Waiting<S, O>>, Uni<List<O>>> effect) {
         this.name = name;
         this.vertx = vertx;
         this.maxWeight = Math.max(1, maxWeight);
-        this.maxWaiting = 10 * this.maxWeight;
+        this.lanes = Math.max(1, lanes);
+        this.maxWaiting = 10 * this.maxWeight * this.lanes;
         this.weight = weight;
         this.subjects = subjects;
         this.effect = effect;
         this.transaction = transaction;
+    }
+
+    /**
+     * A group commit of submissions that are applied one after another, each as if alone, in the batch's transaction:
+     * up to {@code maxBatch} of them share a BEGIN, a COMMIT and a pooled connection. For submissions whose subjects
+     * are only known once applied (a capture creates its lead): each is applied in its own caller's trace, so the
+     * events it writes continue that trace.
+     * <p>
+     * Statements of one batch run one after another on its connection, so up to {@code lanes} batches are applied at
+     * once (each on its own connection; a submission at rest still starts at once while a lane is free). Submissions in
+     * different lanes are applied concurrently, as separate transactions would be: for submissions that need no order
+     * between them beyond what their own locks give.
+     *
+     * @param apply applies one submission inside the transaction it is called in
+     */
+    public static <S, O> GroupCommit<S, O> oneAfterAnother(String name, Vertx vertx, int maxBatch, int lanes,
+            Function<S, Uni<O>> apply) {
+        return oneAfterAnother(name, vertx, maxBatch, lanes, apply, Panache::withTransaction);
+    }
+
+    static <S, O> GroupCommit<S, O> oneAfterAnother(String name, Vertx vertx, int maxBatch, int lanes,
+            Function<S, Uni<O>> apply, Transaction transaction) {
+        return new GroupCommit<>(name, vertx, maxBatch, submission -> 1, submission -> List.of(), transaction, lanes,
+                batch -> {
+                    List<O> outcomes = new ArrayList<>(batch.size());
+                    return Multi.createFrom().iterable(batch)
+                            .onItem().transformToUniAndConcatenate(entry -> {
+                                Scope scope = entry.trace().makeCurrent();
+                                return apply.apply(entry.submission()).invoke(outcomes::add)
+                                        .eventually(scope::close);
+                            })
+                            .collect().last()
+                            .replaceWith(outcomes);
+                });
     }
 
     /** Applies {@code submission} with whatever else arrives meanwhile; its outcome after the commit. */
@@ -118,7 +163,7 @@ public final class GroupCommit<S, O> {
                 } else {
                     waiting.addLast(entry);
                     waitingWeight += weighs;
-                    if (!applying) {
+                    if (applying < lanes) {
                         startBatch();
                     }
                 }
@@ -137,7 +182,7 @@ public final class GroupCommit<S, O> {
 
     /** Called holding the lock. */
     private void startBatch() {
-        applying = true;
+        applying++;
         List<Waiting<S, O>> batch = new ArrayList<>();
         int weighed = 0;
         while (!waiting.isEmpty()) {
@@ -169,16 +214,15 @@ public final class GroupCommit<S, O> {
 
     private void applied() {
         synchronized (this) {
-            applying = false;
-            if (!waiting.isEmpty()) {
+            applying--;
+            if (!waiting.isEmpty() && applying < lanes) {
                 startBatch();
             }
         }
     }
 
     private Uni<Void> apply(List<Waiting<S, O>> batch) {
-        List<S> submissions = batch.stream().map(Waiting::submission).toList();
-        return transaction.run(() -> effect.apply(submissions))
+        return transaction.run(() -> effect.apply(batch))
                 .invoke(outcomes -> {
                     for (int i = 0; i < batch.size(); i++) {
                         complete(batch.get(i), outcomes.get(i));
@@ -194,7 +238,7 @@ public final class GroupCommit<S, O> {
                             name, failure.toString());
                     return Multi.createFrom().iterable(batch)
                             .onItem().transformToUniAndConcatenate(entry -> transaction
-                                    .run(() -> effect.apply(List.of(entry.submission())))
+                                    .run(() -> effect.apply(List.of(entry)))
                                     .invoke(outcome -> complete(entry, outcome.get(0)))
                                     .onFailure().recoverWithItem(alone -> {
                                         fail(entry, alone);

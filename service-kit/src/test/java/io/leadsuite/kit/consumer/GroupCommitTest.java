@@ -20,6 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.opentelemetry.context.ContextKey;
+import io.opentelemetry.context.Scope;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -199,5 +202,92 @@ class GroupCommitTest {
             assertEquals((30 + i) + " applied", waiting.get(i).get(10, TimeUnit.SECONDS));
         }
         assertEquals(11, transactions.size(), "the twenty waiting ones in batches of two");
+    }
+
+    @Test
+    void oneAfterAnotherAppliesABatchInOneTransactionEachSubmissionInItsCallersTrace() throws Exception {
+        ContextKey<Integer> caller = ContextKey.named("caller");
+        AtomicInteger transactionsRun = new AtomicInteger();
+        GroupCommit.Transaction counting = new GroupCommit.Transaction() {
+            @Override
+            public <T> Uni<T> run(Supplier<Uni<T>> work) {
+                transactionsRun.incrementAndGet();
+                return work.get();
+            }
+        };
+        List<String> applied = Collections.synchronizedList(new ArrayList<>());
+        GroupCommit<Integer, String> commit = GroupCommit.oneAfterAnother("test", vertx, 10, 1, n -> {
+            applied.add(n + " in the trace of " + io.opentelemetry.context.Context.current().get(caller));
+            if (n != 1) {
+                return Uni.createFrom().item(n + " applied");
+            }
+            // the first one finishes when the test lets it, on its own context
+            return Uni.createFrom().emitter(done -> vertx.setPeriodic(5, timer -> {
+                if (firstMayFinish.isDone()) {
+                    vertx.cancelTimer(timer);
+                    done.complete("1 applied");
+                }
+            }));
+        }, counting);
+        List<CompletableFuture<Object>> results = new ArrayList<>();
+        for (int n = 1; n <= 4; n++) {
+            int submission = n;
+            // a request's context: where Quarkus keeps the request's trace
+            Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+            CompletableFuture<Object> result = new CompletableFuture<>();
+            results.add(result);
+            context.runOnContext(v -> {
+                try (Scope scope = io.opentelemetry.context.Context.root().with(caller, submission).makeCurrent()) {
+                    commit.submit(submission).subscribe().with(result::complete, result::complete);
+                }
+            });
+            if (n == 1) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (applied.isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+            }
+        }
+        awaitWaiting(commit, 3);
+        firstMayFinish.complete(null);
+        for (int n = 1; n <= 4; n++) {
+            assertEquals(n + " applied", results.get(n - 1).get(10, TimeUnit.SECONDS));
+        }
+        assertEquals(2, transactionsRun.get(), "the three that waited share one transaction");
+        assertEquals(List.of("1 in the trace of 1", "2 in the trace of 2", "3 in the trace of 3",
+                "4 in the trace of 4"), applied);
+    }
+
+    @Test
+    void withTwoLanesTwoBatchesAreAppliedAtOnceAndWhatArrivesMeanwhileWaitsForALane() throws Exception {
+        List<Integer> started = Collections.synchronizedList(new ArrayList<>());
+        GroupCommit<Integer, String> commit = GroupCommit.oneAfterAnother("test", vertx, 10, 2, n -> {
+            started.add(n);
+            return Uni.createFrom().emitter(done -> vertx.setPeriodic(5, timer -> {
+                if (firstMayFinish.isDone()) {
+                    vertx.cancelTimer(timer);
+                    done.complete(n + " applied");
+                }
+            }));
+        }, transaction);
+        Map<Integer, Context> completedOn = new ConcurrentHashMap<>();
+        Context context = vertx.getOrCreateContext();
+        List<CompletableFuture<Object>> results = new ArrayList<>();
+        for (int n = 1; n <= 5; n++) {
+            results.add(submitFrom(context, commit, n, completedOn));
+        }
+        awaitWaiting(commit, 3);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (started.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(50);
+        assertEquals(List.of(1, 2), started.stream().sorted().toList(),
+                "two lanes: the first two started at once, each alone, and nothing else");
+        firstMayFinish.complete(null);
+        for (int n = 1; n <= 5; n++) {
+            assertEquals(n + " applied", results.get(n - 1).get(10, TimeUnit.SECONDS));
+        }
+        assertEquals(List.of(1, 2, 3, 4, 5), started.stream().sorted().toList());
     }
 }
