@@ -18,6 +18,26 @@ public interface ContactConfig {
     /** Bulk imports. */
     Imports imports();
 
+    /** Match-or-create calls (captures). */
+    Matching matching();
+
+    interface Matching {
+        /**
+         * The most match-or-create calls one transaction applies together
+         * ({@code leadsuite.contact.matching.max-batch}): calls arriving while a batch is applied wait and go together
+         * in the next (the kit's {@code GroupCommit}).
+         */
+        @WithDefault("64")
+        int maxBatch();
+
+        /**
+         * How many batches are applied at once ({@code leadsuite.contact.matching.lanes}), each on its own pooled
+         * connection: a batch's statements run one after another.
+         */
+        @WithDefault("4")
+        int lanes();
+    }
+
     /** Double opt-in of consent given on public web forms. */
     Consent consent();
 

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -21,11 +22,13 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.leadsuite.contact.config.ContactConfig;
 import io.leadsuite.contact.domain.Contact;
 import io.leadsuite.contact.domain.ContactDetails;
 import io.leadsuite.contact.domain.Normaliser;
 import io.leadsuite.contact.event.ContactEvents;
 import io.leadsuite.contact.repository.ContactRepository;
+import io.leadsuite.kit.consumer.GroupCommit;
 import io.leadsuite.kit.domain.DomainException;
 import io.leadsuite.kit.domain.Erased;
 import io.leadsuite.kit.domain.InvalidValues;
@@ -39,6 +42,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 
 /**
  * Creates, finds, matches, updates and reads contacts; every change publishes its event through the outbox in the same
@@ -59,6 +63,19 @@ public class ContactService {
     ContactEvents events;
     @Inject
     ContactValidator validator;
+    @Inject
+    ContactConfig config;
+    @Inject
+    Vertx vertx;
+
+    /** Match-or-create calls that arrive together, applied in one transaction. */
+    private GroupCommit<ContactDetails, Match> matching;
+
+    @PostConstruct
+    void startMatching() {
+        matching = GroupCommit.oneAfterAnother("Contact matching", vertx, config.matching().maxBatch(),
+                config.matching().lanes(), this::match);
+    }
 
     /** The result of match-or-create. */
     public record Match(Contact contact, boolean created) {
@@ -81,10 +98,13 @@ public class ContactService {
      * and only the creating call publishes {@code contact.created}. An e-mail that belonged to a merged duplicate
      * finds the survivor. One statement (plus the outbox row when created), and nothing is loaded into the session:
      * the answer is a detached {@link Contact} read from the statement's row, so the commit has nothing to flush.
+     * <p>
+     * Calls that arrive while others are applied go together in one transaction, one after another as if alone (the
+     * kit's {@link GroupCommit}): captures arrive concurrently, and each would otherwise pay a BEGIN, a COMMIT and a
+     * pooled connection for its one statement. A batch that fails is applied again one call per transaction.
      */
-    @WithTransaction
     public Uni<Match> matchOrCreate(ContactDetails raw) {
-        return match(raw);
+        return matching.submit(raw);
     }
 
     /** {@link #matchOrCreate} in the caller's transaction. */
