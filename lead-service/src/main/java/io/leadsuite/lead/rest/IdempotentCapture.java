@@ -3,34 +3,58 @@ package io.leadsuite.lead.rest;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 
+import io.leadsuite.kit.consumer.GroupCommit;
 import io.leadsuite.kit.idempotency.IdempotentRequests;
 import io.leadsuite.kit.sql.UniqueViolation;
+import io.leadsuite.lead.client.ContactServiceClient.ContactMatch;
+import io.leadsuite.lead.config.CaptureConfig;
 import io.leadsuite.lead.service.CaptureService;
 import io.leadsuite.lead.service.CaptureService.CaptureResult;
 import io.leadsuite.lead.service.CaptureService.Submission;
 import io.leadsuite.lead.service.LeadMetrics;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 
 /**
- * A capture with its Idempotency-Key (or none): owns the key and the capture's one transaction. An earlier answer to
- * the key is replayed. Otherwise the contact is matched, outside the transaction (contact-service is another process),
+ * A capture with its Idempotency-Key (or none): owns the key and the capture's transaction. An earlier answer to the
+ * key is replayed. Otherwise the contact is matched, outside the transaction (contact-service is another process),
  * then the capture is recorded and its answer stored in one transaction, so a key is only ever remembered together
  * with its effect. The loser of a race on the one-open-lead-per-topic index runs that transaction again and then
  * finds the winner's lead.
+ * <p>
+ * Captures that arrive together are recorded in one transaction (the kit's {@link GroupCommit}): a capture arriving
+ * while none is being recorded starts a transaction at once; those arriving meanwhile go together in the next, one
+ * after another as if alone. Each pays its own statements but not a transaction and a pooled connection of its own.
+ * A batch that fails (an erased contact, a lost race, a key taken by a concurrent request) is rolled back and its
+ * captures recorded one per transaction, so a capture fails only on its own account. Each capture is recorded in its
+ * own request's trace.
  */
 @ApplicationScoped
 public class IdempotentCapture {
 
-    @Inject
-    CaptureService captures;
-    @Inject
-    IdempotentRequests idempotency;
-    @Inject
-    LeadMetrics metrics;
+    private final CaptureService captures;
+    private final IdempotentRequests idempotency;
+    private final LeadMetrics metrics;
+    private final GroupCommit<Pending, Recorded> intake;
+
+    /** A capture whose contact is matched, waiting to be recorded. */
+    private record Pending(IdempotentRequests.Request keyed, Submission submission, ContactMatch match, String actor,
+            Function<CaptureResult, IdempotentRequests.Answer> answer) {
+    }
+
+    private record Recorded(CaptureResult result, IdempotentRequests.Answer answer) {
+    }
+
+    IdempotentCapture(CaptureService captures, IdempotentRequests idempotency, LeadMetrics metrics, Vertx vertx,
+            CaptureConfig config) {
+        this.captures = captures;
+        this.idempotency = idempotency;
+        this.metrics = metrics;
+        this.intake = GroupCommit.oneAfterAnother("Capture intake", vertx, config.maxBatch(), config.lanes(),
+                this::record);
+    }
 
     /**
      * @param keyed the request's key, or null without one
@@ -40,11 +64,19 @@ public class IdempotentCapture {
             Function<CaptureResult, IdempotentRequests.Answer> answer) {
         return idempotency.answer(keyed, () -> captures.matchContact(submission)
                 .chain(match -> Uni.createFrom()
-                        .deferred(() -> Panache.withTransaction(() -> captures.record(submission, match, actor)
-                                .call(result -> idempotency.remember(keyed, answer.apply(result)))))
+                        .deferred(() -> intake.submit(
+                                new Pending(keyed, submission, match, actor, answer)))
                         .onFailure(UniqueViolation::in).retry().atMost(2))
                 // counted once the capture is committed
-                .invoke(metrics::captured)
-                .map(answer));
+                .invoke(recorded -> metrics.captured(recorded.result()))
+                .map(Recorded::answer));
+    }
+
+    /** Records one capture and remembers its answer, in the caller's transaction (its batch's). */
+    private Uni<Recorded> record(Pending pending) {
+        return captures.record(pending.submission(), pending.match(), pending.actor()).chain(result -> {
+            IdempotentRequests.Answer answer = pending.answer().apply(result);
+            return idempotency.remember(pending.keyed(), answer).replaceWith(new Recorded(result, answer));
+        });
     }
 }

@@ -11,9 +11,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
@@ -114,5 +121,44 @@ class CampaignsRefusedTest {
                 + "/campaigns"), job.getList("errors.message"));
         assertEquals(3, given().auth().oauth2(MARKETING).get("/leads?topic=" + topic).then().extract().jsonPath()
                 .getList("items").size());
+    }
+
+    /**
+     * Captures that arrive together are recorded in one transaction; one refused in the middle of such a batch rolls
+     * it back, and the others are recorded again one by one: each caller gets the answer to its own capture.
+     */
+    @Test
+    void capturesSentTogetherWithSomeRefusedEachGetTheirOwnAnswer() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "heat-pumps-" + run;
+        ExecutorService clients = Executors.newFixedThreadPool(12);
+        try {
+            List<Callable<io.restassured.response.Response>> calls = IntStream
+                    .range(0, 24).<Callable<io.restassured.response.Response>> mapToObj(
+                            i -> () -> given().auth().oauth2(MARKETING)
+                                    .contentType(ContentType.JSON)
+                                    .body(Map.of("email", "together" + i + "." + run + "@example.com", "topic", topic, "source",
+                                            "EVENT", "campaign", i % 3 == 2 ? "Nowhere " + run : ""))
+                                    .post("/captures"))
+                    .toList();
+            Set<String> leads = new HashSet<>();
+            List<Future<io.restassured.response.Response>> answers = clients.invokeAll(calls);
+            for (int i = 0; i < answers.size(); i++) {
+                io.restassured.response.Response answer = answers.get(i).get();
+                if (i % 3 == 2) {
+                    assertEquals(422, answer.statusCode(), answer.asString());
+                    assertEquals(List.of("campaign"), answer.jsonPath().getList("errors.field"));
+                } else {
+                    assertEquals(201, answer.statusCode(), answer.asString());
+                    leads.add(answer.jsonPath().getString("leadId"));
+                }
+            }
+            assertEquals(16, leads.size(), "a lead of its own for every capture accepted");
+            List<String> stored = given().auth().oauth2(MARKETING).get("/leads?topic=" + topic + "&limit=100").then()
+                    .statusCode(200).extract().jsonPath().getList("items.id");
+            assertEquals(leads, new HashSet<>(stored), "exactly the accepted captures' leads were stored");
+        } finally {
+            clients.shutdownNow();
+        }
     }
 }
