@@ -52,9 +52,10 @@ public class ConsentResource {
     @Path("/confirm")
     @PermitAll
     @SecurityRequirements
-    @Operation(operationId = "confirmConsent", summary = "Confirm marketing consent given on a public web form", description = "Double opt-in: the token comes from the confirmation e-mail (event "
-            + "consent.confirmation-requested). The contact's consent becomes {marketing: true, pending: false} and "
-            + "contact.updated is published. The answer names nobody.")
+    @Operation(operationId = "confirmConsent", summary = "Confirm marketing consent given on a public web form", description = """
+            Double opt-in: the token comes from the confirmation e-mail (event \
+            consent.confirmation-requested). The contact's consent becomes {marketing: true, pending: false} and \
+            contact.updated is published. The answer names nobody.""")
     @APIResponse(responseCode = "200", description = "Confirmed", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Confirmed.class), examples = @ExampleObject(name = "confirmed", value = "{\"status\": \"confirmed\"}")))
     @APIResponse(responseCode = "400", description = "A body that is not JSON", content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "422", description = "No token, or one that is unknown, used or expired", content = @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "unknown", value = """

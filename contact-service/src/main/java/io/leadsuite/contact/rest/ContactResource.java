@@ -123,8 +123,9 @@ public class ContactResource {
              "existingId": "5b7e1c9a-3f0e-4a43-9a4e-0d6c1f1f2a11"}""")))
     @APIResponse(responseCode = "422", description = "Invalid fields, or an Idempotency-Key used for another request", content = @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "invalid", value = PROBLEM_422)))
     public Uni<Response> create(@NotNull @Valid ContactRequest request,
-            @Parameter(description = "Repeat the request with the same key and body within 24 hours and get the "
-                    + "first answer again (a key belongs to the caller that sent it)") @HeaderParam(IdempotentRequests.HEADER) String key,
+            @Parameter(description = """
+                    Repeat the request with the same key and body within 24 hours and get the \
+                    first answer again (a key belongs to the caller that sent it)""") @HeaderParam(IdempotentRequests.HEADER) String key,
             SecurityContext security) {
         IdempotentRequests.Request keyed = idempotency.request("contacts.create", security.getUserPrincipal().getName(),
                 key, request);
@@ -136,11 +137,12 @@ public class ContactResource {
     @POST
     @Path("/match")
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN, Roles.FORM })
-    @Operation(operationId = "matchContact", summary = "Find the contact by normalised e-mail, or create it", description = "Atomic: concurrent calls with one e-mail make one contact. Used for captures. "
-            + "An e-mail of a merged duplicate finds the survivor; an existing contact is not changed. For a "
-            + "capture from a public web form (role form: lead-service passes the gateway's form token on), "
-            + "consent is not taken as given: it is pending (consent.pending true, marketing false) and a "
-            + "consent.confirmation-requested event asks the person to confirm (POST /consent/confirm).")
+    @Operation(operationId = "matchContact", summary = "Find the contact by normalised e-mail, or create it", description = """
+            Atomic: concurrent calls with one e-mail make one contact. Used for captures. \
+            An e-mail of a merged duplicate finds the survivor; an existing contact is not changed. For a \
+            capture from a public web form (role form: lead-service passes the gateway's form token on), \
+            consent is not taken as given: it is pending (consent.pending true, marketing false) and a \
+            consent.confirmation-requested event asks the person to confirm (POST /consent/confirm).""")
     @APIResponse(responseCode = "200", description = "An existing contact matched", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MatchView.class), examples = @ExampleObject(name = "matched", value = "{\"contact\": "
             + ContactView.EXAMPLE + ", \"created\": false}")))
     @APIResponse(responseCode = "201", description = "A new contact was created", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MatchView.class), examples = @ExampleObject(name = "created", value = "{\"contact\": "
@@ -158,9 +160,10 @@ public class ContactResource {
     @GET
     @Path("/{id}")
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN, Roles.CRM })
-    @Operation(operationId = "getContact", summary = "Read a contact", description = "The ETag header carries the version, for If-Match on PATCH. "
-            + "A duplicate that was merged answers 200 with status MERGED and mergedInto naming the survivor "
-            + "(and a Link header rel=\"canonical\" to it); its personal data now lives on the survivor.")
+    @Operation(operationId = "getContact", summary = "Read a contact", description = """
+            The ETag header carries the version, for If-Match on PATCH. \
+            A duplicate that was merged answers 200 with status MERGED and mergedInto naming the survivor \
+            (and a Link header rel="canonical" to it); its personal data now lives on the survivor.""")
     @APIResponse(responseCode = "200", description = "The contact, or the pointer of a merged duplicate", headers = @Header(name = HttpHeaders.ETAG, description = "The version, quoted: \"2\""), content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ContactView.class), examples = {
             @ExampleObject(name = "contact", value = ContactView.EXAMPLE),
             @ExampleObject(name = "merged duplicate", value = ContactView.MERGED_EXAMPLE) }))
@@ -182,11 +185,12 @@ public class ContactResource {
     @GET
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN, Roles.CRM })
     // Alike on purpose: operation descriptions are prose; only their string continuations look like the others
-    @Operation(operationId = "searchContacts", summary = "Search contacts", description = "Active contacts, oldest first (by creation time, then id). "
-            + "Filters combine: q (contained in e-mail, first name, last name, full name or company, "
-            + "case-insensitive), email (exact, normalised), company (exact, case-insensitive). Pages by an opaque "
-            + "keyset cursor: pass next as after; contacts created while paging show up on later pages, none is "
-            + "skipped or repeated.")
+    @Operation(operationId = "searchContacts", summary = "Search contacts", description = """
+            Active contacts, oldest first (by creation time, then id). \
+            Filters combine: q (contained in e-mail, first name, last name, full name or company, \
+            case-insensitive), email (exact, normalised), company (exact, case-insensitive). Pages by an opaque \
+            keyset cursor: pass next as after; contacts created while paging show up on later pages, none is \
+            skipped or repeated.""")
     @APIResponse(responseCode = "200", description = "A page", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Page.class), examples = @ExampleObject(name = "page", value = "{\"items\": ["
             + ContactView.EXAMPLE
             + "], \"next\": \"YzE6MTc2MzYzMzcwMDAwMDAwMDo1YjdlMWM5YS0zZjBlLTRhNDMtOWE0ZS0wZDZjMWYxZjJhMTE\"}")))
@@ -208,11 +212,12 @@ public class ContactResource {
     @Path("/{id}")
     @Consumes({ MERGE_PATCH, MediaType.APPLICATION_JSON })
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN })
-    @Operation(operationId = "updateContact", summary = "Update a contact (JSON merge patch, RFC 7396)", description = "Members set fields, null "
-            + "clears one (not email). consent {marketing, source?, at?} gives or withdraws marketing consent and is "
-            + "recorded in the consent history. With If-Match (the ETag of a GET) a stale version is refused with "
-            + "412; without If-Match the update applies to the current version (last writer wins). Publishes "
-            + "contact.updated naming the changed fields; a patch that changes nothing publishes nothing.")
+    @Operation(operationId = "updateContact", summary = "Update a contact (JSON merge patch, RFC 7396)", description = """
+            Members set fields, null \
+            clears one (not email). consent {marketing, source?, at?} gives or withdraws marketing consent and is \
+            recorded in the consent history. With If-Match (the ETag of a GET) a stale version is refused with \
+            412; without If-Match the update applies to the current version (last writer wins). Publishes \
+            contact.updated naming the changed fields; a patch that changes nothing publishes nothing.""")
     @RequestBody(content = {
             @Content(mediaType = MERGE_PATCH, schema = @Schema(implementation = PatchDoc.class), examples = @ExampleObject(name = "patch", value = "{\"jobTitle\": \"CTO\", \"phone\": null, \"consent\": {\"marketing\": false, \"source\": \"unsubscribe-link\"}}")),
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PatchDoc.class), examples = @ExampleObject(name = "patch", value = "{\"company\": \"Acme Energy\"}")) })
@@ -239,10 +244,11 @@ public class ContactResource {
     @DELETE
     @Path("/{id}")
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
-    @Operation(operationId = "eraseContact", summary = "Erase a contact (GDPR)", description = "Removes every personal field, the consent history "
-            + "and stored request answers that held them; keeps a tombstone without personal data (id, erasedAt) "
-            + "that answers 410. Duplicates merged into it are erased too. Publishes contact.erased, on which the "
-            + "other services remove what they hold. Repeating it answers 204 again and changes nothing.")
+    @Operation(operationId = "eraseContact", summary = "Erase a contact (GDPR)", description = """
+            Removes every personal field, the consent history \
+            and stored request answers that held them; keeps a tombstone without personal data (id, erasedAt) \
+            that answers 410. Duplicates merged into it are erased too. Publishes contact.erased, on which the \
+            other services remove what they hold. Repeating it answers 204 again and changes nothing.""")
     @APIResponse(responseCode = "204", description = "Erased (or already erased)")
     @APIResponse(responseCode = "404", description = "No such contact", content = @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "not found", value = PROBLEM_404)))
     public Uni<Response> erase(@PathParam("id") UUID id) {
@@ -253,11 +259,12 @@ public class ContactResource {
     @POST
     @Path("/{id}/merge")
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
-    @Operation(operationId = "mergeContact", summary = "Merge a duplicate into this contact", description = "The survivor ({id}) gets every field it "
-            + "lacks from the duplicate; marketing consent becomes the stricter of the two (withdrawn or missing wins); "
-            + "the duplicate's consent history moves over; the duplicate keeps answering GET with mergedInto. "
-            + "Publishes contact.merged (and contact.updated when the survivor changed). Idempotent: merging the same "
-            + "duplicate again answers 200 with the survivor and publishes nothing.")
+    @Operation(operationId = "mergeContact", summary = "Merge a duplicate into this contact", description = """
+            The survivor ({id}) gets every field it \
+            lacks from the duplicate; marketing consent becomes the stricter of the two (withdrawn or missing wins); \
+            the duplicate's consent history moves over; the duplicate keeps answering GET with mergedInto. \
+            Publishes contact.merged (and contact.updated when the survivor changed). Idempotent: merging the same \
+            duplicate again answers 200 with the survivor and publishes nothing.""")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MergeRequest.class), examples = @ExampleObject(name = "merge", value = "{\"duplicateId\": \"0e0c4d1e-8f5a-4a8e-b4b7-2b0f7c9c1d22\"}")))
     @APIResponse(responseCode = "200", description = "The survivor after the merge", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ContactView.class), examples = @ExampleObject(name = "survivor", value = ContactView.EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such survivor", content = @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "not found", value = PROBLEM_404)))

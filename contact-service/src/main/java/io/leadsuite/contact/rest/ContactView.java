@@ -37,9 +37,10 @@ public record ContactView(UUID id, String email, String firstName, String lastNa
              "status": "MERGED", "mergedInto": "5b7e1c9a-3f0e-4a43-9a4e-0d6c1f1f2a11",
              "mergedAt": "2026-11-21T08:00:00Z"}""";
 
-    @Schema(name = "Consent", description = "Marketing consent: given or not, when and where it was last given or "
-            + "withdrawn; pending: asked for on a public web form and not confirmed by the person yet (marketing "
-            + "stays false until then)")
+    @Schema(name = "Consent", description = """
+            Marketing consent: given or not, when and where it was last given or \
+            withdrawn; pending: asked for on a public web form and not confirmed by the person yet (marketing \
+            stays false until then)""")
     public record Consent(boolean marketing, Instant at, String source,
             boolean pending) {
     }

@@ -62,8 +62,9 @@ public class ImportResource {
     public record Accepted(UUID jobId) {
     }
 
-    @Schema(name = "ImportJob", description = "processed = created + updated + unchanged + failed; a line counts from 1 "
-            + "with the header as line 1 (a record with a quoted line break is reported at the line it starts on)")
+    @Schema(name = "ImportJob", description = """
+            processed = created + updated + unchanged + failed; a line counts from 1 \
+            with the header as line 1 (a record with a quoted line break is reported at the line it starts on)""")
     public record JobView(UUID jobId,
             @Schema(enumeration = {
                     "QUEUED", "RUNNING", "DONE", "FAILED", "CANCELLED" }) String state,
@@ -81,14 +82,15 @@ public class ImportResource {
     @POST
     @Consumes({ CSV, MediaType.TEXT_PLAIN })
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
-    @Operation(operationId = "importContacts", summary = "Import contacts from CSV", description = "UTF-8 (with or without BOM), RFC 4180 (quoted "
-            + "fields with delimiters, doubled quotes and line breaks), a header row, columns in any order. "
-            + "Columns are recognised by header, case-insensitively: email, first_name/firstName, "
-            + "last_name/lastName, company, job_title/jobTitle, industry, country, phone; map=field:Header overrides "
-            + "that (repeat it per field). The body is streamed into the job's storage; the rows are then processed "
-            + "in the background with the same normalisation and events as the API (one contact.created or "
-            + "contact.updated per contact changed; an existing contact, matched by e-mail, gets the non-empty "
-            + "values of its row). Answers 202 with the job id; follow it at Location.")
+    @Operation(operationId = "importContacts", summary = "Import contacts from CSV", description = """
+            UTF-8 (with or without BOM), RFC 4180 (quoted \
+            fields with delimiters, doubled quotes and line breaks), a header row, columns in any order. \
+            Columns are recognised by header, case-insensitively: email, first_name/firstName, \
+            last_name/lastName, company, job_title/jobTitle, industry, country, phone; map=field:Header overrides \
+            that (repeat it per field). The body is streamed into the job's storage; the rows are then processed \
+            in the background with the same normalisation and events as the API (one contact.created or \
+            contact.updated per contact changed; an existing contact, matched by e-mail, gets the non-empty \
+            values of its row). Answers 202 with the job id; follow it at Location.""")
     @RequestBody(content = @Content(mediaType = CSV, examples = @ExampleObject(name = "csv", value = """
             Email,First Name,last_name,country,phone,company
             ana@example.com,Ana,Silva,Portugal,912 345 678,"Acme, Inc."
@@ -102,8 +104,9 @@ public class ImportResource {
              "status": 422, "detail": "The CSV header cannot be mapped to contact fields",
              "errors": [{"field": "header", "message": "no e-mail column: name one 'email' or map it with map=email:<header>"}]}""")))
     public Response upload(InputStream body,
-            @Parameter(description = "field:Header, repeatable; fields: email, firstName, lastName, phone, company, "
-                    + "jobTitle, industry, country", example = "email:E-Mail Address") @QueryParam("map") List<String> map,
+            @Parameter(description = """
+                    field:Header, repeatable; fields: email, firstName, lastName, phone, company, \
+                    jobTitle, industry, country""", example = "email:E-Mail Address") @QueryParam("map") List<String> map,
             @Parameter(description = "Field delimiter: , (default), ; or tab", example = ";") @QueryParam("delimiter") @DefaultValue(",") String delimiter) {
         char sep = switch (delimiter) {
             case ",", ";", "|" -> delimiter.charAt(0);
@@ -118,9 +121,10 @@ public class ImportResource {
     @GET
     @Path("/{jobId}")
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
-    @Operation(operationId = "getContactImport", summary = "An import's state and progress", description = "Counters advance chunk by chunk while it runs; "
-            + "errors lists each failed line (field names and reasons, never the values), up to "
-            + "leadsuite.contact.imports.max-reported-errors lines (all are counted in failed).")
+    @Operation(operationId = "getContactImport", summary = "An import's state and progress", description = """
+            Counters advance chunk by chunk while it runs; \
+            errors lists each failed line (field names and reasons, never the values), up to \
+            leadsuite.contact.imports.max-reported-errors lines (all are counted in failed).""")
     @APIResponse(responseCode = "200", description = "The job", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class), examples = @ExampleObject(name = "running", value = JOB_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "not found", value = NOT_FOUND)))
     public JobView get(@PathParam("jobId") UUID jobId) {
@@ -130,8 +134,9 @@ public class ImportResource {
     @POST
     @Path("/{jobId}/cancel")
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
-    @Operation(operationId = "cancelContactImport", summary = "Cancel an import", description = "No further chunk starts; what was committed stays (see the "
-            + "counters); the remaining rows are discarded. Cancelling a cancelled import answers the same.")
+    @Operation(operationId = "cancelContactImport", summary = "Cancel an import", description = """
+            No further chunk starts; what was committed stays (see the \
+            counters); the remaining rows are discarded. Cancelling a cancelled import answers the same.""")
     @APIResponse(responseCode = "200", description = "The cancelled job", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class), examples = @ExampleObject(name = "cancelled", value = """
             {"jobId": "3c1f5a8e-0b7d-4c1e-9f0a-6d2b8e4c7a10", "state": "CANCELLED", "total": 100000,
              "processed": 5000, "created": 5000, "updated": 0, "unchanged": 0, "failed": 0, "errors": []}""")))

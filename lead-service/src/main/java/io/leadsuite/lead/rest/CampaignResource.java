@@ -113,11 +113,12 @@ public class CampaignResource {
     @GET
     @Path("/{id}")
     @RolesAllowed({ Roles.MARKETING, Roles.SALES, Roles.ADMIN })
-    @Operation(operationId = "getCampaign", summary = "A campaign with its members, leads and influenced revenue", description = "`results`: `members` (contacts with a lead the campaign touched), `leads` (leads it "
-            + "touched: a capture, import row or interaction named it), `sourcedLeads` (leads that came from it), "
-            + "`wonLeads`, `sourcedRevenue` (won revenue of the leads it sourced), `influencedRevenue` (won revenue "
-            + "of every lead it touched) and `pipelineRevenue` (estimated revenue of touched leads open in sales). "
-            + "The leads themselves: `GET /leads?campaign={id}` (the leads it sourced).")
+    @Operation(operationId = "getCampaign", summary = "A campaign with its members, leads and influenced revenue", description = """
+            `results`: `members` (contacts with a lead the campaign touched), `leads` (leads it \
+            touched: a capture, import row or interaction named it), `sourcedLeads` (leads that came from it), \
+            `wonLeads`, `sourcedRevenue` (won revenue of the leads it sourced), `influencedRevenue` (won revenue \
+            of every lead it touched) and `pipelineRevenue` (estimated revenue of touched leads open in sales). \
+            The leads themselves: `GET /leads?campaign={id}` (the leads it sourced).""")
     @APIResponse(responseCode = "200", description = "The campaign; ETag is its version", content = @Content(schema = @Schema(implementation = CampaignWithResults.class), examples = @ExampleObject(name = "campaign", value = """
             {"id": "3b1c9f0e-5a2d-4c7e-9f10-2a6b8d4e7c01", "name": "Spring expo 2026", "channel": "EVENT",
              "startsOn": "2026-03-01", "endsOn": "2026-03-31", "cost": 12000.00,

@@ -41,13 +41,14 @@ public class CaptureResource {
 
     @POST
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN, Roles.FORM })
-    @Operation(operationId = "capture", summary = "Capture a form submission", description = "Matches or creates the contact by e-mail, then creates the lead in the first stage of the "
-            + "default flow or touches the open lead of that contact and topic. Counts as a FORM_SUBMITTED "
-            + "interaction for scoring. A `campaign` (id or name) is the campaign the lead came from when the "
-            + "capture creates it, and a touch of that campaign either way. A public web form (role form: the "
-            + "gateway's form token in X-Form-Token, never a bearer token) gets 202 {\"status\": \"received\"} "
-            + "whatever happened, so that an anonymous visitor cannot learn whether an e-mail was known; its posts "
-            + "score once per lead per window, and its consent is recorded as pending until the person confirms it.")
+    @Operation(operationId = "capture", summary = "Capture a form submission", description = """
+            Matches or creates the contact by e-mail, then creates the lead in the first stage of the \
+            default flow or touches the open lead of that contact and topic. Counts as a FORM_SUBMITTED \
+            interaction for scoring. A `campaign` (id or name) is the campaign the lead came from when the \
+            capture creates it, and a touch of that campaign either way. A public web form (role form: the \
+            gateway's form token in X-Form-Token, never a bearer token) gets 202 {"status": "received"} \
+            whatever happened, so that an anonymous visitor cannot learn whether an e-mail was known; its posts \
+            score once per lead per window, and its consent is recorded as pending until the person confirms it.""")
     @APIResponse(responseCode = "201", description = "A contact or a lead was created", content = @Content(schema = @Schema(implementation = CaptureService.CaptureResult.class), examples = @ExampleObject(name = "created", value = """
             {"contactId": "0b6d2a8e-3c1f-4d7a-9a55-2f1de3b7c901", "leadId": "5f0c7c1e-8a0e-4c38-9d8f-6a1f3c2b9e10",
              "contactCreated": true, "leadCreated": true}""")))
@@ -58,8 +59,9 @@ public class CaptureResource {
     @APIResponse(responseCode = "422", description = "Invalid fields, an unknown topic or campaign when the service refuses those, or an Idempotency-Key used for another request")
     @APIResponse(responseCode = "503", description = "contact-service is unavailable")
     public Uni<Response> capture(@NotNull @Valid CaptureRequest request,
-            @Parameter(description = "Repeat a capture with the same key and body within 24 hours and get the first "
-                    + "answer again, with nothing counted twice (a key belongs to the caller that sent it)") @HeaderParam(IdempotentRequests.HEADER) String key,
+            @Parameter(description = """
+                    Repeat a capture with the same key and body within 24 hours and get the first \
+                    answer again, with nothing counted twice (a key belongs to the caller that sent it)""") @HeaderParam(IdempotentRequests.HEADER) String key,
             SecurityContext security) {
         boolean form = security.isUserInRole(Roles.FORM);
         String caller = security.getUserPrincipal().getName();

@@ -70,8 +70,9 @@ public class CrmResource {
 
     @GET
     @Path("/leads/sales-ready")
-    @Operation(operationId = "getSalesReadyFeed", summary = "Sales-ready leads not yet accepted, oldest first, each with its contact's details", description = "Pages by cursor: pass `next` as `after`. A lead stays in the feed until the CRM accepts "
-            + "or rejects it.")
+    @Operation(operationId = "getSalesReadyFeed", summary = "Sales-ready leads not yet accepted, oldest first, each with its contact's details", description = """
+            Pages by cursor: pass `next` as `after`. A lead stays in the feed until the CRM accepts \
+            or rejects it.""")
     @APIResponse(responseCode = "200", description = "A page of the feed", content = @Content(schema = @Schema(implementation = SalesReadyPage.class), examples = @ExampleObject(name = "feed", value = "{\"items\": [{\"lead\": "
             + LeadResource.LEAD_EXAMPLE
             + ", \"contact\": {\"id\": \"0b6d2a8e-3c1f-4d7a-9a55-2f1de3b7c901\", \"email\": \"ana@example.com\", "
@@ -104,11 +105,12 @@ public class CrmResource {
     @POST
     @Path("/leads/{id}/accept")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "crmAcceptLead", summary = "Accept a sales-ready lead (sales acceptance)", description = "Status ACCEPTED, with the CRM's lead id and owner; the lead leaves the feed, enters its "
-            + "flow's sales-acceptance stage (SALES_ACCEPTANCE in marketing-lead) and, when the flow names a sales "
-            + "flow, switches to it (`sales-lead`: QUALIFY, DEVELOP, PROPOSE, CLOSE), keeping its history. A sales "
-            + "user does the same with POST /leads/{id}/accept. Idempotent: the same crmLeadId again returns the lead "
-            + "and changes nothing; another crmLeadId is a 409. Publishes lead.accepted and lead.stage-changed.")
+    @Operation(operationId = "crmAcceptLead", summary = "Accept a sales-ready lead (sales acceptance)", description = """
+            Status ACCEPTED, with the CRM's lead id and owner; the lead leaves the feed, enters its \
+            flow's sales-acceptance stage (SALES_ACCEPTANCE in marketing-lead) and, when the flow names a sales \
+            flow, switches to it (`sales-lead`: QUALIFY, DEVELOP, PROPOSE, CLOSE), keeping its history. A sales \
+            user does the same with POST /leads/{id}/accept. Idempotent: the same crmLeadId again returns the lead \
+            and changes nothing; another crmLeadId is a 409. Publishes lead.accepted and lead.stage-changed.""")
     @APIResponse(responseCode = "409", description = "Not a sales-ready open lead, or accepted already under another crmLeadId")
     @APIResponse(responseCode = "422", description = "crmLeadId missing")
     public Uni<RestResponse<LeadView>> accept(@PathParam("id") UUID id, @NotNull @Valid LeadRequests.AcceptRequest request,
@@ -120,9 +122,10 @@ public class CrmResource {
     @POST
     @Path("/leads/{id}/reject")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "crmRejectLead", summary = "Reject a lead: back to nurturing, with a reason", description = "No longer sales-ready, open, in the flow's nurture stage; leaves the feed until it becomes "
-            + "sales-ready again. Idempotent: the same reason again changes nothing; another reason is a 409. "
-            + "Publishes lead.rejected.")
+    @Operation(operationId = "crmRejectLead", summary = "Reject a lead: back to nurturing, with a reason", description = """
+            No longer sales-ready, open, in the flow's nurture stage; leaves the feed until it becomes \
+            sales-ready again. Idempotent: the same reason again changes nothing; another reason is a 409. \
+            Publishes lead.rejected.""")
     @APIResponse(responseCode = "409", description = "Not a sales-ready or accepted lead, or rejected already for another reason")
     @APIResponse(responseCode = "422", description = "reason missing")
     public Uni<RestResponse<LeadView>> reject(@PathParam("id") UUID id,
@@ -133,10 +136,11 @@ public class CrmResource {
     @POST
     @Path("/leads/{id}/opportunity")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "crmReportOpportunity", summary = "Report the opportunity of an accepted lead", description = "Status CONVERTED; in a flow with a CONVERTED stage further on (sales-lead: DEVELOP) the lead "
-            + "moves there. Idempotent: the "
-            + "same report again changes nothing; another opportunity id, or the same id with other figures, is a "
-            + "409. Publishes lead.opportunity.")
+    @Operation(operationId = "crmReportOpportunity", summary = "Report the opportunity of an accepted lead", description = """
+            Status CONVERTED; in a flow with a CONVERTED stage further on (sales-lead: DEVELOP) the lead \
+            moves there. Idempotent: the \
+            same report again changes nothing; another opportunity id, or the same id with other figures, is a \
+            409. Publishes lead.opportunity.""")
     @APIResponse(responseCode = "409", description = "Not accepted yet, or a conflicting opportunity")
     @APIResponse(responseCode = "422", description = "opportunityId missing, negative revenue")
     public Uni<RestResponse<LeadView>> opportunity(@PathParam("id") UUID id,
@@ -149,10 +153,11 @@ public class CrmResource {
     @POST
     @Path("/leads/{id}/close")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "crmCloseLead", summary = "Close an accepted or converted lead, won or lost", description = "Status WON or LOST with the revenue; in a flow with such stages, or a close stage "
-            + "(sales-lead: CLOSE), the lead moves there. "
-            + "Idempotent: the same close again changes nothing; a different outcome, revenue or reason is a 409. "
-            + "Publishes lead.closed.")
+    @Operation(operationId = "crmCloseLead", summary = "Close an accepted or converted lead, won or lost", description = """
+            Status WON or LOST with the revenue; in a flow with such stages, or a close stage \
+            (sales-lead: CLOSE), the lead moves there. \
+            Idempotent: the same close again changes nothing; a different outcome, revenue or reason is a 409. \
+            Publishes lead.closed.""")
     @APIResponse(responseCode = "409", description = "Not accepted, or closed already otherwise")
     @APIResponse(responseCode = "422", description = "outcome missing, negative revenue")
     public Uni<RestResponse<LeadView>> close(@PathParam("id") UUID id, @NotNull @Valid LeadRequests.CloseRequest request,

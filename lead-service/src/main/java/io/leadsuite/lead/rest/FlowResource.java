@@ -90,15 +90,16 @@ public class FlowResource {
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIN)
-    @Operation(operationId = "putFlow", summary = "Define a custom flow, or a new version of a flow (admin)", description = "Stored as the next version of the flow (1 for a new one); leads already in the flow keep "
-            + "the version they started with, new leads take the newest. Refused with 422 when the flow cannot work: "
-            + "`errors` names every problem (a stage that cannot be reached from the first stage, a stage from "
-            + "which no final stage can be reached, duplicate stage ids or names, transitions to unknown stages, "
-            + "unknown teams or guards). Teams: marketing, telesales, sales. Guards: salesReady, "
-            + "qualification.budget, qualification.currency, qualification.timeframe, qualification.need, "
-            + "qualification.decisionMaker, owner. A stage's optional `status` (ACCEPTED, CONVERTED, WON, LOST) is "
-            + "given to a lead entering it, and the CRM's accept, opportunity and close move a lead to the stage of "
-            + "the matching status. `version` in the body is ignored.")
+    @Operation(operationId = "putFlow", summary = "Define a custom flow, or a new version of a flow (admin)", description = """
+            Stored as the next version of the flow (1 for a new one); leads already in the flow keep \
+            the version they started with, new leads take the newest. Refused with 422 when the flow cannot work: \
+            `errors` names every problem (a stage that cannot be reached from the first stage, a stage from \
+            which no final stage can be reached, duplicate stage ids or names, transitions to unknown stages, \
+            unknown teams or guards). Teams: marketing, telesales, sales. Guards: salesReady, \
+            qualification.budget, qualification.currency, qualification.timeframe, qualification.need, \
+            qualification.decisionMaker, owner. A stage's optional `status` (ACCEPTED, CONVERTED, WON, LOST) is \
+            given to a lead entering it, and the CRM's accept, opportunity and close move a lead to the stage of \
+            the matching status. `version` in the body is ignored.""")
     @RequestBody(content = @Content(schema = @Schema(implementation = Flow.class), examples = @ExampleObject(name = "custom flow", value = FLOW_EXAMPLE)))
     @APIResponse(responseCode = "200", description = "The stored version", content = @Content(schema = @Schema(implementation = Flow.class), examples = @ExampleObject(name = "flow", value = FLOW_EXAMPLE)))
     @APIResponse(responseCode = "409", description = "Another version was stored at the same time; retry")

@@ -70,9 +70,10 @@ public class LeadImportResource {
     public record Accepted(UUID jobId) {
     }
 
-    @Schema(name = "LeadImportJob", description = "processed = created + unchanged + failed (contacts: created, or "
-            + "matched and left unchanged; a lead import never changes an existing contact, as a capture does not); "
-            + "leadsCreated + leadsTouched = processed - failed; a line counts from 1 with the header as line 1")
+    @Schema(name = "LeadImportJob", description = """
+            processed = created + unchanged + failed (contacts: created, or \
+            matched and left unchanged; a lead import never changes an existing contact, as a capture does not); \
+            leadsCreated + leadsTouched = processed - failed; a line counts from 1 with the header as line 1""")
     public record JobView(UUID jobId,
             @Schema(enumeration = {
                     "QUEUED", "RUNNING", "DONE", "FAILED", "CANCELLED" }) String state,
@@ -94,16 +95,17 @@ public class LeadImportResource {
 
     @POST
     @Consumes({ CSV, MediaType.TEXT_PLAIN })
-    @Operation(operationId = "importLeads", summary = "Import leads from CSV", description = "UTF-8 (with or without BOM), RFC 4180, a header row, columns in any order, recognised "
-            + "by header case-insensitively: the contact columns (email, first_name/firstName, last_name/lastName, "
-            + "company, job_title/jobTitle, industry, country, phone) and topic, source (a lead source; IMPORT when "
-            + "empty), source_ref/sourceRef, campaign (by id or name; one not in the list is added, or the line "
-            + "refused when leadsuite.campaigns.unknown=REFUSE), consent (true/false, yes/no, 1/0; empty: not stated); "
-            + "map=field:Header overrides that. Each row is a capture: its contact is matched by e-mail or created "
-            + "(by contact-service, with the uploader's authority), its lead created in the default flow or the open "
-            + "lead of that contact and topic touched, with the same events, so it is scored and routed like a "
-            + "captured lead. A row without a valid e-mail or without a topic is refused with its line number; the "
-            + "others go in. Answers 202 with the job id; follow it at Location.")
+    @Operation(operationId = "importLeads", summary = "Import leads from CSV", description = """
+            UTF-8 (with or without BOM), RFC 4180, a header row, columns in any order, recognised \
+            by header case-insensitively: the contact columns (email, first_name/firstName, last_name/lastName, \
+            company, job_title/jobTitle, industry, country, phone) and topic, source (a lead source; IMPORT when \
+            empty), source_ref/sourceRef, campaign (by id or name; one not in the list is added, or the line \
+            refused when leadsuite.campaigns.unknown=REFUSE), consent (true/false, yes/no, 1/0; empty: not stated); \
+            map=field:Header overrides that. Each row is a capture: its contact is matched by e-mail or created \
+            (by contact-service, with the uploader's authority), its lead created in the default flow or the open \
+            lead of that contact and topic touched, with the same events, so it is scored and routed like a \
+            captured lead. A row without a valid e-mail or without a topic is refused with its line number; the \
+            others go in. Answers 202 with the job id; follow it at Location.""")
     @RequestBody(content = @Content(mediaType = CSV, examples = @ExampleObject(name = "csv", value = """
             email,first_name,last_name,company,country,topic,source,source_ref,campaign,consent
             ana@example.com,Ana,Silva,Acme,PT,solar-panels,EVENT,expo-2026,spring-expo,yes
@@ -116,8 +118,9 @@ public class LeadImportResource {
              "status": 422, "detail": "The CSV header cannot be mapped to contact and lead fields",
              "errors": [{"field": "header", "message": "no e-mail column: name one 'email' or map it with map=email:<header>"}]}""")))
     public Uni<RestResponse<Accepted>> upload(byte[] body,
-            @Parameter(description = "field:Header, repeatable; fields: email, firstName, lastName, phone, company, "
-                    + "jobTitle, industry, country, topic, source, sourceRef, campaign, consent", example = "topic:Product") @QueryParam("map") List<String> map,
+            @Parameter(description = """
+                    field:Header, repeatable; fields: email, firstName, lastName, phone, company, \
+                    jobTitle, industry, country, topic, source, sourceRef, campaign, consent""", example = "topic:Product") @QueryParam("map") List<String> map,
             @Parameter(description = "Field delimiter: , (default), ; | or tab", example = ";") @QueryParam("delimiter") @DefaultValue(",") String delimiter,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, SecurityContext security) {
         char sep = switch (delimiter) {
@@ -138,9 +141,10 @@ public class LeadImportResource {
     // Alike on purpose: an operation's declaration (path, id, prose, answers) is its own, as scoring's are
     @GET
     @Path("/{jobId}")
-    @Operation(operationId = "getLeadImport", summary = "A lead import's state and progress", description = "Counters advance chunk by chunk while it runs; errors lists each "
-            + "failed line (field names and reasons, never the values), up to leadsuite.leads.imports.max-reported-errors "
-            + "lines (all are counted in failed).")
+    @Operation(operationId = "getLeadImport", summary = "A lead import's state and progress", description = """
+            Counters advance chunk by chunk while it runs; errors lists each \
+            failed line (field names and reasons, never the values), up to leadsuite.leads.imports.max-reported-errors \
+            lines (all are counted in failed).""")
     @APIResponse(responseCode = "200", description = "The job", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class), examples = @ExampleObject(name = "running", value = JOB_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "not found", value = NOT_FOUND)))
     public Uni<JobView> get(@PathParam("jobId") UUID jobId) {
@@ -149,8 +153,9 @@ public class LeadImportResource {
 
     @POST
     @Path("/{jobId}/cancel")
-    @Operation(operationId = "cancelLeadImport", summary = "Cancel a lead import", description = "No further chunk starts; what was committed stays (see the counters). "
-            + "Cancelling a cancelled import answers the same.")
+    @Operation(operationId = "cancelLeadImport", summary = "Cancel a lead import", description = """
+            No further chunk starts; what was committed stays (see the counters). \
+            Cancelling a cancelled import answers the same.""")
     @APIResponse(responseCode = "200", description = "The cancelled job", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class), examples = @ExampleObject(name = "running", value = JOB_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "not found", value = NOT_FOUND)))
     @APIResponse(responseCode = "409", description = "The import already ended (DONE or FAILED)", content = @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "ended", value = ENDED)))

@@ -141,12 +141,13 @@ public class LeadResource {
     }
 
     @GET
-    @Operation(operationId = "listLeads", summary = "List leads (a work queue): filtered by contact, stage, status, sales-readiness, team, topic, owner, grade, score, source, campaign and dates; sorted by id, score, age or SLA due time", description = "`grade`, `minScore` and `maxScore` look at the lead's highest score over "
-            + "its models (and that model's grade); `activeFrom`/`activeTo` at its last activity (`updatedAt`); the "
-            + "date bounds are ISO-8601 instants, `from` inclusive, `to` exclusive. `sort`: `score` (lowest first), "
-            + "`-score` (highest first), `createdAt` (oldest first: by age), `-createdAt`, `slaDue` (the stage SLA "
-            + "due soonest first, overdue ones first of all, leads without one last); by id when absent. Pages by "
-            + "cursor: pass `next` as `after` with the same filters and sort.")
+    @Operation(operationId = "listLeads", summary = "List leads (a work queue): filtered by contact, stage, status, sales-readiness, team, topic, owner, grade, score, source, campaign and dates; sorted by id, score, age or SLA due time", description = """
+            `grade`, `minScore` and `maxScore` look at the lead's highest score over \
+            its models (and that model's grade); `activeFrom`/`activeTo` at its last activity (`updatedAt`); the \
+            date bounds are ISO-8601 instants, `from` inclusive, `to` exclusive. `sort`: `score` (lowest first), \
+            `-score` (highest first), `createdAt` (oldest first: by age), `-createdAt`, `slaDue` (the stage SLA \
+            due soonest first, overdue ones first of all, leads without one last); by id when absent. Pages by \
+            cursor: pass `next` as `after` with the same filters and sort.""")
     @APIResponse(responseCode = "200", description = "A page of leads", content = @Content(schema = @Schema(implementation = LeadPage.class), examples = @ExampleObject(name = "page", value = "{\"items\": ["
             + LEAD_EXAMPLE + "], \"next\": null}")))
     @APIResponse(responseCode = "400", description = "A filter or sort that cannot be read (an unknown status, source or sort, a date that is not an instant, a score that is not a number, minScore above maxScore, a cursor this list did not give)")
@@ -225,8 +226,7 @@ public class LeadResource {
             case "createdAt" -> LeadSort.CREATED;
             case "-createdAt" -> LeadSort.CREATED_DESC;
             case "slaDue" -> LeadSort.SLA_DUE;
-            default -> throw ProblemException.badRequest("'sort' must be one of score, -score, createdAt, -createdAt, "
-                    + "slaDue");
+            default -> throw ProblemException.badRequest("'sort' must be one of score, -score, createdAt, -createdAt, slaDue");
         };
     }
 
@@ -290,9 +290,10 @@ public class LeadResource {
     @Path("/{id}/transitions")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN })
-    @Operation(operationId = "transitionLead", summary = "Move a lead to another stage of its flow", description = "Only along a transition of the flow version the lead started in, by a team that "
-            + "transition allows (admins may make any), with its guards met. Recorded in the history as MANUAL with "
-            + "the caller and reason; concurrent changes to one lead are applied one after the other.")
+    @Operation(operationId = "transitionLead", summary = "Move a lead to another stage of its flow", description = """
+            Only along a transition of the flow version the lead started in, by a team that \
+            transition allows (admins may make any), with its guards met. Recorded in the history as MANUAL with \
+            the caller and reason; concurrent changes to one lead are applied one after the other.""")
     @APIResponse(responseCode = "200", description = "Moved; the lead", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
     @APIResponse(responseCode = "403", description = "None of the caller's teams may make this transition")
     @APIResponse(responseCode = "409", description = "The flow has no such transition from the lead's stage, or the lead is closed")
@@ -309,8 +310,9 @@ public class LeadResource {
     @Path("/{id}/sales-ready")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.TELESALES, Roles.ADMIN })
-    @Operation(operationId = "markLeadSalesReady", summary = "Flag a lead sales-ready by hand (telesales)", description = "Recorded as MANUAL (`salesReadyBy`); the flow's sales-ready automation applies. "
-            + "Already sales-ready: 200, nothing changes.")
+    @Operation(operationId = "markLeadSalesReady", summary = "Flag a lead sales-ready by hand (telesales)", description = """
+            Recorded as MANUAL (`salesReadyBy`); the flow's sales-ready automation applies. \
+            Already sales-ready: 200, nothing changes.""")
     @APIResponse(responseCode = "409", description = "The lead is not open, or already accepted")
     public Uni<RestResponse<LeadView>> salesReady(@PathParam("id") UUID id, @Valid LeadRequests.ReasonRequest request,
             @Parameter(description = IF_MATCH) @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, SecurityContext security) {
@@ -321,11 +323,12 @@ public class LeadResource {
     @Path("/{id}/accept")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.SALES, Roles.ADMIN })
-    @Operation(operationId = "acceptLead", summary = "Accept a sales-ready lead (sales acceptance)", description = "Status ACCEPTED; the lead enters its flow's sales-acceptance stage (SALES_ACCEPTANCE in "
-            + "marketing-lead) and, when the flow names a sales flow, switches to it (`sales-lead`: QUALIFY, DEVELOP, "
-            + "PROPOSE, CLOSE), keeping its history. The history names who accepted it (MANUAL, the caller). The "
-            + "owner becomes the one given, else the caller. The same user accepting again changes nothing. The CRM "
-            + "does the same with POST /crm/leads/{id}/accept. Publishes lead.accepted and lead.stage-changed.")
+    @Operation(operationId = "acceptLead", summary = "Accept a sales-ready lead (sales acceptance)", description = """
+            Status ACCEPTED; the lead enters its flow's sales-acceptance stage (SALES_ACCEPTANCE in \
+            marketing-lead) and, when the flow names a sales flow, switches to it (`sales-lead`: QUALIFY, DEVELOP, \
+            PROPOSE, CLOSE), keeping its history. The history names who accepted it (MANUAL, the caller). The \
+            owner becomes the one given, else the caller. The same user accepting again changes nothing. The CRM \
+            does the same with POST /crm/leads/{id}/accept. Publishes lead.accepted and lead.stage-changed.""")
     @APIResponse(responseCode = "200", description = "Accepted; the lead, now in the sales flow", content = @Content(schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = LEAD_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such lead")
     @APIResponse(responseCode = "409", description = "The lead is not sales-ready, not open, or was accepted by someone else")
@@ -376,10 +379,11 @@ public class LeadResource {
     @Path("/{id}")
     @Consumes({ "application/merge-patch+json", MediaType.APPLICATION_JSON })
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN })
-    @Operation(operationId = "updateLead", summary = "Change qualification, topic or owner (JSON merge patch)", description = "Members left out stay as they are; null clears one. `currency` is ISO 4217 and is "
-            + "required with a budget; `timeframe` is one of IMMEDIATE, THIS_QUARTER, NEXT_QUARTER, THIS_YEAR, "
-            + "NEXT_YEAR, LATER. Recorded in the history and published as lead.updated; a patch that changes "
-            + "nothing records nothing.")
+    @Operation(operationId = "updateLead", summary = "Change qualification, topic or owner (JSON merge patch)", description = """
+            Members left out stay as they are; null clears one. `currency` is ISO 4217 and is \
+            required with a budget; `timeframe` is one of IMMEDIATE, THIS_QUARTER, NEXT_QUARTER, THIS_YEAR, \
+            NEXT_YEAR, LATER. Recorded in the history and published as lead.updated; a patch that changes \
+            nothing records nothing.""")
     @RequestBody(content = @Content(schema = @Schema(implementation = LeadRequests.PatchDoc.class), examples = @ExampleObject(name = "qualification", value = """
             {"qualification": {"budget": 15000, "currency": "EUR", "timeframe": "THIS_QUARTER",
              "need": "Replace an oil boiler", "decisionMaker": true}, "owner": "joao.telesales"}""")))
@@ -398,9 +402,10 @@ public class LeadResource {
     @GET
     @Path("/funnel")
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN })
-    @Operation(operationId = "getFunnel", summary = "Funnel analytics of one flow over a period", description = "Per stage: leads that entered it in [from, to), that left it, that are in it now, and "
-            + "the median hours in it of those that left; per pair of stages: moves and the conversion rate (moves "
-            + "over leads that entered the first stage). Defaults: the default flow, the last 30 days.")
+    @Operation(operationId = "getFunnel", summary = "Funnel analytics of one flow over a period", description = """
+            Per stage: leads that entered it in [from, to), that left it, that are in it now, and \
+            the median hours in it of those that left; per pair of stages: moves and the conversion rate (moves \
+            over leads that entered the first stage). Defaults: the default flow, the last 30 days.""")
     @APIResponse(responseCode = "200", description = "The funnel", content = @Content(schema = @Schema(implementation = FunnelService.Funnel.class), examples = @ExampleObject(name = "funnel", value = """
             {"flow": "marketing-lead", "from": "2026-10-24T00:00:00Z", "to": "2026-11-23T00:00:00Z",
              "stages": [{"stage": "INQUIRY", "name": "Inquiry", "entered": 120, "left": 110, "current": 10, "medianHoursInStage": 0.5}],
@@ -473,8 +478,9 @@ public class LeadResource {
 
     @GET
     @Path("/{id}/history")
-    @Operation(operationId = "getLeadHistory", summary = "A lead's history, oldest first", description = "Creation, captures, stage changes and sales-readiness, each with when, cause, actor and "
-            + "reason. Pages by cursor: pass `next` as `after`.")
+    @Operation(operationId = "getLeadHistory", summary = "A lead's history, oldest first", description = """
+            Creation, captures, stage changes and sales-readiness, each with when, cause, actor and \
+            reason. Pages by cursor: pass `next` as `after`.""")
     @APIResponse(responseCode = "200", description = "A page of history entries", content = @Content(schema = @Schema(implementation = HistoryPage.class), examples = @ExampleObject(name = "history", value = HISTORY_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such lead")
     public Uni<HistoryPage> history(@PathParam("id") UUID id, @QueryParam("after") String after,

@@ -80,9 +80,10 @@ public class NurtureTriggerResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "createNurtureTrigger", summary = "Create a nurture trigger", description = "Each occurrence (a lead entering the stage, "
-            + "entering the grade band, or staying unchanged for inactiveDays) emits one lead.nurture event "
-            + "{leadId, contactId, topic, triggerId, triggerName, kind, detail} on lead-events.")
+    @Operation(operationId = "createNurtureTrigger", summary = "Create a nurture trigger", description = """
+            Each occurrence (a lead entering the stage, \
+            entering the grade band, or staying unchanged for inactiveDays) emits one lead.nurture event \
+            {leadId, contactId, topic, triggerId, triggerName, kind, detail} on lead-events.""")
     @APIResponse(responseCode = "201", description = "Created; Location names it", content = @Content(schema = @Schema(implementation = TriggerView.class)))
     @APIResponse(responseCode = "422", description = "A field is invalid (problem+json naming it)")
     public Uni<Response> create(@NotNull TriggerRequest request) {

@@ -87,8 +87,9 @@ public class ReportResource {
                                           "upTo90Days": 0, "over90Days": 0}}],
                      "disqualificationReasons": [{"key": "Spring expo 2026", "reason": "no budget", "count": 3}],
                      "rejectionReasons": [{"key": "Spring expo 2026", "reason": "duplicate in CRM", "count": 1}]}""")),
-            @Content(mediaType = CSV, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING), examples = @ExampleObject(name = "csv", value = "key,leads,mql,sal,sql,opportunities,won,lost,pipelineRevenue,wonRevenue,...\r\n"
-                    + "Spring expo 2026,40,20,12,8,6,3,2,15000.00,45000.00,...\r\n")) })
+            @Content(mediaType = CSV, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING), examples = @ExampleObject(name = "csv", value = """
+                    key,leads,mql,sal,sql,opportunities,won,lost,pipelineRevenue,wonRevenue,...\r\n\
+                    Spring expo 2026,40,20,12,8,6,3,2,15000.00,45000.00,...\r\n""")) })
     @APIResponse(responseCode = "400", description = "`from` or `to` is not an ISO-8601 instant, `from` is not before `to`, or `by` is not source, campaign, topic or owner")
     public Uni<Response> closedLoop(
             @Parameter(description = "first creation instant counted (inclusive); default: 30 days before `to`", example = "2026-11-01T00:00:00Z") @QueryParam("from") String from,

@@ -90,9 +90,10 @@ public class RoutingRuleResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "createRoutingRule", summary = "Create a routing rule", description = "Applied to every lead that enters a stage from now "
-            + "on: the first enabled rule by priority whose conditions hold assigns the team and, if it lists "
-            + "members, the next owner in turn. Recorded in the lead's history and published as lead.assigned.")
+    @Operation(operationId = "createRoutingRule", summary = "Create a routing rule", description = """
+            Applied to every lead that enters a stage from now \
+            on: the first enabled rule by priority whose conditions hold assigns the team and, if it lists \
+            members, the next owner in turn. Recorded in the lead's history and published as lead.assigned.""")
     @APIResponse(responseCode = "201", description = "Created; Location names it", content = @Content(schema = @Schema(implementation = RuleView.class)))
     @APIResponse(responseCode = "422", description = "A field is invalid (problem+json naming it)")
     public Uni<Response> create(@NotNull RuleRequest request) {

@@ -32,9 +32,10 @@ public class SlaResource {
     SlaService slas;
 
     @GET
-    @Operation(operationId = "listOverdueLeads", summary = "Open leads overdue in their current stage, longest overdue first", description = "A lead is "
-            + "overdue when it stayed in a stage longer than the stage's slaHours; lead.sla-breached was published "
-            + "when it was flagged. Filter by team.")
+    @Operation(operationId = "listOverdueLeads", summary = "Open leads overdue in their current stage, longest overdue first", description = """
+            A lead is \
+            overdue when it stayed in a stage longer than the stage's slaHours; lead.sla-breached was published \
+            when it was flagged. Filter by team.""")
     public Uni<Page<OverdueLead>> overdue(@QueryParam("team") String team,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {
         return slas.overdue(team, limit).map(overdue -> new Page<>(overdue, null));

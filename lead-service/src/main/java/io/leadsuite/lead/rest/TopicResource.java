@@ -54,10 +54,11 @@ public class TopicResource {
 
     @GET
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN, Roles.CRM })
-    @Operation(operationId = "listTopics", summary = "The topics (products or services of interest), by id", description = "A lead's `topic` is one of these ids. A capture, a new lead or an import row may "
-            + "name a topic in any spelling: its id is the slug of it (\"Solar panels\" and \"solar_panels\" are "
-            + "\"solar-panels\"). A topic not in the list is added (leadsuite.topics.unknown=REGISTER, the default) or "
-            + "refused with a 422 (REFUSE).")
+    @Operation(operationId = "listTopics", summary = "The topics (products or services of interest), by id", description = """
+            A lead's `topic` is one of these ids. A capture, a new lead or an import row may \
+            name a topic in any spelling: its id is the slug of it ("Solar panels" and "solar_panels" are \
+            "solar-panels"). A topic not in the list is added (leadsuite.topics.unknown=REGISTER, the default) or \
+            refused with a 422 (REFUSE).""")
     @APIResponse(responseCode = "200", description = "Every topic", content = @Content(schema = @Schema(implementation = TopicList.class), examples = @ExampleObject(name = "topics", value = "{\"items\": ["
             + TOPIC_EXAMPLE + "]}")))
     public Uni<TopicList> list() {

@@ -108,11 +108,12 @@ public class WebhookResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "createWebhook", summary = "Subscribe a URL to lead events", description = "Each event of a listed type is POSTed to the "
-            + "URL as its JSON envelope with `Lead-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "
-            + "\"<t>.<raw body>\")>` and `Lead-Event-Id`; retried with back-off until a 2xx, in order per lead. "
-            + "Targets on private, loopback, link-local or multicast addresses are refused unless the service allows "
-            + "private targets.")
+    @Operation(operationId = "createWebhook", summary = "Subscribe a URL to lead events", description = """
+            Each event of a listed type is POSTed to the \
+            URL as its JSON envelope with `Lead-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, \
+            "<t>.<raw body>")>` and `Lead-Event-Id`; retried with back-off until a 2xx, in order per lead. \
+            Targets on private, loopback, link-local or multicast addresses are refused unless the service allows \
+            private targets.""")
     @APIResponse(responseCode = "201", description = "Subscribed", content = @Content(schema = @Schema(implementation = SubscriptionView.class)))
     @APIResponse(responseCode = "422", description = "A field is invalid, or the target is not allowed", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(name = "private target", value = """
             {"type": "https://leadsuite.io/problems/unprocessable", "title": "The request cannot be processed",
@@ -144,8 +145,9 @@ public class WebhookResource {
 
     @DELETE
     @Path("/{id}")
-    @Operation(operationId = "deleteWebhook", summary = "Unsubscribe", description = "Nothing more is delivered; pending deliveries are cancelled; "
-            + "the delivery log stays readable.")
+    @Operation(operationId = "deleteWebhook", summary = "Unsubscribe", description = """
+            Nothing more is delivered; pending deliveries are cancelled; \
+            the delivery log stays readable.""")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such subscription of the caller")
     public Uni<Response> delete(@PathParam("id") UUID id, SecurityContext security) {
@@ -154,9 +156,10 @@ public class WebhookResource {
 
     @GET
     @Path("/{id}/deliveries")
-    @Operation(operationId = "listWebhookDeliveries", summary = "The delivery log of a subscription, newest first", description = "Each delivery with its "
-            + "state (PENDING, DELIVERED, CANCELLED) and every attempt: when, HTTP status, error, duration. Pages by "
-            + "cursor: pass `next` as `after`.")
+    @Operation(operationId = "listWebhookDeliveries", summary = "The delivery log of a subscription, newest first", description = """
+            Each delivery with its \
+            state (PENDING, DELIVERED, CANCELLED) and every attempt: when, HTTP status, error, duration. Pages by \
+            cursor: pass `next` as `after`.""")
     @APIResponse(responseCode = "200", description = "A page of deliveries", content = @Content(schema = @Schema(implementation = DeliveryPage.class)))
     @APIResponse(responseCode = "404", description = "No such subscription of the caller")
     public Uni<DeliveryPage> deliveries(@PathParam("id") UUID id, @QueryParam("after") String after,

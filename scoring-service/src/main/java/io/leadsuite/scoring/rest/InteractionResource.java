@@ -52,18 +52,21 @@ public class InteractionResource {
     @Schema(name = "Interaction")
     public record InteractionRequest(
             @Schema(required = true, maxLength = 200, description = "the sender's id of the interaction; a repeated id is a duplicate") String id,
-            @Schema(required = true, description = "EMAIL_OPENED, EMAIL_CLICKED, PAGE_VISITED, FORM_SUBMITTED, EVENT_REGISTERED, "
-                    + "EVENT_ATTENDED, UNSUBSCRIBED or CUSTOM:<name>") String type,
+            @Schema(required = true, description = """
+                    EMAIL_OPENED, EMAIL_CLICKED, PAGE_VISITED, FORM_SUBMITTED, EVENT_REGISTERED, \
+                    EVENT_ATTENDED, UNSUBSCRIBED or CUSTOM:<name>""") String type,
             @Schema(description = "the contact; contactId or email is required") UUID contactId,
             @Schema(description = "the contact's e-mail; contactId or email is required") String email,
             @Schema(description = "only this lead; otherwise every open lead of the contact (of the topic)") UUID leadId,
             String topic,
             @Schema(description = "when it happened (default: now)") Instant occurredAt,
-            @Schema(description = "e.g. url, campaign; rules may test them. `campaign` (text, at most 200 characters) names "
-                    + "the campaign the interaction came from, by id or name (GET /campaigns): each lead it counts for "
-                    + "is a touch of that campaign (a name that is not in the list touches none)") Map<String, Object> attributes,
-            @Schema(maxLength = 200, description = "the same as attributes.campaign (stored there); when both are given "
-                    + "they must be equal") String campaign) {
+            @Schema(description = """
+                    e.g. url, campaign; rules may test them. `campaign` (text, at most 200 characters) names \
+                    the campaign the interaction came from, by id or name (GET /campaigns): each lead it counts for \
+                    is a touch of that campaign (a name that is not in the list touches none)""") Map<String, Object> attributes,
+            @Schema(maxLength = 200, description = """
+                    the same as attributes.campaign (stored there); when both are given \
+                    they must be equal""") String campaign) {
     }
 
     /** What became of each item of a submission. */
@@ -74,11 +77,12 @@ public class InteractionResource {
 
     @POST
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
-    @Operation(operationId = "submitInteractions", summary = "Submit one interaction or a batch", description = "An array of up to 1000 "
-            + "interactions (a single interaction object is accepted too, as a batch of one). Each is stored and applied to its leads' scores at once: the named lead, or every open lead of "
-            + "the contact (of the topic, when given). An id seen before is a duplicate and never counts twice; an "
-            + "interaction whose lead or contact is not known yet is applied when it arrives. Requests that arrive "
-            + "together are applied in one transaction, in arrival order; each gets its own answer once that commits.")
+    @Operation(operationId = "submitInteractions", summary = "Submit one interaction or a batch", description = """
+            An array of up to 1000 \
+            interactions (a single interaction object is accepted too, as a batch of one). Each is stored and applied to its leads' scores at once: the named lead, or every open lead of \
+            the contact (of the topic, when given). An id seen before is a duplicate and never counts twice; an \
+            interaction whose lead or contact is not known yet is applied when it arrives. Requests that arrive \
+            together are applied in one transaction, in arrival order; each gets its own answer once that commits.""")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = InteractionRequest.class, maxItems = InteractionBatch.MAX_ITEMS), examples = {
             @ExampleObject(name = "batch", value = """
                     [{"id": "mail-7781-open", "type": "EMAIL_OPENED", "email": "ana@example.com",
@@ -95,8 +99,9 @@ public class InteractionResource {
     @APIResponse(responseCode = "401", description = "No valid token")
     @APIResponse(responseCode = "403", description = "The token's roles do not allow this")
     @APIResponse(responseCode = "422", description = "No item is valid (or none, or more than 1000)")
-    @APIResponse(responseCode = "503", description = "Busy: so many interactions wait to be applied on this replica that "
-            + "the request was not taken; nothing was stored. Send it again after Retry-After (its ids make a repeat harmless)")
+    @APIResponse(responseCode = "503", description = """
+            Busy: so many interactions wait to be applied on this replica that \
+            the request was not taken; nothing was stored. Send it again after Retry-After (its ids make a repeat harmless)""")
     public Uni<Response> submit(JsonNode body) {
         InteractionBatch batch = InteractionBatch.read(body, clock.now());
         List<RejectedItem> rejected = batch.rejected().stream().map(RejectedItem::of).toList();

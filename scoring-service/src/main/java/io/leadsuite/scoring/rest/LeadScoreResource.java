@@ -50,8 +50,9 @@ public class LeadScoreResource {
 
     @GET
     @Path("/{modelId}/explanation")
-    @Operation(operationId = "getScoreExplanation", summary = "Why a lead has its score under a model", description = "The rule hits behind the score, "
-            + "oldest first; the score is the sum of their points.")
+    @Operation(operationId = "getScoreExplanation", summary = "Why a lead has its score under a model", description = """
+            The rule hits behind the score, \
+            oldest first; the score is the sum of their points.""")
     @APIResponse(responseCode = "200", description = "The explanation", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScoreQueries.Explanation.class), examples = @ExampleObject(name = "explanation", value = """
             {"leadId": "9a4c2d5e-8f7b-4e1a-b3c6-0d9e8f7a6b5c", "modelId": "00000000-0000-0000-0000-00000000d3fa",
              "modelName": "Default engagement", "score": 35, "grade": "C", "salesReady": false, "hits": [
@@ -68,9 +69,10 @@ public class LeadScoreResource {
 
     @GET
     @Path("/history")
-    @Operation(operationId = "getScoreHistory", summary = "A lead's score history", description = "Every change of the lead's score, grade or "
-            + "sales-readiness under any model, oldest first, with its cause: INTERACTION, DECAY (points expired), "
-            + "RESCORE (a model was published or retired) or ATTRIBUTES (a contact or lead attribute changed).")
+    @Operation(operationId = "getScoreHistory", summary = "A lead's score history", description = """
+            Every change of the lead's score, grade or \
+            sales-readiness under any model, oldest first, with its cause: INTERACTION, DECAY (points expired), \
+            RESCORE (a model was published or retired) or ATTRIBUTES (a contact or lead attribute changed).""")
     @APIResponse(responseCode = "200", description = "A page of entries", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScoreQueries.HistoryPage.class), examples = @ExampleObject(name = "history", value = """
             {"items": [
               {"id": 101, "modelId": "00000000-0000-0000-0000-00000000d3fa", "modelVersion": 1, "score": 60,

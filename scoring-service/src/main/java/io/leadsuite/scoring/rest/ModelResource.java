@@ -113,8 +113,9 @@ public class ModelResource {
 
     @GET
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN, Roles.SALES, Roles.TELESALES })
-    @Operation(operationId = "listScoringModels", summary = "List the scoring models", description = "Drafts, published and retired models, each as the "
-            + "version that scores (or the draft of a model never published).")
+    @Operation(operationId = "listScoringModels", summary = "List the scoring models", description = """
+            Drafts, published and retired models, each as the \
+            version that scores (or the draft of a model never published).""")
     @APIResponse(responseCode = "200", description = "Every model (the list is short; one page)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Page.class), examples = @ExampleObject(name = "models", value = MODEL_PAGE_EXAMPLE)))
     public Uni<Page> list() {
         return models.list().map(list -> new Page(list.stream().map(ScoringModelView::of).toList(), null));
@@ -123,8 +124,9 @@ public class ModelResource {
     @GET
     @Path("/{id}")
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN, Roles.SALES, Roles.TELESALES })
-    @Operation(operationId = "getScoringModel", summary = "Read a scoring model", description = "The version that scores; draftVersion names a "
-            + "pending edit (GET .../versions/{version}).")
+    @Operation(operationId = "getScoringModel", summary = "Read a scoring model", description = """
+            The version that scores; draftVersion names a \
+            pending edit (GET .../versions/{version}).""")
     @APIResponse(responseCode = "200", description = "The model with its scope, grades and rules", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScoringModelView.class), examples = @ExampleObject(name = "model", value = MODEL_VIEW_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such model")
     public Uni<ScoringModelView> get(@PathParam("id") UUID id) {
@@ -133,13 +135,14 @@ public class ModelResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "createScoringModel", summary = "Create a scoring model (as a draft)", description = "Rules: BEHAVIOUR (interactionType, "
-            + "optional attribute test, points, maxTimes, windowDays), DEMOGRAPHIC (a contact attribute: email, "
-            + "firstName, lastName, company, jobTitle, industry, country, phone, marketingConsent) and LEAD (a lead "
-            + "attribute: topic, source, sourceRef, status, stage, team, owner, budget, currency, timeframe, need, "
-            + "decisionMaker). Operators EQUALS, CONTAINS, STARTS_WITH (text, ignoring case), IN (a list), "
-            + "GREATER_OR_EQUAL (numbers). Grade bands lowest first, each from its minScore; the threshold lies "
-            + "within them. A draft scores nothing until it is published.")
+    @Operation(operationId = "createScoringModel", summary = "Create a scoring model (as a draft)", description = """
+            Rules: BEHAVIOUR (interactionType, \
+            optional attribute test, points, maxTimes, windowDays), DEMOGRAPHIC (a contact attribute: email, \
+            firstName, lastName, company, jobTitle, industry, country, phone, marketingConsent) and LEAD (a lead \
+            attribute: topic, source, sourceRef, status, stage, team, owner, budget, currency, timeframe, need, \
+            decisionMaker). Operators EQUALS, CONTAINS, STARTS_WITH (text, ignoring case), IN (a list), \
+            GREATER_OR_EQUAL (numbers). Grade bands lowest first, each from its minScore; the threshold lies \
+            within them. A draft scores nothing until it is published.""")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScoringModelRequest.class), examples = @ExampleObject(name = "model", value = MODEL_EXAMPLE)))
     @APIResponse(responseCode = "201", description = "Created (DRAFT, version 1); Location names it", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScoringModelView.class), examples = @ExampleObject(name = "model", value = MODEL_VIEW_EXAMPLE)))
     @APIResponse(responseCode = "400", description = "Malformed JSON")
@@ -152,10 +155,11 @@ public class ModelResource {
     @PUT
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "updateScoringModel", summary = "Edit a scoring model", description = "A draft changes in place. A published model does not "
-            + "change under the scores it produced: the edit becomes its next version, a draft (returned, and kept "
-            + "as draftVersion) that scores nothing until published; editing again rewrites that draft. A retired "
-            + "model cannot be edited (409).")
+    @Operation(operationId = "updateScoringModel", summary = "Edit a scoring model", description = """
+            A draft changes in place. A published model does not \
+            change under the scores it produced: the edit becomes its next version, a draft (returned, and kept \
+            as draftVersion) that scores nothing until published; editing again rewrites that draft. A retired \
+            model cannot be edited (409).""")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScoringModelRequest.class), examples = @ExampleObject(name = "model", value = MODEL_EXAMPLE)))
     @APIResponse(responseCode = "200", description = "The draft as edited", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScoringModelView.class), examples = @ExampleObject(name = "draft", value = MODEL_VIEW_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such model")
@@ -168,11 +172,12 @@ public class ModelResource {
 
     @POST
     @Path("/{id}/publish")
-    @Operation(operationId = "publishScoringModel", summary = "Publish a model's draft", description = "A new model starts scoring; a published model's "
-            + "draft version supersedes the version that scored. Either way a background job re-scores the leads "
-            + "the model affects from their stored interactions (GET /scoring/jobs/{id}); it starts two seconds "
-            + "after it is queued. Live scoring goes on and uses the new version at once on the replica that "
-            + "published it, within a second on the others.")
+    @Operation(operationId = "publishScoringModel", summary = "Publish a model's draft", description = """
+            A new model starts scoring; a published model's \
+            draft version supersedes the version that scored. Either way a background job re-scores the leads \
+            the model affects from their stored interactions (GET /scoring/jobs/{id}); it starts two seconds \
+            after it is queued. Live scoring goes on and uses the new version at once on the replica that \
+            published it, within a second on the others.""")
     @APIResponse(responseCode = "202", description = "Published; the re-scoring job is queued", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TransitionView.class), examples = @ExampleObject(name = "published", value = TRANSITION_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such model")
     @APIResponse(responseCode = "409", description = "Nothing to publish (no draft), or the model is retired")
@@ -184,9 +189,10 @@ public class ModelResource {
     // the API, each documented with its own answers; what they share in code is transition().
     @POST
     @Path("/{id}/retire")
-    @Operation(operationId = "retireScoringModel", summary = "Retire a model", description = "It stops scoring (on the other replicas within a second); a pending "
-            + "draft is dropped. A job, starting two seconds after it is queued, withdraws the leads' scores under it "
-            + "(each lead gets a score.changed without it).")
+    @Operation(operationId = "retireScoringModel", summary = "Retire a model", description = """
+            It stops scoring (on the other replicas within a second); a pending \
+            draft is dropped. A job, starting two seconds after it is queued, withdraws the leads' scores under it \
+            (each lead gets a score.changed without it).""")
     @APIResponse(responseCode = "202", description = "Retired; the job (null for a model never published)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TransitionView.class), examples = @ExampleObject(name = "retired", value = TRANSITION_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such model")
     @APIResponse(responseCode = "409", description = "Already retired")
@@ -197,8 +203,9 @@ public class ModelResource {
     @GET
     @Path("/{id}/versions")
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN, Roles.SALES, Roles.TELESALES })
-    @Operation(operationId = "listScoringModelVersions", summary = "Every version of a model", description = "Oldest first: SUPERSEDED, PUBLISHED, DRAFT or "
-            + "RETIRED. A published version never changes.")
+    @Operation(operationId = "listScoringModelVersions", summary = "Every version of a model", description = """
+            Oldest first: SUPERSEDED, PUBLISHED, DRAFT or \
+            RETIRED. A published version never changes.""")
     @APIResponse(responseCode = "200", description = "The versions", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Page.class), examples = @ExampleObject(name = "versions", value = MODEL_PAGE_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such model")
     public Uni<Page> versions(@PathParam("id") UUID id) {

@@ -35,8 +35,9 @@ public record ScoringModelView(UUID id, String name, String description, Scope s
 
     @Schema(name = "ScoringRule")
     public record Rule(String id, @Schema(implementation = RuleKind.class) String kind,
-            @Schema(description = "EMAIL_OPENED, EMAIL_CLICKED, PAGE_VISITED, FORM_SUBMITTED, EVENT_REGISTERED, EVENT_ATTENDED, "
-                    + "UNSUBSCRIBED or CUSTOM:<name> (BEHAVIOUR rules)") String interactionType,
+            @Schema(description = """
+                    EMAIL_OPENED, EMAIL_CLICKED, PAGE_VISITED, FORM_SUBMITTED, EVENT_REGISTERED, EVENT_ATTENDED, \
+                    UNSUBSCRIBED or CUSTOM:<name> (BEHAVIOUR rules)""") String interactionType,
             String attribute, @Schema(implementation = Operator.class) String operator,
             @Schema(description = "what the attribute is compared with: text, a number, or a list (IN)") Object value,
             Integer points, Integer maxTimes, Integer windowDays) {
