@@ -148,6 +148,9 @@ public class ContactResource {
     @APIResponse(responseCode = "201", description = "A new contact was created", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MatchView.class), examples = @ExampleObject(name = "created", value = "{\"contact\": "
             + ContactView.EXAMPLE + ", \"created\": true}")))
     @APIResponse(responseCode = "422", description = "Invalid fields", content = @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "invalid", value = PROBLEM_422)))
+    @APIResponse(responseCode = "503", description = """
+            Busy: so many matches wait to be committed on this replica that this one was not taken; nothing was \
+            stored. Send it again after Retry-After (a repeat finds or creates the same contact).""")
     public Uni<Response> match(@NotNull @Valid ContactRequest request, SecurityContext security) {
         Uni<ContactService.Match> match = security.isUserInRole(Roles.FORM)
                 ? confirmations.matchFromPublicForm(request.toDetails())

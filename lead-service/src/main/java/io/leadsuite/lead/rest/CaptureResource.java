@@ -57,7 +57,9 @@ public class CaptureResource {
              "contactCreated": false, "leadCreated": false}""")))
     @APIResponse(responseCode = "202", description = "A public web form's submission was received (nothing else is said)", content = @Content(schema = @Schema(implementation = Received.class), examples = @ExampleObject(name = "received", value = "{\"status\": \"received\"}")))
     @APIResponse(responseCode = "422", description = "Invalid fields, an unknown topic or campaign when the service refuses those, or an Idempotency-Key used for another request")
-    @APIResponse(responseCode = "503", description = "contact-service is unavailable")
+    @APIResponse(responseCode = "503", description = """
+            contact-service is unavailable, or so many captures wait to be recorded on this replica that this one was \
+            not taken; nothing was stored. Send it again after Retry-After, with the same Idempotency-Key.""")
     public Uni<Response> capture(@NotNull @Valid CaptureRequest request,
             @Parameter(description = """
                     Repeat a capture with the same key and body within 24 hours and get the first \

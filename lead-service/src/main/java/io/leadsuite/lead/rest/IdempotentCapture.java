@@ -24,9 +24,10 @@ import io.vertx.core.Vertx;
  * with its effect. The loser of a race on the one-open-lead-per-topic index runs that transaction again and then
  * finds the winner's lead.
  * <p>
- * Captures that arrive together are recorded in one transaction (the kit's {@link GroupCommit}): a capture arriving
- * while none is being recorded starts a transaction at once; those arriving meanwhile go together in the next, one
- * after another as if alone. Each pays its own statements but not a transaction and a pooled connection of its own.
+ * Captures that arrive together are recorded in one transaction (the kit's {@link GroupCommit}, several lanes): a
+ * capture arriving while a lane is free starts a transaction at once; those arriving while every lane is busy go
+ * together in the next, one after another as if alone. Each pays its own statements but not a transaction and a pooled
+ * connection of its own.
  * A batch that fails (an erased contact, a lost race, a key taken by a concurrent request) is rolled back and its
  * captures recorded one per transaction, so a capture fails only on its own account. Each capture is recorded in its
  * own request's trace.

@@ -28,9 +28,10 @@ import io.vertx.core.Vertx;
 
 /**
  * Applies submissions that arrive at the same time in one transaction (a group commit): the HTTP counterpart of
- * {@link BatchConsumer}. A submission arriving while no batch is being applied starts one at once (no waiting at a low
- * rate); those arriving meanwhile gather and are applied together as soon as it commits, up to {@code maxWeight}
- * (at least one submission a batch). Each caller gets its own outcome, in its own Vert.x context, after the commit.
+ * {@link BatchConsumer}. A submission arriving while a lane is free (no batch is being applied, with one lane) starts a
+ * batch at once (no waiting at a low rate); those arriving while every lane is busy gather and are applied together as
+ * soon as a lane is free, up to {@code maxWeight} (at least one submission a batch). Each caller gets its own outcome, in its
+ * own Vert.x context, after the commit.
  * <p>
  * Why: concurrent requests that each open a transaction pay a BEGIN, their lock set, every look-up and every write
  * statement and a COMMIT each, and requests about the same subjects wait on each other's locks while holding a pooled
