@@ -187,7 +187,6 @@ public class ContactResource {
 
     @GET
     @RolesAllowed({ Roles.MARKETING, Roles.TELESALES, Roles.SALES, Roles.ADMIN, Roles.CRM })
-    // Alike on purpose: operation descriptions are prose; only their string continuations look like the others
     @Operation(operationId = "searchContacts", summary = "Search contacts", description = """
             Active contacts, oldest first (by creation time, then id). \
             Filters combine: q (contained in e-mail, first name, last name, full name or company, \
@@ -258,7 +257,6 @@ public class ContactResource {
         return erasures.erase(id).replaceWith(Response.noContent().build());
     }
 
-    // Alike on purpose: an operation's declaration (path, roles, id, prose, answers) is its own, as lead-service's
     @POST
     @Path("/{id}/merge")
     @RolesAllowed({ Roles.MARKETING, Roles.ADMIN })
