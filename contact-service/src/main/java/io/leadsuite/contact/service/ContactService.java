@@ -13,7 +13,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -63,16 +62,11 @@ public class ContactService {
     ContactEvents events;
     @Inject
     ContactValidator validator;
-    @Inject
-    ContactConfig config;
-    @Inject
-    Vertx vertx;
 
     /** Match-or-create calls that arrive together, applied in one transaction. */
-    private GroupCommit<ContactDetails, Match> matching;
+    private final GroupCommit<ContactDetails, Match> matching;
 
-    @PostConstruct
-    void startMatching() {
+    ContactService(ContactConfig config, Vertx vertx) {
         matching = GroupCommit.oneAfterAnother("Contact matching", vertx, config.matching().maxBatch(),
                 config.matching().lanes(), this::match);
     }

@@ -13,8 +13,12 @@
  * the session's connection through the kit's {@code SessionSql}; entity loads and changes go through the Hibernate
  * session and are flushed by the use case.
  * <p>
- * Two deliberate exceptions:
+ * Three deliberate exceptions:
  * <ul>
+ * <li><b>Match-or-create</b> ({@code ContactService.matchOrCreate}, what captures call): calls that arrive together
+ * commit together, so the kit's {@code GroupCommit} opens the one transaction of a batch and applies each call in it
+ * as if alone (one transaction per call again when a batch fails); a method annotation cannot span several callers.
+ * The steps it runs ({@code ContactService.match}) open none of their own.</li>
  * <li><b>A keyed creation</b> ({@code POST /contacts} with an {@code Idempotency-Key}): the kit's
  * {@code IdempotentRequests.answerInTransaction} opens the one transaction, in which {@code ContactService.create}
  * creates the contact and the kit remembers the answer, so the key is only ever stored with its effect; a repeat after
