@@ -2,6 +2,7 @@ package io.leadsuite.lead.domain;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
@@ -25,6 +26,21 @@ public class WebhookSubscription extends PanacheEntityBase {
     public String createdBy;
     public Instant createdAt;
     public Instant deletedAt;
+
+    /** For Hibernate. */
+    protected WebhookSubscription() {
+    }
+
+    /** A new subscription of {@code createdBy}'s to these event types, signed with {@code secret}. */
+    public WebhookSubscription(String url, String secret, Collection<String> eventTypes, String createdBy,
+            Instant createdAt) {
+        this.id = UUID.randomUUID();
+        this.url = url;
+        this.secret = secret;
+        this.events = String.join(",", eventTypes);
+        this.createdBy = createdBy;
+        this.createdAt = createdAt;
+    }
 
     public List<String> eventTypes() {
         return Arrays.asList(events.split(","));

@@ -54,7 +54,6 @@ import io.smallrye.mutiny.Uni;
 @Cancellable(false)
 public class CrmResource {
 
-    // Alike on purpose: injected services and page records, in the form of ContactService's; no shared logic
     @Inject
     LeadService leads;
     @Inject
@@ -149,7 +148,6 @@ public class CrmResource {
                 LeadResource.actor(security)).map(LeadResource::withEtag);
     }
 
-    // Alike on purpose: each CRM command is an HTTP operation of its own; their shared answers are in LeadAnswers
     @POST
     @Path("/leads/{id}/close")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -138,7 +138,6 @@ public class LeadImportResource {
                         .location(URI.create("/leads/imports/" + id)).entity(new Accepted(id)).build());
     }
 
-    // Alike on purpose: an operation's declaration (path, id, prose, answers) is its own, as scoring's are
     @GET
     @Path("/{jobId}")
     @Operation(operationId = "getLeadImport", summary = "A lead import's state and progress", description = """

@@ -49,7 +49,6 @@ public final class LeadRequests {
     public record RequiredReasonRequest(@NotBlank @Size(max = 1000) String reason) {
     }
 
-    // Alike on purpose: a body of two short fields like TransitionRequest; each route documents its own fields
     @Schema(name = "SalesAcceptRequest", example = """
             {"owner": "maria.santos", "reason": "Budget confirmed; taking it"}""")
     public record SalesAcceptRequest(
@@ -57,6 +56,7 @@ public final class LeadRequests {
             @Size(max = 1000) String reason) {
     }
 
+    // Alike on purpose: a body of two short fields like TransitionRequest; each route documents its own fields
     @Schema(name = "CrmAcceptRequest", example = """
             {"crmLeadId": "00Q5e00000AbCdE", "owner": "maria.santos"}""")
     public record AcceptRequest(

@@ -1,6 +1,5 @@
 package io.leadsuite.lead.rest;
 
-import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -36,7 +35,8 @@ import io.smallrye.mutiny.Uni;
  * <p>
  * Alike on purpose: the create/list/get/replace/delete methods have the same shape as {@link RoutingRuleResource}'s, since
  * both are a {@code Definitions} kind; each operation carries its own path, OpenAPI id, summary and answers (the API
- * document and the generated clients are read from them), so each stays written out here.
+ * document and the generated clients are read from them), so each stays written out here; what they answer is
+ * built by {@link DefinitionAnswers}.
  */
 @Path("/nurture-triggers")
 @Produces(MediaType.APPLICATION_JSON)
@@ -45,8 +45,12 @@ import io.smallrye.mutiny.Uni;
 @Cancellable(false)
 public class NurtureTriggerResource {
 
+    private final DefinitionAnswers<NurtureTrigger, NurtureService.TriggerDefinition, TriggerView> answers;
+
     @Inject
-    NurtureService nurture;
+    NurtureTriggerResource(NurtureService nurture) {
+        answers = new DefinitionAnswers<>(nurture, "/nurture-triggers", TriggerView::of);
+    }
 
     @Schema(name = "NurtureTriggerRequest", example = """
             {"name": "Warm solar leads get the case-study journey", "kind": "GRADE_REACHED", "grade": "B",
@@ -87,15 +91,14 @@ public class NurtureTriggerResource {
     @APIResponse(responseCode = "201", description = "Created; Location names it", content = @Content(schema = @Schema(implementation = TriggerView.class)))
     @APIResponse(responseCode = "422", description = "A field is invalid (problem+json naming it)")
     public Uni<Response> create(@NotNull TriggerRequest request) {
-        return nurture.create(request.definition())
-                .map(t -> Response.created(URI.create("/nurture-triggers/" + t.id)).entity(TriggerView.of(t)).build());
+        return answers.create(request.definition());
     }
 
     @GET
     @Operation(operationId = "listNurtureTriggers", summary = "All nurture triggers")
     @APIResponse(responseCode = "200", description = "Every trigger (one page)", content = @Content(schema = @Schema(implementation = TriggerPage.class)))
     public Uni<TriggerPage> list() {
-        return nurture.list().map(all -> new TriggerPage(all.stream().map(TriggerView::of).toList(), null));
+        return answers.list().map(items -> new TriggerPage(items, null));
     }
 
     @GET
@@ -104,7 +107,7 @@ public class NurtureTriggerResource {
     @APIResponse(responseCode = "200", description = "The trigger", content = @Content(schema = @Schema(implementation = TriggerView.class)))
     @APIResponse(responseCode = "404", description = "No such trigger")
     public Uni<TriggerView> get(@PathParam("id") UUID id) {
-        return nurture.get(id).map(TriggerView::of);
+        return answers.get(id);
     }
 
     @PUT
@@ -115,7 +118,7 @@ public class NurtureTriggerResource {
     @APIResponse(responseCode = "404", description = "No such trigger")
     @APIResponse(responseCode = "422", description = "A field is invalid")
     public Uni<TriggerView> replace(@PathParam("id") UUID id, @NotNull TriggerRequest request) {
-        return nurture.replace(id, request.definition()).map(TriggerView::of);
+        return answers.replace(id, request.definition());
     }
 
     @DELETE
@@ -124,6 +127,6 @@ public class NurtureTriggerResource {
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such trigger")
     public Uni<Response> delete(@PathParam("id") UUID id) {
-        return nurture.delete(id).replaceWith(Response.noContent().build());
+        return answers.delete(id);
     }
 }

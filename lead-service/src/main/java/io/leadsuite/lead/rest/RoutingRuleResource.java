@@ -1,6 +1,5 @@
 package io.leadsuite.lead.rest;
 
-import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -36,7 +35,8 @@ import io.smallrye.mutiny.Uni;
  * <p>
  * Alike on purpose: the create/list/get/replace/delete methods have the same shape as {@link NurtureTriggerResource}'s, since
  * both are a {@code Definitions} kind; each operation carries its own path, OpenAPI id, summary and answers (the API
- * document and the generated clients are read from them), so each stays written out here.
+ * document and the generated clients are read from them), so each stays written out here; what they answer is
+ * built by {@link DefinitionAnswers}.
  */
 @Path("/routing-rules")
 @Produces(MediaType.APPLICATION_JSON)
@@ -45,8 +45,12 @@ import io.smallrye.mutiny.Uni;
 @Cancellable(false)
 public class RoutingRuleResource {
 
+    private final DefinitionAnswers<RoutingRule, RoutingService.RuleDefinition, RuleView> answers;
+
     @Inject
-    RoutingService routing;
+    RoutingRuleResource(RoutingService routing) {
+        answers = new DefinitionAnswers<>(routing, "/routing-rules", RuleView::of);
+    }
 
     @Schema(name = "RoutingRuleRequest", example = """
             {"name": "Hot Iberian solar leads to the Lisbon desk", "priority": 10, "enabled": true,
@@ -97,15 +101,14 @@ public class RoutingRuleResource {
     @APIResponse(responseCode = "201", description = "Created; Location names it", content = @Content(schema = @Schema(implementation = RuleView.class)))
     @APIResponse(responseCode = "422", description = "A field is invalid (problem+json naming it)")
     public Uni<Response> create(@NotNull RuleRequest request) {
-        return routing.create(request.definition())
-                .map(r -> Response.created(URI.create("/routing-rules/" + r.id)).entity(RuleView.of(r)).build());
+        return answers.create(request.definition());
     }
 
     @GET
     @Operation(operationId = "listRoutingRules", summary = "All routing rules, in the order they are tried")
     @APIResponse(responseCode = "200", description = "Every rule (one page)", content = @Content(schema = @Schema(implementation = RulePage.class)))
     public Uni<RulePage> list() {
-        return routing.list().map(all -> new RulePage(all.stream().map(RuleView::of).toList(), null));
+        return answers.list().map(items -> new RulePage(items, null));
     }
 
     @GET
@@ -114,7 +117,7 @@ public class RoutingRuleResource {
     @APIResponse(responseCode = "200", description = "The rule", content = @Content(schema = @Schema(implementation = RuleView.class)))
     @APIResponse(responseCode = "404", description = "No such rule")
     public Uni<RuleView> get(@PathParam("id") UUID id) {
-        return routing.get(id).map(RuleView::of);
+        return answers.get(id);
     }
 
     @PUT
@@ -125,7 +128,7 @@ public class RoutingRuleResource {
     @APIResponse(responseCode = "404", description = "No such rule")
     @APIResponse(responseCode = "422", description = "A field is invalid")
     public Uni<RuleView> replace(@PathParam("id") UUID id, @NotNull RuleRequest request) {
-        return routing.replace(id, request.definition()).map(RuleView::of);
+        return answers.replace(id, request.definition());
     }
 
     @DELETE
@@ -134,6 +137,6 @@ public class RoutingRuleResource {
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such rule")
     public Uni<Response> delete(@PathParam("id") UUID id) {
-        return routing.delete(id).replaceWith(Response.noContent().build());
+        return answers.delete(id);
     }
 }

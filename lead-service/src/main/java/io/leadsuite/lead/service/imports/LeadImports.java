@@ -39,7 +39,6 @@ public class LeadImports {
     static final String INTERRUPTED = "interrupted: the replica working on it stopped; the lines counted in "
             + "'processed' went in, import the others again";
 
-    // Alike on purpose: LeadImportWorker injects the same three; this bean reads and queues, the worker works the queue
     @Inject
     LeadImportWorker worker;
     @Inject

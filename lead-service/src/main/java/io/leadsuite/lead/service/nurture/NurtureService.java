@@ -7,7 +7,6 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import io.leadsuite.contracts.Envelope;
@@ -16,7 +15,6 @@ import io.leadsuite.contracts.LeadNurture;
 import io.leadsuite.contracts.ScoreChanged;
 import io.leadsuite.kit.domain.InvalidValues;
 import io.leadsuite.kit.domain.Violation;
-import io.leadsuite.kit.poller.Pollers;
 import io.leadsuite.lead.config.NurtureConfig;
 import io.leadsuite.lead.domain.Lead;
 import io.leadsuite.lead.domain.NurtureTrigger;
@@ -24,7 +22,6 @@ import io.leadsuite.lead.repository.NurtureRepository;
 import io.leadsuite.lead.service.Definitions;
 import io.leadsuite.lead.service.LeadEvents;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -47,18 +44,9 @@ public class NurtureService extends Definitions<NurtureTrigger, NurtureService.T
     @Inject
     LeadEvents events;
     @Inject
-    Pollers pollers;
-    @Inject
     NurtureConfig config;
     @Inject
     NurtureRepository repository;
-
-    void start(@Observes StartupEvent event) {
-        if (config.scanEnabled()) {
-            pollers.start("Nurture inactivity scan", config.scanInterval(),
-                    () -> scanInactive().map(found -> found == config.batchSize()));
-        }
-    }
 
     public NurtureService() {
         super(NurtureTrigger.class, NurtureTrigger::new, "Nurture trigger", "createdAt, id");
@@ -179,8 +167,11 @@ public class NurtureService extends Definitions<NurtureTrigger, NurtureService.T
                                 lead.contactId, lead.topic, t.id, t.name, t.kind, detail)));
     }
 
-    /** Fires NO_ACTIVITY triggers for one batch of idle open leads; answers how many it found. */
-    Uni<Integer> scanInactive() {
+    /**
+     * Fires NO_ACTIVITY triggers for one batch of idle open leads; answers how many it found ({@code LeadScans} runs
+     * it).
+     */
+    public Uni<Integer> scanInactive() {
         return Panache.withTransaction(() -> repository.takeIdle(config.batchSize()).chain(idle -> {
             Uni<Void> chain = Uni.createFrom().voidItem();
             for (NurtureRepository.Idle found : idle) {

@@ -7,12 +7,10 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.LeadSlaBreached;
-import io.leadsuite.kit.poller.Pollers;
 import io.leadsuite.kit.sql.HqlIn;
 import io.leadsuite.lead.config.SlaConfig;
 import io.leadsuite.lead.domain.Cause;
@@ -26,7 +24,6 @@ import io.leadsuite.lead.service.LeadEvents;
 import io.leadsuite.lead.service.LeadMetrics;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -44,8 +41,6 @@ public class SlaService {
     @Inject
     FlowCatalog flows;
     @Inject
-    Pollers pollers;
-    @Inject
     LeadEvents events;
     @Inject
     SlaConfig config;
@@ -53,14 +48,6 @@ public class SlaService {
     StageSlaRepository slas;
     @Inject
     LeadMetrics metrics;
-
-    // Alike on purpose: each background pass starts its own poller when its config says so, as the nurture scan does
-    void start(@Observes StartupEvent event) {
-        if (config.enabled()) {
-            pollers.start("SLA scan", config.scanInterval(),
-                    () -> scan().map(flagged -> flagged == config.batchSize()));
-        }
-    }
 
     /**
      * Records (or clears) the deadline of the stage the lead entered, if it is still in it.
@@ -86,8 +73,8 @@ public class SlaService {
         return slas.overdue(team, limit);
     }
 
-    /** Flags one batch of overdue leads; answers how many. */
-    Uni<Integer> scan() {
+    /** Flags one batch of overdue leads; answers how many ({@code LeadScans} runs it). */
+    public Uni<Integer> scan() {
         return Panache.withTransaction(() -> slas.takeOverdue(config.batchSize()).chain(taken -> {
             if (taken.isEmpty()) {
                 return Uni.createFrom().item(0);

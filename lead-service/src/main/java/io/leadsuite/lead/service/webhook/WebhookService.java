@@ -92,20 +92,9 @@ public class WebhookService {
                 return Uni.createFrom().failure(new InvalidValues("The webhook target is not allowed: "
                         + refusal.get(), List.of(new Violation("url", refusal.get()))));
             }
-            return store(url, secret, String.join(",", events), actor);
+            WebhookSubscription subscription = new WebhookSubscription(url, secret, events, actor, Instant.now());
+            return Panache.withTransaction(subscription::<WebhookSubscription> persist);
         });
-    }
-
-    // Alike on purpose: a new entity's fields set one by one, as Lead.open sets a lead's; the two share no field
-    private static Uni<WebhookSubscription> store(String url, String secret, String events, String actor) {
-        WebhookSubscription subscription = new WebhookSubscription();
-        subscription.id = UUID.randomUUID();
-        subscription.url = url;
-        subscription.secret = secret;
-        subscription.events = events;
-        subscription.createdBy = actor;
-        subscription.createdAt = Instant.now();
-        return Panache.withTransaction(subscription::<WebhookSubscription> persist);
     }
 
     /**
