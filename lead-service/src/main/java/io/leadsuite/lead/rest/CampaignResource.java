@@ -109,7 +109,6 @@ public class CampaignResource {
         return campaigns.list().map(CampaignList::new);
     }
 
-    // Alike on purpose: an operation's declaration (path, roles, id, prose, answers) is its own, as ContactResource's
     @GET
     @Path("/{id}")
     @RolesAllowed({ Roles.MARKETING, Roles.SALES, Roles.ADMIN })

@@ -29,7 +29,7 @@ public final class PoolCheck {
      * The check every service runs: 2,000 requests from 64 clients at once (the pool has fewer connections), each
      * abandoned at a random point within a second; then the pool must hand out all {@code maxSize} connections again,
      * no session may be idle in a transaction, and one more request ({@code request} of -1) must be answered with a
-     * 2xx within 2 s.
+     * 2xx within 5 s.
      */
     public static HangUps.Burst assertServiceSurvives(int port, Pool pool, int maxSize, IntFunction<String> request) {
         HangUps.Burst burst = HangUps.burst(port, 2000, 64, 1000, 21L, request);
@@ -37,9 +37,11 @@ public final class PoolCheck {
             throw new AssertionError("Too few requests were abandoned to test anything: " + burst);
         }
         assertRecovers(pool, maxSize, Duration.ofSeconds(30));
-        String status = HangUps.statusLine(port, request.apply(-1), 2000);
+        // 5 s, as canHoldAll waits: with three builds beside the tests (load average 6-8 on two cores) the requests
+        // still being finished kept the next one waiting more than 2 s; one that meets a leaked pool never gets an answer
+        String status = HangUps.statusLine(port, request.apply(-1), 5000);
         if (!status.matches("HTTP/1\\.1 2\\d\\d .*")) {
-            throw new AssertionError("After the burst, a request was answered " + status + " (expected 2xx within 2 s)");
+            throw new AssertionError("After the burst, a request was answered " + status + " (expected 2xx within 5 s)");
         }
         return burst;
     }
