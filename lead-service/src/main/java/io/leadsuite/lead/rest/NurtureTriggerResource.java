@@ -27,6 +27,7 @@ import org.jboss.resteasy.reactive.server.Cancellable;
 
 import io.leadsuite.contracts.Roles;
 import io.leadsuite.lead.domain.NurtureTrigger;
+import io.leadsuite.lead.domain.NurtureTriggerKind;
 import io.leadsuite.lead.service.nurture.NurtureService;
 import io.smallrye.mutiny.Uni;
 
@@ -57,7 +58,7 @@ public class NurtureTriggerResource {
              "topics": ["solar-panels"], "enabled": true}""")
     public record TriggerRequest(
             String name,
-            @Schema(description = "STAGE_ENTERED (needs stage), GRADE_REACHED (needs grade), NO_ACTIVITY (needs inactiveDays)") NurtureTrigger.Kind kind,
+            @Schema(description = "STAGE_ENTERED (needs stage), GRADE_REACHED (needs grade), NO_ACTIVITY (needs inactiveDays)") NurtureTriggerKind kind,
             Boolean enabled,
             String stage,
             String grade,
@@ -73,7 +74,7 @@ public class NurtureTriggerResource {
     }
 
     @Schema(name = "NurtureTrigger")
-    public record TriggerView(UUID id, String name, @Schema(implementation = NurtureTrigger.Kind.class) String kind,
+    public record TriggerView(UUID id, String name, @Schema(implementation = NurtureTriggerKind.class) String kind,
             boolean enabled, String stage, String grade,
             Integer inactiveDays, List<String> topics, Instant createdAt, Instant updatedAt) {
         static TriggerView of(NurtureTrigger t) {

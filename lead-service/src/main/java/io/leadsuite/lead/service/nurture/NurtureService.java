@@ -18,6 +18,7 @@ import io.leadsuite.kit.domain.Violation;
 import io.leadsuite.lead.config.NurtureConfig;
 import io.leadsuite.lead.domain.Lead;
 import io.leadsuite.lead.domain.NurtureTrigger;
+import io.leadsuite.lead.domain.NurtureTriggerKind;
 import io.leadsuite.lead.repository.NurtureRepository;
 import io.leadsuite.lead.service.Definitions;
 import io.leadsuite.lead.service.LeadEvents;
@@ -52,7 +53,7 @@ public class NurtureService extends Definitions<NurtureTrigger, NurtureService.T
         super(NurtureTrigger.class, NurtureTrigger::new, "Nurture trigger", "createdAt, id");
     }
 
-    public record TriggerDefinition(String name, NurtureTrigger.Kind kind, Boolean enabled, String stage, String grade,
+    public record TriggerDefinition(String name, NurtureTriggerKind kind, Boolean enabled, String stage, String grade,
             Integer inactiveDays, List<String> topics) implements Definitions.Written {
     }
 
@@ -95,23 +96,23 @@ public class NurtureService extends Definitions<NurtureTrigger, NurtureService.T
     }
 
     /** The enabled triggers of one kind. */
-    private Uni<List<NurtureTrigger>> enabled(NurtureTrigger.Kind kind) {
+    private Uni<List<NurtureTrigger>> enabled(NurtureTriggerKind kind) {
         return enabled().map(all -> all.stream().filter(t -> kind.name().equals(t.kind)).toList());
     }
 
     @Override
     protected void apply(NurtureTrigger t, TriggerDefinition d) {
         t.kind = d.kind().name();
-        t.stage = d.kind() == NurtureTrigger.Kind.STAGE_ENTERED ? d.stage() : null;
-        t.grade = d.kind() == NurtureTrigger.Kind.GRADE_REACHED ? d.grade().strip() : null;
-        t.inactiveDays = d.kind() == NurtureTrigger.Kind.NO_ACTIVITY ? d.inactiveDays() : null;
+        t.stage = d.kind() == NurtureTriggerKind.STAGE_ENTERED ? d.stage() : null;
+        t.grade = d.kind() == NurtureTriggerKind.GRADE_REACHED ? d.grade().strip() : null;
+        t.inactiveDays = d.kind() == NurtureTriggerKind.NO_ACTIVITY ? d.inactiveDays() : null;
         t.topics = d.topics() == null || d.topics().isEmpty() ? null
                 : String.join(",", d.topics().stream().map(s -> s.strip().toLowerCase(Locale.ROOT)).toList());
     }
 
     /** A lead entered a stage (the stage event's id keys the occurrence), in the transaction that records it. */
     public Uni<Void> stageEntered(Lead lead, String stage, UUID eventId) {
-        return enabled(NurtureTrigger.Kind.STAGE_ENTERED).chain(triggers -> {
+        return enabled(NurtureTriggerKind.STAGE_ENTERED).chain(triggers -> {
             Uni<Void> chain = Uni.createFrom().voidItem();
             for (NurtureTrigger t : triggers) {
                 if (stage.equals(t.stage) && t.admits(lead.topic)) {
@@ -127,7 +128,7 @@ public class NurtureService extends Definitions<NurtureTrigger, NurtureService.T
      * has just entered. A stale update (not the lead's latest) changes nothing.
      */
     public Uni<Void> scoreApplied(Envelope<ScoreChanged> update) {
-        return enabled(NurtureTrigger.Kind.GRADE_REACHED).chain(triggers -> {
+        return enabled(NurtureTriggerKind.GRADE_REACHED).chain(triggers -> {
             if (triggers.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
