@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.inject.Inject;
 
@@ -31,8 +32,10 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.pgclient.PgConnection;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 @QuarkusTest
@@ -79,6 +82,39 @@ class WebhookTest {
                 ready, null);
         scoreUpdates.sendAndAwait(JsonObject.mapFrom(Envelope.of(EventTypes.SCORE_CHANGED, "scoring-service",
                 Instant.now(), UUID.fromString(leadId), sequence, data)));
+    }
+
+    @Test
+    void onlyAFanOutThatAddsADeliveryWakesTheDeliveryWorkers() throws Exception {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        SqlConnection connection = pool.getConnectionAndAwait();
+        try {
+            PgConnection listener = PgConnection.cast(connection);
+            listener.notificationHandler(notification -> heard.add(notification.getPayload()));
+            listener.query("listen webhook_delivery").executeAndAwait();
+
+            // a fan-out that no subscription takes inserts no row (here: an insert of nothing), then a marker
+            pool.query("insert into webhook_delivery select * from webhook_delivery where false").executeAndAwait();
+            pool.query("select pg_notify('webhook_delivery', 'nothing-added')").executeAndAwait();
+            await().atMost(Duration.ofSeconds(10)).until(() -> heard.contains("nothing-added"));
+            assertEquals(List.of("nothing-added"), heard, "an insert of no delivery woke the workers");
+
+            // a lead event a subscription takes adds a delivery: the workers are woken (before the next marker)
+            try (WebhookReceiver crm = new WebhookReceiver(SECRET, 0)) {
+                String id = subscribe(crm.url(), "lead.created");
+                try {
+                    capture();
+                    pool.query("select pg_notify('webhook_delivery', 'delivery-added')").executeAndAwait();
+                    await().atMost(Duration.ofSeconds(10)).until(() -> heard.contains("delivery-added"));
+                    assertTrue(heard.indexOf("") > 0 && heard.indexOf("") < heard.indexOf("delivery-added"),
+                            () -> "heard " + heard);
+                } finally {
+                    unsubscribe(id);
+                }
+            }
+        } finally {
+            connection.closeAndAwait();
+        }
     }
 
     @Test
