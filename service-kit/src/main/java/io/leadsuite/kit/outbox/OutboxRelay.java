@@ -2,6 +2,7 @@ package io.leadsuite.kit.outbox;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -36,9 +37,9 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Sends committed outbox messages to the broker, then deletes them. Wakes on PostgreSQL's commit-time
- * {@code NOTIFY outbox_message}, and polls as a safety net. Each batch is taken with {@code FOR UPDATE SKIP LOCKED}, so
- * several replicas never send the same row at once; a row is deleted only after the broker has accepted it
+ * Sends committed outbox messages to the broker. Wakes on PostgreSQL's commit-time {@code NOTIFY outbox_message},
+ * and polls as a safety net. Each batch is deleted as it is taken ({@code FOR UPDATE SKIP LOCKED}, so several replicas
+ * never send the same row at once), and the deletion commits only after the broker has accepted every message of it
  * (at-least-once). Messages of one batch go out on one link in outbox order, which keeps per-subject order, and carry
  * their subject as AMQP group id: with several replicas consuming one queue, the broker hands one lead's (one
  * contact's) messages to one consumer at a time, so they are applied in order.
@@ -136,43 +137,51 @@ public class OutboxRelay {
                 .map(sent -> sent == config.batchSize());
     }
 
+    /**
+     * Takes a batch off the outbox with one statement: the rows are deleted (and locked, so other replicas skip them)
+     * before they are sent, and the deletion commits only once the broker has accepted every one of them. A failed or
+     * timed-out send rolls it back, and the rows are sent again by a later pass.
+     */
     private Uni<Integer> relayBatch(SqlConnection connection) {
-        return connection.preparedQuery("select id, message_id, type, subject, payload::text as payload, traceparent "
-                + "from outbox_message "
-                + "order by id limit $1 for update skip locked")
+        return connection.preparedQuery("delete from outbox_message where id in (select id from outbox_message "
+                + "order by id limit $1 for update skip locked) "
+                + "returning id, message_id, type, subject, sequence, created_at, payload::text as payload, traceparent")
                 .execute(Tuple.of(config.batchSize()))
                 .chain(rows -> {
+                    // what a delete returns comes in no set order: outbox order is id order
+                    List<Row> taken = new ArrayList<>();
+                    rows.forEach(taken::add);
+                    taken.sort(Comparator.comparingLong(row -> row.getLong("id")));
                     List<Row> sendable = new ArrayList<>();
-                    List<Long> unreadable = new ArrayList<>();
-                    List<Long> all = new ArrayList<>();
-                    for (Row row : rows) {
-                        all.add(row.getLong("id"));
+                    List<Row> unreadable = new ArrayList<>();
+                    for (Row row : taken) {
                         if (isJsonObject(row.getString("payload"))) {
                             sendable.add(row);
                         } else {
                             LOG.errorf("Outbox message %s (%s) is not a JSON object; moved to outbox_dead_letter",
                                     row.getUUID("message_id"), row.getString("type"));
-                            unreadable.add(row.getLong("id"));
+                            unreadable.add(row);
                         }
                     }
-                    if (all.isEmpty()) {
+                    if (taken.isEmpty()) {
                         return Uni.createFrom().item(0);
                     }
                     Uni<Void> parkUnreadable = unreadable.isEmpty() ? Uni.createFrom().voidItem()
                             : connection.preparedQuery("insert into outbox_dead_letter (id, message_id, type, subject, "
-                                    + "sequence, payload, created_at, reason) select id, message_id, type, subject, "
-                                    + "sequence, payload, created_at, 'payload is not a JSON object' "
-                                    + "from outbox_message where id = any($1)")
-                                    .execute(Tuple.of(unreadable.toArray(Long[]::new))).replaceWithVoid();
+                                    + "sequence, payload, created_at, reason) values ($1, $2, $3, $4, $5, "
+                                    + "cast(cast($6 as text) as jsonb), $7, 'payload is not a JSON object')")
+                                    .executeBatch(unreadable.stream().map(row -> Tuple.tuple(List.of(row.getLong("id"),
+                                            row.getUUID("message_id"), row.getString("type"), row.getUUID("subject"),
+                                            row.getLong("sequence"), row.getString("payload"),
+                                            row.getOffsetDateTime("created_at")))).toList())
+                                    .replaceWithVoid();
                     return parkUnreadable
                             .chain(() -> sendAll(sendable).ifNoItem().after(SEND_TIMEOUT).fail())
-                            .chain(() -> connection.preparedQuery("delete from outbox_message where id = any($1)")
-                                    .execute(Tuple.of(all.toArray(Long[]::new))))
                             .invoke(() -> {
                                 metrics.sent(sendable.size());
                                 metrics.parked(unreadable.size());
                             })
-                            .replaceWith(all.size());
+                            .replaceWith(taken.size());
                 });
     }
 
