@@ -163,12 +163,13 @@ public class EventIntake {
 
     /**
      * Catches up now a lead whose catch-up was deferred, before another event of the same batch changes it: what was
-     * captured while the lead was open counts, as it would have without the deferral.
+     * captured while the lead was open counts, as it would have without the deferral. Yields whether it did: the
+     * lead's row is then locked and held in the session.
      */
-    private Uni<Void> catchUpIfDeferred(UUID leadId) {
+    private Uni<Boolean> catchUpIfDeferred(UUID leadId) {
         Optional<Set<UUID>> deferred = ContextLocals.get(DEFERRED);
-        return deferred.isPresent() && deferred.get().remove(leadId) ? catchUp(List.of(leadId))
-                : Uni.createFrom().voidItem();
+        return deferred.isPresent() && deferred.get().remove(leadId) ? catchUp(List.of(leadId)).replaceWith(true)
+                : Uni.createFrom().item(false);
     }
 
     /**
@@ -345,8 +346,7 @@ public class EventIntake {
      */
     private Uni<Void> updateLead(UUID leadId, TrackedLead.LeadEvent event) {
         return lockLeadAndContact(leadId, event.contactId())
-                .call(() -> catchUpIfDeferred(leadId))
-                .chain(contact -> TrackedLead.<TrackedLead> findById(leadId, LockModeType.PESSIMISTIC_WRITE)
+                .chain(contact -> catchUpIfDeferred(leadId).chain(caughtUp -> lockedLead(leadId, caughtUp))
                         .chain(existing -> {
                             Instant now = Instant.now();
                             if (existing != null) {
@@ -373,6 +373,17 @@ public class EventIntake {
                             return lead.persist().chain(EventIntake::flush)
                                     .chain(() -> catchUp(List.of(leadId), ScoreCause.ATTRIBUTES));
                         }));
+    }
+
+    /**
+     * The lead's row, locked ({@code select ... for update}, null when not tracked). After a catch-up the catch-up
+     * holds the row's lock ({@link TrackedLeadRepository#lockOpen}) and the row in the session, so it is taken from
+     * there: asking Hibernate for the lock again would be one more statement (a lock upgrade of the managed entity,
+     * which Hibernate Reactive also writes with the property's name for the column).
+     */
+    private static Uni<TrackedLead> lockedLead(UUID leadId, boolean caughtUp) {
+        return caughtUp ? Panache.getSession().chain(session -> session.find(TrackedLead.class, leadId))
+                : TrackedLead.findById(leadId, LockModeType.PESSIMISTIC_WRITE);
     }
 
     private static boolean erased(ContactRef contact) {
@@ -501,21 +512,27 @@ public class EventIntake {
         return catchUp(leadIds, ScoreCause.INTERACTION);
     }
 
+    /**
+     * Locks the leads (one statement, in lead-id order) and reads them and their contacts (one statement each, not one
+     * find per lead), collects the stored interactions pending for the open ones, and scores them: the scoring run
+     * works on the leads and contacts read here, it does not lock or read them again. At the end of a batch the
+     * session no longer holds what the batch's events loaded (it is emptied after each event), so these are the reads
+     * of the catch-up.
+     */
     private Uni<Void> catchUp(List<UUID> leadIds, ScoreCause cause) {
         List<UUID> ordered = leadIds.stream().distinct().sorted(Comparator.comparing(UUID::toString)).toList();
+        if (ordered.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         List<Application> applications = new ArrayList<>();
-        return SessionSteps.each(ordered, leadId -> TrackedLead.<TrackedLead> findById(leadId,
-                LockModeType.PESSIMISTIC_WRITE)
-                .chain(lead -> lead == null || !lead.open ? Uni.createFrom().voidItem()
-                        : ContactRef.<ContactRef> findById(lead.contactId)
-                                .chain(ref -> interactions.pendingFor(lead.leadId, lead.contactId,
-                                        ref == null ? null : ref.email, lead.topic))
-                                .invoke(pending -> pending
-                                        .forEach(facts -> applications.add(new Application(facts, leadId))))
-                                .replaceWithVoid()))
-                .chain(() -> cause == ScoreCause.INTERACTION || !applications.isEmpty()
-                        ? scorer.apply(ordered, applications)
-                        : scorer.refresh(ordered, cause).replaceWithVoid());
+        return trackedLeads.lockOpen(ordered)
+                .chain(locked -> SessionSteps.each(locked.leads(), lead -> interactions.pendingFor(lead.leadId,
+                        lead.contactId, locked.emailOf(lead), lead.topic)
+                        .invoke(pending -> pending.forEach(facts -> applications.add(new Application(facts, lead.leadId))))
+                        .replaceWithVoid())
+                        .chain(() -> cause == ScoreCause.INTERACTION || !applications.isEmpty()
+                                ? scorer.apply(locked, applications)
+                                : scorer.refresh(locked, cause).replaceWithVoid()));
     }
 
     private static void require(boolean condition, String message) {
