@@ -107,11 +107,26 @@ public class TrackedLeadRepository {
     }
 
     /**
-     * The locked leads' score rows and hits, in two queries (their contacts were read with them). The hits of BEHAVIOUR rules
-     * without window are
-     * counted by the database (a hit without expiry that names an interaction is one of those: a windowed hit always
-     * has an expiry, a fact names no interaction): a lead collects them without bound, and a scoring run needs only
-     * how many there are and their points.
+     * Tracks the lead unless it is tracked already (a later event, or this one redelivered, tracked it: nothing
+     * changes then); yields whether it was new. One statement instead of a find and an insert: the caller holds the
+     * lead's advisory lock, and the row is written at once, not left in the session.
+     */
+    public Uni<Boolean> trackIfNew(TrackedLead lead) {
+        return SessionSql.update("insert into tracked_lead (lead_id, contact_id, topic, open, status, attributes, "
+                + "event_sequence, stage_sequence, attributes_sequence, created_at, updated_at) values ($1, $2, $3, $4, "
+                + "$5, coalesce(cast(cast($6 as text) as jsonb), '{}'), $7, $8, $9, $10, $11) "
+                + "on conflict (lead_id) do nothing",
+                lead.leadId, lead.contactId, lead.topic, lead.open, lead.status, lead.attributesJson,
+                lead.eventSequence, lead.stageSequence, lead.attributesSequence, utc(lead.createdAt),
+                utc(lead.updatedAt))
+                .map(rows -> rows > 0);
+    }
+
+    /**
+     * The locked leads' score rows and hits, in two queries (their contacts were read with them). The hits of
+     * BEHAVIOUR rules without window are counted by the database (a hit without expiry that names an interaction is
+     * one of those: a windowed hit always has an expiry, a fact names no interaction): a lead collects them without
+     * bound, and a scoring run needs only how many there are and their points.
      */
     public Uni<Stored> load(Locked locked) {
         List<UUID> ids = locked.leads().stream().map(l -> l.leadId).toList();

@@ -84,34 +84,30 @@ public class EventIntake {
         require(event.leadId() != null && event.contactId() != null, "lead.created without leadId or contactId");
         boolean open = event.status() == null || "OPEN".equals(event.status().toUpperCase(Locale.ROOT));
         return lockLeadAndContact(event.leadId(), event.contactId())
-                .chain(contact -> TrackedLead.<TrackedLead> findById(event.leadId(), LockModeType.PESSIMISTIC_WRITE)
-                        .chain(existing -> {
-                            if (existing != null) {
-                                // a later event (or this one, redelivered) tracked it already: lead.created is the
-                                // first event of a lead, older than anything applied
-                                return Uni.createFrom().voidItem();
-                            }
-                            TrackedLead lead = new TrackedLead();
-                            lead.leadId = event.leadId();
-                            lead.contactId = event.contactId();
-                            lead.topic = event.topic() == null ? null : event.topic().strip();
-                            lead.open = open;
-                            lead.status = event.status();
-                            lead.attributesJson = new JsonObject(leadFacts(event)).encode();
-                            lead.eventSequence = Math.max(0, sequence);
-                            lead.stageSequence = lead.eventSequence;
-                            lead.attributesSequence = lead.eventSequence;
-                            if (erased(contact)) {
-                                // lead-service's events travel on another queue than the erasure of its contact
-                                erase(lead);
-                            }
-                            lead.createdAt = Instant.now();
-                            lead.updatedAt = lead.createdAt;
-                            return lead.persist().chain(EventIntake::flush);
-                        })
-                        .chain(() -> erased(contact) ? Uni.createFrom().voidItem()
-                                : storeCapture(event.leadId(), event.contactId(), event.topic(), event.capture()))
-                        .chain(() -> catchUpNowOrDeferred(event.leadId())));
+                .chain(contact -> {
+                    TrackedLead lead = new TrackedLead();
+                    lead.leadId = event.leadId();
+                    lead.contactId = event.contactId();
+                    lead.topic = event.topic() == null ? null : event.topic().strip();
+                    lead.open = open;
+                    lead.status = event.status();
+                    lead.attributesJson = new JsonObject(leadFacts(event)).encode();
+                    lead.eventSequence = Math.max(0, sequence);
+                    lead.stageSequence = lead.eventSequence;
+                    lead.attributesSequence = lead.eventSequence;
+                    if (erased(contact)) {
+                        // lead-service's events travel on another queue than the erasure of its contact
+                        erase(lead);
+                    }
+                    lead.createdAt = Instant.now();
+                    lead.updatedAt = lead.createdAt;
+                    // inserted unless tracked already: a later event (or this one, redelivered) tracked it, and
+                    // lead.created is the first event of a lead, older than anything applied; not read first
+                    return trackedLeads.trackIfNew(lead)
+                            .chain(() -> erased(contact) ? Uni.createFrom().voidItem()
+                                    : storeCapture(event.leadId(), event.contactId(), event.topic(), event.capture()))
+                            .chain(() -> catchUpNowOrDeferred(event.leadId()));
+                });
     }
 
     /**
