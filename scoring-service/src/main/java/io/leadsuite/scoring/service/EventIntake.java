@@ -203,8 +203,10 @@ public class EventIntake {
     }
 
     /**
-     * Takes a contact event's snapshot (its facts and its e-mail, normalised); once taken, the contact's open leads
-     * catch up: the interactions that named the e-mail are applied and the rules re-evaluated, for {@code cause}.
+     * Takes a contact event's snapshot (its facts and its e-mail, normalised) unless the contact's row is newer (a
+     * higher sequence applied) or a tombstone (erased or merged: its personal data never comes back,
+     * {@link ContactRefRepository#takeSnapshot}); once taken, the contact's open leads catch up: the interactions that
+     * named the e-mail are applied and the rules re-evaluated, for {@code cause}.
      */
     private Uni<Void> contactSnapshot(String type, UUID contactId, String rawEmail, Map<String, Object> facts,
             long sequence, ScoreCause cause) {
@@ -212,33 +214,16 @@ public class EventIntake {
         String email = EmailAddress.normalise(rawEmail)
                 .orElseThrow(() -> new UnreadableEventException(type + " without a valid e-mail"));
         facts.put("email", email);
+        // one upsert, not a find and an insert or update: the flush before it writes anything pending, and the
+        // session is emptied after it, so no copy of the row loaded earlier in the transaction outlives it
         return locks.acquire(List.of(ScoringLocks.contact(contactId), ScoringLocks.email(email)))
-                .chain(() -> takeSnapshot(contactId, sequence, email, facts))
+                .chain(EventIntake::flush)
+                .chain(() -> contacts.takeSnapshot(contactId, sequence, email,
+                        new JsonObject(withoutNulls(facts)).encode(), Instant.now()))
                 .chain(taken -> !taken ? Uni.createFrom().voidItem()
-                        : flush()
+                        : forgetLoaded()
                                 .chain(() -> trackedLeads.openLeadsOf(contactId))
                                 .chain(leads -> catchUp(leads, cause)));
-    }
-
-    /**
-     * Replaces the contact's row with this snapshot unless the row is newer (a higher sequence applied) or a
-     * tombstone (the contact was erased: its personal data never comes back). Yields whether it took it.
-     */
-    private static Uni<Boolean> takeSnapshot(UUID contactId, long sequence, String email, Map<String, Object> facts) {
-        return ContactRef.<ContactRef> findById(contactId).chain(existing -> {
-            if (existing != null && !existing.accepts(sequence)) {
-                return Uni.createFrom().item(false);
-            }
-            Instant now = Instant.now();
-            ContactRef ref = existing == null ? new ContactRef() : existing;
-            ref.contactId = contactId;
-            ref.take(Math.max(0, sequence), email, new JsonObject(withoutNulls(facts)).encode(), now);
-            if (existing == null) {
-                ref.createdAt = now;
-                return ref.persist().replaceWith(true);
-            }
-            return Uni.createFrom().item(true);
-        });
     }
 
     /**
