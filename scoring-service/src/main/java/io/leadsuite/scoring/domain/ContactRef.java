@@ -35,6 +35,7 @@ public class ContactRef extends Projection {
      * Whether a snapshot of the contact with this sequence may replace the row: never for an erased or merged contact,
      * otherwise
      * when it is newer than the one applied. An unnumbered snapshot (sequence 0 or less, older producers) applies.
+     * {@code ContactRefRepository#takeSnapshot} applies this rule in its upsert.
      */
     public boolean accepts(long sequence) {
         return !erased() && mergedInto == null && (sequence <= 0 || sequence > eventSequence);

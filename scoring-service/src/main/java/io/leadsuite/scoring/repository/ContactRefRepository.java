@@ -1,6 +1,7 @@
 package io.leadsuite.scoring.repository;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
@@ -34,6 +35,26 @@ public class ContactRefRepository {
     public Uni<List<String>> emailsOf(Collection<UUID> contactIds) {
         return SessionSql.column(String.class, "select email from contact_ref where contact_id = any($1) "
                 + "and email is not null", (Object) contactIds.toArray(UUID[]::new));
+    }
+
+    /**
+     * Takes a contact event's snapshot (e-mail and attributes, sequence {@code sequence}) in one statement: inserts the
+     * row, or replaces the stored snapshot unless the row is a tombstone (erased or merged) or holds a newer snapshot
+     * ({@link ContactRef#accepts(long)}, the same rule here in SQL: an unnumbered snapshot, 0, applies); yields
+     * whether it took it. Not read first: the caller holds the contact's advisory lock, and the statement decides on
+     * the committed row. It changes the row behind the session's back: the caller empties the session after.
+     */
+    public Uni<Boolean> takeSnapshot(UUID contactId, long sequence, String email, String attributesJson,
+            Instant now) {
+        return SessionSql.update("insert into contact_ref (contact_id, email, attributes, event_sequence, created_at, "
+                + "updated_at) values ($1, $2, coalesce(cast(cast($3 as text) as jsonb), '{}'), $4, $5, $5) "
+                + "on conflict (contact_id) do update set email = excluded.email, attributes = excluded.attributes, "
+                + "event_sequence = greatest(contact_ref.event_sequence, excluded.event_sequence), "
+                + "updated_at = excluded.updated_at "
+                + "where contact_ref.erased_at is null and contact_ref.merged_into is null "
+                + "and (excluded.event_sequence = 0 or excluded.event_sequence > contact_ref.event_sequence)",
+                contactId, email, attributesJson, Math.max(0, sequence), now.atOffset(ZoneOffset.UTC))
+                .map(rows -> rows > 0);
     }
 
     /** The contacts with these normalised e-mails, oldest first (a later one wins when an e-mail repeats). */

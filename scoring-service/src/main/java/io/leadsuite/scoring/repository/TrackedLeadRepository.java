@@ -68,28 +68,69 @@ public class TrackedLeadRepository {
     }
 
     /**
-     * Locks the leads' rows in lead-id order (the order every path uses; {@code ids} come in it) and yields the open ones. The
-     * lock is a plain statement and the rows a load by ids (one statement with an array), not an HQL query with a
-     * list parameter: Hibernate translates such a query again at every execution.
+     * Open leads locked in this transaction, with their contacts by id (a contact not known yet is absent): what a
+     * scoring run works on, read once.
      */
-    public Uni<List<TrackedLead>> lockOpen(List<UUID> ids) {
+    public record Locked(List<TrackedLead> leads, Map<UUID, ContactRef> contacts) {
+
+        /** The e-mail of the lead's contact, null when the contact is unknown or erased. */
+        public String emailOf(TrackedLead lead) {
+            ContactRef contact = contacts.get(lead.contactId);
+            return contact == null ? null : contact.email;
+        }
+    }
+
+    /**
+     * Locks the leads' rows in lead-id order (the order every path uses; {@code ids} come in it) and yields the open
+     * ones with their contacts. The lock is a plain statement and the rows a load by ids (one statement with an array,
+     * for the leads and one for their contacts), not an HQL query with a list parameter: Hibernate translates such a
+     * query again at every execution. The rows are read after the lock is held, so they are the committed state.
+     */
+    public Uni<Locked> lockOpen(List<UUID> ids) {
         UUID[] ordered = ids.toArray(UUID[]::new);
         return SessionSql.select("select lead_id from tracked_lead where lead_id = any($1) order by lead_id for update",
                 (Object) ordered)
                 .chain(() -> Panache.getSession().chain(session -> session.find(TrackedLead.class, (Object[]) ordered)))
-                .map(leads -> leads.stream().filter(lead -> lead != null && lead.open).toList());
+                .map(leads -> leads.stream().filter(lead -> lead != null && lead.open).toList())
+                .chain(leads -> {
+                    Map<UUID, ContactRef> contacts = new HashMap<>();
+                    Object[] contactIds = leads.stream().map(l -> l.contactId).distinct().toArray();
+                    if (contactIds.length == 0) {
+                        return Uni.createFrom().item(new Locked(leads, contacts));
+                    }
+                    return Panache.getSession().chain(session -> session.find(ContactRef.class, contactIds))
+                            .map(list -> {
+                                list.stream().filter(Objects::nonNull).forEach(c -> contacts.put(c.contactId, c));
+                                return new Locked(leads, contacts);
+                            });
+                });
     }
 
     /**
-     * The leads' score rows, hits and contacts, in three queries. The hits of BEHAVIOUR rules without window are
-     * counted by the database (a hit without expiry that names an interaction is one of those: a windowed hit always
-     * has an expiry, a fact names no interaction): a lead collects them without bound, and a scoring run needs only
-     * how many there are and their points.
+     * Tracks the lead unless it is tracked already (a later event, or this one redelivered, tracked it: nothing
+     * changes then); yields whether it was new. One statement instead of a find and an insert: the caller holds the
+     * lead's advisory lock, and the row is written at once, not left in the session.
      */
-    public Uni<Stored> load(List<TrackedLead> leads) {
-        List<UUID> ids = leads.stream().map(l -> l.leadId).toList();
-        List<UUID> contactIds = leads.stream().map(l -> l.contactId).distinct().toList();
-        Stored stored = new Stored(new HashMap<>(), new HashMap<>(), new HashMap<>());
+    public Uni<Boolean> trackIfNew(TrackedLead lead) {
+        return SessionSql.update("insert into tracked_lead (lead_id, contact_id, topic, open, status, attributes, "
+                + "event_sequence, stage_sequence, attributes_sequence, created_at, updated_at) values ($1, $2, $3, $4, "
+                + "$5, coalesce(cast(cast($6 as text) as jsonb), '{}'), $7, $8, $9, $10, $11) "
+                + "on conflict (lead_id) do nothing",
+                lead.leadId, lead.contactId, lead.topic, lead.open, lead.status, lead.attributesJson,
+                lead.eventSequence, lead.stageSequence, lead.attributesSequence, utc(lead.createdAt),
+                utc(lead.updatedAt))
+                .map(rows -> rows > 0);
+    }
+
+    /**
+     * The locked leads' score rows and hits, in two queries (their contacts were read with them). The hits of
+     * BEHAVIOUR rules without window are counted by the database (a hit without expiry that names an interaction is
+     * one of those: a windowed hit always has an expiry, a fact names no interaction): a lead collects them without
+     * bound, and a scoring run needs only how many there are and their points.
+     */
+    public Uni<Stored> load(Locked locked) {
+        List<UUID> ids = locked.leads().stream().map(l -> l.leadId).toList();
+        Stored stored = new Stored(new HashMap<>(), new HashMap<>(), locked.contacts());
         Map<UUID, Map<UUID, List<RuleHit>>> live = new HashMap<>();
         Map<UUID, Map<UUID, List<StoredHits.Tally>>> counted = new HashMap<>();
         return LeadScore.<LeadScore> list("leadId " + HqlIn.in(1, ids), HqlIn.values(ids))
@@ -118,8 +159,6 @@ public class TrackedLeadRepository {
                 }))
                 .invoke(() -> ids.forEach(lead -> stored.hits().put(lead,
                         byModel(live.getOrDefault(lead, Map.of()), counted.getOrDefault(lead, Map.of())))))
-                .chain(() -> Panache.getSession().chain(session -> session.find(ContactRef.class, contactIds.toArray())))
-                .invoke(list -> list.stream().filter(Objects::nonNull).forEach(c -> stored.contacts().put(c.contactId, c)))
                 .replaceWith(stored);
     }
 

@@ -84,34 +84,30 @@ public class EventIntake {
         require(event.leadId() != null && event.contactId() != null, "lead.created without leadId or contactId");
         boolean open = event.status() == null || "OPEN".equals(event.status().toUpperCase(Locale.ROOT));
         return lockLeadAndContact(event.leadId(), event.contactId())
-                .chain(contact -> TrackedLead.<TrackedLead> findById(event.leadId(), LockModeType.PESSIMISTIC_WRITE)
-                        .chain(existing -> {
-                            if (existing != null) {
-                                // a later event (or this one, redelivered) tracked it already: lead.created is the
-                                // first event of a lead, older than anything applied
-                                return Uni.createFrom().voidItem();
-                            }
-                            TrackedLead lead = new TrackedLead();
-                            lead.leadId = event.leadId();
-                            lead.contactId = event.contactId();
-                            lead.topic = event.topic() == null ? null : event.topic().strip();
-                            lead.open = open;
-                            lead.status = event.status();
-                            lead.attributesJson = new JsonObject(leadFacts(event)).encode();
-                            lead.eventSequence = Math.max(0, sequence);
-                            lead.stageSequence = lead.eventSequence;
-                            lead.attributesSequence = lead.eventSequence;
-                            if (erased(contact)) {
-                                // lead-service's events travel on another queue than the erasure of its contact
-                                erase(lead);
-                            }
-                            lead.createdAt = Instant.now();
-                            lead.updatedAt = lead.createdAt;
-                            return lead.persist().chain(EventIntake::flush);
-                        })
-                        .chain(() -> erased(contact) ? Uni.createFrom().voidItem()
-                                : storeCapture(event.leadId(), event.contactId(), event.topic(), event.capture()))
-                        .chain(() -> catchUpNowOrDeferred(event.leadId())));
+                .chain(contact -> {
+                    TrackedLead lead = new TrackedLead();
+                    lead.leadId = event.leadId();
+                    lead.contactId = event.contactId();
+                    lead.topic = event.topic() == null ? null : event.topic().strip();
+                    lead.open = open;
+                    lead.status = event.status();
+                    lead.attributesJson = new JsonObject(leadFacts(event)).encode();
+                    lead.eventSequence = Math.max(0, sequence);
+                    lead.stageSequence = lead.eventSequence;
+                    lead.attributesSequence = lead.eventSequence;
+                    if (erased(contact)) {
+                        // lead-service's events travel on another queue than the erasure of its contact
+                        erase(lead);
+                    }
+                    lead.createdAt = Instant.now();
+                    lead.updatedAt = lead.createdAt;
+                    // inserted unless tracked already: a later event (or this one, redelivered) tracked it, and
+                    // lead.created is the first event of a lead, older than anything applied; not read first
+                    return trackedLeads.trackIfNew(lead)
+                            .chain(() -> erased(contact) ? Uni.createFrom().voidItem()
+                                    : storeCapture(event.leadId(), event.contactId(), event.topic(), event.capture()))
+                            .chain(() -> catchUpNowOrDeferred(event.leadId()));
+                });
     }
 
     /**
@@ -163,12 +159,13 @@ public class EventIntake {
 
     /**
      * Catches up now a lead whose catch-up was deferred, before another event of the same batch changes it: what was
-     * captured while the lead was open counts, as it would have without the deferral.
+     * captured while the lead was open counts, as it would have without the deferral. Yields whether it did: the
+     * lead's row is then locked and held in the session.
      */
-    private Uni<Void> catchUpIfDeferred(UUID leadId) {
+    private Uni<Boolean> catchUpIfDeferred(UUID leadId) {
         Optional<Set<UUID>> deferred = ContextLocals.get(DEFERRED);
-        return deferred.isPresent() && deferred.get().remove(leadId) ? catchUp(List.of(leadId))
-                : Uni.createFrom().voidItem();
+        return deferred.isPresent() && deferred.get().remove(leadId) ? catchUp(List.of(leadId)).replaceWith(true)
+                : Uni.createFrom().item(false);
     }
 
     /**
@@ -206,8 +203,10 @@ public class EventIntake {
     }
 
     /**
-     * Takes a contact event's snapshot (its facts and its e-mail, normalised); once taken, the contact's open leads
-     * catch up: the interactions that named the e-mail are applied and the rules re-evaluated, for {@code cause}.
+     * Takes a contact event's snapshot (its facts and its e-mail, normalised) unless the contact's row is newer (a
+     * higher sequence applied) or a tombstone (erased or merged: its personal data never comes back,
+     * {@link ContactRefRepository#takeSnapshot}); once taken, the contact's open leads catch up: the interactions that
+     * named the e-mail are applied and the rules re-evaluated, for {@code cause}.
      */
     private Uni<Void> contactSnapshot(String type, UUID contactId, String rawEmail, Map<String, Object> facts,
             long sequence, ScoreCause cause) {
@@ -215,33 +214,16 @@ public class EventIntake {
         String email = EmailAddress.normalise(rawEmail)
                 .orElseThrow(() -> new UnreadableEventException(type + " without a valid e-mail"));
         facts.put("email", email);
+        // one upsert, not a find and an insert or update: the flush before it writes anything pending, and the
+        // session is emptied after it, so no copy of the row loaded earlier in the transaction outlives it
         return locks.acquire(List.of(ScoringLocks.contact(contactId), ScoringLocks.email(email)))
-                .chain(() -> takeSnapshot(contactId, sequence, email, facts))
+                .chain(EventIntake::flush)
+                .chain(() -> contacts.takeSnapshot(contactId, sequence, email,
+                        new JsonObject(withoutNulls(facts)).encode(), Instant.now()))
                 .chain(taken -> !taken ? Uni.createFrom().voidItem()
-                        : flush()
+                        : forgetLoaded()
                                 .chain(() -> trackedLeads.openLeadsOf(contactId))
                                 .chain(leads -> catchUp(leads, cause)));
-    }
-
-    /**
-     * Replaces the contact's row with this snapshot unless the row is newer (a higher sequence applied) or a
-     * tombstone (the contact was erased: its personal data never comes back). Yields whether it took it.
-     */
-    private static Uni<Boolean> takeSnapshot(UUID contactId, long sequence, String email, Map<String, Object> facts) {
-        return ContactRef.<ContactRef> findById(contactId).chain(existing -> {
-            if (existing != null && !existing.accepts(sequence)) {
-                return Uni.createFrom().item(false);
-            }
-            Instant now = Instant.now();
-            ContactRef ref = existing == null ? new ContactRef() : existing;
-            ref.contactId = contactId;
-            ref.take(Math.max(0, sequence), email, new JsonObject(withoutNulls(facts)).encode(), now);
-            if (existing == null) {
-                ref.createdAt = now;
-                return ref.persist().replaceWith(true);
-            }
-            return Uni.createFrom().item(true);
-        });
     }
 
     /**
@@ -345,8 +327,7 @@ public class EventIntake {
      */
     private Uni<Void> updateLead(UUID leadId, TrackedLead.LeadEvent event) {
         return lockLeadAndContact(leadId, event.contactId())
-                .call(() -> catchUpIfDeferred(leadId))
-                .chain(contact -> TrackedLead.<TrackedLead> findById(leadId, LockModeType.PESSIMISTIC_WRITE)
+                .chain(contact -> catchUpIfDeferred(leadId).chain(caughtUp -> lockedLead(leadId, caughtUp))
                         .chain(existing -> {
                             Instant now = Instant.now();
                             if (existing != null) {
@@ -373,6 +354,17 @@ public class EventIntake {
                             return lead.persist().chain(EventIntake::flush)
                                     .chain(() -> catchUp(List.of(leadId), ScoreCause.ATTRIBUTES));
                         }));
+    }
+
+    /**
+     * The lead's row, locked ({@code select ... for update}, null when not tracked). After a catch-up the catch-up
+     * holds the row's lock ({@link TrackedLeadRepository#lockOpen}) and the row in the session, so it is taken from
+     * there: asking Hibernate for the lock again would be one more statement (a lock upgrade of the managed entity,
+     * which Hibernate Reactive also writes with the property's name for the column).
+     */
+    private static Uni<TrackedLead> lockedLead(UUID leadId, boolean caughtUp) {
+        return caughtUp ? Panache.getSession().chain(session -> session.find(TrackedLead.class, leadId))
+                : TrackedLead.findById(leadId, LockModeType.PESSIMISTIC_WRITE);
     }
 
     private static boolean erased(ContactRef contact) {
@@ -501,21 +493,27 @@ public class EventIntake {
         return catchUp(leadIds, ScoreCause.INTERACTION);
     }
 
+    /**
+     * Locks the leads (one statement, in lead-id order) and reads them and their contacts (one statement each, not one
+     * find per lead), collects the stored interactions pending for the open ones, and scores them: the scoring run
+     * works on the leads and contacts read here, it does not lock or read them again. At the end of a batch the
+     * session no longer holds what the batch's events loaded (it is emptied after each event), so these are the reads
+     * of the catch-up.
+     */
     private Uni<Void> catchUp(List<UUID> leadIds, ScoreCause cause) {
         List<UUID> ordered = leadIds.stream().distinct().sorted(Comparator.comparing(UUID::toString)).toList();
+        if (ordered.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         List<Application> applications = new ArrayList<>();
-        return SessionSteps.each(ordered, leadId -> TrackedLead.<TrackedLead> findById(leadId,
-                LockModeType.PESSIMISTIC_WRITE)
-                .chain(lead -> lead == null || !lead.open ? Uni.createFrom().voidItem()
-                        : ContactRef.<ContactRef> findById(lead.contactId)
-                                .chain(ref -> interactions.pendingFor(lead.leadId, lead.contactId,
-                                        ref == null ? null : ref.email, lead.topic))
-                                .invoke(pending -> pending
-                                        .forEach(facts -> applications.add(new Application(facts, leadId))))
-                                .replaceWithVoid()))
-                .chain(() -> cause == ScoreCause.INTERACTION || !applications.isEmpty()
-                        ? scorer.apply(ordered, applications)
-                        : scorer.refresh(ordered, cause).replaceWithVoid());
+        return trackedLeads.lockOpen(ordered)
+                .chain(locked -> SessionSteps.each(locked.leads(), lead -> interactions.pendingFor(lead.leadId,
+                        lead.contactId, locked.emailOf(lead), lead.topic)
+                        .invoke(pending -> pending.forEach(facts -> applications.add(new Application(facts, lead.leadId))))
+                        .replaceWithVoid())
+                        .chain(() -> cause == ScoreCause.INTERACTION || !applications.isEmpty()
+                                ? scorer.apply(locked, applications)
+                                : scorer.refresh(locked, cause).replaceWithVoid()));
     }
 
     private static void require(boolean condition, String message) {

@@ -105,6 +105,22 @@ public class LeadScorer {
     }
 
     /**
+     * As {@link #apply(Collection, List)}, for leads the caller locked and read with their contacts
+     * ({@link TrackedLeadRepository#lockOpen}) in this transaction: they are not locked or read again.
+     */
+    public Uni<Void> apply(TrackedLeadRepository.Locked locked, List<Application> applications) {
+        return score(locked, applications, ScoreCause.INTERACTION).replaceWithVoid();
+    }
+
+    /**
+     * As {@link #refresh(Collection, ScoreCause)}, for leads the caller locked and read with their contacts
+     * ({@link TrackedLeadRepository#lockOpen}) in this transaction: they are not locked or read again.
+     */
+    public Uni<Refreshed> refresh(TrackedLeadRepository.Locked locked, ScoreCause cause) {
+        return score(locked, List.of(), cause);
+    }
+
+    /**
      * Brings a lead up to date after a lead event changed only attributes of it ({@code facts}, its contact, topic
      * and open state unchanged): only when a published model that scores it has a LEAD rule testing one of them.
      * Otherwise none of its scores can change, and no scoring run starts (no score, hit or contact is read, nothing
@@ -127,20 +143,25 @@ public class LeadScorer {
         if (ordered.isEmpty()) {
             return Uni.createFrom().item(new Refreshed(0, 0));
         }
+        return trackedLeads.lockOpen(ordered).chain(locked -> score(locked, applications, cause));
+    }
+
+    /** A run over leads locked in lead-id order ({@link TrackedLeadRepository#lockOpen}), the open ones. */
+    private Uni<Refreshed> score(TrackedLeadRepository.Locked locked, List<Application> applications,
+            ScoreCause cause) {
         Instant now = clock.now();
         Map<UUID, Scored> scored = new LinkedHashMap<>();
         RuleHitChanges changes = new RuleHitChanges();
         List<Boolean> changed = new ArrayList<>();
         // the published models once the leads are locked (ModelCatalog#PUBLISHED_MAX_AGE): a re-scoring job that
         // went over one of these leads before cannot have used newer models than this run does
-        return trackedLeads.lockOpen(ordered)
-                .chain(locked -> locked.isEmpty() ? Uni.createFrom().voidItem()
-                        : models.published().chain(definitions -> trackedLeads.load(locked)
-                                .chain(stored -> SessionSteps.each(locked, lead -> open(lead, stored, definitions, now,
-                                        changes).invoke(
-                                                card -> scored.put(lead.leadId,
-                                                        new Scored(lead, stored, card, new ArrayList<>())))
-                                        .replaceWithVoid()))))
+        return (locked.leads().isEmpty() ? Uni.createFrom().voidItem()
+                : models.published().chain(definitions -> trackedLeads.load(locked)
+                        .chain(stored -> SessionSteps.each(locked.leads(), lead -> open(lead, stored, definitions, now,
+                                changes).invoke(
+                                        card -> scored.put(lead.leadId,
+                                                new Scored(lead, stored, card, new ArrayList<>())))
+                                .replaceWithVoid()))))
                 .chain(() -> trackedLeads.recordApplications(applications.stream()
                         .filter(a -> scored.containsKey(a.leadId()))
                         .map(a -> new InteractionApplication.Key(a.interaction().id(), a.leadId())).toList(), now))

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -103,7 +104,7 @@ class PlanCacheTest {
         List<String> emails = ids.stream().map(id -> id + "@example.com").toList();
         VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(() -> trackedLeads.openAmong(ids)
                 .chain(() -> trackedLeads.openLeadsOfContacts(ids))
-                .chain(() -> trackedLeads.load(leads))
+                .chain(() -> trackedLeads.load(new TrackedLeadRepository.Locked(leads, Map.of())))
                 .chain(() -> contacts.withEmails(emails))));
     }
 
