@@ -207,12 +207,17 @@ public class TrackedLeadRepository {
                 .replaceWith(fresh);
     }
 
-    /** Replaces the lead's hits under the model with these (a rebuilt score). */
-    public Uni<Void> replaceHits(UUID leadId, UUID modelId, List<RuleHit> live, Instant now) {
-        return Panache.getSession()
-                .chain(session -> session.createNativeQuery("delete from rule_hit where lead_id = ?1 "
-                        + "and model_id = ?2").setParameter(1, leadId).setParameter(2, modelId).executeUpdate())
-                .chain(() -> SessionSteps.each(live, hit -> insertHit(leadId, modelId, hit, now)));
+    /**
+     * Replaces the lead's hits under the model with these (a rebuilt score). {@code storedAny}: whether the lead's
+     * locked load ({@link #load}, which reads every hit of the lead, listed or counted) found any under the model;
+     * when it found none there is nothing to delete (a new lead, or a model that newly admits the lead).
+     */
+    public Uni<Void> replaceHits(UUID leadId, UUID modelId, boolean storedAny, List<RuleHit> live, Instant now) {
+        Uni<Void> deleted = !storedAny ? Uni.createFrom().voidItem()
+                : Panache.getSession().chain(session -> session.createNativeQuery("delete from rule_hit "
+                        + "where lead_id = ?1 and model_id = ?2").setParameter(1, leadId).setParameter(2, modelId)
+                        .executeUpdate()).replaceWithVoid();
+        return deleted.chain(() -> SessionSteps.each(live, hit -> insertHit(leadId, modelId, hit, now)));
     }
 
     /** Writes the hit changes of a unit of work: the deletions one by one, the insertions in multi-row statements. */

@@ -209,8 +209,8 @@ public class LeadScorer {
         Uni<Void> rebuilt = rebuild.isEmpty() ? Uni.createFrom().voidItem()
                 : interactions.appliedTo(lead.leadId).chain(interactions -> SessionSteps.each(rebuild,
                         model -> trackedLeads.replaceHits(lead.leadId, model.id(),
-                                card.rebuild(model, interactions, now),
-                                now)));
+                                stored.hitsOf(lead.leadId).containsKey(model.id()),
+                                card.rebuild(model, interactions, now), now)));
         ContactRef contact = stored.contacts().get(lead.contactId);
         return rebuilt.invoke(() -> card.refreshFacts(contact == null ? Map.of() : contact.attributes(),
                 lead.attributes(), now, changes)).replaceWith(card);
