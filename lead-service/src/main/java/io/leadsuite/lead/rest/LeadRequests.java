@@ -34,9 +34,7 @@ public final class LeadRequests {
 
     @Schema(name = "TransitionRequest", example = """
             {"to": "TELEPROSPECTING_QUALIFICATION", "reason": "Reached by phone, interested"}""")
-    public record TransitionRequest(
-            @NotBlank @Size(max = 63) String to,
-            @Size(max = 1000) String reason) {
+    public record TransitionRequest(@NotBlank @Size(max = 63) String to, @Size(max = 1000) String reason) {
     }
 
     @Schema(name = "ReasonRequest", example = """
@@ -56,12 +54,9 @@ public final class LeadRequests {
             @Size(max = 1000) String reason) {
     }
 
-    // Alike on purpose: a body of two short fields like TransitionRequest; each route documents its own fields
     @Schema(name = "CrmAcceptRequest", example = """
             {"crmLeadId": "00Q5e00000AbCdE", "owner": "maria.santos"}""")
-    public record AcceptRequest(
-            @NotBlank @Size(max = 200) String crmLeadId,
-            @Size(max = 200) String owner) {
+    public record AcceptRequest(@NotBlank @Size(max = 200) String crmLeadId, @Size(max = 200) String owner) {
     }
 
     @Schema(name = "CrmOpportunityRequest", example = """

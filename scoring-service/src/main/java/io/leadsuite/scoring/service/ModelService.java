@@ -28,6 +28,14 @@ import io.vertx.core.json.JsonObject;
 @ApplicationScoped
 public class ModelService {
 
+    /** A model and, when it has one, its pending draft version. */
+    public record ModelState(ScoringModel model, ScoringModelVersion draft) {
+    }
+
+    /** A model after publishing or retiring, with the re-scoring job that follows (null when none is needed). */
+    public record Transition(ModelState model, RescoreJob job) {
+    }
+
     @Inject
     ScoringClock clock;
     @Inject
@@ -36,16 +44,6 @@ public class ModelService {
     ScoringModelRepository models;
     @Inject
     ModelCatalog catalog;
-
-    // Alike on purpose: LeadScorer's dependencies and result records have the same form; the two share no logic.
-
-    /** A model and, when it has one, its pending draft version. */
-    public record ModelState(ScoringModel model, ScoringModelVersion draft) {
-    }
-
-    /** A model after publishing or retiring, with the re-scoring job that follows (null when none is needed). */
-    public record Transition(ModelState model, RescoreJob job) {
-    }
 
     public Uni<ModelState> create(JsonObject body) {
         return Panache.withTransaction(() -> {
