@@ -53,9 +53,10 @@ public class SlaService {
      * Records (or clears) the deadline of the stage the lead entered, if it is still in it. A lead without a deadline
      * ({@link Lead#hasStageDeadline}, as loaded, then as this transaction wrote) has none to clear: most stage entries
      * into a stage without an SLA write nothing. The flag is right when read: the database sets it with every deadline
-     * written, whoever writes it, and this transaction changes the lead (the stage entry), so a deadline another
-     * transaction wrote since the lead was loaded makes this one fail on the lead's version (or the lead was locked
-     * when loaded).
+     * written, whoever writes it (V93's trigger); a deadline is written with a stage entry, which changes the lead, and
+     * so does this transaction, so a deadline another transaction wrote after this one loaded the lead makes this one
+     * fail on the lead's version (or the lead was locked when loaded). Only a deadline written by hand without touching
+     * the lead, after the lead was loaded, could be missed, and then by that one transaction.
      *
      * @param created the lead was just created: it has no deadline to clear
      */
