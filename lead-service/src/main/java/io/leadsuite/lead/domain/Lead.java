@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
+import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -71,6 +72,13 @@ public class Lead extends PanacheEntityBase {
     /** Sequence of the last event published about this lead. */
     public long eventSequence;
     public Instant stageEnteredAt;
+    /**
+     * Whether the lead has a deadline for its stay in the current stage (a row in {@code lead_stage_sla}). The database
+     * keeps the column (its triggers, whoever writes the deadlines); read-only here, so that a copy of the lead that
+     * notes its own transaction's writes never overwrites it.
+     */
+    @Column(insertable = false, updatable = false)
+    public boolean hasStageDeadline;
     /** Qualification, recorded by telesales or sales; guards and scoring's lead rules read it. */
     public BigDecimal budget;
     public String currency;

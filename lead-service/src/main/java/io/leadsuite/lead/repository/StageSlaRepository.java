@@ -56,12 +56,15 @@ public class StageSlaRepository {
                 .replaceWithVoid();
     }
 
-    /** The lead entered a stage without an SLA at {@code at}: the deadline of an earlier stay goes. */
-    public Uni<Void> cleared(UUID leadId, Instant at) {
+    /**
+     * The lead entered a stage without an SLA at {@code at}: the deadline of an earlier stay goes. Whether the lead
+     * has none left (false: one of a later stay stays).
+     */
+    public Uni<Boolean> cleared(UUID leadId, Instant at) {
         return SessionSql.executeWithoutFlush(session -> session
                 .createNativeQuery("delete from lead_stage_sla where lead_id = ?1 and entered_at <= ?2")
                 .setParameter(1, leadId).setParameter(2, at))
-                .replaceWithVoid();
+                .map(deleted -> deleted > 0);
     }
 
     /**

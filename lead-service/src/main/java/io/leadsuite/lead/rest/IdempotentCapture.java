@@ -1,5 +1,6 @@
 package io.leadsuite.lead.rest;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,7 +43,7 @@ public class IdempotentCapture {
 
     /** A capture whose contact is matched, waiting to be recorded. */
     private record Pending(IdempotentRequests.Request keyed, Submission submission, ContactMatch match, String actor,
-            Function<CaptureResult, IdempotentRequests.Answer> answer) {
+            Function<CaptureResult, IdempotentRequests.Answer> answer, boolean retry) {
     }
 
     private record Recorded(CaptureResult result, IdempotentRequests.Answer answer) {
@@ -64,10 +65,14 @@ public class IdempotentCapture {
     public Uni<Response> capture(IdempotentRequests.Request keyed, Submission submission, String actor,
             Function<CaptureResult, IdempotentRequests.Answer> answer) {
         return idempotency.answer(keyed, () -> captures.matchContact(submission)
-                .chain(match -> Uni.createFrom()
-                        .deferred(() -> intake.submit(
-                                new Pending(keyed, submission, match, actor, answer)))
-                        .onFailure(UniqueViolation::in).retry().atMost(2))
+                .chain(match -> {
+                    // a run after a lost race reads the contact's open lead even for a contact just created
+                    AtomicInteger runs = new AtomicInteger();
+                    return Uni.createFrom()
+                            .deferred(() -> intake.submit(
+                                    new Pending(keyed, submission, match, actor, answer, runs.getAndIncrement() > 0)))
+                            .onFailure(UniqueViolation::in).retry().atMost(2);
+                })
                 // counted once the capture is committed
                 .invoke(recorded -> metrics.captured(recorded.result()))
                 .map(Recorded::answer));
@@ -75,9 +80,10 @@ public class IdempotentCapture {
 
     /** Records one capture and remembers its answer, in the caller's transaction (its batch's). */
     private Uni<Recorded> record(Pending pending) {
-        return captures.record(pending.submission(), pending.match(), pending.actor()).chain(result -> {
-            IdempotentRequests.Answer answer = pending.answer().apply(result);
-            return idempotency.remember(pending.keyed(), answer).replaceWith(new Recorded(result, answer));
-        });
+        return captures.record(pending.submission(), pending.match(), pending.actor(), pending.retry())
+                .chain(result -> {
+                    IdempotentRequests.Answer answer = pending.answer().apply(result);
+                    return idempotency.remember(pending.keyed(), answer).replaceWith(new Recorded(result, answer));
+                });
     }
 }

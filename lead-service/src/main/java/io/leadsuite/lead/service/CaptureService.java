@@ -57,11 +57,17 @@ public class CaptureService {
                 .onFailure().transform(ContactDirectory::unavailable);
     }
 
-    /** Records the submission for the matched contact, in the caller's transaction. */
-    public Uni<CaptureResult> record(Submission submission, ContactMatch match, String actor) {
+    /**
+     * Records the submission for the matched contact, in the caller's transaction.
+     *
+     * @param retry the capture lost a race on the one-open-lead-per-topic index before: the contact's open lead is
+     *        read even if contact-service created the contact for it (see {@link LeadService#recordCapture})
+     */
+    public Uni<CaptureResult> record(Submission submission, ContactMatch match, String actor, boolean retry) {
         UUID contactId = match.contact().id();
         return leads.recordCapture(new CaptureCommand(contactId, submission.topic(), submission.source().name(),
-                submission.sourceRef(), submission.campaign(), submission.anonymous()), actor)
+                submission.sourceRef(), submission.campaign(), submission.anonymous(), match.created() && !retry),
+                actor)
                 .map(recorded -> new CaptureResult(contactId, recorded.lead().id, match.created(),
                         recorded.created()));
     }

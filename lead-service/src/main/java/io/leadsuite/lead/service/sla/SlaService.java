@@ -50,7 +50,13 @@ public class SlaService {
     LeadMetrics metrics;
 
     /**
-     * Records (or clears) the deadline of the stage the lead entered, if it is still in it.
+     * Records (or clears) the deadline of the stage the lead entered, if it is still in it. A lead without a deadline
+     * ({@link Lead#hasStageDeadline}, as loaded, then as this transaction wrote) has none to clear: most stage entries
+     * into a stage without an SLA write nothing. The flag is right when read: the database sets it with every deadline
+     * written, whoever writes it (V93's trigger); a deadline is written with a stage entry, which changes the lead, and
+     * so does this transaction, so a deadline another transaction wrote after this one loaded the lead makes this one
+     * fail on the lead's version (or the lead was locked when loaded). Only a deadline written by hand without touching
+     * the lead, after the lead was loaded, could be missed, and then by that one transaction.
      *
      * @param created the lead was just created: it has no deadline to clear
      */
@@ -60,10 +66,13 @@ public class SlaService {
         }
         return flows.get(lead.flowId, lead.flowVersion).chain(flow -> {
             Integer hours = flow.stage(stage).map(s -> s.slaHours()).orElse(null);
-            if (created && (hours == null || hours <= 0)) {
+            if (hours != null && hours > 0) {
+                return slas.entered(lead.id, stage, hours, at).invoke(() -> lead.hasStageDeadline = true);
+            }
+            if (created || !lead.hasStageDeadline) {
                 return Uni.createFrom().voidItem();
             }
-            return hours == null || hours <= 0 ? slas.cleared(lead.id, at) : slas.entered(lead.id, stage, hours, at);
+            return slas.cleared(lead.id, at).invoke(none -> lead.hasStageDeadline = !none).replaceWithVoid();
         });
     }
 
