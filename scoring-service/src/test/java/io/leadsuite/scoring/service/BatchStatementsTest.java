@@ -1,0 +1,154 @@
+package io.leadsuite.scoring.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.hibernate.stat.Statistics;
+import org.junit.jupiter.api.Test;
+
+import io.leadsuite.contracts.Capture;
+import io.leadsuite.contracts.ContactCreated;
+import io.leadsuite.contracts.ContactErased;
+import io.leadsuite.contracts.Envelope;
+import io.leadsuite.contracts.EventTypes;
+import io.leadsuite.contracts.LeadCreated;
+import io.leadsuite.contracts.LeadStageChanged;
+import io.leadsuite.contracts.LeadUpdated;
+import io.leadsuite.kit.sql.SessionSql;
+import io.leadsuite.scoring.domain.ContactRef;
+import io.leadsuite.scoring.event.ProjectionConsumer;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What a batch of lead events reads, applied as the consumer applies it (its handlers, one transaction): its contacts
+ * once, under their locks, at the start, not once per event. Counted with Hibernate's statistics (entity loads): of
+ * the whole application, so the test asserts fewer than the old way would make by itself.
+ */
+@QuarkusTest
+class BatchStatementsTest {
+
+    private static final int LEADS = 5;
+
+    @Inject
+    ProjectionConsumer consumer;
+    @Inject
+    EventIntake intake;
+    @Inject
+    Mutiny.SessionFactory sessions;
+
+    @Test
+    void theLeadEventsOfABatchReadTheirContactsOnceAtItsStart() throws Throwable {
+        List<UUID> leads = new ArrayList<>();
+        List<JsonObject> contactEvents = new ArrayList<>();
+        List<JsonObject> created = new ArrayList<>();
+        List<JsonObject> changes = new ArrayList<>();
+        for (int i = 0; i < LEADS; i++) {
+            UUID contact = UUID.randomUUID();
+            UUID lead = UUID.randomUUID();
+            leads.add(lead);
+            contactEvents.add(contactCreated(contact));
+            created.add(leadCreated(lead, contact, capture()));
+            // as old as the lead.created (sequence 1): redelivered or overtaken, they change nothing, so no model's
+            // rule that tests the stage or an attribute starts a scoring run (which reads its lead's contact once more)
+            changes.add(JsonObject.mapFrom(Envelope.of(EventTypes.LEAD_STAGE_CHANGED, "lead-service", Instant.now(),
+                    lead, 1, new LeadStageChanged(lead, contact, "marketing-lead", "INQUIRY", "MQL", "OPEN", "SYSTEM",
+                            null, null))));
+            changes.add(JsonObject.mapFrom(Envelope.of(EventTypes.LEAD_UPDATED, "lead-service", Instant.now(), lead,
+                    1, new LeadUpdated(lead, contact, null, "MARKETING_FORM", "OPEN", "telesales", null, null, null,
+                            null, "a quote", null))));
+        }
+        apply(EventTypes.CONTACT_EVENTS, contactEvents);
+        apply(EventTypes.LEAD_EVENTS, created);
+
+        Statistics statistics = sessions.getStatistics();
+        long before = contactLoads(statistics);
+
+        apply(EventTypes.LEAD_EVENTS, changes);
+
+        // the batch reads its contacts once, as values, under their locks, at its start; each event loading its
+        // contact again made ten loads (the counter is the whole application's: a run beside this one may load one)
+        long loads = contactLoads(statistics) - before;
+        assertTrue(loads < changes.size(), changes.size() + " lead events of " + LEADS + " contacts loaded a contact "
+                + loads + " times");
+        for (UUID lead : leads) {
+            assertEquals(1L, count("select count(*) from tracked_lead where lead_id = $1 and open "
+                    + "and stage_sequence = 1 and attributes_sequence = 1 and not attributes ? 'need'", lead),
+                    "the stale events changed " + lead);
+        }
+    }
+
+    @Test
+    void aLeadCreatedAfterItsContactsErasureInTheSameBatchIsErased() throws Throwable {
+        UUID contact = UUID.randomUUID();
+        UUID before = UUID.randomUUID();
+        UUID after = UUID.randomUUID();
+        apply(EventTypes.CONTACT_EVENTS, List.of(contactCreated(contact)));
+        Capture late = capture();
+        List<Envelope<?>> batch = List.of(
+                Envelope.of(EventTypes.LEAD_CREATED, "lead-service", Instant.now(), before, 1,
+                        created(before, contact, capture())),
+                Envelope.of(EventTypes.CONTACT_ERASED, "contact-service", Instant.now(), contact, 2,
+                        new ContactErased(contact)),
+                Envelope.of(EventTypes.LEAD_CREATED, "lead-service", Instant.now(), after, 1,
+                        created(after, contact, late)));
+
+        // one unit of work as a consumer applies it, with the contact read under its lock at the start: the erasure
+        // in the middle must not leave that read to the lead created after it
+        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> intake.deferCatchUps()
+                .chain(() -> intake.lockAll(batch))
+                .chain(() -> intake.leadCreated((LeadCreated) batch.get(0).data(), 1))
+                .chain(() -> intake.contactErased((ContactErased) batch.get(1).data(), 2))
+                .chain(() -> intake.leadCreated((LeadCreated) batch.get(2).data(), 1))
+                .chain(() -> intake.catchUpDeferred(batch))));
+
+        assertEquals(0L, count("select count(*) from tracked_lead where contact_id = $1 and (open or status <> 'ERASED')",
+                contact), "a lead of the erased contact is open");
+        assertEquals(0L, count("select count(*) from interaction where id = $1", late.captureId().toString()),
+                "the capture of a lead created after its contact's erasure was stored");
+    }
+
+    private void apply(String address, List<JsonObject> events) throws Throwable {
+        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> consumer.handlersOf(address)
+                .applyAll(events)));
+    }
+
+    private static long contactLoads(Statistics statistics) {
+        return statistics.getEntityStatistics(ContactRef.class.getName()).getLoadCount();
+    }
+
+    private static long count(String sql, Object... parameters) throws Throwable {
+        return VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(() -> SessionSql.select(sql,
+                parameters))).stream().findFirst().map(row -> ((Number) row[0]).longValue()).orElse(-1L);
+    }
+
+    private static JsonObject contactCreated(UUID contact) {
+        return JsonObject.mapFrom(Envelope.of(EventTypes.CONTACT_CREATED, "contact-service", Instant.now(), contact, 1,
+                new ContactCreated(contact, "batch." + contact + "@example.com", "Ana", "Silva", "Acme", "Engineer",
+                        "PT", true)));
+    }
+
+    private static JsonObject leadCreated(UUID lead, UUID contact, Capture capture) {
+        return JsonObject.mapFrom(Envelope.of(EventTypes.LEAD_CREATED, "lead-service", Instant.now(), lead, 1,
+                created(lead, contact, capture)));
+    }
+
+    private static LeadCreated created(UUID lead, UUID contact, Capture capture) {
+        return new LeadCreated(lead, contact, null, "MARKETING_FORM", "form-42", "marketing-lead", "INQUIRY", "OPEN",
+                capture);
+    }
+
+    private static Capture capture() {
+        return new Capture(UUID.randomUUID(), Instant.now(), "MARKETING_FORM", "form-42");
+    }
+}
