@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -104,6 +105,11 @@ public class EventIntake {
                     // inserted unless tracked already: a later event (or this one, redelivered) tracked it, and
                     // lead.created is the first event of a lead, older than anything applied; not read first
                     return trackedLeads.trackIfNew(lead)
+                            .invoke(tracked -> {
+                                if (tracked) {
+                                    trackedNow(event.leadId());
+                                }
+                            })
                             .chain(() -> contact.erased() ? Uni.createFrom().voidItem()
                                     : storeCapture(event.leadId(), event.contactId(), event.topic(), event.capture()))
                             .chain(() -> catchUpNowOrDeferred(event.leadId()));
@@ -144,6 +150,13 @@ public class EventIntake {
         /** The leads whose catch-up waits for the end of the batch. */
         final Set<UUID> deferred = new LinkedHashSet<>();
         /**
+         * The leads the batch's transaction began tracking and no scoring run of it scored yet: nothing was applied to
+         * them ({@link LeadScorer#apply(TrackedLeadRepository.Locked, List, Set)}). A run takes its leads out
+         * ({@link #catchUp(List, ScoreCause, Set)}): a later run in the batch (its topic changed, say) must read what
+         * that one applied.
+         */
+        final Set<UUID> trackedNow = new HashSet<>();
+        /**
          * The contacts of the batch's lead events as {@link #lockAll} read them under their locks (empty until then,
          * emptied when an event of the batch changes contact rows, {@link #forgetLoaded}).
          */
@@ -152,6 +165,11 @@ public class EventIntake {
 
     private static Optional<Batch> batch() {
         return ContextLocals.get(BATCH);
+    }
+
+    /** Remembers, for the batch's catch-ups, that this transaction began tracking the lead. */
+    private static void trackedNow(UUID leadId) {
+        batch().ifPresent(batch -> batch.trackedNow.add(leadId));
     }
 
     /**
@@ -163,7 +181,7 @@ public class EventIntake {
         Optional<Batch> batch = batch();
         ContextLocals.remove(BATCH);
         return batch.isEmpty() || batch.get().deferred.isEmpty() ? Uni.createFrom().voidItem()
-                : catchUp(List.copyOf(batch.get().deferred));
+                : catchUp(List.copyOf(batch.get().deferred), ScoreCause.INTERACTION, batch.get().trackedNow);
     }
 
     /** Catches the lead up now, or at the end of the batch when one was begun ({@link #deferCatchUps}). */
@@ -184,7 +202,7 @@ public class EventIntake {
     private Uni<Boolean> catchUpIfDeferred(UUID leadId) {
         Optional<Batch> batch = batch();
         return batch.isPresent() && batch.get().deferred.remove(leadId)
-                ? catchUp(List.of(leadId)).replaceWith(true)
+                ? catchUp(List.of(leadId), ScoreCause.INTERACTION, batch.get().trackedNow).replaceWith(true)
                 : Uni.createFrom().item(false);
     }
 
@@ -373,6 +391,7 @@ public class EventIntake {
                             }
                             lead.createdAt = now;
                             lead.updatedAt = now;
+                            trackedNow(leadId);
                             return lead.persist().chain(EventIntake::flush)
                                     .chain(() -> catchUp(List.of(leadId), ScoreCause.ATTRIBUTES));
                         }));
@@ -542,18 +561,26 @@ public class EventIntake {
         return catchUp(leadIds, ScoreCause.INTERACTION);
     }
 
+    private Uni<Void> catchUp(List<UUID> leadIds, ScoreCause cause) {
+        return catchUp(leadIds, cause, batch().map(batch -> batch.trackedNow).orElseGet(HashSet::new));
+    }
+
     /**
      * Locks the leads (one statement, in lead-id order) and reads them and their contacts (one statement each, not one
      * find per lead), collects the stored interactions pending for the open ones, and scores them: the
      * scoring run works on the leads and contacts read here, it does not lock or read them again. At the end of a
      * batch the session no longer holds what the batch's events loaded (it is emptied after each event), so these are
      * the reads of the catch-up.
+     *
+     * @param trackedNow the leads the transaction began tracking and no run scored yet (the batch's set): those of this
+     *        run have no applied interaction; they are taken out of the set here, as this run may apply some
      */
-    private Uni<Void> catchUp(List<UUID> leadIds, ScoreCause cause) {
+    private Uni<Void> catchUp(List<UUID> leadIds, ScoreCause cause, Set<UUID> trackedNow) {
         List<UUID> ordered = leadIds.stream().distinct().sorted(Comparator.comparing(UUID::toString)).toList();
         if (ordered.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        Set<UUID> unscored = ordered.stream().filter(trackedNow::remove).collect(Collectors.toSet());
         List<Application> applications = new ArrayList<>();
         return trackedLeads.lockOpen(ordered)
                 .chain(locked -> SessionSteps.each(locked.leads(), lead -> interactions.pendingFor(lead.leadId,
@@ -561,8 +588,8 @@ public class EventIntake {
                         .invoke(pending -> pending.forEach(facts -> applications.add(new Application(facts, lead.leadId))))
                         .replaceWithVoid())
                         .chain(() -> cause == ScoreCause.INTERACTION || !applications.isEmpty()
-                                ? scorer.apply(locked, applications)
-                                : scorer.refresh(locked, cause).replaceWithVoid()));
+                                ? scorer.apply(locked, applications, unscored)
+                                : scorer.refresh(locked, cause, unscored).replaceWithVoid()));
     }
 
     private static void require(boolean condition, String message) {
