@@ -39,7 +39,6 @@ import io.leadsuite.scoring.domain.ScoreCause;
 import io.leadsuite.scoring.domain.TrackedLead;
 import io.leadsuite.scoring.repository.ContactRefRepository;
 import io.leadsuite.scoring.repository.InteractionRepository;
-import io.leadsuite.scoring.repository.SessionSteps;
 import io.leadsuite.scoring.repository.TrackedLeadRepository;
 import io.leadsuite.scoring.service.LeadScorer.Application;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -567,10 +566,10 @@ public class EventIntake {
 
     /**
      * Locks the leads (one statement, in lead-id order) and reads them and their contacts (one statement each, not one
-     * find per lead), collects the stored interactions pending for the open ones, and scores them: the
-     * scoring run works on the leads and contacts read here, it does not lock or read them again. At the end of a
-     * batch the session no longer holds what the batch's events loaded (it is emptied after each event), so these are
-     * the reads of the catch-up.
+     * find per lead), collects the stored interactions pending for the open ones (one statement for all of them), and
+     * scores them: the scoring run works on the leads and contacts read here, it does not lock or read them again. At
+     * the end of a batch the session no longer holds what the batch's events loaded (it is emptied after each event),
+     * so these are the reads of the catch-up.
      *
      * @param trackedNow the leads the transaction began tracking and no run scored yet (the batch's set): those of this
      *        run have no applied interaction; they are taken out of the set here, as this run may apply some
@@ -583,10 +582,12 @@ public class EventIntake {
         Set<UUID> unscored = ordered.stream().filter(trackedNow::remove).collect(Collectors.toSet());
         List<Application> applications = new ArrayList<>();
         return trackedLeads.lockOpen(ordered)
-                .chain(locked -> SessionSteps.each(locked.leads(), lead -> interactions.pendingFor(lead.leadId,
-                        lead.contactId, locked.emailOf(lead), lead.topic)
-                        .invoke(pending -> pending.forEach(facts -> applications.add(new Application(facts, lead.leadId))))
-                        .replaceWithVoid())
+                .chain(locked -> interactions.pendingFor(locked.leads().stream()
+                        .map(lead -> new InteractionRepository.LeadInScope(lead.leadId, lead.contactId,
+                                locked.emailOf(lead), lead.topic))
+                        .toList())
+                        .invoke(pending -> pending.forEach((lead, facts) -> facts
+                                .forEach(interaction -> applications.add(new Application(interaction, lead)))))
                         .chain(() -> cause == ScoreCause.INTERACTION || !applications.isEmpty()
                                 ? scorer.apply(locked, applications, unscored)
                                 : scorer.refresh(locked, cause, unscored).replaceWithVoid()));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -24,6 +25,7 @@ import io.leadsuite.contracts.LeadStageChanged;
 import io.leadsuite.contracts.LeadUpdated;
 import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.scoring.domain.ContactRef;
+import io.leadsuite.scoring.domain.InteractionInput;
 import io.leadsuite.scoring.event.ProjectionConsumer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,8 +35,9 @@ import io.vertx.core.json.JsonObject;
 /**
  * What a batch of lead events reads, applied as the consumer applies it (its handlers, one transaction): its contacts
  * once, under their locks, at the start, not once per event; no applied interactions for the leads it began tracking,
- * which cannot have any. Counted with Hibernate's statistics (entity loads, query executions): of the whole
- * application, so each test asserts fewer than the old way would make by itself.
+ * which cannot have any; the pending interactions of all the leads it catches up in one query, not one per lead.
+ * Counted with Hibernate's statistics (entity loads, query executions): of the whole application, so each test
+ * asserts fewer than the old way would make by itself.
  */
 @QuarkusTest
 class BatchStatementsTest {
@@ -49,6 +52,8 @@ class BatchStatementsTest {
     EventIntake intake;
     @Inject
     Mutiny.SessionFactory sessions;
+    @Inject
+    InteractionService interactions;
 
     @Test
     void theLeadEventsOfABatchReadTheirContactsOnceAtItsStart() throws Throwable {
@@ -120,6 +125,45 @@ class BatchStatementsTest {
     }
 
     @Test
+    void theCatchUpOfABatchAsksForThePendingInteractionsOfAllItsLeadsAtOnce() throws Throwable {
+        UUID[] contacts = { UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID() };
+        UUID[] leads = { UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID() };
+        String topic = "catch-up-" + UUID.randomUUID();
+        apply(EventTypes.CONTACT_EVENTS, List.of(contactCreated(contacts[0]), contactCreated(contacts[1]),
+                contactCreated(contacts[2])));
+        // stored before their leads are known: naming the lead, the contact by id, the contact by e-mail only, the
+        // contact with the lead's topic (written otherwise) and with another topic (which does not count)
+        Instant at = Instant.now().minusSeconds(60);
+        VertxContextSupport.subscribeAndAwait(() -> interactions.submit(List.of(
+                interaction("EMAIL_OPENED", null, null, leads[0], null, at),
+                interaction("EMAIL_OPENED", contacts[0], null, null, null, at.plusSeconds(1)),
+                interaction("EMAIL_CLICKED", null, "batch." + contacts[1] + "@example.com", null, null, at),
+                interaction("EMAIL_CLICKED", contacts[2], null, null, " " + topic.toUpperCase() + " ", at),
+                interaction("EMAIL_CLICKED", contacts[2], null, null, "another-topic", at))));
+        List<JsonObject> events = new ArrayList<>();
+        for (int i = 0; i < leads.length; i++) {
+            events.add(JsonObject.mapFrom(Envelope.of(EventTypes.LEAD_CREATED, "lead-service", Instant.now(),
+                    leads[i], 1, new LeadCreated(leads[i], contacts[i], i == 2 ? topic : null, "MARKETING_FORM",
+                            "form-42", "marketing-lead", "INQUIRY", "OPEN", capture()))));
+        }
+        Statistics statistics = sessions.getStatistics();
+        long before = pendingForExecutions(statistics);
+
+        apply(EventTypes.LEAD_EVENTS, events);
+
+        // the counter is the whole application's; asked lead by lead, this batch alone would make three
+        long executions = pendingForExecutions(statistics) - before;
+        assertTrue(executions < leads.length, "the catch-up of " + leads.length + " leads asked for their pending "
+                + "interactions with " + executions + " queries of one lead each");
+        assertEquals(10L + 2 + 2, count("select score from lead_score where lead_id = $1 and model_id = $2", leads[0],
+                DEFAULT_MODEL), "the capture, the open naming the lead and the open naming its contact");
+        assertEquals(10L + 5, count("select score from lead_score where lead_id = $1 and model_id = $2", leads[1],
+                DEFAULT_MODEL), "the capture and the click naming its contact's e-mail");
+        assertEquals(10L + 5, count("select score from lead_score where lead_id = $1 and model_id = $2", leads[2],
+                DEFAULT_MODEL), "the capture and the click of its topic, not the one of another");
+    }
+
+    @Test
     void aLeadCreatedAfterItsContactsErasureInTheSameBatchIsErased() throws Throwable {
         UUID contact = UUID.randomUUID();
         UUID before = UUID.randomUUID();
@@ -162,6 +206,21 @@ class BatchStatementsTest {
             }
         }
         return executions;
+    }
+
+    private static long pendingForExecutions(Statistics statistics) {
+        long executions = 0;
+        for (String query : statistics.getQueries()) {
+            if (query.contains("from Interaction i where (i.leadId = ?1")) {
+                executions += statistics.getQueryStatistics(query).getExecutionCount();
+            }
+        }
+        return executions;
+    }
+
+    private static InteractionInput interaction(String type, UUID contact, String email, UUID lead, String topic,
+            Instant at) {
+        return new InteractionInput("batch-" + UUID.randomUUID(), type, contact, email, lead, topic, at, Map.of());
     }
 
     private static long contactLoads(Statistics statistics) {
