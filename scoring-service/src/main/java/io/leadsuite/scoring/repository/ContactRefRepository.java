@@ -3,7 +3,9 @@ package io.leadsuite.scoring.repository;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +28,35 @@ public class ContactRefRepository {
         return Panache.getSession().chain(session -> session
                 .createSelectionQuery("select c.email from ContactRef c where c.contactId = ?1", String.class)
                 .setParameter(1, contactId).getSingleResultOrNull());
+    }
+
+    /**
+     * What a lead event needs of its contact: the e-mail it is known by (whose lock the event takes; null when unknown
+     * or erased) and whether it was erased (its leads stay closed).
+     */
+    public record ContactStatus(UUID contactId, String email, boolean erased) {
+
+        /** A contact scoring does not know yet: no e-mail, not erased. */
+        public static ContactStatus unknown(UUID contactId) {
+            return new ContactStatus(contactId, null, false);
+        }
+    }
+
+    /**
+     * The status of each of these contacts, in one statement, as values (not entities, which the session would keep
+     * and later reads return); a contact without a row is {@link ContactStatus#unknown}. Read under the contacts' locks,
+     * it stays true until the transaction ends unless the transaction itself changes the rows.
+     */
+    public Uni<Map<UUID, ContactStatus>> statusesOf(Collection<UUID> contactIds) {
+        return SessionSql.select("select contact_id, email, erased_at is not null from contact_ref "
+                + "where contact_id = any($1)", (Object) contactIds.toArray(UUID[]::new))
+                .map(rows -> {
+                    Map<UUID, ContactStatus> statuses = new HashMap<>();
+                    contactIds.forEach(id -> statuses.put(id, ContactStatus.unknown(id)));
+                    rows.forEach(row -> statuses.put((UUID) row[0],
+                            new ContactStatus((UUID) row[0], (String) row[1], (Boolean) row[2])));
+                    return statuses;
+                });
     }
 
     /**

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -103,20 +105,52 @@ public class InteractionRepository {
     static final int CHUNK = 500;
 
     /**
-     * The stored interactions that count for the lead and were not applied to it yet, oldest first: those naming the
-     * lead, and those naming no lead but its contact (by id, or by e-mail when they name no contact id) whose topic is
-     * none or the lead's.
+     * A lead asked for its pending interactions, with what decides which count for it.
      *
      * @param email the contact's normalised e-mail, or null when not known
      */
-    public Uni<List<InteractionFacts>> pendingFor(UUID leadId, UUID contactId, String email, String topic) {
-        return Interaction.<Interaction> list("from Interaction i where (i.leadId = ?1 or (i.leadId is null "
-                + "and (i.contactId = ?2 or (i.contactId is null and i.email = ?3)) "
-                + "and (i.topic is null or lower(trim(i.topic)) = ?4))) "
-                + "and not exists (select 1 from InteractionApplication a where a.interactionId = i.id "
-                + "and a.leadId = ?1) order by i.occurredAt, i.receivedAt, i.id",
-                leadId, contactId, email == null ? "" : email, CompiledModel.normaliseTopic(topic))
-                .map(list -> list.stream().map(InteractionFacts::of).toList());
+    public record LeadInScope(UUID leadId, UUID contactId, String email, String topic) {
+    }
+
+    /**
+     * The stored interactions that count for each of these leads and were not applied to it yet, in one statement: by
+     * lead, in the order given, each lead's oldest first (a lead without any is absent). Those naming the lead, and
+     * those naming no lead but its contact (by id, or by e-mail when they name no contact id) whose topic is none or
+     * the lead's. The leads travel as arrays ({@code unnest}): one statement text whatever their number, not a list
+     * parameter (which Hibernate translates again at every execution); each lead's interactions come from a lateral
+     * subquery with that condition, so the indexes on lead, contact and e-mail serve it as they serve one lead.
+     */
+    public Uni<Map<UUID, List<InteractionFacts>>> pendingFor(List<LeadInScope> leads) {
+        if (leads.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return SessionSql.select("select l.lead_id, i.id, i.type, i.occurred_at, cast(i.attributes as text) "
+                + "from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) with ordinality "
+                + "as l(lead_id, contact_id, email, topic, n) "
+                + "cross join lateral (select p.id, p.type, p.occurred_at, p.received_at, p.attributes "
+                + "from interaction p where (p.lead_id = l.lead_id or (p.lead_id is null "
+                + "and (p.contact_id = l.contact_id or (p.contact_id is null and p.email = l.email)) "
+                + "and (p.topic is null or lower(trim(p.topic)) = l.topic))) "
+                + "and not exists (select 1 from interaction_application a where a.interaction_id = p.id "
+                + "and a.lead_id = l.lead_id)) i "
+                + "order by l.n, i.occurred_at, i.received_at, i.id",
+                leads.stream().map(LeadInScope::leadId).toArray(UUID[]::new),
+                leads.stream().map(LeadInScope::contactId).toArray(UUID[]::new),
+                leads.stream().map(lead -> lead.email() == null ? "" : lead.email()).toArray(String[]::new),
+                leads.stream().map(lead -> CompiledModel.normaliseTopic(lead.topic())).toArray(String[]::new))
+                .map(rows -> {
+                    Map<UUID, List<InteractionFacts>> pending = new LinkedHashMap<>();
+                    for (Object[] row : rows) {
+                        Interaction stored = new Interaction();
+                        stored.id = (String) row[1];
+                        stored.type = (String) row[2];
+                        stored.occurredAt = ((OffsetDateTime) row[3]).toInstant();
+                        stored.attributesJson = (String) row[4];
+                        pending.computeIfAbsent((UUID) row[0], lead -> new ArrayList<>())
+                                .add(InteractionFacts.of(stored));
+                    }
+                    return pending;
+                });
     }
 
     /** The interactions applied to the lead, oldest first: what a from-scratch score is computed from. */

@@ -3,6 +3,7 @@ package io.leadsuite.scoring.service;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -31,14 +33,12 @@ import io.leadsuite.contracts.LeadEvent;
 import io.leadsuite.contracts.LeadStageChanged;
 import io.leadsuite.contracts.LeadUpdated;
 import io.leadsuite.kit.event.EventCodec.UnreadableEventException;
-import io.leadsuite.scoring.domain.ContactRef;
 import io.leadsuite.scoring.domain.InteractionInput;
 import io.leadsuite.scoring.domain.InteractionTypes;
 import io.leadsuite.scoring.domain.ScoreCause;
 import io.leadsuite.scoring.domain.TrackedLead;
 import io.leadsuite.scoring.repository.ContactRefRepository;
 import io.leadsuite.scoring.repository.InteractionRepository;
-import io.leadsuite.scoring.repository.SessionSteps;
 import io.leadsuite.scoring.repository.TrackedLeadRepository;
 import io.leadsuite.scoring.service.LeadScorer.Application;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -61,8 +61,8 @@ public class EventIntake {
     private final TrackedLeadRepository trackedLeads;
     private final ContactRefRepository contacts;
     private final LeadScorer scorer;
-    /** The Vert.x context local that holds a batch's deferred catch-ups ({@link #deferCatchUps}). */
-    private static final String DEFERRED = EventIntake.class.getName() + ".deferred";
+    /** The Vert.x context local that holds what a batch remembers ({@link Batch}, begun by {@link #deferCatchUps}). */
+    private static final String BATCH = EventIntake.class.getName() + ".batch";
     private final java.time.Duration formCaptureWindow;
 
     public EventIntake(ScoringLocks locks, InteractionRepository interactions, TrackedLeadRepository trackedLeads,
@@ -95,7 +95,7 @@ public class EventIntake {
                     lead.eventSequence = Math.max(0, sequence);
                     lead.stageSequence = lead.eventSequence;
                     lead.attributesSequence = lead.eventSequence;
-                    if (erased(contact)) {
+                    if (contact.erased()) {
                         // lead-service's events travel on another queue than the erasure of its contact
                         erase(lead);
                     }
@@ -104,7 +104,12 @@ public class EventIntake {
                     // inserted unless tracked already: a later event (or this one, redelivered) tracked it, and
                     // lead.created is the first event of a lead, older than anything applied; not read first
                     return trackedLeads.trackIfNew(lead)
-                            .chain(() -> erased(contact) ? Uni.createFrom().voidItem()
+                            .invoke(tracked -> {
+                                if (tracked) {
+                                    trackedNow(event.leadId());
+                                }
+                            })
+                            .chain(() -> contact.erased() ? Uni.createFrom().voidItem()
                                     : storeCapture(event.leadId(), event.contactId(), event.topic(), event.capture()))
                             .chain(() -> catchUpNowOrDeferred(event.leadId()));
                 });
@@ -120,7 +125,7 @@ public class EventIntake {
         // a capture is an interaction, not a change of the lead's state: counted once by its id whatever its
         // sequence, unless its contact was erased
         return lockLeadAndContact(event.leadId(), event.contactId())
-                .chain(contact -> erased(contact) ? Uni.createFrom().voidItem()
+                .chain(contact -> contact.erased() ? Uni.createFrom().voidItem()
                         : storeCapture(event.leadId(), event.contactId(), event.topic(), event.capture())
                                 .chain(() -> catchUpNowOrDeferred(event.leadId())));
     }
@@ -132,8 +137,38 @@ public class EventIntake {
      * started) they are caught up at once.
      */
     public Uni<Void> deferCatchUps() {
-        ContextLocals.put(DEFERRED, new LinkedHashSet<UUID>());
+        ContextLocals.put(BATCH, new Batch());
         return Uni.createFrom().voidItem();
+    }
+
+    /**
+     * What a batch of events (a consumer's unit of work, one transaction) remembers from {@link #deferCatchUps} to
+     * {@link #catchUpDeferred}, on its own Vert.x context.
+     */
+    private static final class Batch {
+        /** The leads whose catch-up waits for the end of the batch. */
+        final Set<UUID> deferred = new LinkedHashSet<>();
+        /**
+         * The leads the batch's transaction began tracking and no scoring run of it scored yet: nothing was applied to
+         * them ({@link LeadScorer#apply(TrackedLeadRepository.Locked, List, Set)}). A run takes its leads out
+         * ({@link #catchUp(List, ScoreCause, Set)}): a later run in the batch (its topic changed, say) must read what
+         * that one applied.
+         */
+        final Set<UUID> trackedNow = new HashSet<>();
+        /**
+         * The contacts of the batch's lead events as {@link #lockAll} read them under their locks (empty until then,
+         * emptied when an event of the batch changes contact rows, {@link #forgetLoaded}).
+         */
+        final Map<UUID, ContactRefRepository.ContactStatus> contacts = new HashMap<>();
+    }
+
+    private static Optional<Batch> batch() {
+        return ContextLocals.get(BATCH);
+    }
+
+    /** Remembers, for the batch's catch-ups, that this transaction began tracking the lead. */
+    private static void trackedNow(UUID leadId) {
+        batch().ifPresent(batch -> batch.trackedNow.add(leadId));
     }
 
     /**
@@ -142,16 +177,17 @@ public class EventIntake {
      * kind, one {@code score.changed} per lead whose score moved).
      */
     public Uni<Void> catchUpDeferred(List<Envelope<?>> applied) {
-        Set<UUID> deferred = ContextLocals.<Set<UUID>> get(DEFERRED).orElse(Set.of());
-        ContextLocals.remove(DEFERRED);
-        return deferred.isEmpty() ? Uni.createFrom().voidItem() : catchUp(List.copyOf(deferred));
+        Optional<Batch> batch = batch();
+        ContextLocals.remove(BATCH);
+        return batch.isEmpty() || batch.get().deferred.isEmpty() ? Uni.createFrom().voidItem()
+                : catchUp(List.copyOf(batch.get().deferred), ScoreCause.INTERACTION, batch.get().trackedNow);
     }
 
     /** Catches the lead up now, or at the end of the batch when one was begun ({@link #deferCatchUps}). */
     private Uni<Void> catchUpNowOrDeferred(UUID leadId) {
-        Optional<Set<UUID>> deferred = ContextLocals.get(DEFERRED);
-        if (deferred.isPresent()) {
-            deferred.get().add(leadId);
+        Optional<Batch> batch = batch();
+        if (batch.isPresent()) {
+            batch.get().deferred.add(leadId);
             return Uni.createFrom().voidItem();
         }
         return catchUp(List.of(leadId));
@@ -163,8 +199,9 @@ public class EventIntake {
      * lead's row is then locked and held in the session.
      */
     private Uni<Boolean> catchUpIfDeferred(UUID leadId) {
-        Optional<Set<UUID>> deferred = ContextLocals.get(DEFERRED);
-        return deferred.isPresent() && deferred.get().remove(leadId) ? catchUp(List.of(leadId)).replaceWith(true)
+        Optional<Batch> batch = batch();
+        return batch.isPresent() && batch.get().deferred.remove(leadId)
+                ? catchUp(List.of(leadId), ScoreCause.INTERACTION, batch.get().trackedNow).replaceWith(true)
                 : Uni.createFrom().item(false);
     }
 
@@ -274,10 +311,12 @@ public class EventIntake {
     /**
      * Empties the session after set-based statements changed contact_ref and tracked_lead rows behind its back: a
      * later event of the same batch must read those rows again, not the copies loaded before (which would let it
-     * reopen an erased lead or write an erased contact's e-mail back). The caller flushed before the statements, so
-     * nothing pending is lost.
+     * reopen an erased lead or write an erased contact's e-mail back); for the same reason it forgets the contacts
+     * the batch read at its start ({@link #lockAll}). The caller flushed before the statements, so nothing pending is
+     * lost.
      */
     private static Uni<Void> forgetLoaded() {
+        batch().ifPresent(batch -> batch.contacts.clear());
         return Panache.getSession().invoke(Mutiny.Session::clear).replaceWithVoid();
     }
 
@@ -346,11 +385,12 @@ public class EventIntake {
                             lead.leadId = leadId;
                             lead.open = true;
                             lead.apply(event);
-                            if (erased(contact)) {
+                            if (contact.erased()) {
                                 erase(lead);
                             }
                             lead.createdAt = now;
                             lead.updatedAt = now;
+                            trackedNow(leadId);
                             return lead.persist().chain(EventIntake::flush)
                                     .chain(() -> catchUp(List.of(leadId), ScoreCause.ATTRIBUTES));
                         }));
@@ -365,10 +405,6 @@ public class EventIntake {
     private static Uni<TrackedLead> lockedLead(UUID leadId, boolean caughtUp) {
         return caughtUp ? Panache.getSession().chain(session -> session.find(TrackedLead.class, leadId))
                 : TrackedLead.findById(leadId, LockModeType.PESSIMISTIC_WRITE);
-    }
-
-    private static boolean erased(ContactRef contact) {
-        return contact != null && contact.erased();
     }
 
     /** A lead of an erased contact: known only as a closed id, without attributes. */
@@ -399,17 +435,28 @@ public class EventIntake {
     }
 
     /**
-     * Takes, in the global lock order and in one statement, every lock the effects of a batch of lead and contact
-     * events will take: their leads and contacts, the e-mails they carry and the e-mails known for their contacts.
-     * The effects then find their locks held, so a batch cannot deadlock with interactions or another batch.
+     * Takes, in the global lock order, every lock the effects of a batch of lead and contact events will take: their
+     * leads and contacts, the e-mails they carry and the e-mails known for their contacts. The effects then find their
+     * locks held, so a batch cannot deadlock with interactions or another batch.
+     * <p>
+     * A batch of contact events takes them in one statement, the e-mails read before (its effects read their rows
+     * again under their own locks). A batch with lead events takes the leads' and contacts' locks first, then reads
+     * its contacts (one statement; {@link ContactRefRepository#statusesOf}) and takes their e-mails' locks after
+     * (e-mails sort last in the global order): what it read is the committed state that no other transaction can
+     * change before this one ends, so its lead events take their contacts from there instead of reading each one
+     * again ({@link #lockLeadAndContact}): one statement per batch instead of one per lead event.
      */
     public Uni<Void> lockAll(List<Envelope<?>> events) {
         Set<ScoringLocks.Key> keys = new HashSet<>();
         Set<UUID> contactIds = new HashSet<>();
+        Set<UUID> leadContacts = new HashSet<>();
         for (Envelope<?> event : events) {
             Object data = event.data();
             if (data instanceof LeadEvent e) {
                 leadKeys(keys, contactIds, e.leadId(), e.contactId());
+                if (e.contactId() != null) {
+                    leadContacts.add(e.contactId());
+                }
             } else if (data instanceof ContactCreated e) {
                 contactKeys(keys, contactIds, e.contactId(), e.email());
             } else if (data instanceof ContactUpdated e) {
@@ -424,13 +471,27 @@ public class EventIntake {
         if (keys.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        // the e-mails as values, not entities (see ContactRefRepository#emailsOf)
-        Uni<List<String>> known = contactIds.isEmpty() ? Uni.createFrom().item(List.of())
-                : contacts.emailsOf(contactIds);
-        return known.chain(emails -> {
-            emails.forEach(email -> keys.add(ScoringLocks.email(email)));
-            return locks.acquire(keys).replaceWithVoid();
-        });
+        Optional<Batch> batch = batch();
+        if (leadContacts.isEmpty() || batch.isEmpty()) {
+            // the e-mails as values, not entities (see ContactRefRepository#emailsOf)
+            Uni<List<String>> known = contactIds.isEmpty() ? Uni.createFrom().item(List.of())
+                    : contacts.emailsOf(contactIds);
+            return known.chain(emails -> {
+                emails.forEach(email -> keys.add(ScoringLocks.email(email)));
+                return locks.acquire(keys).replaceWithVoid();
+            });
+        }
+        List<ScoringLocks.Key> emails = keys.stream().filter(ScoringLocks::isEmail).toList();
+        keys.removeAll(emails);
+        return locks.acquire(keys)
+                .chain(() -> contacts.statusesOf(contactIds))
+                .chain(statuses -> {
+                    List<ScoringLocks.Key> all = new ArrayList<>(emails);
+                    statuses.values().stream().filter(c -> c.email() != null)
+                            .forEach(c -> all.add(ScoringLocks.email(c.email())));
+                    batch.get().contacts.putAll(statuses);
+                    return locks.acquire(all).replaceWithVoid();
+                });
     }
 
     private static void contactKeys(Set<ScoringLocks.Key> keys, Set<UUID> contacts, UUID contactId, String email) {
@@ -450,13 +511,19 @@ public class EventIntake {
 
     /**
      * Locks the lead and its contact, then the contact's e-mail if known (global lock order); yields the contact's
-     * row (null when unknown; a tombstone, without e-mail, when erased).
+     * status (unknown, known by an e-mail, or erased). In a batch, {@link #lockAll} took these locks and read the
+     * contact under them: the status is taken from there, without a statement.
      */
-    private Uni<ContactRef> lockLeadAndContact(UUID leadId, UUID contactId) {
+    private Uni<ContactRefRepository.ContactStatus> lockLeadAndContact(UUID leadId, UUID contactId) {
         return locks.acquire(List.of(ScoringLocks.lead(leadId), ScoringLocks.contact(contactId)))
-                .chain(() -> ContactRef.<ContactRef> findById(contactId))
-                .chain(ref -> ref == null || ref.email == null ? Uni.createFrom().item(ref)
-                        : locks.acquire(List.of(ScoringLocks.email(ref.email))).replaceWith(ref));
+                .chain(() -> {
+                    ContactRefRepository.ContactStatus read = batch().map(batch -> batch.contacts.get(contactId))
+                            .orElse(null);
+                    return read != null ? Uni.createFrom().item(read)
+                            : contacts.statusesOf(List.of(contactId)).map(statuses -> statuses.get(contactId));
+                })
+                .chain(contact -> contact.email() == null ? Uni.createFrom().item(contact)
+                        : locks.acquire(List.of(ScoringLocks.email(contact.email()))).replaceWith(contact));
     }
 
     private Uni<Void> storeCapture(UUID leadId, UUID contactId, String topic, Capture capture) {
@@ -493,27 +560,37 @@ public class EventIntake {
         return catchUp(leadIds, ScoreCause.INTERACTION);
     }
 
+    private Uni<Void> catchUp(List<UUID> leadIds, ScoreCause cause) {
+        return catchUp(leadIds, cause, batch().map(batch -> batch.trackedNow).orElseGet(HashSet::new));
+    }
+
     /**
      * Locks the leads (one statement, in lead-id order) and reads them and their contacts (one statement each, not one
-     * find per lead), collects the stored interactions pending for the open ones, and scores them: the scoring run
-     * works on the leads and contacts read here, it does not lock or read them again. At the end of a batch the
-     * session no longer holds what the batch's events loaded (it is emptied after each event), so these are the reads
-     * of the catch-up.
+     * find per lead), collects the stored interactions pending for the open ones (one statement for all of them), and
+     * scores them: the scoring run works on the leads and contacts read here, it does not lock or read them again. At
+     * the end of a batch the session no longer holds what the batch's events loaded (it is emptied after each event),
+     * so these are the reads of the catch-up.
+     *
+     * @param trackedNow the leads the transaction began tracking and no run scored yet (the batch's set): those of this
+     *        run have no applied interaction; they are taken out of the set here, as this run may apply some
      */
-    private Uni<Void> catchUp(List<UUID> leadIds, ScoreCause cause) {
+    private Uni<Void> catchUp(List<UUID> leadIds, ScoreCause cause, Set<UUID> trackedNow) {
         List<UUID> ordered = leadIds.stream().distinct().sorted(Comparator.comparing(UUID::toString)).toList();
         if (ordered.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        Set<UUID> unscored = ordered.stream().filter(trackedNow::remove).collect(Collectors.toSet());
         List<Application> applications = new ArrayList<>();
         return trackedLeads.lockOpen(ordered)
-                .chain(locked -> SessionSteps.each(locked.leads(), lead -> interactions.pendingFor(lead.leadId,
-                        lead.contactId, locked.emailOf(lead), lead.topic)
-                        .invoke(pending -> pending.forEach(facts -> applications.add(new Application(facts, lead.leadId))))
-                        .replaceWithVoid())
+                .chain(locked -> interactions.pendingFor(locked.leads().stream()
+                        .map(lead -> new InteractionRepository.LeadInScope(lead.leadId, lead.contactId,
+                                locked.emailOf(lead), lead.topic))
+                        .toList())
+                        .invoke(pending -> pending.forEach((lead, facts) -> facts
+                                .forEach(interaction -> applications.add(new Application(interaction, lead)))))
                         .chain(() -> cause == ScoreCause.INTERACTION || !applications.isEmpty()
-                                ? scorer.apply(locked, applications)
-                                : scorer.refresh(locked, cause).replaceWithVoid()));
+                                ? scorer.apply(locked, applications, unscored)
+                                : scorer.refresh(locked, cause, unscored).replaceWithVoid()));
     }
 
     private static void require(boolean condition, String message) {

@@ -50,6 +50,11 @@ public class ScoringLocks {
         return new Key(EMAIL_SPACE, normalisedEmail.toLowerCase(Locale.ROOT).hashCode());
     }
 
+    /** Whether the key is an e-mail's: e-mails come last in the global order. */
+    public static boolean isEmail(Key key) {
+        return key.space() == EMAIL_SPACE;
+    }
+
     /**
      * The keys each open transaction holds: taking a key again would be one more statement for nothing (advisory
      * locks are re-entrant), and a batch's effects take, one by one, keys the batch took together first. Weak keys:

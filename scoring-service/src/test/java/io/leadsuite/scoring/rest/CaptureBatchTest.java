@@ -24,6 +24,7 @@ import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.LeadCaptured;
 import io.leadsuite.contracts.LeadClosed;
 import io.leadsuite.contracts.LeadCreated;
+import io.leadsuite.contracts.LeadUpdated;
 import io.leadsuite.scoring.event.ProjectionConsumer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.junit.QuarkusTest;
@@ -76,6 +77,28 @@ class CaptureBatchTest {
         assertEquals(5, score(closed, model), "a capture made while its lead was open did not count");
         assertEquals(1, standings(twice, model), "the two captures of one batch were scored one at a time");
         assertEquals(1, standings(once, model));
+    }
+
+    /**
+     * A lead the batch began tracking is scored at first without reading applied interactions (it cannot have any);
+     * once a run of the batch applied its capture, a later run that rebuilds its score under a model (its topic
+     * changed, so the model newly admits it) counts that capture.
+     */
+    @Test
+    void aCaptureScoredEarlierInTheBatchCountsWhenALaterEventBringsTheLeadUnderAnotherModel() throws Throwable {
+        String first = "first-" + UUID.randomUUID();
+        String second = "second-" + UUID.randomUUID();
+        String model = publishOneRuleModel(second, "FORM_SUBMITTED", 5);
+        UUID lead = UUID.randomUUID();
+        UUID contact = UUID.randomUUID();
+        List<Envelope<?>> batch = List.of(created(lead, contact, first),
+                Envelope.of(EventTypes.LEAD_UPDATED, "lead-service", Instant.now(), lead, 2, new LeadUpdated(lead,
+                        contact, second, "MARKETING_FORM", "OPEN", null, null, null, null, null, null, null)));
+        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> consumer
+                .handlersOf(EventTypes.LEAD_EVENTS)
+                .applyAll(batch.stream().map(JsonObject::mapFrom).toList())));
+
+        assertEquals(5, score(lead, model), "the capture applied under the first topic was left out of the new model");
     }
 
     private static Envelope<LeadCreated> created(UUID lead, UUID contact, String topic) {
