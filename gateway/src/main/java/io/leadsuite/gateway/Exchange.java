@@ -1,7 +1,7 @@
 package io.leadsuite.gateway;
 
 /**
- * One request on its way through the gateway: what the interceptor of the upstream's proxy needs to know about it,
+ * One request on its way through the gateway: what {@link Forwarding} needs to know about it,
  * and when things happened (for {@code Server-Timing} and metrics).
  */
 final class Exchange {
