@@ -1,7 +1,7 @@
 package io.leadsuite.gateway;
 
 /**
- * One request on its way through the gateway: what {@link Forwarding} needs to know about it,
+ * One request on its way through the gateway: what the interceptor of the upstream's proxy needs to know about it,
  * and when things happened (for {@code Server-Timing} and metrics).
  */
 final class Exchange {
@@ -21,6 +21,8 @@ final class Exchange {
     volatile boolean tooLarge;
     /** The request carries a body of unannounced length (chunked, or HTTP/2 without Content-Length). */
     volatile boolean streamedBody;
+    /** Set on a connection to the service. */
+    volatile boolean connected;
 
     Exchange(String requestId, Route route, String template, String path, String upstreamUri,
             boolean bodyless, boolean idempotent, long startNanos) {
