@@ -235,17 +235,26 @@ public class ApiGateway {
     private void fastLane(RoutingContext rc) {
         String token = VerifiedTokens.bearer(rc.request());
         VerifiedTokens.Caller caller = token == null ? null : verifiedTokens.get(token);
-        if (caller == null || OVERVIEW.matcher(rc.normalizedPath()).matches() || Route.resolve(rc.normalizedPath()).isEmpty()) {
+        if (caller == null) {
             rc.next();
             return;
         }
-        proxy(rc, caller);
+        String path = rc.normalizedPath();
+        Optional<Route> route = Route.resolve(path);
+        if (route.isEmpty() || route.get().group().equals("contacts") && OVERVIEW.matcher(path).matches()) {
+            rc.next();
+            return;
+        }
+        proxy(rc, caller, path, route);
     }
 
     /** A request for a service: admitted, authenticated (unless {@code known}), authorised, then forwarded. */
     private void proxy(RoutingContext rc, VerifiedTokens.Caller known) {
         String path = rc.normalizedPath();
-        Optional<Route> route = Route.resolve(path);
+        proxy(rc, known, path, Route.resolve(path));
+    }
+
+    private void proxy(RoutingContext rc, VerifiedTokens.Caller known, String path, Optional<Route> route) {
         String method = rc.request().method().name();
         // the role table is searched once per request: the rule gives the metrics template and the roles
         Route.Rule rule = route.isPresent() ? route.get().rule(method) : null;
@@ -363,13 +372,10 @@ public class ApiGateway {
         boolean chunked = !announced
                 && HttpHeaders.CHUNKED.toString().equalsIgnoreCase(request.getHeader(HttpHeaders.TRANSFER_ENCODING));
         if (request.version() == HttpVersion.HTTP_2) {
-            // HTTP/2 frames a body without announcing its length; HTTP/1.1 to the upstream needs chunks for that
-            // (the proxy decides by this header). Methods that carry no body are sent without one.
+            // HTTP/2 frames a body without announcing its length; HTTP/1.1 to the upstream needs chunks for that.
+            // Methods that carry no body are sent without one.
             bodyless = !announced && BODYLESS.contains(request.method());
-            if (!announced && !bodyless) {
-                request.headers().set(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED);
-                chunked = true;
-            }
+            chunked = !announced && !bodyless;
         } else {
             // HTTP/1.x: a request with neither Content-Length nor chunked Transfer-Encoding has no body (RFC 9112
             // 6.3), so the upstream request is sent whole at once instead of piping an empty body after its head
@@ -378,7 +384,6 @@ public class ApiGateway {
         Exchange exchange = new Exchange(requestId(rc), route, template, path, upstreamUri,
                 bodyless, UpstreamService.IDEMPOTENT.contains(request.method()), rc.get(START));
         exchange.streamedBody = chunked;
-        rc.addEndHandler(v -> upstream.done(request));
         upstream.forward(request, exchange);
     }
 

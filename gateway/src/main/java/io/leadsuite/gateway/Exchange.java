@@ -21,8 +21,6 @@ final class Exchange {
     volatile boolean tooLarge;
     /** The request carries a body of unannounced length (chunked, or HTTP/2 without Content-Length). */
     volatile boolean streamedBody;
-    /** Set on a connection to the service. */
-    volatile boolean connected;
 
     Exchange(String requestId, Route route, String template, String path, String upstreamUri,
             boolean bodyless, boolean idempotent, long startNanos) {

@@ -7,7 +7,7 @@ import io.vertx.core.streams.ReadStream;
 /**
  * A request body of unannounced length (chunked, HTTP/2) on its way to a service, failing once more than
  * {@code limit} bytes have passed: the proxy then resets the upstream request and the gateway answers 413 (see
- * {@link ForwardingInterceptor}). Bodies that announce their length are refused before anything is sent.
+ * {@link Forwarding}). Bodies that announce their length are refused before anything is sent.
  */
 final class LimitedStream implements ReadStream<Buffer> {
 

@@ -22,12 +22,10 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.tracing.TracingPolicy;
-import io.vertx.httpproxy.HttpProxy;
-import io.vertx.httpproxy.ProxyOptions;
 
 /**
  * One service behind the gateway: created once at start-up with its own connection pool ({@link HttpClient}), its
- * own reverse proxy ({@link HttpProxy}) and its own circuit breaker ({@link Breaker}). The
+ * own {@link Forwarding} and its own circuit breaker ({@link Breaker}). The
  * breaker counts the calls that got no connection or no response headers in time; while it is open, calls fail at
  * once with {@link Breaker.Open} and the gateway answers 503.
  */
@@ -52,14 +50,12 @@ final class UpstreamService {
 
     final Origin origin;
     final HttpClient client;
-    final HttpProxy proxy;
+    private final Forwarding forwarding;
     private final Breaker breaker;
     private final Vertx vertx;
     private final GatewayConfig config;
     private final MeterRegistry registry;
     private final AtomicReference<Breaker.State> state = new AtomicReference<>(Breaker.State.CLOSED);
-    /** Requests in flight on this upstream's proxy; the interceptor finds its exchange here. */
-    private final Map<HttpServerRequest, Exchange> exchanges = new ConcurrentHashMap<>();
     /** Metrics timers by route template. */
     private final Map<String, RouteTimers> timers = new ConcurrentHashMap<>();
 
@@ -80,9 +76,7 @@ final class UpstreamService {
         GatewayConfig.Breaker breaker = config.breaker();
         this.breaker = new Breaker("gateway-" + origin.upstream().configName(), breaker.requestVolume(),
                 breaker.failureRatio(), breaker.delay().toMillis(), state::set);
-        this.proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client)
-                .origin(ctx -> connect(ctx.request().proxiedRequest()))
-                .addInterceptor(new ForwardingInterceptor(this, config.timeout().toMillis()));
+        this.forwarding = new Forwarding(this, config.timeout().toMillis());
         registry.gauge("leadsuite.gateway.circuit.open", io.micrometer.core.instrument.Tags.of("upstream",
                 origin.upstream().configName()), state, s -> s.get() == Breaker.State.CLOSED ? 0 : 1);
     }
@@ -99,29 +93,18 @@ final class UpstreamService {
         return breaker.state();
     }
 
-    /** Streams {@code request} to this service; {@code exchange} says where to and is found by the interceptor. */
+    Breaker breaker() {
+        return breaker;
+    }
+
+    /** Streams {@code request} to this service and its answer back; {@code exchange} says where to. */
     void forward(HttpServerRequest request, Exchange exchange) {
-        exchanges.put(request, exchange);
-        proxy.handle(request);
-    }
-
-    Exchange exchange(HttpServerRequest request) {
-        return exchanges.get(request);
-    }
-
-    void done(HttpServerRequest request) {
-        exchanges.remove(request);
+        forwarding.forward(request, exchange);
     }
 
     /** A connection-backed request to this service; refused connections are retried for idempotent methods. */
-    private Future<HttpClientRequest> connect(HttpServerRequest incoming) {
-        Exchange exchange = exchanges.get(incoming);
-        int retries = exchange != null && exchange.idempotent ? config.retries() : 0;
-        return attempt(retries).onSuccess(r -> {
-            if (exchange != null) {
-                exchange.connected = true;
-            }
-        });
+    Future<HttpClientRequest> connect(Exchange exchange) {
+        return attempt(exchange.idempotent ? config.retries() : 0);
     }
 
     private Future<HttpClientRequest> attempt(int retriesLeft) {

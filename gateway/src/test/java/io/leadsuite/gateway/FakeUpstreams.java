@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vertx.core.Promise;
@@ -40,6 +41,9 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
     /** What an echoing service received, by X-Request-Id (for answers the gateway does not pass on: web forms). */
     private static final Map<String, JsonObject> ECHOES = new ConcurrentHashMap<>();
     private final Map<String, Promise<Void>> drips = new ConcurrentHashMap<>();
+    /** {@code .../busy} requests the service is working on, and the most there were at once since last asked. */
+    private final AtomicInteger busy = new AtomicInteger();
+    private final AtomicInteger mostBusy = new AtomicInteger();
 
     @Override
     public void init(Map<String, String> initArgs) {
@@ -102,6 +106,9 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
             }
             request.response().putHeader("Content-Type", "application/json")
                     .end(new JsonObject().put("released", drip != null).encode());
+        } else if (path.equals("/_busy")) {
+            request.response().putHeader("Content-Type", "application/json")
+                    .end(new JsonObject().put("most", mostBusy.getAndSet(0)).encode());
         } else if (path.equals("/q/openapi")) {
             request.response().putHeader("Content-Type", "application/json").end(openApi(service).encode());
         } else if (service.equals("contact-service") && path.equals("/contacts/ov-missing")) {
@@ -172,6 +179,15 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
             release.future().onComplete(v -> {
                 vertx.cancelTimer(fallback);
                 request.response().end("last\n");
+            });
+        } else if (path.endsWith("/busy")) {
+            // a service works on a request for 1.5 s whether or not its caller is still there
+            mostBusy.accumulateAndGet(busy.incrementAndGet(), Math::max);
+            vertx.setTimer(1500, t -> {
+                busy.decrementAndGet();
+                if (!request.response().closed()) {
+                    request.response().end("done");
+                }
             });
         } else if (path.endsWith("/upload-probe")) {
             // answers as soon as the first bytes arrive, then reports the total when the request ends
