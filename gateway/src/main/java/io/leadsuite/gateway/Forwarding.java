@@ -28,9 +28,9 @@ import io.vertx.core.streams.ReadStream;
  * (503), does not answer in time (504) or breaks off (502) turned into a problem+json answer.
  * <p>
  * Written on Vert.x' {@code HttpClient} directly rather than on vertx-http-proxy: that library copied every header
- * twice per request, parsed cache headers and formatted a date on every answer and chained a dozen futures, which
- * measured as a third of the gateway's CPU per proxied request (benchmarks/RESULTS.md, "the gateway's own
- * forwarding"). The service sees its own host in {@code Host} (the links it builds point at itself, and are
+ * twice per request, parsed cache headers and formatted a date on every answer and chained a dozen futures; without it
+ * the gateway spends about a tenth less CPU per proxied request (benchmarks/RESULTS.md, "the gateway forwarding on
+ * Vert.x' HTTP client"). The service sees its own host in {@code Host} (the links it builds point at itself, and are
  * rewritten here) and bodies stream both ways with back-pressure, never buffered whole.
  */
 final class Forwarding {
@@ -99,8 +99,8 @@ final class Forwarding {
         TraceContext.propagate(headers);
         // A client that hangs up once its request has gone on does not cut the upstream request: the service works on
         // it anyway, and cutting the connection would hand its pool slot to the next request at once, so a burst of
-        // hang-ups would put more requests on the service than the pool allows (2,000 abandoned captures piled up in
-        // lead-service that way). The answer is dropped when it comes (respond), or the time-out ends the request.
+        // hang-ups (ClientHangUpIT's 2,000 abandoned captures) would put more requests on the service than the pool
+        // allows. The answer is dropped when it comes (respond), or the time-out ends the request.
         // A body that breaks off is another matter: the pipe below resets the request.
         out.response().onComplete(result -> {
             if (result.succeeded()) {

@@ -333,7 +333,7 @@ class GatewayProxyTest {
         // 64 clients (lead-service's pooled connections) ask for an answer that takes the service 1.5 s and hang up
         // after 0.3 s; 16 more ask while they are away. The service is still working on the first 64: the next 16
         // must wait for their connections, not be sent on at once (cutting a connection does not stop the work on the
-        // other end; 2,000 captures abandoned that way once piled up in lead-service)
+        // other end: a burst of hang-ups would otherwise pile abandoned requests up in the service)
         String caller = TestTokens.mint("pool-bound", TestTokens.ISSUER, 3600, TestTokens.privateKey(), "admin");
         given().baseUri(leadService).get("/_busy").then().statusCode(200);
         List<Socket> gone = openRequests(caller, "/api/leads/busy", 64);
