@@ -276,23 +276,12 @@ class GatewayProxyTest {
     void clientsThatHangUpDoNotOpenTheBreaker() throws Exception {
         // 15 clients ask for a slow answer and hang up before it comes: the proxy cancels the upstream calls, which
         // is not lead-service's fault, so its breaker (10 calls, half failing) stays closed
-        java.util.List<Socket> sockets = new java.util.ArrayList<>();
-        for (int i = 0; i < 15; i++) {
-            Socket socket = new Socket(gateway.getHost(), gateway.getPort());
-            socket.getOutputStream().write(("GET /api/leads/slow HTTP/1.1\r\nHost: " + gateway.getHost()
-                    + "\r\nAuthorization: Bearer " + ADMIN + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-            sockets.add(socket);
-        }
+        List<Socket> sockets = openRequests(ADMIN, "/api/leads/slow", 15);
         Thread.sleep(500);
-        for (Socket socket : sockets) {
-            socket.close();
-        }
+        close(sockets);
         // the cancellations (or the 3 s time-outs of calls nobody waits for any more) have been recorded
         Thread.sleep(4000);
-        given().get("/q/metrics").then().statusCode(200)
-                .body(containsString("leadsuite_gateway_circuit_open{upstream=\"lead-service\"} 0.0"));
-        given().auth().oauth2(ADMIN).get("/api/leads/l-1").then().statusCode(200);
+        leadServiceBreakerClosedAndServing(ADMIN);
     }
 
     @Test
@@ -323,9 +312,7 @@ class GatewayProxyTest {
             given().baseUri(leadService).get("/_seen?requestId=gone-while-waiting-" + i)
                     .then().statusCode(200).body("service", nullValue());
         }
-        given().get("/q/metrics").then().statusCode(200)
-                .body(containsString("leadsuite_gateway_circuit_open{upstream=\"lead-service\"} 0.0"));
-        given().auth().oauth2(caller).get("/api/leads/l-1").then().statusCode(200);
+        leadServiceBreakerClosedAndServing(caller);
     }
 
     @Test
@@ -352,6 +339,12 @@ class GatewayProxyTest {
         }
         int most = given().baseUri(leadService).get("/_busy").then().statusCode(200).extract().path("most");
         assertTrue(most <= 64, most + " requests at lead-service at once, with 64 connections");
+    }
+
+    private void leadServiceBreakerClosedAndServing(String token) {
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("leadsuite_gateway_circuit_open{upstream=\"lead-service\"} 0.0"));
+        given().auth().oauth2(token).get("/api/leads/l-1").then().statusCode(200);
     }
 
     private List<Socket> openRequests(String token, String path, int count) throws Exception {
