@@ -148,7 +148,7 @@ public class ApiGateway {
     /**
      * Request id, timing and the size limits; false when the request has been answered.
      * {@code timingOnHeaders}: a {@code Server-Timing} for whatever answer this request gets (the gateway's own views);
-     * proxied requests get theirs from the proxy's interceptor or from {@link #answer}.
+     * proxied requests get theirs from {@link Forwarding} or from {@link #answer}.
      */
     private boolean admit(RoutingContext rc, String template, boolean timingOnHeaders) {
         HttpServerRequest request = rc.request();

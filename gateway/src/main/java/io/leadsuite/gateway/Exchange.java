@@ -1,8 +1,8 @@
 package io.leadsuite.gateway;
 
 /**
- * One request on its way through the gateway: what the interceptor of the upstream's proxy needs to know about it,
- * and when things happened (for {@code Server-Timing} and metrics).
+ * One request on its way through the gateway: what {@link Forwarding} needs to know about it to send it on, and
+ * when things happened (for {@code Server-Timing} and metrics).
  */
 final class Exchange {
 
