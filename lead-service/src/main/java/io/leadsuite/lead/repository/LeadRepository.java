@@ -1,6 +1,8 @@
 package io.leadsuite.lead.repository;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -13,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.lead.domain.Lead;
+import io.leadsuite.lead.domain.LeadHistoryEntry;
 import io.leadsuite.lead.domain.LeadStatus;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -43,6 +46,49 @@ public class LeadRepository {
                 .chain(session -> session.find(Lead.class, (Object[]) distinct))
                 .replaceWithVoid();
     }
+
+    /**
+     * Lines of leads' history in one statement whatever their number, in list order (so their ids, which order a
+     * lead's history, follow it). Not flushed first: the leads they name must be written already.
+     */
+    public Uni<Void> addHistory(List<LeadHistoryEntry> entries) {
+        if (entries.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int n = entries.size();
+        UUID[] leads = new UUID[n];
+        OffsetDateTime[] at = new OffsetDateTime[n];
+        String[] kinds = new String[n], flows = new String[n], fromFlows = new String[n], from = new String[n],
+                to = new String[n], causes = new String[n], actors = new String[n], reasons = new String[n];
+        Long[] secondsInStage = new Long[n];
+        for (int i = 0; i < n; i++) {
+            LeadHistoryEntry entry = entries.get(i);
+            leads[i] = entry.leadId;
+            at[i] = entry.at.atOffset(ZoneOffset.UTC);
+            kinds[i] = entry.kind;
+            flows[i] = entry.flowId;
+            fromFlows[i] = entry.fromFlowId;
+            from[i] = entry.fromStage;
+            to[i] = entry.toStage;
+            causes[i] = entry.cause;
+            actors[i] = entry.actor;
+            reasons[i] = entry.reason;
+            secondsInStage[i] = entry.secondsInStage;
+        }
+        return SessionSql.update(ADD_HISTORY, leads, at, kinds, flows, fromFlows, from, to, causes, actors, reasons,
+                secondsInStage).replaceWithVoid();
+    }
+
+    private static final String ADD_HISTORY = """
+            insert into lead_history (lead_id, at, kind, flow_id, from_flow_id, from_stage, to_stage, cause, actor,
+                reason, seconds_in_stage)
+            select h.lead_id, h.at, h.kind, h.flow_id, h.from_flow_id, h.from_stage, h.to_stage, h.cause, h.actor,
+                h.reason, h.seconds_in_stage
+            from unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                $8::text[], $9::text[], $10::text[], $11::bigint[])
+                with ordinality as h(lead_id, at, kind, flow_id, from_flow_id, from_stage, to_stage, cause, actor,
+                    reason, seconds_in_stage, ord)
+            order by h.ord""";
 
     /**
      * Removes what these leads hold about their person outside the lead rows: free-text reasons in their history, the

@@ -84,28 +84,31 @@ public class WebhookRepository {
     }
 
     /**
-     * One pending delivery of the event per live subscription to its type; the unique (subscription, event) pair makes
-     * a second fan-out of one event create none. A delivery behind a pending one of the same subscription and lead
-     * waits (it is not claimed) until the worker, having delivered that one, lets it go.
+     * One pending delivery of each event per live subscription to its type, in one statement whatever the number of
+     * events (arrays, rows in list order); the unique (subscription, event) pair makes a second fan-out of one event
+     * create none. A delivery behind a pending one of the same subscription and lead waits (it is not claimed) until
+     * the worker, having delivered that one, lets it go: one pending before this statement, or an earlier event of the
+     * same lead in it.
      */
-    public Uni<Void> fanOut(UUID eventId, String eventType, UUID leadId, long sequence, String payload) {
+    public Uni<Void> fanOut(UUID[] eventIds, String[] eventTypes, UUID[] leadIds, Long[] sequences, String[] payloads) {
         // the deliveries this reads are written by statement too (here and by the worker, in its own transactions):
         // nothing the session holds changes what this writes, so the session is not flushed first
-        return SessionSql.executeWithoutFlush(session -> session.createNativeQuery(
-                "insert into webhook_delivery (subscription_id, event_id, event_type, lead_id, sequence, payload, "
-                        + "state, waiting, next_attempt_at, created_at) "
-                        + "select s.id, ?1, ?2, ?3, ?4, ?5, 'PENDING', exists (select 1 from webhook_delivery e "
-                        + "where e.subscription_id = s.id and e.lead_id = ?3 and e.state = 'PENDING'), now(), now() "
-                        + "from webhook_subscription s "
-                        + "where s.deleted_at is null and ?2 = any(string_to_array(s.events, ',')) "
-                        + "on conflict (subscription_id, event_id) do nothing")
-                .setParameter(1, eventId)
-                .setParameter(2, eventType)
-                .setParameter(3, leadId)
-                .setParameter(4, sequence)
-                .setParameter(5, payload))
-                .replaceWithVoid();
+        return SessionSql.update(FAN_OUT, eventIds, eventTypes, leadIds, sequences, payloads).replaceWithVoid();
     }
+
+    private static final String FAN_OUT = """
+            insert into webhook_delivery (subscription_id, event_id, event_type, lead_id, sequence, payload, state,
+                waiting, next_attempt_at, created_at)
+            select s.id, e.id, e.type, e.lead_id, e.sequence, e.payload, 'PENDING',
+                row_number() over (partition by s.id, e.lead_id order by e.ord) > 1
+                    or exists (select 1 from webhook_delivery p
+                               where p.subscription_id = s.id and p.lead_id = e.lead_id and p.state = 'PENDING'),
+                now(), now()
+            from unnest($1::uuid[], $2::text[], $3::uuid[], $4::bigint[], $5::text[])
+                with ordinality as e(id, type, lead_id, sequence, payload, ord)
+            join webhook_subscription s on s.deleted_at is null and e.type = any(string_to_array(s.events, ','))
+            order by e.ord, s.id
+            on conflict (subscription_id, event_id) do nothing""";
 
     // The delivery worker's statements, on the pool: 16 attempt transactions run at once, and a session runs one.
 

@@ -2,6 +2,7 @@ package io.leadsuite.lead.rest;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
@@ -14,7 +15,9 @@ import io.leadsuite.lead.config.CaptureConfig;
 import io.leadsuite.lead.service.CaptureService;
 import io.leadsuite.lead.service.CaptureService.CaptureResult;
 import io.leadsuite.lead.service.CaptureService.Submission;
+import io.leadsuite.lead.service.LeadEvents;
 import io.leadsuite.lead.service.LeadMetrics;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -49,13 +52,19 @@ public class IdempotentCapture {
     private record Recorded(CaptureResult result, IdempotentRequests.Answer answer) {
     }
 
-    IdempotentCapture(CaptureService captures, IdempotentRequests idempotency, LeadMetrics metrics, Vertx vertx,
-            CaptureConfig config) {
+    IdempotentCapture(CaptureService captures, IdempotentRequests idempotency, LeadMetrics metrics, LeadEvents events,
+            Vertx vertx, CaptureConfig config) {
         this.captures = captures;
         this.idempotency = idempotency;
         this.metrics = metrics;
+        // the lead events of a batch's captures are written together at its end (three statements, not three each)
         this.intake = GroupCommit.oneAfterAnother("Capture intake", vertx, config.maxBatch(), config.lanes(),
-                this::record);
+                this::record, new GroupCommit.Transaction() {
+                    @Override
+                    public <T> Uni<T> run(Supplier<Uni<T>> work) {
+                        return Panache.withTransaction(() -> events.gathered(work));
+                    }
+                });
     }
 
     /**

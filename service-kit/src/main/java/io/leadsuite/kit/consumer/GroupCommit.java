@@ -135,7 +135,8 @@ public final class GroupCommit<S, O> {
         return oneAfterAnother(name, vertx, maxBatch, lanes, apply, Panache::withTransaction);
     }
 
-    static <S, O> GroupCommit<S, O> oneAfterAnother(String name, Vertx vertx, int maxBatch, int lanes,
+    /** As {@link #oneAfterAnother(String, Vertx, int, int, Function)}, each batch in {@code transaction}. */
+    public static <S, O> GroupCommit<S, O> oneAfterAnother(String name, Vertx vertx, int maxBatch, int lanes,
             Function<S, Uni<O>> apply, Transaction transaction) {
         return new GroupCommit<>(name, vertx, maxBatch, submission -> 1, submission -> List.of(), transaction, lanes,
                 batch -> {

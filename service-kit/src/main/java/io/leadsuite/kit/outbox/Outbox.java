@@ -48,18 +48,36 @@ public class Outbox {
 
     /** The events in one statement, in list order; inside a reactive transaction. */
     public Uni<Void> addAll(List<? extends Envelope<?>> events) {
-        if (events.isEmpty()) {
+        return addRows(events.stream().map(this::row).toList());
+    }
+
+    /**
+     * An event as its outbox row will hold it, encoded and with the {@code traceparent} of the span current now: for a
+     * caller that writes the rows later ({@link #addRows}), after work that ran in other spans, or that needs the
+     * encoded envelope for something else too.
+     */
+    public Row row(Envelope<?> event) {
+        return new Row(event, codec.encode(event), MessageTraces.traceparent(event.subject()));
+    }
+
+    /** An outgoing event, its envelope as JSON text and the trace it continues (null with tracing off). */
+    public record Row(Envelope<?> event, String payload, String traceparent) {
+    }
+
+    /** The rows in one statement, in list order; inside a reactive transaction. */
+    public Uni<Void> addRows(List<Row> rows) {
+        if (rows.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         // the outbox's own table: nothing the session holds changes what this writes, so it is not flushed first
         return SessionSql.executeWithoutFlush(session -> {
             var query = session.createNativeQuery(INSERT);
-            query.setParameter(1, events.stream().map(Envelope::id).toArray(UUID[]::new));
-            query.setParameter(2, events.stream().map(Envelope::type).toArray(String[]::new));
-            query.setParameter(3, events.stream().map(Envelope::subject).toArray(UUID[]::new));
-            query.setParameter(4, events.stream().map(Envelope::sequence).toArray(Long[]::new));
-            query.setParameter(5, events.stream().map(codec::encode).toArray(String[]::new));
-            query.setParameter(6, traceparents(events));
+            query.setParameter(1, rows.stream().map(row -> row.event().id()).toArray(UUID[]::new));
+            query.setParameter(2, rows.stream().map(row -> row.event().type()).toArray(String[]::new));
+            query.setParameter(3, rows.stream().map(row -> row.event().subject()).toArray(UUID[]::new));
+            query.setParameter(4, rows.stream().map(row -> row.event().sequence()).toArray(Long[]::new));
+            query.setParameter(5, rows.stream().map(Row::payload).toArray(String[]::new));
+            query.setParameter(6, rows.stream().map(Row::traceparent).toArray(String[]::new));
             return query;
         }).replaceWithVoid();
     }

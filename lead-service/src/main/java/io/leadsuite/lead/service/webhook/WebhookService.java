@@ -12,10 +12,10 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.leadsuite.contracts.Envelope;
 import io.leadsuite.kit.domain.InvalidValues;
 import io.leadsuite.kit.domain.NotFound;
 import io.leadsuite.kit.domain.Violation;
+import io.leadsuite.kit.outbox.Outbox;
 import io.leadsuite.lead.config.WebhookConfig;
 import io.leadsuite.lead.domain.WebhookAttempt;
 import io.leadsuite.lead.domain.WebhookDelivery;
@@ -180,15 +180,19 @@ public class WebhookService {
     }
 
     /**
-     * One delivery per live subscription to this event's type, in the transaction that records the event; the unique
-     * (subscription, event) pair makes a second fan-out of one event create none.
-     *
-     * @param raw the envelope as JSON text, POSTed as it is
+     * One delivery per live subscription to each lead event's type, in the transaction that records the events and in
+     * one statement for all of them; the unique (subscription, event) pair makes a second fan-out of one event create
+     * none. Each is POSTed as its outbox row holds it.
      */
-    public Uni<Void> fanOut(Envelope<?> event, String raw) {
-        if (!event.type().startsWith("lead.")) {
+    public Uni<Void> fanOut(List<Outbox.Row> events) {
+        List<Outbox.Row> leadEvents = events.stream().filter(row -> row.event().type().startsWith("lead.")).toList();
+        if (leadEvents.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return repository.fanOut(event.id(), event.type(), event.subject(), event.sequence(), raw);
+        return repository.fanOut(leadEvents.stream().map(row -> row.event().id()).toArray(UUID[]::new),
+                leadEvents.stream().map(row -> row.event().type()).toArray(String[]::new),
+                leadEvents.stream().map(row -> row.event().subject()).toArray(UUID[]::new),
+                leadEvents.stream().map(row -> row.event().sequence()).toArray(Long[]::new),
+                leadEvents.stream().map(Outbox.Row::payload).toArray(String[]::new));
     }
 }
