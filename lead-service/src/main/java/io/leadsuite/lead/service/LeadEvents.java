@@ -74,7 +74,10 @@ public class LeadEvents {
      * writes them: the session first (the leads they name must exist), then every history line, every outbox row and
      * every webhook delivery, one statement each, in the order the events were recorded. Inside a run already
      * gathering, {@code work} joins it. Why not always: a transaction of one event would pay a flush of its session
-     * for nothing, and its lead's changes made after the event would be written twice.
+     * for nothing, and its lead's changes made after the event would be written twice. And only for work whose lead
+     * events all go through this class and that neither deletes outbox rows nor cancels deliveries: the contact-events
+     * consumer does both (an erasure removes a lead's unsent events; a merge writes {@code lead.updated} straight to
+     * the outbox), so it does not gather, or a gathered row would escape the erasure or be written out of order.
      * <p>
      * The gathered writes are kept with the transaction's Vert.x (duplicated) context, as Hibernate Reactive keeps its
      * session: every event recorded on that context joins them, so their order is the order recorded.
