@@ -227,25 +227,25 @@ public class SuiteBench {
     }
 
     /**
-     * Warm-up, not measured: {@code seconds} of captures and interaction batches from {@code concurrency} clients, then
-     * 50 captures whose scores must arrive. A freshly started suite spends its first minute compiling (JIT): measured
-     * from cold, a capture cost 122 ms of CPU in all processes and 35-37 ms two minutes of load later
-     * (benchmarks/RESULTS.md, 2026-12-04 night), so a short warm-up measured the compiler, not the pipeline.
-     */
-    /**
-     * Warms the suite up: rounds of 30 s of captures and interaction batches from {@code concurrency} clients, at
-     * least {@code seconds} in all, then more rounds until the capture rate of a round is within 10 % of the round
-     * before (the JIT compilers of four JVMs keep a two-core machine busy for minutes after a start; a rate measured
-     * before they are done is a warm-up figure), at most {@code maxSeconds} in all.
+     * Warms the suite up, not measured: rounds of 30 s of captures and interaction batches from {@code concurrency}
+     * clients, at least {@code seconds} in all, then more rounds until the capture rate has stopped climbing (two
+     * rounds in a row, neither more than 5 % above the best round before it), at most {@code maxSeconds} in all; then
+     * 50 captures whose scores must arrive. A freshly started suite spends minutes compiling (the JIT compilers of four
+     * JVMs on two cores): measured from cold, a capture cost 122 ms of CPU in all processes and 35-37 ms two minutes of
+     * load later (benchmarks/RESULTS.md, 2026-12-04 night), so a rate measured before they are done is a warm-up figure.
+     * The rule before (stop at the first round within 10 % of the round before) stopped while the rate still climbed by
+     * a few captures per second a round, and measured a cold suite (RESULTS.md, 2026-12-07).
      */
     void warmUp(int seconds, int maxSeconds, int concurrency, int batch) throws Exception {
-        System.out.printf(Locale.ROOT, "warm-up: at least %d s (at most %d s, until the capture rate of a 30 s round is "
-                + "within 10 %% of the round before) of captures and batches of %d interactions with %d clients, then "
-                + "50 captures and their scores%n", seconds, maxSeconds, batch, concurrency);
+        System.out.printf(Locale.ROOT, "warm-up: at least %d s (at most %d s, until the capture rate of 30 s rounds "
+                + "stops climbing: two rounds in a row at most 5 %% above the best before them) of captures and "
+                + "batches of %d interactions with %d clients, then 50 captures and their scores%n", seconds,
+                maxSeconds, batch, concurrency);
         long started = System.nanoTime();
         AtomicInteger captured = new AtomicInteger();
         AtomicInteger sent = new AtomicInteger();
-        double before = 0;
+        double best = 0;
+        int flat = 0;
         for (int round = 0;; round++) {
             long roundStart = System.nanoTime();
             int roundSeconds = Math.max(1, Math.min(30, seconds));
@@ -255,11 +255,12 @@ public class SuiteBench {
             double elapsed = (System.nanoTime() - started) / 1e9;
             System.out.printf(Locale.ROOT, "warm-up: round %d, %.0f captures/s (%.0f s in all)%n", round + 1, rate,
                     elapsed);
-            boolean steady = before > 0 && Math.abs(rate - before) <= 0.1 * rate;
-            if (elapsed >= maxSeconds || (elapsed >= seconds && steady)) {
+            // a round that climbs more than 5 % above every round before it starts the count again
+            flat = round > 0 && rate <= 1.05 * best ? flat + 1 : 0;
+            best = Math.max(best, rate);
+            if (elapsed >= maxSeconds || (elapsed >= seconds && flat >= 2)) {
                 break;
             }
-            before = rate;
         }
         System.out.printf(Locale.ROOT, "warm-up: %d captures and %d interactions sent%n", captured.get(), sent.get());
         List<String> warm = new ArrayList<>();

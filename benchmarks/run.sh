@@ -9,8 +9,9 @@
 #                                        hold capture-rate interaction-rate open-batch (open loop; hold=0 skips it)
 #                                        fresh-batch (request sizes of the freshness phase, e.g. 1,50)
 #                                        warmup (seconds of load before measuring, at least; 90 by default)
-#                                        warmup-max (more 30 s rounds until the capture rate of one is within 10 %
-#                                        of the one before, up to this many seconds in all; 600 by default)
+#                                        warmup-max (more 30 s rounds until the capture rate stops climbing: two
+#                                        rounds in a row at most 5 % above the best before them; up to this many
+#                                        seconds in all; 600 by default)
 #
 # Record what it prints in benchmarks/RESULTS.md with the date, the commit and what else ran on the machine.
 set -euo pipefail
