@@ -180,6 +180,13 @@ public interface GatewayConfig {
         /** Streams one caller (token subject) may hold open on one replica at once; one more is answered 429. */
         @WithDefault("5")
         int maxPerUser();
+
+        /**
+         * How long the replica stays subscribed to the broker's events after its last stream closed: a client that
+         * reconnects within it resumes with {@code Last-Event-ID}; later, it is told to reload ({@code reset}).
+         */
+        @WithDefault("60s")
+        Duration linger();
     }
 
     /** The combined OpenAPI document ({@code GET /api/openapi}). */

@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import io.leadsuite.contracts.EventTypes;
@@ -30,20 +29,22 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * {@code GET /api/stream}: server-sent events of lead changes, as they arrive from the broker.
  * <p>
- * Every gateway replica takes its own non-durable subscription on the multicast addresses {@code lead-events} and
- * {@code score-updates} (AMQP capability {@code topic}: Artemis creates a queue for this link alone and deletes it when
- * the link closes), so each replica sees every event. Events are numbered per replica ({@code id: <replica>-<n>}) and
- * the last {@code leadsuite.gateway.stream.buffer-size} are kept in memory: a client that reconnects with
- * {@code Last-Event-ID} gets what it missed, or an {@code event: reset} when the id is from another replica (or
- * another run) or older than the buffer, telling it to reload its view.
+ * While a stream is open (and {@code leadsuite.gateway.stream.linger} after the last one closed) the replica holds its
+ * own subscription to {@code lead-events} and {@code score-updates} ({@link LiveSubscription}), so each replica with a
+ * stream open sees every event. Events are numbered per replica and run of the subscription
+ * ({@code id: <run>-<n>}) and the last {@code leadsuite.gateway.stream.buffer-size} are kept in memory: a client that
+ * reconnects with {@code Last-Event-ID} gets what it missed, or an {@code event: reset} when the id is from another
+ * replica or an earlier run (the subscription was detached or its connection lost since: events may have been
+ * missed) or older than the buffer, telling it to reload its view. A stream opens once the subscription receives; while
+ * the broker cannot be reached it is answered 503.
  */
 @ApplicationScoped
-class LiveStream {
+class LiveStream implements LiveSubscription.Listener {
 
     private static final Logger LOG = Logger.getLogger(LiveStream.class);
 
     /** An event as sent: its number, SSE type, who may see it, and the data line. */
-    record Event(long seq, String type, Set<String> roles, String data) {
+    record Event(String run, long seq, String type, Set<String> roles, String data) {
     }
 
     /** The SSE event types and the roles that see them. */
@@ -56,35 +57,34 @@ class LiveStream {
     static final Set<String> SALES_READY_AUDIENCE = Set.of(Roles.TELESALES, Roles.SALES, Roles.ADMIN, Roles.CRM,
             Roles.MARKETING);
 
-    private final String replica = UUID.randomUUID().toString().substring(0, 8);
+    /** This replica's run of the subscription: a new one whenever events may have been missed. Guarded by buffer. */
+    private String run = newRun();
     private final ArrayDeque<Event> buffer = new ArrayDeque<>();
     private final Map<HttpServerResponse, Client> clients = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> streamsPerUser = new ConcurrentHashMap<>();
     private final GatewayConfig config;
     private final Vertx vertx;
+    private final LiveSubscription subscription;
     private long seq;
 
     private record Client(Context context, HttpServerResponse response, Set<String> roles) {
     }
 
-    LiveStream(GatewayConfig config, Vertx vertx, MeterRegistry registry) {
+    LiveStream(GatewayConfig config, Vertx vertx, MeterRegistry registry, LiveSubscription subscription) {
         this.config = config;
         this.vertx = vertx;
+        this.subscription = subscription;
+        subscription.listener(this);
         registry.gaugeMapSize("leadsuite.gateway.stream.clients", io.micrometer.core.instrument.Tags.empty(), clients);
     }
 
-    @Incoming("live-lead-events")
-    void onLeadEvent(JsonObject envelope) {
-        publish(envelope);
-    }
-
-    @Incoming("live-score-updates")
-    void onScoreUpdate(JsonObject envelope) {
-        publish(envelope);
+    private static String newRun() {
+        return UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** Numbers, buffers and pushes one envelope, if it is of a type the stream carries. */
-    void publish(JsonObject envelope) {
+    @Override
+    public void event(JsonObject envelope) {
         String type = envelope == null ? null : TYPES.get(envelope.getString("type"));
         if (type == null) {
             return;
@@ -100,7 +100,7 @@ class LiveStream {
         Set<String> roles = type.equals("sales-ready") ? SALES_READY_AUDIENCE : STAFF;
         Event event;
         synchronized (buffer) {
-            event = new Event(++seq, type, roles, payload.encode());
+            event = new Event(run, ++seq, type, roles, payload.encode());
             buffer.addLast(event);
             while (buffer.size() > config.stream().bufferSize()) {
                 buffer.removeFirst();
@@ -126,8 +126,28 @@ class LiveStream {
                     + config.stream().maxPerUser() + " live streams per user at once; close one first");
             return;
         }
-        HttpServerResponse response = rc.response();
         Context context = Vertx.currentContext();
+        // the stream answers once the subscription receives: from its first line on, nothing published is missed
+        subscription.join().onComplete(joined -> context.runOnContext(v -> {
+            HttpServerResponse response = rc.response();
+            if (joined.failed() || response.closed()) {
+                subscription.leave();
+                release(subject, open);
+                if (!response.closed() && !response.ended()) {
+                    response.putHeader(HttpHeaders.RETRY_AFTER, "2");
+                    ApiGateway.answer(rc, "stream-unavailable", "Live stream unavailable", 503,
+                            "The gateway cannot reach the broker for the live stream; retry");
+                }
+                return;
+            }
+            open(rc, context, identity, subject, open, expiresAt, untilExpiry);
+        }));
+    }
+
+    /** Starts the event stream of a caller whose subscription is in place. */
+    private void open(RoutingContext rc, Context context, SecurityIdentity identity, String subject,
+            AtomicInteger open, long expiresAt, long untilExpiry) {
+        HttpServerResponse response = rc.response();
         Client client = new Client(context, response, Set.copyOf(identity.getRoles()));
         response.setChunked(true)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
@@ -136,6 +156,7 @@ class LiveStream {
         String lastEventId = rc.request().getHeader("Last-Event-ID");
         List<Event> replay = new ArrayList<>();
         boolean reset = false;
+        String resetId;
         synchronized (buffer) {
             if (lastEventId != null && !lastEventId.isBlank()) {
                 long after = parse(lastEventId.trim());
@@ -148,11 +169,12 @@ class LiveStream {
             }
             // registered under the same lock as publish numbers events: nothing falls between replay and live
             clients.put(response, client);
+            resetId = run + "-" + seq;
         }
         response.write("retry: 2000\n\n");
         if (reset) {
-            response.write("id: " + replica + "-" + currentSeq() + "\nevent: reset\ndata: {\"reason\":\"the stream "
-                    + "cannot resume from " + lastEventId.replaceAll("[\r\n]", "") + "; reload\"}\n\n");
+            response.write(reset(resetId, "the stream cannot resume from " + lastEventId.replaceAll("[\r\n]", "")
+                    + "; reload"));
         }
         replay.forEach(e -> write(client, e));
         long heartbeat = vertx.setPeriodic(config.stream().heartbeat().toMillis(),
@@ -178,6 +200,7 @@ class LiveStream {
                     vertx.cancelTimer(expiry);
                 }
                 release(subject, open);
+                subscription.leave();
             }
         };
         response.closeHandler(v -> close.run());
@@ -196,16 +219,39 @@ class LiveStream {
         return open == null ? 0 : open.get();
     }
 
-    private long currentSeq() {
+    /** A new run: the ids given so far cannot be resumed from (events between them and now may be missing). */
+    @Override
+    public void missed() {
         synchronized (buffer) {
-            return seq;
+            run = newRun();
+            buffer.clear();
         }
     }
 
-    /** {@code <replica>-<n>} of this replica's run, else -1. */
+    /** The subscription is back after a lost broker connection: the streams still open are told to reload. */
+    @Override
+    public void resumed() {
+        String id;
+        synchronized (buffer) {
+            id = run + "-" + seq;
+        }
+        String reset = reset(id, "events may have been missed while the broker was away; reload");
+        clients.values().forEach(client -> client.context().runOnContext(v -> {
+            HttpServerResponse response = client.response();
+            if (!response.ended() && !response.closed()) {
+                response.write(reset);
+            }
+        }));
+    }
+
+    private static String reset(String id, String reason) {
+        return "id: " + id + "\nevent: reset\ndata: " + new JsonObject().put("reason", reason).encode() + "\n\n";
+    }
+
+    /** {@code <run>-<n>} of this replica's current run, else -1. Called holding buffer. */
     private long parse(String id) {
         int dash = id.lastIndexOf('-');
-        if (dash <= 0 || !id.substring(0, dash).equals(replica)) {
+        if (dash <= 0 || !id.substring(0, dash).equals(run)) {
             return -1;
         }
         try {
@@ -235,7 +281,7 @@ class LiveStream {
             response.reset();
             return;
         }
-        response.write("id: " + replica + "-" + event.seq() + "\nevent: " + event.type() + "\ndata: " + event.data()
+        response.write("id: " + event.run() + "-" + event.seq() + "\nevent: " + event.type() + "\ndata: " + event.data()
                 + "\n\n");
     }
 

@@ -59,12 +59,12 @@ class LiveStreamTest {
     }
 
     /** A connected client: the events it has received, in order. */
-    final class Client implements AutoCloseable {
+    static final class Client implements AutoCloseable {
         final BlockingQueue<Sse> events = new LinkedBlockingQueue<>();
         final Stream<String> lines;
         final Thread reader;
 
-        Client(String token, String lastEventId) throws Exception {
+        Client(URL gateway, String token, String lastEventId) throws Exception {
             HttpRequest.Builder request = HttpRequest.newBuilder(gateway.toURI().resolve("/api/stream"))
                     .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream");
             if (lastEventId != null) {
@@ -130,7 +130,7 @@ class LiveStreamTest {
     }
 
     /** Publishes warm-up events until the client sees one: the gateway's subscription is then attached. */
-    void awaitSubscription(Client client) {
+    static void awaitSubscription(Emitter<JsonObject> leadEvents, Client client) {
         UUID probe = UUID.randomUUID();
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
             leadEvents.send(envelope("lead.created", probe, UUID.randomUUID(), 1, new JsonObject().put("topic", "x")
@@ -145,8 +145,8 @@ class LiveStreamTest {
         UUID lead = UUID.randomUUID();
         UUID contact = UUID.randomUUID();
         String lastSeen;
-        try (Client client = new Client(telesales, null)) {
-            awaitSubscription(client);
+        try (Client client = new Client(gateway, telesales, null)) {
+            awaitSubscription(leadEvents, client);
             leadEvents.send(stageChanged(lead, contact, "INQUIRY", "AUTOMATED_MARKETING_QUALIFICATION", 2));
             Sse changed = client.next(Duration.ofSeconds(1), e -> e.data().getString("leadId").equals(lead.toString()));
             assertNotNull(changed, "no stage change within a second");
@@ -158,7 +158,7 @@ class LiveStreamTest {
         }
         // while the client is away: a stage change, then a score change. They travel on two queues, so the gateway
         // can receive them in either order; the test waits for the first before it sends the second.
-        try (Client other = new Client(telesales, null)) {
+        try (Client other = new Client(gateway, telesales, null)) {
             leadEvents.send(stageChanged(lead, contact, "AUTOMATED_MARKETING_QUALIFICATION",
                     "TELEPROSPECTING_ACCEPTANCE", 3));
             assertNotNull(other.next(Duration.ofSeconds(5), e -> e.event().equals("stage-changed")
@@ -168,7 +168,7 @@ class LiveStreamTest {
             assertNotNull(other.next(Duration.ofSeconds(5), e -> e.event().equals("score-changed")
                     && e.data().getString("leadId").equals(lead.toString())));
         }
-        try (Client back = new Client(telesales, lastSeen)) {
+        try (Client back = new Client(gateway, telesales, lastSeen)) {
             Sse first = back.next(Duration.ofSeconds(5), e -> e.data().getString("leadId").equals(lead.toString()));
             assertNotNull(first, "nothing replayed after " + lastSeen);
             assertEquals("stage-changed", first.event());
@@ -178,7 +178,7 @@ class LiveStreamTest {
             assertEquals("score-changed", second.event());
         }
         // an id the gateway never gave: the client is told to reload instead of silently missing events
-        try (Client lost = new Client(telesales, "someone-else-17")) {
+        try (Client lost = new Client(gateway, telesales, "someone-else-17")) {
             Sse reset = lost.next(Duration.ofSeconds(5), e -> true);
             assertNotNull(reset);
             assertEquals("reset", reset.event());
@@ -189,9 +189,9 @@ class LiveStreamTest {
     void eventsAreFilteredByTheCallersRoles() throws Exception {
         UUID lead = UUID.randomUUID();
         UUID contact = UUID.randomUUID();
-        try (Client crm = new Client(TestTokens.forRoles("crm"), null);
-                Client sales = new Client(TestTokens.forRoles("sales"), null)) {
-            awaitSubscription(sales);
+        try (Client crm = new Client(gateway, TestTokens.forRoles("crm"), null);
+                Client sales = new Client(gateway, TestTokens.forRoles("sales"), null)) {
+            awaitSubscription(leadEvents, sales);
             leadEvents.send(stageChanged(lead, contact, "INQUIRY", "AUTOMATED_MARKETING_QUALIFICATION", 2));
             leadEvents.send(envelope("lead.sales-ready", lead, contact, 3, new JsonObject().put("topic", "solar")
                     .put("by", "SCORE").put("stage", "TELEPROSPECTING_ACCEPTANCE")));
