@@ -187,6 +187,10 @@ public interface GatewayConfig {
          */
         @WithDefault("60s")
         Duration linger();
+
+        /** While streams are open and the broker connection is lost, how often the subscription is tried again. */
+        @WithDefault("2s")
+        Duration reconnectInterval();
     }
 
     /** The combined OpenAPI document ({@code GET /api/openapi}). */

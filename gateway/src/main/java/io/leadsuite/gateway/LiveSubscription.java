@@ -37,7 +37,7 @@ import io.vertx.core.json.JsonObject;
  * Whenever events may have been missed (the subscription detached, or the broker connection was lost),
  * {@link Listener#missed} is called; after a lost connection is re-established for streams still open,
  * {@link Listener#resumed}. While streams are open and the broker is away it retries every
- * {@code leadsuite.amqp.reconnect-interval}.
+ * {@code leadsuite.gateway.stream.reconnect-interval}.
  */
 @ApplicationScoped
 class LiveSubscription {
@@ -59,10 +59,6 @@ class LiveSubscription {
         /** amqps (the broker's certificate checked against the JVM's trust store) */
         @WithDefault("false")
         boolean tls();
-
-        /** Wait between attempts to get the subscription back after the connection was lost while streams are open. */
-        @WithDefault("2s")
-        Duration reconnectInterval();
     }
 
     /** What the live stream does with the subscription's events. */
@@ -80,6 +76,7 @@ class LiveSubscription {
     private final Vertx vertx;
     private final Broker broker;
     private final Duration linger;
+    private final Duration reconnectInterval;
     private Listener listener;
 
     // guarded by this
@@ -88,6 +85,7 @@ class LiveSubscription {
     /** The attachment in progress or made, null while detached. */
     private Future<Void> attached;
     private AmqpClient client;
+    private AmqpConnection connection;
     /** Counts attachments: callbacks of an earlier one (a connection closed on purpose) change nothing. */
     private long generation;
     private boolean stopped;
@@ -96,6 +94,7 @@ class LiveSubscription {
         this.vertx = vertx;
         this.broker = broker;
         this.linger = config.stream().linger();
+        this.reconnectInterval = config.stream().reconnectInterval();
     }
 
     void listener(Listener listener) {
@@ -147,6 +146,7 @@ class LiveSubscription {
             attached = null;
             closing = client;
             client = null;
+            connection = null;
         }
         LOG.infof("Live stream: no stream open for %s; unsubscribed from %s", linger, ADDRESSES);
         listener.missed();
@@ -161,15 +161,17 @@ class LiveSubscription {
                 .setConnectTimeout(5_000);
         AmqpClient amqp = AmqpClient.create(vertx, options);
         return amqp.connect()
-                .compose(connection -> {
-                    connection.closeFuture().onComplete(closed -> lost(attempt));
-                    connection.exceptionHandler(failure -> LOG.debugf(failure, "Live stream connection"));
-                    return Future.all(ADDRESSES.stream().map(address -> receive(connection, address)).toList());
+                .compose(made -> {
+                    made.closeFuture().onComplete(closed -> lost(attempt));
+                    made.exceptionHandler(failure -> LOG.debugf(failure, "Live stream connection"));
+                    return Future.all(ADDRESSES.stream().map(address -> receive(made, address)).toList())
+                            .map(made);
                 })
-                .<Void> map(all -> {
+                .<Void> map(made -> {
                     synchronized (this) {
                         if (attempt == generation) {
                             client = amqp;
+                            connection = made;
                             LOG.infof("Live stream: subscribed to %s", ADDRESSES);
                             return null;
                         }
@@ -217,12 +219,13 @@ class LiveSubscription {
             }
             attached = null;
             client = null;
+            connection = null;
             open = listeners > 0;
         }
         listener.missed();
         if (open) {
-            LOG.warnf("Live stream: the broker connection was lost; subscribing again every %s", broker.reconnectInterval());
-            vertx.setTimer(broker.reconnectInterval().toMillis(), t -> reattach());
+            LOG.warnf("Live stream: the broker connection was lost; subscribing again every %s", reconnectInterval);
+            vertx.setTimer(reconnectInterval.toMillis(), t -> reattach());
         }
     }
 
@@ -236,7 +239,18 @@ class LiveSubscription {
             attempt = attached = attach(++generation);
         }
         attempt.onSuccess(v -> listener.resumed())
-                .onFailure(failure -> vertx.setTimer(broker.reconnectInterval().toMillis(), t -> reattach()));
+                .onFailure(failure -> vertx.setTimer(reconnectInterval.toMillis(), t -> reattach()));
+    }
+
+    /** Closes the connection as a broker going away would (for tests of what follows: missed, then resumed). */
+    void dropConnection() {
+        AmqpConnection dropping;
+        synchronized (this) {
+            dropping = connection;
+        }
+        if (dropping != null) {
+            dropping.unwrap().disconnect();
+        }
     }
 
     @PreDestroy
@@ -248,6 +262,7 @@ class LiveSubscription {
             attached = null;
             closing = client;
             client = null;
+            connection = null;
         }
         if (closing != null) {
             closing.close();
