@@ -89,6 +89,8 @@ class LiveSubscription {
     /** Counts attachments: callbacks of an earlier one (a connection closed on purpose) change nothing. */
     private long generation;
     private boolean stopped;
+    /** The connection was lost while streams were open: they hear of it once a subscription is back. */
+    private boolean resumePending;
 
     LiveSubscription(Vertx vertx, Broker broker, GatewayConfig config) {
         this.vertx = vertx;
@@ -147,6 +149,7 @@ class LiveSubscription {
             closing = client;
             client = null;
             connection = null;
+            resumePending = false;
         }
         LOG.infof("Live stream: no stream open for %s; unsubscribed from %s", linger, ADDRESSES);
         listener.missed();
@@ -168,13 +171,24 @@ class LiveSubscription {
                             .map(made);
                 })
                 .<Void> map(made -> {
+                    boolean current;
+                    boolean resume;
                     synchronized (this) {
-                        if (attempt == generation) {
+                        current = attempt == generation;
+                        resume = current && resumePending;
+                        if (current) {
                             client = amqp;
                             connection = made;
-                            LOG.infof("Live stream: subscribed to %s", ADDRESSES);
-                            return null;
+                            resumePending = false;
                         }
+                    }
+                    if (current) {
+                        LOG.infof("Live stream: subscribed to %s", ADDRESSES);
+                        if (resume) {
+                            // before the callers of join() register their streams: only those that stayed open
+                            listener.resumed();
+                        }
+                        return null;
                     }
                     // detached (or stopped) while attaching
                     amqp.close();
@@ -213,14 +227,20 @@ class LiveSubscription {
     /** The connection of an attachment closed: unless it was closed on purpose, the broker went away. */
     private void lost(long attempt) {
         boolean open;
+        AmqpClient closing;
         synchronized (this) {
             if (attempt != generation || attached == null) {
                 return;
             }
             attached = null;
+            closing = client;
             client = null;
             connection = null;
             open = listeners > 0;
+            resumePending = open;
+        }
+        if (closing != null) {
+            closing.close();
         }
         listener.missed();
         if (open) {
@@ -229,7 +249,10 @@ class LiveSubscription {
         }
     }
 
-    /** After a lost connection, for the streams still open. */
+    /**
+     * After a lost connection, for the streams still open (unless a stream opening meanwhile attached it again, or none
+     * is left); the attachment tells them ({@link Listener#resumed}).
+     */
     private void reattach() {
         Future<Void> attempt;
         synchronized (this) {
@@ -238,8 +261,7 @@ class LiveSubscription {
             }
             attempt = attached = attach(++generation);
         }
-        attempt.onSuccess(v -> listener.resumed())
-                .onFailure(failure -> vertx.setTimer(reconnectInterval.toMillis(), t -> reattach()));
+        attempt.onFailure(failure -> vertx.setTimer(reconnectInterval.toMillis(), t -> reattach()));
     }
 
     /** Closes the connection as a broker going away would (for tests of what follows: missed, then resumed). */
