@@ -16,10 +16,10 @@ public class DeliveryLogRetention {
 
     @Produces
     RetentionRule finishedDeliveries(WebhookConfig config) {
-        return Retention.rule("finished webhook deliveries", "with gone as (select id from webhook_delivery "
+        return Retention.rule("finished webhook deliveries", "with gone as (select array(select id from webhook_delivery "
                 + "where state <> 'PENDING' and created_at < now() - " + Retention.interval(config.deliveryLogRetention())
-                + " limit $1 for update skip locked), "
-                + "attempts as (delete from webhook_attempt where delivery_id in (select id from gone)) "
-                + "delete from webhook_delivery where id in (select id from gone)");
+                + " limit $1 for update skip locked) as ids), "
+                + "attempts as (delete from webhook_attempt where delivery_id = any((select ids from gone)::bigint[])) "
+                + "delete from webhook_delivery where id = any((select ids from gone)::bigint[])");
     }
 }

@@ -36,9 +36,9 @@ public class InteractionRetention {
 
     /** One statement: a batch of the selected interactions, their rule hits and applications. */
     private static String deleteWithHits(String select) {
-        return "with gone as (" + select + " limit $1 for update of i skip locked), "
-                + "hits as (delete from rule_hit where interaction_id in (select id from gone)), "
-                + "applied as (delete from interaction_application where interaction_id in (select id from gone)) "
-                + "delete from interaction where id in (select id from gone)";
+        return "with gone as (select array(" + select + " limit $1 for update of i skip locked) as ids), "
+                + "hits as (delete from rule_hit where interaction_id = any((select ids from gone)::text[])), "
+                + "applied as (delete from interaction_application where interaction_id = any((select ids from gone)::text[])) "
+                + "delete from interaction where id = any((select ids from gone)::text[])";
     }
 }

@@ -42,11 +42,13 @@ public class Retention {
         this.pollers = pollers;
         this.config = config;
         List<RetentionRule> all = new ArrayList<>();
-        all.add(rule("processed messages", "delete from processed_message where message_id in (select message_id "
-                + "from processed_message where processed_at < now() - " + interval(config.processedMessages())
-                + " limit $1 for update skip locked)"));
+        all.add(rule("processed messages", "delete from processed_message where message_id = any(array(select "
+                + "message_id from processed_message where processed_at < now() - " + interval(config.processedMessages())
+                + " limit $1 for update skip locked))"));
         Duration answers = config.idempotentRequests().compareTo(IDEMPOTENCY_WINDOW) < 0 ? IDEMPOTENCY_WINDOW
                 : config.idempotentRequests();
+        // Its key is two columns, which "= any(array(...))" cannot find by index (RetentionRule): "in (select ...)" it
+        // is, a scan of the table per batch; the table holds one idempotency window of answers.
         all.add(rule("idempotent answers", "delete from idempotent_request where (operation, key) in (select "
                 + "operation, key from idempotent_request where created_at < now() - " + interval(answers)
                 + " limit $1 for update skip locked)"));
