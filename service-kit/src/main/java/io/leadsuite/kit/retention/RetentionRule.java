@@ -16,7 +16,8 @@ public interface RetentionRule {
      * Delete the batch by its key as an array, {@code key = any(array(select key ... limit $1 for update skip locked))}:
      * the keys are taken once and the rows found by the key's index. {@code key in (select ...)} is planned as a hash
      * join over a sequential scan of the whole table on every batch (PostgreSQL 15, with the table's statistics as
-     * with a generic plan cached while it was empty), which grows with the table.
+     * with a generic plan cached while it was empty), which grows with the table. {@link Retention} plans each run
+     * afresh, so a table that was small when the connection first ran the statement is not scanned for good.
      */
     String deleteBatch();
 }
