@@ -160,6 +160,20 @@ public class EventIntake {
          * emptied when an event of the batch changes contact rows, {@link #forgetLoaded}).
          */
         final Map<UUID, ContactRefRepository.ContactStatus> contacts = new HashMap<>();
+        /**
+         * The leads of the batch's changes of lead state (not {@code lead.created} and {@code lead.captured}) whose rows
+         * {@link #lockAll} locked and loaded into the session, in one go for all of them: {@link #lockedLead} takes them
+         * from the session instead of reading each with its own statement (emptied with the session,
+         * {@link #forgetLoaded}).
+         */
+        final Set<UUID> leadsLoaded = new HashSet<>();
+        /**
+         * The open leads of the contacts of the batch's {@code contact.created} and {@code contact.updated}, as
+         * {@link #lockAll} read them under the contacts' locks, in one statement for all of them: a snapshot taken
+         * catches them up without asking for each contact's (emptied when a merge or an erasure of the batch moves or
+         * closes leads, {@link #forgetOpenLeads}).
+         */
+        final Map<UUID, List<UUID>> openLeads = new HashMap<>();
     }
 
     private static Optional<Batch> batch() {
@@ -258,9 +272,15 @@ public class EventIntake {
                 .chain(() -> contacts.takeSnapshot(contactId, sequence, email,
                         new JsonObject(withoutNulls(facts)).encode(), Instant.now()))
                 .chain(taken -> !taken ? Uni.createFrom().voidItem()
-                        : forgetLoaded()
-                                .chain(() -> trackedLeads.openLeadsOf(contactId))
+                        : openLeadsOf(contactId)
+                                .call(EventIntake::forgetLoaded)
                                 .chain(leads -> catchUp(leads, cause)));
+    }
+
+    /** The contact's open leads: as the batch read them at its start ({@link #lockAll}), or read now. */
+    private Uni<List<UUID>> openLeadsOf(UUID contactId) {
+        List<UUID> read = batch().map(batch -> batch.openLeads.get(contactId)).orElse(null);
+        return read != null ? Uni.createFrom().item(read) : trackedLeads.openLeadsOf(contactId);
     }
 
     /**
@@ -280,7 +300,7 @@ public class EventIntake {
                         event.survivorId()))
                 .chain(() -> trackedLeads.moveToContact(event.duplicateId(), event.survivorId()))
                 .chain(() -> contacts.mergeInto(event.duplicateId(), event.survivorId(), Instant.now()))
-                .chain(EventIntake::forgetLoaded)
+                .chain(EventIntake::forgetOpenLeads)
                 .chain(() -> trackedLeads.openLeadsOf(event.survivorId()))
                 .chain(leads -> catchUp(leads, ScoreCause.ATTRIBUTES));
     }
@@ -301,7 +321,16 @@ public class EventIntake {
                 .chain(email -> interactions.deleteOfContact(contact, email))
                 .chain(() -> trackedLeads.eraseLeadsOf(contact))
                 .chain(() -> contacts.tombstone(contact, sequence, Instant.now()))
-                .chain(EventIntake::forgetLoaded);
+                .chain(EventIntake::forgetOpenLeads);
+    }
+
+    /**
+     * As {@link #forgetLoaded}, after statements that moved leads to another contact or closed them: the open leads
+     * the batch read for its contacts at its start are no longer theirs either.
+     */
+    private static Uni<Void> forgetOpenLeads() {
+        batch().ifPresent(batch -> batch.openLeads.clear());
+        return forgetLoaded();
     }
 
     private static Uni<Void> flush() {
@@ -316,7 +345,10 @@ public class EventIntake {
      * lost.
      */
     private static Uni<Void> forgetLoaded() {
-        batch().ifPresent(batch -> batch.contacts.clear());
+        batch().ifPresent(batch -> {
+            batch.contacts.clear();
+            batch.leadsLoaded.clear();
+        });
         return Panache.getSession().invoke(Mutiny.Session::clear).replaceWithVoid();
     }
 
@@ -398,12 +430,14 @@ public class EventIntake {
 
     /**
      * The lead's row, locked ({@code select ... for update}, null when not tracked). After a catch-up the catch-up
-     * holds the row's lock ({@link TrackedLeadRepository#lockOpen}) and the row in the session, so it is taken from
-     * there: asking Hibernate for the lock again would be one more statement (a lock upgrade of the managed entity,
+     * holds the row's lock ({@link TrackedLeadRepository#lockOpen}) and the row in the session, and in a batch
+     * {@link #lockAll} may have locked and loaded it with the batch's other leads, so it is taken from there: asking Hibernate
+     * for the lock again would be one more statement (a lock upgrade of the managed entity,
      * which Hibernate Reactive also writes with the property's name for the column).
      */
     private static Uni<TrackedLead> lockedLead(UUID leadId, boolean caughtUp) {
-        return caughtUp ? Panache.getSession().chain(session -> session.find(TrackedLead.class, leadId))
+        boolean loaded = caughtUp || batch().map(batch -> batch.leadsLoaded.contains(leadId)).orElse(false);
+        return loaded ? Panache.getSession().chain(session -> session.find(TrackedLead.class, leadId))
                 : TrackedLead.findById(leadId, LockModeType.PESSIMISTIC_WRITE);
     }
 
@@ -450,6 +484,8 @@ public class EventIntake {
         Set<ScoringLocks.Key> keys = new HashSet<>();
         Set<UUID> contactIds = new HashSet<>();
         Set<UUID> leadContacts = new HashSet<>();
+        Set<UUID> changedLeads = new HashSet<>();
+        Set<UUID> snapshotContacts = new HashSet<>();
         for (Envelope<?> event : events) {
             Object data = event.data();
             if (data instanceof LeadEvent e) {
@@ -457,10 +493,15 @@ public class EventIntake {
                 if (e.contactId() != null) {
                     leadContacts.add(e.contactId());
                 }
+                if (e.leadId() != null && !(data instanceof LeadCreated) && !(data instanceof LeadCaptured)) {
+                    changedLeads.add(e.leadId());
+                }
             } else if (data instanceof ContactCreated e) {
                 contactKeys(keys, contactIds, e.contactId(), e.email());
+                snapshotContacts.add(e.contactId());
             } else if (data instanceof ContactUpdated e) {
                 contactKeys(keys, contactIds, e.contactId(), e.email());
+                snapshotContacts.add(e.contactId());
             } else if (data instanceof ContactMerged e) {
                 leadKeys(keys, contactIds, null, e.survivorId());
                 leadKeys(keys, contactIds, null, e.duplicateId());
@@ -479,7 +520,8 @@ public class EventIntake {
             return known.chain(emails -> {
                 emails.forEach(email -> keys.add(ScoringLocks.email(email)));
                 return locks.acquire(keys).replaceWithVoid();
-            });
+            }).chain(() -> batch.isEmpty() ? Uni.createFrom().voidItem()
+                    : loadOpenLeads(batch.get(), snapshotContacts));
         }
         List<ScoringLocks.Key> emails = keys.stream().filter(ScoringLocks::isEmail).toList();
         keys.removeAll(emails);
@@ -491,7 +533,41 @@ public class EventIntake {
                             .forEach(c -> all.add(ScoringLocks.email(c.email())));
                     batch.get().contacts.putAll(statuses);
                     return locks.acquire(all).replaceWithVoid();
-                });
+                })
+                .chain(() -> loadChangedLeads(batch.get(), changedLeads));
+    }
+
+    /**
+     * Reads, once for the batch, the open leads of the contacts whose snapshot its contact events take (each snapshot
+     * taken would otherwise ask for its contact's, {@link #openLeadsOf}), under the contacts' locks: no lead of
+     * theirs can be tracked, moved or closed by another transaction before this one ends. One statement: not worth
+     * it for one contact.
+     */
+    private Uni<Void> loadOpenLeads(Batch batch, Set<UUID> contactIds) {
+        contactIds.remove(null);
+        if (contactIds.size() < 2) {
+            return Uni.createFrom().voidItem();
+        }
+        return trackedLeads.openLeadsOfContacts(contactIds).invoke(leads -> {
+            contactIds.forEach(contact -> batch.openLeads.put(contact, new ArrayList<>()));
+            leads.forEach(lead -> batch.openLeads.get(lead.contactId()).add(lead.leadId()));
+        }).replaceWithVoid();
+    }
+
+    /**
+     * Locks and loads, once for the batch, the rows of the leads whose state its lead events change (each would
+     * otherwise read its own row with a statement, {@link #lockedLead}), after every advisory lock of the batch, where
+     * each event took its row's lock before: a transaction that holds one of these rows without their advisory locks
+     * (the decay scan, which skips locked rows) ends without waiting for this one. Two statements: not worth it for
+     * one lead.
+     */
+    private Uni<Void> loadChangedLeads(Batch batch, Set<UUID> leadIds) {
+        if (leadIds.size() < 2) {
+            return Uni.createFrom().voidItem();
+        }
+        return trackedLeads.lockTracked(List.copyOf(leadIds))
+                .invoke(leads -> leads.forEach(lead -> batch.leadsLoaded.add(lead.leadId)))
+                .replaceWithVoid();
     }
 
     private static void contactKeys(Set<ScoringLocks.Key> keys, Set<UUID> contacts, UUID contactId, String email) {

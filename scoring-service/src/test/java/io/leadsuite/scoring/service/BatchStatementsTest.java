@@ -26,16 +26,20 @@ import io.leadsuite.contracts.LeadUpdated;
 import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.scoring.domain.ContactRef;
 import io.leadsuite.scoring.domain.InteractionInput;
+import io.leadsuite.scoring.domain.TrackedLead;
 import io.leadsuite.scoring.event.ProjectionConsumer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
 /**
  * What a batch of lead events reads, applied as the consumer applies it (its handlers, one transaction): its contacts
  * once, under their locks, at the start, not once per event; no applied interactions for the leads it began tracking,
- * which cannot have any; the pending interactions of all the leads it catches up in one query, not one per lead.
+ * which cannot have any; the pending interactions of all the leads it catches up in one query, not one per lead; the
+ * leads whose state its events change locked and read together at its start, not one by one; the open leads of the
+ * contacts whose snapshots it takes read in one query.
  * Counted with Hibernate's statistics (entity loads, query executions): of the whole application, so each test
  * asserts fewer than the old way would make by itself.
  */
@@ -93,6 +97,78 @@ class BatchStatementsTest {
             assertEquals(1L, count("select count(*) from tracked_lead where lead_id = $1 and open "
                     + "and stage_sequence = 1 and attributes_sequence = 1 and not attributes ? 'need'", lead),
                     "the stale events changed " + lead);
+        }
+    }
+
+    @Test
+    void theLeadsABatchChangesAreLockedAndReadOnceAtItsStart() throws Throwable {
+        List<JsonObject> contactEvents = new ArrayList<>();
+        List<JsonObject> created = new ArrayList<>();
+        List<Envelope<?>> changes = new ArrayList<>();
+        for (int i = 0; i < LEADS; i++) {
+            UUID contact = UUID.randomUUID();
+            UUID lead = UUID.randomUUID();
+            contactEvents.add(contactCreated(contact));
+            created.add(leadCreated(lead, contact, capture()));
+            // as old as the lead.created: they change nothing, so no scoring run reads the lead again
+            changes.add(Envelope.of(EventTypes.LEAD_STAGE_CHANGED, "lead-service", Instant.now(), lead, 1,
+                    new LeadStageChanged(lead, contact, "marketing-lead", "INQUIRY", "MQL", "OPEN", "SYSTEM", null,
+                            null)));
+        }
+        apply(EventTypes.CONTACT_EVENTS, contactEvents);
+        apply(EventTypes.LEAD_EVENTS, created);
+        Statistics statistics = sessions.getStatistics();
+        long[] loads = new long[2];
+
+        // one unit of work as a consumer applies it: the events find their leads in the session, locked and loaded
+        // with the batch's locks; each event reading its own lead made five loads here
+        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> {
+            Uni<Void> events = intake.deferCatchUps().chain(() -> intake.lockAll(changes))
+                    .invoke(() -> loads[0] = trackedLeadLoads(statistics));
+            for (Envelope<?> change : changes) {
+                events = events.chain(() -> intake.leadStageChanged((LeadStageChanged) change.data(), 1));
+            }
+            return events.invoke(() -> loads[1] = trackedLeadLoads(statistics))
+                    .chain(() -> intake.catchUpDeferred(changes));
+        }));
+
+        // the counter is the whole application's: a run beside this one may load a lead
+        assertTrue(loads[1] - loads[0] < LEADS, LEADS + " lead events loaded their leads " + (loads[1] - loads[0])
+                + " times after the batch's start");
+    }
+
+    @Test
+    void theSnapshotsOfABatchFindTheOpenLeadsOfAllItsContactsAtOnce() throws Throwable {
+        List<UUID> leads = new ArrayList<>();
+        List<JsonObject> created = new ArrayList<>();
+        List<JsonObject> contactEvents = new ArrayList<>();
+        List<InteractionInput> clicks = new ArrayList<>();
+        Instant at = Instant.now().minusSeconds(60);
+        for (int i = 0; i < LEADS; i++) {
+            UUID contact = UUID.randomUUID();
+            UUID lead = UUID.randomUUID();
+            leads.add(lead);
+            created.add(leadCreated(lead, contact, capture()));
+            contactEvents.add(contactCreated(contact));
+            // naming the contact by its e-mail only: it counts for the lead once the contact's snapshot is taken
+            clicks.add(interaction("EMAIL_CLICKED", null, "batch." + contact + "@example.com", null, null, at));
+        }
+        // the leads come before their contacts (another queue), the clicks before both
+        VertxContextSupport.subscribeAndAwait(() -> interactions.submit(clicks));
+        apply(EventTypes.LEAD_EVENTS, created);
+        Statistics statistics = sessions.getStatistics();
+        long before = openLeadsOfExecutions(statistics);
+
+        apply(EventTypes.CONTACT_EVENTS, contactEvents);
+
+        // the counter is the whole application's: a run beside this one may ask for a contact's open leads; this
+        // batch asking once per snapshot would make five
+        long executions = openLeadsOfExecutions(statistics) - before;
+        assertTrue(executions < LEADS, LEADS + " snapshots asked for their contact's open leads " + executions
+                + " times");
+        for (UUID lead : leads) {
+            assertEquals(10L + 5, count("select score from lead_score where lead_id = $1 and model_id = $2", lead,
+                    DEFAULT_MODEL), "the capture and the click naming the e-mail of the contact of " + lead);
         }
     }
 
@@ -208,6 +284,16 @@ class BatchStatementsTest {
         return executions;
     }
 
+    private static long openLeadsOfExecutions(Statistics statistics) {
+        long executions = 0;
+        for (String query : statistics.getQueries()) {
+            if (query.contains("from TrackedLead t where t.contactId = ?1 and t.open = true")) {
+                executions += statistics.getQueryStatistics(query).getExecutionCount();
+            }
+        }
+        return executions;
+    }
+
     private static long pendingForExecutions(Statistics statistics) {
         long executions = 0;
         for (String query : statistics.getQueries()) {
@@ -221,6 +307,10 @@ class BatchStatementsTest {
     private static InteractionInput interaction(String type, UUID contact, String email, UUID lead, String topic,
             Instant at) {
         return new InteractionInput("batch-" + UUID.randomUUID(), type, contact, email, lead, topic, at, Map.of());
+    }
+
+    private static long trackedLeadLoads(Statistics statistics) {
+        return statistics.getEntityStatistics(TrackedLead.class.getName()).getLoadCount();
     }
 
     private static long contactLoads(Statistics statistics) {
