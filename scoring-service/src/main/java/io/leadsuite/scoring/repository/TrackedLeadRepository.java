@@ -81,27 +81,17 @@ public class TrackedLeadRepository {
     }
 
     /**
-     * Locks the rows of those of these leads that are tracked, in lead-id order (the order every path uses; {@code ids}
-     * come in it), and yields them as entities of the session (in that order): two statements whatever their number,
-     * a plain lock and a load by ids, so that a later {@code find} of one of them in the transaction reads no row.
-     */
-    public Uni<List<TrackedLead>> lockTracked(List<UUID> ids) {
-        UUID[] ordered = ids.toArray(UUID[]::new);
-        return SessionSql.select("select lead_id from tracked_lead where lead_id = any($1) order by lead_id for update",
-                (Object) ordered)
-                .chain(() -> Panache.getSession().chain(session -> session.find(TrackedLead.class, (Object[]) ordered)))
-                .map(leads -> leads.stream().filter(Objects::nonNull).toList());
-    }
-
-    /**
      * Locks the leads' rows in lead-id order (the order every path uses; {@code ids} come in it) and yields the open
      * ones with their contacts. The lock is a plain statement and the rows a load by ids (one statement with an array,
      * for the leads and one for their contacts), not an HQL query with a list parameter: Hibernate translates such a
      * query again at every execution. The rows are read after the lock is held, so they are the committed state.
      */
     public Uni<Locked> lockOpen(List<UUID> ids) {
-        return lockTracked(ids)
-                .map(leads -> leads.stream().filter(lead -> lead.open).toList())
+        UUID[] ordered = ids.toArray(UUID[]::new);
+        return SessionSql.select("select lead_id from tracked_lead where lead_id = any($1) order by lead_id for update",
+                (Object) ordered)
+                .chain(() -> Panache.getSession().chain(session -> session.find(TrackedLead.class, (Object[]) ordered)))
+                .map(leads -> leads.stream().filter(lead -> lead != null && lead.open).toList())
                 .chain(leads -> {
                     Map<UUID, ContactRef> contacts = new HashMap<>();
                     Object[] contactIds = leads.stream().map(l -> l.contactId).distinct().toArray();

@@ -161,13 +161,6 @@ public class EventIntake {
          */
         final Map<UUID, ContactRefRepository.ContactStatus> contacts = new HashMap<>();
         /**
-         * The leads of the batch's changes of lead state (not {@code lead.created} and {@code lead.captured}) whose rows
-         * {@link #lockAll} locked and loaded into the session, in one go for all of them: {@link #lockedLead} takes them
-         * from the session instead of reading each with its own statement (emptied with the session,
-         * {@link #forgetLoaded}).
-         */
-        final Set<UUID> leadsLoaded = new HashSet<>();
-        /**
          * The open leads of the contacts of the batch's {@code contact.created} and {@code contact.updated}, as
          * {@link #lockAll} read them under the contacts' locks, in one statement for all of them: a snapshot taken
          * catches them up without asking for each contact's (emptied when a merge or an erasure of the batch moves or
@@ -345,10 +338,7 @@ public class EventIntake {
      * lost.
      */
     private static Uni<Void> forgetLoaded() {
-        batch().ifPresent(batch -> {
-            batch.contacts.clear();
-            batch.leadsLoaded.clear();
-        });
+        batch().ifPresent(batch -> batch.contacts.clear());
         return Panache.getSession().invoke(Mutiny.Session::clear).replaceWithVoid();
     }
 
@@ -430,14 +420,12 @@ public class EventIntake {
 
     /**
      * The lead's row, locked ({@code select ... for update}, null when not tracked). After a catch-up the catch-up
-     * holds the row's lock ({@link TrackedLeadRepository#lockOpen}) and the row in the session, and in a batch
-     * {@link #lockAll} may have locked and loaded it with the batch's other leads, so it is taken from there: asking Hibernate
-     * for the lock again would be one more statement (a lock upgrade of the managed entity,
+     * holds the row's lock ({@link TrackedLeadRepository#lockOpen}) and the row in the session, so it is taken from
+     * there: asking Hibernate for the lock again would be one more statement (a lock upgrade of the managed entity,
      * which Hibernate Reactive also writes with the property's name for the column).
      */
     private static Uni<TrackedLead> lockedLead(UUID leadId, boolean caughtUp) {
-        boolean loaded = caughtUp || batch().map(batch -> batch.leadsLoaded.contains(leadId)).orElse(false);
-        return loaded ? Panache.getSession().chain(session -> session.find(TrackedLead.class, leadId))
+        return caughtUp ? Panache.getSession().chain(session -> session.find(TrackedLead.class, leadId))
                 : TrackedLead.findById(leadId, LockModeType.PESSIMISTIC_WRITE);
     }
 
@@ -484,7 +472,6 @@ public class EventIntake {
         Set<ScoringLocks.Key> keys = new HashSet<>();
         Set<UUID> contactIds = new HashSet<>();
         Set<UUID> leadContacts = new HashSet<>();
-        Set<UUID> changedLeads = new HashSet<>();
         Set<UUID> snapshotContacts = new HashSet<>();
         for (Envelope<?> event : events) {
             Object data = event.data();
@@ -492,9 +479,6 @@ public class EventIntake {
                 leadKeys(keys, contactIds, e.leadId(), e.contactId());
                 if (e.contactId() != null) {
                     leadContacts.add(e.contactId());
-                }
-                if (e.leadId() != null && !(data instanceof LeadCreated) && !(data instanceof LeadCaptured)) {
-                    changedLeads.add(e.leadId());
                 }
             } else if (data instanceof ContactCreated e) {
                 contactKeys(keys, contactIds, e.contactId(), e.email());
@@ -533,8 +517,7 @@ public class EventIntake {
                             .forEach(c -> all.add(ScoringLocks.email(c.email())));
                     batch.get().contacts.putAll(statuses);
                     return locks.acquire(all).replaceWithVoid();
-                })
-                .chain(() -> loadChangedLeads(batch.get(), changedLeads));
+                });
     }
 
     /**
@@ -552,22 +535,6 @@ public class EventIntake {
             contactIds.forEach(contact -> batch.openLeads.put(contact, new ArrayList<>()));
             leads.forEach(lead -> batch.openLeads.get(lead.contactId()).add(lead.leadId()));
         }).replaceWithVoid();
-    }
-
-    /**
-     * Locks and loads, once for the batch, the rows of the leads whose state its lead events change (each would
-     * otherwise read its own row with a statement, {@link #lockedLead}), after every advisory lock of the batch, where
-     * each event took its row's lock before: a transaction that holds one of these rows without their advisory locks
-     * (the decay scan, which skips locked rows) ends without waiting for this one. Two statements: not worth it for
-     * one lead.
-     */
-    private Uni<Void> loadChangedLeads(Batch batch, Set<UUID> leadIds) {
-        if (leadIds.size() < 2) {
-            return Uni.createFrom().voidItem();
-        }
-        return trackedLeads.lockTracked(List.copyOf(leadIds))
-                .invoke(leads -> leads.forEach(lead -> batch.leadsLoaded.add(lead.leadId)))
-                .replaceWithVoid();
     }
 
     private static void contactKeys(Set<ScoringLocks.Key> keys, Set<UUID> contacts, UUID contactId, String email) {

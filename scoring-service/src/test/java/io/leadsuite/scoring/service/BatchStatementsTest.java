@@ -26,20 +26,17 @@ import io.leadsuite.contracts.LeadUpdated;
 import io.leadsuite.kit.sql.SessionSql;
 import io.leadsuite.scoring.domain.ContactRef;
 import io.leadsuite.scoring.domain.InteractionInput;
-import io.leadsuite.scoring.domain.TrackedLead;
 import io.leadsuite.scoring.event.ProjectionConsumer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
 /**
  * What a batch of lead events reads, applied as the consumer applies it (its handlers, one transaction): its contacts
  * once, under their locks, at the start, not once per event; no applied interactions for the leads it began tracking,
  * which cannot have any; the pending interactions of all the leads it catches up in one query, not one per lead; the
- * leads whose state its events change locked and read together at its start, not one by one; the open leads of the
- * contacts whose snapshots it takes read in one query.
+ * open leads of the contacts whose snapshots it takes in one query, not one per snapshot.
  * Counted with Hibernate's statistics (entity loads, query executions): of the whole application, so each test
  * asserts fewer than the old way would make by itself.
  */
@@ -98,43 +95,6 @@ class BatchStatementsTest {
                     + "and stage_sequence = 1 and attributes_sequence = 1 and not attributes ? 'need'", lead),
                     "the stale events changed " + lead);
         }
-    }
-
-    @Test
-    void theLeadsABatchChangesAreLockedAndReadOnceAtItsStart() throws Throwable {
-        List<JsonObject> contactEvents = new ArrayList<>();
-        List<JsonObject> created = new ArrayList<>();
-        List<Envelope<?>> changes = new ArrayList<>();
-        for (int i = 0; i < LEADS; i++) {
-            UUID contact = UUID.randomUUID();
-            UUID lead = UUID.randomUUID();
-            contactEvents.add(contactCreated(contact));
-            created.add(leadCreated(lead, contact, capture()));
-            // as old as the lead.created: they change nothing, so no scoring run reads the lead again
-            changes.add(Envelope.of(EventTypes.LEAD_STAGE_CHANGED, "lead-service", Instant.now(), lead, 1,
-                    new LeadStageChanged(lead, contact, "marketing-lead", "INQUIRY", "MQL", "OPEN", "SYSTEM", null,
-                            null)));
-        }
-        apply(EventTypes.CONTACT_EVENTS, contactEvents);
-        apply(EventTypes.LEAD_EVENTS, created);
-        Statistics statistics = sessions.getStatistics();
-        long[] loads = new long[2];
-
-        // one unit of work as a consumer applies it: the events find their leads in the session, locked and loaded
-        // with the batch's locks; each event reading its own lead made five loads here
-        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> {
-            Uni<Void> events = intake.deferCatchUps().chain(() -> intake.lockAll(changes))
-                    .invoke(() -> loads[0] = trackedLeadLoads(statistics));
-            for (Envelope<?> change : changes) {
-                events = events.chain(() -> intake.leadStageChanged((LeadStageChanged) change.data(), 1));
-            }
-            return events.invoke(() -> loads[1] = trackedLeadLoads(statistics))
-                    .chain(() -> intake.catchUpDeferred(changes));
-        }));
-
-        // the counter is the whole application's: a run beside this one may load a lead
-        assertTrue(loads[1] - loads[0] < LEADS, LEADS + " lead events loaded their leads " + (loads[1] - loads[0])
-                + " times after the batch's start");
     }
 
     @Test
@@ -307,10 +267,6 @@ class BatchStatementsTest {
     private static InteractionInput interaction(String type, UUID contact, String email, UUID lead, String topic,
             Instant at) {
         return new InteractionInput("batch-" + UUID.randomUUID(), type, contact, email, lead, topic, at, Map.of());
-    }
-
-    private static long trackedLeadLoads(Statistics statistics) {
-        return statistics.getEntityStatistics(TrackedLead.class.getName()).getLoadCount();
     }
 
     private static long contactLoads(Statistics statistics) {
