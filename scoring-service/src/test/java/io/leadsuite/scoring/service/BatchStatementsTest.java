@@ -46,6 +46,10 @@ class BatchStatementsTest {
     /** The model every database starts with (V1__scoring.sql): a form submission is worth 10. */
     private static final UUID DEFAULT_MODEL = UUID.fromString("00000000-0000-0000-0000-00000000d3fa");
     private static final int LEADS = 5;
+    /** HQL the tests count executions of, by a part of their text. */
+    private static final String APPLIED_TO = "from Interaction i where exists (select 1 from InteractionApplication a";
+    private static final String PENDING_FOR = "from Interaction i where (i.leadId = ?1";
+    private static final String OPEN_LEADS_OF = "from TrackedLead t where t.contactId = ?1 and t.open = true";
 
     @Inject
     ProjectionConsumer consumer;
@@ -117,13 +121,13 @@ class BatchStatementsTest {
         VertxContextSupport.subscribeAndAwait(() -> interactions.submit(clicks));
         apply(EventTypes.LEAD_EVENTS, created);
         Statistics statistics = sessions.getStatistics();
-        long before = openLeadsOfExecutions(statistics);
+        long before = executions(statistics, OPEN_LEADS_OF);
 
         apply(EventTypes.CONTACT_EVENTS, contactEvents);
 
         // the counter is the whole application's: a run beside this one may ask for a contact's open leads; this
         // batch asking once per snapshot would make five
-        long executions = openLeadsOfExecutions(statistics) - before;
+        long executions = executions(statistics, OPEN_LEADS_OF) - before;
         assertTrue(executions < LEADS, LEADS + " snapshots asked for their contact's open leads " + executions
                 + " times");
         for (UUID lead : leads) {
@@ -142,14 +146,14 @@ class BatchStatementsTest {
             events.add(leadCreated(lead, UUID.randomUUID(), capture()));
         }
         Statistics statistics = sessions.getStatistics();
-        long before = appliedToExecutions(statistics);
+        long before = executions(statistics, APPLIED_TO);
 
         VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> consumer
                 .handlersOf(EventTypes.LEAD_EVENTS).applyAll(events)));
 
         // the counter is the whole application's: a run beside this one may read a lead's applied interactions;
         // this batch alone would read them once per lead
-        long executions = appliedToExecutions(statistics) - before;
+        long executions = executions(statistics, APPLIED_TO) - before;
         assertTrue(executions < LEADS, "the first scoring of " + LEADS + " leads the batch began tracking read "
                 + "their applied interactions " + executions + " times");
         for (UUID lead : leads) {
@@ -183,12 +187,12 @@ class BatchStatementsTest {
                             "form-42", "marketing-lead", "INQUIRY", "OPEN", capture()))));
         }
         Statistics statistics = sessions.getStatistics();
-        long before = pendingForExecutions(statistics);
+        long before = executions(statistics, PENDING_FOR);
 
         apply(EventTypes.LEAD_EVENTS, events);
 
         // the counter is the whole application's; asked lead by lead, this batch alone would make three
-        long executions = pendingForExecutions(statistics) - before;
+        long executions = executions(statistics, PENDING_FOR) - before;
         assertTrue(executions < leads.length, "the catch-up of " + leads.length + " leads asked for their pending "
                 + "interactions with " + executions + " queries of one lead each");
         assertEquals(10L + 2 + 2, count("select score from lead_score where lead_id = $1 and model_id = $2", leads[0],
@@ -234,30 +238,11 @@ class BatchStatementsTest {
                 .applyAll(events)));
     }
 
-    private static long appliedToExecutions(Statistics statistics) {
+    /** How many times the application executed the HQL that contains {@code part}. */
+    private static long executions(Statistics statistics, String part) {
         long executions = 0;
         for (String query : statistics.getQueries()) {
-            if (query.contains("from Interaction i where exists (select 1 from InteractionApplication a")) {
-                executions += statistics.getQueryStatistics(query).getExecutionCount();
-            }
-        }
-        return executions;
-    }
-
-    private static long openLeadsOfExecutions(Statistics statistics) {
-        long executions = 0;
-        for (String query : statistics.getQueries()) {
-            if (query.contains("from TrackedLead t where t.contactId = ?1 and t.open = true")) {
-                executions += statistics.getQueryStatistics(query).getExecutionCount();
-            }
-        }
-        return executions;
-    }
-
-    private static long pendingForExecutions(Statistics statistics) {
-        long executions = 0;
-        for (String query : statistics.getQueries()) {
-            if (query.contains("from Interaction i where (i.leadId = ?1")) {
+            if (query.contains(part)) {
                 executions += statistics.getQueryStatistics(query).getExecutionCount();
             }
         }
