@@ -1,5 +1,7 @@
 package io.leadsuite.lead.event;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -17,11 +19,13 @@ import io.leadsuite.kit.inbox.Inbox;
 import io.leadsuite.lead.service.ContactChangesService;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
 /**
  * Consumes {@code contact-events} from lead-service's own durable queue: merges move leads to the survivor, erasures
- * close leads and remove the personal data they carry, and created/updated keep the contact's country for routing.
+ * close leads and remove the personal data they carry, and created/updated keep the contact's country for routing
+ * (a batch's at once, after its merges and erasures).
  * Applied once (inbox, same transaction as the effect); other contact event types are acknowledged and ignored.
  */
 @ApplicationScoped
@@ -36,15 +40,18 @@ public class ContactEventConsumer {
         this.handlers = inbox.handlers(EventTypes.CONTACT_EVENTS)
                 .on(EventTypes.CONTACT_MERGED, ContactMerged.class, contacts::merged)
                 .on(EventTypes.CONTACT_ERASED, ContactErased.class, contacts::erased)
-                .on(EventTypes.CONTACT_CREATED, ContactCreated.class,
-                        e -> contacts.contact(e.data().contactId(), e.data().country(), e.data().marketingConsent(),
-                                e.time()))
-                .on(EventTypes.CONTACT_UPDATED, ContactUpdated.class,
-                        e -> contacts.contact(e.data().contactId(), e.data().country(), e.data().marketingConsent(),
-                                e.time()));
+                // a batch's countries and consents are written together at its end (one statement, not one each)
+                .on(EventTypes.CONTACT_CREATED, ContactCreated.class, e -> Uni.createFrom().voidItem())
+                .on(EventTypes.CONTACT_UPDATED, ContactUpdated.class, e -> Uni.createFrom().voidItem())
+                .finishWith(contacts::reported);
     }
 
     void start(@Observes StartupEvent event, BatchConsumers consumers) {
-        consumers.start("contact-events", messages, handlers::applyAll);
+        consumers.start("contact-events", messages, this::applyAll);
+    }
+
+    /** Applies a batch of messages as received, in the caller's transaction. */
+    Uni<Void> applyAll(List<JsonObject> batch) {
+        return handlers.applyAll(batch);
     }
 }

@@ -1,7 +1,12 @@
 package io.leadsuite.lead.repository;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,21 +47,49 @@ public class ContactRepository {
                 .map(countries -> countries.isEmpty() ? null : countries.get(0));
     }
 
-    /**
-     * The contact's country and marketing consent as reported at {@code at}; a later report wins, and nothing is kept
-     * for an erased contact (a late or redelivered report brings nothing back).
-     */
-    public Uni<Void> reported(UUID contact, String country, boolean marketingConsent, Instant at) {
-        // reads and writes tables no entity maps: the session is not flushed (dirty-checked) first
-        return SessionSql.executeWithoutFlush(session -> session.createNativeQuery("insert into contact_country "
-                + "(contact_id, country, marketing_consent, updated_at) select ?1, ?2, ?4, ?3 where not exists "
-                + "(select 1 from erased_contact where contact_id = ?1) on conflict (contact_id) do update set "
-                + "country = excluded.country, marketing_consent = excluded.marketing_consent, "
-                + "updated_at = excluded.updated_at where contact_country.updated_at <= excluded.updated_at")
-                .setParameter(1, contact)
-                .setParameter(2, country == null ? null : country.toUpperCase(Locale.ROOT))
-                .setParameter(3, at).setParameter(4, marketingConsent)).replaceWithVoid();
+    /** A contact's country and marketing consent as contact-service reported them at {@code at}. */
+    public record Report(UUID contact, String country, boolean marketingConsent, Instant at) {
     }
+
+    /**
+     * The contacts' countries and marketing consents as reported, in one statement: a later report wins over the one
+     * kept, and nothing is kept for an erased contact (a late or redelivered report brings nothing back). Several
+     * reports of one contact leave what applying them in order would: the latest, the later one of equal times.
+     */
+    public Uni<Void> reported(List<Report> reports) {
+        Map<UUID, Report> latest = new LinkedHashMap<>();
+        for (Report report : reports) {
+            latest.merge(report.contact(), report, (kept, next) -> next.at().isBefore(kept.at()) ? kept : next);
+        }
+        if (latest.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int n = latest.size();
+        UUID[] contacts = new UUID[n];
+        String[] countries = new String[n];
+        Boolean[] consents = new Boolean[n];
+        OffsetDateTime[] at = new OffsetDateTime[n];
+        int i = 0;
+        for (Report report : latest.values()) {
+            contacts[i] = report.contact();
+            countries[i] = report.country() == null ? null : report.country().toUpperCase(Locale.ROOT);
+            consents[i] = report.marketingConsent();
+            at[i] = report.at().atOffset(ZoneOffset.UTC);
+            i++;
+        }
+        // reads and writes tables no entity maps: the session is not flushed (dirty-checked) first
+        return SessionSql.update(REPORTED, contacts, countries, consents, at).replaceWithVoid();
+    }
+
+    private static final String REPORTED = """
+            insert into contact_country (contact_id, country, marketing_consent, updated_at)
+            select r.contact_id, r.country, r.marketing_consent, r.updated_at
+            from unnest($1::uuid[], $2::text[], $3::boolean[], $4::timestamptz[])
+                as r(contact_id, country, marketing_consent, updated_at)
+            where not exists (select 1 from erased_contact e where e.contact_id = r.contact_id)
+            on conflict (contact_id) do update set country = excluded.country,
+                marketing_consent = excluded.marketing_consent, updated_at = excluded.updated_at
+            where contact_country.updated_at <= excluded.updated_at""";
 
     /** The contact was erased at {@code at}: its tombstone, and nothing kept about it. */
     public Uni<Void> erased(UUID contact, Instant at) {

@@ -15,8 +15,10 @@ import jakarta.persistence.LockModeType;
 
 import org.jboss.logging.Logger;
 
+import io.leadsuite.contracts.ContactCreated;
 import io.leadsuite.contracts.ContactErased;
 import io.leadsuite.contracts.ContactMerged;
+import io.leadsuite.contracts.ContactUpdated;
 import io.leadsuite.contracts.Envelope;
 import io.leadsuite.contracts.EventTypes;
 import io.leadsuite.contracts.LeadUpdated;
@@ -159,11 +161,23 @@ public class ContactChangesService {
     }
 
     /**
-     * The contact's country (routing reads it) and whether it has confirmed marketing consent (nurture triggers read
-     * it), as contact-service last reported them; a later report wins.
+     * The contacts' countries (routing reads them) and whether each has confirmed marketing consent (nurture triggers
+     * read it), as the batch's {@code contact.created} and {@code contact.updated} report them, written for the whole
+     * batch at once; a later report wins. Other events of the batch are skipped here (they were applied one by one):
+     * an erasure's tombstone keeps its contact out whichever came first.
      */
-    public Uni<Void> contact(UUID contactId, String country, boolean marketingConsent, Instant at) {
-        return contacts.reported(contactId, country, marketingConsent, at);
+    public Uni<Void> reported(List<Envelope<?>> batch) {
+        List<ContactRepository.Report> reports = new ArrayList<>();
+        for (Envelope<?> event : batch) {
+            if (event.data() instanceof ContactCreated created) {
+                reports.add(new ContactRepository.Report(created.contactId(), created.country(),
+                        created.marketingConsent(), event.time()));
+            } else if (event.data() instanceof ContactUpdated updated) {
+                reports.add(new ContactRepository.Report(updated.contactId(), updated.country(),
+                        updated.marketingConsent(), event.time()));
+            }
+        }
+        return contacts.reported(reports);
     }
 
     private static int stageIndex(io.leadsuite.lead.domain.Flow flow, String stage) {

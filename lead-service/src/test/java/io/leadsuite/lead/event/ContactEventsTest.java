@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,6 +18,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.junit.jupiter.api.Test;
 
+import io.leadsuite.contracts.ContactCreated;
 import io.leadsuite.contracts.ContactErased;
 import io.leadsuite.contracts.ContactMerged;
 import io.leadsuite.contracts.ContactUpdated;
@@ -26,8 +28,10 @@ import io.leadsuite.contracts.ScoreChanged;
 import io.leadsuite.kit.testing.EventProbe;
 import io.leadsuite.kit.testing.TestTokens;
 import io.leadsuite.lead.rest.FakeContactService;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -47,6 +51,9 @@ class ContactEventsTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    ContactEventConsumer consumer;
 
     @Inject
     @Channel("test-contact-events")
@@ -88,6 +95,51 @@ class ContactEventsTest {
 
     private void send(Envelope<?> event) {
         contactEvents.sendAndAwait(JsonObject.mapFrom(event));
+    }
+
+    private static JsonObject reported(String type, UUID contact, long sequence, String country, Instant at) {
+        Object data = EventTypes.CONTACT_CREATED.equals(type)
+                ? new ContactCreated(contact, contact + "@example.com", null, null, null, null, country, true)
+                : new ContactUpdated(contact, contact + "@example.com", null, null, null, null, null, null, country,
+                        false, List.of("country"));
+        return JsonObject.mapFrom(Envelope.of(type, "contact-service", at, contact, sequence, data));
+    }
+
+    private String countryOf(UUID contact) {
+        var rows = pool.preparedQuery("select country from contact_country where contact_id = $1")
+                .execute(Tuple.of(contact)).await().indefinitely();
+        return rows.size() == 0 ? null : rows.iterator().next().getString("country");
+    }
+
+    @Test
+    void aBatchKeepsEachContactsLatestCountryAndNoneForAContactErasedInIt() throws Throwable {
+        UUID late = UUID.randomUUID(), erasedAfter = UUID.randomUUID(), erasedBefore = UUID.randomUUID(),
+                tie = UUID.randomUUID(), kept = UUID.randomUUID();
+        Instant t = Instant.parse("2026-12-01T10:00:00Z");
+        pool.preparedQuery("insert into contact_country (contact_id, country, marketing_consent, updated_at) "
+                + "values ($1, 'NL', false, $2)").execute(Tuple.of(kept, t.plusSeconds(50).atOffset(ZoneOffset.UTC)))
+                .await().indefinitely();
+        List<JsonObject> batch = List.of(
+                reported(EventTypes.CONTACT_CREATED, late, 1, "es", t),
+                reported(EventTypes.CONTACT_UPDATED, late, 3, "PT", t.plusSeconds(20)),
+                reported(EventTypes.CONTACT_UPDATED, late, 2, "DE", t.plusSeconds(10)),
+                reported(EventTypes.CONTACT_CREATED, erasedAfter, 1, "IT", t),
+                JsonObject.mapFrom(Envelope.of(EventTypes.CONTACT_ERASED, "contact-service", t.plusSeconds(5),
+                        erasedAfter, 2, new ContactErased(erasedAfter))),
+                JsonObject.mapFrom(Envelope.of(EventTypes.CONTACT_ERASED, "contact-service", t.plusSeconds(5),
+                        erasedBefore, 2, new ContactErased(erasedBefore))),
+                reported(EventTypes.CONTACT_UPDATED, erasedBefore, 3, "FR", t.plusSeconds(30)),
+                reported(EventTypes.CONTACT_UPDATED, tie, 2, "GB", t),
+                reported(EventTypes.CONTACT_UPDATED, tie, 3, "IE", t),
+                reported(EventTypes.CONTACT_UPDATED, kept, 4, "BE", t.plusSeconds(40)));
+
+        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> consumer.applyAll(batch)));
+
+        assertEquals("PT", countryOf(late), "the latest report of the batch, whatever its place in it");
+        assertNull(countryOf(erasedAfter), "erased after its report in the batch");
+        assertNull(countryOf(erasedBefore), "erased before its report in the batch");
+        assertEquals("IE", countryOf(tie), "of two reports at one time, the later in the batch");
+        assertEquals("NL", countryOf(kept), "a report older than the one kept changes nothing");
     }
 
     @Test
