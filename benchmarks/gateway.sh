@@ -5,7 +5,8 @@
 #
 #   benchmarks/gateway.sh [DURATION=10s] [CONNECTIONS=16] [THREADS=2] [ROUNDS=3]
 #
-# LEADSUITE_BENCH_WARMUP (20s): length of each warm-up run (C2 needs a while on a busy 2-core machine).
+# LEADSUITE_BENCH_WARMUP (60s): length of each warm-up run (C2 needs a while on a busy 2-core machine: after 20 s the
+#   gateway's CPU per request still fell round by round, 258, 118, 97 us; benchmarks/RESULTS.md, 2026-12-07).
 # - Runs on the local suite (scripts/suite.sh: ports 8080-8083, PostgreSQL 25432, Artemis 25672), restarted with the
 #   gateway's per-caller rate limit lifted (LEADSUITE_GATEWAY_RATE_LIMIT_PER_MINUTE), so that the limit is not what is
 #   measured; nginx listens on LEADSUITE_BENCH_NGINX_PORT (8084). Never the test infrastructure.
@@ -103,7 +104,7 @@ ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/pr
 # last three: CPU microseconds per answered request of the gateway, of nginx and of lead-service during the run)
 measure() {
   local round="$1" name="$2" file="$OUT/$2-$1.txt" duration="$DURATION" g0 n0 l0
-  [ "$1" != warmup ] || duration="${LEADSUITE_BENCH_WARMUP:-20s}"
+  [ "$1" != warmup ] || duration="${LEADSUITE_BENCH_WARMUP:-60s}"
   # shellcheck disable=SC2086
   g0="$(ticks "$GATEWAY_PID")" n0="$(ticks $NGINX_PIDS)" l0="$(ticks "$LEAD_PID")"
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --latency -H "Authorization: Bearer $TOKEN" "${URLS[$name]}" >"$file"
