@@ -25,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.Cancellable;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.leadsuite.contracts.Roles;
@@ -32,6 +33,7 @@ import io.leadsuite.kit.problem.ProblemException;
 import io.leadsuite.scoring.service.ModelCatalog;
 import io.leadsuite.scoring.service.ModelService;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -231,6 +233,16 @@ public class ModelResource {
         if (body == null || !body.isObject()) {
             throw ProblemException.badRequest("The body must be a scoring model object");
         }
-        return new JsonObject(body.toString());
+        try {
+            return new JsonObject(body.toString());
+        } catch (DecodeException e) {
+            // Vert.x decodes with the service's ObjectMapper, which refuses a string with a NUL character
+            // (RejectNulCharacters; the tree the body was read into does not): the same 400 naming the field as any
+            // other body with one
+            if (e.getCause() instanceof JsonProcessingException unreadable) {
+                throw ProblemException.unreadable(unreadable);
+            }
+            throw e;
+        }
     }
 }

@@ -4,6 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+
 import io.leadsuite.kit.domain.DomainException;
 import io.leadsuite.kit.domain.Erased;
 import io.leadsuite.kit.domain.InvalidValues;
@@ -51,6 +56,37 @@ public class ProblemException extends RuntimeException {
 
     public static ProblemException unavailable(String detail) {
         return new ProblemException(503, "unavailable", "A service this request needs is unavailable", detail, null);
+    }
+
+    /**
+     * A request body that cannot be read as the JSON it should be: a 400 naming the field when the reader knows it.
+     * Quarkus REST raises these while reading a body; a resource that reads one itself throws this.
+     */
+    public static ProblemException unreadable(JsonProcessingException e) {
+        String field = null;
+        String message = e.getOriginalMessage();
+        if (e instanceof JsonMappingException jme && !jme.getPath().isEmpty()) {
+            StringBuilder sb = new StringBuilder();
+            for (JsonMappingException.Reference ref : jme.getPath()) {
+                if (ref.getFieldName() != null) {
+                    sb.append(sb.isEmpty() ? "" : ".").append(ref.getFieldName());
+                } else if (ref.getIndex() >= 0) {
+                    sb.append('[').append(ref.getIndex()).append(']');
+                }
+            }
+            field = sb.toString();
+        }
+        if (e instanceof InvalidFormatException ife && ife.getTargetType() == String.class) {
+            // a string refused by the kit's own rules (RejectNulCharacters): its message says why
+            message = ife.getOriginalMessage();
+        } else if (e instanceof InvalidFormatException ife) {
+            message = "value '" + ife.getValue() + "' is not a valid " + ife.getTargetType().getSimpleName();
+        } else if (e instanceof MismatchedInputException mie && mie.getTargetType() != null) {
+            message = "expected a " + mie.getTargetType().getSimpleName();
+        }
+        List<Problem.FieldError> errors = field == null ? null : List.of(new Problem.FieldError(field, message));
+        return new ProblemException(400, "malformed-body", "The request body cannot be read",
+                field == null ? "Malformed JSON: " + message : "Field '" + field + "': " + message, errors);
     }
 
     /**

@@ -14,8 +14,6 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.leadsuite.kit.domain.DomainException;
@@ -59,30 +57,7 @@ public class ProblemMapper {
     @ServerExceptionMapper(value = { JsonProcessingException.class, MismatchedInputException.class,
             JsonParseException.class }, priority = 1)
     public Response unreadableJson(JsonProcessingException e, UriInfo uri) {
-        String field = null;
-        String message = e.getOriginalMessage();
-        if (e instanceof JsonMappingException jme && !jme.getPath().isEmpty()) {
-            StringBuilder sb = new StringBuilder();
-            for (JsonMappingException.Reference ref : jme.getPath()) {
-                if (ref.getFieldName() != null) {
-                    sb.append(sb.isEmpty() ? "" : ".").append(ref.getFieldName());
-                } else if (ref.getIndex() >= 0) {
-                    sb.append('[').append(ref.getIndex()).append(']');
-                }
-            }
-            field = sb.toString();
-        }
-        if (e instanceof InvalidFormatException ife && ife.getTargetType() == String.class) {
-            // a string refused by the kit's own rules (RejectNulCharacters): its message says why
-            message = ife.getOriginalMessage();
-        } else if (e instanceof InvalidFormatException ife) {
-            message = "value '" + ife.getValue() + "' is not a valid " + ife.getTargetType().getSimpleName();
-        } else if (e instanceof MismatchedInputException mie && mie.getTargetType() != null) {
-            message = "expected a " + mie.getTargetType().getSimpleName();
-        }
-        List<Problem.FieldError> errors = field == null ? null : List.of(new Problem.FieldError(field, message));
-        return answer("malformed-body", "The request body cannot be read", 400,
-                field == null ? "Malformed JSON: " + message : "Field '" + field + "': " + message, uri, errors);
+        return respond(ProblemException.unreadable(e).toProblem(path(uri)));
     }
 
     @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
@@ -152,7 +127,9 @@ public class ProblemMapper {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             // an IOException in a request's chain is the network's: Netty reports a reset link as a plain
             // IOException("Connection reset by peer"), not a SocketException
-            if (t instanceof io.vertx.sqlclient.ClosedConnectionException || t instanceof java.io.IOException) {
+            // (Jackson's exceptions are IOExceptions too, and say nothing about a connection)
+            if (t instanceof io.vertx.sqlclient.ClosedConnectionException
+                    || t instanceof java.io.IOException && !(t instanceof com.fasterxml.jackson.core.JacksonException)) {
                 return t;
             }
             // 08: connection exception; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now

@@ -14,6 +14,8 @@ import org.hibernate.HibernateException;
 import org.hibernate.exception.LockAcquisitionException;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.core.JsonParseException;
+
 import io.smallrye.mutiny.CompositeException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
@@ -58,9 +60,33 @@ class ProblemMapperTest {
     @Test
     void otherFailuresStayServerErrors() {
         ProblemMapper mapper = new ProblemMapper();
+        // Jackson's exceptions are IOExceptions: one in a request's chain (here another service's answer that is not
+        // JSON) was taken for a lost connection and answered 503 to repeat
         for (Throwable bug : List.of(new NullPointerException(),
+                new io.vertx.core.json.DecodeException("Failed to decode", new JsonParseException(null, "Unexpected")),
                 new PgException("duplicate key value violates unique constraint", "ERROR", "23505", null))) {
             assertEquals(500, mapper.unexpected(bug, null).getStatus(), bug.toString());
         }
+    }
+
+    @Test
+    void anUnreadableBodyNamesTheFieldItFailedOn() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        try {
+            mapper.readValue("{\"rules\": [{\"points\": \"many\"}]}", Model.class);
+            throw new AssertionError("read");
+        } catch (com.fasterxml.jackson.databind.exc.InvalidFormatException e) {
+            Problem problem = ProblemException.unreadable(e).toProblem("/models");
+            assertEquals(400, problem.status());
+            assertEquals(Problem.TYPE_BASE + "malformed-body", problem.type());
+            assertEquals("rules[0].points", problem.errors().get(0).field());
+            assertEquals("value 'many' is not a valid int", problem.errors().get(0).message());
+        }
+    }
+
+    record Model(List<Rule> rules) {
+    }
+
+    record Rule(int points) {
     }
 }
