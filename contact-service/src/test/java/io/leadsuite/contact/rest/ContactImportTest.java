@@ -124,19 +124,23 @@ class ContactImportTest {
     }
 
     @Test
-    void aLineWithATooLongFieldOrTooLongInAllIsRefusedWithItsLineAndTheJobGoesOn() {
+    void aLineWithATooLongFieldOrTooLongInAllOrANulCharacterIsRefusedWithItsLineAndTheJobGoesOn() {
         String tag = UUID.randomUUID().toString().substring(0, 8);
         String csv = "email,first_name,company\n" // 1
                 + "long.field." + tag + "@example.com,Ana," + "x".repeat(1001) + "\n" // 2: field over 1000
                 + "long.line." + tag + "@example.com," + ("y".repeat(900) + ",").repeat(12) + "end\n" // 3: 10,000+
-                + "fine." + tag + "@example.com,Bo,Acme\n"; // 4
+                + "fine." + tag + "@example.com,Bo,Acme\n" // 4
+                // 5: a NUL character (PostgreSQL text cannot hold one); it failed the whole job, retried five times
+                + "nul." + tag + "@example.com,A\u0000na,Acme\n";
         JsonPath done = awaitEnd(upload(csv.getBytes(StandardCharsets.UTF_8)), Duration.ofSeconds(30));
         assertEquals("DONE", done.getString("state"));
         assertEquals(1, done.getInt("created"));
+        assertEquals(3, done.getInt("failed"));
         Map<Integer, String> errors = new TreeMap<>();
         done.getList("errors", Map.class).forEach(e -> errors.put((Integer) e.get("line"), (String) e.get("message")));
         assertEquals("field 3 is longer than 1000 characters", errors.get(2), errors.toString());
         assertEquals("the line is longer than 10000 characters", errors.get(3), errors.toString());
+        assertEquals("firstName: must not contain NUL characters", errors.get(5), errors.toString());
         given().auth().oauth2(MARKETING).queryParam("email", "fine." + tag + "@example.com").get("/contacts").then()
                 .body("items[0].company", equalTo("Acme"));
     }
