@@ -51,7 +51,12 @@ public class ProblemException extends RuntimeException {
     }
 
     public static ProblemException badRequest(String detail) {
-        return new ProblemException(400, "bad-request", "Bad request", detail, null);
+        return badRequest(detail, null);
+    }
+
+    /** A 400 naming the parameters or fields at fault ({@code errors} may be null). */
+    public static ProblemException badRequest(String detail, List<Problem.FieldError> errors) {
+        return new ProblemException(400, "bad-request", "Bad request", detail, errors);
     }
 
     public static ProblemException unavailable(String detail) {

@@ -37,8 +37,7 @@ public class RejectNulInUrls {
                 errors.add(new Problem.FieldError(decoded(name), RejectNulCharacters.NUL_MESSAGE));
             }
         }
-        throw new ProblemException(400, "bad-request", "Bad request",
-                "A query parameter must not contain NUL characters (%00)", errors);
+        throw ProblemException.badRequest("A query parameter must not contain NUL characters (%00)", errors);
     }
 
     private static String decoded(String name) {

@@ -1,6 +1,7 @@
 package io.leadsuite.kit.problem;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.net.ConnectException;
 import java.net.SocketException;
@@ -15,6 +16,8 @@ import org.hibernate.exception.LockAcquisitionException;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 
 import io.smallrye.mutiny.CompositeException;
 import io.vertx.pgclient.PgException;
@@ -70,18 +73,14 @@ class ProblemMapperTest {
     }
 
     @Test
-    void anUnreadableBodyNamesTheFieldItFailedOn() throws Exception {
-        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-        try {
-            mapper.readValue("{\"rules\": [{\"points\": \"many\"}]}", Model.class);
-            throw new AssertionError("read");
-        } catch (com.fasterxml.jackson.databind.exc.InvalidFormatException e) {
-            Problem problem = ProblemException.unreadable(e).toProblem("/models");
-            assertEquals(400, problem.status());
-            assertEquals(Problem.TYPE_BASE + "malformed-body", problem.type());
-            assertEquals("rules[0].points", problem.errors().get(0).field());
-            assertEquals("value 'many' is not a valid int", problem.errors().get(0).message());
-        }
+    void anUnreadableBodyNamesTheFieldItFailedOn() {
+        InvalidFormatException unreadable = assertThrows(InvalidFormatException.class,
+                () -> new ObjectMapper().readValue("{\"rules\": [{\"points\": \"many\"}]}", Model.class));
+        Problem problem = ProblemException.unreadable(unreadable).toProblem("/models");
+        assertEquals(400, problem.status());
+        assertEquals(Problem.TYPE_BASE + "malformed-body", problem.type());
+        assertEquals("rules[0].points", problem.errors().get(0).field());
+        assertEquals("value 'many' is not a valid int", problem.errors().get(0).message());
     }
 
     record Model(List<Rule> rules) {
