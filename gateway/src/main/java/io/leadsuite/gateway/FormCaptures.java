@@ -65,6 +65,36 @@ class FormCaptures {
         this.clients = gateway.clients();
     }
 
+    /** Warns at start-up of each site whose form browsers cannot post ({@link #unreachable}). */
+    void checkOrigins(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent start) {
+        Map<String, String> origins = new java.util.TreeMap<>();
+        config.forms().sites().forEach((name, site) -> origins.put(name, site.origin()));
+        unreachable(origins, config.corsOrigins()).forEach(LOG::warn);
+    }
+
+    /**
+     * What to tell an operator about sites whose origin {@code leadsuite.gateway.cors-origins} does not admit: CORS
+     * answers every submission from a browser on such a site 403 before this class sees it, so its form can never post.
+     * A CORS origin admits a site as Quarkus' CORS filter compares them: {@code *}, the origin as browsers send it
+     * (scheme and host in lower case) letter for letter, or a {@code /regular expression/} matching that.
+     */
+    static java.util.List<String> unreachable(Map<String, String> siteOrigins, java.util.List<String> corsOrigins) {
+        return siteOrigins.entrySet().stream()
+                .filter(site -> corsOrigins.stream()
+                        .noneMatch(cors -> admits(cors.strip(), site.getValue().toLowerCase(java.util.Locale.ROOT))))
+                .map(site -> "Form site " + site.getKey() + " is served from " + site.getValue()
+                        + ", which leadsuite.gateway.cors-origins does not list: browsers cannot post its form")
+                .toList();
+    }
+
+    private static boolean admits(String cors, String origin) {
+        if (cors.equals("*") || cors.equals(origin)) {
+            return true;
+        }
+        return cors.length() > 2 && cors.startsWith("/") && cors.endsWith("/")
+                && java.util.regex.Pattern.compile(cors.substring(1, cors.length() - 1)).matcher(origin).matches();
+    }
+
     void handle(RoutingContext rc, SecurityIdentity ignored) {
         HttpServerRequest request = rc.request();
         String key = request.getHeader(FORM_KEY);
