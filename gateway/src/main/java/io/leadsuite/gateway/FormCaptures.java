@@ -6,15 +6,23 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
 import io.leadsuite.contracts.Roles;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.cors.CORSFilter;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.util.KeyUtils;
 import io.vertx.core.MultiMap;
@@ -66,8 +74,8 @@ class FormCaptures {
     }
 
     /** Warns at start-up of each site whose form browsers cannot post ({@link #unreachable}). */
-    void checkOrigins(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent start) {
-        Map<String, String> origins = new java.util.TreeMap<>();
+    void checkOrigins(@Observes StartupEvent start) {
+        Map<String, String> origins = new TreeMap<>();
         config.forms().sites().forEach((name, site) -> origins.put(name, site.origin()));
         unreachable(origins, config.corsOrigins()).forEach(LOG::warn);
     }
@@ -75,24 +83,21 @@ class FormCaptures {
     /**
      * What to tell an operator about sites whose origin {@code leadsuite.gateway.cors-origins} does not admit: CORS
      * answers every submission from a browser on such a site 403 before this class sees it, so its form can never post.
-     * A CORS origin admits a site as Quarkus' CORS filter compares them: {@code *}, the origin as browsers send it
-     * (scheme and host in lower case) letter for letter, or a {@code /regular expression/} matching that.
+     * Compared as Quarkus' CORS filter compares (with its own parsing of {@code /regular expressions/}): {@code *}, the
+     * origin as browsers send it (scheme and host in lower case) letter for letter, or a regular expression matching it.
      */
-    static java.util.List<String> unreachable(Map<String, String> siteOrigins, java.util.List<String> corsOrigins) {
+    static List<String> unreachable(Map<String, String> siteOrigins, List<String> corsOrigins) {
+        List<String> listed = corsOrigins.stream().map(String::strip).toList();
+        List<Pattern> patterns = CORSFilter.parseAllowedOriginsRegex(Optional.of(listed));
         return siteOrigins.entrySet().stream()
-                .filter(site -> corsOrigins.stream()
-                        .noneMatch(cors -> admits(cors.strip(), site.getValue().toLowerCase(java.util.Locale.ROOT))))
+                .filter(site -> {
+                    String origin = site.getValue().toLowerCase(Locale.ROOT);
+                    return !listed.contains("*") && !listed.contains(origin)
+                            && !CORSFilter.isOriginAllowedByRegex(patterns, origin);
+                })
                 .map(site -> "Form site " + site.getKey() + " is served from " + site.getValue()
                         + ", which leadsuite.gateway.cors-origins does not list: browsers cannot post its form")
                 .toList();
-    }
-
-    private static boolean admits(String cors, String origin) {
-        if (cors.equals("*") || cors.equals(origin)) {
-            return true;
-        }
-        return cors.length() > 2 && cors.startsWith("/") && cors.endsWith("/")
-                && java.util.regex.Pattern.compile(cors.substring(1, cors.length() - 1)).matcher(origin).matches();
     }
 
     void handle(RoutingContext rc, SecurityIdentity ignored) {
